@@ -1,0 +1,42 @@
+# Two commands make the quick start: `make scan` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TSTAMP := $(VENV)/.installed-test
+
+.PHONY: scan test bench samples clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(TSTAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+## scan the demo set: a readable summary on the terminal, the JSONL report in build/
+scan: $(STAMP)
+	@mkdir -p build
+	@$(BIN)/preclear scan samples --format jsonl --output build/samples.jsonl --summary; \
+	  rc=$$?; echo "JSONL report: build/samples.jsonl (exit status $$rc: 0 clear, 1 review, 2 block)"; \
+	  [ $$rc -le 2 ]
+
+## install the test dependencies and run the whole suite
+test: $(TSTAMP)
+	$(BIN)/python -m pytest -q
+
+## regenerate the binary demo files and their golden output
+samples: $(TSTAMP)
+	$(BIN)/python samples/make_samples.py
+
+## benchmarks: deterministic corpus, preclear against its peers
+bench: $(TSTAMP)
+	$(BIN)/python -m pytest benchmarks -q --benchmark-only --benchmark-columns=median,ops
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

@@ -1,0 +1,153 @@
+"""ScanConfig: plain, picklable data from preclear.toml and the command line.
+
+No globals: the same object is handed to every worker, and the Python API
+builds it directly.  Unknown keys in the file are an error, so a typo in a
+limit never silently leaves the default in force.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+MB = 1024 * 1024
+CONFIG_NAME = "preclear.toml"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits per item; passing one yields ``review`` + ``unreadable``."""
+
+    max_item_bytes: int = 200 * MB
+    max_total_uncompressed: int = 1024 * MB
+    max_expansion_ratio: float = 200.0
+    max_depth: int = 3
+    max_members: int = 10_000
+    max_pdf_pages: int = 5_000
+    item_timeout: float = 120.0
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How findings add up to a verdict."""
+
+    # hint-level signals of this many different categories in one item -> review
+    aggregate_categories: int = 3
+    # treat the `review` verdict as failing in hooks (pre-commit) when true
+    fail_on_review: bool = False
+
+
+@dataclass(frozen=True)
+class CacheSettings:
+    enabled: bool = True
+    directory: str = ""  # default: $XDG_CACHE_HOME/preclear
+    max_bytes: int = 2048 * MB
+
+    def path(self) -> Path:
+        if self.directory:
+            return Path(self.directory)
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+        return Path(base) / "preclear"
+
+
+@dataclass(frozen=True)
+class ScanConfig:
+    lexicons: tuple[str, ...] = ()
+    default_lexicons: bool = True
+    excludes: tuple[str, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+    scoring: Scoring = field(default_factory=Scoring)
+    cache: CacheSettings = field(default_factory=CacheSettings)
+    database: str = ""
+    explain: bool = False
+
+    def replace(self, **changes: Any) -> "ScanConfig":
+        return dataclasses.replace(self, **changes)
+
+
+_SECTIONS = {"limits": Limits, "scoring": Scoring, "cache": CacheSettings}
+
+
+def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+    names = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = set(data) - set(names)
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
+    kwargs = {}
+    for key, value in data.items():
+        default = getattr(cls(), key)
+        if isinstance(default, bool) and not isinstance(value, bool):
+            raise ConfigError(f"{where}: {key} must be true or false")
+        if isinstance(default, (int, float)) and not isinstance(default, bool):
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{where}: {key} must be a non-negative number")
+            value = type(default)(value)
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> ScanConfig:
+    """Read ``path``, or ``./preclear.toml`` when it exists, else defaults.
+
+    Relative lexicon paths are resolved against the config file's folder.
+    """
+    if path is None:
+        if not os.path.exists(CONFIG_NAME):
+            return ScanConfig()
+        path = CONFIG_NAME
+    p = Path(path)
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config {p}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config {p}: cannot read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config {p}: {exc}") from exc
+    return config_from_dict(raw, where=str(p), base=p.parent)
+
+
+def config_from_dict(raw: dict[str, Any], where: str = "config", base: Path | None = None) -> ScanConfig:
+    """Build a ScanConfig from the TOML structure (also for the Python API)."""
+    raw = dict(raw)
+    kwargs: dict[str, Any] = {}
+    for section, cls in _SECTIONS.items():
+        if section in raw:
+            value = raw.pop(section)
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: [{section}] must be a table")
+            kwargs[section] = _build(cls, value, f"{where} [{section}]")
+    scan = raw.pop("scan", {})
+    review = raw.pop("review", {})
+    if raw:
+        raise ConfigError(f"{where}: unknown section(s) {', '.join(sorted(raw))}")
+    if not isinstance(scan, dict) or not isinstance(review, dict):
+        raise ConfigError(f"{where}: [scan] and [review] must be tables")
+    for key, value in scan.items():
+        if key == "lexicons":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where} [scan]: lexicons must be a list of paths")
+            kwargs["lexicons"] = tuple(str((base or Path(".")) / v) for v in value)
+        elif key == "default_lexicons":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where} [scan]: default_lexicons must be true or false")
+            kwargs["default_lexicons"] = value
+        elif key == "exclude":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where} [scan]: exclude must be a list of globs")
+            kwargs["excludes"] = tuple(value)
+        else:
+            raise ConfigError(f"{where} [scan]: unknown setting {key}")
+    for key, value in review.items():
+        if key == "database":
+            if not isinstance(value, str):
+                raise ConfigError(f"{where} [review]: database must be a path or URL")
+            kwargs["database"] = value
+        else:
+            raise ConfigError(f"{where} [review]: unknown setting {key}")
+    return ScanConfig(**kwargs)

@@ -1,0 +1,66 @@
+"""Extraction: bytes of one item -> a Document of named parts.
+
+The registry maps a sniffed format name to an extractor function
+``(data, name, limits) -> Document``.  Each format lives in its own module and
+translates its library's exceptions into ``ExtractionError``/``LimitExceeded``
+at its boundary; ``extract`` turns those into ``unreadable`` notices, so no
+library error ever aborts a batch and nothing unread is ever clear.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+from ..config import Limits
+from ..errors import ExtractionError, LimitExceeded
+from ..types import Document, Notice, Severity
+from .sniff import sniff
+
+Extractor = Callable[[bytes, str, Limits], Document]
+
+# format name -> "module:function", imported on first use (keeps start-up fast)
+_REGISTRY: dict[str, str] = {
+    "text": "text:extract_text",
+    "markdown": "text:extract_text",
+    "csv": "text:extract_text",
+    "html": "html:extract_html",
+}
+
+UNREADABLE_BASIS = "fail closed: an item that could not be fully read is never clear"
+
+
+def register(fmt: str, target: str) -> None:
+    """Register ``"module:function"`` (relative to this package) for ``fmt``."""
+    _REGISTRY[fmt] = target
+
+
+def supported_formats() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def _load(fmt: str) -> Extractor | None:
+    target = _REGISTRY.get(fmt)
+    if target is None:
+        return None
+    module, func = target.split(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), func)
+
+
+def unreadable(reason: str, part: str = "item", rule: str = "unreadable.extract", **details: object) -> Notice:
+    return Notice(rule=rule, category="unreadable", part=part, reason=reason,
+                  severity=Severity.REVIEW, basis=UNREADABLE_BASIS,
+                  details=tuple(sorted(details.items())))
+
+
+def extract(data: bytes, name: str, limits: Limits) -> Document:
+    """Sniff the format from the bytes and run its extractor, failing closed."""
+    fmt = sniff(data, name)
+    extractor = _load(fmt)
+    if extractor is None:
+        return Document(format=fmt, notices=(unreadable(f"format not supported yet: {fmt}", rule="unreadable.format"),))
+    try:
+        return extractor(data, name, limits)
+    except LimitExceeded as exc:
+        return Document(format=fmt, notices=(unreadable(str(exc), rule="unreadable.limit", limit=exc.limit),))
+    except ExtractionError as exc:
+        return Document(format=fmt, notices=(unreadable(exc.reason, part=exc.part or "item"),))

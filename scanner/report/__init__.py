@@ -1,0 +1,75 @@
+"""Reporters are sinks: they receive ItemResults and never reach into the engine.
+
+Every reporter is constructed with a binary output stream and ReportOptions,
+then receives ``begin()``, ``item(result)`` for each result in order, and
+``finish(summary)``.  ``make_reporter`` picks one by format name.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import BinaryIO, Protocol
+
+from ..types import ItemResult, Verdict
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    mask: bool = False      # excerpts replaced by level/category and a masked form
+    explain: bool = False   # include the explanation trail and dropped hits
+
+
+@dataclass
+class Summary:
+    """Counts accumulated by the driver while results stream past."""
+
+    items: int = 0
+    bytes: int = 0
+    by_verdict: dict[str, int] = field(default_factory=lambda: {v.value: 0 for v in Verdict})
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_level: dict[str, int] = field(default_factory=dict)
+    not_fully_read: int = 0
+    seconds: float = 0.0
+
+    def add(self, result: ItemResult) -> None:
+        self.items += 1
+        self.bytes += result.size or 0
+        self.by_verdict[result.verdict.value] += 1
+        if result.extraction.value != "full":
+            self.not_fully_read += 1
+        for f in result.findings:
+            self.by_category[f.category] = self.by_category.get(f.category, 0) + 1
+            if f.level:
+                self.by_level[f.level] = self.by_level.get(f.level, 0) + 1
+
+    @property
+    def worst(self) -> Verdict:
+        for v in (Verdict.BLOCK, Verdict.REVIEW):
+            if self.by_verdict[v.value]:
+                return v
+        return Verdict.CLEAR
+
+
+class Reporter(Protocol):
+    def begin(self) -> None: ...
+    def item(self, result: ItemResult) -> None: ...
+    def finish(self, summary: Summary) -> None: ...
+
+
+# format name -> "module:ClassName", imported on first use
+_REPORTERS: dict[str, str] = {
+    "jsonl": "jsonl:JsonlReporter",
+    "json": "jsonl:JsonReporter",
+}
+
+
+def formats() -> list[str]:
+    return sorted(_REPORTERS)
+
+
+def make_reporter(fmt: str, out: BinaryIO, options: ReportOptions) -> Reporter:
+    try:
+        module, cls = _REPORTERS[fmt].split(":")
+    except KeyError:
+        raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(formats())}") from None
+    return getattr(importlib.import_module(f"{__name__}.{module}"), cls)(out, options)

@@ -1,0 +1,48 @@
+"""JSONL (one object per item, the integration contract) and JSON (one array)."""
+from __future__ import annotations
+
+import json
+from typing import BinaryIO
+
+from ..types import ItemResult
+from . import ReportOptions, Summary
+from .mask import masked_dict
+
+
+def _encode(result: ItemResult, options: ReportOptions) -> bytes:
+    data = result.to_dict(explain=options.explain)
+    if options.mask:
+        data = masked_dict(data)
+    return json.dumps(data, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
+
+
+class JsonlReporter:
+    def __init__(self, out: BinaryIO, options: ReportOptions) -> None:
+        self.out, self.options = out, options
+
+    def begin(self) -> None:
+        pass
+
+    def item(self, result: ItemResult) -> None:
+        self.out.write(_encode(result, self.options) + b"\n")
+
+    def finish(self, summary: Summary) -> None:
+        self.out.flush()
+
+
+class JsonReporter:
+    """A single JSON array; written incrementally so memory stays flat."""
+
+    def __init__(self, out: BinaryIO, options: ReportOptions) -> None:
+        self.out, self.options, self.count = out, options, 0
+
+    def begin(self) -> None:
+        self.out.write(b"[")
+
+    def item(self, result: ItemResult) -> None:
+        self.out.write((b",\n " if self.count else b"\n ") + _encode(result, self.options))
+        self.count += 1
+
+    def finish(self, summary: Summary) -> None:
+        self.out.write(b"\n]\n" if self.count else b"]\n")
+        self.out.flush()

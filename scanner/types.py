@@ -1,0 +1,224 @@
+"""The data that flows between stages and across process boundaries.
+
+Everything here is a frozen, picklable dataclass (or an enum) so that a
+result computed in a pool worker or on a Dask worker is the same object the
+main process writes to a sink.  ``ItemResult.to_dict`` is the JSONL contract
+(../shared/CONTRACTS.md); change it only together with the tests that pin it.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Verdict(str, enum.Enum):
+    """What the gate says about an item; ordered clear < review < block."""
+
+    CLEAR = "clear"
+    REVIEW = "review"
+    BLOCK = "block"
+
+    @property
+    def rank(self) -> int:
+        return _VERDICT_RANK[self]
+
+    @staticmethod
+    def worst(verdicts: "list[Verdict] | tuple[Verdict, ...]") -> "Verdict":
+        return max(verdicts, key=lambda v: v.rank, default=Verdict.CLEAR)
+
+
+_VERDICT_RANK = {Verdict.CLEAR: 0, Verdict.REVIEW: 1, Verdict.BLOCK: 2}
+
+
+class Severity(str, enum.Enum):
+    """What a single finding asks of the gate; ``hint`` only adds to the score."""
+
+    HINT = "hint"
+    REVIEW = "review"
+    BLOCK = "block"
+
+
+class Extraction(str, enum.Enum):
+    """How much of an item could be read. Only ``full`` items can be clear."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One extracted piece of an item: a locator (``body``, ``header``,
+    ``page:3``, ``sheet:工资表``) and its original, un-normalised text."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A finding an extractor raises without a text span: a part that could
+    not be read (``category='unreadable'``), or the mere presence of comments,
+    tracked changes, hidden sheets (``hidden`` / ``metadata``)."""
+
+    rule: str
+    category: str
+    part: str
+    reason: str
+    severity: Severity = Severity.REVIEW
+    basis: str = ""
+    details: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Member:
+    """An archive member handed back by an archive extractor; it becomes its
+    own item (``outer.zip!dir/name``)."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Document:
+    """What an extractor returns for one item."""
+
+    format: str
+    parts: tuple[Part, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    members: tuple[Member, ...] = ()
+    failed_parts: tuple[str, ...] = ()
+
+    @property
+    def extraction(self) -> Extraction:
+        unreadable = any(n.category == "unreadable" for n in self.notices)
+        if not unreadable and not self.failed_parts:
+            return Extraction.FULL
+        if self.parts or self.members:
+            return Extraction.PARTIAL
+        return Extraction.FAILED
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to scan. ``path`` is the logical name reported to users
+    (relative to the root it was found under, ``a.zip!b/c.docx`` for members).
+    Exactly one of ``source`` (a file to read) or ``data`` (bytes in hand) is
+    set, so that workers read files themselves and the main process never
+    holds a batch's bytes."""
+
+    path: str
+    source: str | None = None
+    data: bytes | None = None
+    depth: int = 0
+    # a finding the walker already knows (unreadable file, symlink outside root)
+    problem: Notice | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    category: str
+    level: str | None
+    part: str
+    start: int | None
+    end: int | None
+    text: str
+    context: str
+    reason: str
+    basis: str
+    severity: Severity
+    score: float
+    fingerprint: str
+    details: tuple[tuple[str, Any], ...] = ()
+    explanation: tuple[str, ...] = ()
+
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "category": self.category,
+            "level": self.level,
+            "part": self.part,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "context": self.context,
+            "reason": self.reason,
+            "basis": self.basis,
+            "severity": self.severity.value,
+            "score": self.score,
+            "fingerprint": self.fingerprint,
+        }
+        if self.details:
+            out["details"] = dict(self.details)
+        if explain and self.explanation:
+            out["explanation"] = list(self.explanation)
+        return out
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The only thing that crosses a process boundary or reaches a sink."""
+
+    item: str
+    sha256: str | None
+    size: int | None
+    format: str
+    verdict: Verdict
+    score: float
+    findings: tuple[Finding, ...]
+    errors: tuple[str, ...] = ()
+    extraction: Extraction = Extraction.FULL
+    failed_parts: tuple[str, ...] = ()
+    parent: str | None = None
+    # findings that were considered and dropped, kept only with --explain
+    dropped: tuple[str, ...] = ()
+    stats: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "item": self.item,
+            "sha256": self.sha256,
+            "size": self.size,
+            "format": self.format,
+            "verdict": self.verdict.value,
+            "score": self.score,
+            "findings": [f.to_dict(explain) for f in self.findings],
+            "errors": list(self.errors),
+            "extraction": self.extraction.value,
+        }
+        if self.failed_parts:
+            out["failed_parts"] = list(self.failed_parts)
+        if self.parent is not None:
+            out["parent"] = self.parent
+        if explain and self.dropped:
+            out["dropped"] = list(self.dropped)
+        return out
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> "ItemResult":
+        """Rebuild a result from its JSON form (review store, report tools)."""
+        findings = tuple(
+            Finding(
+                rule=f["rule"], category=f["category"], level=f.get("level"),
+                part=f["part"], start=f.get("start"), end=f.get("end"),
+                text=f.get("text", ""), context=f.get("context", ""),
+                reason=f.get("reason", ""), basis=f.get("basis", ""),
+                severity=Severity(f.get("severity", "review")),
+                score=float(f.get("score", 0.0)),
+                fingerprint=f.get("fingerprint", ""),
+                details=tuple(sorted((f.get("details") or {}).items())),
+                explanation=tuple(f.get("explanation", ())),
+            )
+            for f in data.get("findings", ())
+        )
+        return ItemResult(
+            item=data["item"], sha256=data.get("sha256"), size=data.get("size"),
+            format=data.get("format", "unknown"), verdict=Verdict(data["verdict"]),
+            score=float(data.get("score", 0.0)), findings=findings,
+            errors=tuple(data.get("errors", ())),
+            extraction=Extraction(data.get("extraction", "full")),
+            failed_parts=tuple(data.get("failed_parts", ())),
+            parent=data.get("parent"), dropped=tuple(data.get("dropped", ())),
+        )
