@@ -73,8 +73,8 @@ class Notice:
 
 @dataclass(frozen=True)
 class Member:
-    """An archive member handed back by an archive extractor; it becomes its
-    own item (``outer.zip!dir/name``)."""
+    """An archive member yielded (one at a time) by an archive reader; it
+    becomes its own item (``outer.zip!dir/name``)."""
 
     name: str
     data: bytes
@@ -87,7 +87,6 @@ class Document:
     format: str
     parts: tuple[Part, ...] = ()
     notices: tuple[Notice, ...] = ()
-    members: tuple[Member, ...] = ()
     failed_parts: tuple[str, ...] = ()
 
     @property
@@ -95,7 +94,7 @@ class Document:
         unreadable = any(n.category == "unreadable" for n in self.notices)
         if not unreadable and not self.failed_parts:
             return Extraction.FULL
-        if self.parts or self.members:
+        if self.parts:
             return Extraction.PARTIAL
         return Extraction.FAILED
 
@@ -222,3 +221,18 @@ class ItemResult:
             failed_parts=tuple(data.get("failed_parts", ())),
             parent=data.get("parent"), dropped=tuple(data.get("dropped", ())),
         )
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """What the review store knows about one item's bytes, for reports
+    (the DOCX review form, SARIF suppressions)."""
+
+    sha256: str
+    status: str                      # submitted, reviewed, approved, rejected, needs-changes
+    submitter: str | None = None
+    submitted_at: str | None = None  # ISO 8601, UTC
+    # (decision, opinion, reviewer, ISO time), oldest first
+    decisions: tuple[tuple[str, str, str, str], ...] = ()
+    approved_by: str | None = None
+    approved_at: str | None = None

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Callable, Protocol
 
-from ..types import ItemResult, Verdict
+from ..types import ItemResult, ReviewRecord, Verdict
 
 
 @dataclass(frozen=True)
 class ReportOptions:
     mask: bool = False      # excerpts replaced by level/category and a masked form
     explain: bool = False   # include the explanation trail and dropped hits
+    # sha256 -> what the review store recorded, when a store is attached (--db)
+    review_lookup: Callable[[str], ReviewRecord | None] | None = None
 
 
 @dataclass
