@@ -77,7 +77,9 @@ class Member:
     becomes its own item (``outer.zip!dir/name``)."""
 
     name: str
-    data: bytes
+    data: bytes = b""
+    # set when the member itself could not be read (encrypted, over a limit)
+    problem: Notice | None = None
 
 
 @dataclass(frozen=True)
