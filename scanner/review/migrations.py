@@ -1,0 +1,41 @@
+"""Versioned schema migrations, applied in order on first use.
+
+Each entry is ``(version, description, apply(conn))``; applied versions are
+recorded in ``schema_version``.  Migrations run inside the store's write
+transaction, so several processes opening a fresh database at once apply
+each version exactly once.  Append new versions; never edit an applied one.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy import Connection, func, insert, select
+
+from . import schema
+
+Migration = tuple[int, str, Callable[[Connection], None]]
+
+
+def _v1_initial(conn: Connection) -> None:
+    for table in (*schema.LEDGER_TABLES, schema.blobs):
+        table.create(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    (1, "items, scans, submissions, decisions, approvals, tokens, blobs", _v1_initial),
+)
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def migrate(conn: Connection) -> int:
+    """Bring the schema to ``LATEST``; returns the version found before."""
+    schema.schema_version.create(conn, checkfirst=True)
+    current = conn.execute(select(func.max(schema.schema_version.c.version))).scalar() or 0
+    for version, _description, apply in MIGRATIONS:
+        if version > current:
+            apply(conn)
+            conn.execute(insert(schema.schema_version).values(
+                version=version, applied_at=datetime.now(timezone.utc).isoformat()))
+    return current

@@ -1,0 +1,231 @@
+"""The rules of "review first, then disclose, one item at a time".
+
+submit -> scan -> decide (approve / reject / needs-changes, with an opinion)
+-> approve for publication -> gate.  An item is its exact bytes (sha256):
+an approval never carries over to edited content.  A scan made with another
+lexicon/rules version (``ruleset_hash``) is stale and is redone before any
+step that relies on it; if the new scan finds something the reviewer or
+approver did not see, the earlier sign-off no longer counts.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..types import ItemResult, ReviewRecord, Verdict
+from . import schema
+from .errors import Refused
+from .store import DECISIONS, ItemRow, ReviewStore, ScanRow, record_from_events
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a write: a person's name and the channel (``cli`` or ``token:<id>``)."""
+
+    name: str
+    via: str = "cli"
+
+
+@dataclass(frozen=True)
+class Submitted:
+    item: ItemRow
+    created: bool
+    scan: ScanRow
+
+
+@dataclass(frozen=True)
+class Status:
+    item: ItemRow
+    record: ReviewRecord
+    scan: ScanRow | None
+    stale: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.record
+        return {
+            "id": self.item.item_id, "sha256": self.item.sha256, "path": self.item.path,
+            "title": self.item.title, "size": self.item.size, "status": r.status,
+            "submitter": r.submitter, "submitted_at": r.submitted_at,
+            "decisions": [{"decision": d, "opinion": o, "reviewer": who, "at": at}
+                          for d, o, who, at in r.decisions],
+            "approved_by": r.approved_by, "approved_at": r.approved_at,
+            "verdict": self.scan.verdict if self.scan else None,
+            "ruleset_hash": self.scan.ruleset_hash if self.scan else None,
+            "scanned_at": self.scan.at if self.scan else None,
+            "stale": self.stale,
+        }
+
+
+@dataclass(frozen=True)
+class GateAnswer:
+    sha256: str
+    allow: bool
+    reasons: tuple[str, ...] = ()
+    item: ItemRow | None = None
+    rescanned: bool = False
+    verdict: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sha256": self.sha256, "allow": self.allow, "reasons": list(self.reasons),
+                "id": self.item.item_id if self.item else None,
+                "path": self.item.path if self.item else None,
+                "verdict": self.verdict, "rescanned": self.rescanned}
+
+
+class Workflow:
+    """The workflow over one store and one scan Engine (built once per process)."""
+
+    def __init__(self, store: ReviewStore, engine: Any, separate_duties: bool = True) -> None:
+        self.store, self.engine, self.separate_duties = store, engine, separate_duties
+        # one scan at a time per engine: the engine's matchers are not shared across threads
+        self._scan_lock = threading.Lock()
+
+    # -- scanning ------------------------------------------------------
+    def preview(self, data: bytes, name: str) -> list[ItemResult]:
+        """Scan without recording anything (CMS preview)."""
+        from .. import scan_bytes
+        with self._scan_lock:
+            return scan_bytes(data, name, engine=self.engine)
+
+    def _scan_values(self, data: bytes, name: str) -> dict[str, Any]:
+        results = self.preview(data, name)
+        verdict = Verdict.worst([r.verdict for r in results])
+        return {"ruleset_hash": self.engine.ruleset_hash, "verdict": verdict.value,
+                "result_json": json.dumps([r.to_dict() for r in results], ensure_ascii=False)}
+
+    def _is_current(self, scan: ScanRow | None) -> bool:
+        return scan is not None and scan.ruleset_hash == self.engine.ruleset_hash
+
+    def current_scan(self, item: ItemRow, actor: Actor, data: bytes | None = None) -> tuple[ScanRow, bool]:
+        """The item's scan under the current ruleset, re-scanning if the stored
+        one is stale; returns the scan and whether a re-scan happened."""
+        with self.store.read() as conn:
+            scan = self.store.latest_scan(conn, item.sha256)
+        if self._is_current(scan):
+            return scan, False
+        if data is None:
+            data = self.store.blob(item.sha256)
+        if data is None or hashlib.sha256(data).hexdigest() != item.sha256:
+            raise Refused("no-content", f"item {item.item_id}: the stored bytes are missing; submit it again")
+        values = self._scan_values(data, item.path)
+        with self.store.write() as conn:
+            scan = self.store.latest_scan(conn, item.sha256)
+            if not self._is_current(scan):
+                row = self.store.append(conn, schema.scans, sha256=item.sha256, actor=actor.name,
+                                        via=actor.via, **values)
+                scan = self.store.scan(conn, row["seq"])
+        return scan, True
+
+    # -- the steps -----------------------------------------------------
+    def submit(self, data: bytes, path: str, title: str, actor: Actor) -> Submitted:
+        """Record an item (insert-or-get by sha256), its bytes, a current scan
+        and, for a new item, the submission.  Submitting the same bytes again
+        changes nothing but a stale scan."""
+        sha = hashlib.sha256(data).hexdigest()
+        existing = self.store.item_by_sha(sha)
+        if existing is not None:
+            scan, _ = self.current_scan(existing, actor, data)
+            return Submitted(existing, False, scan)
+        values = self._scan_values(data, path)
+        with self.store.write() as conn:
+            item, created = self.store.add_item(conn, sha, path, title or path, len(data))
+            if created:
+                self.store.put_blob(conn, sha, data)
+                self.store.append(conn, schema.submissions, sha256=sha, submitter=actor.name, via=actor.via)
+                self.store.append(conn, schema.scans, sha256=sha, actor=actor.name, via=actor.via, **values)
+        scan, _ = self.current_scan(item, actor, data)
+        return Submitted(item, created, scan)
+
+    def decide(self, ref: str, decision: str, opinion: str, actor: Actor) -> Status:
+        """A reviewer's decision with a written opinion, bound to the current scan."""
+        if decision not in DECISIONS:
+            raise Refused("bad-decision", f"decision must be one of {', '.join(DECISIONS)}")
+        if not opinion.strip():
+            raise Refused("no-opinion", "a decision needs a written opinion")
+        item = self.store.find_item(ref)
+        scan, _ = self.current_scan(item, actor)
+        if decision == "approve" and scan.verdict == Verdict.BLOCK.value:
+            raise Refused("blocked", f"item {item.item_id}: the scan says block; it can only be "
+                                     "rejected or changed (submit the changed file as a new item)")
+        with self.store.write() as conn:
+            self.store.append(conn, schema.decisions, sha256=item.sha256, decision=decision,
+                              opinion=opinion.strip(), reviewer=actor.name, scan_seq=scan.seq, via=actor.via)
+        return self.status(item.sha256)
+
+    def approve(self, ref: str, actor: Actor) -> Status:
+        """The responsible leader's approval for publication."""
+        item = self.store.find_item(ref)
+        scan, _ = self.current_scan(item, actor)
+        with self.store.write() as conn:
+            events = self.store.events(conn, item.sha256)
+            record = record_from_events(item.sha256, events)
+            if scan.verdict == Verdict.BLOCK.value:
+                raise Refused("blocked", f"item {item.item_id}: the scan says block; it cannot be approved")
+            if record.status == "approved":
+                raise Refused("already-approved", f"item {item.item_id} is already approved by {record.approved_by}")
+            if record.status != "reviewed":
+                raise Refused("not-reviewed", f"item {item.item_id} has status {record.status}: a reviewer "
+                                              "must record an approve decision first")
+            reviewed = [e for e in events if e.kind == "decision"][-1]
+            if not _covers(self.store.scan(conn, reviewed.fields["scan_seq"]), scan):
+                raise Refused("rescan-changed", f"item {item.item_id}: a re-scan with the current lexicon found "
+                                                "findings the reviewer did not see; it must be reviewed again")
+            reviewers = {e.fields["reviewer"] for e in events if e.kind == "decision"}
+            if self.separate_duties and actor.name in reviewers:
+                raise Refused("same-person", f"item {item.item_id}: {actor.name} reviewed it and cannot "
+                                             "also approve it")
+            self.store.append(conn, schema.approvals, sha256=item.sha256, approver=actor.name,
+                              scan_seq=scan.seq, via=actor.via)
+        return self.status(item.sha256)
+
+    def status(self, ref: str) -> Status:
+        with self.store.read() as conn:
+            item = self.store.find_item(ref, conn)
+            events = self.store.events(conn, item.sha256)
+            scan = self.store.latest_scan(conn, item.sha256)
+        return Status(item, record_from_events(item.sha256, events), scan, not self._is_current(scan))
+
+    def gate(self, sha256: str, data: bytes | None = None, actor: Actor = Actor("gate")) -> GateAnswer:
+        """May these exact bytes be published now?  Re-scans a stale scan first."""
+        sha256 = sha256.lower()
+        item = self.store.item_by_sha(sha256)
+        if item is None:
+            return GateAnswer(sha256, False, ("not submitted for review: no record of these exact bytes",))
+        scan, rescanned = self.current_scan(item, actor, data)
+        with self.store.read() as conn:
+            events = self.store.events(conn, sha256)
+            record = record_from_events(sha256, events)
+            approval = next((e for e in reversed(events) if e.kind == "approval"), None)
+            approved_scan = self.store.scan(conn, approval.fields["scan_seq"]) if approval else None
+        reasons = []
+        if scan.verdict == Verdict.BLOCK.value:
+            reasons.append(f"the scan says block ({_first_blocking(scan)})")
+        if record.status != "approved":
+            reasons.append(f"not approved: status is {record.status}")
+        elif approved_scan is not None and not _covers(approved_scan, scan):
+            reasons.append("a re-scan with the current lexicon found findings not seen at approval; "
+                           "it must be reviewed and approved again")
+        return GateAnswer(sha256, not reasons, tuple(reasons), item, rescanned, scan.verdict)
+
+
+def _fingerprints(scan: ScanRow) -> set[str]:
+    return {f.get("fingerprint") or f"{f['rule']}:{f.get('text', '')}"
+            for result in json.loads(scan.result_json) for f in result.get("findings", ())}
+
+
+def _covers(seen: ScanRow, now: ScanRow) -> bool:
+    """True when the newer scan has no finding the earlier one lacked and is not worse."""
+    worse = Verdict(now.verdict).rank > Verdict(seen.verdict).rank
+    return not worse and _fingerprints(now) <= _fingerprints(seen)
+
+
+def _first_blocking(scan: ScanRow) -> str:
+    for result in json.loads(scan.result_json):
+        for f in result.get("findings", ()):
+            if f.get("severity") == "block":
+                return f"{f.get('rule')} in {result.get('item')} {f.get('part')}"
+    return "see the scan report"
