@@ -62,6 +62,7 @@ class Reporter(Protocol):
 _REPORTERS: dict[str, str] = {
     "jsonl": "jsonl:JsonlReporter",
     "json": "jsonl:JsonReporter",
+    "html": "html_page:HtmlReporter",
 }
 
 

@@ -1,0 +1,53 @@
+"""What the human-facing reports (HTML, the DOCX review form) show alike:
+the order of items, Chinese labels, and a finding's excerpt split around the
+match so it can be highlighted, or masked for reports leaving the office."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..types import Extraction, Finding, ItemResult
+from .mask import label, mask_text
+
+VERDICT_LABELS = {"block": "禁止公开", "review": "需人工审查", "clear": "未发现问题"}
+EXTRACTION_LABELS = {"full": "完整读取", "partial": "部分读取", "failed": "无法读取"}
+CATEGORY_LABELS = {
+    "mark": "密级标志", "secret-point": "密点", "work-secret": "工作秘密",
+    "draft": "草稿标记", "pii": "个人信息", "metadata": "元数据", "hidden": "隐藏内容",
+    "aggregation": "信号汇聚", "unreadable": "无法读取",
+}
+
+
+def category_label(category: str) -> str:
+    name = CATEGORY_LABELS.get(category)
+    return f"{name} ({category})" if name else category
+
+
+def in_verdict_order(results: Iterable[ItemResult]) -> list[ItemResult]:
+    """block, then review, then clear; within each, items that could not be
+    fully read first; otherwise the scan's own stable order."""
+    return sorted(results, key=lambda r: (-r.verdict.rank, r.extraction is Extraction.FULL))
+
+
+def not_fully_read(results: Iterable[ItemResult]) -> list[ItemResult]:
+    return [r for r in results if r.extraction is not Extraction.FULL]
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A finding's context as text before, the match, and text after."""
+
+    before: str
+    match: str
+    after: str
+
+
+def excerpt(finding: Finding, mask: bool) -> Excerpt:
+    if mask:
+        return Excerpt(f"[{label(finding.level, finding.category)}] ", mask_text(finding.text, finding.level), "")
+    context, text = finding.context, finding.text
+    at = context.find(text) if text else -1
+    if at < 0:
+        return Excerpt(context, "", "") if context or not text else Excerpt("", text, "")
+    return Excerpt(context[:at], text, context[at + len(text):])
+
