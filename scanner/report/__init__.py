@@ -63,6 +63,7 @@ _REPORTERS: dict[str, str] = {
     "jsonl": "jsonl:JsonlReporter",
     "json": "jsonl:JsonReporter",
     "html": "html_page:HtmlReporter",
+    "csv": "csv_rows:CsvReporter",
 }
 
 
