@@ -3,6 +3,7 @@ with findings in several parts, an archive with a member, an item that could
 not be read, a clear item, and untrusted markup inside a finding."""
 from __future__ import annotations
 
+import hashlib
 import io
 from typing import Callable
 
@@ -28,7 +29,7 @@ def finding(rule: str, category: str, level: str | None, part: str, text: str, c
                        "mark": BASIS_MARK, "secret-point": BASIS_SECRET_POINT, "pii": BASIS_PII,
                        "draft": BASIS_DRAFT, "unreadable": BASIS_UNREADABLE,
                        "work-secret": BASIS_WORK_SECRET}[category],
-                   severity=severity, score=score, fingerprint=f"fp-{rule}-{text}")
+                   severity=severity, score=score, fingerprint=hashlib.sha256(f"{rule}|{text}".encode()).hexdigest()[:32])
 
 
 def build_results() -> list[ItemResult]:
