@@ -1,0 +1,38 @@
+"""preclear: confidentiality review (保密审查) before disclosure.
+
+The small public API; everything else is internal and may change.
+``__all__`` is pinned by a test.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from .config import Limits, ScanConfig, load_config
+from .engine import Engine
+from .errors import ConfigError, ExtractionError, LexiconError, LimitExceeded, PreclearError, ToolError
+from .types import Extraction, Finding, Item, ItemResult, Verdict
+
+__all__ = [
+    "ConfigError", "Engine", "Extraction", "ExtractionError", "Finding", "Item", "ItemResult",
+    "LexiconError", "LimitExceeded", "Limits", "PreclearError", "ScanConfig", "ToolError", "Verdict",
+    "load_config", "scan_bytes", "scan_paths",
+]
+
+
+def scan_bytes(data: bytes, name: str, config: ScanConfig | None = None, *,
+               engine: Engine | None = None) -> list[ItemResult]:
+    """Scan one item held in memory; its result first, then archive members'."""
+    from .pipeline import scan_item
+
+    engine = engine or Engine(config)
+    return scan_item(engine, Item(path=name, data=data))
+
+
+def scan_paths(paths: Iterable[str], config: ScanConfig | None = None, *,
+               engine: Engine | None = None) -> Iterator[ItemResult]:
+    """Scan files and folders serially, in stable order."""
+    from .run.serial import run_serial
+    from .walk import walk
+
+    engine = engine or Engine(config)
+    return run_serial(engine, walk(list(paths), engine.config.excludes))

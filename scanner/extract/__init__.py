@@ -21,10 +21,21 @@ Extractor = Callable[[bytes, str, Limits], Document]
 # format name -> "module:function", imported on first use (keeps start-up fast)
 _REGISTRY: dict[str, str] = {
     "text": "text:extract_text",
-    "markdown": "text:extract_text",
-    "csv": "text:extract_text",
+    "markdown": "text:extract_markdown",
+    "csv": "text:extract_csv",
     "html": "html:extract_html",
+    "docx": "docx:extract_docx",
+    "xlsx": "xlsx:extract_xlsx",
+    "pptx": "pptx:extract_pptx",
+    "pdf": "pdf:extract_pdf",
+    "ofd": "ofd:extract_ofd",
+    **{fmt: "archive:extract_archive" for fmt in ("zip", "tar", "gzip", "bz2", "xz")},
+    **{fmt: "legacy:extract_legacy" for fmt in ("doc", "xls", "ppt", "wps", "et", "dps", "ole",
+                                                 "ooxml-encrypted")},
 }
+
+# formats whose members are items of their own (scanner.extract.archive.iter_members)
+ARCHIVE_FORMATS = frozenset({"zip", "tar"})
 
 UNREADABLE_BASIS = "fail closed: an item that could not be fully read is never clear"
 

@@ -1,0 +1,4 @@
+"""``python -m scanner`` is the same as ``preclear``."""
+from .cli import main
+
+raise SystemExit(main())

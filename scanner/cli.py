@@ -1,0 +1,189 @@
+"""Command line: arguments and exit codes only.
+
+Exit status of ``preclear scan``: 0 every item clear; 1 at least one
+``review`` and none ``block``; 2 at least one ``block``; 3 the tool itself
+failed, with one line on stderr saying what and where.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import logging
+import os
+import sys
+import time
+from typing import BinaryIO, Iterator, Sequence
+
+from .errors import ConfigError, PreclearError
+
+EXIT_CLEAR, EXIT_REVIEW, EXIT_BLOCK, EXIT_TOOL = 0, 1, 2, 3
+
+# modules that add their own subcommands with add_parsers(subparsers)
+_COMMAND_MODULES: tuple[str, ...] = ()
+
+_LIMIT_FLAGS = {
+    "max_item_bytes": (int, "largest item in bytes"),
+    "max_total_uncompressed": (int, "largest total decompressed size of an item in bytes"),
+    "max_expansion_ratio": (float, "largest decompression ratio of an item"),
+    "max_depth": (int, "deepest archive nesting"),
+    "max_members": (int, "most members in an archive"),
+    "max_pdf_pages": (int, "most pages read from a PDF"),
+    "item_timeout": (float, "seconds of work allowed per item"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad arguments; our contract says 3 with one line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise ConfigError(f"{self.prog}: {message}")
+
+
+def _add_scan(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("scan", help="scan files and folders and give each item a verdict")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--format", choices=_report_formats(), help="jsonl (default when stdout is not a terminal), json, csv, html, docx, sarif")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    p.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="an extra lexicon (repeatable)")
+    p.add_argument("--no-default-lexicons", action="store_true", help="do not load the shipped lexicons/")
+    p.add_argument("--config", metavar="FILE", help="preclear.toml to use (default: ./preclear.toml if present)")
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB (gitignore syntax)")
+    p.add_argument("--explain", action="store_true", help="add how each score was reached and why hits were dropped")
+    p.add_argument("--mask", action="store_true", help="mask excerpts in the report (for reports that leave the review office)")
+    p.add_argument("--summary", action="store_true", help="print a readable summary on stderr")
+    p.add_argument("--fail-on", choices=("review", "block"), default="review",
+                   help="lowest verdict that makes the exit status non-zero (default: review)")
+    p.add_argument("--db", metavar="URL", help="review store for the report's review fields")
+    for name, (kind, text) in _LIMIT_FLAGS.items():
+        p.add_argument("--" + name.replace("_", "-"), type=kind, metavar="N", help=text)
+    p.set_defaults(func=cmd_scan)
+
+
+def _report_formats() -> list[str]:
+    from .report import formats
+
+    return formats()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="preclear", description="Confidentiality review (保密审查) scanner.")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (repeatable)")
+    parser.add_argument("--log-file", metavar="FILE", help="write the log to FILE")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_scan(sub)
+    for module in _COMMAND_MODULES:
+        importlib.import_module(module).add_parsers(sub)
+    return parser
+
+
+def _config_from_args(args: argparse.Namespace):
+    from .config import Limits, load_config
+
+    config = load_config(args.config)
+    limits = {n: getattr(args, n) for n in _LIMIT_FLAGS if getattr(args, n, None) is not None}
+    if any(v < 0 for v in limits.values()):
+        raise ConfigError("limits must not be negative")
+    changes = {
+        "lexicons": config.lexicons + tuple(args.lexicon),
+        "excludes": config.excludes + tuple(args.exclude),
+        "explain": args.explain,
+    }
+    if args.no_default_lexicons:
+        changes["default_lexicons"] = False
+    if limits:
+        changes["limits"] = Limits(**{**config.limits.__dict__, **limits})
+    if args.db:
+        changes["database"] = args.db
+    return config.replace(**changes)
+
+
+@contextlib.contextmanager
+def _output(path: str | None) -> Iterator[BinaryIO]:
+    if path is None:
+        yield sys.stdout.buffer
+        return
+    tmp = f"{path}.part"
+    with open(tmp, "wb") as fh:
+        yield fh
+    os.replace(tmp, path)
+
+
+def _review_lookup(database: str):
+    if not database:
+        return None
+    from .review import open_store
+
+    return open_store(database).review_record
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from .engine import Engine
+    from .report import ReportOptions, Summary, make_reporter
+    from .report.summary import item_line, print_summary
+    from .run.serial import run_serial
+    from .walk import WalkStats, walk
+
+    config = _config_from_args(args)
+    engine = Engine(config)
+    to_terminal = args.output is None and sys.stdout.isatty()
+    fmt = args.format or ("summary" if to_terminal else "jsonl")
+    stats = WalkStats()
+    summary = Summary()
+    started = time.perf_counter()
+    results = run_serial(engine, walk(args.paths, config.excludes, stats))
+    if fmt == "summary":
+        for result in results:
+            summary.add(result)
+            print(item_line(result), flush=True)
+    else:
+        options = ReportOptions(mask=args.mask, explain=args.explain, review_lookup=_review_lookup(config.database))
+        with _output(args.output) as out:
+            reporter = make_reporter(fmt, out, options)
+            reporter.begin()
+            for result in results:
+                summary.add(result)
+                reporter.item(result)
+            summary.seconds = time.perf_counter() - started
+            reporter.finish(summary)
+    summary.seconds = time.perf_counter() - started
+    if fmt == "summary" or args.summary:
+        print_summary(summary, stats, sys.stdout if fmt == "summary" else sys.stderr)
+    worst = summary.worst.value
+    if worst == "block":
+        return EXIT_BLOCK
+    if worst == "review" and args.fail_on == "review":
+        return EXIT_REVIEW
+    return EXIT_CLEAR
+
+
+def _setup_logging(verbose: int, log_file: str | None) -> None:
+    level = logging.WARNING - 10 * min(verbose, 2)
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file:
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    logging.basicConfig(level=level, handlers=handlers, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        _setup_logging(args.verbose, args.log_file)
+        return int(args.func(args))
+    except PreclearError as exc:  # ToolError, and anything of ours that escaped an item
+        print(f"preclear: error: {exc}", file=sys.stderr)
+        return EXIT_TOOL
+    except KeyboardInterrupt:
+        print("preclear: interrupted", file=sys.stderr)
+        return EXIT_TOOL
+    except BrokenPipeError:
+        return EXIT_TOOL
+    except Exception as exc:  # the one place an unexpected error is reported: exit 3, one line
+        where = ""
+        tb = exc.__traceback__
+        while tb and tb.tb_next:
+            tb = tb.tb_next
+        if tb:
+            where = f" at {os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}"
+        print(f"preclear: internal error: {type(exc).__name__}: {exc}{where}", file=sys.stderr)
+        return EXIT_TOOL

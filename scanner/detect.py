@@ -1,0 +1,154 @@
+"""Detection in one part: normalise, one automaton pass, then the mark
+grammar, label checks, jieba confirmation and PII validators — each only
+where the automaton (or, for PII, the digit patterns) found a candidate.
+
+Everything returned is in the part's ORIGINAL coordinates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import rules
+from .match.marks import Dropped, match_mark
+from .normalize import NormText, normalize
+from .types import Part, Severity
+from .validate.pii import find_pii
+
+if TYPE_CHECKING:
+    from .engine import Engine, Pattern
+
+# parts that are labels by nature: a marker there is a label, not prose
+LABEL_PARTS = ("header", "footer", "html-comment", "title", "html-title", "comment")
+_LABEL_PUNCT = set(" \t★[]【】()（）〔〕<>《》“”\"'‘’,，、.。;；:：!！·-—_|/")
+_BRACKETS = {"(": ")", "（": "）", "【": "】", "[": "]", "〔": "〕", "<": ">", "《": "》", "“": "”", "\"": "\""}
+
+LEVEL_SEVERITY = {"绝密": Severity.BLOCK, "机密": Severity.BLOCK, "秘密": Severity.BLOCK,
+                  "工作秘密": Severity.REVIEW, "内部": Severity.REVIEW, "敏感": Severity.REVIEW,
+                  "提示": Severity.HINT}
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A confirmed detection in one part, before scoring."""
+
+    rule: str
+    category: str
+    level: str | None
+    severity: Severity
+    part: str
+    start: int
+    end: int
+    matched: str  # the normalised text that matched (for fingerprints)
+    reason: str
+    basis: str
+    scope: str = ""  # basic-scope category of a lexicon entry (国防, 外交 ...)
+    details: dict[str, Any] = field(default_factory=dict)
+    explanation: tuple[str, ...] = ()
+
+
+def _is_label(norm: str, start: int, end: int, part: str, marker_spans: list[tuple[int, int]]) -> tuple[bool, str]:
+    """A marker counts when it stands as a label, not when prose mentions it."""
+    if part.split(":")[0] in LABEL_PARTS:
+        return True, f"marker in the {part}"
+    before, after = norm[start - 1:start], norm[end:end + 1]
+    if before in _BRACKETS and after == _BRACKETS[before]:
+        return True, "marker in brackets (a title or stamp label)"
+    line_start = norm.rfind("\n", 0, start) + 1
+    line_end = norm.find("\n", end)
+    line_end = len(norm) if line_end < 0 else line_end
+    rest = list(norm[line_start:line_end])
+    for s, e in marker_spans:
+        for i in range(max(s, line_start), min(e, line_end)):
+            rest[i - line_start] = " "
+    leftover = "".join(ch for ch in rest if ch not in _LABEL_PUNCT and not ch.isdigit())
+    if not leftover:
+        return True, "marker stands alone on its line (label or stamp phrase)"
+    return False, "marker mentioned in running text, not standing as a label"
+
+
+def detect(engine: "Engine", part: Part) -> tuple[list[Signal], list[str]]:
+    """Signals found in ``part`` and, for --explain, why other hits were dropped."""
+    norm: NormText = normalize(part.text)
+    text = norm.text
+    signals: list[Signal] = []
+    dropped: list[str] = []
+
+    def orig(s: int, e: int) -> tuple[int, int]:
+        return norm.to_original(s, e)
+
+    def drop(s: int, e: int, why: str) -> None:
+        os_, oe = orig(s, e)
+        dropped.append(f"{part.name}:{os_}-{oe} {part.text[os_:oe]!r}: {why}")
+
+    hits = [(s, e, p) for s, e, k in engine.matcher.find(text) for p in engine.patterns[k]]
+    marker_spans = [(s, e) for s, e, p in hits if p.entry is not None and p.entry.placement == "label"]
+    seen_marks: list[tuple[int, int]] = []
+    seen_entries: set[tuple[int, int, str]] = set()
+    for s, e, pattern in sorted(hits, key=lambda h: (h[0], -h[1])):
+        if pattern.entry is None:
+            result = match_mark(text, s, e, pattern.anchor, part.name)
+            if result is None:
+                continue
+            if isinstance(result, Dropped):
+                drop(result.start, result.end, result.reason)
+                continue
+            if any(a <= result.start and result.end <= b for a, b in seen_marks):
+                continue
+            seen_marks.append((result.start, result.end))
+            os_, oe = orig(result.start, result.end)
+            signals.append(Signal(result.rule, "mark", result.level, Severity.BLOCK, part.name, os_, oe,
+                                  text[result.start:result.end], result.reason, rules.BASIS_MARK,
+                                  details=result.details))
+            continue
+        signal = _lexicon_signal(engine, pattern, norm, s, e, part.name, marker_spans, drop)
+        if signal is not None:
+            key = (signal.start, signal.end, signal.rule + pattern.entry.term)
+            if key not in seen_entries:
+                seen_entries.add(key)
+                signals.append(signal)
+    for m in find_pii(text):
+        os_, oe = orig(m.start, m.end)
+        signals.append(Signal(m.rule, "pii", None, Severity.REVIEW, part.name, os_, oe,
+                              text[m.start:m.end], m.reason, rules.BASIS_PII))
+    return signals, dropped
+
+
+def _lexicon_signal(engine: "Engine", pattern: "Pattern", norm: NormText, s: int, e: int, part: str,
+                    marker_spans: list[tuple[int, int]], drop) -> Signal | None:
+    entry = pattern.entry
+    assert entry is not None
+    text = norm.text
+    explanation: list[str] = [f"lexicon {entry.lexicon} line {entry.line}: {entry.term} ({entry.level})"]
+    if pattern.surface != entry.term:
+        explanation.append(f"matched alias {pattern.surface}")
+    if entry.boundary == "word" or (entry.boundary == "auto" and e - s <= 2):
+        ok, why = engine.words.confirms(text, s, e)
+        if not ok:
+            drop(s, e, why)
+            return None
+        explanation.append(why)
+    if entry.placement == "label":
+        ok, why = _is_label(text, s, e, part, marker_spans)
+        if not ok:
+            drop(s, e, why)
+            return None
+        explanation.append(why)
+    os_, oe = norm.to_original(s, e)
+    if entry.kind == "work-secret":
+        rule, category, basis = "marker.work-secret", "work-secret", rules.BASIS_WORK_SECRET
+        reason = f"work-secret/internal marker {entry.term}"
+    elif entry.kind == "draft":
+        rule, category, basis = "marker.draft", "draft", rules.BASIS_DRAFT
+        reason = f"non-final draft marker {entry.term}"
+    else:
+        rule, category, basis = f"lexicon.{entry.lexicon}", "secret-point", rules.BASIS_SECRET_POINT
+        reason = f"secret point {entry.term} ({entry.level}" + (f", {entry.category}" if entry.category else "") + ")"
+        if entry.note:
+            reason += f"; {entry.note}"
+    severity = LEVEL_SEVERITY[entry.level]
+    details: dict[str, Any] = {"lexicon": entry.lexicon, "term": entry.term}
+    if entry.category:
+        details["scope"] = entry.category
+    return Signal(rule, category, entry.level, severity, part, os_, oe, text[s:e], reason, basis,
+                  scope=entry.category or category, details=details, explanation=tuple(explanation))

@@ -1,0 +1,62 @@
+"""Bytes -> text for plain-text formats, never with errors silently ignored.
+
+Order: a BOM; strict UTF-8; then the Chinese legacy encodings that decode
+strictly (GB18030 covers GBK and GB2312, Big5), with charset-normalizer
+choosing between them when more than one does, and its general guess as the
+last resort.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_CHINESE = ("gb18030", "big5")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    exact: bool  # False: undecodable bytes were replaced (the item is only partly read)
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode(data: bytes) -> Decoded:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text = _strict(data[len(bom):], encoding.replace("-sig", ""))
+            if text is not None:
+                return Decoded(text, encoding, True)
+            return Decoded(data[len(bom):].decode(encoding.replace("-sig", ""), errors="replace"), encoding, False)
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return Decoded(text, "utf-8", True)
+    candidates = {enc: t for enc in _CHINESE if (t := _strict(data, enc)) is not None}
+    if len(candidates) == 1:
+        (enc, text), = candidates.items()
+        return Decoded(text, enc, True)
+    from charset_normalizer import from_bytes
+
+    if candidates:
+        best = from_bytes(data, cp_isolation=list(candidates)).best()
+        enc = best.encoding.replace("_", "") if best else "gb18030"
+        enc = "big5" if enc.startswith("big5") else "gb18030"
+        return Decoded(candidates[enc], enc, True)
+    best = from_bytes(data).best()
+    if best is not None:
+        text = _strict(data, best.encoding)
+        if text is not None:
+            return Decoded(text, best.encoding, True)
+    return Decoded(data.decode("gb18030", errors="replace"), "gb18030", False)

@@ -1,0 +1,123 @@
+"""HTML: visible text, and every place a page hides text from its reader.
+
+Parts: ``title``, ``meta`` (meta content), ``body`` (visible text),
+``hidden`` (elements with the ``hidden`` attribute, ``display:none``,
+``visibility:hidden``, zero font size, ``<input type=hidden>``),
+``attributes`` (alt and title attributes), ``html-comment``.
+"""
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+
+from ..config import Limits
+from ..errors import ExtractionError
+from ..types import Document, Part
+from .decode import decode
+
+_SKIP = {"script", "style", "template", "head"}
+_BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header",
+          "footer", "table", "ul", "ol", "blockquote", "pre", "hr", "dt", "dd", "title", "td", "th", "nav",
+          "aside", "main", "figure", "figcaption", "address", "center"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em|%)?\s*(?:;|$)",
+                           re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+
+
+def _is_hidden(el: lxml.html.HtmlElement) -> bool:
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+class _Collector:
+    """Walks the tree once, routing text into the visible or hidden stream."""
+
+    def __init__(self) -> None:
+        self.visible: list[str] = []
+        self.hidden: list[str] = []
+        self.attributes: list[str] = []
+        self.comments: list[str] = []
+
+    def walk(self, el, hidden: bool) -> None:
+        if isinstance(el, lxml.etree._Comment):
+            if el.text and el.text.strip():
+                self.comments.append(el.text.strip())
+            self._tail(el, hidden)
+            return
+        if not isinstance(el.tag, str):
+            self._tail(el, hidden)
+            return
+        tag = el.tag.lower()
+        for attr in ("alt", "title"):
+            if el.get(attr):
+                self.attributes.append(el.get(attr).strip())
+        if tag == "input" and (el.get("type") or "").lower() == "hidden" and el.get("value"):
+            self.hidden.append(el.get("value"))
+        if tag in _SKIP:
+            for child in el:
+                if isinstance(child, lxml.etree._Comment):
+                    self.walk(child, hidden)
+            self._tail(el, hidden)
+            return
+        now_hidden = hidden or _is_hidden(el)
+        out = self.hidden if now_hidden else self.visible
+        if tag in _BLOCK:
+            out.append("\n")
+        if el.text:
+            out.append(el.text)
+        for child in el:
+            self.walk(child, now_hidden)
+        if tag in _BLOCK:
+            out.append("\n")
+        self._tail(el, hidden)
+
+    def _tail(self, el, hidden: bool) -> None:
+        if el.tail:
+            (self.hidden if hidden else self.visible).append(el.tail)
+
+
+def _clean(chunks: list[str]) -> str:
+    text = "".join(chunks)
+    lines = [ln.strip() for ln in text.splitlines()]
+    return "\n".join(ln for ln in lines if ln)
+
+
+def extract_html(data: bytes, name: str, limits: Limits) -> Document:
+    from . import unreadable
+
+    decoded = decode(data)
+    source = _XML_DECL.sub("", decoded.text)
+    if not source.strip():
+        return Document(format="html", parts=())
+    try:
+        root = lxml.html.document_fromstring(source)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"HTML could not be parsed: {exc}", part="body") from exc
+    parts: list[Part] = []
+    title = root.findtext(".//title")
+    if title and title.strip():
+        parts.append(Part("title", title.strip()))
+    metas = [f"{m.get('name') or m.get('property') or m.get('http-equiv') or 'meta'}: {m.get('content').strip()}"
+             for m in root.iter("meta") if m.get("content") and m.get("content").strip()]
+    if metas:
+        parts.append(Part("meta", "\n".join(metas)))
+    collector = _Collector()
+    collector.walk(root, hidden=False)
+    for name_, chunks in (("body", collector.visible), ("hidden", collector.hidden)):
+        text = _clean(chunks)
+        if text:
+            parts.append(Part(name_, text))
+    if collector.attributes:
+        parts.append(Part("attributes", "\n".join(collector.attributes)))
+    if collector.comments:
+        parts.append(Part("html-comment", "\n".join(collector.comments)))
+    notices = ()
+    if not decoded.exact:
+        notices = (unreadable(f"text encoding could not be determined; read as {decoded.encoding} with replacements",
+                              part="body", rule="unreadable.encoding"),)
+    return Document(format="html", parts=tuple(parts), notices=notices,
+                    failed_parts=("body",) if notices else ())

@@ -1,0 +1,219 @@
+"""Lexicon files (YAML and CSV, ../shared/CONTRACTS.md) -> validated entries.
+
+A malformed lexicon is refused as a whole with its file, line and reason; it
+is never half-loaded.  Besides the contract's fields a YAML lexicon may say
+what kind of signal its terms are (``kind``) and whether a term counts
+anywhere or only when it stands as a label (``placement``): the shipped
+work-secret and draft lexicons are ``placement: label``.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import LexiconError
+
+LEVELS = ("绝密", "机密", "秘密", "工作秘密", "内部", "敏感", "提示")
+LEVEL_ALIASES = {
+    "top-secret": "绝密", "secret": "机密", "confidential": "秘密",
+    "work-secret": "工作秘密", "internal": "内部", "sensitive": "敏感", "hint": "提示",
+}
+STATE_SECRET_LEVELS = frozenset(("绝密", "机密", "秘密"))
+KINDS = ("secret-point", "work-secret", "draft")
+PLACEMENTS = ("anywhere", "label")
+BOUNDARIES = ("auto", "word", "none")
+_ENTRY_KEYS = {"term", "level", "category", "aliases", "note", "boundary"}
+_FILE_KEYS = {"name", "version", "kind", "placement", "description", "entries"}
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    term: str
+    level: str
+    category: str
+    aliases: tuple[str, ...]
+    note: str
+    boundary: str
+    lexicon: str
+    kind: str
+    placement: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    name: str
+    version: str
+    kind: str
+    placement: str
+    path: str
+    sha256: str
+    entries: tuple[LexiconEntry, ...]
+
+
+def _level(value: Any, path: str, line: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise LexiconError(path, line, "entry has no level")
+    level = LEVEL_ALIASES.get(value.strip().lower(), value.strip())
+    if level not in LEVELS:
+        raise LexiconError(path, line, f"unknown level {value!r} (use one of {' '.join(LEVELS)} or an English alias)")
+    return level
+
+
+def _aliases(value: Any, path: str, line: int) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        items = value.split("|")
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise LexiconError(path, line, "aliases must be a list or a |-separated string")
+    out = []
+    for a in items:
+        if not isinstance(a, str):
+            raise LexiconError(path, line, f"alias {a!r} is not text")
+        if a.strip():
+            out.append(a.strip())
+    return tuple(out)
+
+
+def _entry(raw: dict[str, Any], line: int, path: str, name: str, kind: str, placement: str) -> LexiconEntry:
+    unknown = set(raw) - _ENTRY_KEYS
+    if unknown:
+        raise LexiconError(path, line, f"unknown field(s) {', '.join(sorted(unknown))}")
+    term = raw.get("term")
+    if not isinstance(term, str) or not term.strip():
+        raise LexiconError(path, line, "entry has no term")
+    boundary = raw.get("boundary") or "auto"
+    if boundary not in BOUNDARIES:
+        raise LexiconError(path, line, f"boundary must be one of {', '.join(BOUNDARIES)}")
+    for key in ("category", "note"):
+        if raw.get(key) is not None and not isinstance(raw.get(key), (str, int)):
+            raise LexiconError(path, line, f"{key} must be text")
+    return LexiconEntry(
+        term=term.strip(), level=_level(raw.get("level"), path, line),
+        category=str(raw.get("category") or ""), aliases=_aliases(raw.get("aliases"), path, line),
+        note=str(raw.get("note") or ""), boundary=boundary, lexicon=name, kind=kind,
+        placement=placement, line=line,
+    )
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping (for errors)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _load_yaml(text: str, path: str) -> tuple[dict[str, Any], list[tuple[dict[str, Any], int]]]:
+    try:
+        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise LexiconError(path, mark.line + 1 if mark else None, f"invalid YAML: {reason}") from exc
+    if not isinstance(doc, dict):
+        raise LexiconError(path, 1, "a YAML lexicon is a mapping with name, version and entries")
+    doc.pop("__line__", None)
+    unknown = set(doc) - _FILE_KEYS
+    if unknown:
+        raise LexiconError(path, 1, f"unknown top-level field(s) {', '.join(sorted(unknown))}")
+    entries = doc.get("entries")
+    if not isinstance(entries, list) or not entries:
+        raise LexiconError(path, 1, "entries must be a non-empty list")
+    rows = []
+    for raw in entries:
+        if not isinstance(raw, dict):
+            raise LexiconError(path, None, f"entry {raw!r} is not a mapping")
+        line = raw.pop("__line__")
+        rows.append((raw, line))
+    return doc, rows
+
+
+def _load_csv(text: str, path: str) -> list[tuple[dict[str, Any], int]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    if "term" not in header or "level" not in header:
+        raise LexiconError(path, 1, "CSV header must name at least term and level")
+    unknown = set(header) - _ENTRY_KEYS
+    if unknown:
+        raise LexiconError(path, 1, f"unknown column(s) {', '.join(sorted(unknown))}")
+    rows = []
+    for raw in reader:
+        if None in raw:
+            raise LexiconError(path, reader.line_num, "more fields than the header names")
+        if not any((v or "").strip() for v in raw.values()):
+            continue
+        rows.append(({k: v for k, v in raw.items() if v not in (None, "")}, reader.line_num))
+    if not rows:
+        raise LexiconError(path, 1, "no entries")
+    return rows
+
+
+def load_lexicon(path: str | Path) -> Lexicon:
+    """Load and validate one lexicon file; raises LexiconError on any defect."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise LexiconError(str(p), None, f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise LexiconError(str(p), line, "not UTF-8 text") from exc
+    suffix = p.suffix.lower()
+    meta: dict[str, Any] = {}
+    if suffix in (".yaml", ".yml"):
+        meta, rows = _load_yaml(text, str(p))
+    elif suffix == ".csv":
+        rows = _load_csv(text, str(p))
+    else:
+        raise LexiconError(str(p), None, "lexicons are .yaml, .yml or .csv files")
+    name = str(meta.get("name") or p.stem)
+    kind = meta.get("kind", "secret-point")
+    placement = meta.get("placement", "label" if kind != "secret-point" else "anywhere")
+    if kind not in KINDS:
+        raise LexiconError(str(p), 1, f"kind must be one of {', '.join(KINDS)}")
+    if placement not in PLACEMENTS:
+        raise LexiconError(str(p), 1, f"placement must be one of {', '.join(PLACEMENTS)}")
+    entries = tuple(_entry(raw, line, str(p), name, kind, placement) for raw, line in rows)
+    seen: dict[str, int] = {}
+    for e in entries:
+        if e.term in seen:
+            raise LexiconError(str(p), e.line, f"duplicate term {e.term!r} (first on line {seen[e.term]})")
+        seen[e.term] = e.line
+    return Lexicon(name=name, version=str(meta.get("version") or ""), kind=kind, placement=placement,
+                   path=str(p), sha256=hashlib.sha256(data).hexdigest(), entries=entries)
+
+
+def default_lexicon_dir() -> Path:
+    """The shipped lexicons: ``lexicons/`` beside the ``scanner`` package."""
+    return Path(__file__).resolve().parent.parent.parent / "lexicons"
+
+
+def lexicon_files(paths: tuple[str, ...], include_defaults: bool) -> list[Path]:
+    """The files to load: the shipped ones (sorted) then the given ones."""
+    files: list[Path] = []
+    if include_defaults and default_lexicon_dir().is_dir():
+        files += sorted(f for f in default_lexicon_dir().iterdir() if f.suffix.lower() in (".yaml", ".yml", ".csv"))
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            files += sorted(f for f in p.iterdir() if f.suffix.lower() in (".yaml", ".yml", ".csv"))
+        else:
+            files.append(p)
+    return files

@@ -1,0 +1,203 @@
+"""The state-secret mark grammar, evaluated only at anchors the automaton found.
+
+Forms (Provisional Rules on Classification Management, Art. 24; GB/T 9704):
+``密级★保密期限`` (秘密★1年, 机密★二十年, 秘密★6个月, 绝密★长期),
+``密级★解密时间`` (机密★2030年12月31日, 秘密★2027.6.30),
+``密级★解密条件`` (机密★工程验收后解密, 绝密★启用前),
+a bare level alone on a line at the head of a document or in a header,
+and form fields (密级：秘密).  Mentions are not marks: 绝密级, 机密级国家秘密,
+机密性, 秘密花园, a mark quoted inside a sentence.
+
+All matching happens on normalised text (see scanner.normalize), so spaces,
+zero-width characters, full-width digits, other stars and traditional
+characters have already been folded.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+LEVEL_WORDS = ("绝密", "机密", "秘密")
+FIELD_WORD = "密级"
+DEFAULT_MAX_YEARS = {"绝密": 30, "机密": 20, "秘密": 10}
+
+# parts where a bare level line counts anywhere, not only at the head
+HEADER_PARTS = ("header", "footer", "title", "html-title", "properties")
+HEAD_LINES = 3
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUM = "〇零一二两三四五六七八九十百"
+_NUM = rf"(?:\d{{1,3}}|[{_CN_NUM}]{{1,4}})"
+_YEAR = r"(?:\d{4}|[〇零一二三四五六七八九]{4})"
+_MD = r"(?:\d{1,2}|[〇零一二三四五六七八九十]{1,3})"
+
+_DATE_RE = re.compile(
+    rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_MD})\s*月(?:\s*(?P<d>{_MD})\s*日)?"
+    rf"|(?P<y2>\d{{4}})[-./](?P<m2>\d{{1,2}})(?:[-./](?P<d2>\d{{1,2}}))?(?!\d)"
+)
+_PERIOD_RE = re.compile(rf"(?P<n>{_NUM})\s*(?P<unit>年|个月)")
+_LONG_TERM_RE = re.compile(r"长期")
+_CONDITION_RE = re.compile(r"(?P<cond>[^\n\r，。；;,:：!！?？★]{1,30}?(?:解密|启用前|公布前|公开前|发布前|后公开|前))")
+_DATE_TAIL_RE = re.compile(r"\s*(?:解密|前|止|以前)?")
+_FIELD_RE = re.compile(r"\s*[:：]?\s*(?P<level>绝密|机密|秘密)")
+_OPEN_QUOTES = "“‘「『\"'《〈"
+_CLOSE_QUOTES = "”’」』\"'》〉"
+_LABEL_STRIP = " \t★[]【】()（）〔〕<>《》"
+
+
+def chinese_number(text: str) -> int | None:
+    """Parse Arabic or Chinese numerals up to 999 (十, 二十, 三十五, 一百)."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _year(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    digits = [_CN_DIGITS.get(ch) for ch in text]
+    if any(d is None for d in digits):
+        return None
+    return int("".join(str(d) for d in digits))
+
+
+@dataclass(frozen=True)
+class MarkMatch:
+    rule: str
+    level: str
+    start: int           # normalised coordinates, half-open
+    end: int
+    reason: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    start: int
+    end: int
+    reason: str
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return line_start, len(text) if line_end < 0 else line_end
+
+
+def _head_line(text: str, line_start: int) -> bool:
+    """True when the line starting at ``line_start`` is among the first
+    non-empty lines of the part (the head block of a document)."""
+    before = text[:line_start]
+    return sum(1 for ln in before.split("\n") if ln.strip()) < HEAD_LINES
+
+
+def _date(m: re.Match[str]) -> str | None:
+    y = m.group("y") or m.group("y2")
+    mo = m.group("m") or m.group("m2")
+    d = m.group("d") or m.group("d2")
+    year = _year(y)
+    month = chinese_number(mo) if mo else None
+    day = chinese_number(d) if d else None
+    if year is None or not month or not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+
+
+def _after_star(text: str, pos: int, level: str) -> tuple[int, str, dict[str, Any]] | None:
+    """Parse what follows ``★`` at ``pos``: a decryption time, a period, 长期,
+    or a decryption condition. Returns (end, reason, details) or None."""
+    m = _DATE_RE.match(text, pos)
+    if m and (date := _date(m)):
+        tail = _DATE_TAIL_RE.match(text, m.end())
+        return tail.end(), f"state-secret mark, declassified on {date}", {"form": "decrypt-time", "decrypt_date": date}
+    m = _PERIOD_RE.match(text, pos)
+    if m and (n := chinese_number(m.group("n"))):
+        unit = m.group("unit")
+        details: dict[str, Any] = {"form": "period"}
+        if unit == "年":
+            details["period_years"] = n
+            reason = f"state-secret mark, period {n} years"
+            if n > DEFAULT_MAX_YEARS[level]:
+                details["over_default_maximum"] = True
+        else:
+            details["period_months"] = n
+            reason = f"state-secret mark, period {n} months"
+        return m.end(), reason, details
+    m = _LONG_TERM_RE.match(text, pos)
+    if m:
+        return m.end(), "state-secret mark, long-term period", {"form": "period", "long_term": True}
+    m = _CONDITION_RE.match(text, pos)
+    if m:
+        cond = m.group("cond")
+        return m.end(), f"state-secret mark, declassified when: {cond}", {"form": "condition", "condition": cond}
+    return None
+
+
+def _quoted_mention(text: str, start: int, end: int, line_start: int, line_end: int) -> bool:
+    """A mark quoted inside a sentence (标注“机密★5年”的文件) is a mention."""
+    if start <= line_start or end >= line_end:
+        return False
+    return text[start - 1] in _OPEN_QUOTES and text[end] in _CLOSE_QUOTES
+
+
+def match_mark(text: str, start: int, end: int, anchor: str, part: str) -> MarkMatch | Dropped | None:
+    """Evaluate the grammar at one anchor hit ``text[start:end] == anchor``."""
+    line_start, line_end = _line_bounds(text, start, end)
+    if anchor == FIELD_WORD:
+        if start > 0 and text[start - 1] in "绝机秘":
+            return None  # 绝密级 / 机密级: the level anchor handles it
+        m = _FIELD_RE.match(text, end)
+        if not m:
+            return None
+        level = m.group("level")
+        stop = m.end()
+        if text.startswith("级", stop):
+            return Dropped(start, stop, f"{level}级 after 密级 is a mention, not a form field")
+        details: dict[str, Any] = {"form": "form-field"}
+        reason = "classification form field"
+        if text.startswith("★", stop) and (parsed := _after_star(text, stop + 1, level)):
+            stop, reason, details = parsed[0], parsed[1] + " (form field)", {**parsed[2], "field": True}
+        return MarkMatch("mark.form-field", level, start, stop, reason, details)
+
+    level = anchor
+    nxt = text[end:end + 1]
+    if nxt == "级":
+        return Dropped(start, end + 1, f"{level}级 names a level in running text")
+    if text[max(line_start, start - 3):start].endswith(("密级:", "密级", "密级：")):
+        return None  # the form-field anchor reports this one
+    if nxt == "★":
+        if text[end + 1:end + 2] == "★":
+            return Dropped(start, end + 2, "more than one star: a rating, not a mark")
+        parsed = _after_star(text, end + 1, level)
+        if parsed:
+            stop, reason, details = parsed
+            if _quoted_mention(text, start, stop, line_start, line_end):
+                return Dropped(start, stop, "mark quoted inside a sentence: a mention")
+            return MarkMatch("mark.state-secret", level, start, stop, reason, details)
+        if not text[end + 1:line_end].strip():
+            return MarkMatch("mark.state-secret", level, start, end + 1,
+                             "state-secret mark without a period (default period applies)", {"form": "level-only"})
+        return Dropped(start, end + 1, "star not followed by a period, time or condition")
+    line = text[line_start:line_end].strip(_LABEL_STRIP)
+    if line == level:
+        if part.split(":")[0] in HEADER_PARTS:
+            return MarkMatch("mark.bare-level", level, start, end, f"bare level {level} in the {part}", {"form": "bare"})
+        if _head_line(text, line_start):
+            return MarkMatch("mark.bare-level", level, start, end, f"bare level {level} at the head of the document",
+                             {"form": "bare"})
+        return Dropped(start, end, "level alone on a line, but not at the head of the document")
+    return None

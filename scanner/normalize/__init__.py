@@ -1,0 +1,123 @@
+"""Normalisation against evasion, keeping a map back to the original text.
+
+Every normalised character comes from exactly one original character (the
+mappings are 1:1 and the rest are deletions), so the offset map is a single
+array ``index[i] = position in the original of normalised char i``.  A span
+``[s, e)`` in normalised text maps back to ``[index[s], index[e-1] + 1)``.
+This is the one place that map lives.
+
+Steps, in order:
+1. 1:1 character table (``str.translate``): full-width ASCII to half-width,
+   ideographic and other spaces to a space, star variants to ★, Latin case
+   folding, traditional to simplified characters (OpenCC's character table).
+2. delete invisible format characters (zero-width, bidi controls, soft
+   hyphen, variation selectors).
+3. delete horizontal white space between CJK characters and around ★.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+STAR = "★"
+STAR_VARIANTS = "☆＊*※⭐✩✪✫✬✭✮✯✰✱✲✳✴✵✶✷✸✹✺✻✼✽⋆٭﹡⁎∗⚝🟊🟉🟋🟌✦✧"
+SPACES = "\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+# Unicode category Cf plus variation selectors and fillers: invisible, deletable
+INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
+    "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef"
+)
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]+")
+_SPACE_RE = re.compile(f"(?<=[{CJK}{STAR}])[ \\t]+(?=[{CJK}{STAR}])|(?<={STAR})[ \\t]+|[ \\t]+(?={STAR})")
+
+
+def _opencc_characters() -> dict[str, str]:
+    """Traditional -> simplified, character level, from OpenCC's data."""
+    import opencc  # opencc-python-reimplemented ships the dictionary text files
+
+    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
+    table: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            trad, _, simp = line.rstrip("\n").partition("\t")
+            first = simp.split(" ")[0]
+            if len(trad) == 1 and len(first) == 1:
+                table[trad] = first
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def translation_table() -> dict[int, int]:
+    """The 1:1 code point table of step 1 (built once per process)."""
+    table: dict[int, int] = {}
+    for trad, simp in _opencc_characters().items():
+        table[ord(trad)] = ord(simp)
+    for cp in range(0xFF01, 0xFF5F):
+        table[cp] = cp - 0xFEE0
+    for ch in SPACES:
+        table[ord(ch)] = 0x20
+    for ch in STAR_VARIANTS:
+        table[ord(ch)] = ord(STAR)
+    for cp in range(0x250):
+        ch = chr(cp if cp not in table else table[cp])
+        low = ch.lower()
+        if len(low) == 1 and low != ch:
+            table[cp] = ord(low)
+    # full-width capitals fold too: Ａ -> A -> a
+    for cp in range(0xFF21, 0xFF3B):
+        table[cp] = cp - 0xFEE0 + 0x20
+    return table
+
+
+@dataclass(frozen=True)
+class NormText:
+    """Normalised text and the map back to the part's original text."""
+
+    text: str
+    original: str
+    index: np.ndarray | None  # None: identity (nothing was deleted)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open normalised span to a half-open original span."""
+        if self.index is None:
+            return start, end
+        if end <= start:
+            pos = int(self.index[start]) if start < len(self.index) else len(self.original)
+            return pos, pos
+        return int(self.index[start]), int(self.index[end - 1]) + 1
+
+
+def _kept_positions(text: str, pattern: re.Pattern[str]) -> np.ndarray | None:
+    """Positions of ``text`` not covered by ``pattern``; None when none match."""
+    spans = [m.span() for m in pattern.finditer(text)]
+    if not spans:
+        return None
+    keep = np.ones(len(text), dtype=bool)
+    for s, e in spans:
+        keep[s:e] = False
+    return np.flatnonzero(keep)
+
+
+def normalize(original: str) -> NormText:
+    """Normalise ``original``; the result maps every character back."""
+    text = original.translate(translation_table())
+    index: np.ndarray | None = None
+    for pattern in (_INVISIBLE_RE, _SPACE_RE):
+        kept = _kept_positions(text, pattern)
+        if kept is None:
+            continue
+        text = pattern.sub("", text)
+        index = kept if index is None else index[kept]
+    return NormText(text, original, index)
+
+
+def normalize_term(term: str) -> str:
+    """Normalise a lexicon term or anchor the same way as document text."""
+    return normalize(term.strip()).text

@@ -1,0 +1,135 @@
+"""scan_item: the only place the stages are composed.
+
+read -> extract -> (per part) detect -> score -> gate.  Per-item errors
+become findings; nothing here raises for a bad input.  Archive members are
+scanned recursively as their own items and the archive takes the worst
+verdict of its members.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from typing import Iterator
+
+from .engine import Engine
+from .errors import ItemError, LimitExceeded
+from .extract import ARCHIVE_FORMATS, extract, unreadable
+from .gate import verdict as gate_verdict
+from .score import aggregate, from_notice, from_signal, item_score
+from .detect import detect
+from .types import Document, Extraction, Finding, Item, ItemResult, Member, Notice, Part, Verdict
+
+
+def find_in_text(engine: Engine, text: str, part: str = "body", item: str = "") -> list[Finding]:
+    """Findings in one piece of text, spans into ``text`` (redaction, previews)."""
+    signals, _ = detect(engine, Part(part, text))
+    return [from_signal(item, s, text) for s in signals]
+
+
+def read_item_bytes(item: Item, max_bytes: int) -> bytes:
+    """The item's bytes, refusing files over the size limit before reading them."""
+    if item.data is not None:
+        if len(item.data) > max_bytes:
+            raise LimitExceeded("max_item_bytes", f"{len(item.data)} bytes > {max_bytes}")
+        return item.data
+    assert item.source is not None
+    try:
+        with open(item.source, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                raise LimitExceeded("max_item_bytes", f"{size} bytes > {max_bytes}")
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise ItemError("read", exc.strerror or str(exc)) from exc
+    if len(data) > max_bytes:
+        raise LimitExceeded("max_item_bytes", f"more than {max_bytes} bytes")
+    return data
+
+
+def _problem_result(item: Item, notice: Notice, data: bytes | None = None, fmt: str = "unknown") -> ItemResult:
+    finding = from_notice(item.path, notice)
+    return ItemResult(
+        item=item.path, sha256=hashlib.sha256(data).hexdigest() if data is not None else None,
+        size=len(data) if data is not None else None, format=fmt, verdict=Verdict.REVIEW,
+        score=finding.score, findings=(finding,), errors=(notice.reason,), extraction=Extraction.FAILED,
+        parent=_parent(item.path))
+
+
+def _parent(path: str) -> str | None:
+    return path.rsplit("!", 1)[0] if "!" in path else None
+
+
+def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
+    """Scan one item; returns its result first, then its archive members' (in path order)."""
+    started = time.perf_counter()
+    limits = engine.config.limits
+    if item.problem is not None:
+        return [_problem_result(item, item.problem)]
+    try:
+        data = read_item_bytes(item, limits.max_item_bytes)
+    except LimitExceeded as exc:
+        return [_problem_result(item, unreadable(str(exc), rule="unreadable.limit", limit=exc.limit))]
+    except ItemError as exc:
+        return [_problem_result(item, unreadable(f"cannot read file: {exc.reason}", rule="unreadable.file"))]
+
+    doc = extract(data, item.path, limits)
+    notices = list(doc.notices)
+    children: list[ItemResult] = []
+    if doc.format in ARCHIVE_FORMATS:
+        if item.depth >= limits.max_depth:
+            notices.append(unreadable(f"limit max_depth exceeded: archive nested deeper than {limits.max_depth}",
+                                      rule="unreadable.limit", limit="max_depth"))
+        else:
+            children, archive_notices = _scan_members(engine, item, data)
+            notices += archive_notices
+
+    findings: list[Finding] = []
+    dropped: list[str] = []
+    for part in doc.parts:
+        signals, why = detect(engine, part)
+        findings += [from_signal(item.path, s, part.text) for s in signals]
+        dropped += why
+    findings += [from_notice(item.path, n) for n in notices]
+    agg = aggregate(item.path, findings, engine.config.scoring)
+    if agg is not None:
+        findings.append(agg)
+    findings.sort(key=lambda f: (f.part, f.start if f.start is not None else -1, f.rule))
+
+    extraction = Document(doc.format, doc.parts, tuple(notices), doc.failed_parts).extraction
+    verdict = gate_verdict(findings, extraction)
+    own_direct = [r for r in children if r.parent == item.path]
+    if own_direct:
+        verdict = Verdict.worst([verdict, *(r.verdict for r in own_direct)])
+    score = max([item_score(findings), *(r.score for r in own_direct)])
+    result = ItemResult(
+        item=item.path, sha256=hashlib.sha256(data).hexdigest(), size=len(data), format=doc.format,
+        verdict=verdict, score=score, findings=tuple(findings),
+        errors=tuple(n.reason for n in notices if n.category == "unreadable"),
+        extraction=extraction, failed_parts=doc.failed_parts, parent=_parent(item.path),
+        dropped=tuple(dropped) if engine.config.explain else (),
+        stats=(("seconds", time.perf_counter() - started),),
+    )
+    return [result, *children]
+
+
+def _scan_members(engine: Engine, item: Item, data: bytes) -> tuple[list[ItemResult], list[Notice]]:
+    """Scan every member as its own item; archive-wide limits become notices."""
+    from .extract.archive import iter_members
+
+    limits = engine.config.limits
+    results: list[ItemResult] = []
+    notices: list[Notice] = []
+    members: Iterator[Member] = iter_members(data, item.path, limits)
+    try:
+        for member in members:
+            child = Item(path=f"{item.path}!{member.name}", data=member.data, depth=item.depth + 1,
+                         problem=member.problem)
+            results += scan_item(engine, child)
+    except LimitExceeded as exc:
+        notices.append(unreadable(str(exc), rule="unreadable.limit", limit=exc.limit))
+    except ItemError as exc:
+        notices.append(unreadable(f"archive: {exc.reason}"))
+    results.sort(key=lambda r: r.item.split("!"))
+    return results, notices
+

@@ -1,0 +1,2 @@
+"""Validators confirm or drop what the automaton found: jieba word
+boundaries for short terms, checksums for personal data."""

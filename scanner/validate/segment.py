@@ -1,0 +1,51 @@
+"""Word-boundary confirmation of short lexicon hits with jieba.
+
+A two-character term matches inside many unrelated words; jieba decides
+whether the hit stands as a word in a small window around it.  The
+Tokenizer is an instance owned by the Engine (never jieba's module-level
+global) and is only initialised when a short hit first needs confirming,
+so scans without short terms never pay jieba's dictionary load.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Iterable
+
+WINDOW = 20  # characters on each side: ~40-character windows
+
+
+class WordBoundaries:
+    def __init__(self, words: Iterable[str], cache_dir: str | None = None) -> None:
+        self._words = tuple(dict.fromkeys(words))
+        self._cache_dir = cache_dir
+        self._tokenizer = None
+
+    def _get(self):  # -> jieba.Tokenizer
+        if self._tokenizer is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            if self._cache_dir:
+                tokenizer.tmp_dir = self._cache_dir
+            tokenizer.initialize()
+            for w in self._words:
+                tokenizer.add_word(w, freq=100_000)
+            self._tokenizer = tokenizer
+        return self._tokenizer
+
+    def confirms(self, text: str, start: int, end: int) -> tuple[bool, str]:
+        """Whether ``text[start:end]`` starts and ends on jieba word boundaries."""
+        lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
+        window = text[lo:hi]
+        tokens = list(self._get().tokenize(window, HMM=True))
+        cuts = {s for _, s, _ in tokens} | {e for _, _, e in tokens}
+        ok = (start - lo) in cuts and (end - lo) in cuts
+        if ok:
+            return True, "jieba: the term stands as a word here"
+        words = [w for w, s, e in tokens if s < end - lo and e > start - lo]
+        return False, f"jieba: the hit is part of other words ({'/'.join(words)})"
+
+    def __getstate__(self) -> dict:
+        # the tokenizer is rebuilt lazily in each process
+        return {"_words": self._words, "_cache_dir": self._cache_dir, "_tokenizer": None}

@@ -1,0 +1,98 @@
+"""Roots -> Items, in a stable order, skipping only what the user excluded.
+
+Nothing is ignored silently: ``--exclude GLOB`` and ``.preclearignore``
+(gitignore syntax, in a root) are the only ways to skip a file, and the
+count of skipped files is reported.  Symbolic links are never followed out
+of the root, and symlinked folders are not followed at all; both become
+items with an ``unreadable`` finding, as do folders that cannot be listed
+and special files.  Errors are values in the stream.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import pathspec
+
+from .extract import unreadable
+from .types import Item
+
+IGNORE_FILE = ".preclearignore"
+
+
+@dataclass
+class WalkStats:
+    excluded: int = 0
+    excluded_paths: list[str] = field(default_factory=list)
+
+
+def _spec(patterns: list[str]) -> pathspec.PathSpec:
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+
+
+def _problem(path: str, reason: str) -> Item:
+    return Item(path=path, problem=unreadable(reason, rule="unreadable.symlink" if "link" in reason else "unreadable.file"))
+
+
+def walk(roots: list[str], excludes: tuple[str, ...] = (), stats: WalkStats | None = None) -> Iterator[Item]:
+    """Yield an Item for every file under each root, sorted by path components."""
+    stats = stats if stats is not None else WalkStats()
+    prefix_roots = len(roots) > 1
+    for root in roots:
+        root_path = Path(root)
+        if root_path.is_file() and not root_path.is_symlink():
+            yield Item(path=root, source=root)
+            continue
+        if root_path.is_symlink():
+            target = root_path.resolve()
+            if target.is_file():
+                yield Item(path=root, source=str(target))
+                continue
+        if not root_path.is_dir():
+            yield _problem(root, "no such file or folder" if not os.path.lexists(root) else "not a regular file")
+            continue
+        patterns = list(excludes)
+        ignore = root_path / IGNORE_FILE
+        if ignore.is_file():
+            patterns += ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+        spec = _spec(patterns)
+        real_root = os.path.realpath(root)
+        for rel, item in _walk_dir(root_path, real_root, ""):
+            if spec.match_file(rel) or (item.source is None and spec.match_file(rel + "/")):
+                stats.excluded += 1
+                stats.excluded_paths.append(rel)
+                continue
+            path = f"{root.rstrip('/')}/{rel}" if prefix_roots else rel
+            yield Item(path=path, source=item.source, problem=item.problem)
+
+
+def _walk_dir(directory: Path, real_root: str, rel: str) -> Iterator[tuple[str, Item]]:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as exc:
+        yield rel or ".", _problem(rel or ".", f"folder cannot be listed: {exc.strerror}")
+        return
+    for entry in entries:
+        child = f"{rel}/{entry.name}" if rel else entry.name
+        try:
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                inside = target == real_root or target.startswith(real_root + os.sep)
+                if os.path.isdir(target):
+                    yield child, _problem(child, "symbolic link to a folder: not followed")
+                elif not inside:
+                    yield child, _problem(child, "symbolic link points outside the scanned root: not followed")
+                elif os.path.isfile(target):
+                    yield child, Item(path=child, source=target)
+                else:
+                    yield child, _problem(child, "broken symbolic link")
+            elif entry.is_dir(follow_symlinks=False):
+                yield from _walk_dir(Path(entry.path), real_root, child)
+            elif entry.is_file(follow_symlinks=False):
+                yield child, Item(path=child, source=entry.path)
+            else:
+                yield child, _problem(child, "not a regular file (device, socket or pipe)")
+        except OSError as exc:
+            yield child, _problem(child, f"cannot be read: {exc.strerror}")
