@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..types import ItemResult, ReviewRecord, Verdict
@@ -67,7 +67,6 @@ class GateAnswer:
     item: ItemRow | None = None
     rescanned: bool = False
     verdict: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"sha256": self.sha256, "allow": self.allow, "reasons": list(self.reasons),
