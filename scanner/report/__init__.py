@@ -64,6 +64,7 @@ _REPORTERS: dict[str, str] = {
     "json": "jsonl:JsonReporter",
     "html": "html_page:HtmlReporter",
     "csv": "csv_rows:CsvReporter",
+    "sarif": "sarif:SarifReporter",
 }
 
 
