@@ -163,6 +163,10 @@ class ReviewStore:
             raise Refused("ambiguous", f"sha256 prefix {ref} matches several items; give more digits")
         return ItemRow(*rows[0])
 
+    def item_numbers(self) -> list[int]:
+        with self.read() as conn:
+            return list(conn.execute(select(schema.items.c.item_id).order_by(schema.items.c.item_id)).scalars())
+
     def item_by_sha(self, sha256: str, conn: Connection | None = None) -> ItemRow | None:
         if conn is None:
             with self.read() as c:

@@ -1,0 +1,269 @@
+"""The review gate's commands: submit, decide, approve, status, gate,
+history, audit verify, token create, serve, and ``hook scan`` for pre-commit.
+
+Exit status: 0 done / allowed; 1 the gate or the workflow refused (one line
+per file or one line saying why); 3 the tool failed (cli.py prints it).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from datetime import datetime
+from typing import Any, Iterator
+
+from ..config import MB, ScanConfig, load_config
+from .errors import WorkflowError
+from .store import DECISIONS, ROLES, ReviewStore, open_store
+from .workflow import Actor, Workflow
+
+EXIT_OK, EXIT_REFUSED = 0, 1
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    def command(name: str, func, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.add_argument("--db", metavar="FILE|URL", help="review database (default: [review] database in preclear.toml)")
+        p.add_argument("--config", metavar="FILE", help="preclear.toml to use (default: ./preclear.toml if present)")
+        p.set_defaults(func=_refusals_exit_1(func))
+        return p
+
+    p = command("submit", cmd_submit, "submit files for review (each file's exact bytes are one item)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--by", required=True, metavar="NAME", help="the organiser submitting")
+    p.add_argument("--title", default="", help="title shown to reviewers (default: the file name)")
+
+    p = command("decide", cmd_decide, "record a reviewer's decision with a written opinion")
+    p.add_argument("ref", metavar="ID|SHA")
+    p.add_argument("--decision", required=True, choices=DECISIONS)
+    p.add_argument("--opinion", required=True, metavar="TEXT")
+    p.add_argument("--by", required=True, metavar="NAME", help="the reviewer")
+
+    p = command("approve", cmd_approve, "approve a reviewed item for publication")
+    p.add_argument("ref", metavar="ID|SHA")
+    p.add_argument("--by", required=True, metavar="NAME", help="the responsible leader")
+    p.add_argument("--allow-same-person", action="store_true",
+                   help="let the reviewer of the item approve it too (off by default)")
+
+    p = command("status", cmd_status, "show the review status of a file, an item, or of every item")
+    p.add_argument("ref", nargs="?", metavar="FILE|ID|SHA")
+    p.add_argument("--json", action="store_true", help="one JSON object per item")
+
+    p = command("gate", cmd_gate, "exit 0 only if every file's exact bytes are approved and not stale")
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+    p = command("history", cmd_history, "every record about an item, oldest first")
+    p.add_argument("ref", metavar="ID|SHA")
+
+    audit = sub.add_parser("audit", help="check the review records")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=type(audit))
+    p = audit_sub.add_parser("verify", help="check the hash chain; names every changed or deleted record")
+    for flag, meta, text in (("--db", "FILE|URL", "review database"), ("--config", "FILE", "preclear.toml")):
+        p.add_argument(flag, metavar=meta, help=text)
+    p.set_defaults(func=cmd_audit_verify)
+
+    token = sub.add_parser("token", help="manage HTTP bearer tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True, parser_class=type(token))
+    p = token_sub.add_parser("create", help="create a token; the secret is printed once, on stdout")
+    for flag, meta, text in (("--db", "FILE|URL", "review database"), ("--config", "FILE", "preclear.toml")):
+        p.add_argument(flag, metavar=meta, help=text)
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--name", required=True, help="the person or system that will use it")
+    p.set_defaults(func=_refusals_exit_1(cmd_token_create))
+
+    p = command("serve", cmd_serve, "run the HTTP review service")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--max-body-mb", type=float, default=64.0, help="largest request body (default 64)")
+    p.add_argument("--allow-same-person", action="store_true",
+                   help="let the reviewer of an item approve it too (off by default)")
+    p.add_argument("--no-access-log", action="store_true", help="do not log every request")
+
+    hook = sub.add_parser("hook", help="entry points for the pre-commit hooks")
+    hook_sub = hook.add_subparsers(dest="hook_command", required=True, parser_class=type(hook))
+    p = hook_sub.add_parser("scan", help="scan files; fail on block (and on review with --fail-on-review)")
+    p.add_argument("files", nargs="*", metavar="FILE")
+    p.add_argument("--config", metavar="FILE", help="preclear.toml (scoring.fail_on_review applies)")
+    p.add_argument("--fail-on-review", action="store_true", help="fail on review verdicts too")
+    p.set_defaults(func=cmd_hook_scan)
+
+
+def _refusals_exit_1(func):
+    """A refused workflow request is an answer, not a tool failure: exit 1."""
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except WorkflowError as exc:
+            print(f"preclear: refused: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+    return run
+
+
+# -- plumbing ------------------------------------------------------------
+def _config(args: argparse.Namespace) -> ScanConfig:
+    return load_config(getattr(args, "config", None))
+
+
+def _store(args: argparse.Namespace, config: ScanConfig | None = None) -> ReviewStore:
+    config = config or _config(args)
+    return open_store(args.db or config.database)
+
+
+def _workflow(args: argparse.Namespace, separate_duties: bool = True) -> Workflow:
+    from ..engine import Engine
+
+    config = _config(args)
+    return Workflow(_store(args, config), Engine(config), separate_duties=separate_duties)
+
+
+def local_time(iso: str | None) -> str:
+    """A stored UTC time shown in local time with its offset."""
+    return datetime.fromisoformat(iso).astimezone().isoformat(timespec="seconds") if iso else "-"
+
+
+def _files(paths: list[str]) -> Iterator[str]:
+    for path in paths:
+        if os.path.isdir(path):
+            for folder, dirs, names in os.walk(path):
+                dirs.sort()
+                yield from (os.path.join(folder, n) for n in sorted(names))
+        else:
+            yield path
+
+
+def _read(path: str) -> bytes:
+    from ..errors import ToolError
+
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise ToolError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+# -- commands ------------------------------------------------------------
+def cmd_submit(args: argparse.Namespace) -> int:
+    workflow = _workflow(args)
+    for path in _files(args.files):
+        s = workflow.submit(_read(path), path, args.title or path, Actor(args.by))
+        state = "submitted" if s.created else "already submitted"
+        print(f"{state}: item {s.item.item_id} {s.item.sha256[:12]} {path} — scan: {s.scan.verdict}")
+    return EXIT_OK
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    status = _workflow(args).decide(args.ref, args.decision, args.opinion, Actor(args.by))
+    print(f"item {status.item.item_id} {status.item.path}: {args.decision} by {args.by}; status {status.record.status}")
+    return EXIT_OK
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    status = _workflow(args, separate_duties=not args.allow_same_person).approve(args.ref, Actor(args.by))
+    print(f"item {status.item.item_id} {status.item.path}: approved by {args.by} at "
+          f"{local_time(status.record.approved_at)}")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    workflow = _workflow(args)
+    if args.ref and os.path.isfile(args.ref):
+        refs = [hashlib.sha256(_read(args.ref)).hexdigest()]
+    elif args.ref:
+        refs = [args.ref]
+    else:
+        refs = [str(i) for i in workflow.store.item_numbers()]
+    for ref in refs:
+        status = workflow.status(ref)
+        if args.json:
+            print(json.dumps(status.to_dict(), ensure_ascii=False))
+        else:
+            print(_status_line(status.to_dict()))
+    return EXIT_OK
+
+
+def _status_line(s: dict[str, Any]) -> str:
+    who = f" by {s['approved_by']} at {local_time(s['approved_at'])}" if s["status"] == "approved" else ""
+    stale = " (scan stale: lexicon or rules changed)" if s["stale"] else ""
+    return (f"item {s['id']} {s['sha256'][:12]} {s['path']}: {s['status']}{who}; "
+            f"scan {s['verdict']}{stale}; submitted by {s['submitter']} at {local_time(s['submitted_at'])}")
+
+
+def cmd_gate(args: argparse.Namespace) -> int:
+    workflow = _workflow(args)
+    refused = 0
+    for path in _files(args.files):
+        data = _read(path)
+        answer = workflow.gate(hashlib.sha256(data).hexdigest(), data)
+        if answer.allow:
+            print(f"allowed: {path}")
+        else:
+            refused += 1
+            print(f"refused: {path}: {'; '.join(answer.reasons)}")
+    return EXIT_REFUSED if refused else EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    store = _store(args)
+    item = store.find_item(args.ref)
+    with store.read() as conn:
+        events = store.events(conn, item.sha256)
+    print(f"item {item.item_id} {item.sha256} {item.path}")
+    for e in events:
+        detail = ", ".join(f"{k}={v}" for k, v in e.fields.items() if k not in ("item_id", "size"))
+        print(f"  #{e.seq} {local_time(e.at)} {e.kind}: {detail}")
+    return EXIT_OK
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    report = _store(args).verify()
+    for problem in report.problems:
+        print(f"TAMPERED: {problem}")
+    state = "ok" if report.ok else f"{len(report.problems)} problem(s)"
+    print(f"{state}: {report.records} records, head seq {report.head_seq} hash {report.head_hash}")
+    return EXIT_OK if report.ok else EXIT_REFUSED
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    token, secret = _store(args).create_token(args.name, args.role, created_by=f"cli:{_login()}")
+    print(f"token {token.token_id} for {token.name} ({token.role}); keep the secret, it is not shown again:",
+          file=sys.stderr)
+    print(secret)
+    return EXIT_OK
+
+
+def _login() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from ..service import ServiceSettings, create_app
+
+    config = _config(args)
+    settings = ServiceSettings(database=args.db or config.database, config=config,
+                               max_body_bytes=int(args.max_body_mb * MB),
+                               separate_duties=not args.allow_same_person)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=not args.no_access_log)
+    return EXIT_OK
+
+
+def cmd_hook_scan(args: argparse.Namespace) -> int:
+    from .. import scan_paths
+    from ..report.summary import item_line
+
+    config = _config(args)
+    fail_on_review = args.fail_on_review or config.scoring.fail_on_review
+    failed = 0
+    for result in scan_paths(args.files, config):
+        if result.verdict.value == "block" or (fail_on_review and result.verdict.value == "review"):
+            failed += 1
+            print(item_line(result))
+    return EXIT_REFUSED if failed else EXIT_OK
