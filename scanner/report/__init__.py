@@ -63,6 +63,7 @@ _REPORTERS: dict[str, str] = {
     "jsonl": "jsonl:JsonlReporter",
     "json": "jsonl:JsonReporter",
     "html": "html_page:HtmlReporter",
+    "docx": "docx_form:DocxFormReporter",
     "csv": "csv_rows:CsvReporter",
     "sarif": "sarif:SarifReporter",
 }
