@@ -130,12 +130,12 @@ def _after_star(text: str, pos: int, level: str) -> tuple[int, str, dict[str, An
         details: dict[str, Any] = {"form": "period"}
         if unit == "年":
             details["period_years"] = n
-            reason = f"state-secret mark, period {n} years"
+            reason = f"state-secret mark, period {n} year" + ("s" if n > 1 else "")
             if n > DEFAULT_MAX_YEARS[level]:
                 details["over_default_maximum"] = True
         else:
             details["period_months"] = n
-            reason = f"state-secret mark, period {n} months"
+            reason = f"state-secret mark, period {n} month" + ("s" if n > 1 else "")
         return m.end(), reason, details
     m = _LONG_TERM_RE.match(text, pos)
     if m:

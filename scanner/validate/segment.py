@@ -9,6 +9,7 @@ so scans without short terms never pay jieba's dictionary load.
 from __future__ import annotations
 
 import logging
+import os
 from typing import Iterable
 
 WINDOW = 20  # characters on each side: ~40-character windows
@@ -27,10 +28,14 @@ class WordBoundaries:
             jieba.setLogLevel(logging.WARNING)
             tokenizer = jieba.Tokenizer()
             if self._cache_dir:
-                tokenizer.tmp_dir = self._cache_dir
+                try:
+                    os.makedirs(self._cache_dir, exist_ok=True)
+                    tokenizer.tmp_dir = self._cache_dir
+                except OSError:
+                    pass  # jieba falls back to the system temp folder
             tokenizer.initialize()
             for w in self._words:
-                tokenizer.add_word(w, freq=100_000)
+                tokenizer.add_word(w)  # jieba's suggested frequency: segmentable, not dominant
             self._tokenizer = tokenizer
         return self._tokenizer
 
