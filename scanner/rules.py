@@ -59,6 +59,22 @@ RULES: dict[str, Rule] = dict([
     _r("unreadable.extract", "ExtractionFailed", "A part of the item could not be extracted.", BASIS_UNREADABLE),
     _r("unreadable.limit", "LimitExceeded", "A resource limit stopped work on the item.", BASIS_UNREADABLE),
     _r("unreadable.symlink", "SymlinkNotFollowed", "A symbolic link was not followed.", BASIS_UNREADABLE),
+    _r("unreadable.encrypted", "EncryptedContent",
+       "The item or an archive member is encrypted and the empty password does not open it.", BASIS_UNREADABLE),
+    _r("unreadable.ocr-needed", "NoTextLayer",
+       "A PDF page has images but no text layer; it needs OCR before it can be reviewed.", BASIS_UNREADABLE),
+    _r("unreadable.embedded", "EmbeddedObjectNotScanned",
+       "An embedded object or attachment travels with the file but was not scanned.", BASIS_UNREADABLE),
+    _r("hidden.comments", "CommentsPresent",
+       "Comments (批注) are stored in the file and published with it.", BASIS_HIDDEN),
+    _r("hidden.tracked-changes", "TrackedChangesPresent",
+       "Tracked insertions or deletions (修订) are stored in the file; deleted text can be recovered.", BASIS_HIDDEN),
+    _r("hidden.text", "HiddenTextPresent", "Hidden text (w:vanish) is stored in the file.", BASIS_HIDDEN),
+    _r("hidden.sheet", "HiddenSheetWithContent", "A hidden or very hidden worksheet has content.", BASIS_HIDDEN),
+    _r("hidden.slide", "HiddenSlide", "A slide is hidden in the show but published with the file.", BASIS_HIDDEN),
+    _r("metadata.unsafe-member-name", "UnsafeArchiveMemberName",
+       "An archive member name is an absolute path, climbs out with '..' or holds invisible characters.",
+       BASIS_HIDDEN),
 ])
 
 

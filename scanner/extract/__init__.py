@@ -35,7 +35,7 @@ _REGISTRY: dict[str, str] = {
 }
 
 # formats whose members are items of their own (scanner.extract.archive.iter_members)
-ARCHIVE_FORMATS = frozenset({"zip", "tar"})
+ARCHIVE_FORMATS = frozenset({"zip", "tar", "gzip", "bz2", "xz"})
 
 UNREADABLE_BASIS = "fail closed: an item that could not be fully read is never clear"
 

@@ -1,25 +1,63 @@
 """Decide an item's format from its bytes, not its name.
 
-The extension is only a tie-breaker between text flavours (markdown, csv,
-html) once the bytes say "text".
+A ZIP is told apart by what it contains (``[Content_Types].xml`` names the
+OOXML main part, ``OFD.xml`` marks an OFD), an OLE compound file by its
+stream names, a compressed stream by peeking at what it decompresses to.  The
+extension is only a tie-breaker where the bytes cannot decide: text flavours
+(markdown, csv, html) and the WPS/ET variants of Word/Excel OLE files.  A
+sniffer never raises: bytes it cannot place are ``binary``.
 """
 from __future__ import annotations
 
+import bz2
+import io
+import lzma
 import os
+import re
+import zipfile
+import zlib
+
+import olefile
 
 _TEXT_EXT = {".md": "markdown", ".markdown": "markdown", ".csv": "csv",
              ".html": "html", ".htm": "html", ".xhtml": "html"}
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_GZIP_MAGIC = b"\x1f\x8b"
+_BZ2_MAGIC = b"BZh"
+_XZ_MAGIC = b"\xfd7zXZ\x00"
+
+# OOXML main-part content types -> format
+_OOXML_MAIN = (
+    ("wordprocessingml.document.main", "docx"),
+    ("wordprocessingml.template.main", "docx"),
+    ("ms-word.document.macroenabled.main", "docx"),
+    ("ms-word.template.macroenabledtemplate.main", "docx"),
+    ("spreadsheetml.sheet.main", "xlsx"),
+    ("spreadsheetml.template.main", "xlsx"),
+    ("ms-excel.sheet.macroenabled.main", "xlsx"),
+    ("presentationml.presentation.main", "pptx"),
+    ("presentationml.slideshow.main", "pptx"),
+    ("presentationml.template.main", "pptx"),
+    ("ms-powerpoint.presentation.macroenabled.main", "pptx"),
+    ("ms-powerpoint.slideshow.macroenabled.main", "pptx"),
+)
+_CONTENT_TYPES_CAP = 1024 * 1024  # [Content_Types].xml is a few KB; never inflate more
 
 
 def sniff(data: bytes, name: str) -> str:
     head = data[:8]
     ext = os.path.splitext(name.lower())[1]
-    if head.startswith(b"%PDF-"):
+    if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
         return "pdf"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "ole"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _sniff_zip(data)
+    if head.startswith(_OLE_MAGIC):
+        return _sniff_ole(data, ext)
+    if head.startswith((_GZIP_MAGIC, _BZ2_MAGIC, _XZ_MAGIC)):
+        return _sniff_compressed(data)
+    if _is_tar(data):
+        return "tar"
     if _looks_binary(data):
         return "binary"
     if ext in _TEXT_EXT:
@@ -27,6 +65,84 @@ def sniff(data: bytes, name: str) -> str:
     if _looks_html(data):
         return "html"
     return "text"
+
+
+def _sniff_zip(data: bytes) -> str:
+    """OOXML by its main content type, OFD by ``OFD.xml``, else a plain archive."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "OFD.xml" in names:
+                return "ofd"
+            if "[Content_Types].xml" not in names:
+                return "zip"
+            with zf.open("[Content_Types].xml") as fh:
+                types = fh.read(_CONTENT_TYPES_CAP).decode("utf-8", "replace").lower()
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError,
+            NotImplementedError, zlib.error):
+        # a damaged OOXML package still names its parts in the raw bytes
+        return _guess_damaged_ooxml(data)
+    for marker, fmt in _OOXML_MAIN:
+        if marker in types:
+            return fmt
+    return "zip"
+
+
+def _guess_damaged_ooxml(data: bytes) -> str:
+    """A truncated DOCX has no central directory; its local headers still say what it was."""
+    head = data[:65536]
+    for prefix, fmt in ((b"word/", "docx"), (b"xl/", "xlsx"), (b"ppt/", "pptx")):
+        if prefix in head:
+            return fmt
+    if b"OFD.xml" in head:
+        return "ofd"
+    return "zip"
+
+
+def _sniff_ole(data: bytes, ext: str) -> str:
+    """Word/Excel/PowerPoint binaries by stream name; WPS Office files share
+    Word's and Excel's streams, so the extension separates those."""
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=True)}
+    except (OSError, ValueError, IndexError, TypeError, AttributeError, NotImplementedError):
+        return "ole"
+    if "EncryptedPackage" in streams:
+        return "ooxml-encrypted"
+    if "WordDocument" in streams:
+        return "wps" if ext == ".wps" else "doc"
+    if "Workbook" in streams or "Book" in streams:
+        return "et" if ext == ".et" else "xls"
+    if "PowerPoint Document" in streams:
+        return "dps" if ext == ".dps" else "ppt"
+    return "ole"
+
+
+def _sniff_compressed(data: bytes) -> str:
+    """A compressed tar is a ``tar``; a lone compressed file is ``gzip``/``bz2``/``xz``."""
+    if data.startswith(_GZIP_MAGIC):
+        fmt, inflater = "gzip", zlib.decompressobj(wbits=47)
+    elif data.startswith(_BZ2_MAGIC):
+        fmt, inflater = "bz2", bz2.BZ2Decompressor()
+    else:
+        fmt, inflater = "xz", lzma.LZMADecompressor()
+    try:
+        head = inflater.decompress(data[:65536], 1024)
+    except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError):
+        return "binary"
+    return "tar" if _is_tar(head) else fmt
+
+
+def _is_tar(data: bytes) -> bool:
+    """POSIX/GNU tar headers carry ``ustar`` at 257; old v7 headers only a checksum."""
+    if len(data) < 512:
+        return False
+    if data[257:262] == b"ustar":
+        return True
+    field = data[148:156].split(b"\x00")[0].strip()
+    if not re.fullmatch(rb"[0-7]{1,7}", field or b"x"):
+        return False
+    return int(field, 8) == sum(data[:148]) + 8 * 32 + sum(data[156:512])
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -1,0 +1,194 @@
+"""Archives: ZIP, tar (plain, gzip, bzip2, xz) and lone compressed files.
+
+Each member becomes its own item; the pipeline scans it recursively and
+gives the archive the worst verdict of its members.  Members are read in
+memory, one at a time, within the item's limits, and never written to disk,
+so a member called ``../../etc/passwd`` is only a name: it is reported with
+odd characters escaped, and the archive gets a notice for it.
+"""
+from __future__ import annotations
+
+import bz2
+import io
+import lzma
+import os
+import tarfile
+import unicodedata
+import zlib
+from typing import Iterator
+
+from ..config import Limits
+from ..errors import ExtractionError, LimitExceeded
+from ..types import Document, Member, Notice, Part, Severity
+from . import ARCHIVE_FORMATS, unreadable
+from .zipguard import ZIP_ERRORS, GuardedZip, is_encrypted, ratio_allowance
+
+__all__ = ["ARCHIVE_FORMATS", "extract_archive", "iter_members", "safe_name"]
+BASIS_NAME = "archive member names are published with the file; odd names hide what a member is"
+_CHUNK = 256 * 1024
+
+
+def extract_archive(data: bytes, name: str, limits: Limits) -> Document:
+    """The archive's own text (its ZIP comment) and a notice per unsafe member name."""
+    from .sniff import sniff
+    fmt = sniff(data, name)
+    parts, notices = [], []
+    if fmt == "zip":
+        with GuardedZip(data, limits, stage="zip") as zf:
+            comment = zf._zf.comment.decode("utf-8", "replace")
+            names = [_member_name(i) for i in zf.infos() if not i.is_dir()]
+        if comment.strip():
+            parts.append(Part("comment", comment))
+    elif fmt == "tar":
+        names = [m.name for m in _tar_members(_tar(data, limits))]
+    else:
+        names = []
+    for raw in sorted(set(names)):
+        safe, problem = safe_name(raw)
+        if problem:
+            notices.append(Notice("metadata.unsafe-member-name", "metadata", "members",
+                                  f"member name {safe!r} {problem}", Severity.REVIEW, BASIS_NAME,
+                                  (("member", safe),)))
+    return Document(fmt, parts=tuple(parts), notices=tuple(notices))
+
+
+def iter_members(data: bytes, name: str, limits: Limits) -> Iterator[Member]:
+    """Yield each member, sorted by name; raise ``LimitExceeded`` when the
+    archive as a whole passes a limit (member count, total size)."""
+    from .sniff import sniff
+    fmt = sniff(data, name)
+    if fmt == "zip":
+        yield from _zip_members(data, limits)
+    elif fmt == "tar":
+        yield from _tar_iter(_tar(data, limits), limits)
+    elif fmt in ("gzip", "bz2", "xz"):
+        inner = _decompress(data, fmt, limits)
+        base = os.path.basename(name.split("!")[-1])
+        stem = os.path.splitext(base)[0] or "content"
+        yield Member(stem, inner)
+    else:
+        raise ExtractionError(f"not an archive: {fmt}", stage="archive")
+
+
+def safe_name(raw: str) -> tuple[str, str]:
+    """(the name with control/format characters escaped, what is wrong with it or "")."""
+    escaped = "".join(c if unicodedata.category(c)[0] != "C" else f"\\u{ord(c):04x}" for c in raw)
+    segments = raw.replace("\\", "/").split("/")
+    if raw.startswith(("/", "\\")) or (len(raw) > 1 and raw[1] == ":"):
+        return escaped, "is an absolute path"
+    if ".." in segments:
+        return escaped, "climbs out of the archive (..)"
+    if escaped != raw:
+        return escaped, "contains control or invisible characters"
+    return escaped, ""
+
+
+def _member_name(info: "object") -> str:
+    """ZIP names without the UTF-8 flag are often GBK (Chinese Windows); zipfile decodes them as cp437."""
+    name = info.filename
+    if info.flag_bits & 0x800:
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:
+        return name
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return name
+
+
+def _zip_members(data: bytes, limits: Limits) -> Iterator[Member]:
+    with GuardedZip(data, limits, stage="archive") as zf:
+        infos = sorted((i for i in zf.infos() if not i.is_dir()), key=_member_name)
+        declared = sum(i.file_size for i in infos)
+        if declared > limits.max_total_uncompressed:
+            raise LimitExceeded("max_total_uncompressed",
+                                f"members declare {declared} bytes, limit {limits.max_total_uncompressed}")
+        for info in infos:
+            name, _ = safe_name(_member_name(info))
+            if is_encrypted(info):
+                yield Member(name, problem=unreadable("encrypted archive member", part="item",
+                                                      rule="unreadable.encrypted"))
+                continue
+            if info.file_size > ratio_allowance(info.compress_size, limits):
+                yield Member(name, problem=_limit("max_expansion_ratio",
+                                                  f"member expands {info.compress_size} -> {info.file_size} bytes"))
+                continue
+            try:
+                yield Member(name, zf.read(info.filename))
+            except LimitExceeded as exc:
+                if exc.limit == "max_total_uncompressed":
+                    raise
+                yield Member(name, problem=_limit(exc.limit, exc.reason))
+            except ExtractionError as exc:
+                yield Member(name, problem=unreadable(exc.reason))
+
+
+def _limit(limit: str, reason: str) -> Notice:
+    return unreadable(f"limit {limit} exceeded: {reason}", rule="unreadable.limit", limit=limit)
+
+
+def _decompress(data: bytes, fmt: str, limits: Limits) -> bytes:
+    """Inflate a gzip/bzip2/xz stream, stopping at the item's budget."""
+    cap = min(limits.max_total_uncompressed, ratio_allowance(len(data), limits))
+    if fmt == "gzip":
+        inflater = zlib.decompressobj(wbits=47)
+    elif fmt == "bz2":
+        inflater = bz2.BZ2Decompressor()
+    else:
+        inflater = lzma.LZMADecompressor()
+    out = bytearray()
+    pending = data
+    try:
+        while True:
+            chunk = inflater.decompress(pending, _CHUNK)
+            out += chunk
+            if len(out) > cap:
+                raise LimitExceeded("max_expansion_ratio" if cap < limits.max_total_uncompressed
+                                    else "max_total_uncompressed", f"stream inflates past {cap} bytes")
+            pending = inflater.unconsumed_tail if fmt == "gzip" else b""
+            if inflater.eof or (not chunk and not pending and (fmt == "gzip" or inflater.needs_input)):
+                break
+    except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as exc:
+        raise ExtractionError(f"corrupt {fmt} stream: {exc}", stage="archive") from exc
+    if not inflater.eof:
+        raise ExtractionError(f"truncated {fmt} stream", stage="archive")
+    return bytes(out)
+
+
+def _tar(data: bytes, limits: Limits) -> tarfile.TarFile:
+    """A tar over bytes in memory; a compressed tar is inflated within limits first."""
+    for magic, fmt in ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz")):
+        if data.startswith(magic):
+            data = _decompress(data, fmt, limits)
+            break
+    try:
+        return tarfile.open(fileobj=io.BytesIO(data), mode="r:")
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise ExtractionError(f"not a readable tar archive: {exc}", stage="archive") from exc
+
+
+def _tar_members(tf: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    try:
+        return [m for m in tf.getmembers() if m.isfile()]
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise ExtractionError(f"corrupt tar archive: {exc}", stage="archive") from exc
+
+
+def _tar_iter(tf: tarfile.TarFile, limits: Limits) -> Iterator[Member]:
+    members = sorted(_tar_members(tf), key=lambda m: m.name)
+    if len(members) > limits.max_members:
+        raise LimitExceeded("max_members", f"{len(members)} members, limit {limits.max_members}")
+    for m in members:
+        name, _ = safe_name(m.name)
+        if m.size > limits.max_item_bytes:
+            yield Member(name, problem=_limit("max_item_bytes", f"member is {m.size} bytes"))
+            continue
+        try:
+            fh = tf.extractfile(m)
+            yield Member(name, fh.read() if fh else b"")
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            yield Member(name, problem=unreadable(f"cannot read tar member: {exc}"))

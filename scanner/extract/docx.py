@@ -1,0 +1,238 @@
+"""DOCX: every story of a WordprocessingML package, read with lxml.
+
+python-docx stops at the body, tables and the default header; leaks hide in
+the rest (footnotes, comments, text boxes, hidden runs, tracked deletions,
+field codes, watermarks), and lxml over the package XML is ten times faster
+with the same text.  One pass over each XML part sorts its text into parts:
+
+- the flow of the story: ``body`` (``table`` inside tables, ``textbox`` inside
+  DrawingML/VML text boxes), ``header``, ``footer``, ``footnote``,
+  ``endnote``, ``comment``, ``glossary``;
+- ``hidden`` (``w:vanish`` runs, directly or through a character style),
+  ``deleted`` (``w:delText`` and moved-from runs), ``field`` (field codes),
+  ``watermark`` (VML text paths), ``chart`` (chart titles and cached values);
+- ``properties`` (core, app and custom document properties).
+
+Inserted runs stay in the flow where Word shows them; their presence, like
+that of deletions, comments and hidden text, is a ``hidden.*`` notice.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from lxml import etree
+
+from ..config import Limits
+from ..types import Document, Notice, Part, Severity
+from . import unreadable
+from .xmlparts import local, ooxml_properties, parse_xml
+from .zipguard import GuardedZip
+
+BASIS_HIDDEN = "disclosure review practice: hidden content is published with the file"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+VML = "urn:schemas-microsoft-com:vml"
+
+# content-type suffix -> story part name, in report order
+_STORIES = (
+    ("document.main+xml", "body"), ("template.main+xml", "body"),
+    ("macroenabled.main+xml", "body"), ("macroenabledtemplate.main+xml", "body"),
+    ("header+xml", "header"), ("footer+xml", "footer"),
+    ("footnotes+xml", "footnote"), ("endnotes+xml", "endnote"),
+    ("wordprocessingml.comments+xml", "comment"), ("document.glossary+xml", "glossary"),
+)
+_PART_ORDER = ("body", "table", "textbox", "header", "footer", "footnote", "endnote",
+               "comment", "hidden", "deleted", "field", "watermark", "chart",
+               "glossary", "properties")
+_OFF = {"0", "false", "off"}
+
+
+def extract_docx(data: bytes, name: str, limits: Limits) -> Document:
+    with GuardedZip(data, limits, stage="docx") as pkg:
+        pkg.check_declared()
+        stories = _stories(pkg)
+        if not any(story == "body" for _, story in stories):
+            return Document("docx", notices=(unreadable("no main document part in the package"),))
+        stats: dict[str, int] = defaultdict(int)
+        lines: dict[str, list[str]] = defaultdict(list)
+        hidden_styles = _hidden_styles(pkg)
+        for path, story in stories:
+            root = parse_xml(pkg.read(path), path)
+            _Story(root, story, hidden_styles, lines, stats).walk()
+        for path in sorted(n for n in pkg.names() if re.fullmatch(r"word/charts/chart\d*\.xml", n)):
+            root = parse_xml(pkg.read(path), path)
+            lines["chart"] += [t.text for t in root.iter() if local(t.tag) in ("t", "v") and t.text]
+        props = ooxml_properties(pkg)
+        embedded = sorted(n for n in pkg.names() if n.startswith("word/embeddings/"))
+    parts = [Part(p, "\n".join(lines[p])) for p in _PART_ORDER if lines.get(p)]
+    if props:
+        parts.append(props)
+    return Document("docx", parts=tuple(parts), notices=_notices(stats, embedded))
+
+
+def _stories(pkg: GuardedZip) -> list[tuple[str, str]]:
+    """(package path, story) for every text story, from ``[Content_Types].xml``."""
+    root = parse_xml(pkg.read("[Content_Types].xml"), "[Content_Types].xml")
+    found = []
+    for el in root:
+        if local(el.tag) != "Override":
+            continue
+        ctype = (el.get("ContentType") or "").lower()
+        path = (el.get("PartName") or "").lstrip("/")
+        for suffix, story in _STORIES:
+            if ctype.endswith(suffix) and pkg.has(path):
+                found.append((path, story))
+                break
+    order = {story: i for i, (_, story) in enumerate(_STORIES)}
+    return sorted(found, key=lambda ps: (order[ps[1]], _natural(ps[0])))
+
+
+def _natural(path: str) -> list[object]:
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path)]
+
+
+def _hidden_styles(pkg: GuardedZip) -> frozenset[str]:
+    """Style ids whose run properties hide text (a hidden character style)."""
+    styles = pkg.read_optional("word/styles.xml")
+    if not styles:
+        return frozenset()
+    root = parse_xml(styles, "word/styles.xml")
+    hidden = set()
+    for style in root:
+        if local(style.tag) != "style":
+            continue
+        for el in style.iter():
+            if local(el.tag) == "vanish" and _on(el):
+                hidden.add(_attr(style, "styleId"))
+    return frozenset(hidden)
+
+
+def _attr(el: etree._Element, name: str) -> str:
+    """A ``w:``-namespaced attribute, whatever the namespace's URI."""
+    for key, value in el.attrib.items():
+        if local(key) == name:
+            return value
+    return ""
+
+
+def _on(el: etree._Element) -> bool:
+    return _attr(el, "val").lower() not in _OFF
+
+
+class _Story:
+    """One pass over one story's XML, sorting text into parts."""
+
+    def __init__(self, root: etree._Element, story: str, hidden_styles: frozenset[str],
+                 lines: dict[str, list[str]], stats: dict[str, int]) -> None:
+        self.root, self.story, self.hidden_styles = root, story, hidden_styles
+        self.lines, self.stats = lines, stats
+        self.w = etree.QName(root).namespace or ""
+        self.fallback: dict[str, list[str]] = defaultdict(list)
+
+    def walk(self) -> None:
+        w = "{%s}" % self.w
+        tags = [w + t for t in ("p", "r", "t", "delText", "instrText", "delInstrText", "tab",
+                                "br", "cr", "noBreakHyphen", "tbl", "txbxContent", "del", "ins",
+                                "moveFrom", "moveTo", "comment")]
+        tags += ["{%s}Fallback" % MC, "{%s}textpath" % VML]
+        paragraphs: list[tuple[str, dict[str, list[str]]]] = []
+        hidden_runs: list[bool] = []
+        depth = defaultdict(int)
+        for event, el in etree.iterwalk(self.root, events=("start", "end"), tag=tags):
+            tag = el.tag[len(w):] if el.tag.startswith(w) else local(el.tag)
+            if event == "start":
+                if tag == "p":
+                    paragraphs.append((self._flow(depth), defaultdict(list)))
+                elif tag == "r":
+                    hidden_runs.append(self._run_hidden(el))
+                elif tag in ("t", "delText", "instrText", "delInstrText", "tab", "br", "cr", "noBreakHyphen"):
+                    self._text(tag, el, paragraphs, hidden_runs, depth)
+                elif tag in ("tbl", "txbxContent", "Fallback"):
+                    depth[tag] += 1
+                elif tag in ("del", "moveFrom"):
+                    depth["del"] += 1
+                    self.stats["deletions"] += 1
+                elif tag in ("ins", "moveTo"):
+                    self.stats["insertions"] += 1
+                elif tag == "comment":
+                    self.stats["comments"] += 1
+                elif tag == "textpath" and el.get("string"):
+                    self._emit("watermark", el.get("string"), depth)
+                continue
+            if tag == "p":
+                flow, chunks = paragraphs.pop()
+                for channel, pieces in chunks.items():
+                    self._emit(flow if channel == "flow" else channel, "".join(pieces), depth)
+            elif tag == "r" and hidden_runs:
+                hidden_runs.pop()
+            elif tag in ("tbl", "txbxContent", "Fallback"):
+                depth[tag] -= 1
+            elif tag in ("del", "moveFrom"):
+                depth["del"] -= 1
+        for channel, extra in self.fallback.items():
+            seen = set(self.lines[channel])
+            self.lines[channel] += [line for line in extra if line not in seen]
+
+    def _flow(self, depth: dict[str, int]) -> str:
+        if depth["txbxContent"]:
+            return "textbox"
+        if depth["tbl"] and self.story == "body":
+            return "table"
+        return self.story
+
+    def _run_hidden(self, run: etree._Element) -> bool:
+        props = run.find("{%s}rPr" % self.w)
+        if props is None:
+            return False
+        vanish = props.find("{%s}vanish" % self.w)
+        if vanish is not None and _on(vanish):
+            return True
+        style = props.find("{%s}rStyle" % self.w)
+        return style is not None and _attr(style, "val") in self.hidden_styles
+
+    def _text(self, tag: str, el: etree._Element, paragraphs: list, hidden_runs: list[bool],
+              depth: dict[str, int]) -> None:
+        if tag in ("t", "delText", "instrText", "delInstrText"):
+            text = el.text or ""
+        elif tag == "tab":
+            text = "\t"
+        elif tag == "noBreakHyphen":
+            text = "-"
+        else:
+            text = "\n"
+        if tag in ("delText", "delInstrText") or depth["del"]:
+            channel = "deleted"
+        elif tag == "instrText":
+            channel = "field"
+        elif hidden_runs and hidden_runs[-1]:
+            channel = "hidden"
+        else:
+            channel = "flow"
+        if channel == "hidden":
+            self.stats["hidden"] += 1
+        if not paragraphs:
+            paragraphs.append((self._flow(depth), defaultdict(list)))
+        paragraphs[-1][1][channel].append(text)
+
+    def _emit(self, channel: str, line: str, depth: dict[str, int]) -> None:
+        (self.fallback if depth["Fallback"] else self.lines)[channel].append(line)
+
+
+def _notices(stats: dict[str, int], embedded: list[str]) -> tuple[Notice, ...]:
+    out = []
+    if stats["comments"]:
+        out.append(Notice("hidden.comments", "hidden", "comment",
+                          f"{stats['comments']} comment(s) are stored in the file", Severity.REVIEW,
+                          BASIS_HIDDEN, (("count", stats["comments"]),)))
+    if stats["deletions"] or stats["insertions"]:
+        out.append(Notice("hidden.tracked-changes", "hidden", "deleted" if stats["deletions"] else "body",
+                          f"tracked changes are stored in the file ({stats['deletions']} deletion(s), "
+                          f"{stats['insertions']} insertion(s))", Severity.REVIEW, BASIS_HIDDEN,
+                          (("deletions", stats["deletions"]), ("insertions", stats["insertions"]))))
+    if stats["hidden"]:
+        out.append(Notice("hidden.text", "hidden", "hidden", "hidden text (w:vanish) is stored in the file",
+                          Severity.REVIEW, BASIS_HIDDEN))
+    for path in embedded:
+        out.append(unreadable(f"embedded object not scanned: {path}", part="embedded",
+                              rule="unreadable.embedded", object=path))
+    return tuple(out)

@@ -1,0 +1,153 @@
+"""OFD (GB/T 33190-2016): the fixed-layout format of Chinese e-government.
+
+An OFD is a ZIP of XML: ``OFD.xml`` names each document's ``DocRoot`` and
+carries its ``DocInfo`` metadata; ``Document.xml`` lists the pages (each a
+``Content.xml`` of ``TextObject``/``TextCode``), the template pages they draw
+on, and the annotations.  Locations (``ST_Loc``) are absolute from the
+package root when they start with ``/``, else relative to the file that
+names them.
+
+Parts: ``page:N`` (one line per text object), ``template`` (text on template
+pages, shown under every page that uses them), ``annotation``, ``metadata``.
+Attachments, signatures and custom tags are not read (see docs/formats.md);
+attachments are reported as unreadable so the item is never clear.
+"""
+from __future__ import annotations
+
+import posixpath
+
+from lxml import etree
+
+from ..config import Limits
+from ..errors import ExtractionError
+from ..types import Document, Notice, Part
+from . import unreadable
+from .xmlparts import local, parse_xml
+from .zipguard import GuardedZip
+
+_INFO_FIELDS = ("Title", "Author", "Subject", "Abstract", "Keyword", "Creator", "CustomData")
+
+
+def extract_ofd(data: bytes, name: str, limits: Limits) -> Document:
+    parts: list[Part] = []
+    notices: list[Notice] = []
+    failed: list[str] = []
+    with GuardedZip(data, limits, stage="ofd") as pkg:
+        pkg.check_declared()
+        root = _xml(pkg, "OFD.xml")
+        bodies = [el for el in root if local(el.tag) == "DocBody"]
+        if not bodies:
+            raise ExtractionError("OFD.xml names no document (DocBody)", stage="ofd")
+        meta: list[str] = []
+        for body in bodies:
+            meta += _doc_info(body)
+            doc_root = _child_text(body, "DocRoot")
+            if doc_root:
+                _document(pkg, _resolve("OFD.xml", doc_root), parts, notices, failed)
+    if meta:
+        parts.append(Part("metadata", "\n".join(meta)))
+    return Document("ofd", parts=tuple(parts), notices=tuple(notices), failed_parts=tuple(failed))
+
+
+def _document(pkg: GuardedZip, path: str, parts: list[Part], notices: list[Notice],
+              failed: list[str]) -> None:
+    doc = _xml(pkg, path)
+    templates = {}
+    for el in doc.iter():
+        if local(el.tag) == "TemplatePage" and el.get("BaseLoc"):
+            templates[el.get("ID")] = _resolve(path, el.get("BaseLoc"))
+    page_ids: dict[str, int] = {}
+    used_templates: list[str] = []
+    for number, page in enumerate((el for el in doc.iter() if local(el.tag) == "Page" and el.get("BaseLoc")), 1):
+        page_ids[page.get("ID") or ""] = number
+        try:
+            content = _xml(pkg, _resolve(path, page.get("BaseLoc")))
+        except ExtractionError as exc:
+            failed.append(f"page:{number}")
+            notices.append(unreadable(exc.reason, part=f"page:{number}"))
+            continue
+        lines = _text_objects(content)
+        if lines:
+            parts.append(Part(f"page:{number}", "\n".join(lines)))
+        for tpl in content.iter():
+            if local(tpl.tag) == "Template" and tpl.get("TemplateID") in templates:
+                used_templates.append(templates[tpl.get("TemplateID")])
+    template_lines = []
+    for tpl_path in dict.fromkeys(used_templates):
+        template_lines += _text_objects(_xml(pkg, tpl_path))
+    if template_lines:
+        parts.append(Part("template", "\n".join(template_lines)))
+    annotations = _annotations(pkg, path, doc, page_ids)
+    if annotations:
+        parts.append(Part("annotation", "\n".join(annotations)))
+    attachments = _child_text(doc, "Attachments")
+    if attachments:
+        notices.append(unreadable(f"OFD attachments not scanned ({attachments})", part="attachment",
+                                  rule="unreadable.embedded", object=attachments))
+
+
+def _annotations(pkg: GuardedZip, doc_path: str, doc: etree._Element, page_ids: dict[str, int]) -> list[str]:
+    loc = _child_text(doc, "Annotations")
+    if not loc:
+        return []
+    index_path = _resolve(doc_path, loc)
+    lines = []
+    for page in _xml(pkg, index_path):
+        if local(page.tag) != "Page":
+            continue
+        number = page_ids.get(page.get("PageID") or "", 0)
+        file_loc = _child_text(page, "FileLoc")
+        if not file_loc:
+            continue
+        for annot in _xml(pkg, _resolve(index_path, file_loc)).iter():
+            if local(annot.tag) != "Annot":
+                continue
+            texts = [t for t in (_child_text(annot, "Remark"),) if t]
+            texts += [p.text for p in annot.iter() if local(p.tag) == "Parameter" and p.text and p.text.strip()]
+            texts += _text_objects(annot)
+            lines += [f"p{number} {annot.get('Type', 'Annot')}: {t}" for t in texts]
+    return lines
+
+
+def _text_objects(root: etree._Element) -> list[str]:
+    """One line per ``TextObject``: its ``TextCode`` runs in order."""
+    lines = []
+    for obj in root.iter():
+        if local(obj.tag) == "TextObject":
+            text = "".join(code.text or "" for code in obj if local(code.tag) == "TextCode")
+            if text.strip():
+                lines.append(text)
+    return lines
+
+
+def _doc_info(body: etree._Element) -> list[str]:
+    lines = []
+    for info in body:
+        if local(info.tag) != "DocInfo":
+            continue
+        for el in info.iter():
+            tag = local(el.tag)
+            if tag in _INFO_FIELDS and el.text and el.text.strip():
+                label = el.get("Name") if tag == "CustomData" and el.get("Name") else tag
+                lines.append(f"{label}: {el.text.strip()}")
+    return lines
+
+
+def _child_text(el: etree._Element, name: str) -> str:
+    for child in el:
+        if local(child.tag) == name and child.text:
+            return child.text.strip()
+    return ""
+
+
+def _resolve(base_file: str, loc: str) -> str:
+    loc = loc.strip().replace("\\", "/")
+    if loc.startswith("/"):
+        return posixpath.normpath(loc.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_file), loc))
+
+
+def _xml(pkg: GuardedZip, path: str) -> etree._Element:
+    if not pkg.has(path):
+        raise ExtractionError(f"OFD part {path} is missing", part=path, stage="ofd")
+    return parse_xml(pkg.read(path), path)

@@ -1,0 +1,110 @@
+"""PPTX: slide text (tables and grouped shapes included), speaker notes,
+hidden slides, comments, text on masters and layouts, document properties.
+
+python-pptx walks the shape tree; comments (legacy ``p:cm`` and modern
+threaded ones) are not in its object model and are read from the package
+XML.  The package has passed ``GuardedZip.check_declared`` before
+python-pptx opens it, and zipfile never inflates past a member's declared
+size, so python-pptx is bounded by the same limits.
+
+Parts: ``slide:N``, ``notes:N`` (1-based), ``comment`` (``slide N: text``),
+``master`` (text on slide masters and layouts), ``properties``.
+"""
+from __future__ import annotations
+
+import io
+import re
+from typing import Iterable, Iterator
+
+from pptx import Presentation
+from pptx.exc import PackageNotFoundError, PythonPptxError
+from pptx.shapes.base import BaseShape
+from pptx.shapes.group import GroupShape
+
+from ..config import Limits
+from ..errors import ExtractionError
+from ..types import Document, Notice, Part, Severity
+from .xmlparts import local, ooxml_properties, parse_xml
+from .zipguard import ZIP_ERRORS, GuardedZip
+
+BASIS_HIDDEN = "disclosure review practice: hidden content is published with the file"
+PPTX_ERRORS = (PythonPptxError, PackageNotFoundError, KeyError, ValueError, TypeError,
+               AttributeError, IndexError, AssertionError)
+_COMMENT_PART = re.compile(r"ppt/comments/(modernComment|comment)[^/]*\.xml")
+
+
+def extract_pptx(data: bytes, name: str, limits: Limits) -> Document:
+    with GuardedZip(data, limits, stage="pptx") as pkg:
+        pkg.check_declared()
+        comments = _comments(pkg)
+        props = ooxml_properties(pkg)
+    try:
+        parts, notices = _slides(Presentation(io.BytesIO(data)))
+    except (*ZIP_ERRORS, *PPTX_ERRORS) as exc:
+        raise ExtractionError(f"python-pptx cannot read the presentation: {type(exc).__name__}: {exc}",
+                              stage="pptx") from exc
+    if comments:
+        parts.append(Part("comment", "\n".join(comments)))
+        notices.append(Notice("hidden.comments", "hidden", "comment",
+                              f"{len(comments)} comment(s) are stored in the file", Severity.REVIEW,
+                              BASIS_HIDDEN, (("count", len(comments)),)))
+    if props:
+        parts.append(props)
+    return Document("pptx", parts=tuple(parts), notices=tuple(notices))
+
+
+def _slides(prs: object) -> tuple[list[Part], list[Notice]]:
+    parts: list[Part] = []
+    notices: list[Notice] = []
+    notes: list[Part] = []
+    for number, slide in enumerate(prs.slides, 1):
+        text = "\n".join(_shape_texts(slide.shapes))
+        if text:
+            parts.append(Part(f"slide:{number}", text))
+        if slide.has_notes_slide:
+            note = slide.notes_slide.notes_text_frame
+            if note is not None and note.text.strip():
+                notes.append(Part(f"notes:{number}", note.text))
+        if slide._element.get("show") in ("0", "false"):
+            notices.append(Notice("hidden.slide", "hidden", f"slide:{number}",
+                                  f"slide {number} is hidden in the slide show but published with the file",
+                                  Severity.REVIEW, BASIS_HIDDEN))
+    master_lines = []
+    for master in prs.slide_masters:
+        master_lines += _shape_texts(master.shapes)
+        for layout in master.slide_layouts:
+            master_lines += _shape_texts(layout.shapes)
+    parts += notes
+    if master_lines:
+        parts.append(Part("master", "\n".join(dict.fromkeys(master_lines))))
+    return parts, notices
+
+
+def _shape_texts(shapes: Iterable[BaseShape]) -> Iterator[str]:
+    """Text of every shape, tables cell by cell and groups recursively, in z-order."""
+    for shape in shapes:
+        if isinstance(shape, GroupShape):
+            yield from _shape_texts(shape.shapes)
+        if shape.has_text_frame and shape.text_frame.text.strip():
+            yield shape.text_frame.text
+        if getattr(shape, "has_table", False) and shape.has_table:
+            for row in shape.table.rows:
+                cells = [cell.text for cell in row.cells]
+                if any(c.strip() for c in cells):
+                    yield "\t".join(cells)
+        if getattr(shape, "has_chart", False) and shape.has_chart:
+            chart = shape.chart
+            if chart.has_title and chart.chart_title.has_text_frame:
+                yield chart.chart_title.text_frame.text
+
+
+def _comments(pkg: GuardedZip) -> list[str]:
+    """Legacy (``p:cm/p:text``) and modern threaded (``a:t``) comment text."""
+    lines = []
+    for path in sorted(n for n in pkg.names() if _COMMENT_PART.fullmatch(n)):
+        for el in parse_xml(pkg.read(path), path).iter():
+            if local(el.tag) == "cm":
+                text = "".join(t.text or "" for t in el.iter() if local(t.tag) in ("text", "t"))
+                if text.strip():
+                    lines.append(text)
+    return lines

@@ -1,0 +1,58 @@
+"""Shared helpers for the XML packages (OOXML, OFD): a safe parser and the
+document properties every OOXML file carries in ``docProps/``."""
+from __future__ import annotations
+
+from lxml import etree
+
+from ..errors import ExtractionError
+from ..types import Part
+from .zipguard import GuardedZip
+
+# no entity expansion (billion laughs), no network, no DTD loading
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                          huge_tree=True, remove_comments=False)
+
+CORE_FIELDS = (
+    ("title", "title"), ("subject", "subject"), ("keywords", "keywords"),
+    ("description", "description"), ("creator", "author"),
+    ("lastModifiedBy", "last modified by"), ("category", "category"),
+    ("contentStatus", "status"),
+)
+APP_FIELDS = (("Company", "company"), ("Manager", "manager"))
+
+
+def parse_xml(data: bytes, part: str) -> etree._Element:
+    """Parse a package part, translating lxml's error into ours."""
+    try:
+        return etree.fromstring(data, _PARSER)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise ExtractionError(f"malformed XML in {part}: {exc}", part=part) from exc
+
+
+def local(tag: object) -> str:
+    """``{ns}name`` -> ``name`` (comments and PIs have no string tag)."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def ooxml_properties(pkg: GuardedZip) -> Part | None:
+    """Core, extended and custom properties as ``label: value`` lines.
+
+    The labels let a reviewer find the value in the file's property dialog;
+    spans point into the value after them.
+    """
+    lines: list[str] = []
+    core = pkg.read_optional("docProps/core.xml")
+    if core:
+        values = {local(el.tag): (el.text or "") for el in parse_xml(core, "docProps/core.xml")}
+        lines += [f"{label}: {values[key]}" for key, label in CORE_FIELDS if values.get(key, "").strip()]
+    app = pkg.read_optional("docProps/app.xml")
+    if app:
+        values = {local(el.tag): (el.text or "") for el in parse_xml(app, "docProps/app.xml")}
+        lines += [f"{label}: {values[key]}" for key, label in APP_FIELDS if values.get(key, "").strip()]
+    custom = pkg.read_optional("docProps/custom.xml")
+    if custom:
+        for prop in parse_xml(custom, "docProps/custom.xml"):
+            value = "".join(prop.itertext())
+            if value.strip():
+                lines.append(f"{prop.get('name', 'custom')}: {value}")
+    return Part("properties", "\n".join(lines)) if lines else None

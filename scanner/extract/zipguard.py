@@ -1,0 +1,116 @@
+"""Open a ZIP (an archive, or an OOXML/OFD package) without letting it blow up.
+
+Before anything is inflated the central directory is checked: member count,
+declared total size, declared expansion ratio.  Declared sizes can lie, so
+every member is then read through a bounded streaming read that stops as soon
+as the bytes actually produced pass the remaining budget.  Memory is bounded
+by the budget, never by what the file claims.  (Python's zipfile also stops
+inflating at a member's declared size, so a library handed a package that
+passed ``check_declared`` is bounded by the same numbers.)
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+
+from ..config import Limits
+from ..errors import ExtractionError, LimitExceeded
+
+# a small member may compress extremely well (a blank XML part); ratios only
+# matter once there is real volume behind them
+RATIO_FLOOR_BYTES = 4 * 1024 * 1024
+_CHUNK = 256 * 1024
+
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
+              ValueError, NotImplementedError, KeyError)
+
+
+def ratio_allowance(compressed: int, limits: Limits) -> int:
+    """How many inflated bytes ``compressed`` input may produce."""
+    return max(int(compressed * limits.max_expansion_ratio), RATIO_FLOOR_BYTES)
+
+
+def is_encrypted(info: zipfile.ZipInfo) -> bool:
+    return bool(info.flag_bits & 0x1)
+
+
+class GuardedZip:
+    """A ZIP whose members are read within the item's limits.
+
+    ``budget`` is the total number of inflated bytes the whole item may
+    produce: the smaller of ``max_total_uncompressed`` and the expansion
+    ratio times the item's size.
+    """
+
+    def __init__(self, data: bytes, limits: Limits, stage: str = "zip") -> None:
+        self.limits = limits
+        self._stage = stage
+        try:
+            self._zf = zipfile.ZipFile(io.BytesIO(data))
+            infos = self._zf.infolist()
+        except ZIP_ERRORS as exc:
+            raise ExtractionError(f"not a readable ZIP package: {exc}", stage=stage) from exc
+        if len(infos) > limits.max_members:
+            raise LimitExceeded("max_members", f"{len(infos)} members, limit {limits.max_members}")
+        self._infos = {i.filename: i for i in infos}
+        by_ratio = ratio_allowance(len(data), limits)
+        self.budget = min(limits.max_total_uncompressed, by_ratio)
+        self._budget_limit = "max_expansion_ratio" if by_ratio < limits.max_total_uncompressed else "max_total_uncompressed"
+
+    def names(self) -> list[str]:
+        return list(self._infos)
+
+    def infos(self) -> list[zipfile.ZipInfo]:
+        return list(self._infos.values())
+
+    def has(self, name: str) -> bool:
+        return name in self._infos
+
+    def check_declared(self) -> None:
+        """Refuse a package whose directory already admits to being a bomb."""
+        total = sum(i.file_size for i in self._infos.values())
+        if total > self.limits.max_total_uncompressed:
+            raise LimitExceeded("max_total_uncompressed",
+                                f"members declare {total} bytes, limit {self.limits.max_total_uncompressed}")
+        if total > self.budget:
+            raise LimitExceeded("max_expansion_ratio",
+                                f"members declare {total} bytes from a {self.budget} byte allowance")
+        for info in self._infos.values():
+            if info.file_size > ratio_allowance(info.compress_size, self.limits):
+                raise LimitExceeded("max_expansion_ratio",
+                                    f"member {info.filename!r} expands {info.compress_size} -> {info.file_size} bytes")
+
+    def read(self, name: str) -> bytes:
+        """Inflate one member, charging its real size to the item's budget."""
+        info = self._infos.get(name)
+        if info is None:
+            raise ExtractionError(f"missing package part {name}", part=name, stage=self._stage)
+        if is_encrypted(info):
+            raise ExtractionError(f"package part {name} is encrypted", part=name, stage=self._stage)
+        cap, limit = min((self.budget, self._budget_limit),
+                         (self.limits.max_item_bytes, "max_item_bytes"),
+                         (ratio_allowance(info.compress_size, self.limits), "max_expansion_ratio"))
+        out = bytearray()
+        try:
+            with self._zf.open(info) as fh:
+                while chunk := fh.read(_CHUNK):
+                    out += chunk
+                    if len(out) > cap:
+                        raise LimitExceeded(limit, f"member {name!r} inflates past {cap} bytes")
+        except ZIP_ERRORS as exc:
+            raise ExtractionError(f"cannot inflate {name}: {exc}", part=name, stage=self._stage) from exc
+        self.budget -= len(out)
+        return bytes(out)
+
+    def read_optional(self, name: str) -> bytes | None:
+        return self.read(name) if name in self._infos else None
+
+    def close(self) -> None:
+        self._zf.close()
+
+    def __enter__(self) -> "GuardedZip":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
