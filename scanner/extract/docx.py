@@ -24,6 +24,7 @@ from collections import defaultdict
 from lxml import etree
 
 from ..config import Limits
+from ..errors import ExtractionError
 from ..types import Document, Notice, Part, Severity
 from . import unreadable
 from .xmlparts import local, ooxml_properties, parse_xml
@@ -56,8 +57,15 @@ def extract_docx(data: bytes, name: str, limits: Limits) -> Document:
         stats: dict[str, int] = defaultdict(int)
         lines: dict[str, list[str]] = defaultdict(list)
         hidden_styles = _hidden_styles(pkg)
+        failed: list[str] = []
+        notices: list[Notice] = []
         for path, story in stories:
-            root = parse_xml(pkg.read(path), path)
+            try:
+                root = parse_xml(pkg.read(path), path)
+            except ExtractionError as exc:
+                failed.append(path)
+                notices.append(unreadable(exc.reason, part=story))
+                continue
             _Story(root, story, hidden_styles, lines, stats).walk()
         for path in sorted(n for n in pkg.names() if re.fullmatch(r"word/charts/chart\d*\.xml", n)):
             root = parse_xml(pkg.read(path), path)
@@ -67,7 +75,8 @@ def extract_docx(data: bytes, name: str, limits: Limits) -> Document:
     parts = [Part(p, "\n".join(lines[p])) for p in _PART_ORDER if lines.get(p)]
     if props:
         parts.append(props)
-    return Document("docx", parts=tuple(parts), notices=_notices(stats, embedded))
+    return Document("docx", parts=tuple(parts), notices=(*notices, *_notices(stats, embedded)),
+                    failed_parts=tuple(failed))
 
 
 def _stories(pkg: GuardedZip) -> list[tuple[str, str]]:

@@ -1,0 +1,105 @@
+"""Builders of real files for the extraction tests: python-docx, openpyxl,
+python-pptx and reportlab make what they can; zipfile edits add the parts
+the writers cannot make (comments, footnotes, hidden and deleted runs, text
+boxes, custom properties)."""
+from __future__ import annotations
+
+import io
+import re
+import types
+import zipfile
+
+import pytest
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS_DECL = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def mark(n: int) -> str:
+    """A distinct, valid state-secret mark per place (机密 periods go to 20 years)."""
+    return f"机密★{n}年"
+
+
+def run(text: str, props: str = "") -> str:
+    return f'<w:r>{f"<w:rPr>{props}</w:rPr>" if props else ""}<w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def para(*runs: str) -> str:
+    return f"<w:p>{''.join(runs)}</w:p>"
+
+
+def zip_edit(data: bytes, replace: dict[str, bytes | str] | None = None,
+             edit: dict[str, "callable"] | None = None) -> bytes:
+    """Rewrite a ZIP package: replace or add members, or edit a member's text."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    replace = dict(replace or {})
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if edit and info.filename in edit:
+                body = edit[info.filename](body.decode("utf-8")).encode("utf-8")
+            if info.filename in replace:
+                body = replace.pop(info.filename)
+            dst.writestr(info.filename, body)
+        for name, body in replace.items():
+            dst.writestr(name, body)
+    return out.getvalue()
+
+
+def add_part(data: bytes, path: str, content_type: str, xml: str, rel_type: str,
+             source_rels: str = "word/_rels/document.xml.rels") -> bytes:
+    """Add a package part with its content-type override and a relationship to it."""
+    target = path.split("/", 1)[1] if source_rels.startswith("word/") else "/" + path
+
+    def types(text: str) -> str:
+        return text.replace("</Types>", f'<Override PartName="/{path}" ContentType="{content_type}"/></Types>')
+
+    def rels(text: str) -> str:
+        rid = "rIdX" + re.sub(r"\W", "", path)
+        return text.replace("</Relationships>",
+                            f'<Relationship Id="{rid}" Type="{rel_type}" Target="{target}"/></Relationships>')
+
+    return zip_edit(data, replace={path: xml}, edit={"[Content_Types].xml": types, source_rels: rels})
+
+
+def docx_bytes(document) -> bytes:
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def insert_body_xml(data: bytes, xml: str) -> bytes:
+    """Insert raw paragraphs at the end of the body (before the section properties)."""
+    def edit(text: str) -> str:
+        text = re.sub(r"<w:document ", f"<w:document {NS_DECL} ", text, count=1) if "xmlns:wps" not in text else text
+        idx = text.rfind("<w:sectPr")
+        return text[:idx] + xml + text[idx:]
+    return zip_edit(data, edit={"word/document.xml": edit})
+
+
+def story_xml(root: str, inner: str) -> str:
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{root} {NS_DECL}>{inner}</w:{root}>'
+
+
+@pytest.fixture
+def cjk_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+@pytest.fixture(scope="session")
+def b() -> types.SimpleNamespace:
+    """The builders above, for tests (importlib mode cannot import conftest)."""
+    return types.SimpleNamespace(mark=mark, run=run, para=para, zip_edit=zip_edit, add_part=add_part,
+                                 docx_bytes=docx_bytes, insert_body_xml=insert_body_xml,
+                                 story_xml=story_xml, REL=REL)
