@@ -27,6 +27,8 @@ from .migrations import LATEST, migrate
 
 ROLES = ("submitter", "reviewer", "approver", "admin")
 DECISIONS = ("approve", "reject", "needs-changes")
+# ReviewRecord.status after each decision
+_STATUS_AFTER = {"approve": "reviewed", "reject": "rejected", "needs-changes": "needs-changes"}
 _HEX = re.compile(r"[0-9a-f]{6,64}")
 
 
@@ -237,7 +239,7 @@ def record_from_events(sha256: str, events: list[Event]) -> ReviewRecord:
         elif e.kind == "decision":
             decision = e.fields["decision"]
             decisions.append((decision, e.fields["opinion"], e.fields["reviewer"], e.at))
-            status = "reviewed" if decision == "approve" else decision
+            status = _STATUS_AFTER[decision]
             approved_by = approved_at = None
         elif e.kind == "approval":
             status, approved_by, approved_at = "approved", e.fields["approver"], e.at

@@ -1,6 +1,7 @@
 """Fixtures for the review gate: a real PostgreSQL server started from
 Debian's binaries for the session, a fresh database (SQLite file or
-PostgreSQL database) per test, and the scan Engine built once."""
+PostgreSQL database) per test, the real HTTP service in a subprocess, and
+bearer tokens for each role."""
 from __future__ import annotations
 
 import glob
@@ -9,9 +10,13 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import Callable
 
+import httpx
 import psycopg
 import pytest
 
@@ -72,3 +77,72 @@ def db_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "review.db")
     return postgres_database(request.getfixturevalue("postgres_server"))
+
+
+PRECLEAR = str(Path(sys.executable).with_name("preclear"))
+
+
+class Service:
+    """A running ``preclear serve`` on 127.0.0.1: its base URL and the process."""
+
+    def __init__(self, db: str, *extra: str, cwd: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = cwd / f"serve-{self.port}.log"
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen([PRECLEAR, "serve", "--db", db, "--port", str(self.port), *extra],
+                                         cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(self.url + "/v1/health", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"preclear serve did not start:\n{self.log.read_text()}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture
+def serve(tmp_path):
+    """serve(db, *args) starts the real service; every one started is stopped after the test."""
+    started: list[Service] = []
+
+    def start(db: str, *extra: str) -> Service:
+        service = Service(db, *extra, cwd=tmp_path)
+        started.append(service)
+        return service
+
+    yield start
+    for service in started:
+        service.stop()
+
+
+@pytest.fixture
+def tokens(tmp_path) -> Callable[[str], dict[str, dict[str, str]]]:
+    """tokens(db) creates one token per role (and a second reviewer) in the store."""
+    from scanner.review import open_store
+
+    def create(db: str) -> dict[str, dict[str, str]]:
+        store = open_store(db)
+        people = {"submitter": ("submitter", "张三"), "reviewer": ("reviewer", "李四"),
+                  "approver": ("approver", "王五"), "admin": ("admin", "管理员"),
+                  "reviewer-wang": ("reviewer", "王五")}
+        out = {}
+        for key, (role, name) in people.items():
+            _, secret = store.create_token(name, role, created_by="test")
+            out[key] = {"Authorization": f"Bearer {secret}"}
+        store.close()
+        return out
+    return create
