@@ -34,14 +34,14 @@ _YEAR = r"(?:\d{4}|[〇零一二三四五六七八九]{4})"
 _MD = r"(?:\d{1,2}|[〇零一二三四五六七八九十]{1,3})"
 
 _DATE_RE = re.compile(
-    rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_MD})\s*月(?:\s*(?P<d>{_MD})\s*日)?"
+    rf"(?P<y>{_YEAR})[ \t]*年[ \t]*(?P<m>{_MD})[ \t]*月(?:[ \t]*(?P<d>{_MD})[ \t]*日)?"
     rf"|(?P<y2>\d{{4}})[-./](?P<m2>\d{{1,2}})(?:[-./](?P<d2>\d{{1,2}}))?(?!\d)"
 )
-_PERIOD_RE = re.compile(rf"(?P<n>{_NUM})\s*(?P<unit>年|个月)")
+_PERIOD_RE = re.compile(rf"(?P<n>{_NUM})[ \t]*(?P<unit>年|个月)")
 _LONG_TERM_RE = re.compile(r"长期")
 _CONDITION_RE = re.compile(r"(?P<cond>[^\n\r，。；;,:：!！?？★]{1,30}?(?:解密|启用前|公布前|公开前|发布前|后公开|前))")
-_DATE_TAIL_RE = re.compile(r"\s*(?:解密|前|止|以前)?")
-_FIELD_RE = re.compile(r"\s*[:：]?\s*(?P<level>绝密|机密|秘密)")
+_DATE_TAIL_RE = re.compile(r"(?:[ \t]*(?:解密|以前|前|止))?")
+_FIELD_RE = re.compile(r"[ \t]*[:：]?[ \t]*(?P<level>绝密|机密|秘密)")
 _OPEN_QUOTES = "“‘「『\"'《〈"
 _CLOSE_QUOTES = "”’」』\"'》〉"
 _LABEL_STRIP = " \t★[]【】()（）〔〕<>《》"

@@ -12,7 +12,9 @@ Steps, in order:
    folding, traditional to simplified characters (OpenCC's character table).
 2. delete invisible format characters (zero-width, bidi controls, soft
    hyphen, variation selectors).
-3. delete horizontal white space between CJK characters and around ★.
+3. delete horizontal white space between CJK characters, around ★, and
+   between CJK and a Latin letter or digit (机密★5 年, TS7 工程); white space
+   between two digits or two Latin words stays, so numbers never merge.
 """
 from __future__ import annotations
 
@@ -35,7 +37,9 @@ INVISIBLE = (
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]+")
-_SPACE_RE = re.compile(f"(?<=[{CJK}{STAR}])[ \\t]+(?=[{CJK}{STAR}])|(?<={STAR})[ \\t]+|[ \\t]+(?={STAR})")
+_SPACE_RE = re.compile(
+    f"(?<=[{CJK}{STAR}])[ \\t]+(?=[{CJK}{STAR}0-9A-Za-z])|(?<=[0-9A-Za-z])[ \\t]+(?=[{CJK}{STAR}])"
+)
 
 
 def _opencc_characters() -> dict[str, str]:

@@ -1,0 +1,97 @@
+"""Every mark form and evasion, with exact spans in the original text, and
+the mentions that must not be marks."""
+import pytest
+
+MARKS = [
+    # (text, expected span text, level, details subset)
+    ("机密★5年", "机密★5年", "机密", {"form": "period", "period_years": 5}),
+    ("秘密★一年", "秘密★一年", "秘密", {"period_years": 1}),
+    ("机密★十年", "机密★十年", "机密", {"period_years": 10}),
+    ("绝密★二十年", "绝密★二十年", "绝密", {"period_years": 20}),
+    ("绝密★三十年", "绝密★三十年", "绝密", {"period_years": 30}),
+    ("秘密★6个月", "秘密★6个月", "秘密", {"period_months": 6}),
+    ("秘密★六个月", "秘密★六个月", "秘密", {"period_months": 6}),
+    ("绝密★长期", "绝密★长期", "绝密", {"long_term": True}),
+    ("机密★2030年12月31日", "机密★2030年12月31日", "机密", {"form": "decrypt-time", "decrypt_date": "2030-12-31"}),
+    ("秘密★2027.6.30", "秘密★2027.6.30", "秘密", {"decrypt_date": "2027-06-30"}),
+    ("秘密★二〇二八年三月一日解密", "秘密★二〇二八年三月一日解密", "秘密", {"decrypt_date": "2028-03-01"}),
+    ("机密★工程验收后解密", "机密★工程验收后解密", "机密", {"form": "condition", "condition": "工程验收后解密"}),
+    ("绝密★启用前", "绝密★启用前", "绝密", {"condition": "启用前"}),
+    ("密级：秘密", "密级：秘密", "秘密", {"form": "form-field"}),
+    ("密级: 机密", "密级: 机密", "机密", {"form": "form-field"}),
+    ("密级：机密★10年", "密级：机密★10年", "机密", {"period_years": 10, "field": True}),
+    # evasions
+    ("機密★5年", "機密★5年", "机密", {"period_years": 5}),
+    ("机 密★5年", "机 密★5年", "机密", {"period_years": 5}),
+    ("机\u200b密★5年", "机\u200b密★5年", "机密", {"period_years": 5}),
+    ("机密 ★ 5年", "机密 ★ 5年", "机密", {"period_years": 5}),
+    ("秘密★１年", "秘密★１年", "秘密", {"period_years": 1}),
+    ("秘密☆1年", "秘密☆1年", "秘密", {"period_years": 1}),
+    ("秘密＊1年", "秘密＊1年", "秘密", {"period_years": 1}),
+    ("秘密*1年", "秘密*1年", "秘密", {"period_years": 1}),
+    ("秘密※1年", "秘密※1年", "秘密", {"period_years": 1}),
+    ("秘密⭐1年", "秘密⭐1年", "秘密", {"period_years": 1}),
+    ("祕密\u3000★\u2060一年", "祕密\u3000★\u2060一年", "秘密", {"period_years": 1}),
+]
+
+
+@pytest.mark.parametrize("mark, span, level, details", MARKS)
+def test_mark_forms_have_exact_spans(scan, mark, span, level, details):
+    text = f"000123\n{mark}\n特急\n\n关于某项工作的通知\n"
+    result = scan(text)
+    marks = [f for f in result.findings if f.category == "mark"]
+    assert len(marks) == 1, result.findings
+    f = marks[0]
+    assert result.verdict.value == "block"
+    assert (f.start, f.end) == (7, 7 + len(span))
+    assert text[f.start:f.end] == f.text == span
+    assert f.level == level
+    assert details.items() <= dict(f.details).items()
+
+
+def test_mark_in_running_text_still_blocks(scan):
+    result = scan("本文件定为机密★5年，请妥善保管。")
+    assert result.verdict.value == "block"
+    assert result.findings[0].text == "机密★5年"
+
+
+def test_bare_level_at_head_and_not_in_body(scan):
+    head = scan("机密\n关于某项工作的通知\n正文。")
+    assert [(f.rule, f.start, f.end) for f in head.findings] == [("mark.bare-level", 0, 2)]
+    deep = scan("第一段。\n第二段。\n第三段。\n第四段。\n机密\n")
+    assert deep.verdict.value == "clear"
+
+
+def test_bare_level_in_a_header_part_counts_anywhere(engine):
+    from scanner.pipeline import find_in_text
+
+    findings = find_in_text(engine, "第一行\n第二行\n第三行\n第四行\n绝密", part="header")
+    assert [(f.rule, f.level) for f in findings] == [("mark.bare-level", "绝密")]
+
+
+@pytest.mark.parametrize("text", [
+    "绝密级国家秘密是最重要的国家秘密。",
+    "机密级国家秘密的保密期限不超过二十年。",
+    "国家秘密的保密期限，除另有规定外，绝密级不超过三十年。",
+    "我们参观了秘密花园。",
+    "信息系统应当保障数据的机密性。",
+    "读者评价 ★★★★☆",
+    "机密★★★",
+    "标注“机密★5年”的文件应当妥善保管。",
+    "密级：公开",
+    "各单位应当明确密级和保密期限。",
+    "涉及国家秘密的，应当标明密级。",
+])
+def test_mentions_are_not_marks(scan, text):
+    result = scan(text)
+    assert [f for f in result.findings if f.category == "mark"] == []
+
+
+def test_explain_lists_dropped_mentions(engine):
+    from scanner import ScanConfig, scan_bytes
+
+    explaining = type(engine)(ScanConfig(explain=True))
+    result = scan_bytes("绝密级国家秘密".encode(), "a.txt", engine=explaining)[0]
+    assert result.verdict.value == "clear"
+    assert any("绝密级" in d for d in result.dropped)
+    assert "dropped" in result.to_dict(explain=True)
