@@ -20,7 +20,7 @@ from .errors import ConfigError, PreclearError
 EXIT_CLEAR, EXIT_REVIEW, EXIT_BLOCK, EXIT_TOOL = 0, 1, 2, 3
 
 # modules that add their own subcommands with add_parsers(subparsers)
-_COMMAND_MODULES: tuple[str, ...] = ("scanner.review.commands",)
+_COMMAND_MODULES: tuple[str, ...] = ("scanner.review.commands", "scanner.redact.commands")
 
 _LIMIT_FLAGS = {
     "max_item_bytes": (int, "largest item in bytes"),
