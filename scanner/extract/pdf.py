@@ -55,7 +55,7 @@ def extract_pdf(data: bytes, name: str, limits: Limits) -> Document:
             return Document("pdf", notices=(unreadable(
                 "encrypted PDF: the empty user password does not open it",
                 rule="unreadable.encrypted"),))
-        raise ExtractionError(f"PDF cannot be opened: {exc}", stage="pdf") from exc
+        return _damaged(data, limits, exc)
     try:
         miner = _MinerDoc(data)
         parts, notices, failed = _pages(pdf, miner, limits)
@@ -75,6 +75,24 @@ def extract_pdf(data: bytes, name: str, limits: Limits) -> Document:
     if b"%%EOF" not in data[-2048:]:
         notices.append(unreadable("the file is truncated (no %%EOF trailer); content may be missing"))
     return Document("pdf", parts=tuple(parts), notices=tuple(notices), failed_parts=tuple(failed))
+
+
+def _damaged(data: bytes, limits: Limits, cause: Exception) -> Document:
+    """pdfium refuses a damaged file; pdfminer's object scan may still recover
+    pages from it.  What it recovers is scanned, the item stays partial."""
+    miner = _MinerDoc(data)
+    parts: list[Part] = []
+    try:
+        for index in range(min(len(miner.pages), limits.max_pdf_pages)):
+            text = miner.page_text(index)
+            if text.strip():
+                parts.append(Part(f"page:{index + 1}", text))
+    except (ExtractionError, *MINER_ERRORS) as exc:
+        if not parts:
+            raise ExtractionError(f"PDF cannot be opened: {cause}; pdfminer: {type(exc).__name__}: {exc}",
+                                  stage="pdf") from exc
+    return Document("pdf", parts=tuple(parts), failed_parts=("pages",), notices=(unreadable(
+        f"damaged PDF ({cause}); {len(parts)} page(s) recovered, content may be missing"),))
 
 
 class _MinerDoc:
