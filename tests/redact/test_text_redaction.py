@@ -1,0 +1,73 @@
+"""Text, Markdown and HTML redaction keeps the original encoding and every
+byte outside the findings; what cannot be covered or proven clean is refused."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from reportlab.pdfgen import canvas
+
+from scanner import scan_bytes
+from scanner.redact import RedactionRefused, redact_bytes
+
+NOTICE = "000123\n机密★5年\n特急\n\n关于天枢-7工程的通知\n联系电话：13812345678\n"
+NOTICE_BIG5 = "000123\n機密★5年\n特急\n\n關於工程進度的通知\n"
+
+
+def same_outside_covers(original: str, copy: str) -> bool:
+    return len(original) == len(copy) and all(a == b or b == "■" for a, b in zip(original, copy))
+
+
+@pytest.mark.parametrize("encoding, bom", [("gb18030", b""), ("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"),
+                                           ("utf-16-le", b"\xff\xfe"), ("big5", b"")])
+def test_encoding_and_bytes_kept(engine, encoding, bom):
+    text = NOTICE_BIG5 if encoding == "big5" else NOTICE
+    data = bom + text.encode(encoding)
+    result = redact_bytes(engine, data, "notice.txt")
+    assert result.data.startswith(bom)
+    copy = result.data[len(bom):].decode(encoding)
+    assert copy == text.replace("机密★5年", "■■■■■").replace("機密★5年", "■■■■■")
+    assert [f.rule for f in scan_bytes(result.data, "notice.txt", engine=engine)[0].findings
+            if f.category == "mark"] == []
+
+
+def test_markdown_all_findings(engine):
+    data = ("# 通知\n\n> 秘密★1年\n\n" + NOTICE).encode("utf-8")
+    result = redact_bytes(engine, data, "notice.md", everything=True)
+    copy = result.data.decode("utf-8")
+    assert same_outside_covers(data.decode("utf-8"), copy)
+    for gone in ("秘密★1年", "机密★5年", "天枢-7工程", "13812345678"):
+        assert gone not in copy
+    assert result.format == "markdown"
+
+
+def test_html_marks_in_text_and_comments(engine):
+    page = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>通知</title></head><body>'
+            '<p class="mark">机密★5年</p><!-- 原件：秘密★10年 --><p>正文</p></body></html>')
+    result = redact_bytes(engine, page.encode("utf-8"), "n.html")
+    copy = result.data.decode("utf-8")
+    assert copy == page.replace("机密★5年", "■■■■■").replace("秘密★10年", "■■■■■■")
+    rescan = scan_bytes(result.data, "n.html", engine=engine)[0]
+    assert [f for f in rescan.findings if f.category == "mark"] == []
+
+
+def test_mark_split_by_markup_is_refused(engine):
+    page = '<!DOCTYPE html><html><body><p>机<b>密</b>★5年</p></body></html>'.encode("utf-8")
+    assert any(f.category == "mark" for f in scan_bytes(page, "s.html", engine=engine)[0].findings)
+    with pytest.raises(RedactionRefused, match="would remain in the copy: mark.state-secret in body"):
+        redact_bytes(engine, page, "s.html")
+
+
+def test_pdf_is_refused(engine):
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(72, 720, "secret")
+    c.save()
+    with pytest.raises(RedactionRefused, match="cannot redact pdf"):
+        redact_bytes(engine, buf.getvalue(), "a.pdf")
+
+
+def test_cover_character_the_encoding_cannot_hold(engine):
+    data = NOTICE_BIG5.encode("big5")
+    with pytest.raises(RedactionRefused, match="cannot be written in big5"):
+        redact_bytes(engine, data, "n.txt", cover_char="\U0001F600")
