@@ -148,7 +148,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
             reporter.finish(summary)
     summary.seconds = time.perf_counter() - started
     if fmt == "summary" or args.summary:
-        print_summary(summary, stats, sys.stdout if fmt == "summary" else sys.stderr)
+        # on a terminal the item lines were printed as they came; a --summary lists them
+        print_summary(summary, stats, sys.stdout if fmt == "summary" else sys.stderr, list_items=fmt != "summary")
     worst = summary.worst.value
     if worst == "block":
         return EXIT_BLOCK

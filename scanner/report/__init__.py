@@ -32,6 +32,9 @@ class Summary:
     by_level: dict[str, int] = field(default_factory=dict)
     not_fully_read: int = 0
     seconds: float = 0.0
+    # the first items that need a person, for the terminal summary
+    attention: list[ItemResult] = field(default_factory=list)
+    attention_limit: int = 50
 
     def add(self, result: ItemResult) -> None:
         self.items += 1
@@ -39,6 +42,8 @@ class Summary:
         self.by_verdict[result.verdict.value] += 1
         if result.extraction.value != "full":
             self.not_fully_read += 1
+        if result.verdict is not Verdict.CLEAR and len(self.attention) < self.attention_limit:
+            self.attention.append(result)
         for f in result.findings:
             self.by_category[f.category] = self.by_category.get(f.category, 0) + 1
             if f.level:

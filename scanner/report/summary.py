@@ -17,8 +17,14 @@ def item_line(result: ItemResult) -> str:
     return f"{_MARK[result.verdict]} {result.item}" + (f"  — {reasons}{more}" if reasons else "")
 
 
-def print_summary(summary: Summary, walk_stats, out: TextIO) -> None:
+def print_summary(summary: Summary, walk_stats, out: TextIO, list_items: bool = True) -> None:
+    """Counts, preceded (``list_items``) by the items that need a person."""
     v = summary.by_verdict
+    if list_items:
+        for result in sorted(summary.attention, key=lambda r: -r.verdict.rank):
+            print(item_line(result), file=out)
+        if v["block"] + v["review"] > len(summary.attention):
+            print(f"… and {v['block'] + v['review'] - len(summary.attention)} more in the full report", file=out)
     mb = summary.bytes / 1e6
     rate = summary.items / summary.seconds if summary.seconds else 0.0
     print(f"\n{summary.items} items ({mb:.2f} MB) in {summary.seconds:.2f} s ({rate:.0f} items/s): "
