@@ -95,3 +95,18 @@ def test_explain_lists_dropped_mentions(engine):
     assert result.verdict.value == "clear"
     assert any("绝密级" in d for d in result.dropped)
     assert "dropped" in result.to_dict(explain=True)
+
+
+def test_public_law_that_discusses_levels_and_marks_is_clear():
+    """False-positive check on public text: the law itself names levels,
+    periods, work secrets, quotes a mark example, and must be publishable."""
+    from pathlib import Path
+
+    from scanner import ScanConfig, scan_bytes
+    from scanner.engine import Engine
+
+    data = (Path(__file__).parent / "data" / "public-law-excerpt.txt").read_bytes()
+    result = scan_bytes(data, "law.txt", engine=Engine(ScanConfig(explain=True)))[0]
+    assert result.verdict.value == "clear", result.findings
+    assert sum("names a level in running text" in d for d in result.dropped) == 6
+    assert any("quoted inside a sentence" in d for d in result.dropped)
