@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from ..types import Finding, ItemResult
 from . import ReportOptions, Summary
-from .view import (EXTRACTION_LABELS, VERDICT_LABELS, category_label, excerpt,
+from .view import (EXTRACTION_LABELS, VERDICT_LABELS, by_level, category_label, excerpt,
                    in_verdict_order, not_fully_read)
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
@@ -190,7 +190,7 @@ class HtmlReporter:
             f'<section id="summary"><h2>概况</h2>{unread_html}<div class="counts">'
             + _count_table("by-verdict", "按结论", verdicts, verdict_labels)
             + _count_table("by-category", "按类别（发现数）", categories)
-            + _count_table("by-level", "按级别（发现数）", dict(sorted(summary.by_level.items())))
+            + _count_table("by-level", "按级别（发现数）", by_level(summary.by_level))
             + "</div></section>"
         )
 

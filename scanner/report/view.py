@@ -17,6 +17,14 @@ CATEGORY_LABELS = {
     "aggregation": "信号汇聚", "unreadable": "无法读取",
 }
 
+# levels from the most to the least serious, for summaries
+LEVEL_ORDER = ("绝密", "机密", "秘密", "工作秘密", "内部", "敏感", "提示")
+
+
+def by_level(counts: dict[str, int]) -> dict[str, int]:
+    rank = {level: n for n, level in enumerate(LEVEL_ORDER)}
+    return dict(sorted(counts.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
+
 
 def category_label(category: str) -> str:
     name = CATEGORY_LABELS.get(category)

@@ -34,6 +34,7 @@ def test_items_in_verdict_order_with_unreadable_first_in_summary(results, render
     assert unread[0].get("href") == "#" + sections[1].get("id")
     assert tree.xpath('//table[@id="by-verdict"]//tr[@data-key="review"]/td')[0].text == "3"
     assert tree.xpath('//table[@id="by-level"]//tr[@data-key="机密"]/td')[0].text == "2"
+    assert tree.xpath('//table[@id="by-level"]//tr/@data-key') == ["机密", "工作秘密"]  # most serious first
 
 
 def test_highlight_and_mask(results, rendered):
