@@ -92,12 +92,20 @@ def _member_name(info: "object") -> str:
         raw = name.encode("cp437")
     except UnicodeEncodeError:
         return name
+    decoded = []
     for encoding in ("utf-8", "gb18030"):
         try:
-            return raw.decode(encoding)
+            decoded.append(raw.decode(encoding))
         except UnicodeDecodeError:
             continue
-    return name
+    # short GBK names are often valid UTF-8 too (as Greek or Armenian): prefer the Chinese reading
+    plausible = [d for d in decoded if all(c.isascii() or _is_cjk(c) for c in d)]
+    return (plausible or decoded or [name])[0]
+
+
+def _is_cjk(char: str) -> bool:
+    return ("\u4e00" <= char <= "\u9fff" or "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
+            or "\u3400" <= char <= "\u4dbf")
 
 
 def _zip_members(data: bytes, limits: Limits) -> Iterator[Member]:

@@ -103,3 +103,15 @@ def b() -> types.SimpleNamespace:
     return types.SimpleNamespace(mark=mark, run=run, para=para, zip_edit=zip_edit, add_part=add_part,
                                  docx_bytes=docx_bytes, insert_body_xml=insert_body_xml,
                                  story_xml=story_xml, REL=REL)
+
+
+@pytest.fixture(scope="session")
+def make_samples() -> types.ModuleType:
+    """samples/make_samples.py, whose OFD and ZIP writers the tests share."""
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[2] / "samples" / "make_samples.py"
+    spec = importlib.util.spec_from_file_location("make_samples", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
