@@ -11,7 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
 
+from scanner.review import open_store
 from scanner.service.article import canonical_bytes
 
 PRECLEAR = str(Path(sys.executable).with_name("preclear"))
@@ -49,8 +51,10 @@ def review_and_approve(service, who, ref) -> None:
     assert r.status_code == 200, r.text
 
 
-def test_whole_workflow_and_one_byte_change(setup):
-    service, who = setup
+def test_whole_workflow_and_one_byte_change(db_url, serve, tokens):
+    """On a SQLite file and on a real PostgreSQL server."""
+    who = tokens(db_url)
+    service = serve(db_url)
     r = submit(service, who["submitter"], CLEAN)
     assert r.status_code == 201, r.text
     item = r.json()
@@ -258,14 +262,16 @@ def _submit_many(url: str, headers: dict, worker: int, out) -> None:
         for n in range(6):
             shared = "共享通知 %d\n" % (n % 3)
             own = "第 %d 号进程的通知 %d\n" % (worker, n)
-            for text in (shared, own):
-                r = client.post("/v1/items", files={"file": ("n.txt", text.encode())})
-                codes.append((text, r.status_code))
+            for body in (shared, own):
+                r = client.post("/v1/items", files={"file": ("n.txt", body.encode())})
+                codes.append((body, r.status_code))
     out.put(codes)
 
 
-def test_concurrent_submissions_from_processes(setup, db):
-    service, who = setup
+def test_concurrent_submissions_from_processes(db_url, serve, tokens):
+    """Several client processes against one service, on SQLite and PostgreSQL."""
+    who = tokens(db_url)
+    service = serve(db_url)
     workers = 4
     ctx = multiprocessing.get_context("fork")
     out = ctx.Queue()
@@ -276,14 +282,15 @@ def test_concurrent_submissions_from_processes(setup, db):
     for p in procs:
         p.join(30)
     assert all(status in (200, 201) for _, status in codes), codes
-    created = [text for text, status in codes if status == 201]
+    created = [body for body, status in codes if status == 201]
     assert len(created) == len(set(created)) == 3 + workers * 6     # each item created exactly once
-    with sqlite3.connect(db) as conn:
-        counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("items", "submissions", "scans")]
-        ids = [i for (i,) in conn.execute("SELECT item_id FROM items ORDER BY item_id")]
+    store = open_store(db_url)
+    with store.read() as conn:
+        counts = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in ("items", "submissions", "scans")]
+        ids = conn.execute(text("SELECT item_id FROM items ORDER BY item_id")).scalars().all()
     assert counts == [3 + workers * 6] * 3
     assert ids == list(range(1, counts[0] + 1))
-    assert subprocess.run([PRECLEAR, "audit", "verify", "--db", db], capture_output=True).returncode == 0
+    assert subprocess.run([PRECLEAR, "audit", "verify", "--db", db_url], capture_output=True).returncode == 0
 
 
 def test_tampering_with_the_database_file_is_detected(setup, db):
