@@ -21,7 +21,7 @@ from ..config import Limits
 from ..errors import ExtractionError, LimitExceeded
 from ..types import Document, Member, Notice, Part, Severity
 from . import ARCHIVE_FORMATS, unreadable
-from .zipguard import ZIP_ERRORS, GuardedZip, is_encrypted, ratio_allowance
+from .zipguard import GuardedZip, is_encrypted, ratio_allowance
 
 __all__ = ["ARCHIVE_FORMATS", "extract_archive", "iter_members", "safe_name"]
 BASIS_NAME = "archive member names are published with the file; odd names hide what a member is"

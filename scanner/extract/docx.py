@@ -27,7 +27,7 @@ from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Document, Notice, Part, Severity
 from . import unreadable
-from .xmlparts import local, ooxml_properties, parse_xml
+from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import GuardedZip
 
 BASIS_HIDDEN = "disclosure review practice: hidden content is published with the file"
@@ -71,11 +71,11 @@ def extract_docx(data: bytes, name: str, limits: Limits) -> Document:
             root = parse_xml(pkg.read(path), path)
             lines["chart"] += [t.text for t in root.iter() if local(t.tag) in ("t", "v") and t.text]
         props = ooxml_properties(pkg)
-        embedded = sorted(n for n in pkg.names() if n.startswith("word/embeddings/"))
+        embedded = embedded_notices(pkg, "word/embeddings/")
     parts = [Part(p, "\n".join(lines[p])) for p in _PART_ORDER if lines.get(p)]
     if props:
         parts.append(props)
-    return Document("docx", parts=tuple(parts), notices=(*notices, *_notices(stats, embedded)),
+    return Document("docx", parts=tuple(parts), notices=(*notices, *_notices(stats), *embedded),
                     failed_parts=tuple(failed))
 
 
@@ -227,7 +227,7 @@ class _Story:
         (self.fallback if depth["Fallback"] else self.lines)[channel].append(line)
 
 
-def _notices(stats: dict[str, int], embedded: list[str]) -> tuple[Notice, ...]:
+def _notices(stats: dict[str, int]) -> tuple[Notice, ...]:
     out = []
     if stats["comments"]:
         out.append(Notice("hidden.comments", "hidden", "comment",
@@ -241,7 +241,4 @@ def _notices(stats: dict[str, int], embedded: list[str]) -> tuple[Notice, ...]:
     if stats["hidden"]:
         out.append(Notice("hidden.text", "hidden", "hidden", "hidden text (w:vanish) is stored in the file",
                           Severity.REVIEW, BASIS_HIDDEN))
-    for path in embedded:
-        out.append(unreadable(f"embedded object not scanned: {path}", part="embedded",
-                              rule="unreadable.embedded", object=path))
     return tuple(out)

@@ -24,7 +24,7 @@ from pptx.shapes.group import GroupShape
 from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Document, Notice, Part, Severity
-from .xmlparts import local, ooxml_properties, parse_xml
+from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import ZIP_ERRORS, GuardedZip
 
 BASIS_HIDDEN = "disclosure review practice: hidden content is published with the file"
@@ -38,6 +38,7 @@ def extract_pptx(data: bytes, name: str, limits: Limits) -> Document:
         pkg.check_declared()
         comments = _comments(pkg)
         props = ooxml_properties(pkg)
+        embedded = embedded_notices(pkg, "ppt/embeddings/")
     try:
         parts, notices = _slides(Presentation(io.BytesIO(data)))
     except (*ZIP_ERRORS, *PPTX_ERRORS) as exc:
@@ -50,7 +51,7 @@ def extract_pptx(data: bytes, name: str, limits: Limits) -> Document:
                               BASIS_HIDDEN, (("count", len(comments)),)))
     if props:
         parts.append(props)
-    return Document("pptx", parts=tuple(parts), notices=tuple(notices))
+    return Document("pptx", parts=tuple(parts), notices=(*notices, *embedded))
 
 
 def _slides(prs: object) -> tuple[list[Part], list[Notice]]:

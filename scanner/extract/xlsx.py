@@ -25,7 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Document, Notice, Part, Severity
-from .xmlparts import local, ooxml_properties, parse_xml
+from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import ZIP_ERRORS, GuardedZip
 
 BASIS_HIDDEN = "disclosure review practice: hidden content is published with the file"
@@ -48,8 +48,9 @@ def extract_xlsx(data: bytes, name: str, limits: Limits) -> Document:
             footers += [f"{sheet}: {t}" for t in f]
             comments += [f"{sheet}!{ref}: {text}" for ref, text in _comments(pkg, path)]
         props = ooxml_properties(pkg)
+        embedded = embedded_notices(pkg, "xl/embeddings/")
     parts: list[Part] = []
-    notices: list[Notice] = []
+    notices: list[Notice] = list(embedded)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except (*ZIP_ERRORS, *OPENPYXL_ERRORS) as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..errors import ExtractionError
-from ..types import Part
+from ..types import Notice, Part
 from .zipguard import GuardedZip
 
 # no entity expansion (billion laughs), no network, no DTD loading
@@ -56,3 +56,11 @@ def ooxml_properties(pkg: GuardedZip) -> Part | None:
             if value.strip():
                 lines.append(f"{prop.get('name', 'custom')}: {value}")
     return Part("properties", "\n".join(lines)) if lines else None
+
+
+def embedded_notices(pkg: GuardedZip, folder: str) -> tuple[Notice, ...]:
+    """Embedded objects travel with the file but are not opened: never clear."""
+    from . import unreadable
+    return tuple(unreadable(f"embedded object not scanned: {path}", part="embedded",
+                            rule="unreadable.embedded", object=path)
+                 for path in sorted(n for n in pkg.names() if n.startswith(folder) and not n.endswith("/")))

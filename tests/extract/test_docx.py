@@ -154,3 +154,13 @@ def test_truncated_docx_is_never_clear(everywhere: bytes) -> None:
     assert result.verdict.value == "review"
     assert result.extraction.value == "failed"
     assert any(f.category == "unreadable" for f in result.findings)
+
+
+def test_embedded_object_is_not_silently_cleared(b) -> None:
+    d = docx.Document()
+    d.add_paragraph("公开的通知正文。")
+    data = b.zip_edit(b.docx_bytes(d), replace={"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0opaque"})
+    [result] = scan_bytes(data, "with-object.docx")
+    assert result.verdict.value == "review" and result.extraction.value == "partial"
+    [finding] = result.findings
+    assert finding.rule == "unreadable.embedded" and dict(finding.details)["object"] == "word/embeddings/oleObject1.bin"
