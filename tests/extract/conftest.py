@@ -115,3 +115,33 @@ def make_samples() -> types.ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def ole_file(stream_name: str, payload: bytes = b"\0" * 4096) -> bytes:
+    """A minimal OLE compound file (MS-CFB, version 3) holding one stream of at
+    least 4096 bytes, so that it lives in regular sectors: enough for olefile
+    and for sniffing legacy Office formats by stream name."""
+    import struct
+    payload = payload.ljust(4096, b"\0")
+    payload += b"\0" * (-len(payload) % 512)
+    n_data = len(payload) // 512
+    free, end, fat_sect, nostream = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+    header = struct.pack("<8s16sHHHHH6sIIIIIIIII", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\0" * 16, 0x3E, 3,
+                         0xFFFE, 9, 6, b"\0" * 6, 0, 1, 1, 0, 4096, end, 0, end, 0)
+    header += struct.pack("<109I", 0, *([free] * 108))
+    fat = [fat_sect, end] + [3 + i if i < n_data - 1 else end for i in range(n_data)]
+    fat_sector = struct.pack(f"<{len(fat)}I", *fat) + b"\xff" * (512 - 4 * len(fat))
+
+    def entry(name: str, kind: int, child: int, start: int, size: int) -> bytes:
+        raw = (name + "\0").encode("utf-16-le") if name else b""
+        return struct.pack("<64sHBBIII16sIQQIII", raw, len(raw), kind, 1, nostream, nostream, child,
+                           b"\0" * 16, 0, 0, 0, start, size, 0)
+
+    directory = (entry("Root Entry", 5, 1, end, 0) + entry(stream_name, 2, nostream, 2, len(payload))
+                 + entry("", 0, nostream, 0, 0) * 2)
+    return header + fat_sector + directory + payload
+
+
+@pytest.fixture(scope="session")
+def ole():
+    return ole_file
