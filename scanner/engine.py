@@ -6,14 +6,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from .config import ScanConfig
 from .errors import LexiconError
-from .match.automaton import Matcher, PyAhoCorasickMatcher
+from .match.automaton import Matcher, build_matcher
 from .match.lexicon import Lexicon, LexiconEntry, lexicon_files, load_lexicon
 from .match.marks import FIELD_WORD, LEVEL_WORDS
 from .normalize import normalize_term
 from .validate.segment import WordBoundaries
+
+if TYPE_CHECKING:
+    from .cache import ExtractCache
 
 # bump when the grammar, validators or scoring change what a scan reports
 RULESET_VERSION = "2026.11.1"
@@ -48,9 +52,11 @@ class Engine:
                         short_words.append(key)
         self.keys: tuple[str, ...] = tuple(by_key)
         self.patterns: tuple[tuple[Pattern, ...], ...] = tuple(tuple(by_key[k]) for k in self.keys)
-        self.matcher: Matcher = PyAhoCorasickMatcher(self.keys)
+        self.matcher: Matcher = build_matcher(self.keys)
         self.words = WordBoundaries(short_words, cache_dir=str(self.config.cache.path()))
         self.ruleset_hash = self._ruleset_hash()
+        # scanner.cache.ExtractCache, set by the batch drivers (folder scans)
+        self.extract_cache: ExtractCache | None = None
 
     def _ruleset_hash(self) -> str:
         """Changes whenever a lexicon, the rules or the scoring change: a

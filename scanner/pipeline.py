@@ -73,7 +73,8 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
     except ItemError as exc:
         return [_problem_result(item, unreadable(f"cannot read file: {exc.reason}", rule="unreadable.file"))]
 
-    doc = extract(data, item.path, limits)
+    cache = engine.extract_cache  # set by batch drivers: a re-scan skips extraction
+    doc = cache.extract(data, item.path, limits) if cache is not None else extract(data, item.path, limits)
     notices = list(doc.notices)
     children: list[ItemResult] = []
     if doc.format in ARCHIVE_FORMATS:

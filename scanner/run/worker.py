@@ -1,0 +1,32 @@
+"""What a worker process (pool or Dask) keeps: one Engine per configuration,
+built once and then used for every item, with the extraction cache and the
+normalisation kernel ready."""
+from __future__ import annotations
+
+import hashlib
+import pickle
+
+from ..config import ScanConfig
+from ..engine import Engine
+
+_ENGINES: dict[tuple[str, bool], Engine] = {}
+
+
+def config_key(config: ScanConfig) -> str:
+    return hashlib.sha256(pickle.dumps(config)).hexdigest()
+
+
+def engine_for(config: ScanConfig, use_cache: bool = False) -> Engine:
+    """The process's Engine for ``config``: built on first use, then reused
+    (a forked pool worker inherits the parent's, already built)."""
+    key = (config_key(config), use_cache)
+    engine = _ENGINES.get(key)
+    if engine is None:
+        from ..cache import ExtractCache
+        from ..normalize import kernel
+
+        engine = Engine(config)
+        engine.extract_cache = ExtractCache(config.cache) if use_cache else None
+        kernel.warm()
+        _ENGINES[key] = engine
+    return engine
