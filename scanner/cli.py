@@ -57,6 +57,9 @@ def _add_scan(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--db", metavar="URL", help="review store for the report's review fields")
     for name, (kind, text) in _LIMIT_FLAGS.items():
         p.add_argument("--" + name.replace("_", "-"), type=kind, metavar="N", help=text)
+    from .run.select import add_arguments
+
+    add_arguments(p)  # --jobs --engine --scheduler --send-bytes --no-cache --progress
     p.set_defaults(func=cmd_scan)
 
 
@@ -118,20 +121,18 @@ def _review_lookup(database: str):
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from .engine import Engine
     from .report import ReportOptions, Summary, make_reporter
     from .report.summary import item_line, print_summary
-    from .run.serial import run_serial
+    from .run.select import results_for, with_progress
     from .walk import WalkStats, walk
 
     config = _config_from_args(args)
-    engine = Engine(config)
     to_terminal = args.output is None and sys.stdout.isatty()
     fmt = args.format or ("summary" if to_terminal else "jsonl")
     stats = WalkStats()
     summary = Summary()
     started = time.perf_counter()
-    results = run_serial(engine, walk(args.paths, config.excludes, stats))
+    results = with_progress(results_for(args, config, walk(args.paths, config.excludes, stats)), args, config)
     if fmt == "summary":
         for result in results:
             summary.add(result)

@@ -8,6 +8,7 @@ import pickle
 
 from ..config import ScanConfig
 from ..engine import Engine
+from ..normalize import kernel
 
 _ENGINES: dict[tuple[str, bool], Engine] = {}
 
@@ -16,17 +17,18 @@ def config_key(config: ScanConfig) -> str:
     return hashlib.sha256(pickle.dumps(config)).hexdigest()
 
 
-def engine_for(config: ScanConfig, use_cache: bool = False) -> Engine:
+def engine_for(config: ScanConfig, use_cache: bool = False, warm: bool = True) -> Engine:
     """The process's Engine for ``config``: built on first use, then reused
-    (a forked pool worker inherits the parent's, already built)."""
+    (a forked pool worker inherits the parent's, already built).  ``warm``
+    loads the normalisation kernel too (batch work; a one-file scan skips it)."""
     key = (config_key(config), use_cache)
     engine = _ENGINES.get(key)
     if engine is None:
         from ..cache import ExtractCache
-        from ..normalize import kernel
 
         engine = Engine(config)
         engine.extract_cache = ExtractCache(config.cache) if use_cache else None
-        kernel.warm()
         _ENGINES[key] = engine
+    if warm:
+        kernel.warm()
     return engine
