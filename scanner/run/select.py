@@ -49,6 +49,19 @@ def results_for(args: argparse.Namespace, config: ScanConfig, items: Iterable[It
     serial = args.engine == "local" and (args.jobs == 1 or not folders)
     # built here so a bad lexicon fails before any output; pool workers inherit it
     engine = engine_for(config, use_cache, warm=folders)
+    results = _drive(args, config, items, engine, use_cache, serial)
+    if use_cache:
+        results = _then_prune(results, engine.extract_cache)
+    return results
+
+
+def _then_prune(results: Iterator[ItemResult], cache) -> Iterator[ItemResult]:
+    yield from results
+    cache.prune()
+
+
+def _drive(args: argparse.Namespace, config: ScanConfig, items: Iterable[Item], engine, use_cache: bool,
+           serial: bool) -> Iterator[ItemResult]:
     if args.engine == "dask":
         from .dask import run_dask
 

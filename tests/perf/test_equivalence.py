@@ -1,0 +1,73 @@
+"""The fast paths give exactly what the reference implementations give."""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings, strategies as st
+
+from scanner.match.automaton import PyAhoCorasickMatcher, RsBytesMatcher, build_matcher
+from scanner.normalize import INVISIBLE, normalize, normalize_reference
+from scanner.normalize.kernel import _class_codepoints, normalize_fast
+from scanner.validate.pii import find_pii, find_pii_in
+
+# characters every normalisation rule reacts to, plus ordinary ones
+ALPHABET = ("机密秘绝★☆＊*※ \t\u3000\u00a0\u200b\u200d\ufeff\u00ad\u2060\U000e0100"
+            "機內資計劃ＡＢ１２aZ09-+:：，。\n的是\U00020001\ud800ſKİ")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=80))
+def test_kernel_equals_reference(text):
+    ref = normalize_reference(text)
+    fast, index = normalize_fast(text)
+    assert fast == ref.text
+    if ref.index is None:
+        assert index is None
+    else:
+        assert index is not None and np.array_equal(index, ref.index)
+
+
+def test_kernel_deletes_every_invisible_character():
+    text = "机" + "".join(chr(c) for c in _class_codepoints(INVISIBLE)) + "密"
+    assert normalize_fast(text)[0] == normalize_reference(text).text == "机密"
+
+
+def test_long_text_goes_through_the_kernel_and_agrees():
+    text = ("機 密 ★ 5 年\u200b，" * 300_000)[:1_200_000]
+    assert normalize(text).text == normalize_reference(text).text
+
+
+DIGITS = "0123456789 -+x"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(alphabet="的是电话卡号身份证信用代码，。\n", max_size=30),
+    st.text(alphabet=DIGITS, min_size=10, max_size=40),
+    st.sampled_from(["13800138000", "+86 138 0013 8000", "11010519491231002x", "6222020200001234567",
+                     "91350100m000100y43", "4111 1111 1111 1111"]),
+), max_size=12))
+def test_windowed_pii_equals_whole_text_scan(pieces):
+    text = "".join(pieces)
+    assert find_pii(text) == find_pii_in(text, 0, len(text))
+
+
+KEYS = ["机密", "秘密", "密级", "天枢-7工程", "工程", "枢", "ab", "b", "内部资料", "\U00020001字"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="机密秘级天枢-7工程内部资料ab的\U00020001字\ud800", max_size=60))
+def test_rs_bytes_matcher_equals_pyahocorasick(text):
+    expected = sorted(PyAhoCorasickMatcher(KEYS).find(text))
+    assert sorted(RsBytesMatcher(KEYS, dfa=True).find(text)) == expected
+    assert sorted(RsBytesMatcher(KEYS, dfa=False).find(text)) == expected
+
+
+def test_backend_follows_lexicon_size_and_survives_pickling():
+    import pickle
+
+    small = build_matcher(KEYS)
+    large = build_matcher([f"词{i}" for i in range(500)])
+    assert isinstance(small, PyAhoCorasickMatcher)
+    assert isinstance(large, RsBytesMatcher)
+    again = pickle.loads(pickle.dumps(large))
+    assert sorted(again.find("一词42二")) == [(1, 3, 4), (1, 4, 42)]
