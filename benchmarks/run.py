@@ -1,0 +1,207 @@
+"""`make bench`: generate the corpus, run preclear and its peers in one run,
+print the table against the issue's six targets.
+
+    .venv/bin/python benchmarks/run.py [--corpus DIR] [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus as corpus_mod  # noqa: E402
+
+from scanner.config import CacheSettings, ScanConfig  # noqa: E402
+from scanner.engine import Engine  # noqa: E402
+from scanner.extract import extract  # noqa: E402
+from scanner.normalize import kernel, normalize  # noqa: E402
+from scanner.run.pool import run_pool  # noqa: E402
+from scanner.run.serial import run_serial  # noqa: E402
+from scanner.walk import walk  # noqa: E402
+
+ROWS: list[tuple[str, str, str, str]] = []
+
+
+def row(what: str, value: str, target: str, ok: bool | None) -> None:
+    ROWS.append((what, value, target, "" if ok is None else ("PASS" if ok else "MISS")))
+
+
+def best_of(n: int, fn) -> float:
+    best = float("inf")
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def e2e_serial(config: ScanConfig, root: Path) -> float:
+    """read -> extract -> normalise -> match -> score -> JSONL, one process."""
+    engine = Engine(config)
+    kernel.warm()
+
+    def run() -> None:
+        out = io.BytesIO()
+        for r in run_serial(engine, walk([str(root)])):
+            out.write(json.dumps(r.to_dict(), ensure_ascii=False).encode() + b"\n")
+
+    return best_of(3, run)
+
+
+def e2e_pool(config: ScanConfig, root: Path, jobs: int) -> float:
+    def run() -> None:
+        out = io.BytesIO()
+        for r in run_pool(config, walk([str(root)]), jobs=jobs):
+            out.write(json.dumps(r.to_dict(), ensure_ascii=False).encode() + b"\n")
+
+    return best_of(3, run)
+
+
+def decoded_texts(root: Path) -> list[str]:
+    return [normalize(Path(f).read_text(encoding="utf-8")).text for f in sorted(glob.glob(f"{root}/*.txt"))]
+
+
+def bare_pyahocorasick(keys, texts) -> float:
+    import ahocorasick
+
+    a = ahocorasick.Automaton()
+    for i, k in enumerate(keys):
+        a.add_word(k, i)
+    a.make_automaton()
+    return best_of(1, lambda: [sum(1 for _ in a.iter(t)) for t in texts])
+
+
+def bare_rs(keys, texts) -> tuple[float, float]:
+    import ahocorasick_rs
+
+    s = ahocorasick_rs.AhoCorasick(keys)
+    b = ahocorasick_rs.BytesAhoCorasick([k.encode() for k in keys])
+    enc = [t.encode() for t in texts]
+    return (best_of(3, lambda: [s.find_matches_as_indexes(t, overlapping=True) for t in texts]),
+            best_of(3, lambda: [b.find_matches_as_indexes(t, overlapping=True) for t in enc]))
+
+
+def ripgrep(keys, root: Path) -> float | None:
+    if not shutil.which("rg"):
+        return None
+    pat = root.parent / "rg-patterns.txt"
+    pat.write_text("\n".join(keys) + "\n", encoding="utf-8")
+    cmd = ["rg", "-j1", "-F", "--count-matches", "-f", str(pat), str(root)]
+    return best_of(3, lambda: subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False))
+
+
+def worker_rss_mb(config: ScanConfig, root: Path) -> float:
+    """Peak resident memory of one pool worker scanning with ``config``."""
+    code = (
+        "import resource,sys; sys.path.insert(0, %r)\n"
+        "from scanner.run.pool import run_pool\nfrom scanner.walk import walk\nimport pickle\n"
+        "config = pickle.loads(bytes.fromhex(%r))\n"
+        "for _ in run_pool(config, walk([%r]), jobs=1): pass\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    import pickle
+
+    src = code % (str(Path(__file__).resolve().parent.parent), pickle.dumps(config).hex(), str(root))
+    out = subprocess.run([sys.executable, "-c", src], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus", default="build/bench-corpus")
+    ap.add_argument("--quick", action="store_true", help="a smaller corpus (CI smoke run)")
+    args = ap.parse_args()
+    root = Path(args.corpus)
+    sizes = dict(text_files=8, chars_per_file=100_000, docx_files=2, docx_pages=20, pdf_files=2, pdf_pages=10) \
+        if args.quick else {}
+    c = corpus_mod.build(root, **sizes)
+    mb = c.text_bytes / 1e6
+    cache = CacheSettings(enabled=False, directory=str(root / "cache"))
+    unit_cfg = ScanConfig(lexicons=(str(c.unit_lexicon),), cache=cache)
+    stress_cfg = ScanConfig(lexicons=(str(c.unit_lexicon), str(c.stress_lexicon)), cache=cache)
+    print(f"corpus {root}: {mb:.1f} MB of Chinese text in {len(list(c.text_dir.iterdir()))} files, "
+          f"fingerprint {corpus_mod.fingerprint(c.text_dir)[:12]}", file=sys.stderr)
+
+    texts = decoded_texts(c.text_dir)
+    # 1. shipped lexicons + 500-term unit lexicon
+    unit_engine = Engine(unit_cfg)
+    t = e2e_serial(unit_cfg, c.text_dir)
+    py = bare_pyahocorasick(unit_engine.keys, texts)
+    row("1. e2e text, shipped + 500-term lexicon, 1 core", f"{mb / t:.0f} MB/s", ">= 100 MB/s", mb / t >= 100)
+    row("   bare pyahocorasick iter, same keys", f"{mb / py:.0f} MB/s", "preclear >= this", t <= py)
+    # 2. 50,000-term stress lexicon
+    stress_engine = Engine(stress_cfg)
+    t2 = e2e_serial(stress_cfg, c.text_dir)
+    py2 = bare_pyahocorasick(stress_engine.keys, texts)
+    rs_str, rs_bytes = bare_rs(list(stress_engine.keys), texts)
+    rg = ripgrep(list(stress_engine.keys), c.text_dir)
+    row(f"2. e2e text, {len(stress_engine.keys):,} keys, 1 core", f"{mb / t2:.0f} MB/s", ">= 30 MB/s", mb / t2 >= 30)
+    row("   bare pyahocorasick iter", f"{mb / py2:.1f} MB/s (x{py2 / t2:.1f})", "preclear >= 10x", py2 / t2 >= 10)
+    row("   bare ahocorasick-rs str / bytes", f"{mb / rs_str:.0f} / {mb / rs_bytes:.0f} MB/s", "", None)
+    if rg is not None:
+        row("   rg -j1 -F --count-matches -f", f"{mb / rg:.0f} MB/s", "preclear >= rg", t2 <= rg)
+    else:
+        row("   rg -j1 -F --count-matches -f", "rg not installed", "preclear >= rg", None)
+    # 3. --jobs 2 vs --jobs 1
+    j1 = e2e_pool(unit_cfg, c.text_dir, 1)
+    j2 = e2e_pool(unit_cfg, c.text_dir, 2)
+    row("3. --jobs 2 / --jobs 1", f"x{j1 / j2:.2f} ({mb / j1:.0f} -> {mb / j2:.0f} MB/s)", ">= 1.8x", j1 / j2 >= 1.8)
+    # 4. DOCX pages/s (every part extracted)
+    from scanner.config import Limits
+
+    docx = [p.read_bytes() for p in sorted(c.docx_dir.iterdir())]
+    pages = len(docx) * (sizes.get("docx_pages", 50))
+    td = best_of(3, lambda: [extract(d, "x.docx", Limits()) for d in docx])
+    row("4. DOCX extraction", f"{pages / td:,.0f} pages/s", ">= 1,000 pages/s", pages / td >= 1000)
+    # 5. PDF pages/s, no character lost
+    pdfs = [p.read_bytes() for p in sorted(c.pdf_dir.iterdir())]
+    pdf_pages = len(pdfs) * (sizes.get("pdf_pages", 50))
+    tp = best_of(1, lambda: [extract(d, "x.pdf", Limits()) for d in pdfs])
+    lost = _pdf_lost_chars(c, sizes.get("pdf_pages", 50))
+    row("5. PDF extraction", f"{pdf_pages / tp:,.0f} pages/s, {lost} chars lost", ">= 150 pages/s, 0 lost",
+        pdf_pages / tp >= 150 and lost == 0)
+    # 6. memory per worker, 50,000 terms
+    rss = worker_rss_mb(stress_cfg, c.text_dir)
+    row("6. worker peak RSS, 50,000-term lexicon", f"{rss:.0f} MB", "<= 300 MB", rss <= 300)
+    _print()
+
+
+def _pdf_lost_chars(c, pages_per_file: int) -> int:
+    """Characters of the known source text missing from the extracted text."""
+    from collections import Counter
+
+    from scanner.config import Limits
+
+    d = corpus_mod.jieba_dictionary()
+    lost = 0
+    for i, path in enumerate(sorted(c.pdf_dir.iterdir())):
+        doc = extract(path.read_bytes(), path.name, Limits())
+        got = Counter("".join(p.text for p in doc.parts).replace("\n", "").replace(" ", ""))
+        for p in range(pages_per_file):
+            want = Counter(corpus_mod.chinese_text(d, 30 * 36, corpus_mod.SEED + 900 + i * 1000 + p).replace("\n", ""))
+            got.subtract(want)
+        lost += sum(-v for v in got.values() if v < 0)
+    return lost
+
+
+def _print() -> None:
+    import platform
+
+    print(f"\nmachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}\n")
+    widths = [max(len(r[i]) for r in ROWS) for i in range(4)]
+    for r in ROWS:
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
+
+
+if __name__ == "__main__":
+    main()
