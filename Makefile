@@ -34,9 +34,10 @@ test: $(TSTAMP)
 samples: $(TSTAMP)
 	$(BIN)/python samples/make_samples.py
 
-## benchmarks: deterministic corpus, preclear against its peers
+## benchmarks: deterministic corpus, preclear against its peers, table against the targets
 bench: $(TSTAMP)
-	$(BIN)/python -m pytest benchmarks -q --benchmark-only --benchmark-columns=median,ops
+	$(BIN)/python benchmarks/run.py --corpus build/bench-corpus
+	$(BIN)/python -m pytest benchmarks -q -p no:cacheprovider --benchmark-only --benchmark-columns=median,ops --benchmark-sort=name
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
