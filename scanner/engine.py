@@ -52,7 +52,7 @@ class Engine:
                         short_words.append(key)
         self.keys: tuple[str, ...] = tuple(by_key)
         self.patterns: tuple[tuple[Pattern, ...], ...] = tuple(tuple(by_key[k]) for k in self.keys)
-        self.matcher: Matcher = build_matcher(self.keys)
+        self.matcher: Matcher = build_matcher(self.keys, cache_dir=self.config.cache.path())
         self.words = WordBoundaries(short_words, cache_dir=str(self.config.cache.path()))
         self.ruleset_hash = self._ruleset_hash()
         # scanner.cache.ExtractCache, set by the batch drivers (folder scans)

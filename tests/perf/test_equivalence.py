@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from scanner.match.automaton import PyAhoCorasickMatcher, RsBytesMatcher, build_matcher
+from scanner.match.automaton import HyperscanMatcher, PyAhoCorasickMatcher, RsBytesMatcher, build_matcher, char_offsets
 from scanner.normalize import INVISIBLE, normalize, normalize_reference
 from scanner.normalize.kernel import _class_codepoints, normalize_fast
 from scanner.validate.pii import find_pii, find_pii_in
@@ -56,18 +56,51 @@ KEYS = ["机密", "秘密", "密级", "天枢-7工程", "工程", "枢", "ab", "
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="机密秘级天枢-7工程内部资料ab的\U00020001字\ud800", max_size=60))
-def test_rs_bytes_matcher_equals_pyahocorasick(text):
+def test_byte_matchers_equal_pyahocorasick(text):
     expected = sorted(PyAhoCorasickMatcher(KEYS).find(text))
     assert sorted(RsBytesMatcher(KEYS, dfa=True).find(text)) == expected
     assert sorted(RsBytesMatcher(KEYS, dfa=False).find(text)) == expected
+    assert sorted(HyperscanMatcher(KEYS).find(text)) == expected
 
 
-def test_backend_follows_lexicon_size_and_survives_pickling():
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="a机\U00020001\ud800", max_size=3000))
+def test_dense_and_sparse_byte_offsets_agree(text):
+    data = text.encode("utf-8", "surrogatepass")
+    starts = {len(text[:i].encode("utf-8", "surrogatepass")): i for i in range(len(text) + 1)}
+    assert char_offsets(data, text, set(starts)) == starts  # dense: numpy
+    few = {b: c for b, c in starts.items() if c % 700 == 0}
+    assert char_offsets(data, text, set(few)) == few  # sparse: decoding
+
+
+def test_backend_is_hyperscan_and_survives_pickling():
     import pickle
 
-    small = build_matcher(KEYS)
     large = build_matcher([f"词{i}" for i in range(500)])
-    assert isinstance(small, PyAhoCorasickMatcher)
-    assert isinstance(large, RsBytesMatcher)
+    assert isinstance(large, HyperscanMatcher)
     again = pickle.loads(pickle.dumps(large))
     assert sorted(again.find("一词42二")) == [(1, 3, 4), (1, 4, 42)]
+    assert list(build_matcher([]).find("机密")) == []
+
+
+def test_compiled_database_is_cached_by_content(tmp_path):
+    keys = [f"词{i}" for i in range(2500)]
+    first = HyperscanMatcher(keys, tmp_path)
+    cached = list((tmp_path / "automata").iterdir())
+    assert len(cached) == 1
+    again = HyperscanMatcher(keys, tmp_path)
+    assert sorted(again.find("一词2499二")) == sorted(first.find("一词2499二")) == [(1, 3, 2), (1, 4, 24),
+                                                                                (1, 5, 249), (1, 6, 2499)]
+    HyperscanMatcher(keys[:-1], tmp_path)  # other keys, another entry
+    assert len(list((tmp_path / "automata").iterdir())) == 2
+
+
+def test_threads_scan_one_matcher_at_once():
+    from concurrent.futures import ThreadPoolExecutor
+
+    matcher = HyperscanMatcher(KEYS)
+    text = "天枢-7工程的机密内部资料" * 2000
+    expected = sorted(matcher.find(text))
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: sorted(matcher.find(text)), range(16)))
+    assert all(r == expected for r in results)
