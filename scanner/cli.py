@@ -103,8 +103,14 @@ def _config_from_args(args: argparse.Namespace):
 
 @contextlib.contextmanager
 def _output(path: str | None) -> Iterator[BinaryIO]:
+    """stdout, or FILE written whole-or-not-at-all (a ``.part`` file renamed
+    at the end); devices and pipes (``/dev/null``, a FIFO) are written in place."""
     if path is None:
         yield sys.stdout.buffer
+        return
+    if os.path.exists(path) and not os.path.isfile(path):
+        with open(path, "wb") as fh:
+            yield fh
         return
     tmp = f"{path}.part"
     with open(tmp, "wb") as fh:

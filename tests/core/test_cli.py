@@ -118,3 +118,21 @@ def test_python_dash_m_and_console_script_agree(folder):
     a = subprocess.run([script, "scan", folder], capture_output=True, text=True)
     b = preclear("scan", folder)
     assert a.returncode == b.returncode == 2 and a.stdout == b.stdout
+
+
+def test_output_to_a_device_writes_in_place_and_leaves_it_a_device(folder, tmp_path):
+    """--output /dev/null must not replace the device with a regular file."""
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    import threading
+
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    proc = preclear("scan", folder, "--output", fifo)
+    reader.join(timeout=60)
+    assert proc.returncode == 2
+    assert [r["item"] for r in records(got[0].decode())] == ["a.txt", "b/c.md", "b/d.txt"]
+    assert not os.path.isfile(fifo) and not (tmp_path / "out.fifo.part").exists()
+    proc = preclear("scan", folder, "--output", os.devnull)
+    assert proc.returncode == 2 and not os.path.isfile(os.devnull)
