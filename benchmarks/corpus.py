@@ -7,9 +7,14 @@ the same bytes everywhere, so numbers from two machines compare.
   frequency, with Chinese punctuation and line breaks; a few files carry
   unit-lexicon terms, marks and personal data so the detectors do real work;
 - a 500-term unit lexicon of made-up project code names (rare in the text);
-- a 50,000-term stress lexicon: dictionary words of three or more characters
-  outside the text's vocabulary (the size of a bought sensitive-word list;
-  hits stay as rare as they are in real outgoing text);
+- three 50,000-term stress lexicons, all level 提示 (the size of a bought
+  sensitive-word list): ``stress.csv``, words of two or more characters
+  drawn evenly from jieba's whole dictionary, common ones included (the
+  issue's "50,000 dictionary words"; one hit per ~18 characters);
+  ``stress-absent.csv``, words of three or more characters the text never
+  uses (a list whose terms do not occur in clean text; one hit per ~500
+  characters, from words that contain them); ``stress-common.csv``, the
+  50,000 most frequent words (worst case: nearly every word is a hit);
 - DOCX (python-docx) and PDF (reportlab) files whose source text is known.
 """
 from __future__ import annotations
@@ -84,8 +89,20 @@ def unit_lexicon_terms(d: Dictionary) -> list[str]:
 
 
 def stress_terms(d: Dictionary) -> list[str]:
+    """50,000 words of 2+ characters drawn evenly from the whole dictionary."""
+    multi = [w for w in d.words if len(w) >= 2]
+    picks = np.random.default_rng(SEED + 2).choice(len(multi), size=STRESS_TERMS, replace=False)
+    return sorted(multi[i] for i in picks)
+
+
+def absent_terms(d: Dictionary) -> list[str]:
     """50,000 words of 3+ characters that the generated text never uses."""
     return [w for w in d.words[TEXT_VOCAB:] if len(w) >= 3][:STRESS_TERMS]
+
+
+def common_terms(d: Dictionary) -> list[str]:
+    """The 50,000 most frequent words of 2+ characters."""
+    return [w for w in d.words if len(w) >= 2][:STRESS_TERMS]
 
 
 def write_csv_lexicon(path: Path, terms: list[str], levels: tuple[str, ...]) -> None:
@@ -160,6 +177,8 @@ class Corpus:
     text_dir: Path
     unit_lexicon: Path
     stress_lexicon: Path
+    absent_lexicon: Path
+    common_lexicon: Path
     docx_dir: Path
     pdf_dir: Path
 
@@ -179,8 +198,9 @@ def fingerprint(root: Path) -> str:
 def build(root: Path, text_files: int = 32, chars_per_file: int = 200_000,
           docx_files: int = 4, docx_pages: int = 50, pdf_files: int = 4, pdf_pages: int = 50) -> Corpus:
     """Generate the corpus under ``root`` (skipped when already complete)."""
-    corpus = Corpus(root, root / "text", root / "unit.csv", root / "stress.csv", root / "docx", root / "pdf")
-    stamp = root / f".complete-{text_files}-{chars_per_file}-{docx_files}-{docx_pages}-{pdf_files}-{pdf_pages}"
+    corpus = Corpus(root, root / "text", root / "unit.csv", root / "stress.csv", root / "stress-absent.csv",
+                    root / "stress-common.csv", root / "docx", root / "pdf")
+    stamp = root / f".complete-v2-{text_files}-{chars_per_file}-{docx_files}-{docx_pages}-{pdf_files}-{pdf_pages}"
     if stamp.exists():
         return corpus
     d = jieba_dictionary()
@@ -188,6 +208,8 @@ def build(root: Path, text_files: int = 32, chars_per_file: int = 200_000,
     root.mkdir(parents=True, exist_ok=True)
     write_csv_lexicon(corpus.unit_lexicon, unit, ("机密", "秘密", "内部", "提示"))
     write_csv_lexicon(corpus.stress_lexicon, stress_terms(d), ("提示",))
+    write_csv_lexicon(corpus.absent_lexicon, absent_terms(d), ("提示",))
+    write_csv_lexicon(corpus.common_lexicon, common_terms(d), ("提示",))
     make_text_corpus(corpus.text_dir, d, text_files, chars_per_file, unit)
     corpus.docx_dir.mkdir(exist_ok=True)
     for i in range(docx_files):

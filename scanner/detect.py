@@ -6,7 +6,7 @@ Everything returned is in the part's ORIGINAL coordinates.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from . import rules
@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 LABEL_PARTS = ("header", "footer", "html-comment", "title", "html-title", "comment")
 _LABEL_PUNCT = set(" \t★[]【】()（）〔〕<>《》“”\"'‘’,，、.。;；:：!！·-—_|/")
 _BRACKETS = {"(": ")", "（": "）", "【": "】", "[": "]", "〔": "〕", "<": ">", "《": "》", "“": "”", "\"": "\""}
+
+# A bought sensitive-word list (tens of thousands of ordinary words, level
+# 提示) can hit every few characters.  A scan lists at most this many 提示
+# hits of one lexicon per part and counts the rest on the last one listed,
+# so thousands of hits cost counting, not findings, jieba windows and JSON.
+# Redaction (``find_in_text``) still gets every occurrence.
+HINT_CAP = 50
 
 LEVEL_SEVERITY = {"绝密": Severity.BLOCK, "机密": Severity.BLOCK, "秘密": Severity.BLOCK,
                   "工作秘密": Severity.REVIEW, "内部": Severity.REVIEW, "敏感": Severity.REVIEW,
@@ -67,8 +74,10 @@ def _is_label(norm: str, start: int, end: int, part: str, marker_spans: list[tup
     return False, "marker mentioned in running text, not standing as a label"
 
 
-def detect(engine: "Engine", part: Part) -> tuple[list[Signal], list[str]]:
-    """Signals found in ``part`` and, for --explain, why other hits were dropped."""
+def detect(engine: "Engine", part: Part, hint_cap: int | None = None) -> tuple[list[Signal], list[str]]:
+    """Signals found in ``part`` and, for --explain, why other hits were
+    dropped.  ``hint_cap``: list at most this many 提示-level hits of one
+    lexicon (the rest are counted in the last one's ``details["more"]``)."""
     norm: NormText = normalize(part.text)
     text = norm.text
     signals: list[Signal] = []
@@ -85,6 +94,9 @@ def detect(engine: "Engine", part: Part) -> tuple[list[Signal], list[str]]:
     marker_spans = [(s, e) for s, e, p in hits if p.entry is not None and p.entry.placement == "label"]
     seen_marks: list[tuple[int, int]] = []
     seen_entries: set[tuple[int, int, str]] = set()
+    listed: dict[str, int] = {}  # lexicon -> index in signals of its last listed 提示 hit
+    listed_count: dict[str, int] = {}
+    more: dict[str, int] = {}
     for s, e, pattern in sorted(hits, key=lambda h: (h[0], -h[1])):
         if pattern.entry is None:
             result = match_mark(text, s, e, pattern.anchor, part.name)
@@ -101,12 +113,24 @@ def detect(engine: "Engine", part: Part) -> tuple[list[Signal], list[str]]:
                                   text[result.start:result.end], result.reason, rules.BASIS_MARK,
                                   details=result.details))
             continue
+        capped = hint_cap is not None and pattern.entry.level == "提示"
+        if capped and listed_count.get(pattern.entry.lexicon, 0) >= hint_cap:
+            more[pattern.entry.lexicon] = more.get(pattern.entry.lexicon, 0) + 1
+            continue
         signal = _lexicon_signal(engine, pattern, norm, s, e, part.name, marker_spans, drop)
         if signal is not None:
             key = (signal.start, signal.end, signal.rule + pattern.entry.term)
             if key not in seen_entries:
                 seen_entries.add(key)
+                if capped:
+                    listed[pattern.entry.lexicon] = len(signals)
+                    listed_count[pattern.entry.lexicon] = listed_count.get(pattern.entry.lexicon, 0) + 1
                 signals.append(signal)
+    for lexicon, extra in more.items():
+        last = signals[listed[lexicon]]
+        signals[listed[lexicon]] = replace(
+            last, reason=f"{last.reason}; {extra} more 提示 hits of lexicon {lexicon} in this part not listed",
+            details={**last.details, "more": extra})
     for m in find_pii(text):
         os_, oe = orig(m.start, m.end)
         signals.append(Signal(m.rule, "pii", None, Severity.REVIEW, part.name, os_, oe,

@@ -17,7 +17,7 @@ from .errors import ItemError, LimitExceeded
 from .extract import ARCHIVE_FORMATS, extract, unreadable
 from .gate import verdict as gate_verdict
 from .score import aggregate, from_notice, from_signal, item_score
-from .detect import detect
+from .detect import HINT_CAP, detect
 from .types import Document, Extraction, Finding, Item, ItemResult, Member, Notice, Part, Verdict
 
 
@@ -88,7 +88,7 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
     findings: list[Finding] = []
     dropped: list[str] = []
     for part in doc.parts:
-        signals, why = detect(engine, part)
+        signals, why = detect(engine, part, hint_cap=HINT_CAP)
         findings += [from_signal(item.path, s, part.text) for s in signals]
         dropped += why
     findings += [from_notice(item.path, n) for n in notices]
