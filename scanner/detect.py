@@ -90,7 +90,8 @@ def detect(engine: "Engine", part: Part, hint_cap: int | None = None) -> tuple[l
         os_, oe = orig(s, e)
         dropped.append(f"{part.name}:{os_}-{oe} {part.text[os_:oe]!r}: {why}")
 
-    hits = [(s, e, p) for s, e, k in engine.matcher.find(text) for p in engine.patterns[k]]
+    patterns = engine.patterns
+    hits = [(s, e, p) for s, e, k in engine.matcher.find(text) for p in patterns[k]]
     marker_spans = [(s, e) for s, e, p in hits if p.entry is not None and p.entry.placement == "label"]
     seen_marks: list[tuple[int, int]] = []
     seen_entries: set[tuple[int, int, str]] = set()

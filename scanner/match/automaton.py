@@ -177,6 +177,8 @@ class HyperscanMatcher:
         self.database = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
         self.byte_lengths = [len(k.encode("utf-8", "surrogatepass")) for k in self.keys]
         self.lengths = [len(k) for k in self.keys]
+        self._byte_length_array = np.array(self.byte_lengths, dtype=np.int64)
+        self._length_array = np.array(self.lengths, dtype=np.int64)
         self._local = threading.local()
 
     def __getstate__(self) -> dict:
@@ -196,17 +198,24 @@ class HyperscanMatcher:
 
     def find(self, text: str) -> Iterator[tuple[int, int, int]]:
         data = text.encode("utf-8", "surrogatepass")
-        ends: list[tuple[int, int]] = []
-        add = ends.append
-        self.database.scan(data, match_event_handler=lambda key, _from, end, _flags, _ctx: add((key, end)),
+        found: list[int] = []  # key, end, key, end, ...: no tuple per hit
+        add = found.append
+        self.database.scan(data, match_event_handler=lambda key, _from, end, _flags, _ctx: add(key) or add(end),
                            scratch=self._scratch())
-        if not ends:
-            return
-        byte_lengths, lengths = self.byte_lengths, self.lengths
-        chars = char_offsets(data, text, {end - byte_lengths[key] for key, end in ends})
-        for key, end in ends:
-            s = chars[end - byte_lengths[key]]
-            yield s, s + lengths[key], key
+        if not found:
+            return iter(())
+        keys, ends = found[0::2], found[1::2]
+        if len(data) == len(text) or len(keys) * 512 < len(data):
+            byte_lengths, lengths = self.byte_lengths, self.lengths
+            chars = char_offsets(data, text, {end - byte_lengths[key] for key, end in zip(keys, ends)})
+            starts = [chars[end - byte_lengths[key]] for key, end in zip(keys, ends)]
+            return zip(starts, [s + lengths[key] for s, key in zip(starts, keys)], keys)
+        # dense hits: the same lookups as arrays
+        key_array = np.array(keys, dtype=np.int64)
+        leading = np.frombuffer(data, dtype=np.uint8) & 0xC0 != 0x80
+        before = np.concatenate(([0], np.cumsum(leading)))
+        char_starts = before[np.array(ends, dtype=np.int64) - self._byte_length_array[key_array]]
+        return zip(char_starts.tolist(), (char_starts + self._length_array[key_array]).tolist(), keys)
 
 
 def hyperscan_available() -> bool:
