@@ -105,17 +105,23 @@ def run_pool(config: ScanConfig, items: Iterable[Item], jobs: int | None = None,
     done: dict[int, list[ItemResult]] = {}
     next_seq = next_out = 0
     pool = _Pool(config, jobs, use_cache)
+
+    def feed() -> None:
+        """Give every idle worker its next item (within the window)."""
+        nonlocal next_seq, exhausted
+        for w in pool.workers:
+            if w.task is None and not exhausted and next_seq - next_out < window:
+                item = next(source, None)
+                if item is None:
+                    exhausted = True
+                    return
+                w.task = (next_seq, item, time.monotonic() + timeout if timeout else float("inf"))
+                w.conn.send((next_seq, item))
+                next_seq += 1
+
     try:
         while True:
-            for w in pool.workers:
-                if w.task is None and not exhausted and next_seq - next_out < window:
-                    item = next(source, None)
-                    if item is None:
-                        exhausted = True
-                        break
-                    w.task = (next_seq, item, time.monotonic() + timeout if timeout else float("inf"))
-                    w.conn.send((next_seq, item))
-                    next_seq += 1
+            feed()
             busy = [w for w in pool.workers if w.task is not None]
             if not busy:
                 break
@@ -149,6 +155,7 @@ def run_pool(config: ScanConfig, items: Iterable[Item], jobs: int | None = None,
                     done[seq] = _failed(item, f"limit item_timeout exceeded: no result after {timeout:g} s",
                                         "unreadable.limit", limit="item_timeout")
                     pool.replace(w)
+            feed()  # workers start their next item before the consumer writes these results
             while next_out in done:
                 yield from done.pop(next_out)
                 next_out += 1
