@@ -31,7 +31,5 @@ def engine_for(config: ScanConfig, use_cache: bool = False, warm: bool = True) -
         _ENGINES[key] = engine
     if warm:
         kernel.warm()
-        # load jieba's dictionary now (a short-term hit would on its first
-        # use), so that forked workers inherit it instead of each loading it
-        engine.words.confirms("的", 0, 1)
+        engine.words.warm()
     return engine

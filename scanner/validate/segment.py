@@ -39,6 +39,11 @@ class WordBoundaries:
             self._tokenizer = tokenizer
         return self._tokenizer
 
+    def warm(self) -> None:
+        """Load jieba's dictionary now (batch drivers call it before forking
+        workers, which then inherit it instead of each loading it)."""
+        self._get()
+
     def confirms(self, text: str, start: int, end: int) -> tuple[bool, str]:
         """Whether ``text[start:end]`` starts and ends on jieba word boundaries."""
         lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
