@@ -7,7 +7,7 @@ import pytest
 from scanner.config import Limits, ScanConfig
 from scanner.engine import Engine
 from scanner.extract import extract
-from scanner.match.automaton import PyAhoCorasickMatcher, RsBytesMatcher
+from scanner.match.automaton import HyperscanMatcher, PyAhoCorasickMatcher, RsBytesMatcher
 from scanner.match.marks import match_mark
 from scanner.normalize import kernel, normalize, normalize_reference
 from scanner.pipeline import scan_item
@@ -28,14 +28,19 @@ def test_normalise_reference(benchmark, text):
     benchmark.pedantic(normalize_reference, args=(text,), rounds=3)
 
 
-@pytest.mark.parametrize("size", ["anchors", "unit500", "stress50k"])
-@pytest.mark.parametrize("backend", ["pyahocorasick", "ahocorasick-rs-bytes"])
+BACKENDS = {"pyahocorasick": PyAhoCorasickMatcher, "ahocorasick-rs-bytes": RsBytesMatcher,
+            "hyperscan": HyperscanMatcher}
+
+
+@pytest.mark.parametrize("size", ["anchors", "unit500", "dictionary50k", "absent50k"])
+@pytest.mark.parametrize("backend", list(BACKENDS))
 def test_match_by_lexicon_size(benchmark, bench_corpus, text, size, backend):
     keys = {"anchors": ["绝密", "机密", "秘密", "密级", "内部资料", "送审稿"],
             "unit500": _terms(bench_corpus.unit_lexicon),
-            "stress50k": _terms(bench_corpus.stress_lexicon)}[size]
+            "dictionary50k": _terms(bench_corpus.stress_lexicon),
+            "absent50k": _terms(bench_corpus.absent_lexicon)}[size]
     norm = normalize(text).text
-    matcher = PyAhoCorasickMatcher(keys) if backend == "pyahocorasick" else RsBytesMatcher(keys)
+    matcher = BACKENDS[backend](keys)
     benchmark.pedantic(lambda: sum(1 for _ in matcher.find(norm)), rounds=3)
 
 

@@ -4,14 +4,19 @@ A matcher is built once from a list of distinct keys (already normalised)
 and reports every occurrence, overlaps included, as a half-open span in
 characters plus the key's index.
 
-Which backend (benchmarks/README.md has the numbers, MB/s of UTF-8 text):
-- Hyperscan's literal matcher over the UTF-8 bytes wherever its wheel
-  installs (x86-64): ~1,500 MB/s with the shipped lexicons, ~3,000 with a
-  500-term unit lexicon, ~390 with 50,000 terms, 5-10x the best
-  Aho-Corasick.  Compiling 50,000 literals takes ~1.7 s, so a compiled
-  database is kept on disk keyed by the keys' hash (loading it: 1 ms);
-- elsewhere, up to ``SMALL_KEYS`` keys: pyahocorasick over ``str``;
-- elsewhere, more keys: ahocorasick-rs over the UTF-8 bytes, a DFA up to
+Which backend (benchmarks/README.md has the numbers, MB/s of UTF-8 text
+through this interface, i.e. with encoding and offset mapping):
+- up to ``SMALL_KEYS`` keys (the mark anchors alone): pyahocorasick over
+  ``str``, ~960 MB/s with 4 anchors; Hyperscan scans the bytes faster but
+  encoding them and mapping offsets back costs more (~525 MB/s);
+- more keys, wherever Hyperscan's wheel installs (x86-64): its literal
+  matcher over the UTF-8 bytes: ~400 MB/s with the shipped lexicons (49
+  keys; pyahocorasick 262), ~1,000 with a 500-term unit lexicon
+  (pyahocorasick ~25, ahocorasick-rs ~300), ~170 with 50,000 terms that do
+  not occur (ahocorasick-rs ~50, pyahocorasick ~8).  Compiling 50,000
+  literals takes ~1.7 s, so a compiled database is kept on disk keyed by
+  the keys' hash (loading it: 1 ms);
+- more keys elsewhere: ahocorasick-rs over the UTF-8 bytes, a DFA up to
   ``DFA_KEYS`` keys and the default NFA beyond: it walks a node's children
   by table, where pyahocorasick walks them one by one and collapses on
   large CJK lexicons.
@@ -30,7 +35,7 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-SMALL_KEYS = 100
+SMALL_KEYS = 20
 DFA_KEYS = 5_000
 # compiling fewer keys than this is quicker than reading a cached database
 CACHE_KEYS = 2_000
@@ -229,8 +234,10 @@ def hyperscan_available() -> bool:
 def build_matcher(keys: Sequence[str], cache_dir: str | Path | None = None) -> Matcher:
     """The fastest measured backend for this many keys; large compiled
     Hyperscan databases are kept in ``cache_dir``."""
-    if keys and hyperscan_available():
-        return HyperscanMatcher(keys, cache_dir)
     if len(keys) <= SMALL_KEYS:
         return PyAhoCorasickMatcher(keys)
+    # the Python binding hands keys over as C strings: one holding a NUL
+    # would silently match as its prefix
+    if hyperscan_available() and not any("\x00" in k for k in keys):
+        return HyperscanMatcher(keys, cache_dir)
     return RsBytesMatcher(keys)

@@ -73,14 +73,17 @@ def test_dense_and_sparse_byte_offsets_agree(text):
     assert char_offsets(data, text, set(few)) == few  # sparse: decoding
 
 
-def test_backend_is_hyperscan_and_survives_pickling():
+def test_backend_follows_lexicon_size_and_survives_pickling():
     import pickle
 
+    assert isinstance(build_matcher(KEYS), PyAhoCorasickMatcher)
     large = build_matcher([f"词{i}" for i in range(500)])
     assert isinstance(large, HyperscanMatcher)
     again = pickle.loads(pickle.dumps(large))
     assert sorted(again.find("一词42二")) == [(1, 3, 4), (1, 4, 42)]
     assert list(build_matcher([]).find("机密")) == []
+    with_nul = build_matcher([f"词{i}" for i in range(30)] + ["a\x00b"])  # Hyperscan's binding would cut it
+    assert sorted(with_nul.find("xa\x00b词7 a")) == [(1, 4, 30), (4, 6, 7)]
 
 
 def test_compiled_database_is_cached_by_content(tmp_path):
