@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import html
 from datetime import datetime, timezone
-from typing import BinaryIO
 
 from ..types import Finding, ItemResult
-from . import ReportOptions, Summary
-from .view import (EXTRACTION_LABELS, VERDICT_LABELS, by_level, category_label, excerpt,
+from . import Summary
+from .view import (EXTRACTION_LABELS, VERDICT_LABELS, BufferedReporter, by_level, category_label, excerpt,
                    in_verdict_order, not_fully_read)
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
@@ -130,19 +129,8 @@ def _count_table(table_id: str, caption: str, counts: dict[str, int], labels: di
     return f'<table id="{table_id}"><caption>{_e(caption)}</caption>{rows}</table>'
 
 
-class HtmlReporter:
-    """Buffers results (a report is read by people, so batches are of
-    reviewable size) and writes the page sorted by verdict in ``finish``."""
-
-    def __init__(self, out: BinaryIO, options: ReportOptions) -> None:
-        self.out, self.options = out, options
-        self.results: list[ItemResult] = []
-
-    def begin(self) -> None:
-        self.results = []
-
-    def item(self, result: ItemResult) -> None:
-        self.results.append(result)
+class HtmlReporter(BufferedReporter):
+    """Writes the page, sorted by verdict, in ``finish``."""
 
     def finish(self, summary: Summary) -> None:
         ordered = in_verdict_order(self.results)

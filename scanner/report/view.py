@@ -1,12 +1,14 @@
-"""What the human-facing reports (HTML, the DOCX review form) show alike:
-the order of items, Chinese labels, and a finding's excerpt split around the
-match so it can be highlighted, or masked for reports leaving the office."""
+"""What the human-facing reports (HTML, the DOCX review form) share: the
+order of items, Chinese labels, a finding's excerpt split around the match
+so it can be highlighted (or masked for reports leaving the office), and
+holding results back until the batch is complete."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import BinaryIO, Iterable
 
 from ..types import Extraction, Finding, ItemResult
+from . import ReportOptions
 from .mask import label, mask_text
 
 VERDICT_LABELS = {"block": "禁止公开", "review": "需人工审查", "clear": "未发现问题"}
@@ -59,3 +61,18 @@ def excerpt(finding: Finding, mask: bool) -> Excerpt:
         return Excerpt(context, "", "") if context or not text else Excerpt("", text, "")
     return Excerpt(context[:at], text, context[at + len(text):])
 
+
+class BufferedReporter:
+    """A reporter that keeps every result until ``finish``: pages for people
+    are sorted by verdict, so nothing can be written before the last item
+    (batches for people are of reviewable size)."""
+
+    def __init__(self, out: BinaryIO, options: ReportOptions) -> None:
+        self.out, self.options = out, options
+        self.results: list[ItemResult] = []
+
+    def begin(self) -> None:
+        self.results = []
+
+    def item(self, result: ItemResult) -> None:
+        self.results.append(result)
