@@ -6,6 +6,7 @@ import io
 
 import docx
 from docx.enum.section import WD_SECTION
+from docx.oxml.ns import qn
 
 from scanner.report import ReportOptions
 from scanner.types import Finding, ItemResult, ReviewRecord, Severity, Verdict
@@ -20,6 +21,19 @@ def forms(data: bytes) -> tuple[docx.document.Document, list[str]]:
 def fields(doc: docx.document.Document) -> list[dict[str, str]]:
     """Each two-column table as name -> value."""
     return [{row.cells[0].text: row.cells[1].text for row in t.rows} for t in doc.tables if len(t.columns) == 2]
+
+
+def tables_by_section(doc: docx.document.Document) -> list[list[docx.table.Table]]:
+    """The tables of each section, in one pass over the body (a paragraph
+    holding ``w:sectPr`` ends a section; Section.iter_inner_content rescans
+    the body for every section)."""
+    sections: list[list[docx.table.Table]] = [[]]
+    for block in doc.element.body.iterchildren(qn("w:p"), qn("w:tbl")):
+        if block.tag == qn("w:tbl"):
+            sections[-1].append(docx.table.Table(block, doc))
+        elif block.xpath("./w:pPr/w:sectPr"):
+            sections.append([])
+    return sections
 
 
 def test_one_form_per_item_with_every_finding(results, rendered):
@@ -80,3 +94,34 @@ def test_mask_and_control_characters(rendered):
 def test_empty_batch(rendered):
     doc, _ = forms(rendered("docx", []))
     assert [p.text for p in doc.paragraphs] == ["没有项目。"]
+
+
+def test_large_batch_keeps_one_section_per_item_with_its_findings(rendered):
+    """Forms are built off the document and moved in; a big batch must still
+    give each item its own section holding exactly its own findings."""
+    verdicts = (Verdict.BLOCK, Verdict.REVIEW, Verdict.CLEAR)
+    results = []
+    for i in range(400):
+        found = tuple(
+            Finding(rule=f"lexicon.unit-{i}-{k}", category="secret-point", level="秘密", part=f"page-{k}",
+                    start=2, end=8, text=f"天枢-{i}-{k}", context=f"关于天枢-{i}-{k}工程", reason=f"reason {i}/{k}",
+                    basis="b", severity=Severity.BLOCK, score=90.0, fingerprint=f"{i:016d}{k:016d}")
+            for k in range(i % 4))
+        results.append(ItemResult(item=f"batch/{i:03d}.txt", sha256=f"{i:064x}", size=i, format="text",
+                                  verdict=verdicts[0] if found else verdicts[i % 3], score=90.0 if found else 0.0,
+                                  findings=found))
+    by_name = {r.item: r for r in results}
+
+    doc = docx.Document(io.BytesIO(rendered("docx", results)))
+    assert len(doc.sections) == len(tables_by_section(doc)) == len(results)
+    assert all(s.start_type == WD_SECTION.NEW_PAGE for s in doc.sections[1:])
+    seen = []
+    for tables in tables_by_section(doc):
+        head = next(t for t in tables if t.rows[0].cells[0].text == "项目名称")
+        name = head.rows[0].cells[1].text
+        seen.append(name)
+        expected = by_name[name].findings
+        rows = [row.cells for t in tables if t.rows[0].cells[0].text == "序号" for row in t.rows[1:]]
+        assert [(c[1].text, c[4].text, c[5].text) for c in rows] == [(f.part, f.context, f.reason) for f in expected]
+        assert sum(1 for t in tables if t.rows[0].cells[0].text == "审查意见") == 1
+    assert sorted(seen) == sorted(by_name)
