@@ -1,4 +1,4 @@
-"""The Matcher protocol and its Aho-Corasick backends, chosen by measurement.
+"""The Matcher protocol and its backends (Aho-Corasick, Hyperscan), chosen by measurement.
 
 A matcher is built once from a list of distinct keys (already normalised)
 and reports every occurrence, overlaps included, as a half-open span in
