@@ -1,22 +1,30 @@
-"""PDF: page text with pypdfium2, checked page by page against itself, with
-pdfminer.six as the reference for pages pdfium gets wrong and for the
-document structure (info, XMP, annotations, form fields, outlines).
+"""PDF: page text and annotations with pypdfium2, each page checked against
+what pdfium itself read; pdfminer.six re-reads the pages pdfium gets wrong and
+reads the document structure (info, XMP, form fields, outlines).
 
-pdfium is about ten times faster than pdfminer.six but has been seen to drop
-characters; a page whose returned text does not account for every character
-pdfium counted, or that contains unmapped glyphs, is re-read by pdfminer.six.
-White, tiny or off-page text is text: neither library looks at colour or
-position when extracting, so it is read like any other.
+pdfium is many times faster than pdfminer.six but alters text in known ways: a
+line-final hyphen becomes U+FFFE with the line break dropped, a glyph without
+a Unicode mapping comes out as its raw character code, a character it cannot
+map at all as NUL or U+FFFD.  A page whose text does not account for every
+character pdfium counted, or that holds any of these, is re-read by pdfminer.
+What pdfium leaves out on purpose is an exact duplicate of a character drawn
+again on the same spot (fake bold): no text is lost with it.  White, tiny or
+off-page text is text: neither library looks at colour or position when
+extracting, so it is read like any other.
 
 Parts: ``page:N`` (1-based), ``metadata`` (info dictionary and XMP),
 ``annotation``, ``form``, ``outline``.  Notices: ``unreadable.encrypted``
 (a user password other than the empty one), ``unreadable.ocr-needed`` (a page
 with images and no text layer), ``unreadable.limit`` (``max_pdf_pages``),
-``unreadable.extract`` (a truncated file, a structure pdfminer could not read).
+``unreadable.extract`` (a truncated file, a structure pdfminer could not read,
+glyphs that neither library can map to text).
 """
 from __future__ import annotations
 
+import ctypes
 import io
+import re
+from itertools import repeat
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -41,7 +49,20 @@ from . import unreadable
 from .xmlparts import local, parse_xml
 
 _PDFIUM_PASSWORD = 4
-_UNMAPPED = ("\ufffd", "\ufffe", "\x00")
+# pdfium's marks for a character it did not read as itself (see the docstring)
+_ALTERED = ("\ufffd", "\ufffe", "\x00")
+# how pdfminer writes a glyph it cannot map to Unicode
+_MINER_UNMAPPED = re.compile(r"\(cid:\d+\)")
+_ANNOT_KEYS = ("Contents", "T", "Subj", "RC")
+
+# Text extraction needs each character's code, Unicode value and position,
+# never its outline.  With the system font mapper, pdfium substitutes an
+# installed font (Noto CJK: CFF outlines in a large TTC) for each non-embedded
+# font such as STSong-Light and loads a glyph for every character's box: a
+# third of the speed, the same text.  Without it pdfium keeps to its built-in
+# fonts and the metrics in the PDF.  This is process-wide; preclear renders no
+# PDF.
+pdfium_c.FPDF_SetSystemFontInfo(None)
 # what pdfminer raises on malformed input besides its own exception types
 MINER_ERRORS = (PDFException, PSException, KeyError, ValueError, TypeError,
                 AttributeError, IndexError, AssertionError, RecursionError, EOFError, OSError)
@@ -58,10 +79,10 @@ def extract_pdf(data: bytes, name: str, limits: Limits) -> Document:
         return _damaged(data, limits, exc)
     try:
         miner = _MinerDoc(data)
-        parts, notices, failed = _pages(pdf, miner, limits)
+        parts, notices, failed, annotations = _pages(pdf, miner, limits)
     finally:
         pdf.close()
-    for part_name, reader in (("metadata", _metadata), ("annotation", _annotations),
+    for part_name, reader in (("metadata", _metadata), ("annotation", lambda _: annotations),
                               ("form", _forms), ("outline", _outlines)):
         try:
             text = reader(miner)
@@ -130,10 +151,13 @@ class _MinerDoc:
 
 
 def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
-           limits: Limits) -> tuple[list[Part], list[Notice], list[str]]:
+           limits: Limits) -> tuple[list[Part], list[Notice], list[str], str]:
+    """Page parts, notices, failed parts, and the annotation text read from
+    the same loaded pages."""
     parts: list[Part] = []
     notices: list[Notice] = []
     failed: list[str] = []
+    annotations: list[str] = []
     count = len(pdf)
     if count > limits.max_pdf_pages:
         notices.append(unreadable(f"limit max_pdf_pages exceeded: {count} pages, only the first "
@@ -143,9 +167,13 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
     for index in range(min(count, limits.max_pdf_pages)):
         part = f"page:{index + 1}"
         try:
-            text, has_images = _pdfium_page(pdf, index)
+            text, has_images = _pdfium_page(pdf, index, annotations)
             if text is None:
                 text = miner.page_text(index)
+                unmapped = len(_MINER_UNMAPPED.findall(text))
+                if unmapped:
+                    notices.append(unreadable(f"{unmapped} glyph(s) have no Unicode mapping in either "
+                                              "pdfium or pdfminer: their text cannot be read", part=part))
         except (pdfium.PdfiumError, ExtractionError, *MINER_ERRORS) as exc:
             failed.append(part)
             notices.append(unreadable(f"page text could not be read: {type(exc).__name__}: {exc}", part=part))
@@ -155,26 +183,69 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
         elif has_images:
             notices.append(unreadable("no text layer: needs OCR (the page is an image)", part=part,
                                       rule="unreadable.ocr-needed"))
-    return parts, notices, failed
+    return parts, notices, failed, "\n".join(annotations)
 
 
-def _pdfium_page(pdf: pdfium.PdfDocument, index: int) -> tuple[str | None, bool]:
-    """(pdfium's text, or None when it does not account for every character; whether the page has images)."""
+def _pdfium_page(pdf: pdfium.PdfDocument, index: int, annotations: list[str]) -> tuple[str | None, bool]:
+    """(pdfium's text, or None when it is not complete; whether the page has
+    images); the page's annotation lines are appended to ``annotations``."""
     page = pdf[index]
     try:
         textpage = page.get_textpage()
         try:
             count = textpage.count_chars()
-            text = textpage.get_text_range() if count else ""
+            text = textpage.get_text_range() if count > 0 else ""
+            complete = _complete(textpage, count, text)
         finally:
             textpage.close()
         has_images = not text.strip() and any(
             True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)))
+        annotations.extend(_page_annotations(page, index + 1))
     finally:
         page.close()
-    if len(text) != count or any(bad in text for bad in _UNMAPPED):
-        return None, has_images
-    return text.replace("\r\n", "\n"), has_images
+    return (text.replace("\r\n", "\n") if complete else None), has_images
+
+
+_has_map_error = pdfium_c.FPDFText_HasUnicodeMapError
+
+
+def _complete(textpage: pdfium.PdfTextPage, count: int, text: str) -> bool:
+    """Whether ``text`` holds every character pdfium counted, each as itself.
+
+    pdfium counts a character outside the BMP as its two UTF-16 halves, so
+    the text is compared in UTF-16 code units; ``FPDFText_HasUnicodeMapError``
+    flags a character pdfium replaced by its raw code."""
+    if len(text.encode("utf-16-le")) != 2 * max(count, 0) or any(bad in text for bad in _ALTERED):
+        return False
+    raw = textpage.raw
+    return not any(map(_has_map_error, repeat(raw, count), range(count)))
+
+
+def _page_annotations(page: pdfium.PdfPage, number: int) -> list[str]:
+    """The text entries of the page's annotations, as pdfium decodes PDF text strings."""
+    lines = []
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page)):
+        annot = pdfium_c.FPDFPage_GetAnnot(page, i)
+        if not annot:
+            continue
+        try:
+            for key in _ANNOT_KEYS:
+                text = _annot_string(annot, key)
+                if text.strip():
+                    lines.append(f"p{number} {key}: {text}")
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annot)
+    return lines
+
+
+def _annot_string(annot: Any, key: str) -> str:
+    name = key.encode("ascii")
+    size = pdfium_c.FPDFAnnot_GetStringValue(annot, name, None, 0)
+    if size <= 2:  # absent, or only the UTF-16 terminator
+        return ""
+    buffer = (ctypes.c_ushort * (size // 2))()
+    pdfium_c.FPDFAnnot_GetStringValue(annot, name, buffer, size)
+    return bytes(buffer)[:size - 2].decode("utf-16-le", errors="replace")
 
 
 def _string(value: Any) -> str:
@@ -206,20 +277,6 @@ def _metadata(miner: _MinerDoc) -> str:
 
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-
-
-def _annotations(miner: _MinerDoc) -> str:
-    lines = []
-    for number, page in enumerate(miner.pages, 1):
-        for annot in resolve1(page.annots) or ():
-            annot = resolve1(annot)
-            if not isinstance(annot, dict):
-                continue
-            for key in ("Contents", "T", "Subj", "RC"):
-                text = _string(annot.get(key))
-                if text.strip():
-                    lines.append(f"p{number} {key}: {text}")
-    return "\n".join(lines)
 
 
 def _forms(miner: _MinerDoc) -> str:
