@@ -24,6 +24,7 @@ from __future__ import annotations
 import ctypes
 import io
 import re
+import sys
 from itertools import repeat
 from typing import Any
 
@@ -217,8 +218,15 @@ def _complete(textpage: pdfium.PdfTextPage, count: int, text: str) -> bool:
     flags a character pdfium replaced by its raw code."""
     if len(text.encode("utf-16-le")) != 2 * max(count, 0) or any(bad in text for bad in _ALTERED):
         return False
-    raw = textpage.raw
-    return not any(map(_has_map_error, repeat(raw, count), range(count)))
+    return not _any_map_error(textpage.raw, count)
+
+
+def _any_map_error(raw: Any, count: int) -> bool:
+    if "numba" in sys.modules:  # loaded already: the native loop costs nothing more
+        from .pdfium_check import any_map_error
+
+        return any_map_error(raw, count)
+    return any(map(_has_map_error, repeat(raw, count), range(count)))
 
 
 def _page_annotations(page: pdfium.PdfPage, number: int) -> list[str]:

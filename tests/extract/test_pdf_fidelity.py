@@ -226,3 +226,29 @@ def test_annotations_read_by_pdfium_equal_pdfminer(font: str) -> None:
     reference = miner_annotations(data)
     assert "p1 Contents: 批注1 机密★1年 note" in reference and "p3 T: 审核人3 Reviewer" in reference
     assert parts["annotation"] == reference
+
+
+def test_native_map_error_loop_equals_the_ctypes_loop(zenhei: str) -> None:
+    """Batch workers (numba loaded) check map errors in one native loop; it
+    must flag exactly the pages the per-character ctypes calls flag."""
+    from itertools import repeat
+
+    import pypdfium2.raw as pdfium_c
+
+    from scanner.extract.pdfium_check import any_map_error
+
+    clean = render([[(zenhei, line) for line in source_lines(3, count=4)]])
+    broken = render([[("Helvetica", "Annual report")], [(zenhei, "王明机")], [(zenhei, "密级五年 姓名")]],
+                    compress=0).replace(b"/ToUnicode", b"/ToUnicodX")
+    seen = []
+    for data in (clean, broken):
+        pdf = pdfium.PdfDocument(data)
+        for index in range(len(pdf)):
+            textpage = pdf[index].get_textpage()
+            count = textpage.count_chars()
+            per_char = any(map(pdfium_c.FPDFText_HasUnicodeMapError, repeat(textpage.raw, count), range(count)))
+            assert any_map_error(textpage.raw, count) == per_char
+            seen.append(per_char)
+            textpage.close()
+        pdf.close()
+    assert seen == [False, False, True, True]
