@@ -146,22 +146,34 @@ def make_docx(path: Path, d: Dictionary, pages: int, seed: int) -> str:
     return body
 
 
-def make_pdf(path: Path, d: Dictionary, pages: int, seed: int) -> list[str]:
-    """A PDF with ``pages`` pages of known Chinese text (reportlab's built-in
-    CID font STSong-Light); returns each page's lines."""
+# Debian fonts-wqy-zenhei: TrueType outlines, which reportlab embeds as subsets
+EMBEDDED_CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+
+
+def make_pdf(path: Path, d: Dictionary, pages: int, seed: int, embed: bool = False) -> list[str]:
+    """A PDF with ``pages`` pages of known Chinese text; returns each page's
+    lines.  The font is reportlab's built-in CID font STSong-Light (not
+    embedded: the reader substitutes one), or with ``embed`` WenQuanYi Zen Hei
+    embedded as subsets, as published PDFs nearly always carry their fonts."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    c = canvas.Canvas(str(path), pagesize=A4)
+    if embed:
+        font = "WQY-ZenHei"
+        pdfmetrics.registerFont(TTFont(font, EMBEDDED_CJK_FONT, subfontIndex=0))
+    else:
+        font = "STSong-Light"
+        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     page_lines: list[str] = []
     for p in range(pages):
         text = chinese_text(d, 30 * 36, seed + p).replace("\n", "")
         lines = [text[i:i + 36] for i in range(0, len(text), 36)]
         page_lines.append("\n".join(lines))
-        c.setFont("STSong-Light", 12)
+        c.setFont(font, 12)
         y = 800
         for line in lines:
             c.drawString(40, y, line)
