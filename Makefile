@@ -37,7 +37,7 @@ samples: $(TSTAMP)
 ## benchmarks: deterministic corpus, preclear against its peers, table against the targets
 bench: $(TSTAMP)
 	$(BIN)/python benchmarks/run.py --corpus build/bench-corpus
-	$(BIN)/python -m pytest benchmarks -q -p no:cacheprovider --benchmark-only --benchmark-columns=median,ops --benchmark-sort=name
+	$(BIN)/python -m pytest benchmarks benchmarks/bench_pdf.py -q -p no:cacheprovider --benchmark-only --benchmark-columns=median,ops --benchmark-sort=name
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
