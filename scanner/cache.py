@@ -3,9 +3,12 @@
 Lexicons change, archives don't: an entry is keyed by the item's sha256, the
 extractor version (a hash of the extractor sources, so changing an
 extractor invalidates its entries without anyone bumping a number) and the
-limits, and holds the extracted Document.  Entries are written atomically
-(a worker may race another on the same bytes), read back only when they
-unpickle cleanly, and pruned oldest-first past ``CacheSettings.max_bytes``.
+limits and conversion settings, and holds the extracted Document.  Entries
+are written atomically (a worker may race another on the same bytes), read
+back only when they unpickle cleanly, and pruned oldest-first past
+``CacheSettings.max_bytes``.  A legacy Office file whose body was not
+converted is not stored: whether LibreOffice is installed, or finished in
+time, is a fact about the host, not about the bytes.
 The folder is private to the user (0700): it holds extracted text.
 """
 from __future__ import annotations
@@ -19,7 +22,7 @@ import tempfile
 import zlib
 from pathlib import Path
 
-from .config import CacheSettings, Limits
+from .config import CacheSettings, Convert, Limits
 from .types import Document
 
 log = logging.getLogger(__name__)
@@ -45,15 +48,17 @@ class ExtractCache:
         self.max_bytes = settings.max_bytes
         self.hits = self.misses = 0
 
-    def _path(self, data: bytes, limits: Limits) -> Path:
-        key = hashlib.sha256(data).hexdigest() + extractor_version() + hashlib.sha256(repr(limits).encode()).hexdigest()[:16]
+    def _path(self, data: bytes, limits: Limits, convert: Convert) -> Path:
+        settings = hashlib.sha256(repr((limits, convert)).encode()).hexdigest()[:16]
+        key = hashlib.sha256(data).hexdigest() + extractor_version() + settings
         return self.root / key[:2] / key
 
-    def extract(self, data: bytes, name: str, limits: Limits) -> Document:
+    def extract(self, data: bytes, name: str, limits: Limits, convert: Convert | None = None) -> Document:
         """``scanner.extract.extract``, answered from the cache when it can."""
-        from .extract import extract
+        from .extract import CONVERTED_FORMATS, extract
 
-        path = self._path(data, limits)
+        convert = convert or Convert()
+        path = self._path(data, limits, convert)
         try:
             doc = pickle.loads(zlib.decompress(path.read_bytes()))
             os.utime(path)
@@ -64,8 +69,9 @@ class ExtractCache:
         except (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
             log.warning("extraction cache entry %s unreadable (%s): extracting again", path.name, exc)
         self.misses += 1
-        doc = extract(data, name, limits)
-        if doc.format not in UNCACHED_FORMATS:
+        doc = extract(data, name, limits, convert)
+        unconverted = doc.format in CONVERTED_FORMATS and "body" in doc.failed_parts
+        if doc.format not in UNCACHED_FORMATS and not unconverted:
             self._store(path, doc)
         return doc
 

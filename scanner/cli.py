@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import importlib
 import logging
 import os
@@ -57,6 +58,8 @@ def _add_scan(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--db", metavar="URL", help="review store for the report's review fields")
     for name, (kind, text) in _LIMIT_FLAGS.items():
         p.add_argument("--" + name.replace("_", "-"), type=kind, metavar="N", help=text)
+    p.add_argument("--soffice", metavar="PATH", help="LibreOffice's soffice, to read .doc/.xls/.ppt/WPS bodies (default: soffice on PATH)")
+    p.add_argument("--no-convert", action="store_true", help="do not read legacy Office bodies through LibreOffice")
     from .run.select import add_arguments
 
     add_arguments(p)  # --jobs --engine --scheduler --send-bytes --no-cache --progress
@@ -98,6 +101,9 @@ def _config_from_args(args: argparse.Namespace):
         changes["limits"] = Limits(**{**config.limits.__dict__, **limits})
     if args.db:
         changes["database"] = args.db
+    if args.soffice or args.no_convert:
+        changes["convert"] = dataclasses.replace(config.convert, soffice=args.soffice or config.convert.soffice,
+                                                 enabled=config.convert.enabled and not args.no_convert)
     return config.replace(**changes)
 
 

@@ -56,6 +56,15 @@ class CacheSettings:
 
 
 @dataclass(frozen=True)
+class Convert:
+    """Legacy Office bodies (.doc .xls .ppt, WPS .wps .et .dps) are read by
+    converting them with LibreOffice; without it they stay ``unreadable.format``."""
+
+    enabled: bool = True
+    soffice: str = "soffice"  # a command on PATH or a path to LibreOffice's soffice
+
+
+@dataclass(frozen=True)
 class ScanConfig:
     lexicons: tuple[str, ...] = ()
     default_lexicons: bool = True
@@ -63,6 +72,7 @@ class ScanConfig:
     limits: Limits = field(default_factory=Limits)
     scoring: Scoring = field(default_factory=Scoring)
     cache: CacheSettings = field(default_factory=CacheSettings)
+    convert: Convert = field(default_factory=Convert)
     database: str = ""
     explain: bool = False
 
@@ -70,7 +80,7 @@ class ScanConfig:
         return dataclasses.replace(self, **changes)
 
 
-_SECTIONS = {"limits": Limits, "scoring": Scoring, "cache": CacheSettings}
+_SECTIONS = {"limits": Limits, "scoring": Scoring, "cache": CacheSettings, "convert": Convert}
 
 
 def _build(cls: type, data: dict[str, Any], where: str) -> Any:
@@ -83,6 +93,8 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
         default = getattr(cls(), key)
         if isinstance(default, bool) and not isinstance(value, bool):
             raise ConfigError(f"{where}: {key} must be true or false")
+        if isinstance(default, str) and not isinstance(value, str):
+            raise ConfigError(f"{where}: {key} must be a string")
         if isinstance(default, (int, float)) and not isinstance(default, bool):
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
                 raise ConfigError(f"{where}: {key} must be a non-negative number")

@@ -74,7 +74,9 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
         return [_problem_result(item, unreadable(f"cannot read file: {exc.reason}", rule="unreadable.file"))]
 
     cache = engine.extract_cache  # set by batch drivers: a re-scan skips extraction
-    doc = cache.extract(data, item.path, limits) if cache is not None else extract(data, item.path, limits)
+    convert = engine.config.convert
+    doc = (cache.extract(data, item.path, limits, convert) if cache is not None
+           else extract(data, item.path, limits, convert))
     notices = list(doc.notices)
     children: list[ItemResult] = []
     if doc.format in ARCHIVE_FORMATS:
@@ -107,7 +109,7 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
         item=item.path, sha256=hashlib.sha256(data).hexdigest(), size=len(data), format=doc.format,
         verdict=verdict, score=score, findings=tuple(findings),
         errors=tuple(n.reason for n in notices if n.category == "unreadable"),
-        extraction=extraction, failed_parts=doc.failed_parts, parent=_parent(item.path),
+        extraction=extraction, failed_parts=doc.failed_parts, parent=_parent(item.path), notes=doc.notes,
         dropped=tuple(dropped) if engine.config.explain else (),
         stats=(("seconds", time.perf_counter() - started),),
     )

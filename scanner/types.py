@@ -90,6 +90,8 @@ class Document:
     parts: tuple[Part, ...] = ()
     notices: tuple[Notice, ...] = ()
     failed_parts: tuple[str, ...] = ()
+    # how the text was obtained, for the reviewer; never a finding (``notes`` in JSONL)
+    notes: tuple[str, ...] = ()
 
     @property
     def extraction(self) -> Extraction:
@@ -173,6 +175,7 @@ class ItemResult:
     extraction: Extraction = Extraction.FULL
     failed_parts: tuple[str, ...] = ()
     parent: str | None = None
+    notes: tuple[str, ...] = ()
     # findings that were considered and dropped, kept only with --explain
     dropped: tuple[str, ...] = ()
     stats: tuple[tuple[str, float], ...] = field(default=(), compare=False)
@@ -193,6 +196,8 @@ class ItemResult:
             out["failed_parts"] = list(self.failed_parts)
         if self.parent is not None:
             out["parent"] = self.parent
+        if self.notes:
+            out["notes"] = list(self.notes)
         if explain and self.dropped:
             out["dropped"] = list(self.dropped)
         return out
@@ -221,7 +226,7 @@ class ItemResult:
             errors=tuple(data.get("errors", ())),
             extraction=Extraction(data.get("extraction", "full")),
             failed_parts=tuple(data.get("failed_parts", ())),
-            parent=data.get("parent"), dropped=tuple(data.get("dropped", ())),
+            parent=data.get("parent"), notes=tuple(data.get("notes", ())), dropped=tuple(data.get("dropped", ())),
         )
 
 

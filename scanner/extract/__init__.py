@@ -8,10 +8,11 @@ library error ever aborts a batch and nothing unread is ever clear.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Callable
 
-from ..config import Limits
+from ..config import Convert, Limits
 from ..errors import ExtractionError, LimitExceeded
 from ..types import Document, Notice, Severity
 from .sniff import sniff
@@ -33,6 +34,9 @@ _REGISTRY: dict[str, str] = {
     **{fmt: "legacy:extract_legacy" for fmt in ("doc", "xls", "ppt", "wps", "et", "dps", "ole",
                                                  "ooxml-encrypted")},
 }
+
+# formats whose extractor also takes the [convert] settings (legacy bodies through LibreOffice)
+CONVERTED_FORMATS = frozenset({"doc", "xls", "ppt", "wps", "et", "dps"})
 
 # formats whose members are items of their own (scanner.extract.archive.iter_members)
 ARCHIVE_FORMATS = frozenset({"zip", "tar", "gzip", "bz2", "xz"})
@@ -63,12 +67,14 @@ def unreadable(reason: str, part: str = "item", rule: str = "unreadable.extract"
                   details=tuple(sorted(details.items())))
 
 
-def extract(data: bytes, name: str, limits: Limits) -> Document:
+def extract(data: bytes, name: str, limits: Limits, convert: Convert | None = None) -> Document:
     """Sniff the format from the bytes and run its extractor, failing closed."""
     fmt = sniff(data, name)
     extractor = _load(fmt)
     if extractor is None:
         return Document(format=fmt, notices=(unreadable(f"format not supported yet: {fmt}", rule="unreadable.format"),))
+    if fmt in CONVERTED_FORMATS:
+        extractor = functools.partial(extractor, convert=convert or Convert())
     try:
         return extractor(data, name, limits)
     except LimitExceeded as exc:

@@ -1,12 +1,20 @@
 """Legacy binary Office files (.doc .xls .ppt, WPS Office .wps .et .dps) and
 password-protected OOXML, all OLE compound files.
 
-No maintained PyPI package reads the text of these formats reliably, so the
-body is reported ``unreadable.format`` naming the format (never clear), and
-what olefile can read for certain, the OLE property sets (title, subject,
-author, keywords, comments, company, manager), becomes the ``properties``
-part.  A password-protected OOXML file (an OLE ``EncryptedPackage``) is
-``unreadable.encrypted``.
+The body is read by converting the file to DOCX/XLSX/PPTX with LibreOffice
+(``legacy_convert``) and running the OOXML extractor on the result, so every
+part comes out under its usual name; the item keeps its legacy format and a
+note says how it was read.  Without LibreOffice (not installed, disabled in
+``[convert]``, or the conversion failed) the body is ``unreadable.format``
+naming the format, or ``unreadable.limit`` when the conversion ran out of
+time: never clear.
+
+The ``properties`` part comes from the OLE property sets, read by olefile
+from the original bytes (title, subject, author, keywords, comments,
+company, manager); values only the converted file carries (custom
+properties) are added after them, and a value both carry appears once, so a
+mark in the title is one finding, not two.  A password-protected OOXML file
+(an OLE ``EncryptedPackage``) is ``unreadable.encrypted``.
 """
 from __future__ import annotations
 
@@ -14,9 +22,11 @@ import io
 
 import olefile
 
-from ..config import Limits
-from ..types import Document, Part
+from ..config import Convert, Limits
+from ..errors import LimitExceeded
+from ..types import Document, Notice, Part
 from . import unreadable
+from .legacy_convert import TARGETS, ConversionFailed, conversion_timeout, convert as convert_to_ooxml
 
 _NAMES = {"doc": "Word 97-2003 document (.doc)", "xls": "Excel 97-2003 workbook (.xls)",
           "ppt": "PowerPoint 97-2003 presentation (.ppt)", "wps": "WPS Writer document (.wps)",
@@ -25,31 +35,72 @@ _NAMES = {"doc": "Word 97-2003 document (.doc)", "xls": "Excel 97-2003 workbook 
 _SUMMARY = ("title", "subject", "author", "keywords", "comments", "last_saved_by")
 _DOC_SUMMARY = ("company", "manager", "category")
 OLE_ERRORS = (OSError, ValueError, IndexError, TypeError, AttributeError, NotImplementedError,
-              KeyError, UnicodeDecodeError)
+              KeyError, UnicodeDecodeError, LookupError)
 
 
-def extract_legacy(data: bytes, name: str, limits: Limits) -> Document:
+def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | None = None) -> Document:
     from .sniff import sniff
     fmt = sniff(data, name)
     if fmt == "ooxml-encrypted":
         return Document(fmt, notices=(unreadable(
             "password-protected Office file (encrypted OOXML package)", rule="unreadable.encrypted"),))
-    notices = [unreadable(f"legacy binary format not readable: {_NAMES.get(fmt, fmt)}; "
-                          "convert it to DOCX/XLSX/PPTX/PDF and scan again",
-                          part="body", rule="unreadable.format", format=fmt)]
+    notices: list[Notice] = []
     try:
         props = _properties(data)
     except OLE_ERRORS as exc:
         props = None
         notices.append(unreadable(f"OLE properties could not be read: {exc}", part="properties"))
-    parts = (props,) if props else ()
-    return Document(fmt, parts=parts, notices=tuple(notices), failed_parts=("body",))
+    convert = convert or Convert()
+    problem = None
+    if fmt in TARGETS and convert.enabled:
+        try:
+            ooxml = convert_to_ooxml(data, fmt, convert.soffice, conversion_timeout(limits.item_timeout),
+                                     limits.max_item_bytes)
+            return _converted(fmt, ooxml, name, limits, props, notices)
+        except ConversionFailed as exc:
+            problem = str(exc)
+        except LimitExceeded as exc:
+            notices.insert(0, unreadable(f"{_NAMES[fmt]} not read: {exc}", part="body",
+                                         rule="unreadable.limit", limit=exc.limit, format=fmt))
+            return Document(fmt, parts=(props,) if props else (), notices=tuple(notices), failed_parts=("body",))
+    elif fmt in TARGETS:
+        problem = "LibreOffice conversion disabled ([convert] enabled = false)"
+    details = {"format": fmt} if problem is None else {"format": fmt, "conversion": problem}
+    notices.insert(0, unreadable(f"legacy binary format not readable: {_NAMES.get(fmt, fmt)}; "
+                                 "convert it to DOCX/XLSX/PPTX/PDF and scan again",
+                                 part="body", rule="unreadable.format", **details))
+    return Document(fmt, parts=(props,) if props else (), notices=tuple(notices), failed_parts=("body",))
+
+
+def _converted(fmt: str, ooxml: bytes, name: str, limits: Limits, props: Part | None,
+               notices: list[Notice]) -> Document:
+    """The OOXML extractor's Document for the converted bytes, under the legacy format."""
+    from . import docx, pptx, xlsx
+    extractor = {"docx": docx.extract_docx, "xlsx": xlsx.extract_xlsx, "pptx": pptx.extract_pptx}
+    out_ext = TARGETS[fmt][2]
+    doc = extractor[out_ext](ooxml, name, limits)
+    body = [p for p in doc.parts if p.name != "properties"]
+    converted_props = next((p for p in doc.parts if p.name == "properties"), None)
+    merged = _merge_properties(props, converted_props)
+    note = f"body read through LibreOffice conversion to {out_ext.upper()} ({_NAMES[fmt]})"
+    return Document(fmt, parts=(*body, *([merged] if merged else [])), notices=(*doc.notices, *notices),
+                    failed_parts=doc.failed_parts, notes=(*doc.notes, note))
+
+
+def _merge_properties(ole: Part | None, converted: Part | None) -> Part | None:
+    """olefile's lines first (read from the original bytes); then the converted
+    file's lines whose value olefile did not already give."""
+    if ole is None or converted is None:
+        return ole or converted
+    seen = {line.split(": ", 1)[-1] for line in ole.text.splitlines()}
+    extra = [line for line in converted.text.splitlines() if line.split(": ", 1)[-1] not in seen]
+    return Part("properties", "\n".join([ole.text, *extra])) if extra else ole
 
 
 def _properties(data: bytes) -> Part | None:
     with olefile.OleFileIO(io.BytesIO(data)) as ole:
         meta = ole.get_metadata()
-        codepage = meta.codepage or 936
+        codepage = (meta.codepage or 936) & 0xFFFF  # a 16-bit field olefile reads signed (65001 -> -535)
     lines = []
     for key in (*_SUMMARY, *_DOC_SUMMARY):
         value = getattr(meta, key, None)
