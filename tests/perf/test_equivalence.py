@@ -58,9 +58,25 @@ KEYS = ["机密", "秘密", "密级", "天枢-7工程", "工程", "枢", "ab", "
 @given(st.text(alphabet="机密秘级天枢-7工程内部资料ab的\U00020001字\ud800", max_size=60))
 def test_byte_matchers_equal_pyahocorasick(text):
     expected = sorted(PyAhoCorasickMatcher(KEYS).find(text))
-    assert sorted(RsBytesMatcher(KEYS, dfa=True).find(text)) == expected
-    assert sorted(RsBytesMatcher(KEYS, dfa=False).find(text)) == expected
-    assert sorted(HyperscanMatcher(KEYS).find(text)) == expected
+    for matcher in (PyAhoCorasickMatcher(KEYS), RsBytesMatcher(KEYS, dfa=True), RsBytesMatcher(KEYS, dfa=False),
+                    HyperscanMatcher(KEYS)):
+        assert sorted(matcher.find(text)) == expected
+        arrays = matcher.find_arrays(text)
+        assert all(a.dtype == np.int64 for a in arrays)
+        assert sorted(zip(*(a.tolist() for a in arrays))) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="机密a\U00020001\ud800", min_size=600, max_size=3000))
+def test_dense_hits_map_through_the_array_path(text):
+    keys = [f"词{i}" for i in range(30)] + ["机密", "密a", "a", "\U00020001"]
+    expected = sorted(PyAhoCorasickMatcher(keys).find(text))
+    for matcher in (RsBytesMatcher(keys), HyperscanMatcher(keys)):
+        assert sorted(zip(*(a.tolist() for a in matcher.find_arrays(text)))) == expected
+    sparse = "的" * 5000 + text[:40] + "的" * 5000  # few hits: offsets by decoding up to each
+    expected = sorted(PyAhoCorasickMatcher(keys).find(sparse))
+    for matcher in (RsBytesMatcher(keys), HyperscanMatcher(keys)):
+        assert sorted(zip(*(a.tolist() for a in matcher.find_arrays(sparse)))) == expected
 
 
 @settings(max_examples=100, deadline=None)
