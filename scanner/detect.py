@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from . import rules
+from .match.hits import HINT_LEVEL, HitQueue
 from .match.marks import Dropped, match_mark
 from .normalize import NormText, normalize
 from .types import Part, Severity
@@ -76,8 +77,10 @@ def _is_label(norm: str, start: int, end: int, part: str, marker_spans: list[tup
 
 def detect(engine: "Engine", part: Part, hint_cap: int | None = None) -> tuple[list[Signal], list[str]]:
     """Signals found in ``part`` and, for --explain, why other hits were
-    dropped.  ``hint_cap``: list at most this many 提示-level hits of one
-    lexicon (the rest are counted in the last one's ``details["more"]``)."""
+    dropped.  ``hint_cap`` (at least 1): list at most this many 提示-level
+    hits of one lexicon (the rest are counted in the last one's
+    ``details["more"]``: every later hit of that lexicon in the walk's order,
+    confirmed or not)."""
     norm: NormText = normalize(part.text)
     text = norm.text
     signals: list[Signal] = []
@@ -90,15 +93,19 @@ def detect(engine: "Engine", part: Part, hint_cap: int | None = None) -> tuple[l
         os_, oe = orig(s, e)
         dropped.append(f"{part.name}:{os_}-{oe} {part.text[os_:oe]!r}: {why}")
 
-    patterns = engine.patterns
-    hits = [(s, e, p) for s, e, k in engine.matcher.find(text) for p in patterns[k]]
-    marker_spans = [(s, e) for s, e, p in hits if p.entry is not None and p.entry.placement == "label"]
+    table = engine.table
+    patterns = table.patterns
+    starts, ends, pids = table.ordered(*engine.matcher.find_arrays(text))
+    label = table.label[pids]
+    marker_spans = list(zip(starts[label].tolist(), ends[label].tolist()))
+    hits = HitQueue(starts, ends, pids, table.hint_group[pids])
     seen_marks: list[tuple[int, int]] = []
     seen_entries: set[tuple[int, int, str]] = set()
     listed: dict[str, int] = {}  # lexicon -> index in signals of its last listed 提示 hit
     listed_count: dict[str, int] = {}
     more: dict[str, int] = {}
-    for s, e, pattern in sorted(hits, key=lambda h: (h[0], -h[1])):
+    for position, s, e, pid in hits:
+        pattern = patterns[pid]
         if pattern.entry is None:
             result = match_mark(text, s, e, pattern.anchor, part.name)
             if result is None:
@@ -114,18 +121,19 @@ def detect(engine: "Engine", part: Part, hint_cap: int | None = None) -> tuple[l
                                   text[result.start:result.end], result.reason, rules.BASIS_MARK,
                                   details=result.details))
             continue
-        capped = hint_cap is not None and pattern.entry.level == "提示"
-        if capped and listed_count.get(pattern.entry.lexicon, 0) >= hint_cap:
-            more[pattern.entry.lexicon] = more.get(pattern.entry.lexicon, 0) + 1
-            continue
         signal = _lexicon_signal(engine, pattern, norm, s, e, part.name, marker_spans, drop)
         if signal is not None:
             key = (signal.start, signal.end, signal.rule + pattern.entry.term)
             if key not in seen_entries:
                 seen_entries.add(key)
-                if capped:
-                    listed[pattern.entry.lexicon] = len(signals)
-                    listed_count[pattern.entry.lexicon] = listed_count.get(pattern.entry.lexicon, 0) + 1
+                lexicon = pattern.entry.lexicon
+                if hint_cap is not None and pattern.entry.level == HINT_LEVEL:
+                    listed[lexicon] = len(signals)
+                    listed_count[lexicon] = listed_count.get(lexicon, 0) + 1
+                    if listed_count[lexicon] >= hint_cap:  # full: the rest of its hits are counted
+                        extra = hits.close(position)
+                        if extra:
+                            more[lexicon] = extra
                 signals.append(signal)
     for lexicon, extra in more.items():
         last = signals[listed[lexicon]]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from .config import ScanConfig
 from .errors import LexiconError
 from .match.automaton import Matcher, build_matcher
+from .match.hits import PatternTable
 from .match.lexicon import Lexicon, LexiconEntry, lexicon_files, load_lexicon
 from .match.marks import FIELD_WORD, LEVEL_WORDS
 from .normalize import normalize_term
@@ -52,6 +53,7 @@ class Engine:
                         short_words.append(key)
         self.keys: tuple[str, ...] = tuple(by_key)
         self.patterns: tuple[tuple[Pattern, ...], ...] = tuple(tuple(by_key[k]) for k in self.keys)
+        self.table = PatternTable(self.patterns)
         self.matcher: Matcher = build_matcher(self.keys, cache_dir=self.config.cache.path())
         self.words = WordBoundaries(short_words, cache_dir=str(self.config.cache.path()))
         self.ruleset_hash = self._ruleset_hash()
