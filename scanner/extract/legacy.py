@@ -7,7 +7,8 @@ part comes out under its usual name; the item keeps its legacy format and a
 note says how it was read.  Without LibreOffice (not installed, disabled in
 ``[convert]``, or the conversion failed) the body is ``unreadable.format``
 naming the format, or ``unreadable.limit`` when the conversion ran out of
-time: never clear.
+time: never clear.  A damaged file (strict olefile finds a defect) is converted
+all the same, for whatever marks LibreOffice recovers, but is never ``full``.
 
 The ``properties`` part comes from the OLE property sets, read by olefile
 from the original bytes (title, subject, author, keywords, comments,
@@ -53,6 +54,9 @@ def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | No
     convert = convert or Convert()
     problem = None
     if fmt in TARGETS and convert.enabled:
+        damage = _damage(data)
+        if damage:
+            notices.append(unreadable(f"damaged OLE file ({damage}): LibreOffice may have read only part of it"))
         try:
             ooxml = convert_to_ooxml(data, fmt, convert.soffice, conversion_timeout(limits.item_timeout),
                                      limits.max_item_bytes)
@@ -95,6 +99,18 @@ def _merge_properties(ole: Part | None, converted: Part | None) -> Part | None:
     seen = {line.split(": ", 1)[-1] for line in ole.text.splitlines()}
     extra = [line for line in converted.text.splitlines() if line.split(": ", 1)[-1] not in seen]
     return Part("properties", "\n".join([ole.text, *extra])) if extra else ole
+
+
+def _damage(data: bytes) -> str | None:
+    """What strict olefile finds wrong, reading every stream: LibreOffice
+    silently recovers a truncated file, which must then not pass as fully read."""
+    try:
+        with olefile.OleFileIO(io.BytesIO(data), raise_defects=olefile.DEFECT_INCORRECT) as ole:
+            for entry in ole.listdir():
+                ole.openstream(entry).read()
+    except OLE_ERRORS as exc:
+        return str(exc) or type(exc).__name__
+    return None
 
 
 def _properties(data: bytes) -> Part | None:
