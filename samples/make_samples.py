@@ -118,6 +118,27 @@ def docx_draft() -> bytes:
     return stable_zip(_save(d))
 
 
+def doc_old_notice() -> bytes:
+    """A Word 97-2003 notice as offices still keep them, the mark in the page
+    header; LibreOffice saves it from a DOCX (it must be installed, see .ci/run)."""
+    import docx
+    import subprocess
+    import tempfile
+    d = docx.Document()
+    d.core_properties.author = "办公室"
+    d.core_properties.created = d.core_properties.modified = FIXED_DT
+    d.sections[0].header.paragraphs[0].text = "秘密★1年"
+    d.add_paragraph("关于做好档案整理工作的通知")
+    d.add_paragraph("各部门：请于月底前完成档案整理。")
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work, "old-notice.docx")
+        source.write_bytes(_save(d))
+        subprocess.run(["soffice", f"-env:UserInstallation={Path(work, 'profile').as_uri()}", "--headless",
+                        "--convert-to", "doc", "--outdir", work, str(source)], check=True, capture_output=True,
+                       timeout=120)
+        return Path(work, "old-notice.doc").read_bytes()
+
+
 def xlsx_roster() -> bytes:
     """A public list whose hidden sheet still carries a resident ID number."""
     import openpyxl
@@ -222,6 +243,7 @@ EXPECTED = {
     "formats/report-hidden-mark.pdf": ("block", ["mark.state-secret"]),
     "formats/scanned.pdf": ("review", ["unreadable.ocr-needed"]),
     "formats/gazette.ofd": ("block", ["mark.state-secret"]),
+    "formats/old-notice.doc": ("block", ["mark.state-secret"]),
     "formats/bundle.zip": ("block", []),
     "formats/bundle.zip!inner/notice.docx": ("review", ["marker.draft"]),
     "formats/bundle.zip!nested.zip": ("block", []),
@@ -240,6 +262,7 @@ def main() -> None:
         "briefing.pptx": pptx_briefing(), "report.pdf": pdf_report(False),
         "report-hidden-mark.pdf": pdf_report(True), "scanned.pdf": pdf_scanned(),
         "gazette.ofd": ofd_gazette(), "bundle.zip": bundle(), "docs.tar.gz": tarball(),
+        "old-notice.doc": doc_old_notice(),
     }
     for name, data in files.items():
         (OUT / name).write_bytes(data)
