@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from scanner.match.automaton import HyperscanMatcher, PyAhoCorasickMatcher, RsBytesMatcher, build_matcher, char_offsets
 from scanner.normalize import INVISIBLE, normalize, normalize_reference
 from scanner.normalize.kernel import _class_codepoints, normalize_fast
 from scanner.validate.pii import find_pii, find_pii_in
+from scanner.validate.segment import WINDOW, WordBoundaries
 
 # characters every normalisation rule reacts to, plus ordinary ones
 ALPHABET = ("机密秘绝★☆＊*※ \t\u3000\u00a0\u200b\u200d\ufeff\u00ad\u2060\U000e0100"
@@ -123,3 +125,30 @@ def test_threads_scan_one_matcher_at_once():
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: sorted(matcher.find(text)), range(16)))
     assert all(r == expected for r in results)
+
+
+@pytest.fixture(scope="module")
+def boundaries(tmp_path_factory):
+    words = WordBoundaries(["方面", "一方", "保护", "ab"], cache_dir=str(tmp_path_factory.mktemp("jieba")))
+    words.warm()
+    return words
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["一方面", "方面", "保护", "需要", "由于", "我们", "的", "了", "在", "，", "。", "；",
+                                 "\n", " ", "ab", "12", "x-y", "天枢7", "★", "喂", "撳"]), max_size=40),
+       st.integers(0, 120), st.integers(1, 3))
+def test_block_by_block_cut_equals_jieba(boundaries, pieces, start, length):
+    text = "".join(pieces)
+    tokenizer = boundaries._get()
+    assert boundaries.cut(text) == list(tokenizer.cut(text, HMM=True))
+    assert boundaries.cut(text) == list(tokenizer.cut(text, HMM=True))  # again, from the memo
+    if start + length <= len(text):  # the old check: one jieba pass over the window
+        lo, hi = max(0, start - WINDOW), min(len(text), start + length + WINDOW)
+        tokens = list(tokenizer.tokenize(text[lo:hi], HMM=True))
+        cuts = {s for _, s, _ in tokens} | {e for _, _, e in tokens}
+        ok, why = boundaries.confirms(text, start, start + length)
+        assert ok == (start - lo in cuts and start + length - lo in cuts)
+        if not ok:
+            inside = [w for w, s, e in tokens if s < start + length - lo and e > start - lo]
+            assert why.endswith(f"({'/'.join(inside)})")
