@@ -7,10 +7,9 @@ global) and is only initialised when a short hit first needs confirming,
 so scans without short terms never pay jieba's dictionary load.
 
 jieba cuts the runs between punctuation (its ``re_han_default`` blocks)
-each on its own, so a window is cut block by block and, within one text,
-a block's words are remembered: the windows of neighbouring hits share
-their inner blocks (a dense 提示 lexicon confirms a hit every ~20
-characters).  Only within one text: a scan is as fast the first time.
+each on its own, so a block's cut points do not depend on its neighbours:
+only the blocks of the window that the hit overlaps are cut (usually one of
+about five), which gives the cut points jieba gives over the whole window.
 """
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ import os
 from typing import Iterable
 
 WINDOW = 20  # characters on each side: ~40-character windows
-MEMO_BLOCKS = 20_000  # blocks remembered of one text (a few MB at most); then the memo starts again
 
 
 class WordBoundaries:
@@ -27,8 +25,6 @@ class WordBoundaries:
         self._words = tuple(dict.fromkeys(words))
         self._cache_dir = cache_dir
         self._tokenizer = None
-        self._memo: dict[str, tuple[str, ...]] = {}
-        self._memo_text: str | None = None  # the text whose blocks the memo holds
 
     def _get(self):  # -> jieba.Tokenizer
         if self._tokenizer is None:
@@ -55,35 +51,28 @@ class WordBoundaries:
         self._get()
 
     def confirms(self, text: str, start: int, end: int) -> tuple[bool, str]:
-        """Whether ``text[start:end]`` starts and ends on jieba word boundaries."""
-        if text is not self._memo_text:
-            self._memo_text, self._memo = text, {}
-        lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
-        words = self.cut(text[lo:hi])
-        cuts = [0]
-        for w in words:
-            cuts.append(cuts[-1] + len(w))
-        if start - lo in cuts and end - lo in cuts:
-            return True, "jieba: the term stands as a word here"
-        inside = [w for w, s, e in zip(words, cuts, cuts[1:]) if s < end - lo and e > start - lo]
-        return False, f"jieba: the hit is part of other words ({'/'.join(inside)})"
-
-    def cut(self, window: str) -> list[str]:
-        """``jieba.cut(window, HMM=True)``, block by block, each block cut once."""
+        """Whether ``text[start:end]`` starts and ends on jieba word boundaries
+        (of a jieba pass over the window around it)."""
         tokenizer = self._get()
-        memo = self._memo
-        words: list[str] = []
-        for block in self._blocks.split(window):
-            if block:
-                cut = memo.get(block)
-                if cut is None:
-                    if len(memo) >= MEMO_BLOCKS:
-                        memo.clear()
-                    cut = memo[block] = tuple(tokenizer.cut(block, HMM=True))
-                words += cut
-        return words
+        lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
+        s, e = start - lo, end - lo
+        cuts = {0}
+        inside: list[str] = []  # words overlapping the hit
+        at = 0
+        for block in self._blocks.split(text[lo:hi]):
+            if at < e and at + len(block) > s:  # a block the hit overlaps: its cut points matter
+                for word in tokenizer.cut(block, HMM=True):
+                    if at < e and at + len(word) > s:
+                        inside.append(word)
+                    at += len(word)
+                    cuts.add(at)
+            else:  # any other block: only its ends are cut points (one of them may be the hit's)
+                at += len(block)
+                cuts.add(at)
+        if s in cuts and e in cuts:
+            return True, "jieba: the term stands as a word here"
+        return False, f"jieba: the hit is part of other words ({'/'.join(inside)})"
 
     def __getstate__(self) -> dict:
         # the tokenizer is rebuilt lazily in each process
-        return {"_words": self._words, "_cache_dir": self._cache_dir, "_tokenizer": None, "_memo": {},
-                "_memo_text": None}
+        return {"_words": self._words, "_cache_dir": self._cache_dir, "_tokenizer": None}
