@@ -123,8 +123,11 @@ def convert(data: bytes, fmt: str, soffice: str, timeout: float | None, max_byte
 def _run(cmd: list[str], work: str, state: _Process, timeout: float | None) -> None:
     env = {"PATH": os.environ.get("PATH", os.defpath), "HOME": str(state.profile), "TMPDIR": work,
            "LANG": "C.UTF-8", "SAL_USE_VCLPLUGIN": "svp"}
-    proc = subprocess.Popen(cmd, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        proc = subprocess.Popen(cmd, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError as exc:  # not executable, or the sandbox tools could not start it
+        raise ConversionFailed(f"LibreOffice could not be started: {exc}") from exc
     try:
         proc.wait(timeout)
     except subprocess.TimeoutExpired:
