@@ -30,12 +30,11 @@ class PatternTable:
         self._first = np.cumsum(counts) - counts
         self._one_each = bool((counts == 1).all())
         entries = [p.entry for p in self.patterns]
-        # lexicons with 提示 entries, numbered; -1: a mark or a stronger level
-        self.hint_lexicons: tuple[str, ...] = tuple(dict.fromkeys(
-            e.lexicon for e in entries if e is not None and e.level == HINT_LEVEL))
-        number = {name: i for i, name in enumerate(self.hint_lexicons)}
-        self.hint_group = np.array([number[e.lexicon] if e is not None and e.level == HINT_LEVEL else -1
-                                    for e in entries], dtype=np.int32)
+        # the number of the lexicon of a 提示 entry; -1: a mark or a stronger level
+        number: dict[str, int] = {}
+        self.hint_group = np.array([number.setdefault(e.lexicon, len(number))
+                                    if e is not None and e.level == HINT_LEVEL else -1 for e in entries],
+                                   dtype=np.int32)
         self.label = np.array([e is not None and e.placement == "label" for e in entries], dtype=bool)
 
     def ordered(self, starts: np.ndarray, ends: np.ndarray, keys: np.ndarray
