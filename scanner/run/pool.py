@@ -54,7 +54,8 @@ def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running:
             return
         answers = []
         for seq, item in batch:
-            running[0], running[1] = seq, time.monotonic()
+            running[1] = time.monotonic()  # the start first: a read between the two writes
+            running[0] = seq  # then sees the old item with a later start, never an early deadline
             try:
                 answers.append((seq, scan_item(engine, item), None))
             except Exception as exc:  # a bug in a stage: the item fails closed, the worker goes on
