@@ -86,11 +86,8 @@ def detect(engine: "Engine", part: Part, hint_cap: int | None = None) -> tuple[l
     signals: list[Signal] = []
     dropped: list[str] = []
 
-    def orig(s: int, e: int) -> tuple[int, int]:
-        return norm.to_original(s, e)
-
     def drop(s: int, e: int, why: str) -> None:
-        os_, oe = orig(s, e)
+        os_, oe = norm.to_original(s, e)
         dropped.append(f"{part.name}:{os_}-{oe} {part.text[os_:oe]!r}: {why}")
 
     table = engine.table
@@ -107,19 +104,9 @@ def detect(engine: "Engine", part: Part, hint_cap: int | None = None) -> tuple[l
     for position, s, e, pid in hits:
         pattern = patterns[pid]
         if pattern.entry is None:
-            result = match_mark(text, s, e, pattern.anchor, part.name)
-            if result is None:
-                continue
-            if isinstance(result, Dropped):
-                drop(result.start, result.end, result.reason)
-                continue
-            if any(a <= result.start and result.end <= b for a, b in seen_marks):
-                continue
-            seen_marks.append((result.start, result.end))
-            os_, oe = orig(result.start, result.end)
-            signals.append(Signal(result.rule, "mark", result.level, Severity.BLOCK, part.name, os_, oe,
-                                  text[result.start:result.end], result.reason, rules.BASIS_MARK,
-                                  details=result.details))
+            mark = mark_signal(norm, s, e, pattern.anchor, part.name, seen_marks, drop)
+            if mark is not None:
+                signals.append(mark)
             continue
         signal = _lexicon_signal(engine, pattern, norm, s, e, part.name, marker_spans, drop)
         if signal is not None:
@@ -135,16 +122,47 @@ def detect(engine: "Engine", part: Part, hint_cap: int | None = None) -> tuple[l
                         if extra:
                             more[lexicon] = extra
                 signals.append(signal)
+    note_more(signals, listed, more)
+    signals += pii_signals(norm, part.name)
+    return signals, dropped
+
+
+def mark_signal(norm: NormText, s: int, e: int, anchor: str, part: str,
+                seen_marks: list[tuple[int, int]], drop) -> Signal | None:
+    """The mark the grammar reads at an anchor hit, unless it is a mention
+    (dropped, with why) or inside a mark already found (``seen_marks``)."""
+    text = norm.text
+    result = match_mark(text, s, e, anchor, part)
+    if result is None:
+        return None
+    if isinstance(result, Dropped):
+        drop(result.start, result.end, result.reason)
+        return None
+    if any(a <= result.start and result.end <= b for a, b in seen_marks):
+        return None
+    seen_marks.append((result.start, result.end))
+    os_, oe = norm.to_original(result.start, result.end)
+    return Signal(result.rule, "mark", result.level, Severity.BLOCK, part, os_, oe, text[result.start:result.end],
+                  result.reason, rules.BASIS_MARK, details=result.details)
+
+
+def note_more(signals: list[Signal], listed: dict[str, int], more: dict[str, int]) -> None:
+    """Put each capped lexicon's count of unlisted hits on its last listed signal."""
     for lexicon, extra in more.items():
         last = signals[listed[lexicon]]
         signals[listed[lexicon]] = replace(
             last, reason=f"{last.reason}; {extra} more 提示 hits of lexicon {lexicon} in this part not listed",
             details={**last.details, "more": extra})
+
+
+def pii_signals(norm: NormText, part: str) -> list[Signal]:
+    text = norm.text
+    signals = []
     for m in find_pii(text):
-        os_, oe = orig(m.start, m.end)
-        signals.append(Signal(m.rule, "pii", None, Severity.REVIEW, part.name, os_, oe,
-                              text[m.start:m.end], m.reason, rules.BASIS_PII))
-    return signals, dropped
+        os_, oe = norm.to_original(m.start, m.end)
+        signals.append(Signal(m.rule, "pii", None, Severity.REVIEW, part, os_, oe, text[m.start:m.end],
+                              m.reason, rules.BASIS_PII))
+    return signals
 
 
 def _lexicon_signal(engine: "Engine", pattern: "Pattern", norm: NormText, s: int, e: int, part: str,

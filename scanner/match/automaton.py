@@ -49,12 +49,10 @@ Hits = tuple[np.ndarray, np.ndarray, np.ndarray]
 class Matcher(Protocol):
     def find(self, text: str) -> Iterator[tuple[int, int, int]]:
         """Yield ``(start, end, key_index)`` for every occurrence in ``text``."""
-        ...
 
     def find_arrays(self, text: str) -> Hits:
         """Every occurrence as arrays: a dense lexicon's hundreds of
         thousands of hits without a Python tuple each."""
-        ...
 
 
 def _no_hits() -> Hits:

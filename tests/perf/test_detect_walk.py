@@ -4,19 +4,15 @@ signals in the same order, same ``more`` counts, same dropped hits."""
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from scanner import rules
 from scanner.config import CacheSettings, ScanConfig
-from scanner.detect import Signal, _lexicon_signal, detect
+from scanner.detect import Signal, _lexicon_signal, detect, mark_signal, note_more, pii_signals
 from scanner.engine import Engine
-from scanner.match.marks import Dropped, match_mark
 from scanner.normalize import normalize
-from scanner.types import Part, Severity
-from scanner.validate.pii import find_pii
+from scanner.types import Part
 
 
 def reference_detect(engine: Engine, part: Part, hint_cap: int | None) -> tuple[list[Signal], list[str]]:
@@ -40,19 +36,9 @@ def reference_detect(engine: Engine, part: Part, hint_cap: int | None) -> tuple[
     more: dict[str, int] = {}
     for s, e, pattern in sorted(hits, key=lambda h: (h[0], -h[1])):
         if pattern.entry is None:
-            result = match_mark(text, s, e, pattern.anchor, part.name)
-            if result is None:
-                continue
-            if isinstance(result, Dropped):
-                drop(result.start, result.end, result.reason)
-                continue
-            if any(a <= result.start and result.end <= b for a, b in seen_marks):
-                continue
-            seen_marks.append((result.start, result.end))
-            os_, oe = norm.to_original(result.start, result.end)
-            signals.append(Signal(result.rule, "mark", result.level, Severity.BLOCK, part.name, os_, oe,
-                                  text[result.start:result.end], result.reason, rules.BASIS_MARK,
-                                  details=result.details))
+            mark = mark_signal(norm, s, e, pattern.anchor, part.name, seen_marks, drop)
+            if mark is not None:
+                signals.append(mark)
             continue
         lexicon = pattern.entry.lexicon
         capped = hint_cap is not None and pattern.entry.level == "提示"
@@ -66,15 +52,8 @@ def reference_detect(engine: Engine, part: Part, hint_cap: int | None) -> tuple[
                 listed[lexicon] = len(signals)
                 count[lexicon] = count.get(lexicon, 0) + 1
             signals.append(signal)
-    for lexicon, extra in more.items():
-        last = signals[listed[lexicon]]
-        signals[listed[lexicon]] = replace(
-            last, reason=f"{last.reason}; {extra} more 提示 hits of lexicon {lexicon} in this part not listed",
-            details={**last.details, "more": extra})
-    for m in find_pii(text):
-        os_, oe = norm.to_original(m.start, m.end)
-        signals.append(Signal(m.rule, "pii", None, Severity.REVIEW, part.name, os_, oe, text[m.start:m.end],
-                              m.reason, rules.BASIS_PII))
+    note_more(signals, listed, more)
+    signals += pii_signals(norm, part.name)
     return signals, dropped
 
 
