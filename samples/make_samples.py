@@ -88,16 +88,21 @@ def build_ofd(pages: list[list[str]], title: str = "", template: list[str] | Non
     return build_zip({k: v.encode("utf-8") for k, v in members.items()})
 
 
-def docx_notice() -> bytes:
-    """A published notice whose mark sits in the page header, with a reviewer's comment left in."""
+def _headed_notice(header: str, title: str, body: str):
+    """A python-docx notice from the office with ``header`` in its page header."""
     import docx
     d = docx.Document()
     d.core_properties.author = "办公室"
     d.core_properties.created = d.core_properties.modified = FIXED_DT
-    d.sections[0].header.paragraphs[0].text = "机密★5年"
-    d.add_paragraph("关于开展年度安全检查工作的通知")
-    d.add_paragraph("各部门：请按要求做好检查准备工作。")
-    return stable_zip(_save(d))
+    d.sections[0].header.paragraphs[0].text = header
+    d.add_paragraph(title)
+    d.add_paragraph(body)
+    return d
+
+
+def docx_notice() -> bytes:
+    """A published notice whose mark sits in the page header, with a reviewer's comment left in."""
+    return stable_zip(_save(_headed_notice("机密★5年", "关于开展年度安全检查工作的通知", "各部门：请按要求做好检查准备工作。")))
 
 
 def docx_clean() -> bytes:
@@ -121,15 +126,9 @@ def docx_draft() -> bytes:
 def doc_old_notice() -> bytes:
     """A Word 97-2003 notice as offices still keep them, the mark in the page
     header; LibreOffice saves it from a DOCX (it must be installed, see .ci/run)."""
-    import docx
     import subprocess
     import tempfile
-    d = docx.Document()
-    d.core_properties.author = "办公室"
-    d.core_properties.created = d.core_properties.modified = FIXED_DT
-    d.sections[0].header.paragraphs[0].text = "秘密★1年"
-    d.add_paragraph("关于做好档案整理工作的通知")
-    d.add_paragraph("各部门：请于月底前完成档案整理。")
+    d = _headed_notice("秘密★1年", "关于做好档案整理工作的通知", "各部门：请于月底前完成档案整理。")
     with tempfile.TemporaryDirectory() as work:
         source = Path(work, "old-notice.docx")
         source.write_bytes(_save(d))
