@@ -72,15 +72,30 @@ def _report_formats() -> list[str]:
     return formats()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; for ``command="scan"`` only the scan subcommand: the other
+    commands' modules import the review store (SQLAlchemy, ~0.2 s), which a
+    scan does not use."""
     parser = _Parser(prog="preclear", description="Confidentiality review (保密审查) scanner.")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (repeatable)")
     parser.add_argument("--log-file", metavar="FILE", help="write the log to FILE")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_scan(sub)
-    for module in _COMMAND_MODULES:
-        importlib.import_module(module).add_parsers(sub)
+    if command != "scan":
+        for module in _COMMAND_MODULES:
+            importlib.import_module(module).add_parsers(sub)
     return parser
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand word of ``argv`` (past -v and --log-file FILE)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--log-file":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def _config_from_args(args: argparse.Namespace):
@@ -181,7 +196,8 @@ def _setup_logging(verbose: int, log_file: str | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else argv
+        args = build_parser(_command_of(argv)).parse_args(argv)
         _setup_logging(args.verbose, args.log_file)
         return int(args.func(args))
     except PreclearError as exc:  # ToolError, and anything of ours that escaped an item

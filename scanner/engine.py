@@ -15,6 +15,7 @@ from .match.hits import PatternTable
 from .match.lexicon import Lexicon, LexiconEntry, lexicon_files, load_lexicon
 from .match.marks import FIELD_WORD, LEVEL_WORDS
 from .normalize import normalize_term
+from .validate import pii
 from .validate.segment import WordBoundaries
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class Engine:
         self.table = PatternTable(self.patterns)
         self.matcher: Matcher = build_matcher(self.keys, cache_dir=self.config.cache.path())
         self.words = WordBoundaries(short_words, cache_dir=str(self.config.cache.path()))
+        pii.prepare(str(self.config.cache.path()))
         self.ruleset_hash = self._ruleset_hash()
         # scanner.cache.ExtractCache, set by the batch drivers (folder scans)
         self.extract_cache: ExtractCache | None = None

@@ -30,7 +30,7 @@ import tempfile
 import threading
 from array import array
 from pathlib import Path
-from typing import Iterator, Protocol, Sequence
+from typing import Callable, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -200,25 +200,9 @@ class HyperscanMatcher:
         """The compiled database, from ``cache_dir`` when it was compiled before."""
         if cache_dir is None or len(self.keys) < CACHE_KEYS:
             return self._compile()
-        import hyperscan
+        return cached_database(cache_dir, "hs", "\x00".join(self.keys).encode("utf-8", "surrogatepass"),
+                               self._compile)
 
-        digest = hashlib.sha256("\x00".join(self.keys).encode("utf-8", "surrogatepass"))
-        digest.update(hyperscan.__version__.encode())
-        path = Path(cache_dir) / "automata" / f"hs-{digest.hexdigest()[:32]}.db"
-        try:
-            return path.read_bytes()
-        except OSError:
-            pass
-        data = self._compile()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except OSError as exc:  # a read-only cache costs start-up time, never a result
-            log.warning("automaton cache: cannot store %s: %s", path.name, exc)
-        return data
 
     def _load(self, data: bytes) -> None:
         import hyperscan
@@ -261,6 +245,31 @@ class HyperscanMatcher:
         keys = pairs[0::2]
         starts = char_offset_array(data, text, pairs[1::2] - self._byte_length_array[keys])
         return starts, starts + self._length_array[keys], keys
+
+
+
+def cached_database(cache_dir: str | Path, prefix: str, source: bytes, compile_: Callable[[], bytes]) -> bytes:
+    """A serialised Hyperscan database kept in ``cache_dir/automata``, keyed
+    by what it was compiled from and the Hyperscan version."""
+    import hyperscan
+
+    digest = hashlib.sha256(source)
+    digest.update(hyperscan.__version__.encode())
+    path = Path(cache_dir) / "automata" / f"{prefix}-{digest.hexdigest()[:32]}.db"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = compile_()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only cache costs start-up time, never a result
+        log.warning("automaton cache: cannot store %s: %s", path.name, exc)
+    return data
 
 
 def hyperscan_available() -> bool:

@@ -21,12 +21,14 @@ def config_key(config: ScanConfig) -> str:
 def engine_for(config: ScanConfig, use_cache: bool = False, warm: bool = True) -> Engine:
     """The process's Engine for ``config``: built on first use, then reused
     (a forked pool worker inherits the parent's, already built).  ``warm``
-    loads the normalisation kernel and jieba too (batch work; a one-file scan
-    skips it) and then freezes everything loaded out of the garbage
-    collector's sight: the lexicon's tens of thousands of objects live as
-    long as the process, and a collector walking them again and again while
-    a part's hits are built halved the throughput with a 50,000-term
-    lexicon (forked workers also stop copying pages the collector touched)."""
+    loads the normalisation kernel and jieba too (before a pool forks, so
+    workers inherit them; one process loads each only when first needed:
+    jieba when a short hit needs confirming).  Everything loaded is then
+    frozen out of the garbage collector's sight: the lexicon's tens of
+    thousands of objects live as long as the process, and a collector
+    walking them again and again while a part's hits are built halved the
+    throughput with a 50,000-term lexicon (forked workers also stop copying
+    pages the collector touched)."""
     key = (config_key(config), use_cache)
     engine = _ENGINES.get(key)
     if engine is None:
@@ -38,5 +40,5 @@ def engine_for(config: ScanConfig, use_cache: bool = False, warm: bool = True) -
     if warm:
         kernel.warm()
         engine.words.warm()
-        gc.freeze()
+    gc.freeze()
     return engine

@@ -11,7 +11,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from ..match.automaton import char_offsets
+from ..match.automaton import cached_database, char_offsets
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -101,17 +101,25 @@ _SHAPES = (
 )
 
 
-class _ShapeScanner:
-    """The Hyperscan database of ``_SHAPES``, compiled on first use (a few
-    milliseconds), with scratch space per thread (the HTTP service scans on
-    several)."""
+def _compile_shapes() -> bytes:
+    import hyperscan
 
-    def __init__(self) -> None:
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(expressions=list(_SHAPES), ids=list(range(len(_SHAPES))), elements=len(_SHAPES), flags=0)
+    return hyperscan.dumpb(database)
+
+
+class _ShapeScanner:
+    """The Hyperscan database of ``_SHAPES`` (compiling it takes ~70 ms, so
+    it is kept in the cache folder when there is one), with scratch space
+    per thread (the HTTP service scans on several)."""
+
+    def __init__(self, cache_dir: str | None = None) -> None:
         import hyperscan
 
-        self.database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self.database.compile(expressions=list(_SHAPES), ids=list(range(len(_SHAPES))), elements=len(_SHAPES),
-                              flags=0)
+        data = _compile_shapes() if cache_dir is None else \
+            cached_database(cache_dir, "pii", b"\x00".join(_SHAPES), _compile_shapes)
+        self.database = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
         self._local = threading.local()
 
     def ends(self, data: bytes) -> list[int]:
@@ -131,11 +139,17 @@ class _ShapeScanner:
 _shapes: _ShapeScanner | None = None
 
 
-def _shape_scanner() -> _ShapeScanner | None:
+def prepare(cache_dir: str | None = None) -> None:
+    """Load the shape database now (the Engine does, before a pool forks),
+    from ``cache_dir`` when it was compiled there before."""
+    _shape_scanner(cache_dir)
+
+
+def _shape_scanner(cache_dir: str | None = None) -> _ShapeScanner | None:
     global _shapes
     if _shapes is None:
         try:
-            _shapes = _ShapeScanner()
+            _shapes = _ShapeScanner(cache_dir)
         except ImportError:  # no Hyperscan wheel on this platform
             return None
     return _shapes

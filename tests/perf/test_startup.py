@@ -1,0 +1,42 @@
+"""A scan imports only what it uses: no review store (SQLAlchemy), service
+(FastAPI) or cluster (Dask) modules, and in one process jieba's dictionary
+only when a short hit needs confirming."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("sqlalchemy", "fastapi", "uvicorn", "dask", "distributed", "jieba")
+PROBE = """
+import json, sys
+from scanner import cli
+status = cli.main(sys.argv[1:])
+print(json.dumps([status, sorted({m.split('.')[0] for m in sys.modules} & set(%r))]))
+""" % (HEAVY,)
+
+
+def loaded_by(*argv: str, cwd) -> tuple[int, list[str]]:
+    out = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, check=True, cwd=cwd)
+    status, modules = json.loads(out.stdout.strip().splitlines()[-1])
+    return status, modules
+
+
+def test_one_file_scan_loads_no_store_service_cluster_or_jieba(tmp_path):
+    one = tmp_path / "one.txt"
+    one.write_text("机密★5年\n关于开展工作的通知\n", encoding="utf-8")
+    status, modules = loaded_by("scan", str(one), "-o", str(tmp_path / "r.jsonl"), cwd=tmp_path)
+    assert status == 2  # the mark was found: the scan did run
+    assert modules == []
+
+
+def test_folder_scan_in_one_process_loads_jieba_only_for_a_short_hit(tmp_path):
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "a.txt").write_text("关于开展工作的通知，联系电话：13800138000\n", encoding="utf-8")
+    lexicon = tmp_path / "short.csv"
+    lexicon.write_text("term,level\n天枢,内部\n", encoding="utf-8")
+    args = ("scan", str(folder), "--jobs", "1", "--no-cache", "--lexicon", str(lexicon), "-o", str(tmp_path / "r"))
+    assert loaded_by(*args, cwd=tmp_path) == (1, [])  # the mobile number: review, no short hit
+    (folder / "b.txt").write_text("天枢的通知\n", encoding="utf-8")
+    assert loaded_by(*args, cwd=tmp_path)[1] == ["jieba"]
