@@ -8,12 +8,12 @@ import subprocess
 import sys
 
 HEAVY = ("sqlalchemy", "fastapi", "uvicorn", "dask", "distributed", "jieba")
-PROBE = """
+PROBE = f"""
 import json, sys
 from scanner import cli
 status = cli.main(sys.argv[1:])
-print(json.dumps([status, sorted({m.split('.')[0] for m in sys.modules} & set(%r))]))
-""" % (HEAVY,)
+print(json.dumps([status, sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))]))
+"""
 
 
 def loaded_by(*argv: str, cwd) -> tuple[int, list[str]]:
