@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
+import pickle
+import tempfile
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import ScanConfig
@@ -20,6 +25,8 @@ from .validate.segment import WordBoundaries
 
 if TYPE_CHECKING:
     from .cache import ExtractCache
+
+log = logging.getLogger(__name__)
 
 # bump when the grammar, validators or scoring change what a scan reports
 RULESET_VERSION = "2026.11.1"
@@ -37,27 +44,16 @@ class Pattern:
 class Engine:
     def __init__(self, config: ScanConfig | None = None) -> None:
         self.config = config or ScanConfig()
-        self.lexicons: tuple[Lexicon, ...] = tuple(
-            load_lexicon(f) for f in lexicon_files(self.config.lexicons, self.config.default_lexicons))
-        by_key: dict[str, list[Pattern]] = {}
-        for anchor in (*LEVEL_WORDS, FIELD_WORD):
-            by_key.setdefault(anchor, []).append(Pattern(anchor, anchor=anchor))
-        short_words: list[str] = []
-        for lex in self.lexicons:
-            for entry in lex.entries:
-                for surface in (entry.term, *entry.aliases):
-                    key = normalize_term(surface)
-                    if not key:
-                        raise LexiconError(lex.path, entry.line, f"term {surface!r} is empty after normalisation")
-                    by_key.setdefault(key, []).append(Pattern(surface, entry=entry))
-                    if entry.boundary == "word" or (entry.boundary == "auto" and len(key) <= 2):
-                        short_words.append(key)
-        self.keys: tuple[str, ...] = tuple(by_key)
-        self.patterns: tuple[tuple[Pattern, ...], ...] = tuple(tuple(by_key[k]) for k in self.keys)
-        self.table = PatternTable(self.patterns)
-        self.matcher: Matcher = build_matcher(self.keys, cache_dir=self.config.cache.path())
-        self.words = WordBoundaries(short_words, cache_dir=str(self.config.cache.path()))
-        pii.prepare(str(self.config.cache.path()))
+        cache_dir = self.config.cache.path()
+        files = lexicon_files(self.config.lexicons, self.config.default_lexicons)
+        tables = _cached_tables(files, cache_dir)
+        self.lexicons: tuple[Lexicon, ...] = tables.lexicons
+        self.keys: tuple[str, ...] = tables.keys
+        self.patterns: tuple[tuple[Pattern, ...], ...] = tables.patterns
+        self.table = tables.table
+        self.matcher: Matcher = build_matcher(self.keys, cache_dir=cache_dir)
+        self.words = WordBoundaries(tables.short_words, cache_dir=str(cache_dir))
+        pii.prepare(str(cache_dir))
         self.ruleset_hash = self._ruleset_hash()
         # scanner.cache.ExtractCache, set by the batch drivers (folder scans)
         self.extract_cache: ExtractCache | None = None
@@ -70,3 +66,77 @@ class Engine:
             h.update(lex.sha256.encode())
         h.update(json.dumps(asdict(self.config.scoring), sort_keys=True).encode())
         return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """What the Engine derives from its lexicon files alone."""
+
+    lexicons: tuple[Lexicon, ...]
+    keys: tuple[str, ...]
+    patterns: tuple[tuple[Pattern, ...], ...]
+    table: PatternTable
+    short_words: tuple[str, ...]
+
+
+def _build_tables(files: list[Path]) -> _Tables:
+    lexicons = tuple(load_lexicon(f) for f in files)
+    by_key: dict[str, list[Pattern]] = {}
+    for anchor in (*LEVEL_WORDS, FIELD_WORD):
+        by_key.setdefault(anchor, []).append(Pattern(anchor, anchor=anchor))
+    short_words: list[str] = []
+    for lex in lexicons:
+        for entry in lex.entries:
+            for surface in (entry.term, *entry.aliases):
+                key = normalize_term(surface)
+                if not key:
+                    raise LexiconError(lex.path, entry.line, f"term {surface!r} is empty after normalisation")
+                by_key.setdefault(key, []).append(Pattern(surface, entry=entry))
+                if entry.boundary == "word" or (entry.boundary == "auto" and len(key) <= 2):
+                    short_words.append(key)
+    patterns = tuple(tuple(ps) for ps in by_key.values())
+    return _Tables(lexicons, tuple(by_key), patterns, PatternTable(patterns), tuple(short_words))
+
+
+# Lexicon files of at least this many bytes in all are kept parsed in the
+# cache folder: parsing, checking and normalising 50,000 terms takes ~2 s,
+# unpickling them ~0.3 s.
+CACHE_LEXICON_BYTES = 100_000
+# the code that turns lexicon files into tables: a change to it is a new key
+_TABLE_SOURCES = ("engine.py", "match/lexicon.py", "match/hits.py", "match/marks.py", "normalize/__init__.py",
+                  "normalize/codepoints.py")
+
+
+def _cached_tables(files: list[Path], cache_dir: Path) -> _Tables:
+    """The tables of ``files``, from the cache folder when these very files
+    (path and bytes) were parsed by this very code before."""
+    try:
+        contents = [f.read_bytes() for f in files]
+    except OSError:
+        return _build_tables(files)  # load_lexicon reports which file, and why
+    if sum(map(len, contents)) < CACHE_LEXICON_BYTES:
+        return _build_tables(files)
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for source in _TABLE_SOURCES:
+        digest.update((here / source).read_bytes())
+    for f, data in zip(files, contents):
+        digest.update(str(f).encode("utf-8", "surrogateescape") + b"\x00" + hashlib.sha256(data).digest())
+    path = cache_dir / "lexicons" / f"tables-{digest.hexdigest()[:32]}.pickle"
+    try:
+        tables = pickle.loads(path.read_bytes())
+        if isinstance(tables, _Tables):
+            return tables
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        pass
+    tables = _build_tables(files)
+    try:
+        cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the tables hold lexicon terms
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only cache costs start-up time, never a result
+        log.warning("lexicon cache: cannot store %s: %s", path.name, exc)
+    return tables

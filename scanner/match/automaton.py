@@ -262,7 +262,8 @@ def cached_database(cache_dir: str | Path, prefix: str, source: bytes, compile_:
         pass
     data = compile_()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        Path(cache_dir).mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
