@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from scanner.match.automaton import HyperscanMatcher, PyAhoCorasickMatcher, RsBytesMatcher, build_matcher, char_offsets
+from scanner.match.automaton import (DAACHORSE_KEYS, DaachorseMatcher, HyperscanMatcher, PyAhoCorasickMatcher,
+                                     RsBytesMatcher, build_matcher, char_offsets)
 from scanner.normalize import INVISIBLE, normalize, normalize_reference
 from scanner.normalize.kernel import _class_codepoints, normalize_fast
 from scanner.validate.pii import find_pii, find_pii_in
@@ -61,7 +62,7 @@ KEYS = ["机密", "秘密", "密级", "天枢-7工程", "工程", "枢", "ab", "
 def test_byte_matchers_equal_pyahocorasick(text):
     expected = sorted(PyAhoCorasickMatcher(KEYS).find(text))
     for matcher in (PyAhoCorasickMatcher(KEYS), RsBytesMatcher(KEYS, dfa=True), RsBytesMatcher(KEYS, dfa=False),
-                    HyperscanMatcher(KEYS)):
+                    HyperscanMatcher(KEYS), DaachorseMatcher(KEYS)):
         assert sorted(matcher.find(text)) == expected
         arrays = matcher.find_arrays(text)
         assert all(a.dtype == np.int64 for a in arrays)
@@ -73,7 +74,7 @@ def test_byte_matchers_equal_pyahocorasick(text):
 def test_dense_hits_map_through_the_array_path(text):
     keys = [f"词{i}" for i in range(30)] + ["机密", "密a", "a", "\U00020001"]
     expected = sorted(PyAhoCorasickMatcher(keys).find(text))
-    for matcher in (RsBytesMatcher(keys), HyperscanMatcher(keys)):
+    for matcher in (RsBytesMatcher(keys), HyperscanMatcher(keys), DaachorseMatcher(keys)):
         assert sorted(zip(*(a.tolist() for a in matcher.find_arrays(text)))) == expected
     sparse = "的" * 5000 + text[:40] + "的" * 5000  # few hits: offsets by decoding up to each
     expected = sorted(PyAhoCorasickMatcher(keys).find(sparse))
@@ -100,6 +101,9 @@ def test_backend_follows_lexicon_size_and_survives_pickling():
     again = pickle.loads(pickle.dumps(large))
     assert sorted(again.find("一词42二")) == [(1, 3, 4), (1, 4, 42)]
     assert list(build_matcher([]).find("机密")) == []
+    bought = build_matcher([f"词{i}" for i in range(DAACHORSE_KEYS)])
+    assert isinstance(bought, DaachorseMatcher)
+    assert sorted(pickle.loads(pickle.dumps(bought)).find("一词42二\ud800")) == [(1, 3, 4), (1, 4, 42)]
     with_nul = build_matcher([f"词{i}" for i in range(30)] + ["a\x00b"])  # Hyperscan's binding would cut it
     assert sorted(with_nul.find("xa\x00b词7 a")) == [(1, 4, 30), (4, 6, 7)]
 
