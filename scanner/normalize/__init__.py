@@ -112,8 +112,11 @@ def _kept_positions(text: str, pattern: re.Pattern[str]) -> np.ndarray | None:
 
 # below this many characters the pure version is as fast as calling the kernel
 KERNEL_MIN_CHARS = 256
-# from this many characters on, a cold process loads numba for the kernel
+# once it has normalised this many characters (one long text, or the first
+# MB of a folder scanned in one process), a cold process loads numba for the
+# kernel: below, loading it (~0.5 s) costs more than it saves
 KERNEL_LOAD_CHARS = 1_000_000
+_cold_chars = 0
 
 
 def normalize(original: str) -> NormText:
@@ -127,7 +130,9 @@ def normalize(original: str) -> NormText:
     if len(original) >= KERNEL_MIN_CHARS:
         from . import kernel
 
-        if kernel.is_warm() or len(original) >= KERNEL_LOAD_CHARS:
+        global _cold_chars
+        _cold_chars += len(original)
+        if kernel.is_warm() or _cold_chars >= KERNEL_LOAD_CHARS:
             text, index = kernel.normalize_fast(original)
             return NormText(text, original, index)
     return normalize_reference(original)

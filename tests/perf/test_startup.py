@@ -40,3 +40,18 @@ def test_folder_scan_in_one_process_loads_jieba_only_for_a_short_hit(tmp_path):
     assert loaded_by(*args, cwd=tmp_path) == (1, [])  # the mobile number: review, no short hit
     (folder / "b.txt").write_text("天枢的通知\n", encoding="utf-8")
     assert loaded_by(*args, cwd=tmp_path)[1] == ["jieba"]
+
+
+def test_the_kernel_is_loaded_once_a_process_has_normalised_a_megabyte():
+    code = """
+from scanner.normalize import KERNEL_LOAD_CHARS, kernel, normalize, normalize_reference
+text = "機 密 ★ 5 年，关于开展工作的通知。" * 20
+assert len(text) < KERNEL_LOAD_CHARS
+seen = []
+for _ in range(KERNEL_LOAD_CHARS // len(text) + 1):
+    assert normalize(text).text == normalize_reference(text).text
+    seen.append(kernel.is_warm())
+print(seen[0], seen[-1])
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
