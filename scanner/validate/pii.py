@@ -166,6 +166,13 @@ def _run_start(text: str, pos: int) -> int:
     return 0
 
 
+def _run_end(text: str, pos: int) -> int:
+    """End of the run of candidate characters from ``pos`` on."""
+    m = _CANDIDATE_CHARS_RE.match(text, pos)
+    assert m is not None  # the pattern matches the empty string
+    return m.end()
+
+
 def _shape_windows(text: str, scanner: _ShapeScanner) -> list[tuple[int, int]]:
     """The runs of candidate characters that hold a candidate shape."""
     data = text.encode("utf-8", "surrogatepass")
@@ -177,7 +184,7 @@ def _shape_windows(text: str, scanner: _ShapeScanner) -> list[tuple[int, int]]:
     for end in sorted(chars.values()):
         if windows and end <= windows[-1][1]:
             continue
-        lo, hi = _run_start(text, end - 1), _CANDIDATE_CHARS_RE.match(text, end).end()
+        lo, hi = _run_start(text, end - 1), _run_end(text, end)
         if windows and lo - windows[-1][1] <= _MERGE_GAP:
             # several whole runs scanned at once give the same matches: a
             # table's rows become one window, not two per row
@@ -195,7 +202,7 @@ def _seed_windows(text: str) -> list[tuple[int, int]]:
     pos = 0
     while (m := _SEED_RE.search(text, pos)) is not None:
         lo = max(0, m.start() - _REACH)
-        hi = _CANDIDATE_CHARS_RE.match(text, min(len(text), m.end() + _REACH)).end()
+        hi = _run_end(text, min(len(text), m.end() + _REACH))
         if windows and lo <= windows[-1][1]:
             windows[-1] = (windows[-1][0], hi)
         else:
