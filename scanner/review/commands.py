@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
 import os
 import sys
 from datetime import datetime
@@ -80,6 +81,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-same-person", action="store_true",
                    help="let the reviewer of an item approve it too (off by default)")
     p.add_argument("--no-access-log", action="store_true", help="do not log every request")
+    p.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="an extra lexicon (repeatable)")
+    p.add_argument("--no-default-lexicons", action="store_true", help="do not load the shipped lexicons")
+    p.add_argument("--mask", action="store_true", help="mask the marked text in the gate's reasons")
 
     hook = sub.add_parser("hook", help="entry points for the pre-commit hooks")
     hook_sub = hook.add_subparsers(dest="hook_command", required=True, parser_class=type(hook))
@@ -248,9 +252,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from ..service import ServiceSettings, create_app
 
     config = _config(args)
+    config = config.replace(lexicons=config.lexicons + tuple(args.lexicon),
+                            default_lexicons=config.default_lexicons and not args.no_default_lexicons)
     settings = ServiceSettings(database=args.db or config.database, config=config,
                                max_body_bytes=int(args.max_body_mb * MB),
-                               separate_duties=not args.allow_same_person)
+                               separate_duties=not args.allow_same_person, mask=args.mask)
+    logging.getLogger("preclear.service").setLevel(logging.INFO)  # the start-up lines: lexicons, ruleset
     uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=not args.no_access_log)
     return EXIT_OK
 

@@ -22,6 +22,9 @@ from ..types import Verdict
 from . import errors
 from .auth import ANY, APPROVE, REVIEW, SUBMIT, TokenCheck
 from .content import Content, read_content
+from .gate_v2 import gate_item, gate_response
+from .health import health as service_health
+from .health import log_start_up
 from .limits import BodyLimit
 from .settings import ServiceSettings
 
@@ -54,6 +57,18 @@ def _gate_response(answers: list[GateAnswer]) -> JSONResponse:
     return JSONResponse(body, 200 if allow else 409)
 
 
+def _deprecated(response: JSONResponse) -> JSONResponse:
+    """/v1/gate answers in the old shape for one more release (RFC 8594 headers)."""
+    response.headers["Deprecation"] = "true"
+    response.headers["Link"] = '</v2/gate>; rel="successor-version"'
+    return response
+
+
+def _v2(items: list[dict[str, Any]], workflow: Workflow) -> JSONResponse:
+    body = gate_response(items, workflow.engine.ruleset_hash)
+    return JSONResponse(body, 200 if body["allow"] else 409)
+
+
 def create_app(settings: ServiceSettings) -> FastAPI:
     """Build the service: opens (and migrates) the store, builds the Engine."""
     store = open_store(settings.database)
@@ -67,9 +82,11 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.state.workflow = workflow
 
-    @app.get("/v1/health", tags=["service"])
+    log_start_up(workflow.engine, store.where)
+
+    @app.get("/v1/health", tags=["service"], summary="The lexicons and ruleset in effect")
     def health() -> dict[str, Any]:
-        return {"ok": True, "ruleset_hash": workflow.engine.ruleset_hash}
+        return service_health(workflow.engine, settings.mask)
 
     @app.post("/v1/scan", tags=["scan"], summary="Scan a file without storing anything (CMS preview)")
     def scan(file: UploadFile = File(...), _: Actor = Depends(auth.require(ANY))) -> dict[str, Any]:
@@ -116,20 +133,35 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         return {"sha256": item.sha256, "events": [
             {"seq": e.seq, "kind": e.kind, "at": e.at, **e.fields} for e in events]}
 
-    @app.get("/v1/gate/{sha256}", tags=["gate"], summary="May these exact bytes be published now?",
+    @app.get("/v1/gate/{sha256}", tags=["gate"], summary="Deprecated: use /v2/gate/{sha256}", deprecated=True,
              responses={409: {"description": "refused, with the reasons"}})
     def gate(sha256: str, actor: Actor = Depends(auth.require(ANY))) -> JSONResponse:
-        return _gate_response([workflow.gate(sha256, actor=actor)])
+        return _deprecated(_gate_response([workflow.gate(sha256, actor=actor)]))
 
-    @app.post("/v1/gate", tags=["gate"], openapi_extra=_MULTI_BODY,
-              summary="The gate for content in hand (no hashing needed by the caller)",
+    @app.post("/v1/gate", tags=["gate"], openapi_extra=_MULTI_BODY, deprecated=True,
+              summary="Deprecated: use /v2/gate",
               responses={409: {"description": "refused, with the reasons"}})
     async def gate_content(request: Request, actor: Actor = Depends(auth.require(ANY))) -> JSONResponse:
         contents = await read_content(request)
 
         def work() -> list[GateAnswer]:
             return [workflow.gate(_sha(c), c.data, actor) for c in contents]
-        return _gate_response(await run_in_threadpool(work))
+        return _deprecated(_gate_response(await run_in_threadpool(work)))
+
+    @app.get("/v2/gate/{sha256}", tags=["gate"], summary="May these exact bytes be published now?",
+             responses={409: {"description": "refused: the same shape, allow false"}})
+    def gate_v2(sha256: str, actor: Actor = Depends(auth.require(ANY))) -> JSONResponse:
+        return _v2([gate_item(workflow, sha256, None, actor, settings.mask)], workflow)
+
+    @app.post("/v2/gate", tags=["gate"], openapi_extra=_MULTI_BODY,
+              summary="The gate for content in hand: a file, or an article and its attachments",
+              responses={409: {"description": "refused: the same shape, allow false"}})
+    async def gate_content_v2(request: Request, actor: Actor = Depends(auth.require(ANY))) -> JSONResponse:
+        contents = await read_content(request)
+
+        def work() -> list[dict[str, Any]]:
+            return [gate_item(workflow, _sha(c), c, actor, settings.mask) for c in contents]
+        return _v2(await run_in_threadpool(work), workflow)
 
     return app
 

@@ -1,23 +1,29 @@
 """Turning a request body into the items it carries.
 
-Three forms are accepted (docs/review.md):
+Three forms are accepted (docs/review.md, docs/cms.md):
 - multipart with one ``file`` (plus optional ``path`` and ``title`` fields);
-- ``application/json`` ``{"title", "body", "path"?}``: an article, hashed in
+- ``application/json``: an article, ``{"title", "body", "path"?}`` (version 1)
+  or ``{"path", "title", "text", "html"?, "links"?}`` (version 2), hashed in
   its canonical byte form (article.py);
-- multipart with ``article`` (that JSON as a field) and any number of
-  ``attachments`` files, each of which is its own item.
+- a form with ``article`` (that JSON as a field) and any number of
+  ``attachments`` files, each of which is its own item.  A version-2
+  article's bytes name every attachment's sha256, so the article's approval
+  covers them.  The form may be urlencoded: httpx and requests send a form
+  whose file list is empty that way.
 Multipart files are spooled to disk by the parser, not held in memory.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
-from .article import Article, canonical_bytes
+from .article import Article, PageArticle, canonical_bytes, canonical_bytes_v2
 from .errors import ApiError
 
 
@@ -29,16 +35,50 @@ class Content:
     data: bytes
 
 
-def parse_article(raw: object) -> Article:
-    if not isinstance(raw, dict) or not isinstance(raw.get("title"), str) or not isinstance(raw.get("body"), str):
-        raise ApiError(422, "invalid-request", 'an article is a JSON object {"title": str, "body": str, "path"?: str}')
+_V1_KEYS = {"title", "body", "path"}
+_V2_KEYS = {"title", "text", "html", "links", "path"}
+
+
+def parse_article(raw: object) -> Article | PageArticle:
+    """A version-1 article when it has ``body``, version 2 when it has ``text``."""
+    if not isinstance(raw, dict):
+        raise ApiError(422, "invalid-request", "an article is a JSON object")
+    if "text" in raw:
+        return _parse_page(raw)
+    if set(raw) - _V1_KEYS or not isinstance(raw.get("title"), str) or not isinstance(raw.get("body"), str):
+        raise ApiError(422, "invalid-request", 'an article is a JSON object {"path", "title", "text", "html", '
+                                               '"links"} (or, deprecated, {"title", "body", "path"?})')
     path = raw.get("path") or ""
     if not isinstance(path, str):
         raise ApiError(422, "invalid-request", "article path must be a string")
     return Article(title=raw["title"], body=raw["body"], path=path)
 
 
-def article_content(article: Article) -> Content:
+def _parse_page(raw: dict) -> PageArticle:
+    unknown = set(raw) - _V2_KEYS
+    if unknown:
+        raise ApiError(422, "invalid-request", f"unknown article field(s): {', '.join(sorted(unknown))}")
+    for key in ("path", "title", "text", "html"):
+        if not isinstance(raw.get(key, ""), str):
+            raise ApiError(422, "invalid-request", f"article {key} must be a string")
+    path = raw.get("path", "").strip()
+    if not path:
+        raise ApiError(422, "invalid-request", "article path (the page's URL path) is required: two pages "
+                                               "with the same text are two items")
+    if not isinstance(raw.get("title"), str):
+        raise ApiError(422, "invalid-request", "article title is required")
+    links = raw.get("links", [])
+    if not isinstance(links, list) or not all(isinstance(x, str) and "\n" not in x and "\r" not in x
+                                              for x in links):
+        raise ApiError(422, "invalid-request", "article links must be a list of one-line strings")
+    return PageArticle(path=path, title=raw["title"], text=raw["text"], html=raw.get("html", ""),
+                       links=tuple(links))
+
+
+def article_content(article: Article | PageArticle, attachments: Sequence[Content] = ()) -> Content:
+    if isinstance(article, PageArticle):
+        digests = [(hashlib.sha256(a.data).hexdigest(), a.name) for a in attachments]
+        return Content("article", article.name, article.title.strip(), canonical_bytes_v2(article, digests))
     return Content("article", article.name, article.title.strip(), canonical_bytes(article.title, article.body))
 
 
@@ -51,7 +91,7 @@ async def read_content(request: Request) -> list[Content]:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ApiError(400, "invalid-request", f"body is not JSON: {exc}") from exc
         return [article_content(parse_article(raw))]
-    if not ctype.startswith("multipart/form-data"):
+    if not ctype.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         raise ApiError(415, "unsupported-media-type", "send multipart/form-data or application/json")
     try:
         form = await request.form()
@@ -62,16 +102,18 @@ async def read_content(request: Request) -> list[Content]:
     if isinstance(upload, UploadFile):
         path = str(form.get("path") or upload.filename or "upload")
         out.append(Content("file", path, str(form.get("title") or path), await upload.read()))
-    article = form.get("article")
-    if isinstance(article, str):
-        try:
-            out.append(article_content(parse_article(json.loads(article))))
-        except json.JSONDecodeError as exc:
-            raise ApiError(400, "invalid-request", f"field article is not JSON: {exc}") from exc
+    attachments = []
     for attachment in form.getlist("attachments"):
         if isinstance(attachment, UploadFile):
             name = attachment.filename or "attachment"
-            out.append(Content("attachment", name, name, await attachment.read()))
+            attachments.append(Content("attachment", name, name, await attachment.read()))
+    article = form.get("article")
+    if isinstance(article, str):
+        try:
+            out.append(article_content(parse_article(json.loads(article)), attachments))
+        except json.JSONDecodeError as exc:
+            raise ApiError(400, "invalid-request", f"field article is not JSON: {exc}") from exc
+    out += attachments
     if not out:
         raise ApiError(422, "invalid-request", "no content: send a file, an article or attachments")
     return out

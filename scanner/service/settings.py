@@ -12,3 +12,4 @@ class ServiceSettings:
     config: ScanConfig = field(default_factory=ScanConfig)
     max_body_bytes: int = 64 * MB                   # larger requests get 413 while streaming
     separate_duties: bool = True                    # a reviewer may not approve the same item
+    mask: bool = False                              # mask excerpts in gate reasons (/v2/gate)
