@@ -6,7 +6,7 @@ Three forms are accepted (docs/review.md, docs/cms.md):
   or ``{"path", "title", "text", "html"?, "links"?}`` (version 2), hashed in
   its canonical byte form (article.py);
 - a form with ``article`` (that JSON as a field) and any number of
-  ``attachments`` files, each of which is its own item.  A version-2
+  ``attachments`` files (or ``attachments[N]``), each of which is its own item.  A version-2
   article's bytes name every attachment's sha256, so the article's approval
   covers them.  The form may be urlencoded: httpx and requests send a form
   whose file list is empty that way.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ class Content:
     data: bytes
 
 
+_INDEXED = re.compile(r"attachments\[\d*\]")
 _V1_KEYS = {"title", "body", "path"}
 _V2_KEYS = {"title", "text", "html", "links", "path"}
 
@@ -103,8 +105,9 @@ async def read_content(request: Request) -> list[Content]:
         path = str(form.get("path") or upload.filename or "upload")
         out.append(Content("file", path, str(form.get("title") or path), await upload.read()))
     attachments = []
-    for attachment in form.getlist("attachments"):
-        if isinstance(attachment, UploadFile):
+    for key, attachment in form.multi_items():
+        # PHP's cURL names a list of files attachments[0], attachments[1]...
+        if (key == "attachments" or _INDEXED.fullmatch(key)) and isinstance(attachment, UploadFile):
             name = attachment.filename or "attachment"
             attachments.append(Content("attachment", name, name, await attachment.read()))
     article = form.get("article")
