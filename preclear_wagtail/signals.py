@@ -7,13 +7,13 @@ in code.  All of them end in ``page.save()`` with ``live`` set, so a
 - a new page saved live (Wagtail's create view adds the page live *before*
   its publish hook runs) is saved as a draft instead when the gate refuses;
 - an existing page whose live content would change raises
-  ``PublicationRefused`` (a 403), so the old approved content stays live.
+  ``PublicationRefused``, so the old approved content stays live (the
+  middleware turns it into the editor's banner).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import TextField
 from django.db.models.signals import post_save, pre_save
 from wagtail.documents import get_document_model
@@ -24,7 +24,7 @@ from . import gate
 from .content import as_article
 
 
-class PublicationRefused(PermissionDenied):
+class PublicationRefused(Exception):
     """The gate did not allow this content to go live."""
 
     def __init__(self, page: Any, result: gate.GateResult) -> None:

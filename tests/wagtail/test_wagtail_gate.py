@@ -190,3 +190,25 @@ def test_gate_down_refuses(site):
     with override_settings(PRECLEAR_URL=f"http://127.0.0.1:{free_port()}", PRECLEAR_TIMEOUT=2):
         r = edit(client, page, page.title, saved_body(page))
     assert "保密审查服务没有给出可用的答复" in banner(r) and live(page) is False
+
+
+def test_workflow_approval_does_not_publish_refused_content(site):
+    from wagtail.models import Workflow
+
+    service, who, client = site
+    assert Workflow.objects.filter(active=True).exists()       # Wagtail's default moderators workflow
+    page = draft("经工作流审批的通知", "<p>待审批。</p>")
+    r = edit(client, page, page.title, "<p>待审批。</p>", action="action-submit")
+    page = NewsPage.objects.get(pk=page.pk)
+    task_state = page.current_workflow_task_state
+    assert task_state is not None
+    url = reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk))
+    r = client.post(url, {"comment": ""}, follow=True)
+    assert "尚未批准发布" in banner(r) and live(page) is False
+    assert NewsPage.objects.get(pk=page.pk).current_workflow_task_state.status == "in_progress"
+    approve_page(service, who, page)
+    page = NewsPage.objects.get(pk=page.pk)
+    task_state = page.current_workflow_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk))
+    r = client.post(url, {"comment": ""})
+    assert live_text(page) == saved_body(page)
