@@ -50,7 +50,7 @@ def run(cmd: list[str], environ: dict[str, str], cwd: Path) -> list[str]:
 
 def test_python_example(env, tmp_path):
     service, who, environ = env
-    [code] = blocks("python")
+    [code] = [b for b in blocks("python") if "from scanner.client import" in b]   # not the settings snippet
     script = tmp_path / "example.py"
     script.write_text(code, encoding="utf-8")
     out = run([sys.executable, str(script)], environ, tmp_path)
