@@ -83,3 +83,20 @@ def test_java_example(env, tmp_path):
                      "html": "<p>请于月底前报送。</p>", "links": []})
     approve_all(service, who)
     assert run(["java", "Gate.java"], environ, tmp_path) == ["publish"]
+
+
+def test_review_md_v1_example_with_and_without_attachments(env, tmp_path):
+    """The issue's case: the docs/review.md example with no attachments sends an
+    urlencoded form (httpx, files=[]); it must be answered, not refused with 415."""
+    service, who, environ = env
+    text = (DOC.parent / "review.md").read_text(encoding="utf-8")
+    [code] = [b for b in re.findall(r"^```python\n(.*?)^```", text, re.S | re.M) if "def may_publish" in b]
+    script = tmp_path / "v1.py"
+    script.write_text(code + '''
+items = submit("通知", "见附件。", {"附件1.txt": "档案整理工作安排\\n".encode()}) + submit("通知", "无附件。", {})
+print(len(items))
+print(may_publish("通知", "见附件。", {"附件1.txt": "档案整理工作安排\\n".encode()})[0], may_publish("通知", "无附件。", {})[0])
+''', encoding="utf-8")
+    assert run([sys.executable, str(script)], environ, tmp_path) == ["3", "False False"]
+    approve_all(service, who)
+    assert run([sys.executable, str(script)], environ, tmp_path)[1] == "True True"

@@ -4,6 +4,7 @@
 site at it and migrates; each test runs in a transaction rolled back at its end."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
@@ -17,6 +18,7 @@ from ..gate.conftest import Service
 
 pytest.importorskip("wagtail", reason="pip install 'preclear[wagtail]'")
 _SITE_DIR = tempfile.mkdtemp(prefix="preclear-wagtail-")
+atexit.register(shutil.rmtree, _SITE_DIR, True)
 os.environ.update(WAGTAIL_TEST_DIR=_SITE_DIR, PRECLEAR_URL="http://127.0.0.1:9", PRECLEAR_TOKEN="unset",
                   DJANGO_SETTINGS_MODULE="wagtail_site.settings")
 sys.path.insert(0, str(Path(__file__).parent))
@@ -53,8 +55,7 @@ def django_site(preclear):
     settings.PRECLEAR_TOKEN = who["submitter"]["Authorization"].removeprefix("Bearer ")
     setup_test_environment()
     call_command("migrate", run_syncdb=True, verbosity=0)
-    yield service, who
-    shutil.rmtree(_SITE_DIR, ignore_errors=True)
+    return service, who
 
 
 @pytest.fixture
