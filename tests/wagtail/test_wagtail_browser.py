@@ -73,6 +73,6 @@ def test_editor_sees_the_blocked_attachment_in_the_admin(live_site, chromium, tm
     error.wait_for(timeout=30_000)
     text = error.inner_text()
     tab.screenshot(path=str(tmp_path / "banner.png"), full_page=True)
-    assert "附件“附件2.docx”的页眉中有“机密★5年”" in text, text
+    assert f"附件“{doc.filename}”的页眉中有“机密★5年”" in text, text     # the name it is served under
     assert "删去密级标志" in text
     assert NewsPage.objects.get(pk=page.pk).live is False

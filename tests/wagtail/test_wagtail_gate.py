@@ -108,7 +108,7 @@ def test_blocked_attachment_banner_names_file_part_and_text(site):
     page = draft("关于报送名单的通知", body)
     r = edit(client, page, page.title, body)
     text = banner(r)
-    assert "附件“附件2.docx”的页眉中有“机密★5年”（密级标志，机密）：删去密级标志" in text
+    assert f"附件“{doc.filename}”的页眉中有“机密★5年”（密级标志，机密）：删去密级标志" in text
     assert text.startswith("不能发布：")
     assert live(page) is False
 
