@@ -16,7 +16,7 @@ from ..report.mask import mask_text
 from ..report.view import CATEGORY_LABELS, LEVEL_ORDER
 from ..review.store import ReviewStore
 from ..review.workflow import Status
-from .article import ARTICLE_SUFFIX, field_at
+from .article import field_at
 
 MAX_FINDINGS = 10       # blocking findings listed per item; the rest are counted in the last one
 MAX_HINTS = 5           # review-level findings listed for an item awaiting review
@@ -129,9 +129,10 @@ def finding_reason(code: str, subject: Subject, member: str, f: dict[str, Any], 
     category = f.get("category", "")
     what_zh = "，".join(x for x in (CATEGORY_LABELS.get(category, category), f.get("level")) if x)
     action_zh, action_en = _ACTION.get(category, _ACTION["aggregation"])
-    member = member.removesuffix(ARTICLE_SUFFIX)
-    where_zh = part_zh(part) if member in ("", subject.name) else f"内含文件“{member}”的{part_zh(part)}"
-    where_en = part if member in ("", subject.name) else f"{member}, {part}"
+    # archive members are scanned as items of their own, named outer.zip!inner/name
+    inner = member.partition("!")[2]
+    where_zh = f"内含文件“{inner}”的{part_zh(part)}" if inner else part_zh(part)
+    where_en = f"{inner}, {part}" if inner else part
     if excerpt:
         zh = f"{subject.label_zh}的{where_zh}中有“{excerpt}”（{what_zh}）：{action_zh}。"
         en = f'{subject.label_en}, {where_en}: "{excerpt}" ({f.get("rule")}, {f.get("level") or category}): {action_en}.'

@@ -215,3 +215,19 @@ def test_health_and_start_up_log_list_the_lexicons(db, serve, tokens, tmp_path):
     bare = serve(db, "--no-default-lexicons")
     assert httpx.get(bare.url + "/v1/health").json()["warnings"] == [
         "no lexicon is loaded: only marks and personal information are detected"]
+
+
+def test_a_blocked_archive_member_is_named(setup):
+    import zipfile
+
+    service, who = setup
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("材料/说明.txt", "关于某项工作的说明\n")
+        zf.writestr("材料/名单.docx", docx_with_header("绝密★长期"))
+    data = out.getvalue()
+    httpx.post(service.url + "/v1/items", headers=who["submitter"], files={"file": ("材料.zip", data)}, timeout=60)
+    r = gate(service, who["submitter"], files={"file": ("上传.zip", data)})   # another name, the same bytes
+    reason = r.json()["items"][0]["reasons"][0]
+    assert (reason["code"], reason["part"], reason["level"]) == ("blocked", "header", "绝密")
+    assert reason["message_zh"].startswith("文件“上传.zip”的内含文件“材料/名单.docx”的页眉中有“绝密★长期”")
