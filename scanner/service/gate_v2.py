@@ -48,10 +48,7 @@ def gate_item(workflow: Workflow, sha256: str, content: Content | None, actor: A
         status_name = status.record.status
         if subject.kind == "article" and subject.text is None:
             subject = replace(subject, text=article_text(workflow.store.blob(answer.sha256)))
-        reasons = refusal_reasons(subject, status, workflow.store, mask)
-        if not reasons:  # never allow by omission: keep the workflow's own words
-            reasons = [Reason("refused", subject.name, None, None, None, None, "；".join(answer.reasons),
-                              "; ".join(answer.reasons))]
+        reasons = refusal_reasons(subject, status, workflow.store, mask, answer.reasons)
     return {"name": subject.name, "kind": subject.kind, "title": subject.title or None,
             "sha256": answer.sha256, "id": answer.item.item_id if answer.item else None,
             "allow": answer.allow, "verdict": answer.verdict, "status": status_name,

@@ -151,8 +151,11 @@ def not_submitted(subject: Subject) -> Reason:
                   "publish after review and approval (any change is a new version).")
 
 
-def refusal_reasons(subject: Subject, status: Status, store: ReviewStore, mask: bool) -> list[Reason]:
-    """Why a submitted item may not be published, the reason that matters first."""
+def refusal_reasons(subject: Subject, status: Status, store: ReviewStore, mask: bool,
+                    workflow_words: tuple[str, ...]) -> list[Reason]:
+    """Why a submitted item may not be published, the reason that matters
+    first.  ``workflow_words`` are the workflow's own reasons (GateAnswer):
+    an approved item refused for anything but a re-scan keeps them."""
     scan = status.scan
     if scan is not None and scan.verdict == "block":
         blocking = _findings(scan.result_json, "block")
@@ -169,7 +172,12 @@ def refusal_reasons(subject: Subject, status: Status, store: ReviewStore, mask: 
     hints = [finding_reason("finding", subject, member, f, mask)
              for member, f in _findings(scan.result_json, "review")[:MAX_HINTS]] if scan else []
     if record.status == "approved":
-        return [_rescan_changed(subject, status, store, mask)]
+        if any(word.startswith("a re-scan") for word in workflow_words):
+            return [_rescan_changed(subject, status, store, mask)]
+        said = "; ".join(workflow_words)
+        return [Reason("refused", subject.name, None, None, None, None,
+                       f"{subject.label_zh}虽已批准，但保密审查服务拒绝发布：{said}。请联系保密审查人员。",
+                       f"{subject.label_en}: approved, but the gate refuses: {said}.")]
     opinion = record.decisions[-1][1] if record.decisions else ""
     if record.status in ("rejected", "needs-changes"):
         said = f"审查意见：{opinion}" if opinion else ""

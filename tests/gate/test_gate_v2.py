@@ -231,3 +231,23 @@ def test_a_blocked_archive_member_is_named(setup):
     reason = r.json()["items"][0]["reasons"][0]
     assert (reason["code"], reason["part"], reason["level"]) == ("blocked", "header", "绝密")
     assert reason["message_zh"].startswith("文件“上传.zip”的内含文件“材料/名单.docx”的页眉中有“绝密★长期”")
+
+
+def test_new_lexicon_after_approval_names_the_new_finding(db, serve, tokens, tmp_path):
+    who = tokens(db)
+    text = "关于玄武-9工程验收工作的通知\n请各单位做好准备。\n".encode()
+    service = serve(db)
+    r = httpx.post(service.url + "/v1/items", headers=who["submitter"], files={"file": ("通知.txt", text)})
+    approve(service, who, r.json()["id"])
+    assert gate(service, who["submitter"], files={"file": ("通知.txt", text)}).json()["allow"] is True
+    service.stop()
+    lexicon = tmp_path / "unit.yaml"
+    lexicon.write_text("name: unit-test\nversion: '8'\nentries:\n  - {term: 玄武-9工程, level: 工作秘密}\n",
+                       encoding="utf-8")
+    service = serve(db, "--lexicon", str(lexicon))
+    r = gate(service, who["submitter"], files={"file": ("通知.txt", text)})
+    item = r.json()["items"][0]
+    [reason] = item["reasons"]
+    assert (item["status"], item["rescanned"], reason["code"]) == ("approved", True, "rescan-changed")
+    assert (reason["part"], reason["excerpt"], reason["level"]) == ("body", "玄武-9工程", "工作秘密")
+    assert "重新扫描发现了批准时没有的问题" in reason["message_zh"] and "“玄武-9工程”" in reason["message_zh"]
