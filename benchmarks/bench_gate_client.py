@@ -32,7 +32,7 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 def measure(requests: int = 300, warmup: int = 20) -> dict[str, tuple[float, float]]:
     import httpx
 
-    from scanner.client import Attachment, Page, PreclearClient
+    from scanner.client import Attachment, Page, PreclearClient, PreclearError
     from scanner.review import open_store
 
     preclear = str(Path(sys.executable).with_name("preclear"))
@@ -58,7 +58,7 @@ def measure(requests: int = 300, warmup: int = 20) -> dict[str, tuple[float, flo
                     try:
                         client.health()
                         break
-                    except Exception:
+                    except PreclearError:
                         if time.monotonic() > deadline or proc.poll() is not None:
                             raise RuntimeError("preclear serve did not start") from None
                         time.sleep(0.2)

@@ -94,7 +94,7 @@ def test_server_down_fails_closed():
 class _Misbehaving(http.server.BaseHTTPRequestHandler):
     """Answers every request with the server's configured status, body and delay."""
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_POST(self) -> None:  # http.server's naming
         self.rfile.read(int(self.headers.get("content-length", 0)))
         status, body, delay = self.server.answer  # type: ignore[attr-defined]
         time.sleep(delay)

@@ -58,9 +58,11 @@ def test_python_example(env, tmp_path):
     assert out[2].startswith("refused 不能发布：2/2项未通过。") and out[3].startswith("refused 不能发布：1/1项未通过。")
     approve_all(service, who)
     out = run([sys.executable, str(script)], environ, tmp_path)
-    assert out[2:] == ["publish 全部2项均已批准，可以发布。", "refused 不能发布：1/1项未通过。"
-                       "文章《关于开展档案整理工作的通知》（/news/2026/notice-12/）的这一版尚未提交保密审查："
-                       "请保存并提交审查，经审查和批准后才能发布（标题、正文、链接、网址或附件的任何改动都是新的一版，需重新提交审查）。"]
+    assert out[2:] == ["publish 全部2项均已批准，可以发布。",
+                       ("refused 不能发布：1/1项未通过。"
+                        "文章《关于开展档案整理工作的通知》（/news/2026/notice-12/）的这一版尚未提交保密审查："
+                        "请保存并提交审查，经审查和批准后才能发布（标题、正文、链接、网址或附件的任何改动都是新的一版，"
+                        "需重新提交审查）。")]
 
 
 def test_curl_example(env, tmp_path):

@@ -102,7 +102,7 @@ def test_edit_publish_refused_until_approved(site):
 
 
 def test_blocked_attachment_banner_names_file_part_and_text(site):
-    service, who, client = site
+    _, _, client = site
     doc = document("附件2.docx", docx_with_header("机密★5年"))
     body = f'<p>见<a linktype="document" id="{doc.pk}">附件2</a>。</p>'
     page = draft("关于报送名单的通知", body)
@@ -130,7 +130,7 @@ def test_page_with_approved_attachment_publishes_and_serves_it(site):
 
 
 def test_create_view_does_not_leave_a_refused_page_live(site):
-    service, who, client = site
+    _, _, client = site
     home = Page.objects.get(depth=2)
     data = nested_form_data({"title": "新建即发布的通知", "slug": "created-live", "body": rich_text("<p>新内容。</p>"),
                              "comments": inline_formset([]), "action-publish": "action-publish"})
@@ -152,7 +152,7 @@ def test_bulk_publish_is_gated(site):
 
 
 def test_scheduled_publishing_waits_for_approval(site):
-    service, who, client = site
+    service, who, _ = site
     page = draft("定时发布的通知", "<p>定时发布。</p>")
     revision = page.get_latest_revision()
     revision.approved_go_live_at = timezone.now() - timedelta(minutes=1)
@@ -170,7 +170,7 @@ def test_scheduled_publishing_waits_for_approval(site):
 
 
 def test_publishing_from_code_or_a_workflow_is_guarded(site):
-    service, who, client = site
+    service, who, _ = site
     page = draft("工作流发布的通知", "<p>第一版。</p>")
     approve_page(service, who, page)
     page.get_latest_revision().publish()
