@@ -1,0 +1,84 @@
+"""Marks in PDFs as real toolchains print them: a Word notice in the GB/T 9704
+layout printed by LibreOffice (★ drawn from a fallback font, in another text
+run than its level word), and reportlab pages whose ★ is a text object of its
+own, drawn before or after the level word.  Every one must block, the finding
+quoting the mark as it reads on the page."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from scanner import scan_bytes
+
+NAMES = ("chinese-numeral", "arabic", "long-term", "spaced", "condition")
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+def marks_of(result) -> list:
+    return [f for f in result.findings if f.category == "mark"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_libreoffice_printed_notice_blocks_quoting_the_mark(gbt9704_pdfs, name: str) -> None:
+    mark, data = gbt9704_pdfs[name]
+    [result] = scan_bytes(data, f"{name}.pdf")
+    assert result.verdict.value == "block", result.findings
+    assert result.extraction.value == "full"
+    [finding] = marks_of(result)
+    assert finding.part.startswith("page:1")
+    assert squeeze(finding.text) == squeeze(mark)
+
+
+def _star_font() -> str:
+    """★ from DejaVu Sans, a font of its own (as a fallback font draws it)."""
+    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    return "DejaVuSans"
+
+
+def _separate_star_pdf(cjk_font: str, star_first: bool) -> bytes:
+    """秘密★一年 on line 2: the level and the period one text object in the CJK
+    font with a blank between them, the ★ a text object of its own in another
+    font, a little lower and smaller, drawn into the blank before or after it."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    star = _star_font()
+
+    def draw_star() -> None:
+        t = c.beginText(72 + 32, 760 - 3)
+        t.setFont(star, 12)
+        t.textOut("★")
+        c.drawText(t)
+
+    c.setFont(cjk_font, 16)
+    c.drawString(72, 790, "000123")
+    if star_first:
+        draw_star()
+    c.setFont(cjk_font, 16)
+    c.drawString(72, 760, "秘密\u3000一年")
+    if not star_first:
+        draw_star()
+    c.setFont(cjk_font, 22)
+    c.drawString(120, 700, "关于做好年度保密自查工作的通知")
+    c.setFont(cjk_font, 16)
+    for i in range(5):
+        c.drawString(72, 660 - 28 * i, f"各有关单位：现将第{i + 1}项有关事项通知如下。")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("star_first", [True, False], ids=["star-drawn-first", "star-drawn-last"])
+def test_star_in_a_separate_text_object_blocks(cjk_font: str, star_first: bool) -> None:
+    [result] = scan_bytes(_separate_star_pdf(cjk_font, star_first), "notice.pdf")
+    assert result.verdict.value == "block", result.findings
+    [finding] = marks_of(result)
+    assert squeeze(finding.text) == "秘密★一年"
