@@ -25,14 +25,15 @@ import ctypes
 import io
 import re
 import sys
+from collections.abc import Callable, Iterator
 from itertools import repeat
 from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from lxml import etree
-from pdfminer.converter import TextConverter
-from pdfminer.layout import LAParams
+from pdfminer.converter import PDFPageAggregator, TextConverter
+from pdfminer.layout import LAParams, LTChar, LTContainer
 from pdfminer.pdfdocument import PDFDocument, PDFNoOutlines, PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -47,6 +48,7 @@ from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Document, Notice, Part
 from . import unreadable
+from .pdf_layout import joined, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
 from .xmlparts import local, parse_xml
 
 _PDFIUM_PASSWORD = 4
@@ -109,6 +111,7 @@ def _damaged(data: bytes, limits: Limits, cause: Exception) -> Document:
             text = miner.page_text(index)
             if text.strip():
                 parts.append(Part(f"page:{index + 1}", text))
+                parts += _layout_part(f"page:{index + 1}", text, lambda index=index: miner.page_layout(index))
     except (ExtractionError, *MINER_ERRORS) as exc:
         if not parts:
             raise ExtractionError(f"PDF cannot be opened: {cause}; pdfminer: {type(exc).__name__}: {exc}",
@@ -150,6 +153,37 @@ class _MinerDoc:
             device.close()
         return out.getvalue().rstrip("\x0c")
 
+    def page_layout(self, index: int) -> str:
+        """The page's characters in reading order (scanner.extract.pdf_layout)."""
+        device = PDFPageAggregator(PDFResourceManager(), laparams=None)
+        try:
+            PDFPageInterpreter(device.rsrcmgr, device).process_page(self.pages[index])
+            return miner_reading_order(_miner_chars(device.get_result()))
+        finally:
+            device.close()
+
+
+def _miner_chars(container: LTContainer) -> Iterator[LTChar]:
+    for obj in container:
+        if isinstance(obj, LTChar):
+            yield obj
+        elif isinstance(obj, LTContainer):
+            yield from _miner_chars(obj)
+
+
+# every mark form holds 密 (绝密 机密 秘密 密级, 機密 祕密 絕密 alike)
+_MARK_CHAR = "密"
+
+
+def _layout_part(name: str, text: str, layout: Callable[[], str]) -> list[Part]:
+    """``name:layout``, the page in reading order, where the page may hold a
+    mark (it has 密) and its lines read otherwise than in stream order.  The
+    pipeline keeps one finding of what both parts show."""
+    if _MARK_CHAR not in text:
+        return []
+    ordered = layout()
+    return [] if same_lines(ordered, text) else [Part(f"{name}:layout", ordered)]
+
 
 def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
            limits: Limits) -> tuple[list[Part], list[Notice], list[str], str]:
@@ -168,9 +202,10 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
     for index in range(min(count, limits.max_pdf_pages)):
         part = f"page:{index + 1}"
         try:
-            text, has_images = _pdfium_page(pdf, index, annotations)
+            text, layout, has_images = _pdfium_page(pdf, index, annotations)
             if text is None:
                 text = miner.page_text(index)
+                layout = _layout_part(part, text, lambda index=index: miner.page_layout(index))
                 unmapped = len(_MINER_UNMAPPED.findall(text))
                 if unmapped:
                     notices.append(unreadable(f"{unmapped} glyph(s) have no Unicode mapping in either "
@@ -181,22 +216,29 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
             continue
         if text.strip():
             parts.append(Part(part, text))
+            parts += layout
         elif has_images:
             notices.append(unreadable("no text layer: needs OCR (the page is an image)", part=part,
                                       rule="unreadable.ocr-needed"))
     return parts, notices, failed, "\n".join(annotations)
 
 
-def _pdfium_page(pdf: pdfium.PdfDocument, index: int, annotations: list[str]) -> tuple[str | None, bool]:
-    """(pdfium's text, or None when it is not complete; whether the page has
-    images); the page's annotation lines are appended to ``annotations``."""
+def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
+                 annotations: list[str]) -> tuple[str | None, list[Part], bool]:
+    """(pdfium's text, or None when it is not complete; its layout part, if
+    any; whether the page has images); the page's annotation lines are
+    appended to ``annotations``."""
     page = pdf[index]
+    layout: list[Part] = []
     try:
         textpage = page.get_textpage()
         try:
             count = textpage.count_chars()
             text = textpage.get_text_range() if count > 0 else ""
             complete = _complete(textpage, count, text)
+            if complete:
+                layout = _layout_part(f"page:{index + 1}", text, lambda: joined(reading_order(
+                    pdfium_chars(text, count), pdfium_boxes(textpage.raw, count))))
         finally:
             textpage.close()
         has_images = not text.strip() and any(
@@ -204,7 +246,7 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int, annotations: list[str]) ->
         annotations.extend(_page_annotations(page, index + 1))
     finally:
         page.close()
-    return (text.replace("\r\n", "\n") if complete else None), has_images
+    return (text.replace("\r\n", "\n") if complete else None), layout, has_images
 
 
 _has_map_error = pdfium_c.FPDFText_HasUnicodeMapError
