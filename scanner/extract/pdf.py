@@ -48,6 +48,7 @@ from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Document, Notice, Part
 from . import unreadable
+from .sniff import damaged_pdf_header
 from .pdf_layout import joined, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
 from .xmlparts import local, parse_xml
 
@@ -98,6 +99,9 @@ def extract_pdf(data: bytes, name: str, limits: Limits) -> Document:
             parts.append(Part(part_name, text))
     if b"%%EOF" not in data[-2048:]:
         notices.append(unreadable("the file is truncated (no %%EOF trailer); content may be missing"))
+    if damaged_pdf_header(data):
+        notices.append(unreadable("damaged PDF: no %PDF- header; read from its cross-reference trailer, "
+                                  "content may be missing"))
     return Document("pdf", parts=tuple(parts), notices=tuple(notices), failed_parts=tuple(failed))
 
 
@@ -116,8 +120,9 @@ def _damaged(data: bytes, limits: Limits, cause: Exception) -> Document:
         if not parts:
             raise ExtractionError(f"PDF cannot be opened: {cause}; pdfminer: {type(exc).__name__}: {exc}",
                                   stage="pdf") from exc
+    header = "no %PDF- header, " if damaged_pdf_header(data) else ""
     return Document("pdf", parts=tuple(parts), failed_parts=("pages",), notices=(unreadable(
-        f"damaged PDF ({cause}); {len(parts)} page(s) recovered, content may be missing"),))
+        f"damaged PDF ({header}{cause}); {len(parts)} page(s) recovered, content may be missing"),))
 
 
 class _MinerDoc:
@@ -202,7 +207,7 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
     for index in range(min(count, limits.max_pdf_pages)):
         part = f"page:{index + 1}"
         try:
-            text, layout, has_images = _pdfium_page(pdf, index, annotations)
+            text, layout, drawn = _pdfium_page(pdf, index, annotations)
             if text is None:
                 text = miner.page_text(index)
                 layout = _layout_part(part, text, lambda index=index: miner.page_layout(index))
@@ -217,17 +222,20 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
         if text.strip():
             parts.append(Part(part, text))
             parts += layout
-        elif has_images:
+        elif drawn == "image":
             notices.append(unreadable("no text layer: needs OCR (the page is an image)", part=part,
                                       rule="unreadable.ocr-needed"))
+        elif drawn == "vector":
+            notices.append(unreadable(f"page {index + 1} has no text layer: it is drawn with vector paths, "
+                                      "nothing on it was read", part=part, rule="unreadable.ocr-needed"))
     return parts, notices, failed, "\n".join(annotations)
 
 
 def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
-                 annotations: list[str]) -> tuple[str | None, list[Part], bool]:
+                 annotations: list[str]) -> tuple[str | None, list[Part], str]:
     """(pdfium's text, or None when it is not complete; its layout part, if
-    any; whether the page has images); the page's annotation lines are
-    appended to ``annotations``."""
+    any; for a page without text, what is drawn on it: ``image``, ``vector``
+    or ``""``); the page's annotation lines are appended to ``annotations``."""
     page = pdf[index]
     layout: list[Part] = []
     try:
@@ -241,12 +249,21 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
                     pdfium_chars(text, count), pdfium_boxes(textpage.raw, count))))
         finally:
             textpage.close()
-        has_images = not text.strip() and any(
-            True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)))
+        drawn = "" if text.strip() else _drawn(page)
         annotations.extend(_page_annotations(page, index + 1))
     finally:
         page.close()
-    return (text.replace("\r\n", "\n") if complete else None), layout, has_images
+    return (text.replace("\r\n", "\n") if complete else None), layout, drawn
+
+
+def _drawn(page: pdfium.PdfPage) -> str:
+    """What a page without text shows: an image (OCR reads it), vector paths
+    or shadings (text drawn as outlines, a chart: nothing read), or nothing."""
+    kinds = {obj.type for obj in page.get_objects(filter=_DRAWN)}
+    return "image" if pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds else "vector" if kinds else ""
+
+
+_DRAWN = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_SHADING)
 
 
 _has_map_error = pdfium_c.FPDFText_HasUnicodeMapError
