@@ -86,17 +86,16 @@ def extract_pdf(data: bytes, name: str, limits: Limits) -> Document:
         parts, notices, failed, annotations = _pages(pdf, miner, limits)
     finally:
         pdf.close()
-    for part_name, reader in (("metadata", _metadata), ("annotation", lambda _: annotations),
-                              ("form", _forms), ("outline", _outlines)):
+    readers: tuple[tuple[str, Callable[[_MinerDoc], list[Part]]], ...] = (
+        ("metadata", _metadata), ("annotation", lambda _: _one("annotation", "\n".join(annotations))),
+        ("form", lambda m: _one("form", _forms(m))), ("outline", lambda m: _one("outline", _outlines(m))))
+    for part_name, reader in readers:
         try:
-            text = reader(miner)
+            parts += reader(miner)
         except (ExtractionError, *MINER_ERRORS) as exc:
             failed.append(part_name)
             notices.append(unreadable(f"{part_name} could not be read: {type(exc).__name__}: {exc}",
                                       part=part_name))
-            continue
-        if text:
-            parts.append(Part(part_name, text))
     if b"%%EOF" not in data[-2048:]:
         notices.append(unreadable("the file is truncated (no %%EOF trailer); content may be missing"))
     if damaged_pdf_header(data):
@@ -190,8 +189,12 @@ def _layout_part(name: str, text: str, layout: Callable[[], str]) -> list[Part]:
     return [] if same_lines(ordered, text) else [Part(f"{name}:layout", ordered)]
 
 
+def _one(name: str, text: str) -> list[Part]:
+    return [Part(name, text)] if text else []
+
+
 def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
-           limits: Limits) -> tuple[list[Part], list[Notice], list[str], str]:
+           limits: Limits) -> tuple[list[Part], list[Notice], list[str], list[str]]:
     """Page parts, notices, failed parts, and the annotation text read from
     the same loaded pages."""
     parts: list[Part] = []
@@ -228,7 +231,7 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
         elif drawn == "vector":
             notices.append(unreadable(f"page {index + 1} has no text layer: it is drawn with vector paths, "
                                       "nothing on it was read", part=part, rule="unreadable.ocr-needed"))
-    return parts, notices, failed, "\n".join(annotations)
+    return parts, notices, failed, annotations
 
 
 def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
@@ -324,26 +327,44 @@ def _string(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _metadata(miner: _MinerDoc) -> str:
-    lines = []
+def _metadata(miner: _MinerDoc) -> list[Part]:
+    """Each info entry and XMP property its own part (``metadata:Subject``,
+    ``metadata:dc:title``) holding only its value: a Subject of 内部资料 注意保存
+    is then a label standing alone, as it stands in the properties dialog."""
+    fields: dict[str, list[str]] = {}
     for info in miner.doc.info:
         for key, value in info.items():
             text = _string(value)
             if text.strip():
-                lines.append(f"{key}: {text}")
+                fields.setdefault(f"metadata:{key}", []).append(text)
     xmp = resolve1(miner.doc.catalog.get("Metadata"))
     if xmp is not None and hasattr(xmp, "get_data"):
         root = parse_xml(xmp.get_data(), "XMP metadata")
         for el in root.iter():
             if isinstance(el.tag, str) and el.text and el.text.strip():
-                lines.append(f"{local(el.tag)}: {el.text.strip()}")
+                fields.setdefault(f"metadata:{_xmp_name(el)}", []).append(el.text.strip())
             for key, value in el.attrib.items():
-                if value.strip() and etree.QName(key).namespace not in (None, _RDF):
-                    lines.append(f"{local(key)}: {value}")
-    return "\n".join(lines)
+                if value.strip() and etree.QName(key).namespace not in (None, _RDF, _XML):
+                    fields.setdefault(f"metadata:{_prefixed(el, key)}", []).append(value)
+    return [Part(name, "\n".join(values)) for name, values in fields.items()]
+
+
+def _xmp_name(el: Any) -> str:
+    """The property an element's text belongs to: an ``rdf:li`` item's is its
+    container's owner (``dc:title`` for ``dc:title/rdf:Alt/rdf:li``)."""
+    while etree.QName(el).namespace == _RDF and el.getparent() is not None:
+        el = el.getparent()
+    return _prefixed(el, el.tag)
+
+
+def _prefixed(el: Any, tag: str) -> str:
+    qname = etree.QName(tag)
+    prefix = next((p for p, uri in el.nsmap.items() if uri == qname.namespace and p), None)
+    return f"{prefix}:{qname.localname}" if prefix else qname.localname
 
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XML = "http://www.w3.org/XML/1998/namespace"  # xml:lang="x-default" says nothing
 
 
 def _forms(miner: _MinerDoc) -> str:

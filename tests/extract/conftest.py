@@ -184,19 +184,35 @@ def gbt9704_docx(mark: str) -> bytes:
 
 @pytest.fixture(scope="session")
 def gbt9704_pdfs(tmp_path_factory) -> dict[str, tuple[str, bytes]]:
-    """name -> (mark, the GB/T 9704 notice printed to PDF by LibreOffice (one soffice
-    call for the whole set, with its own profile))."""
+    """name -> (mark, the GB/T 9704 notice printed to PDF by LibreOffice), one
+    soffice call for the whole set, with its own profile; ``properties-label``
+    is a notice without a mark whose Subject is 内部资料 注意保存."""
     import shutil
     import subprocess
 
     assert shutil.which("soffice"), "LibreOffice not found: apt-get install libreoffice-writer-nogui (see .ci/run)"
     work = tmp_path_factory.mktemp("gbt9704")
-    sources = []
-    for name, mark in GBT9704_MARKS.items():
-        path = work / f"{name}.docx"
-        path.write_bytes(gbt9704_docx(mark))
-        sources.append(str(path))
+    sources = {**{name: gbt9704_docx(mark) for name, mark in GBT9704_MARKS.items()},
+               "properties-label": _labelled_properties_docx()}
+    for name, data in sources.items():
+        (work / f"{name}.docx").write_bytes(data)
+    # PDF/A-2b, as archives and many office systems export: LibreOffice then
+    # writes the XMP packet (dc:title, dc:description, pdf:Keywords) too
+    pdf_a = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
     subprocess.run(["soffice", f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(work), *sources],
+                    "--convert-to", pdf_a, "--outdir", str(work), *(str(work / f"{n}.docx") for n in sources)],
                    check=True, capture_output=True, timeout=300)
-    return {name: (mark, (work / f"{name}.pdf").read_bytes()) for name, mark in GBT9704_MARKS.items()}
+    marks = {**GBT9704_MARKS, "properties-label": ""}
+    return {name: (marks[name], (work / f"{name}.pdf").read_bytes()) for name in sources}
+
+
+def _labelled_properties_docx() -> bytes:
+    """A plain notice whose Subject holds only the internal-material label."""
+    from docx import Document as Docx
+
+    doc = Docx()
+    doc.add_paragraph("关于做好年度保密自查工作的通知")
+    doc.core_properties.title = "年度通知"
+    doc.core_properties.subject = "内部资料 注意保存"
+    doc.core_properties.keywords = "自查"
+    return docx_bytes(doc)

@@ -95,9 +95,9 @@ def test_annotation_form_outline_and_metadata(cjk_font: str) -> None:
     assert "批注 机密★7年" in parts["annotation"]
     assert "level: form value 8 (CONFIDENTIAL)" in parts["form"]
     assert "第1章 机密★4年" in parts["outline"] and "第2章 机密★5年" in parts["outline"]
-    meta = parts_of(buf.getvalue())["metadata"]
-    for needle in ("标题 机密★9年", "主题 机密★10年", "关键词 机密★11年"):
-        assert needle in meta
+    meta = parts_of(buf.getvalue())
+    for field, value in (("Title", "标题 机密★9年"), ("Subject", "主题 机密★10年"), ("Keywords", "关键词 机密★11年")):
+        assert meta[f"metadata:{field}"] == value
     [result] = scan_bytes(buf_extra, "structure.pdf")
     texts = {p.name: p.text for p in extract(buf_extra, "structure.pdf", Limits()).parts}
     spans = {(f.part, f.text) for f in result.findings if f.rule == "mark.state-secret"}

@@ -14,6 +14,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from scanner import scan_bytes
+from scanner.config import Limits
+from scanner.extract import extract
 
 NAMES = ("chinese-numeral", "arabic", "long-term", "spaced", "condition")
 
@@ -82,3 +84,18 @@ def test_star_in_a_separate_text_object_blocks(cjk_font: str, star_first: bool) 
     assert result.verdict.value == "block", result.findings
     [finding] = marks_of(result)
     assert squeeze(finding.text) == "秘密★一年"
+
+
+def test_each_pdf_property_is_its_own_part(gbt9704_pdfs) -> None:
+    """A Subject holding only 内部资料 注意保存 is a label (review), read from
+    the info dictionary and from the XMP packet alike."""
+    _, data = gbt9704_pdfs["properties-label"]
+    parts = {p.name: p.text for p in extract(data, "notice.pdf", Limits()).parts}
+    assert parts["metadata:Subject"] == parts["metadata:dc:description"] == "内部资料 注意保存"
+    assert parts["metadata:Title"] == parts["metadata:dc:title"] == "年度通知"
+    assert parts["metadata:pdf:Keywords"] == "自查"
+    [result] = scan_bytes(data, "notice.pdf")
+    assert result.verdict.value == "review"
+    labels = {(f.part, f.text) for f in result.findings if f.rule == "marker.work-secret"}
+    assert labels == {(part, word) for part in ("metadata:Subject", "metadata:dc:description")
+                      for word in ("内部资料", "注意保存")}
