@@ -27,8 +27,8 @@ from ..config import Convert, Limits
 from ..errors import LimitExceeded
 from ..types import Document, Notice, Part
 from . import unreadable
-from .xmlparts import PROPERTIES, property_parts
 from .legacy_convert import TARGETS, ConversionFailed, conversion_timeout, convert as convert_to_ooxml
+from .xmlparts import PROPERTIES, property_parts
 
 _NAMES = {"doc": "Word 97-2003 document (.doc)", "xls": "Excel 97-2003 workbook (.xls)",
           "ppt": "PowerPoint 97-2003 presentation (.ppt)", "wps": "WPS Writer document (.wps)",

@@ -26,6 +26,7 @@ import io
 import re
 import sys
 from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import repeat
 from typing import Any
 
@@ -48,9 +49,9 @@ from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Document, Notice, Part
 from . import unreadable
-from .sniff import damaged_pdf_header
 from .pdf_layout import joined, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
-from .xmlparts import local, parse_xml
+from .sniff import damaged_pdf_header
+from .xmlparts import parse_xml
 
 _PDFIUM_PASSWORD = 4
 # pdfium's marks for a character it did not read as itself (see the docstring)
@@ -114,7 +115,7 @@ def _damaged(data: bytes, limits: Limits, cause: Exception) -> Document:
             text = miner.page_text(index)
             if text.strip():
                 parts.append(Part(f"page:{index + 1}", text))
-                parts += _layout_part(f"page:{index + 1}", text, lambda index=index: miner.page_layout(index))
+                parts += _layout_part(f"page:{index + 1}", text, partial(miner.page_layout, index))
     except (ExtractionError, *MINER_ERRORS) as exc:
         if not parts:
             raise ExtractionError(f"PDF cannot be opened: {cause}; pdfminer: {type(exc).__name__}: {exc}",
@@ -213,7 +214,7 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
             text, layout, drawn = _pdfium_page(pdf, index, annotations)
             if text is None:
                 text = miner.page_text(index)
-                layout = _layout_part(part, text, lambda index=index: miner.page_layout(index))
+                layout = _layout_part(part, text, partial(miner.page_layout, index))
                 unmapped = len(_MINER_UNMAPPED.findall(text))
                 if unmapped:
                     notices.append(unreadable(f"{unmapped} glyph(s) have no Unicode mapping in either "

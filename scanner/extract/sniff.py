@@ -8,8 +8,8 @@ extension is only a tie-breaker where the bytes cannot decide: text flavours
 sniffer never raises: bytes it cannot place are ``binary``.
 
 A PDF is known by its ``%PDF-`` header, or, where the header is damaged, by
-its cross-reference trailer (``startxref`` and ``%%EOF`` at the end): such
-bytes are a broken PDF, never text to decode.  ``name_mismatch`` says when a
+its cross-reference trailer (``startxref`` and ``%%EOF`` at the end) or its
+first objects: such bytes are a broken PDF, never text to decode.  ``name_mismatch`` says when a
 name claims a binary format its bytes are not (``.pptx`` holding bytes that
 happen to decode as GBK).
 """
@@ -65,6 +65,7 @@ CLAIMED = {
     ".bz2": _ARCHIVES, ".xz": _ARCHIVES,
 }
 _PDF_TRAILER = re.compile(rb"startxref\s+\d+\s+%%EOF\s*$")
+_PDF_OBJECT = re.compile(rb"(?:^|[\r\n])\d{1,10}\s+\d{1,5}\s+obj\s*<<")
 
 
 def name_mismatch(fmt: str, name: str) -> str | None:
@@ -76,8 +77,14 @@ def name_mismatch(fmt: str, name: str) -> str | None:
 
 
 def damaged_pdf_header(data: bytes) -> bool:
-    """A PDF (by its trailer) without the ``%PDF-`` header in its first 1 KB."""
-    return b"%PDF-" not in data[:1024] and bool(_PDF_TRAILER.search(data[-1024:]))
+    """A PDF (by its trailer, or, truncated too, by its first objects:
+    ``1 0 obj <<`` ... ``endobj``) without the ``%PDF-`` header in its first 1 KB."""
+    if b"%PDF-" in data[:1024]:
+        return False
+    if _PDF_TRAILER.search(data[-1024:]):
+        return True
+    head = data[:4096]
+    return bool(_PDF_OBJECT.search(head)) and b"endobj" in head
 
 
 def sniff(data: bytes, name: str) -> str:

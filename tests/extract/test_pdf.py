@@ -192,8 +192,8 @@ def test_blank_page_is_not_a_missing_text_layer(cjk_font: str) -> None:
     assert (result.verdict.value, result.extraction.value) == ("clear", "full")
 
 
-@pytest.mark.parametrize("name", ["notice.pdf", "notice.bin"])
-def test_damaged_pdf_header_is_never_decoded_as_text(cjk_font: str, name: str) -> None:
+@pytest.mark.parametrize("name, keep", [("notice.pdf", 1.0), ("notice.bin", 1.0), ("notice.bin", 0.8)])
+def test_damaged_pdf_header_is_never_decoded_as_text(cjk_font: str, name: str, keep: float) -> None:
     """Uncompressed pages hold no NUL byte: without its %PDF- header the file
     once went to the text decoder (GB18030) and came out clear."""
     buf = io.BytesIO()
@@ -203,9 +203,15 @@ def test_damaged_pdf_header_is_never_decoded_as_text(cjk_font: str, name: str) -
     c.showPage()
     c.save()
     data = buf.getvalue().replace(b"%PDF-", b"%PDX-", 1)
+    data = data[:int(len(data) * keep)]  # 0.8: truncated as well, no trailer left
     assert b"\x00" not in data[:8192]
     [result] = scan_bytes(data, name)
     assert result.format == "pdf"
+    assert result.verdict.value != "clear"
+    if keep < 1:
+        assert result.extraction.value in ("partial", "failed")
+        assert any(f.category == "unreadable" for f in result.findings)
+        return
     assert result.extraction.value == "partial"
     assert any(f.category == "unreadable" and "no %PDF- header" in f.reason for f in result.findings)
     assert [f.text for f in result.findings if f.category == "mark"] == ["机密★5年"]
