@@ -47,6 +47,7 @@ from pdfminer.utils import decode_text
 
 from ..config import Limits
 from ..errors import ExtractionError
+from ..normalize import STAR, STAR_VARIANTS
 from ..types import Document, Notice, Part
 from . import unreadable
 from .pdf_layout import joined, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
@@ -176,15 +177,21 @@ def _miner_chars(container: LTContainer) -> Iterator[LTChar]:
             yield from _miner_chars(obj)
 
 
-# every mark form holds 密 (绝密 机密 秘密 密级, 機密 祕密 絕密 alike)
-_MARK_CHAR = "密"
+# Every mark form holds 密 (绝密 机密 秘密 密级, 機密 祕密 絕密 alike) and a star
+# or the field word 密级: a page without both cannot hold a mark that reading
+# order would mend (a mark whose ★ was lost is read from the stream text).
+_STAR_OR_FIELD = re.compile(f"[{re.escape(STAR + STAR_VARIANTS)}]|密级")
+
+
+def may_hold_mark(text: str) -> bool:
+    return "密" in text and _STAR_OR_FIELD.search(text) is not None
 
 
 def _layout_part(name: str, text: str, layout: Callable[[], str]) -> list[Part]:
     """``name:layout``, the page in reading order, where the page may hold a
-    mark (it has 密) and its lines read otherwise than in stream order.  The
-    pipeline keeps one finding of what both parts show."""
-    if _MARK_CHAR not in text:
+    mark and its lines read otherwise than in stream order.  The pipeline
+    keeps one finding of what both parts show."""
+    if not may_hold_mark(text):
         return []
     ordered = layout()
     return [] if same_lines(ordered, text) else [Part(f"{name}:layout", ordered)]
