@@ -99,3 +99,23 @@ def test_each_pdf_property_is_its_own_part(gbt9704_pdfs) -> None:
     labels = {(f.part, f.text) for f in result.findings if f.rule == "marker.work-secret"}
     assert labels == {(part, word) for part in ("metadata:Subject", "metadata:dc:description")
                       for word in ("内部资料", "注意保存")}
+
+
+def test_columns_are_not_joined_into_a_mark(cjk_font: str) -> None:
+    """Two columns side by side: a left line ending in 机密 and a right line
+    starting with ★5年 on the same baseline are two lines in reading order
+    (the gap between columns is a line break), so no mark is made up."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont(cjk_font, 12)
+    for i in range(6):
+        c.drawString(60, 760 - 20 * i, f"左栏第{i}行关于信息系统机密" if i == 2 else f"左栏第{i}行普通内容")
+    for i in range(6):
+        c.drawString(330, 760 - 20 * i, f"★5年度报告第{i}行" if i == 2 else f"右栏第{i}行普通内容")
+    c.showPage()
+    c.save()
+    data = buf.getvalue()
+    parts = {p.name: p.text for p in extract(data, "columns.pdf", Limits()).parts}
+    assert "左栏第2行关于信息系统机密\n★5年度报告第2行" in parts["page:1:layout"]
+    [result] = scan_bytes(data, "columns.pdf")
+    assert marks_of(result) == []
