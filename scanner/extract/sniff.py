@@ -90,7 +90,7 @@ def damaged_pdf_header(data: bytes) -> bool:
 def sniff(data: bytes, name: str) -> str:
     head = data[:8]
     ext = os.path.splitext(name.lower())[1]
-    if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024] or damaged_pdf_header(data):
+    if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _sniff_zip(data)
@@ -100,6 +100,8 @@ def sniff(data: bytes, name: str) -> str:
         return _sniff_compressed(data)
     if _is_tar(data):
         return "tar"
+    if damaged_pdf_header(data):  # after the magic numbers: a ZIP may hold a PDF's objects
+        return "pdf"
     if _looks_binary(data):
         return "binary"
     if ext in _TEXT_EXT:
