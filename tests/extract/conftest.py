@@ -216,3 +216,9 @@ def _labelled_properties_docx() -> bytes:
     doc.core_properties.subject = "内部资料 注意保存"
     doc.core_properties.keywords = "自查"
     return docx_bytes(doc)
+
+
+@pytest.fixture(scope="session")
+def gbt9704() -> types.SimpleNamespace:
+    """The GB/T 9704 notice builder and its marks, for tests."""
+    return types.SimpleNamespace(marks=GBT9704_MARKS, docx=gbt9704_docx)

@@ -39,6 +39,17 @@ def test_libreoffice_printed_notice_blocks_quoting_the_mark(gbt9704_pdfs, name: 
     assert squeeze(finding.text) == squeeze(mark)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_the_word_notice_itself_blocks(gbt9704, name: str) -> None:
+    """The DOCX typed in Word's layout, before printing (the condition form
+    was once dropped as a star not followed by a period)."""
+    mark = gbt9704.marks[name]
+    [result] = scan_bytes(gbt9704.docx(mark), f"{name}.docx")
+    assert result.verdict.value == "block", result.findings
+    [finding] = marks_of(result)
+    assert (finding.part, finding.text) == ("body", mark)
+
+
 def _star_font() -> str:
     """★ from DejaVu Sans, a font of its own (as a fallback font draws it)."""
     if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
