@@ -12,12 +12,21 @@ again on the same spot (fake bold): no text is lost with it.  White, tiny or
 off-page text is text: neither library looks at colour or position when
 extracting, so it is read like any other.
 
-Parts: ``page:N`` (1-based), ``metadata`` (info dictionary and XMP),
-``annotation``, ``form``, ``outline``.  Notices: ``unreadable.encrypted``
-(a user password other than the empty one), ``unreadable.ocr-needed`` (a page
-with images and no text layer), ``unreadable.limit`` (``max_pdf_pages``),
-``unreadable.extract`` (a truncated file, a structure pdfminer could not read,
-glyphs that neither library can map to text).
+Both libraries give characters in content-stream order, so a ★ drawn from a
+fallback font comes out away from its level word (LibreOffice prints
+``秘密★一年`` as ``秘密 一年 ★``).  A page that may hold a mark also gets its
+text in reading order from the character boxes (scanner.extract.pdf_layout)
+as ``page:N:layout`` when its lines read otherwise; the pipeline keeps one
+finding of what both parts show.
+
+Parts: ``page:N`` (1-based), ``page:N:layout``, ``metadata:<field>`` (each
+info entry and XMP property, e.g. ``metadata:Subject``, ``metadata:dc:title``,
+holding only its value), ``annotation``, ``form``, ``outline``.  Notices:
+``unreadable.encrypted`` (a user password other than the empty one),
+``unreadable.ocr-needed`` (a page with no text layer: an image, or vector
+paths), ``unreadable.limit`` (``max_pdf_pages``), ``unreadable.extract`` (a
+truncated file, a damaged header, a structure pdfminer could not read, glyphs
+that neither library can map to text).
 """
 from __future__ import annotations
 

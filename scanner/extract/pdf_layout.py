@@ -72,6 +72,11 @@ def pdfium_boxes(textpage: Any, count: int) -> np.ndarray:
         from .pdfium_check import char_boxes
 
         return char_boxes(textpage, count)
+    return ctypes_boxes(textpage, count)
+
+
+def ctypes_boxes(textpage: Any, count: int) -> np.ndarray:
+    """``pdfium_boxes`` with a ctypes call per character (numba not loaded)."""
     boxes = np.full((count, 4), np.nan)
     rect = pdfium_c.FS_RECTF()
     for i in range(count):

@@ -130,3 +130,38 @@ def test_columns_are_not_joined_into_a_mark(cjk_font: str) -> None:
     assert "左栏第2行关于信息系统机密\n★5年度报告第2行" in parts["page:1:layout"]
     [result] = scan_bytes(data, "columns.pdf")
     assert marks_of(result) == []
+
+
+def test_native_box_loop_equals_the_ctypes_loop(gbt9704_pdfs, cjk_font: str) -> None:
+    """Batch workers (numba loaded) read character boxes in one native loop;
+    a one-file scan calls pdfium per character: the same boxes, the same
+    reading order, rotated characters left out by both."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from scanner.extract import pdf_layout
+    from scanner.extract.pdfium_check import char_boxes
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont(cjk_font, 16)
+    c.drawString(72, 760, "秘密★一年")
+    c.saveState()
+    c.translate(200, 400)
+    c.rotate(45)
+    c.drawString(0, 0, "水印文字")
+    c.restoreState()
+    c.showPage()
+    c.save()
+    rotated = 0
+    for data in (gbt9704_pdfs["chinese-numeral"][1], buf.getvalue()):
+        pdf = pdfium.PdfDocument(data)
+        textpage = pdf[0].get_textpage()
+        count = textpage.count_chars()
+        native = char_boxes(textpage.raw, count)
+        assert np.array_equal(native, pdf_layout.ctypes_boxes(textpage.raw, count), equal_nan=True)
+        text = textpage.get_text_range()
+        rotated += sum(1 for ch, row in zip(text, native) if not ch.isspace() and np.isnan(row).all())
+        textpage.close()
+        pdf.close()
+    assert rotated == 4  # 水印文字
