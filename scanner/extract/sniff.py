@@ -63,6 +63,7 @@ CLAIMED = {
     ".pptx": _SLIDES, ".pptm": _SLIDES, ".ppsx": _SLIDES, ".potx": _SLIDES, ".ppt": _SLIDES, ".dps": _SLIDES,
     ".zip": ("zip", "docx", "xlsx", "pptx", "ofd"), ".tar": ("tar",), ".tgz": ("tar",), ".gz": _ARCHIVES,
     ".bz2": _ARCHIVES, ".xz": _ARCHIVES,
+    ".rar": ("binary",), ".7z": ("binary",),  # not read (format not supported), but never text
 }
 _PDF_TRAILER = re.compile(rb"startxref\s+\d+\s+%%EOF\s*$")
 _PDF_OBJECT = re.compile(rb"(?:^|[\r\n])\d{1,10}\s+\d{1,5}\s+obj\s*<<")

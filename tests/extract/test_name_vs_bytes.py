@@ -11,7 +11,8 @@ from scanner import scan_bytes
 
 
 @pytest.mark.parametrize("name", ["slides.pptx", "report.docx", "table.xlsx", "paper.pdf", "notice.ofd",
-                                  "bundle.zip", "old.doc", "old.xls", "old.ppt"])
+                                  "bundle.zip", "old.doc", "old.xls", "old.ppt", "old.wps", "files.rar",
+                                  "files.7z"])
 def test_text_bytes_under_a_binary_name_are_review(name: str) -> None:
     data = "关于做好年度工作的通知，请各单位认真执行。".encode("gbk")  # decodes cleanly as GBK
     [result] = scan_bytes(data, name)
