@@ -89,13 +89,14 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
 
     findings: list[Finding] = []
     dropped: list[str] = []
-    by_part: dict[str, list[Signal]] = {}
+    per_part: list[list[Signal]] = []
     for part in doc.parts:
-        by_part[part.name], why = detect(engine, part, hint_cap=HINT_CAP)
+        signals, why = detect(engine, part, hint_cap=HINT_CAP)
+        per_part.append(signals)
         dropped += why
-    _drop_layout_twins(by_part)
-    for part in doc.parts:
-        findings += [from_signal(item.path, s, part.text) for s in by_part[part.name]]
+    _drop_layout_twins(doc.parts, per_part)
+    for part, signals in zip(doc.parts, per_part):
+        findings += [from_signal(item.path, s, part.text) for s in signals]
     findings += [from_notice(item.path, n) for n in notices]
     agg = aggregate(item.path, findings, engine.config.scoring)
     if agg is not None:
@@ -129,18 +130,22 @@ def _twin_key(signal: Signal) -> tuple[str, str, str | None, str]:
     return signal.category, signal.rule, signal.level, signal.matched
 
 
-def _drop_layout_twins(by_part: dict[str, list[Signal]]) -> None:
+def _drop_layout_twins(parts: tuple[Part, ...], per_part: list[list[Signal]]) -> None:
     """``page:N:layout`` is page N again, in reading order (scanner.extract.
     pdf_layout): what both parts show is one finding, the stream's, so a
     page reports as it did without the layout part; except a mark the
     stream reads out of order, which keeps the layout's reading (秘密★一年
-    rather than 秘密 一年 ★)."""
-    for name in [n for n in by_part if n.endswith(LAYOUT_SUFFIX)]:
-        stream = by_part.get(name[:-len(LAYOUT_SUFFIX)], [])
+    rather than 秘密 一年 ★).  ``per_part`` (signals by part) is edited in place."""
+    index = {part.name: i for i, part in reversed(list(enumerate(parts)))}
+    for li, part in enumerate(parts):
+        si = index.get(part.name[:-len(LAYOUT_SUFFIX)]) if part.name.endswith(LAYOUT_SUFFIX) else None
+        if si is None:
+            continue
+        stream = per_part[si]
         unpaired = list(range(len(stream)))
         dropped_stream: set[int] = set()
         kept_layout = []
-        for signal in by_part[name]:
+        for signal in per_part[li]:
             key = _twin_key(signal)
             twin = next((i for i in unpaired if _twin_key(stream[i]) == key), None)
             if twin is None:
@@ -150,9 +155,8 @@ def _drop_layout_twins(by_part: dict[str, list[Signal]]) -> None:
             if signal.matched != stream[twin].matched:  # a mark the stream reads out of order
                 dropped_stream.add(twin)
                 kept_layout.append(signal)
-        if name[:-len(LAYOUT_SUFFIX)] in by_part:
-            by_part[name[:-len(LAYOUT_SUFFIX)]] = [s for i, s in enumerate(stream) if i not in dropped_stream]
-        by_part[name] = kept_layout
+        per_part[si] = [s for i, s in enumerate(stream) if i not in dropped_stream]
+        per_part[li] = kept_layout
 
 
 def _scan_members(engine: Engine, item: Item, data: bytes) -> tuple[list[ItemResult], list[Notice]]:
