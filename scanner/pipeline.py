@@ -17,7 +17,7 @@ from .errors import ItemError, LimitExceeded
 from .extract import ARCHIVE_FORMATS, extract, unreadable
 from .gate import verdict as gate_verdict
 from .score import aggregate, from_notice, from_signal, item_score
-from .detect import HINT_CAP, detect
+from .detect import HINT_CAP, Signal, detect
 from .types import Document, Extraction, Finding, Item, ItemResult, Member, Notice, Part, Verdict
 
 
@@ -89,10 +89,14 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
 
     findings: list[Finding] = []
     dropped: list[str] = []
+    per_part: list[list[Signal]] = []
     for part in doc.parts:
         signals, why = detect(engine, part, hint_cap=HINT_CAP)
-        findings += [from_signal(item.path, s, part.text) for s in signals]
+        per_part.append(signals)
         dropped += why
+    _drop_layout_twins(doc.parts, per_part)
+    for part, signals in zip(doc.parts, per_part):
+        findings += [from_signal(item.path, s, part.text) for s in signals]
     findings += [from_notice(item.path, n) for n in notices]
     agg = aggregate(item.path, findings, engine.config.scoring)
     if agg is not None:
@@ -114,6 +118,45 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
         stats=(("seconds", time.perf_counter() - started),),
     )
     return [result, *children]
+
+
+LAYOUT_SUFFIX = ":layout"
+
+
+def _twin_key(signal: Signal) -> tuple[str, str, str | None, str]:
+    """A mark is the same mark whatever the ★'s place and the rule that read it."""
+    if signal.category == "mark":
+        return signal.category, "", signal.level, signal.matched.replace("★", "")
+    return signal.category, signal.rule, signal.level, signal.matched
+
+
+def _drop_layout_twins(parts: tuple[Part, ...], per_part: list[list[Signal]]) -> None:
+    """``page:N:layout`` is page N again, in reading order (scanner.extract.
+    pdf_layout): what both parts show is one finding, the stream's, so a
+    page reports as it did without the layout part; except a mark the
+    stream reads out of order, which keeps the layout's reading (秘密★一年
+    rather than 秘密 一年 ★).  ``per_part`` (signals by part) is edited in place."""
+    index = {part.name: i for i, part in reversed(list(enumerate(parts)))}
+    for li, part in enumerate(parts):
+        si = index.get(part.name[:-len(LAYOUT_SUFFIX)]) if part.name.endswith(LAYOUT_SUFFIX) else None
+        if si is None:
+            continue
+        stream = per_part[si]
+        unpaired = list(range(len(stream)))
+        dropped_stream: set[int] = set()
+        kept_layout = []
+        for signal in per_part[li]:
+            key = _twin_key(signal)
+            twin = next((i for i in unpaired if _twin_key(stream[i]) == key), None)
+            if twin is None:
+                kept_layout.append(signal)
+                continue
+            unpaired.remove(twin)
+            if signal.matched != stream[twin].matched:  # a mark the stream reads out of order
+                dropped_stream.add(twin)
+                kept_layout.append(signal)
+        per_part[si] = [s for i, s in enumerate(stream) if i not in dropped_stream]
+        per_part[li] = kept_layout
 
 
 def _scan_members(engine: Engine, item: Item, data: bytes) -> tuple[list[ItemResult], list[Notice]]:

@@ -15,7 +15,7 @@ from typing import Callable
 from ..config import Convert, Limits
 from ..errors import ExtractionError, LimitExceeded
 from ..types import Document, Notice, Severity
-from .sniff import sniff
+from .sniff import name_mismatch, sniff
 
 Extractor = Callable[[bytes, str, Limits], Document]
 
@@ -40,6 +40,9 @@ CONVERTED_FORMATS = frozenset({"doc", "xls", "ppt", "wps", "et", "dps"})
 
 # formats whose members are items of their own (scanner.extract.archive.iter_members)
 ARCHIVE_FORMATS = frozenset({"zip", "tar", "gzip", "bz2", "xz"})
+
+# formats known by their structure: a misnamed file of one of these is read by its bytes
+DOCUMENT_FORMATS = frozenset(_REGISTRY) - {"text", "markdown", "csv", "html"}
 
 UNREADABLE_BASIS = "fail closed: an item that could not be fully read is never clear"
 
@@ -70,6 +73,19 @@ def unreadable(reason: str, part: str = "item", rule: str = "unreadable.extract"
 def extract(data: bytes, name: str, limits: Limits, convert: Convert | None = None) -> Document:
     """Sniff the format from the bytes and run its extractor, failing closed."""
     fmt = sniff(data, name)
+    claimed = name_mismatch(fmt, name)
+    if claimed is not None:
+        mismatch = unreadable(f"the name says {claimed.upper()} but the bytes are {fmt}"
+                              + ("" if fmt in DOCUMENT_FORMATS else ": not decoded as text"),
+                              rule="unreadable.format", claimed=claimed, sniffed=fmt)
+        if fmt not in DOCUMENT_FORMATS:
+            return Document(format=fmt, notices=(mismatch,))
+        doc = _run(fmt, data, name, limits, convert)
+        return Document(doc.format, doc.parts, (mismatch, *doc.notices), doc.failed_parts, doc.notes)
+    return _run(fmt, data, name, limits, convert)
+
+
+def _run(fmt: str, data: bytes, name: str, limits: Limits, convert: Convert | None) -> Document:
     extractor = _load(fmt)
     if extractor is None:
         return Document(format=fmt, notices=(unreadable(f"format not supported yet: {fmt}", rule="unreadable.format"),))

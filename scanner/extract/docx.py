@@ -11,7 +11,7 @@ with the same text.  One pass over each XML part sorts its text into parts:
 - ``hidden`` (``w:vanish`` runs, directly or through a character style),
   ``deleted`` (``w:delText`` and moved-from runs), ``field`` (field codes),
   ``watermark`` (VML text paths), ``chart`` (chart titles and cached values);
-- ``properties`` (core, app and custom document properties).
+- ``properties:<field>`` (core, app and custom document properties, a part per field).
 
 Inserted runs stay in the flow where Word shows them; their presence, like
 that of deletions, comments and hidden text, is a ``hidden.*`` notice.
@@ -73,8 +73,7 @@ def extract_docx(data: bytes, name: str, limits: Limits) -> Document:
         props = ooxml_properties(pkg)
         embedded = embedded_notices(pkg, "word/embeddings/")
     parts = [Part(p, "\n".join(lines[p])) for p in _PART_ORDER if lines.get(p)]
-    if props:
-        parts.append(props)
+    parts += props
     return Document("docx", parts=tuple(parts), notices=(*notices, *_notices(stats), *embedded),
                     failed_parts=tuple(failed))
 

@@ -10,7 +10,7 @@ naming the format, or ``unreadable.limit`` when the conversion ran out of
 time: never clear.  A damaged file (strict olefile finds a defect) is converted
 all the same, for whatever marks LibreOffice recovers, but is never ``full``.
 
-The ``properties`` part comes from the OLE property sets, read by olefile
+The ``properties:<field>`` parts come from the OLE property sets, read by olefile
 from the original bytes (title, subject, author, keywords, comments,
 company, manager); values only the converted file carries (custom
 properties) are added after them, and a value both carry appears once, so a
@@ -28,6 +28,7 @@ from ..errors import LimitExceeded
 from ..types import Document, Notice, Part
 from . import unreadable
 from .legacy_convert import TARGETS, ConversionFailed, conversion_timeout, convert as convert_to_ooxml
+from .xmlparts import PROPERTIES, property_parts
 
 _NAMES = {"doc": "Word 97-2003 document (.doc)", "xls": "Excel 97-2003 workbook (.xls)",
           "ppt": "PowerPoint 97-2003 presentation (.ppt)", "wps": "WPS Writer document (.wps)",
@@ -35,6 +36,8 @@ _NAMES = {"doc": "Word 97-2003 document (.doc)", "xls": "Excel 97-2003 workbook 
           "ole": "OLE compound file of unknown type"}
 _SUMMARY = ("title", "subject", "author", "keywords", "comments", "last_saved_by")
 _DOC_SUMMARY = ("company", "manager", "category")
+# OLE property -> the OOXML field label (scanner.extract.xmlparts), so both name a field alike
+_OLE_LABELS = {"author": "author", "comments": "description", "last_saved_by": "last modified by"}
 OLE_ERRORS = (OSError, ValueError, IndexError, TypeError, AttributeError, NotImplementedError,
               KeyError, UnicodeDecodeError, LookupError)
 
@@ -49,7 +52,7 @@ def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | No
     try:
         props = _properties(data)
     except OLE_ERRORS as exc:
-        props = None
+        props = []
         notices.append(unreadable(f"OLE properties could not be read: {exc}", part="properties"))
     convert = convert or Convert()
     problem = None
@@ -66,39 +69,36 @@ def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | No
         except LimitExceeded as exc:
             notices.insert(0, unreadable(f"{_NAMES[fmt]} not read: {exc}", part="body",
                                          rule="unreadable.limit", limit=exc.limit, format=fmt))
-            return Document(fmt, parts=(props,) if props else (), notices=tuple(notices), failed_parts=("body",))
+            return Document(fmt, parts=tuple(props), notices=tuple(notices), failed_parts=("body",))
     elif fmt in TARGETS:
         problem = "LibreOffice conversion disabled ([convert] enabled = false)"
     details = {"format": fmt} if problem is None else {"format": fmt, "conversion": problem}
     notices.insert(0, unreadable(f"legacy binary format not readable: {_NAMES.get(fmt, fmt)}; "
                                  "convert it to DOCX/XLSX/PPTX/PDF and scan again",
                                  part="body", rule="unreadable.format", **details))
-    return Document(fmt, parts=(props,) if props else (), notices=tuple(notices), failed_parts=("body",))
+    return Document(fmt, parts=tuple(props), notices=tuple(notices), failed_parts=("body",))
 
 
-def _converted(fmt: str, ooxml: bytes, name: str, limits: Limits, props: Part | None,
+def _converted(fmt: str, ooxml: bytes, name: str, limits: Limits, props: list[Part],
                notices: list[Notice]) -> Document:
     """The OOXML extractor's Document for the converted bytes, under the legacy format."""
     from . import docx, pptx, xlsx
     extractor = {"docx": docx.extract_docx, "xlsx": xlsx.extract_xlsx, "pptx": pptx.extract_pptx}
     out_ext = TARGETS[fmt][2]
     doc = extractor[out_ext](ooxml, name, limits)
-    body = [p for p in doc.parts if p.name != "properties"]
-    converted_props = next((p for p in doc.parts if p.name == "properties"), None)
+    body = [p for p in doc.parts if p.name.split(":")[0] != PROPERTIES]
+    converted_props = [p for p in doc.parts if p.name.split(":")[0] == PROPERTIES]
     merged = _merge_properties(props, converted_props)
     note = f"body read through LibreOffice conversion to {out_ext.upper()} ({_NAMES[fmt]})"
-    return Document(fmt, parts=(*body, *([merged] if merged else [])), notices=(*doc.notices, *notices),
+    return Document(fmt, parts=(*body, *merged), notices=(*doc.notices, *notices),
                     failed_parts=doc.failed_parts, notes=(*doc.notes, note))
 
 
-def _merge_properties(ole: Part | None, converted: Part | None) -> Part | None:
-    """olefile's lines first (read from the original bytes); then the converted
-    file's lines whose value olefile did not already give."""
-    if ole is None or converted is None:
-        return ole or converted
-    seen = {line.split(": ", 1)[-1] for line in ole.text.splitlines()}
-    extra = [line for line in converted.text.splitlines() if line.split(": ", 1)[-1] not in seen]
-    return Part("properties", "\n".join([ole.text, *extra])) if extra else ole
+def _merge_properties(ole: list[Part], converted: list[Part]) -> list[Part]:
+    """olefile's fields first (read from the original bytes); then the
+    converted file's fields whose value olefile did not already give."""
+    seen = {p.text for p in ole}
+    return [*ole, *(p for p in converted if p.text not in seen)]
 
 
 def _damage(data: bytes) -> str | None:
@@ -113,18 +113,19 @@ def _damage(data: bytes) -> str | None:
     return None
 
 
-def _properties(data: bytes) -> Part | None:
+def _properties(data: bytes) -> list[Part]:
+    """The OLE property sets, a part per field named as the OOXML one is."""
     with olefile.OleFileIO(io.BytesIO(data)) as ole:
         meta = ole.get_metadata()
         codepage = (meta.codepage or 936) & 0xFFFF  # a 16-bit field olefile reads signed (65001 -> -535)
-    lines = []
+    fields: dict[str, list[str]] = {}
     for key in (*_SUMMARY, *_DOC_SUMMARY):
         value = getattr(meta, key, None)
         if isinstance(value, bytes):
             value = _decode(value, codepage)
         if value and str(value).strip():
-            lines.append(f"{key.replace('_', ' ')}: {value}")
-    return Part("properties", "\n".join(lines)) if lines else None
+            fields[_OLE_LABELS.get(key, key)] = [str(value)]
+    return property_parts(fields)
 
 
 def _decode(raw: bytes, codepage: int) -> str:

@@ -38,14 +38,13 @@ def extract_ofd(data: bytes, name: str, limits: Limits) -> Document:
         bodies = [el for el in root if local(el.tag) == "DocBody"]
         if not bodies:
             raise ExtractionError("OFD.xml names no document (DocBody)", stage="ofd")
-        meta: list[str] = []
+        meta: dict[str, list[str]] = {}
         for body in bodies:
-            meta += _doc_info(body)
+            _doc_info(body, meta)
             doc_root = _child_text(body, "DocRoot")
             if doc_root:
                 _document(pkg, _resolve("OFD.xml", doc_root), parts, notices, failed)
-    if meta:
-        parts.append(Part("metadata", "\n".join(meta)))
+    parts += [Part(f"metadata:{label}", "\n".join(values)) for label, values in meta.items()]
     return Document("ofd", parts=tuple(parts), notices=tuple(notices), failed_parts=tuple(failed))
 
 
@@ -120,8 +119,9 @@ def _text_objects(root: etree._Element) -> list[str]:
     return lines
 
 
-def _doc_info(body: etree._Element) -> list[str]:
-    lines = []
+def _doc_info(body: etree._Element, fields: dict[str, list[str]]) -> None:
+    """DocInfo fields into ``fields`` (label -> values): each becomes its own
+    ``metadata:<label>`` part, so a field holding only a marker is a label."""
     for info in body:
         if local(info.tag) != "DocInfo":
             continue
@@ -129,8 +129,7 @@ def _doc_info(body: etree._Element) -> list[str]:
             tag = local(el.tag)
             if tag in _INFO_FIELDS and el.text and el.text.strip():
                 label = el.get("Name") if tag == "CustomData" and el.get("Name") else tag
-                lines.append(f"{label}: {el.text.strip()}")
-    return lines
+                fields.setdefault(label, []).append(el.text.strip())
 
 
 def _child_text(el: etree._Element, name: str) -> str:

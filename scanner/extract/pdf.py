@@ -12,12 +12,21 @@ again on the same spot (fake bold): no text is lost with it.  White, tiny or
 off-page text is text: neither library looks at colour or position when
 extracting, so it is read like any other.
 
-Parts: ``page:N`` (1-based), ``metadata`` (info dictionary and XMP),
-``annotation``, ``form``, ``outline``.  Notices: ``unreadable.encrypted``
-(a user password other than the empty one), ``unreadable.ocr-needed`` (a page
-with images and no text layer), ``unreadable.limit`` (``max_pdf_pages``),
-``unreadable.extract`` (a truncated file, a structure pdfminer could not read,
-glyphs that neither library can map to text).
+Both libraries give characters in content-stream order, so a ★ drawn from a
+fallback font comes out away from its level word (LibreOffice prints
+``秘密★一年`` as ``秘密 一年 ★``).  A page that may hold a mark also gets its
+text in reading order from the character boxes (scanner.extract.pdf_layout)
+as ``page:N:layout`` when its lines read otherwise; the pipeline keeps one
+finding of what both parts show.
+
+Parts: ``page:N`` (1-based), ``page:N:layout``, ``metadata:<field>`` (each
+info entry and XMP property, e.g. ``metadata:Subject``, ``metadata:dc:title``,
+holding only its value), ``annotation``, ``form``, ``outline``.  Notices:
+``unreadable.encrypted`` (a user password other than the empty one),
+``unreadable.ocr-needed`` (a page with no text layer: an image, or vector
+paths), ``unreadable.limit`` (``max_pdf_pages``), ``unreadable.extract`` (a
+truncated file, a damaged header, a structure pdfminer could not read, glyphs
+that neither library can map to text).
 """
 from __future__ import annotations
 
@@ -25,14 +34,16 @@ import ctypes
 import io
 import re
 import sys
+from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import repeat
 from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from lxml import etree
-from pdfminer.converter import TextConverter
-from pdfminer.layout import LAParams
+from pdfminer.converter import PDFPageAggregator, TextConverter
+from pdfminer.layout import LAParams, LTChar, LTContainer
 from pdfminer.pdfdocument import PDFDocument, PDFNoOutlines, PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -45,9 +56,12 @@ from pdfminer.utils import decode_text
 
 from ..config import Limits
 from ..errors import ExtractionError
+from ..normalize import STAR, STAR_VARIANTS
 from ..types import Document, Notice, Part
 from . import unreadable
-from .xmlparts import local, parse_xml
+from .pdf_layout import joined, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
+from .sniff import damaged_pdf_header
+from .xmlparts import parse_xml
 
 _PDFIUM_PASSWORD = 4
 # pdfium's marks for a character it did not read as itself (see the docstring)
@@ -83,19 +97,21 @@ def extract_pdf(data: bytes, name: str, limits: Limits) -> Document:
         parts, notices, failed, annotations = _pages(pdf, miner, limits)
     finally:
         pdf.close()
-    for part_name, reader in (("metadata", _metadata), ("annotation", lambda _: annotations),
-                              ("form", _forms), ("outline", _outlines)):
+    readers: tuple[tuple[str, Callable[[_MinerDoc], list[Part]]], ...] = (
+        ("metadata", _metadata), ("annotation", lambda _: _one("annotation", "\n".join(annotations))),
+        ("form", lambda m: _one("form", _forms(m))), ("outline", lambda m: _one("outline", _outlines(m))))
+    for part_name, reader in readers:
         try:
-            text = reader(miner)
+            parts += reader(miner)
         except (ExtractionError, *MINER_ERRORS) as exc:
             failed.append(part_name)
             notices.append(unreadable(f"{part_name} could not be read: {type(exc).__name__}: {exc}",
                                       part=part_name))
-            continue
-        if text:
-            parts.append(Part(part_name, text))
     if b"%%EOF" not in data[-2048:]:
         notices.append(unreadable("the file is truncated (no %%EOF trailer); content may be missing"))
+    if damaged_pdf_header(data):
+        notices.append(unreadable("damaged PDF: no %PDF- header; read from its cross-reference trailer, "
+                                  "content may be missing"))
     return Document("pdf", parts=tuple(parts), notices=tuple(notices), failed_parts=tuple(failed))
 
 
@@ -109,12 +125,14 @@ def _damaged(data: bytes, limits: Limits, cause: Exception) -> Document:
             text = miner.page_text(index)
             if text.strip():
                 parts.append(Part(f"page:{index + 1}", text))
+                parts += _layout_part(f"page:{index + 1}", text, partial(miner.page_layout, index))
     except (ExtractionError, *MINER_ERRORS) as exc:
         if not parts:
             raise ExtractionError(f"PDF cannot be opened: {cause}; pdfminer: {type(exc).__name__}: {exc}",
                                   stage="pdf") from exc
+    header = "no %PDF- header, " if damaged_pdf_header(data) else ""
     return Document("pdf", parts=tuple(parts), failed_parts=("pages",), notices=(unreadable(
-        f"damaged PDF ({cause}); {len(parts)} page(s) recovered, content may be missing"),))
+        f"damaged PDF ({header}{cause}); {len(parts)} page(s) recovered, content may be missing"),))
 
 
 class _MinerDoc:
@@ -150,9 +168,50 @@ class _MinerDoc:
             device.close()
         return out.getvalue().rstrip("\x0c")
 
+    def page_layout(self, index: int) -> str:
+        """The page's characters in reading order (scanner.extract.pdf_layout)."""
+        device = PDFPageAggregator(PDFResourceManager(), laparams=None)
+        try:
+            PDFPageInterpreter(device.rsrcmgr, device).process_page(self.pages[index])
+            return miner_reading_order(_miner_chars(device.get_result()))
+        finally:
+            device.close()
+
+
+def _miner_chars(container: LTContainer) -> Iterator[LTChar]:
+    for obj in container:
+        if isinstance(obj, LTChar):
+            yield obj
+        elif isinstance(obj, LTContainer):
+            yield from _miner_chars(obj)
+
+
+# Every mark form holds 密 (绝密 机密 秘密 密级, 機密 祕密 絕密 alike) and a star
+# or the field word 密级: a page without both cannot hold a mark that reading
+# order would mend (a mark whose ★ was lost is read from the stream text).
+_STAR_OR_FIELD = re.compile(f"[{re.escape(STAR + STAR_VARIANTS)}]|密级")
+
+
+def may_hold_mark(text: str) -> bool:
+    return "密" in text and _STAR_OR_FIELD.search(text) is not None
+
+
+def _layout_part(name: str, text: str, layout: Callable[[], str]) -> list[Part]:
+    """``name:layout``, the page in reading order, where the page may hold a
+    mark and its lines read otherwise than in stream order.  The pipeline
+    keeps one finding of what both parts show."""
+    if not may_hold_mark(text):
+        return []
+    ordered = layout()
+    return [] if same_lines(ordered, text) else [Part(f"{name}:layout", ordered)]
+
+
+def _one(name: str, text: str) -> list[Part]:
+    return [Part(name, text)] if text else []
+
 
 def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
-           limits: Limits) -> tuple[list[Part], list[Notice], list[str], str]:
+           limits: Limits) -> tuple[list[Part], list[Notice], list[str], list[str]]:
     """Page parts, notices, failed parts, and the annotation text read from
     the same loaded pages."""
     parts: list[Part] = []
@@ -168,9 +227,10 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
     for index in range(min(count, limits.max_pdf_pages)):
         part = f"page:{index + 1}"
         try:
-            text, has_images = _pdfium_page(pdf, index, annotations)
+            text, layout, drawn = _pdfium_page(pdf, index, annotations)
             if text is None:
                 text = miner.page_text(index)
+                layout = _layout_part(part, text, partial(miner.page_layout, index))
                 unmapped = len(_MINER_UNMAPPED.findall(text))
                 if unmapped:
                     notices.append(unreadable(f"{unmapped} glyph(s) have no Unicode mapping in either "
@@ -181,30 +241,49 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
             continue
         if text.strip():
             parts.append(Part(part, text))
-        elif has_images:
+            parts += layout
+        elif drawn == "image":
             notices.append(unreadable("no text layer: needs OCR (the page is an image)", part=part,
                                       rule="unreadable.ocr-needed"))
-    return parts, notices, failed, "\n".join(annotations)
+        elif drawn == "vector":
+            notices.append(unreadable(f"page {index + 1} has no text layer: it is drawn with vector paths, "
+                                      "nothing on it was read", part=part, rule="unreadable.ocr-needed"))
+    return parts, notices, failed, annotations
 
 
-def _pdfium_page(pdf: pdfium.PdfDocument, index: int, annotations: list[str]) -> tuple[str | None, bool]:
-    """(pdfium's text, or None when it is not complete; whether the page has
-    images); the page's annotation lines are appended to ``annotations``."""
+def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
+                 annotations: list[str]) -> tuple[str | None, list[Part], str]:
+    """(pdfium's text, or None when it is not complete; its layout part, if
+    any; for a page without text, what is drawn on it: ``image``, ``vector``
+    or ``""``); the page's annotation lines are appended to ``annotations``."""
     page = pdf[index]
+    layout: list[Part] = []
     try:
         textpage = page.get_textpage()
         try:
             count = textpage.count_chars()
             text = textpage.get_text_range() if count > 0 else ""
             complete = _complete(textpage, count, text)
+            if complete:
+                layout = _layout_part(f"page:{index + 1}", text, lambda: joined(reading_order(
+                    pdfium_chars(text, count), pdfium_boxes(textpage.raw, count))))
         finally:
             textpage.close()
-        has_images = not text.strip() and any(
-            True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)))
+        drawn = "" if text.strip() else _drawn(page)
         annotations.extend(_page_annotations(page, index + 1))
     finally:
         page.close()
-    return (text.replace("\r\n", "\n") if complete else None), has_images
+    return (text.replace("\r\n", "\n") if complete else None), layout, drawn
+
+
+def _drawn(page: pdfium.PdfPage) -> str:
+    """What a page without text shows: an image (OCR reads it), vector paths
+    or shadings (text drawn as outlines, a chart: nothing read), or nothing."""
+    kinds = {obj.type for obj in page.get_objects(filter=_DRAWN)}
+    return "image" if pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds else "vector" if kinds else ""
+
+
+_DRAWN = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_SHADING)
 
 
 _has_map_error = pdfium_c.FPDFText_HasUnicodeMapError
@@ -265,26 +344,44 @@ def _string(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _metadata(miner: _MinerDoc) -> str:
-    lines = []
+def _metadata(miner: _MinerDoc) -> list[Part]:
+    """Each info entry and XMP property its own part (``metadata:Subject``,
+    ``metadata:dc:title``) holding only its value: a Subject of 内部资料 注意保存
+    is then a label standing alone, as it stands in the properties dialog."""
+    fields: dict[str, list[str]] = {}
     for info in miner.doc.info:
         for key, value in info.items():
             text = _string(value)
             if text.strip():
-                lines.append(f"{key}: {text}")
+                fields.setdefault(f"metadata:{key}", []).append(text)
     xmp = resolve1(miner.doc.catalog.get("Metadata"))
     if xmp is not None and hasattr(xmp, "get_data"):
         root = parse_xml(xmp.get_data(), "XMP metadata")
         for el in root.iter():
             if isinstance(el.tag, str) and el.text and el.text.strip():
-                lines.append(f"{local(el.tag)}: {el.text.strip()}")
+                fields.setdefault(f"metadata:{_xmp_name(el)}", []).append(el.text.strip())
             for key, value in el.attrib.items():
-                if value.strip() and etree.QName(key).namespace not in (None, _RDF):
-                    lines.append(f"{local(key)}: {value}")
-    return "\n".join(lines)
+                if value.strip() and etree.QName(key).namespace not in (None, _RDF, _XML):
+                    fields.setdefault(f"metadata:{_prefixed(el, key)}", []).append(value)
+    return [Part(name, "\n".join(values)) for name, values in fields.items()]
+
+
+def _xmp_name(el: Any) -> str:
+    """The property an element's text belongs to: an ``rdf:li`` item's is its
+    container's owner (``dc:title`` for ``dc:title/rdf:Alt/rdf:li``)."""
+    while etree.QName(el).namespace == _RDF and el.getparent() is not None:
+        el = el.getparent()
+    return _prefixed(el, el.tag)
+
+
+def _prefixed(el: Any, tag: str) -> str:
+    qname = etree.QName(tag)
+    prefix = next((p for p, uri in el.nsmap.items() if uri == qname.namespace and p), None)
+    return f"{prefix}:{qname.localname}" if prefix else qname.localname
 
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XML = "http://www.w3.org/XML/1998/namespace"  # xml:lang="x-default" says nothing
 
 
 def _forms(miner: _MinerDoc) -> str:

@@ -1,17 +1,23 @@
-"""pdfium's per-character map-error flag over a whole text page in one native
-loop: numba calls ``FPDFText_HasUnicodeMapError`` directly, about 40 times
-cheaper than a ctypes call per character (0.35 ms on a page of 1,000).
-``scanner.extract.pdf`` uses it only where numba is already loaded (batch
-workers warm it for normalisation), so a one-file scan never imports numba."""
+"""pdfium's per-character calls over a whole text page in one native loop:
+numba calls the C functions directly, about 40 times cheaper than a ctypes
+call per character (0.35 ms on a page of 1,000).  ``scanner.extract.pdf``
+and ``pdf_layout`` use it only where numba is already loaded (batch workers
+warm it for normalisation), so a one-file scan never imports numba."""
 from __future__ import annotations
 
 import ctypes
+import math
 
 import numba
+import numpy as np
 import pypdfium2.raw as pdfium_c
 
 _HAS_MAP_ERROR = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int)(
     ctypes.cast(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_void_p).value)
+_LOOSE_BOX = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
+    ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
+_ANGLE = ctypes.CFUNCTYPE(ctypes.c_float, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetCharAngle, ctypes.c_void_p).value)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -25,3 +31,23 @@ def _any_map_error(has_map_error, textpage, count):  # pragma: no cover - compil
 def any_map_error(textpage: object, count: int) -> bool:
     """Whether any of the ``count`` characters of an FPDF_TEXTPAGE has a map error."""
     return bool(_any_map_error(_HAS_MAP_ERROR, ctypes.cast(textpage, ctypes.c_void_p).value, count))
+
+
+@numba.njit(cache=True, nogil=True)
+def _char_boxes(loose_box, angle, textpage, count, upright, out):  # pragma: no cover - compiled
+    rect = np.zeros(4, np.float32)  # FS_RECTF: left, top, right, bottom
+    for index in range(count):
+        a = angle(textpage, index)
+        if a < 0 or min(a, 2 * math.pi - a) >= upright or not loose_box(textpage, index, rect.ctypes.data):
+            continue
+        out[index, 0] = rect[0]
+        out[index, 1] = rect[3]
+        out[index, 2] = rect[2]
+        out[index, 3] = rect[1]
+
+
+def char_boxes(textpage: object, count: int, upright: float = 0.05) -> np.ndarray:
+    """Loose boxes (left, bottom, right, top) of upright characters, NaN for the rest."""
+    out = np.full((count, 4), np.nan)
+    _char_boxes(_LOOSE_BOX, _ANGLE, ctypes.cast(textpage, ctypes.c_void_p).value, count, upright, out)
+    return out

@@ -8,7 +8,7 @@ python-pptx opens it, and zipfile never inflates past a member's declared
 size, so python-pptx is bounded by the same limits.
 
 Parts: ``slide:N``, ``notes:N`` (1-based), ``comment`` (``slide N: text``),
-``master`` (text on slide masters and layouts), ``properties``.
+``master`` (text on slide masters and layouts), ``properties:<field>`` (a part per document property).
 """
 from __future__ import annotations
 
@@ -49,8 +49,7 @@ def extract_pptx(data: bytes, name: str, limits: Limits) -> Document:
         notices.append(Notice("hidden.comments", "hidden", "comment",
                               f"{len(comments)} comment(s) are stored in the file", Severity.REVIEW,
                               BASIS_HIDDEN, (("count", len(comments)),)))
-    if props:
-        parts.append(props)
+    parts += props
     return Document("pptx", parts=tuple(parts), notices=(*notices, *embedded))
 
 

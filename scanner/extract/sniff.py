@@ -6,6 +6,12 @@ stream names, a compressed stream by peeking at what it decompresses to.  The
 extension is only a tie-breaker where the bytes cannot decide: text flavours
 (markdown, csv, html) and the WPS/ET variants of Word/Excel OLE files.  A
 sniffer never raises: bytes it cannot place are ``binary``.
+
+A PDF is known by its ``%PDF-`` header, or, where the header is damaged, by
+its cross-reference trailer (``startxref`` and ``%%EOF`` at the end) or its
+first objects: such bytes are a broken PDF, never text to decode.  ``name_mismatch`` says when a
+name claims a binary format its bytes are not (``.pptx`` holding bytes that
+happen to decode as GBK).
 """
 from __future__ import annotations
 
@@ -45,6 +51,43 @@ _OOXML_MAIN = (
 _CONTENT_TYPES_CAP = 1024 * 1024  # [Content_Types].xml is a few KB; never inflate more
 
 
+# extension -> the formats its bytes may sniff as (OOXML and OFD are ZIPs,
+# Word saves .doc files as DOCX, WPS saves .wps as Word 97)
+_WORD, _EXCEL, _SLIDES = ("doc", "docx", "wps", "ooxml-encrypted", "ole"), \
+    ("xls", "xlsx", "et", "ooxml-encrypted", "ole"), ("ppt", "pptx", "dps", "ooxml-encrypted", "ole")
+_ARCHIVES = ("zip", "tar", "gzip", "bz2", "xz")
+CLAIMED = {
+    ".pdf": ("pdf",), ".ofd": ("ofd",),
+    ".docx": _WORD, ".docm": _WORD, ".dotx": _WORD, ".doc": _WORD, ".wps": _WORD,
+    ".xlsx": _EXCEL, ".xlsm": _EXCEL, ".xltx": _EXCEL, ".xls": _EXCEL, ".et": _EXCEL,
+    ".pptx": _SLIDES, ".pptm": _SLIDES, ".ppsx": _SLIDES, ".potx": _SLIDES, ".ppt": _SLIDES, ".dps": _SLIDES,
+    ".zip": ("zip", "docx", "xlsx", "pptx", "ofd"), ".tar": ("tar",), ".tgz": ("tar",), ".gz": _ARCHIVES,
+    ".bz2": _ARCHIVES, ".xz": _ARCHIVES,
+    ".rar": ("binary",), ".7z": ("binary",),  # not read (format not supported), but never text
+}
+_PDF_TRAILER = re.compile(rb"startxref\s+\d+\s+%%EOF\s*$")
+_PDF_OBJECT = re.compile(rb"(?:^|[\r\n])\d{1,10}\s+\d{1,5}\s+obj\s*<<")
+
+
+def name_mismatch(fmt: str, name: str) -> str | None:
+    """The binary format ``name`` claims when the sniffed ``fmt`` is not one
+    its bytes may be; None when the name claims nothing or the bytes agree."""
+    ext = os.path.splitext(name.lower())[1]
+    allowed = CLAIMED.get(ext)
+    return None if allowed is None or fmt in allowed else ext.lstrip(".")
+
+
+def damaged_pdf_header(data: bytes) -> bool:
+    """A PDF (by its trailer, or, truncated too, by its first objects:
+    ``1 0 obj <<`` ... ``endobj``) without the ``%PDF-`` header in its first 1 KB."""
+    if b"%PDF-" in data[:1024]:
+        return False
+    if _PDF_TRAILER.search(data[-1024:]):
+        return True
+    head = data[:4096]
+    return bool(_PDF_OBJECT.search(head)) and b"endobj" in head
+
+
 def sniff(data: bytes, name: str) -> str:
     head = data[:8]
     ext = os.path.splitext(name.lower())[1]
@@ -58,6 +101,8 @@ def sniff(data: bytes, name: str) -> str:
         return _sniff_compressed(data)
     if _is_tar(data):
         return "tar"
+    if damaged_pdf_header(data):  # after the magic numbers: a ZIP may hold a PDF's objects
+        return "pdf"
     if _looks_binary(data):
         return "binary"
     if ext in _TEXT_EXT:

@@ -10,7 +10,7 @@ bounded by the same limits.
 
 Parts: ``sheet:<name>`` (rows joined by newlines, cells by tabs), ``comment``
 (``Sheet!A1: text``), ``header``/``footer`` (``Sheet: text``, format codes
-removed), ``names`` (defined names and their formulas), ``properties``.
+removed), ``names`` (defined names and their formulas), ``properties:<field>`` (a part per document property).
 """
 from __future__ import annotations
 
@@ -81,8 +81,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits) -> Document:
         notices.append(Notice("hidden.comments", "hidden", "comment",
                               f"{len(comments)} cell comment(s) are stored in the file", Severity.REVIEW,
                               BASIS_HIDDEN, (("count", len(comments)),)))
-    if props:
-        parts.append(props)
+    parts += props
     return Document("xlsx", parts=tuple(parts), notices=tuple(notices))
 
 

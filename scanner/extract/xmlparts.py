@@ -34,28 +34,40 @@ def local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def ooxml_properties(pkg: GuardedZip) -> Part | None:
-    """Core, extended and custom properties as ``label: value`` lines.
-
-    The labels let a reviewer find the value in the file's property dialog;
-    spans point into the value after them.
+def ooxml_properties(pkg: GuardedZip) -> list[Part]:
+    """Core, extended and custom properties, each its own part
+    (``properties:title``, ``properties:company``, ``properties:<custom name>``)
+    holding only its value: a field that is nothing but a marker
+    (内部资料 注意保存) stands alone, as a label does, the field named by the part.
     """
-    lines: list[str] = []
+    fields: dict[str, list[str]] = {}
     core = pkg.read_optional("docProps/core.xml")
     if core:
         values = {local(el.tag): (el.text or "") for el in parse_xml(core, "docProps/core.xml")}
-        lines += [f"{label}: {values[key]}" for key, label in CORE_FIELDS if values.get(key, "").strip()]
+        for key, label in CORE_FIELDS:
+            if values.get(key, "").strip():
+                fields.setdefault(label, []).append(values[key])
     app = pkg.read_optional("docProps/app.xml")
     if app:
         values = {local(el.tag): (el.text or "") for el in parse_xml(app, "docProps/app.xml")}
-        lines += [f"{label}: {values[key]}" for key, label in APP_FIELDS if values.get(key, "").strip()]
+        for key, label in APP_FIELDS:
+            if values.get(key, "").strip():
+                fields.setdefault(label, []).append(values[key])
     custom = pkg.read_optional("docProps/custom.xml")
     if custom:
         for prop in parse_xml(custom, "docProps/custom.xml"):
             value = "".join(prop.itertext())
             if value.strip():
-                lines.append(f"{prop.get('name', 'custom')}: {value}")
-    return Part("properties", "\n".join(lines)) if lines else None
+                fields.setdefault(prop.get("name", "custom"), []).append(value)
+    return property_parts(fields)
+
+
+def property_parts(fields: dict[str, list[str]]) -> list[Part]:
+    """``properties:<field>`` parts, one per field, its values one a line."""
+    return [Part(f"{PROPERTIES}:{name}", "\n".join(values)) for name, values in fields.items()]
+
+
+PROPERTIES = "properties"
 
 
 def embedded_notices(pkg: GuardedZip, folder: str) -> tuple[Notice, ...]:

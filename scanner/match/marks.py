@@ -8,6 +8,14 @@ a bare level alone on a line at the head of a document or in a header,
 and form fields (密级：秘密).  Mentions are not marks: 绝密级, 机密级国家秘密,
 机密性, 秘密花园, a mark quoted inside a sentence.
 
+At the head of a document (its first lines, a header, a cover: where GB/T
+9704 and Art. 24 put the mark) a line that starts with a level and ★ is a
+mark whatever follows the star (机密★解密条件：项目验收后, an unknown period
+phrase), and a line holding only a level and a period is a mark with its ★
+lost or out of place (秘密 一年, ★秘密 一年, 秘密 一年 ★: what a PDF printed with
+the star in a fallback font reads as in stream order).  In running text
+neither is a mark.
+
 All matching happens on normalised text (see scanner.normalize), so spaces,
 zero-width characters, full-width digits, other stars and traditional
 characters have already been folded.
@@ -23,8 +31,10 @@ FIELD_WORD = "密级"
 DEFAULT_MAX_YEARS = {"绝密": 30, "机密": 20, "秘密": 10}
 
 # parts where a bare level line counts anywhere, not only at the head
-HEADER_PARTS = ("header", "footer", "title", "html-title", "properties")
+HEADER_PARTS = ("header", "footer", "title", "html-title", "properties", "metadata")
 HEAD_LINES = 3
+# parts whose head is not the document's: a later page or slide
+_LATER_PAGE = re.compile(r"(?:page|slide|notes):(?!1(?::|$))")
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -103,6 +113,26 @@ def _head_line(text: str, line_start: int) -> bool:
     non-empty lines of the part (the head block of a document)."""
     before = text[:line_start]
     return sum(1 for ln in before.split("\n") if ln.strip()) < HEAD_LINES
+
+
+def _document_head(text: str, line_start: int, part: str) -> bool:
+    """A header-like part, or the first lines of the document (not of a
+    later page, whose first lines may be a table of levels and periods)."""
+    if part.split(":")[0] in HEADER_PARTS:
+        return True
+    return not _LATER_PAGE.match(part) and _head_line(text, line_start)
+
+
+def _starts_line(text: str, line_start: int, start: int) -> bool:
+    return not text[line_start:start].strip(_LABEL_STRIP)
+
+
+def _period_only(text: str, pos: int, stop: int, level: str) -> tuple[str, dict[str, Any]] | None:
+    """``text[pos:stop]`` is exactly a period, 长期 or a decryption time."""
+    parsed = _after_star(text, pos, level)
+    if parsed is None or parsed[2].get("form") == "condition" or parsed[0] != stop:
+        return None
+    return parsed[1], parsed[2]
 
 
 def _date(m: re.Match[str]) -> str | None:
@@ -191,8 +221,16 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str) -> MarkM
         if not text[end + 1:line_end].strip():
             return MarkMatch("mark.state-secret", level, start, end + 1,
                              "state-secret mark without a period (default period applies)", {"form": "level-only"})
+        if _starts_line(text, line_start, start) and _document_head(text, line_start, part):
+            stop = line_start + len(text[line_start:line_end].rstrip())
+            return MarkMatch("mark.state-secret", level, start, stop,
+                             "state-secret mark at the head of the document (level and ★, "
+                             "what follows the star not read as a period)", {"form": "head-line"})
         return Dropped(start, end + 1, "star not followed by a period, time or condition")
     line = text[line_start:line_end].strip(_LABEL_STRIP)
+    if line.startswith(level) and _starts_line(text, line_start, start) and (
+            misplaced := _misplaced_star(text, start, end, line_start, line_end, level, part)):
+        return misplaced
     if line == level:
         if part.split(":")[0] in HEADER_PARTS:
             return MarkMatch("mark.bare-level", level, start, end, f"bare level {level} in the {part}", {"form": "bare"})
@@ -201,3 +239,30 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str) -> MarkM
                              {"form": "bare"})
         return Dropped(start, end, "level alone on a line, but not at the head of the document")
     return None
+
+
+def _in_level_table(text: str, line_start: int, line_end: int) -> bool:
+    """A line next to this one also opens with a level: a table of levels and
+    periods (绝密 三十年 / 机密 二十年), not a mark."""
+    before = text[:max(line_start - 1, 0)].rstrip("\n").rsplit("\n", 1)[-1]
+    after = text[line_end + 1:].lstrip("\n").split("\n", 1)[0]
+    return any(line.strip(_LABEL_STRIP).startswith(LEVEL_WORDS) for line in (before, after))
+
+
+def _misplaced_star(text: str, start: int, end: int, line_start: int, line_end: int, level: str,
+                    part: str) -> MarkMatch | None:
+    """A head line of only a level and a period, its ★ lost or out of place."""
+    body = text[line_start:line_end].rstrip(" \t")
+    stop = line_start + len(body)
+    trailing_star = body.endswith("★")
+    period_end = stop - 1 if trailing_star else stop
+    while period_end > end and text[period_end - 1] in " \t":
+        period_end -= 1
+    parsed = _period_only(text, end, period_end, level)
+    if parsed is None or not _document_head(text, line_start, part) or _in_level_table(text, line_start, line_end):
+        return None
+    first = line_start + len(body) - len(body.lstrip(" \t"))
+    reason, details = parsed
+    return MarkMatch("mark.state-secret", level, first, stop,
+                     f"{reason}; at the head of the document, its ★ missing or out of place",
+                     {**details, "star": "misplaced" if trailing_star or first < start else "missing"})

@@ -110,3 +110,59 @@ def test_public_law_that_discusses_levels_and_marks_is_clear():
     assert result.verdict.value == "clear", result.findings
     assert sum("names a level in running text" in d for d in result.dropped) == 6
     assert any("quoted inside a sentence" in d for d in result.dropped)
+
+
+HEAD_MARKS = [
+    # (line 2 of a GB/T 9704 head block, span text, level, details subset)
+    ("机密★解密条件：项目验收后", "机密★解密条件：项目验收后", "机密", {"form": "head-line"}),
+    ("绝密★保密期限：长期", "绝密★保密期限：长期", "绝密", {"form": "head-line"}),
+    ("秘密★待定", "秘密★待定", "秘密", {"form": "head-line"}),
+    ("秘密 一年", "秘密 一年", "秘密", {"period_years": 1, "star": "missing"}),
+    ("★秘密 一年", "★秘密 一年", "秘密", {"period_years": 1, "star": "misplaced"}),
+    ("秘密 一年 ★", "秘密 一年 ★", "秘密", {"period_years": 1, "star": "misplaced"}),
+    ("机密 5 年", "机密 5 年", "机密", {"period_years": 5, "star": "missing"}),
+    ("绝密 长期 ★", "绝密 长期 ★", "绝密", {"long_term": True, "star": "misplaced"}),
+]
+
+
+@pytest.mark.parametrize("mark, span, level, details", HEAD_MARKS)
+def test_head_line_marks_block(scan, mark, span, level, details):
+    text = f"000123\n{mark}\n特急\n\n关于某项工作的通知\n"
+    result = scan(text)
+    [f] = [f for f in result.findings if f.category == "mark"]
+    assert result.verdict.value == "block"
+    assert (f.start, f.end, f.text, f.level) == (7, 7 + len(span), span, level)
+    assert details.items() <= dict(f.details).items()
+
+
+@pytest.mark.parametrize("line", [m[0] for m in HEAD_MARKS])
+def test_head_line_forms_in_running_text_are_not_marks(scan, line):
+    text = "关于某项工作的通知\n第一段。\n第二段。\n第三段。\n" + line + "\n"
+    assert [f for f in scan(text).findings if f.category == "mark"] == []
+
+
+def test_a_later_page_head_is_not_the_document_head(engine):
+    """A mark whose ★ was lost counts on the document's first lines, not on
+    a later page's; a table of levels and periods is no mark anywhere."""
+    from scanner.pipeline import find_in_text
+
+    def marks(text: str, part: str) -> list[str]:
+        return [f.text for f in find_in_text(engine, text, part=part) if f.category == "mark"]
+
+    assert marks("000123\n秘密 一年\n特急\n", "page:1") == ["秘密 一年"]
+    assert marks("000123\n秘密 一年\n特急\n", "page:1:layout") == ["秘密 一年"]
+    assert marks("000123\n秘密 一年\n特急\n", "page:5") == []
+    assert marks("绝密 三十年\n机密 二十年\n秘密 十年\n", "page:1") == []
+
+
+def test_provisional_rules_prose_on_the_mark_form_is_clear(scan):
+    """Art. 24 of the Provisional Rules on Classification Management at the
+    head of a published page: it describes 密级★保密期限 in prose."""
+    text = ("国家秘密定密管理暂行规定\n"
+            "第二十四条　机关、单位对承载国家秘密的纸介质、光介质、电磁介质等载体以及属于国家秘密的设备、产品，"
+            "应当做出国家秘密标志。国家秘密标志应当标注密级和保密期限。国家秘密的解密时间或者解密条件明确的，"
+            "应当标注解密时间或者解密条件。\n"
+            "国家秘密标志形式为“密级★保密期限”、“密级★解密时间”或者“密级★解密条件”。\n"
+            "标注密级和保密期限的，例如“秘密★一年”；秘密★字样应当醒目。\n")
+    result = scan(text)
+    assert result.verdict.value == "clear", result.findings

@@ -145,3 +145,80 @@ def ole_file(stream_name: str, payload: bytes = b"\0" * 4096) -> bytes:
 @pytest.fixture(scope="session")
 def ole():
     return ole_file
+
+
+# GB/T 9704 head block: the copy number on line 1, the mark on line 2, the
+# urgency, then the title and the body.  name -> the mark as typed in Word.
+GBT9704_MARKS = {
+    "chinese-numeral": "秘密★一年",
+    "arabic": "机密★5年",
+    "long-term": "绝密★长期",
+    "spaced": "秘 密 ★ 一 年",
+    "condition": "机密★解密条件：项目验收后",
+}
+
+
+def gbt9704_docx(mark: str) -> bytes:
+    """A notice as a clerk types it in Word (python-docx): fonts named by the
+    standard (黑体 for the mark, 仿宋_GB2312 for the body), none of them installed,
+    so LibreOffice substitutes and draws ★ from a fallback font."""
+    from docx import Document as Docx
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc = Docx()
+
+    def line(text: str, font: str, size: int) -> None:
+        r = doc.add_paragraph().add_run(text)
+        r.font.size, r.font.name = Pt(size), font
+        r._element.rPr.rFonts.set(qn("w:eastAsia"), font)
+
+    line("000123", "仿宋_GB2312", 16)
+    line(mark, "黑体", 16)
+    line("特急", "黑体", 16)
+    line("关于做好年度保密自查工作的通知", "方正小标宋简体", 22)
+    for i in range(1, 4):
+        line(f"各有关单位：根据工作安排，现将第{i}项有关事项通知如下，请认真贯彻执行。", "仿宋_GB2312", 16)
+    return docx_bytes(doc)
+
+
+@pytest.fixture(scope="session")
+def gbt9704_pdfs(tmp_path_factory) -> dict[str, tuple[str, bytes]]:
+    """name -> (mark, the GB/T 9704 notice printed to PDF by LibreOffice), one
+    soffice call for the whole set, with its own profile; ``properties-label``
+    is a notice without a mark whose Subject is 内部资料 注意保存."""
+    import shutil
+    import subprocess
+
+    assert shutil.which("soffice"), "LibreOffice not found: apt-get install libreoffice-writer-nogui (see .ci/run)"
+    work = tmp_path_factory.mktemp("gbt9704")
+    sources = {**{name: gbt9704_docx(mark) for name, mark in GBT9704_MARKS.items()},
+               "properties-label": _labelled_properties_docx()}
+    for name, data in sources.items():
+        (work / f"{name}.docx").write_bytes(data)
+    # PDF/A-2b, as archives and many office systems export: LibreOffice then
+    # writes the XMP packet (dc:title, dc:description, pdf:Keywords) too
+    pdf_a = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+    subprocess.run(["soffice", f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
+                    "--convert-to", pdf_a, "--outdir", str(work), *(str(work / f"{n}.docx") for n in sources)],
+                   check=True, capture_output=True, timeout=300)
+    marks = {**GBT9704_MARKS, "properties-label": ""}
+    return {name: (marks[name], (work / f"{name}.pdf").read_bytes()) for name in sources}
+
+
+def _labelled_properties_docx() -> bytes:
+    """A plain notice whose Subject holds only the internal-material label."""
+    from docx import Document as Docx
+
+    doc = Docx()
+    doc.add_paragraph("关于做好年度保密自查工作的通知")
+    doc.core_properties.title = "年度通知"
+    doc.core_properties.subject = "内部资料 注意保存"
+    doc.core_properties.keywords = "自查"
+    return docx_bytes(doc)
+
+
+@pytest.fixture(scope="session")
+def gbt9704() -> types.SimpleNamespace:
+    """The GB/T 9704 notice builder and its marks, for tests."""
+    return types.SimpleNamespace(marks=GBT9704_MARKS, docx=gbt9704_docx)

@@ -22,7 +22,8 @@ PLACES = {
     "endnote": (7, "endnote"), "comment": (8, "comment"), "drawingml textbox": (9, "textbox"),
     "vml textbox": (10, "textbox"), "hidden run": (11, "hidden"), "tracked deletion": (12, "deleted"),
     "tracked insertion": (13, "body"), "field code": (14, "field"), "field result": (15, "body"),
-    "title": (16, "properties"), "company": (17, "properties"), "custom property": (18, "properties"),
+    "title": (16, "properties:title"), "company": (17, "properties:company"),
+    "custom property": (18, "properties:密级"),
     "watermark": (19, "watermark"), "hidden style": (20, "hidden"),
 }
 

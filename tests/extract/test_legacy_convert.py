@@ -56,8 +56,8 @@ def _save(obj) -> bytes:
 DOC_MARKS = {
     "机密★1年": ("body", 5, 10), "机密★2年": ("table", 3, 8), "机密★3年": ("header", 3, 8),
     "机密★5年": ("footer", 3, 8), "机密★6年": ("footnote", 3, 8), "机密★8年": ("comment", 3, 8),
-    "机密★11年": ("hidden", 0, 6), "机密★12年": ("deleted", 0, 6), "机密★16年": ("properties", 10, 16),
-    "密级: 机密★18年": ("properties", 72, 82),  # a custom property only the converted file carries
+    "机密★11年": ("hidden", 0, 6), "机密★12年": ("deleted", 0, 6), "机密★16年": ("properties:title", 3, 9),
+    "机密★18年": ("properties:密级", 0, 6),  # a custom property only the converted file carries
 }
 
 
@@ -106,10 +106,8 @@ def test_doc_marks_in_every_part_at_exact_spans(doc_bytes: bytes, name: str, fmt
 
 def test_title_in_both_property_sources_is_one_finding(doc_bytes: bytes) -> None:
     [result] = scan_bytes(doc_bytes, "通知.doc")
-    props = [f for f in result.findings if f.part == "properties"]
-    assert sorted(f.text for f in props) == ["密级: 机密★18年", "机密★16年"]
-    # olefile's lines (from the original bytes) first, then what only the conversion has
-    assert props[0].context == "title: 通知 机密★16年 author: python-docx…"
+    props = [f for f in result.findings if f.part.startswith("properties:")]
+    assert sorted((f.part, f.text) for f in props) == [("properties:title", "机密★16年"), ("properties:密级", "机密★18年")]
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +134,7 @@ def test_xls_hidden_sheet_comment_header(xls_bytes: bytes, name: str, fmt: str) 
     assert result.format == fmt and result.verdict.value == "block" and result.extraction.value == "full"
     assert _marks(result) == {"机密★20年": ("sheet:名单", 12, 18), "机密★3年": ("sheet:原始数据", 5, 10),
                               "机密★19年": ("comment", 10, 16), "机密★17年": ("header", 7, 13),
-                              "机密★24年": ("properties", 10, 16)}
+                              "机密★24年": ("properties:title", 3, 9)}
     hidden = [f for f in result.findings if f.rule == "hidden.sheet"]
     assert [f.part for f in hidden] == ["sheet:原始数据"]
 
@@ -159,7 +157,7 @@ def test_ppt_notes_and_hidden_slide(ppt_bytes: bytes, name: str, fmt: str) -> No
     [result] = scan_bytes(ppt_bytes, name)
     assert result.format == fmt and result.verdict.value == "block" and result.extraction.value == "full"
     assert _marks(result) == {"机密★7年": ("slide:1", 7, 12), "机密★8年": ("notes:1", 3, 8),
-                              "机密★9年": ("slide:2", 4, 9), "机密★10年": ("properties", 10, 16)}
+                              "机密★9年": ("slide:2", 4, 9), "机密★10年": ("properties:title", 3, 9)}
     assert [f.part for f in result.findings if f.rule == "hidden.slide"] == ["slide:2"]
 
 

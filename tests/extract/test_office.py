@@ -40,7 +40,7 @@ def workbook() -> bytes:
 
 
 XLSX_PLACES = {1: "sheet:公开", 2: "comment", 3: "header", 4: "footer", 5: "sheet:隐藏表",
-               6: "sheet:深度隐藏", 7: "names", 8: "properties", 9: "properties"}
+               6: "sheet:深度隐藏", 7: "names", 8: "properties:title", 9: "properties:keywords"}
 
 
 def assert_places(data: bytes, name: str, places: dict[int, str]) -> list:
@@ -103,7 +103,7 @@ def presentation() -> bytes:
 def test_pptx_every_place() -> None:
     findings = assert_places(presentation(), "talk.pptx",
                              {1: "slide:1", 2: "slide:1", 3: "slide:1", 4: "notes:1", 5: "slide:2",
-                              6: "master", 7: "properties"})
+                              6: "master", 7: "properties:subject"})
     assert [f.part for f in findings if f.rule == "hidden.slide"] == ["slide:2"]
 
 

@@ -95,9 +95,9 @@ def test_annotation_form_outline_and_metadata(cjk_font: str) -> None:
     assert "批注 机密★7年" in parts["annotation"]
     assert "level: form value 8 (CONFIDENTIAL)" in parts["form"]
     assert "第1章 机密★4年" in parts["outline"] and "第2章 机密★5年" in parts["outline"]
-    meta = parts_of(buf.getvalue())["metadata"]
-    for needle in ("标题 机密★9年", "主题 机密★10年", "关键词 机密★11年"):
-        assert needle in meta
+    meta = parts_of(buf.getvalue())
+    for field, value in (("Title", "标题 机密★9年"), ("Subject", "主题 机密★10年"), ("Keywords", "关键词 机密★11年")):
+        assert meta[f"metadata:{field}"] == value
     [result] = scan_bytes(buf_extra, "structure.pdf")
     texts = {p.name: p.text for p in extract(buf_extra, "structure.pdf", Limits()).parts}
     spans = {(f.part, f.text) for f in result.findings if f.rule == "mark.state-secret"}
@@ -156,3 +156,63 @@ def test_truncated_pdf_is_never_clear(cjk_font: str, keep: float) -> None:
     assert result.verdict.value == "review"
     assert result.extraction.value in ("partial", "failed")
     assert any(f.category == "unreadable" for f in result.findings)
+
+
+def test_vector_only_page_has_no_text_layer(cjk_font: str) -> None:
+    """A page drawn with paths and no text (text as outlines, a chart) is not clear."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.rect(100, 100, 200, 200, fill=1)
+    path = c.beginPath()
+    path.moveTo(50, 50)
+    path.curveTo(80, 200, 150, 20, 300, 300)
+    c.drawPath(path)
+    c.showPage()
+    c.setFont(cjk_font, 11)
+    c.drawString(40, 800, "第二页有文字")
+    c.showPage()
+    c.save()
+    [result] = scan_bytes(buf.getvalue(), "drawn.pdf")
+    assert result.verdict.value == "review"
+    assert result.extraction.value == "partial"
+    [notice] = [f for f in result.findings if f.category == "unreadable"]
+    assert (notice.part, notice.rule) == ("page:1", "unreadable.ocr-needed")
+    assert "page 1 has no text layer" in notice.reason
+
+
+def test_blank_page_is_not_a_missing_text_layer(cjk_font: str) -> None:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.showPage()
+    c.setFont(cjk_font, 11)
+    c.drawString(40, 800, "第二页有文字")
+    c.showPage()
+    c.save()
+    [result] = scan_bytes(buf.getvalue(), "blank.pdf")
+    assert (result.verdict.value, result.extraction.value) == ("clear", "full")
+
+
+@pytest.mark.parametrize("name, keep", [("notice.pdf", 1.0), ("notice.bin", 1.0), ("notice.bin", 0.8)])
+def test_damaged_pdf_header_is_never_decoded_as_text(cjk_font: str, name: str, keep: float) -> None:
+    """Uncompressed pages hold no NUL byte: without its %PDF- header the file
+    once went to the text decoder (GB18030) and came out clear."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pageCompression=0)
+    c.setFont(cjk_font, 12)
+    c.drawString(72, 760, "机密★5年 关于某项工作的通知")
+    c.showPage()
+    c.save()
+    data = buf.getvalue().replace(b"%PDF-", b"%PDX-", 1)
+    data = data[:int(len(data) * keep)]  # 0.8: truncated as well, no trailer left
+    assert b"\x00" not in data[:8192]
+    [result] = scan_bytes(data, name)
+    assert result.format == "pdf"
+    assert result.verdict.value != "clear"
+    if keep < 1:
+        assert result.extraction.value in ("partial", "failed")
+        assert any(f.category == "unreadable" for f in result.findings)
+        return
+    assert result.extraction.value == "partial"
+    assert any(f.category == "unreadable" and "no %PDF- header" in f.reason for f in result.findings)
+    assert [f.text for f in result.findings if f.category == "mark"] == ["机密★5年"]
+    assert result.verdict.value == "block"
