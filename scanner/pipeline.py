@@ -15,6 +15,7 @@ from typing import Iterator
 from .engine import Engine
 from .errors import ItemError, LimitExceeded
 from .extract import ARCHIVE_FORMATS, extract, unreadable
+from .extract.ocr import PictureReader
 from .gate import verdict as gate_verdict
 from .score import aggregate, from_notice, from_signal, item_score
 from .detect import HINT_CAP, detect
@@ -75,8 +76,10 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
 
     cache = engine.extract_cache  # set by batch drivers: a re-scan skips extraction
     convert = engine.config.convert
-    doc = (cache.extract(data, item.path, limits, convert) if cache is not None
-           else extract(data, item.path, limits, convert))
+    ocr = PictureReader(deadline=time.monotonic() + limits.item_timeout - (time.perf_counter() - started),
+                        cache_dir=cache.root.parent / "ocr" if cache is not None else None)
+    doc = (cache.extract(data, item.path, limits, convert, ocr) if cache is not None
+           else extract(data, item.path, limits, convert, ocr))
     notices = list(doc.notices)
     children: list[ItemResult] = []
     if doc.format in ARCHIVE_FORMATS:

@@ -13,9 +13,11 @@ off-page text is text: neither library looks at colour or position when
 extracting, so it is read like any other.
 
 Parts: ``page:N`` (1-based), ``metadata`` (info dictionary and XMP),
-``annotation``, ``form``, ``outline``.  Notices: ``unreadable.encrypted``
+``annotation``, ``form``, ``outline``, ``page:N:ocr`` (what OCR read on an
+image-only page, a page mostly covered by pictures, or a page whose glyphs
+have no Unicode mapping: pdf_ocr.py).  Notices: ``unreadable.encrypted``
 (a user password other than the empty one), ``unreadable.ocr-needed`` (a page
-with images and no text layer), ``unreadable.limit`` (``max_pdf_pages``),
+that may hold text OCR did not read), ``unreadable.limit`` (``max_pdf_pages``),
 ``unreadable.extract`` (a truncated file, a structure pdfminer could not read,
 glyphs that neither library can map to text).
 """
@@ -47,6 +49,8 @@ from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Document, Notice, Part
 from . import unreadable
+from .ocr import PictureReader
+from .pdf_ocr import read_page, wants_ocr
 from .xmlparts import local, parse_xml
 
 _PDFIUM_PASSWORD = 4
@@ -69,7 +73,7 @@ MINER_ERRORS = (PDFException, PSException, KeyError, ValueError, TypeError,
                 AttributeError, IndexError, AssertionError, RecursionError, EOFError, OSError)
 
 
-def extract_pdf(data: bytes, name: str, limits: Limits) -> Document:
+def extract_pdf(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -80,7 +84,7 @@ def extract_pdf(data: bytes, name: str, limits: Limits) -> Document:
         return _damaged(data, limits, exc)
     try:
         miner = _MinerDoc(data)
-        parts, notices, failed, annotations = _pages(pdf, miner, limits)
+        parts, notices, failed, annotations = _pages(pdf, miner, limits, ocr)
     finally:
         pdf.close()
     for part_name, reader in (("metadata", _metadata), ("annotation", lambda _: annotations),
@@ -151,8 +155,8 @@ class _MinerDoc:
         return out.getvalue().rstrip("\x0c")
 
 
-def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
-           limits: Limits) -> tuple[list[Part], list[Notice], list[str], str]:
+def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
+           ocr: PictureReader) -> tuple[list[Part], list[Notice], list[str], str]:
     """Page parts, notices, failed parts, and the annotation text read from
     the same loaded pages."""
     parts: list[Part] = []
@@ -167,23 +171,26 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
         failed.append(f"page:{limits.max_pdf_pages + 1}-{count}")
     for index in range(min(count, limits.max_pdf_pages)):
         part = f"page:{index + 1}"
+        unmapped = 0
         try:
             text, has_images = _pdfium_page(pdf, index, annotations)
             if text is None:
                 text = miner.page_text(index)
                 unmapped = len(_MINER_UNMAPPED.findall(text))
-                if unmapped:
-                    notices.append(unreadable(f"{unmapped} glyph(s) have no Unicode mapping in either "
-                                              "pdfium or pdfminer: their text cannot be read", part=part))
+            # OCR: image-only or mostly-image pages, and glyphs without a Unicode mapping
+            scan = unmapped or has_images or (text.strip() and wants_ocr(pdf, index, text))
+            ocr_parts, ocr_notices = read_page(pdf, index, ocr) if scan else ([], [])
         except (pdfium.PdfiumError, ExtractionError, *MINER_ERRORS) as exc:
             failed.append(part)
             notices.append(unreadable(f"page text could not be read: {type(exc).__name__}: {exc}", part=part))
             continue
+        if unmapped and not ocr_parts:
+            notices.append(unreadable(f"{unmapped} glyph(s) have no Unicode mapping in either "
+                                      "pdfium or pdfminer: their text cannot be read", part=part))
         if text.strip():
             parts.append(Part(part, text))
-        elif has_images:
-            notices.append(unreadable("no text layer: needs OCR (the page is an image)", part=part,
-                                      rule="unreadable.ocr-needed"))
+        parts += ocr_parts
+        notices += ocr_notices
     return parts, notices, failed, "\n".join(annotations)
 
 
