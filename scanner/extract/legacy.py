@@ -28,6 +28,7 @@ from ..errors import LimitExceeded
 from ..types import Document, Notice, Part
 from . import unreadable
 from .legacy_convert import TARGETS, ConversionFailed, conversion_timeout, convert as convert_to_ooxml
+from .ocr import PictureReader
 
 _NAMES = {"doc": "Word 97-2003 document (.doc)", "xls": "Excel 97-2003 workbook (.xls)",
           "ppt": "PowerPoint 97-2003 presentation (.ppt)", "wps": "WPS Writer document (.wps)",
@@ -39,7 +40,8 @@ OLE_ERRORS = (OSError, ValueError, IndexError, TypeError, AttributeError, NotImp
               KeyError, UnicodeDecodeError, LookupError)
 
 
-def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | None = None) -> Document:
+def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | None = None,
+                   ocr: PictureReader | None = None) -> Document:
     from .sniff import sniff
     fmt = sniff(data, name)
     if fmt == "ooxml-encrypted":
@@ -60,7 +62,8 @@ def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | No
         try:
             ooxml = convert_to_ooxml(data, fmt, convert.soffice, conversion_timeout(limits.item_timeout),
                                      limits.max_item_bytes)
-            return _converted(fmt, ooxml, name, limits, props, notices)
+            return _converted(fmt, ooxml, name, limits, props, notices,
+                              ocr or PictureReader.for_item(limits.item_timeout))
         except ConversionFailed as exc:
             problem = str(exc)
         except LimitExceeded as exc:
@@ -77,12 +80,12 @@ def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | No
 
 
 def _converted(fmt: str, ooxml: bytes, name: str, limits: Limits, props: Part | None,
-               notices: list[Notice]) -> Document:
+               notices: list[Notice], ocr: PictureReader) -> Document:
     """The OOXML extractor's Document for the converted bytes, under the legacy format."""
     from . import docx, pptx, xlsx
     extractor = {"docx": docx.extract_docx, "xlsx": xlsx.extract_xlsx, "pptx": pptx.extract_pptx}
     out_ext = TARGETS[fmt][2]
-    doc = extractor[out_ext](ooxml, name, limits)
+    doc = extractor[out_ext](ooxml, name, limits, ocr)
     body = [p for p in doc.parts if p.name != "properties"]
     converted_props = next((p for p in doc.parts if p.name == "properties"), None)
     merged = _merge_properties(props, converted_props)
