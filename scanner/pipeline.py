@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from dataclasses import replace
 from typing import Iterator
 
 from .engine import Engine
 from .errors import ItemError, LimitExceeded
 from .extract import ARCHIVE_FORMATS, extract, unreadable
-from .extract.ocr import PictureReader
+from .extract.ocr import PictureReader, place_on_picture
 from .gate import verdict as gate_verdict
 from .score import aggregate, from_notice, from_signal, item_score
 from .detect import HINT_CAP, detect
@@ -94,7 +95,11 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
     dropped: list[str] = []
     for part in doc.parts:
         signals, why = detect(engine, part, hint_cap=HINT_CAP)
-        findings += [from_signal(item.path, s, part.text) for s in signals]
+        found = [from_signal(item.path, s, part.text) for s in signals]
+        if part.boxes:  # read by OCR: say where on the picture, and how sure
+            found = [replace(f, details=tuple(sorted((*f.details, *place_on_picture(part, f.start, f.end)))))
+                     for f in found]
+        findings += found
         dropped += why
     findings += [from_notice(item.path, n) for n in notices]
     agg = aggregate(item.path, findings, engine.config.scoring)

@@ -315,5 +315,17 @@ def host_dependent(notices: tuple[Notice, ...]) -> bool:
     return any(n.rule == RULE and dict(n.details).get("cause") in HOST_CAUSES for n in notices)
 
 
+def place_on_picture(part: Part, start: int | None, end: int | None) -> tuple[tuple[str, object], ...]:
+    """Finding details for a span of an OCR part: the box it was read from
+    (the union of the lines it spans) and the lowest confidence among them."""
+    if start is None or end is None:
+        return ()
+    boxes = [b for b in part.boxes if b.start < max(end, start + 1) and start < b.end]
+    if not boxes:
+        return ()
+    box = (min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes), max(b.y1 for b in boxes))
+    return (("box", box), ("confidence", min(b.confidence for b in boxes)))
+
+
 def is_picture(path: str) -> bool:
     return path.lower().endswith(IMAGE_SUFFIXES)

@@ -31,6 +31,8 @@ from scanner.extract import extract
 from scanner.extract import ocr as ocr_mod
 from scanner.extract.ocr import PictureReader, may_hold_text
 from scanner.pipeline import scan_item
+from scanner.report import Summary
+from scanner.report.summary import print_summary
 from scanner.types import Item
 
 
@@ -158,6 +160,10 @@ def test_finding_points_at_the_box_it_was_read_from(engine: Engine) -> None:
     assert box.confidence > 0.9
     # the mark is the heading: top left of the picture
     assert box.y0 < 0.25 * 919 and box.x0 < 400
+    # and the finding says so, with the confidence
+    details = dict(hit.details)
+    assert details["box"] == (box.x0, box.y0, box.x1, box.y1)
+    assert details["confidence"] == box.confidence
 
 
 @pytest.mark.parametrize("fmt,key,options", [
@@ -225,6 +231,11 @@ def test_without_the_extra_a_pasted_page_goes_to_review(no_extra: None) -> None:
     assert dict(notice.details)["cause"] == "not-installed"
     assert "preclear[ocr]" in notice.reason
     assert result.extraction.value == "partial"
+    summary = Summary()
+    summary.add(result)
+    out = io.StringIO()
+    print_summary(summary, None, out, list_items=False)
+    assert "1 picture(s) that may hold text were not read by OCR (not-installed 1)" in out.getvalue()
 
 
 def test_without_the_extra_logos_and_icons_stay_clear(no_extra: None) -> None:
