@@ -1,9 +1,9 @@
 """scan_item: the only place the stages are composed.
 
 read -> extract -> (per part) detect -> score -> gate.  Per-item errors
-become findings; nothing here raises for a bad input.  Archive members are
-scanned recursively as their own items and the archive takes the worst
-verdict of its members.
+become findings; nothing here raises for a bad input.  Archive members, and
+objects embedded in DOCX/PPTX/XLSX, are scanned recursively as their own
+items and the container takes the worst verdict of its members.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import Iterator
 from .engine import Engine
 from .errors import ItemError, LimitExceeded
 from .extract import ARCHIVE_FORMATS, extract, unreadable
+from .extract.embedded import FOLDERS as EMBEDDING_FOLDERS, iter_embedded
 from .extract.ocr import PictureReader, place_on_picture
 from .gate import verdict as gate_verdict
 from .score import aggregate, from_notice, from_signal, item_score
@@ -83,12 +84,12 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
            else extract(data, item.path, limits, convert, ocr))
     notices = list(doc.notices)
     children: list[ItemResult] = []
-    if doc.format in ARCHIVE_FORMATS:
+    if doc.format in ARCHIVE_FORMATS or doc.format in EMBEDDING_FOLDERS:
         if item.depth >= limits.max_depth:
             notices.append(unreadable(f"limit max_depth exceeded: archive nested deeper than {limits.max_depth}",
                                       rule="unreadable.limit", limit="max_depth"))
         else:
-            children, archive_notices = _scan_members(engine, item, data)
+            children, archive_notices = _scan_members(engine, item, data, doc.format)
             notices += archive_notices
 
     findings: list[Finding] = []
@@ -124,14 +125,16 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
     return [result, *children]
 
 
-def _scan_members(engine: Engine, item: Item, data: bytes) -> tuple[list[ItemResult], list[Notice]]:
-    """Scan every member as its own item; archive-wide limits become notices."""
+def _scan_members(engine: Engine, item: Item, data: bytes, fmt: str) -> tuple[list[ItemResult], list[Notice]]:
+    """Scan every member (of an archive, or an object embedded in an Office
+    package) as its own item; container-wide limits become notices."""
     from .extract.archive import iter_members
 
     limits = engine.config.limits
     results: list[ItemResult] = []
     notices: list[Notice] = []
-    members: Iterator[Member] = iter_members(data, item.path, limits)
+    members: Iterator[Member] = (iter_embedded(data, fmt, limits) if fmt in EMBEDDING_FOLDERS
+                                 else iter_members(data, item.path, limits))
     try:
         for member in members:
             child = Item(path=f"{item.path}!{member.name}", data=member.data, depth=item.depth + 1,
