@@ -19,10 +19,11 @@ LABELLED = ["内部资料", *NOTICE]
 
 
 def page(lines: list[str], dpi: int = 150, skew: float = 1.5, noise: bool = True, seal: bool = True,
-         serif: bool = False, seed: int = 1) -> Image.Image:
-    """Half an A4 page with ``lines`` (the first as a heading), as scanned at ``dpi``."""
+         serif: bool = False, seed: int = 1, inches: float = 5.9) -> Image.Image:
+    """``inches`` of an A4 page (half by default) with ``lines`` (the first as
+    a heading), as scanned at ``dpi``."""
     px = dpi / 72
-    width, height = int(8.27 * dpi), int(5.9 * dpi)
+    width, height = int(8.27 * dpi), int(inches * dpi)
     img = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(img)
     path = SERIF if serif else FONT

@@ -209,8 +209,45 @@ def test_cheap_test_skips_no_picture_with_text() -> None:
     for key in SHOTS:
         from PIL import Image
         assert may_hold_text(Image.open(io.BytesIO(shot(key))))[0], key
+    # one short line on a clean page is far less than 1 % ink
+    for dpi in (150, 300):
+        assert may_hold_text(P.page(["机密★5年"], dpi=dpi, skew=0, noise=False, seal=False))[0]
     for blank in (P.logo(300), P.logo(600), P.logo(120), P.icon(64), P.icon(256), P.banner()):
         assert not may_hold_text(blank)[0]
+
+
+def unmapped_pdf() -> bytes:
+    """Text in an embedded TrueType subset whose ToUnicode map is cut off
+    (the key renamed in place, offsets unchanged): both PDF libraries see
+    glyph codes only, as with many LaTeX and Type 3 fonts."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    pdfmetrics.registerFont(TTFont("WQY", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", subfontIndex=0))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("WQY", 28)
+    c.drawString(60, 760, "机密★5年")
+    c.setFont("WQY", 14)
+    c.drawString(60, 720, "关于做好年度档案整理工作的通知")
+    c.showPage()
+    c.save()
+    data = buf.getvalue()
+    assert data.count(b"/ToUnicode") == 1
+    return data.replace(b"/ToUnicode", b"/ToUnicodX")
+
+
+def test_pdf_glyphs_without_unicode_mapping_are_read_by_ocr(engine: Engine) -> None:
+    result = scan(engine, unmapped_pdf(), "latex.pdf")
+    assert result.verdict.value == "block"
+    assert [(f.part, f.text) for f in result.findings if f.rule == MARK] == [("page:1:ocr", "机密★5年")]
+    assert result.extraction.value == "full"
+
+
+def test_pdf_glyphs_without_unicode_mapping_without_the_extra(no_extra: None) -> None:
+    doc = extract(unmapped_pdf(), "latex.pdf", Limits())
+    rules = sorted(n.rule for n in doc.notices)
+    assert rules == ["unreadable.extract", "unreadable.ocr-needed"]
+    assert doc.extraction.value == "partial"
 
 
 @pytest.fixture
