@@ -311,3 +311,17 @@ def test_ocr_results_are_cached_by_picture(engine: Engine, tmp_path) -> None:
     second = scan(eng, xlsx_with(picture), "b.xlsx")
     assert list((tmp_path / "ocr").glob("*/*")) == entries
     assert [f.text for f in first.findings if f.rule == MARK] == [f.text for f in second.findings if f.rule == MARK]
+
+
+def test_pictures_written_into_a_web_page(engine: Engine) -> None:
+    import base64
+    logo = base64.b64encode(P.encode(P.logo(200))).decode()
+    scan_ = base64.b64encode(shot("label-150")).decode()
+    page = (f'<!doctype html><html><body><p>通知公告</p><img src="data:image/png;base64,{logo}" alt="徽标">'
+            f'<img src="/static/a.png"><img src="data:image/png;base64,{scan_}"></body></html>')
+    result = scan(engine, page.encode(), "notice.html")
+    assert result.verdict.value == "review"
+    assert [f.part for f in result.findings if f.rule == LABEL] == ["img:3"]
+    broken = page.replace(scan_[:40], "!!!!" + scan_[4:40])
+    result = scan(engine, broken.encode(), "broken.html")
+    assert [(f.part, dict(f.details)["cause"]) for f in result.findings] == [("img:3", "undecodable")]
