@@ -43,7 +43,7 @@ _REGISTRY: dict[str, str] = {
 CONVERTED_FORMATS = frozenset({"doc", "xls", "ppt", "wps", "et", "dps"})
 
 # formats whose extractor also takes a PictureReader (OCR of pictures and image-only pages)
-OCR_FORMATS = frozenset({"image", "docx", "pptx", "xlsx", "pdf", "html", *CONVERTED_FORMATS})
+OCR_FORMATS = frozenset({"image", "docx", "pptx", "xlsx", "pdf", "html", "ofd", *CONVERTED_FORMATS})
 
 # formats whose members are items of their own (scanner.extract.archive.iter_members)
 ARCHIVE_FORMATS = frozenset({"zip", "tar", "gzip", "bz2", "xz"})

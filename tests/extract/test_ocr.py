@@ -325,3 +325,12 @@ def test_pictures_written_into_a_web_page(engine: Engine) -> None:
     broken = page.replace(scan_[:40], "!!!!" + scan_[4:40])
     result = scan(engine, broken.encode(), "broken.html")
     assert [(f.part, dict(f.details)["cause"]) for f in result.findings] == [("img:3", "undecodable")]
+
+
+def test_scanned_page_in_an_ofd(engine: Engine, make_samples, b) -> None:
+    """An OFD whose page draws a scanned picture (its resource, Doc_0/Res/)."""
+    ofd = make_samples.build_ofd([["扫描件"]], title="通知")
+    data = b.zip_edit(ofd, replace={"Doc_0/Res/image_1.png": shot("mark-150")})
+    result = scan(engine, data, "scan.ofd")
+    assert result.format == "ofd" and result.verdict.value == "block"
+    assert [f.part for f in result.findings if f.rule == MARK] == ["Doc_0/Res/image_1.png"]
