@@ -115,10 +115,11 @@ class RapidRecogniser:
         import numpy as np
 
         out = self._engine(np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1]))
-        if out.boxes is None or out.txts is None:
+        boxes, txts, scores = (getattr(out, key, None) for key in ("boxes", "txts", "scores"))
+        if boxes is None or txts is None or scores is None:  # nothing detected
             return []
         lines = []
-        for box, text, score in zip(out.boxes, out.txts, out.scores):
+        for box, text, score in zip(boxes, txts, scores):
             xs, ys = [p[0] for p in box], [p[1] for p in box]
             lines.append(Line(str(text), (int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys))),
                               round(float(score), 4)))
@@ -159,7 +160,7 @@ def may_hold_text(image: Image.Image) -> tuple[bool, str]:
     gray = image.convert("L")
     scale = SCAN_SIDE / max(width, height)
     if scale < 1:
-        gray = gray.resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.BILINEAR)
+        gray = gray.resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.BILINEAR)
     pixels = np.asarray(gray, dtype=np.int16)
     # extremes, not percentiles: one short line on a full page is far less than 1 % ink
     lo, hi = int(pixels.min()), int(pixels.max())
@@ -263,7 +264,7 @@ class PictureReader:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(self.cache_dir, 0o700)  # it holds text read from the pictures
+            os.chmod(path.parent.parent, 0o700)  # it holds text read from the pictures
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(pickle.dumps(lines, protocol=pickle.HIGHEST_PROTOCOL))
