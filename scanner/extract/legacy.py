@@ -28,6 +28,7 @@ from ..errors import LimitExceeded
 from ..types import Document, Notice, Part
 from . import unreadable
 from .legacy_convert import TARGETS, ConversionFailed, conversion_timeout, convert as convert_to_ooxml
+from .embedded import iter_embedded
 from .ocr import PictureReader
 
 _NAMES = {"doc": "Word 97-2003 document (.doc)", "xls": "Excel 97-2003 workbook (.xls)",
@@ -90,6 +91,10 @@ def _converted(fmt: str, ooxml: bytes, name: str, limits: Limits, props: Part | 
     converted_props = next((p for p in doc.parts if p.name == "properties"), None)
     merged = _merge_properties(props, converted_props)
     note = f"body read through LibreOffice conversion to {out_ext.upper()} ({_NAMES[fmt]})"
+    # objects the converted package embeds are not members of this item: never cleared unread
+    notices += [unreadable(f"embedded object not scanned: {member.name}", part="embedded",
+                           rule="unreadable.embedded", object=member.name)
+                for member in iter_embedded(ooxml, out_ext, limits)]
     return Document(fmt, parts=(*body, *([merged] if merged else [])), notices=(*doc.notices, *notices),
                     failed_parts=doc.failed_parts, notes=(*doc.notes, note))
 

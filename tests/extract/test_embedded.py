@@ -80,11 +80,16 @@ def odt_embedding(ods: bytes) -> bytes:
     return out.getvalue()
 
 
-def test_sheet_embedded_by_libreoffice_in_a_docx(soffice) -> None:
+@pytest.fixture(scope="module")
+def libreoffice_docx(soffice) -> bytes:
     """openpyxl writes the sheet, LibreOffice turns it into ODS, embeds it in a
     text document and saves that as DOCX: the sheet lands in
     word/embeddings/ as LibreOffice puts it there."""
-    docx_bytes = soffice(odt_embedding(soffice(workbook_with_mark(), "xlsx", "ods")), "odt", "docx")
+    return soffice(odt_embedding(soffice(workbook_with_mark(), "xlsx", "ods")), "odt", "docx")
+
+
+def test_sheet_embedded_by_libreoffice_in_a_docx(libreoffice_docx: bytes) -> None:
+    docx_bytes = libreoffice_docx
     embedded = [n for n in zipfile.ZipFile(io.BytesIO(docx_bytes)).namelist() if n.startswith("word/embeddings/")]
     assert len(embedded) == 1
     results = scan_bytes(docx_bytes, "report.docx")
@@ -161,3 +166,13 @@ def test_embedded_objects_keep_the_depth_limit(b) -> None:
     [shallow] = scan_bytes(data, "outer.docx", ScanConfig(limits=Limits(max_depth=0)))
     assert shallow.verdict.value == "review"
     assert [f.rule for f in shallow.findings] == ["unreadable.limit"]
+
+
+def test_object_in_a_legacy_doc_is_never_cleared_unread(soffice, libreoffice_docx: bytes) -> None:
+    """A .doc (saved by LibreOffice, the sheet in its ObjectPool) is read
+    through conversion to DOCX; the object the converted file embeds is not a
+    member of the .doc item, so it is flagged, not dropped."""
+    [result] = scan_bytes(soffice(libreoffice_docx, "docx", "doc"), "old.doc")
+    assert result.format == "doc" and result.verdict.value == "review"
+    [finding] = [f for f in result.findings if f.rule == "unreadable.embedded"]
+    assert dict(finding.details)["object"].startswith("word/embeddings/")
