@@ -15,8 +15,8 @@ What is read, and what is not, is decided here and nowhere else:
   installed, the item's time limit has passed, the picture cannot be
   decoded, most of its lines were recognised with low confidence) is an
   ``unreadable.ocr-needed`` notice naming the picture: the item is never clear.
-  Without the extra, pictures smaller than ``NO_OCR_MIN_SIDE`` in either
-  direction (logos and icons, measured) are let pass, larger ones are not.
+  Without the extra, every picture that passes the cheap test and is at
+  least ``NO_OCR_MIN_SIDE`` each way is such a notice.
 
 The recogniser is RapidOCR (``pip install 'preclear[ocr]'``): PP-OCRv6 models
 inside its wheel, loaded from there by path so that nothing is ever
@@ -55,8 +55,12 @@ TEXT_ROW_EDGES = 12
 # and a line of text is this many such rows high (after scaling to SCAN_SIDE)
 TEXT_ROWS = 5
 SCAN_SIDE = 1000
-# without the extra: pictures below this in width or height are logos/icons (measured, see tests)
-NO_OCR_MIN_SIDE = 200
+# without the extra: a picture with text-like rows at least this high and wide (two lines of
+# 12 px text) goes to review.  Logos, icons and bands without text are already skipped by the
+# row test (measured: emblems of 120-600 px, icons of 32-256 px, gradient bands; see tests and
+# benchmarks/bench_ocr.py); a snippet holding one marked line is 60-100 px high, so no larger
+# size can be let pass.
+NO_OCR_MIN_SIDE = 32
 # longest side of the picture text detection looks at (see RapidRecogniser)
 DETECT_SIDE = 1280
 # lines below this confidence are kept as text but are not trusted

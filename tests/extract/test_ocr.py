@@ -275,6 +275,14 @@ def test_without_the_extra_a_pasted_page_goes_to_review(no_extra: None) -> None:
     assert "1 picture(s) that may hold text were not read by OCR (not-installed 1)" in out.getvalue()
 
 
+def test_without_the_extra_a_snippet_of_one_marked_line_goes_to_review(no_extra: None) -> None:
+    snippet = P.page(["机密★5年"], dpi=150, skew=0, noise=False, seal=False, inches=0.9).crop((60, 40, 460, 120))
+    assert snippet.size == (400, 80)
+    [result] = scan_item(Engine(), Item(path="snippet.png", data=P.encode(snippet)))
+    assert result.verdict.value == "review"
+    assert [dict(f.details)["cause"] for f in result.findings] == ["not-installed"]
+
+
 def test_without_the_extra_logos_and_icons_stay_clear(no_extra: None) -> None:
     doc = DocxDocument()
     doc.add_paragraph("关于举办职工运动会的通知")
