@@ -65,8 +65,9 @@ NO_OCR_MIN_SIDE = 32
 DETECT_SIDE = 1280
 # lines below this confidence are kept as text but are not trusted
 LOW_CONFIDENCE = 0.6
-# refuse to decode pictures with more pixels than this (a decompression bomb)
-MAX_PIXELS = 80_000_000
+# refuse to decode pictures with more pixels than this in all frames (a decompression bomb;
+# an A4 page at 600 dpi is 35 million)
+MAX_PIXELS = 60_000_000
 MAX_FRAMES = 200
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".gif", ".bmp", ".tif", ".tiff", ".webp")
 RULE = "unreadable.ocr-needed"  # the id PDF pages without a text layer always had
@@ -203,21 +204,28 @@ class PictureReader:
         return self._recogniser
 
     def read_bytes(self, name: str, data: bytes) -> tuple[list[Part], list[Notice]]:
-        """A picture file (every frame of a multi-page TIFF or an animated GIF)."""
-        parts: list[Part] = []
-        notices: list[Notice] = []
+        """A picture file (every frame of a multi-page TIFF or an animated GIF),
+        decoded one frame at a time."""
         from PIL import Image
 
-        try:
-            frames = list(_frames(data))
-        except (OSError, SyntaxError, ValueError, TypeError, EOFError, Image.DecompressionBombError) as exc:
-            return [], [_notice(name, "undecodable", f"picture {name} could not be decoded: {exc}")]
+        parts: list[Part] = []
+        notices: list[Notice] = []
         digest = hashlib.sha256(data).hexdigest()
-        for index, frame in enumerate(frames, 1):
-            part_name = name if len(frames) == 1 else f"{name}:{index}"
-            got_parts, got_notices = self.read_image(part_name, frame, f"{digest}:{index}")
-            parts += got_parts
-            notices += got_notices
+        index = 0
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(data)) as image:
+                    count = getattr(image, "n_frames", 1)
+                    for index, frame in enumerate(_frames(image), 1):
+                        part_name = name if count == 1 else f"{name}:{index}"
+                        got_parts, got_notices = self.read_image(part_name, frame, f"{digest}:{index}")
+                        parts += got_parts
+                        notices += got_notices
+        except (OSError, SyntaxError, ValueError, TypeError, EOFError, Image.DecompressionBombError,
+                Image.DecompressionBombWarning) as exc:
+            where = name if index <= 1 else f"{name}:{index}"
+            notices.append(_notice(where, "undecodable", f"picture {where} could not be decoded: {exc}"))
         return parts, notices
 
     def read_image(self, name: str, image: Image.Image, key: str | None = None) -> tuple[list[Part], list[Notice]]:
@@ -277,20 +285,20 @@ class PictureReader:
             log.warning("OCR cache: cannot store %s: %s", path.name, exc)
 
 
-def _frames(data: bytes) -> Iterator[Image.Image]:
-    """Every frame of the picture, decoded, refusing bombs before decoding."""
-    from PIL import Image, ImageSequence
+def _frames(image: Image.Image) -> Iterator[Image.Image]:
+    """Every frame of the picture, decoded in turn, refusing a bomb (too many
+    frames or pixels in all) before decoding the frame that passes the limit."""
+    from PIL import ImageSequence
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        image = Image.open(io.BytesIO(data))
-        for index, frame in enumerate(ImageSequence.Iterator(image)):
-            if index >= MAX_FRAMES:
-                raise ValueError(f"more than {MAX_FRAMES} frames")
-            width, height = frame.size
-            if width * height > MAX_PIXELS:
-                raise ValueError(f"{width}x{height} px is over the {MAX_PIXELS} pixel limit")
-            yield frame.convert("RGB")
+    pixels = 0
+    for index, frame in enumerate(ImageSequence.Iterator(image)):
+        if index >= MAX_FRAMES:
+            raise ValueError(f"more than {MAX_FRAMES} frames")
+        width, height = frame.size
+        pixels += width * height
+        if pixels > MAX_PIXELS:
+            raise ValueError(f"over the {MAX_PIXELS} pixel limit ({width}x{height} px in frame {index + 1})")
+        yield frame.convert("RGB")
 
 
 def _to_parts(name: str, lines: list[Line]) -> tuple[list[Part], list[Notice]]:

@@ -308,6 +308,16 @@ def test_undecodable_picture_is_never_clear(engine: Engine) -> None:
     assert [dict(f.details).get("cause") for f in result.findings] == ["undecodable"]
 
 
+def test_picture_bomb_is_refused_before_decoding(engine: Engine) -> None:
+    from PIL import Image
+    bomb = P.encode(Image.new("1", (10_000, 7_000), 1))  # 70 million pixels in a few KB
+    assert len(bomb) < 100_000
+    result = scan(engine, bomb, "bomb.png")
+    assert result.verdict.value == "review"
+    [finding] = result.findings
+    assert dict(finding.details)["cause"] == "undecodable" and "pixel limit" in finding.reason
+
+
 def test_ocr_results_are_cached_by_picture(engine: Engine, tmp_path) -> None:
     eng = Engine()
     eng.extract_cache = ExtractCache(CacheSettings(directory=str(tmp_path)))
