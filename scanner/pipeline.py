@@ -16,7 +16,7 @@ from typing import Iterator
 from .engine import Engine
 from .errors import ItemError, LimitExceeded
 from .extract import ARCHIVE_FORMATS, extract, unreadable
-from .extract.embedded import FOLDERS as EMBEDDING_FOLDERS, iter_embedded
+from .extract.embedded import FOLDERS as EMBEDDING_FOLDERS, has_embedded, iter_embedded
 from .extract.ocr import PictureReader, place_on_picture
 from .gate import verdict as gate_verdict
 from .score import aggregate, from_notice, from_signal, item_score
@@ -84,7 +84,8 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
            else extract(data, item.path, limits, convert, ocr))
     notices = list(doc.notices)
     children: list[ItemResult] = []
-    if doc.format in ARCHIVE_FORMATS or doc.format in EMBEDDING_FOLDERS:
+    if doc.format in ARCHIVE_FORMATS or (doc.format in EMBEDDING_FOLDERS
+                                         and has_embedded(data, doc.format, limits)):
         if item.depth >= limits.max_depth:
             notices.append(unreadable(f"limit max_depth exceeded: archive nested deeper than {limits.max_depth}",
                                       rule="unreadable.limit", limit="max_depth"))

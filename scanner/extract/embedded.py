@@ -30,6 +30,7 @@ from collections.abc import Iterator
 import olefile
 
 from ..config import Limits
+from ..errors import ExtractionError, LimitExceeded
 from ..types import Member
 from .sniff import sniff
 from .zipguard import GuardedZip
@@ -94,6 +95,15 @@ def _ole10_native(raw: bytes) -> bytes:
 
 def embedding_paths(pkg: GuardedZip, folder: str) -> list[str]:
     return sorted(n for n in pkg.names() if n.startswith(folder) and not n.endswith("/"))
+
+
+def has_embedded(data: bytes, fmt: str, limits: Limits) -> bool:
+    """Whether the package holds embedded objects (from its directory alone)."""
+    try:
+        with GuardedZip(data, limits, stage=fmt) as pkg:
+            return bool(embedding_paths(pkg, FOLDERS[fmt]))
+    except (ExtractionError, LimitExceeded):  # the extractor has said so already
+        return False
 
 
 def iter_embedded(data: bytes, fmt: str, limits: Limits) -> Iterator[Member]:

@@ -176,3 +176,12 @@ def test_object_in_a_legacy_doc_is_never_cleared_unread(soffice, libreoffice_doc
     assert result.format == "doc" and result.verdict.value == "review"
     [finding] = [f for f in result.findings if f.rule == "unreadable.embedded"]
     assert dict(finding.details)["object"].startswith("word/embeddings/")
+
+
+def test_a_package_without_objects_at_the_depth_limit_is_not_a_container() -> None:
+    d = docx.Document()
+    d.add_paragraph("公开的通知正文。")
+    buf = io.BytesIO()
+    d.save(buf)
+    [result] = scan_bytes(buf.getvalue(), "plain.docx", ScanConfig(limits=Limits(max_depth=0)))
+    assert result.verdict.value == "clear" and result.findings == ()
