@@ -7,8 +7,10 @@ limits and conversion settings, and holds the extracted Document.  Entries
 are written atomically (a worker may race another on the same bytes), read
 back only when they unpickle cleanly, and pruned oldest-first past
 ``CacheSettings.max_bytes``.  A legacy Office file whose body was not
-converted is not stored: whether LibreOffice is installed, or finished in
-time, is a fact about the host, not about the bytes.
+converted is not stored, nor one with a picture OCR did not read for want of
+the extra or of time: whether LibreOffice or OCR is installed, or finished in
+time, is a fact about the host, not about the bytes.  OCR results are also
+cached per picture (``ocr/``, by the picture's sha256; extract/ocr.py).
 The folder is private to the user (0700): it holds extracted text.
 """
 from __future__ import annotations
@@ -21,9 +23,13 @@ import pickle
 import tempfile
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import CacheSettings, Convert, Limits
 from .types import Document
+
+if TYPE_CHECKING:
+    from .extract.ocr import PictureReader
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +59,11 @@ class ExtractCache:
         key = hashlib.sha256(data).hexdigest() + extractor_version() + settings
         return self.root / key[:2] / key
 
-    def extract(self, data: bytes, name: str, limits: Limits, convert: Convert | None = None) -> Document:
+    def extract(self, data: bytes, name: str, limits: Limits, convert: Convert | None = None,
+                ocr: PictureReader | None = None) -> Document:
         """``scanner.extract.extract``, answered from the cache when it can."""
         from .extract import CONVERTED_FORMATS, extract
+        from .extract.ocr import host_dependent
 
         convert = convert or Convert()
         path = self._path(data, limits, convert)
@@ -69,9 +77,9 @@ class ExtractCache:
         except (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
             log.warning("extraction cache entry %s unreadable (%s): extracting again", path.name, exc)
         self.misses += 1
-        doc = extract(data, name, limits, convert)
+        doc = extract(data, name, limits, convert, ocr)
         unconverted = doc.format in CONVERTED_FORMATS and "body" in doc.failed_parts
-        if doc.format not in UNCACHED_FORMATS and not unconverted:
+        if doc.format not in UNCACHED_FORMATS and not unconverted and not host_dependent(doc.notices):
             self._store(path, doc)
         return doc
 

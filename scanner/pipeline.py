@@ -1,20 +1,23 @@
 """scan_item: the only place the stages are composed.
 
 read -> extract -> (per part) detect -> score -> gate.  Per-item errors
-become findings; nothing here raises for a bad input.  Archive members are
-scanned recursively as their own items and the archive takes the worst
-verdict of its members.
+become findings; nothing here raises for a bad input.  Archive members, and
+objects embedded in DOCX/PPTX/XLSX, are scanned recursively as their own
+items and the container takes the worst verdict of its members.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import time
+from dataclasses import replace
 from typing import Iterator
 
 from .engine import Engine
 from .errors import ItemError, LimitExceeded
 from .extract import ARCHIVE_FORMATS, extract, unreadable
+from .extract.embedded import FOLDERS as EMBEDDING_FOLDERS, has_embedded, iter_embedded
+from .extract.ocr import PictureReader, place_on_picture
 from .gate import verdict as gate_verdict
 from .score import aggregate, from_notice, from_signal, item_score
 from .detect import HINT_CAP, Signal, detect
@@ -75,16 +78,19 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
 
     cache = engine.extract_cache  # set by batch drivers: a re-scan skips extraction
     convert = engine.config.convert
-    doc = (cache.extract(data, item.path, limits, convert) if cache is not None
-           else extract(data, item.path, limits, convert))
+    ocr = PictureReader(deadline=time.monotonic() + limits.item_timeout - (time.perf_counter() - started),
+                        cache_dir=cache.root.parent / "ocr" if cache is not None else None)
+    doc = (cache.extract(data, item.path, limits, convert, ocr) if cache is not None
+           else extract(data, item.path, limits, convert, ocr))
     notices = list(doc.notices)
     children: list[ItemResult] = []
-    if doc.format in ARCHIVE_FORMATS:
+    if doc.format in ARCHIVE_FORMATS or (doc.format in EMBEDDING_FOLDERS
+                                         and has_embedded(data, doc.format, limits)):
         if item.depth >= limits.max_depth:
             notices.append(unreadable(f"limit max_depth exceeded: archive nested deeper than {limits.max_depth}",
                                       rule="unreadable.limit", limit="max_depth"))
         else:
-            children, archive_notices = _scan_members(engine, item, data)
+            children, archive_notices = _scan_members(engine, item, data, doc.format)
             notices += archive_notices
 
     findings: list[Finding] = []
@@ -96,7 +102,11 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
         dropped += why
     _drop_layout_twins(doc.parts, per_part)
     for part, signals in zip(doc.parts, per_part):
-        findings += [from_signal(item.path, s, part.text) for s in signals]
+        found = [from_signal(item.path, s, part.text) for s in signals]
+        if part.boxes:  # read by OCR: say where on the picture, and how sure
+            found = [replace(f, details=tuple(sorted((*f.details, *place_on_picture(part, f.start, f.end)))))
+                     for f in found]
+        findings += found
     findings += [from_notice(item.path, n) for n in notices]
     agg = aggregate(item.path, findings, engine.config.scoring)
     if agg is not None:
@@ -159,14 +169,16 @@ def _drop_layout_twins(parts: tuple[Part, ...], per_part: list[list[Signal]]) ->
         per_part[li] = kept_layout
 
 
-def _scan_members(engine: Engine, item: Item, data: bytes) -> tuple[list[ItemResult], list[Notice]]:
-    """Scan every member as its own item; archive-wide limits become notices."""
+def _scan_members(engine: Engine, item: Item, data: bytes, fmt: str) -> tuple[list[ItemResult], list[Notice]]:
+    """Scan every member (of an archive, or an object embedded in an Office
+    package) as its own item; container-wide limits become notices."""
     from .extract.archive import iter_members
 
     limits = engine.config.limits
     results: list[ItemResult] = []
     notices: list[Notice] = []
-    members: Iterator[Member] = iter_members(data, item.path, limits)
+    members: Iterator[Member] = (iter_embedded(data, fmt, limits) if fmt in EMBEDDING_FOLDERS
+                                 else iter_members(data, item.path, limits))
     try:
         for member in members:
             child = Item(path=f"{item.path}!{member.name}", data=member.data, depth=item.depth + 1,

@@ -62,7 +62,9 @@ RULES: dict[str, Rule] = dict([
     _r("unreadable.encrypted", "EncryptedContent",
        "The item or an archive member is encrypted and the empty password does not open it.", BASIS_UNREADABLE),
     _r("unreadable.ocr-needed", "NoTextLayer",
-       "A PDF page has images but no text layer; it needs OCR before it can be reviewed.", BASIS_UNREADABLE),
+       "A picture that may hold text (an image-only PDF page, a picture in a document, an image file) "
+       "was not read by OCR: not installed, out of time, undecodable or read with low confidence.",
+       BASIS_UNREADABLE),
     _r("unreadable.embedded", "EmbeddedObjectNotScanned",
        "An embedded object or attachment travels with the file but was not scanned.", BASIS_UNREADABLE),
     _r("hidden.comments", "CommentsPresent",

@@ -48,12 +48,28 @@ class Extraction(str, enum.Enum):
 
 
 @dataclass(frozen=True)
+class Box:
+    """Where ``text[start:end]`` of an OCR part sits on its picture: pixels
+    (x0, y0, x1, y1) and the recogniser's confidence."""
+
+    start: int
+    end: int
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Part:
     """One extracted piece of an item: a locator (``body``, ``header``,
-    ``page:3``, ``sheet:工资表``) and its original, un-normalised text."""
+    ``page:3``, ``sheet:工资表``, ``word/media/image2.png``) and its original,
+    un-normalised text; text read from a picture keeps its lines' boxes."""
 
     name: str
     text: str
+    boxes: tuple[Box, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import functools
 import importlib
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..config import Convert, Limits
 from ..errors import ExtractionError, LimitExceeded
 from ..types import Document, Notice, Severity
 from .sniff import name_mismatch, sniff
+
+if TYPE_CHECKING:
+    from .ocr import PictureReader
 
 Extractor = Callable[[bytes, str, Limits], Document]
 
@@ -30,6 +33,7 @@ _REGISTRY: dict[str, str] = {
     "pptx": "pptx:extract_pptx",
     "pdf": "pdf:extract_pdf",
     "ofd": "ofd:extract_ofd",
+    "image": "image:extract_image",
     **{fmt: "archive:extract_archive" for fmt in ("zip", "tar", "gzip", "bz2", "xz")},
     **{fmt: "legacy:extract_legacy" for fmt in ("doc", "xls", "ppt", "wps", "et", "dps", "ole",
                                                  "ooxml-encrypted")},
@@ -37,6 +41,9 @@ _REGISTRY: dict[str, str] = {
 
 # formats whose extractor also takes the [convert] settings (legacy bodies through LibreOffice)
 CONVERTED_FORMATS = frozenset({"doc", "xls", "ppt", "wps", "et", "dps"})
+
+# formats whose extractor also takes a PictureReader (OCR of pictures and image-only pages)
+OCR_FORMATS = frozenset({"image", "docx", "pptx", "xlsx", "pdf", "html", "ofd", *CONVERTED_FORMATS})
 
 # formats whose members are items of their own (scanner.extract.archive.iter_members)
 ARCHIVE_FORMATS = frozenset({"zip", "tar", "gzip", "bz2", "xz"})
@@ -70,8 +77,11 @@ def unreadable(reason: str, part: str = "item", rule: str = "unreadable.extract"
                   details=tuple(sorted(details.items())))
 
 
-def extract(data: bytes, name: str, limits: Limits, convert: Convert | None = None) -> Document:
-    """Sniff the format from the bytes and run its extractor, failing closed."""
+def extract(data: bytes, name: str, limits: Limits, convert: Convert | None = None,
+            ocr: PictureReader | None = None) -> Document:
+    """Sniff the format from the bytes and run its extractor, failing closed.
+    ``ocr`` reads the item's pictures (default: no OCR cache, the item's time
+    limit from now)."""
     fmt = sniff(data, name)
     claimed = name_mismatch(fmt, name)
     if claimed is not None:
@@ -80,17 +90,22 @@ def extract(data: bytes, name: str, limits: Limits, convert: Convert | None = No
                               rule="unreadable.format", claimed=claimed, sniffed=fmt)
         if fmt not in DOCUMENT_FORMATS:
             return Document(format=fmt, notices=(mismatch,))
-        doc = _run(fmt, data, name, limits, convert)
+        doc = _run(fmt, data, name, limits, convert, ocr)
         return Document(doc.format, doc.parts, (mismatch, *doc.notices), doc.failed_parts, doc.notes)
-    return _run(fmt, data, name, limits, convert)
+    return _run(fmt, data, name, limits, convert, ocr)
 
 
-def _run(fmt: str, data: bytes, name: str, limits: Limits, convert: Convert | None) -> Document:
+def _run(fmt: str, data: bytes, name: str, limits: Limits, convert: Convert | None,
+         ocr: PictureReader | None) -> Document:
     extractor = _load(fmt)
     if extractor is None:
         return Document(format=fmt, notices=(unreadable(f"format not supported yet: {fmt}", rule="unreadable.format"),))
     if fmt in CONVERTED_FORMATS:
         extractor = functools.partial(extractor, convert=convert or Convert())
+    if fmt in OCR_FORMATS:
+        from .ocr import PictureReader
+
+        extractor = functools.partial(extractor, ocr=ocr or PictureReader.for_item(limits.item_timeout))
     try:
         return extractor(data, name, limits)
     except LimitExceeded as exc:

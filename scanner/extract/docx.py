@@ -27,6 +27,8 @@ from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Document, Notice, Part, Severity
 from . import unreadable
+from .image import package_pictures
+from .ocr import PictureReader
 from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import GuardedZip
 
@@ -48,7 +50,7 @@ _PART_ORDER = ("body", "table", "textbox", "header", "footer", "footnote", "endn
 _OFF = {"0", "false", "off"}
 
 
-def extract_docx(data: bytes, name: str, limits: Limits) -> Document:
+def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
     with GuardedZip(data, limits, stage="docx") as pkg:
         pkg.check_declared()
         stories = _stories(pkg)
@@ -72,9 +74,12 @@ def extract_docx(data: bytes, name: str, limits: Limits) -> Document:
             lines["chart"] += [t.text for t in root.iter() if local(t.tag) in ("t", "v") and t.text]
         props = ooxml_properties(pkg)
         embedded = embedded_notices(pkg, "word/embeddings/")
+        pictures, picture_notices = package_pictures(pkg, "word/media/", ocr)
     parts = [Part(p, "\n".join(lines[p])) for p in _PART_ORDER if lines.get(p)]
     parts += props
-    return Document("docx", parts=tuple(parts), notices=(*notices, *_notices(stats), *embedded),
+    parts += pictures
+    return Document("docx", parts=tuple(parts),
+                    notices=(*notices, *_notices(stats), *embedded, *picture_notices),
                     failed_parts=tuple(failed))
 
 

@@ -3,7 +3,8 @@
 Parts: ``title``, ``meta`` (meta content), ``body`` (visible text),
 ``hidden`` (elements with the ``hidden`` attribute, ``display:none``,
 ``visibility:hidden``, zero font size, ``<input type=hidden>``),
-``attributes`` (alt and title attributes), ``html-comment``.
+``attributes`` (alt and title attributes), ``html-comment``, ``img:N``
+(OCR of a picture written into the page as a ``data:`` URI).
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Document, Part
 from .decode import decode
+from .image import data_uri_pictures
+from .ocr import PictureReader
 
 _SKIP = {"script", "style", "template", "head"}
 _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header",
@@ -86,7 +89,7 @@ def _clean(chunks: list[str]) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def extract_html(data: bytes, name: str, limits: Limits) -> Document:
+def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
     from . import unreadable
 
     decoded = decode(data)
@@ -115,9 +118,11 @@ def extract_html(data: bytes, name: str, limits: Limits) -> Document:
         parts.append(Part("attributes", "\n".join(collector.attributes)))
     if collector.comments:
         parts.append(Part("html-comment", "\n".join(collector.comments)))
+    pictures, picture_notices = data_uri_pictures((img.get("src") for img in root.iter("img")), limits, ocr)
+    parts += pictures
     notices = ()
     if not decoded.exact:
         notices = (unreadable(f"text encoding could not be determined; read as {decoded.encoding} with replacements",
                               part="body", rule="unreadable.encoding"),)
-    return Document(format="html", parts=tuple(parts), notices=notices,
+    return Document(format="html", parts=tuple(parts), notices=(*notices, *picture_notices),
                     failed_parts=("body",) if notices else ())

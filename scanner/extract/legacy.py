@@ -28,6 +28,8 @@ from ..errors import LimitExceeded
 from ..types import Document, Notice, Part
 from . import unreadable
 from .legacy_convert import TARGETS, ConversionFailed, conversion_timeout, convert as convert_to_ooxml
+from .embedded import iter_embedded
+from .ocr import PictureReader
 from .xmlparts import PROPERTIES, property_parts
 
 _NAMES = {"doc": "Word 97-2003 document (.doc)", "xls": "Excel 97-2003 workbook (.xls)",
@@ -42,7 +44,8 @@ OLE_ERRORS = (OSError, ValueError, IndexError, TypeError, AttributeError, NotImp
               KeyError, UnicodeDecodeError, LookupError)
 
 
-def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | None = None) -> Document:
+def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | None = None,
+                   ocr: PictureReader | None = None) -> Document:
     from .sniff import sniff
     fmt = sniff(data, name)
     if fmt == "ooxml-encrypted":
@@ -63,7 +66,8 @@ def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | No
         try:
             ooxml = convert_to_ooxml(data, fmt, convert.soffice, conversion_timeout(limits.item_timeout),
                                      limits.max_item_bytes)
-            return _converted(fmt, ooxml, name, limits, props, notices)
+            return _converted(fmt, ooxml, name, limits, props, notices,
+                              ocr or PictureReader.for_item(limits.item_timeout))
         except ConversionFailed as exc:
             problem = str(exc)
         except LimitExceeded as exc:
@@ -80,16 +84,20 @@ def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | No
 
 
 def _converted(fmt: str, ooxml: bytes, name: str, limits: Limits, props: list[Part],
-               notices: list[Notice]) -> Document:
+               notices: list[Notice], ocr: PictureReader) -> Document:
     """The OOXML extractor's Document for the converted bytes, under the legacy format."""
     from . import docx, pptx, xlsx
     extractor = {"docx": docx.extract_docx, "xlsx": xlsx.extract_xlsx, "pptx": pptx.extract_pptx}
     out_ext = TARGETS[fmt][2]
-    doc = extractor[out_ext](ooxml, name, limits)
+    doc = extractor[out_ext](ooxml, name, limits, ocr)
     body = [p for p in doc.parts if p.name.split(":")[0] != PROPERTIES]
     converted_props = [p for p in doc.parts if p.name.split(":")[0] == PROPERTIES]
     merged = _merge_properties(props, converted_props)
     note = f"body read through LibreOffice conversion to {out_ext.upper()} ({_NAMES[fmt]})"
+    # objects the converted package embeds are not members of this item: never cleared unread
+    notices += [unreadable(f"embedded object not scanned: {member.name}", part="embedded",
+                           rule="unreadable.embedded", object=member.name)
+                for member in iter_embedded(ooxml, out_ext, limits)]
     return Document(fmt, parts=(*body, *merged), notices=(*doc.notices, *notices),
                     failed_parts=doc.failed_parts, notes=(*doc.notes, note))
 

@@ -22,13 +22,15 @@ from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Document, Notice, Part
 from . import unreadable
+from .image import package_pictures
+from .ocr import PictureReader
 from .xmlparts import local, parse_xml
 from .zipguard import GuardedZip
 
 _INFO_FIELDS = ("Title", "Author", "Subject", "Abstract", "Keyword", "Creator", "CustomData")
 
 
-def extract_ofd(data: bytes, name: str, limits: Limits) -> Document:
+def extract_ofd(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
     parts: list[Part] = []
     notices: list[Notice] = []
     failed: list[str] = []
@@ -44,6 +46,10 @@ def extract_ofd(data: bytes, name: str, limits: Limits) -> Document:
             doc_root = _child_text(body, "DocRoot")
             if doc_root:
                 _document(pkg, _resolve("OFD.xml", doc_root), parts, notices, failed)
+        # scanned pages and pasted pictures are image resources of the package
+        pictures, picture_notices = package_pictures(pkg, "", ocr)
+    parts += pictures
+    notices += picture_notices
     parts += [Part(f"metadata:{label}", "\n".join(values)) for label, values in meta.items()]
     return Document("ofd", parts=tuple(parts), notices=tuple(notices), failed_parts=tuple(failed))
 

@@ -19,14 +19,17 @@ text in reading order from the character boxes (scanner.extract.pdf_layout)
 as ``page:N:layout`` when its lines read otherwise; the pipeline keeps one
 finding of what both parts show.
 
-Parts: ``page:N`` (1-based), ``page:N:layout``, ``metadata:<field>`` (each
-info entry and XMP property, e.g. ``metadata:Subject``, ``metadata:dc:title``,
-holding only its value), ``annotation``, ``form``, ``outline``.  Notices:
-``unreadable.encrypted`` (a user password other than the empty one),
-``unreadable.ocr-needed`` (a page with no text layer: an image, or vector
-paths), ``unreadable.limit`` (``max_pdf_pages``), ``unreadable.extract`` (a
-truncated file, a damaged header, a structure pdfminer could not read, glyphs
-that neither library can map to text).
+Parts: ``page:N`` (1-based), ``page:N:layout``, ``page:N:ocr`` (what OCR
+read on an image-only or vector-drawn page, a page mostly covered by
+pictures, or a page whose glyphs have no Unicode mapping: pdf_ocr.py),
+``metadata:<field>`` (each info entry and XMP property, e.g.
+``metadata:Subject``, ``metadata:dc:title``, holding only its value),
+``annotation``, ``form``, ``outline``.  Notices: ``unreadable.encrypted``
+(a user password other than the empty one), ``unreadable.ocr-needed`` (a
+page that may hold text OCR did not read; a page drawn with vector paths),
+``unreadable.limit`` (``max_pdf_pages``), ``unreadable.extract`` (a
+truncated file, a damaged header, a structure pdfminer could not read,
+glyphs that neither library can map to text).
 """
 from __future__ import annotations
 
@@ -59,7 +62,9 @@ from ..errors import ExtractionError
 from ..normalize import STAR, STAR_VARIANTS
 from ..types import Document, Notice, Part
 from . import unreadable
+from .ocr import PictureReader
 from .pdf_layout import joined, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
+from .pdf_ocr import read_page, wants_ocr
 from .sniff import damaged_pdf_header
 from .xmlparts import parse_xml
 
@@ -83,7 +88,7 @@ MINER_ERRORS = (PDFException, PSException, KeyError, ValueError, TypeError,
                 AttributeError, IndexError, AssertionError, RecursionError, EOFError, OSError)
 
 
-def extract_pdf(data: bytes, name: str, limits: Limits) -> Document:
+def extract_pdf(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -94,7 +99,7 @@ def extract_pdf(data: bytes, name: str, limits: Limits) -> Document:
         return _damaged(data, limits, exc)
     try:
         miner = _MinerDoc(data)
-        parts, notices, failed, annotations = _pages(pdf, miner, limits)
+        parts, notices, failed, annotations = _pages(pdf, miner, limits, ocr)
     finally:
         pdf.close()
     readers: tuple[tuple[str, Callable[[_MinerDoc], list[Part]]], ...] = (
@@ -210,8 +215,8 @@ def _one(name: str, text: str) -> list[Part]:
     return [Part(name, text)] if text else []
 
 
-def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
-           limits: Limits) -> tuple[list[Part], list[Notice], list[str], list[str]]:
+def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
+           ocr: PictureReader) -> tuple[list[Part], list[Notice], list[str], list[str]]:
     """Page parts, notices, failed parts, and the annotation text read from
     the same loaded pages."""
     parts: list[Part] = []
@@ -226,28 +231,32 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc,
         failed.append(f"page:{limits.max_pdf_pages + 1}-{count}")
     for index in range(min(count, limits.max_pdf_pages)):
         part = f"page:{index + 1}"
+        unmapped = 0
         try:
             text, layout, drawn = _pdfium_page(pdf, index, annotations)
             if text is None:
                 text = miner.page_text(index)
                 layout = _layout_part(part, text, partial(miner.page_layout, index))
                 unmapped = len(_MINER_UNMAPPED.findall(text))
-                if unmapped:
-                    notices.append(unreadable(f"{unmapped} glyph(s) have no Unicode mapping in either "
-                                              "pdfium or pdfminer: their text cannot be read", part=part))
+            # OCR: image-only or mostly-image pages, and glyphs without a Unicode mapping
+            # (a vector-drawn page is read too: text drawn as outlines)
+            scan = unmapped or drawn in ("image", "vector") or (text.strip() and wants_ocr(pdf, index, text))
+            ocr_parts, ocr_notices = read_page(pdf, index, ocr) if scan else ([], [])
         except (pdfium.PdfiumError, ExtractionError, *MINER_ERRORS) as exc:
             failed.append(part)
             notices.append(unreadable(f"page text could not be read: {type(exc).__name__}: {exc}", part=part))
             continue
+        if unmapped and not ocr_parts:
+            notices.append(unreadable(f"{unmapped} glyph(s) have no Unicode mapping in either "
+                                      "pdfium or pdfminer: their text cannot be read", part=part))
         if text.strip():
             parts.append(Part(part, text))
             parts += layout
-        elif drawn == "image":
-            notices.append(unreadable("no text layer: needs OCR (the page is an image)", part=part,
-                                      rule="unreadable.ocr-needed"))
         elif drawn == "vector":
             notices.append(unreadable(f"page {index + 1} has no text layer: it is drawn with vector paths, "
-                                      "nothing on it was read", part=part, rule="unreadable.ocr-needed"))
+                                      "nothing on it was read as text", part=part, rule="unreadable.ocr-needed"))
+        parts += ocr_parts
+        notices += ocr_notices
     return parts, notices, failed, annotations
 
 

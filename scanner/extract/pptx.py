@@ -24,6 +24,8 @@ from pptx.shapes.group import GroupShape
 from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Document, Notice, Part, Severity
+from .image import package_pictures
+from .ocr import PictureReader
 from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import ZIP_ERRORS, GuardedZip
 
@@ -33,12 +35,13 @@ PPTX_ERRORS = (PythonPptxError, PackageNotFoundError, KeyError, ValueError, Type
 _COMMENT_PART = re.compile(r"ppt/comments/(modernComment|comment)[^/]*\.xml")
 
 
-def extract_pptx(data: bytes, name: str, limits: Limits) -> Document:
+def extract_pptx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
     with GuardedZip(data, limits, stage="pptx") as pkg:
         pkg.check_declared()
         comments = _comments(pkg)
         props = ooxml_properties(pkg)
         embedded = embedded_notices(pkg, "ppt/embeddings/")
+        pictures, picture_notices = package_pictures(pkg, "ppt/media/", ocr)
     try:
         parts, notices = _slides(Presentation(io.BytesIO(data)))
     except (*ZIP_ERRORS, *PPTX_ERRORS) as exc:
@@ -50,7 +53,8 @@ def extract_pptx(data: bytes, name: str, limits: Limits) -> Document:
                               f"{len(comments)} comment(s) are stored in the file", Severity.REVIEW,
                               BASIS_HIDDEN, (("count", len(comments)),)))
     parts += props
-    return Document("pptx", parts=tuple(parts), notices=(*notices, *embedded))
+    parts += pictures
+    return Document("pptx", parts=tuple(parts), notices=(*notices, *embedded, *picture_notices))
 
 
 def _slides(prs: object) -> tuple[list[Part], list[Notice]]:

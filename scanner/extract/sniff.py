@@ -101,6 +101,8 @@ def sniff(data: bytes, name: str) -> str:
         return _sniff_compressed(data)
     if _is_tar(data):
         return "tar"
+    if _is_image(data):
+        return "image"
     if damaged_pdf_header(data):  # after the magic numbers: a ZIP may hold a PDF's objects
         return "pdf"
     if _looks_binary(data):
@@ -188,6 +190,17 @@ def _is_tar(data: bytes) -> bool:
     if not re.fullmatch(rb"[0-7]{1,7}", field or b"x"):
         return False
     return int(field, 8) == sum(data[:148]) + 8 * 32 + sum(data[156:512])
+
+
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
+
+
+def _is_image(data: bytes) -> bool:
+    """PNG, JPEG, GIF, TIFF, BMP (with its header size) and WebP, read by OCR."""
+    if data.startswith(b"BM"):
+        return len(data) > 18 and data[14:18] in (b"\x0c\x00\x00\x00", b"(\x00\x00\x00",
+                                                  b"@\x00\x00\x00", b"l\x00\x00\x00", b"|\x00\x00\x00")
+    return data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -25,6 +25,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Document, Notice, Part, Severity
+from .image import package_pictures
+from .ocr import PictureReader
 from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import ZIP_ERRORS, GuardedZip
 
@@ -36,7 +38,7 @@ OPENPYXL_ERRORS = (InvalidFileException, KeyError, ValueError, TypeError, Attrib
                    IndexError, AssertionError, OSError)
 
 
-def extract_xlsx(data: bytes, name: str, limits: Limits) -> Document:
+def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
     with GuardedZip(data, limits, stage="xlsx") as pkg:
         pkg.check_declared()
         sheet_xml = _sheet_paths(pkg)
@@ -49,8 +51,9 @@ def extract_xlsx(data: bytes, name: str, limits: Limits) -> Document:
             comments += [f"{sheet}!{ref}: {text}" for ref, text in _comments(pkg, path)]
         props = ooxml_properties(pkg)
         embedded = embedded_notices(pkg, "xl/embeddings/")
+        pictures, picture_notices = package_pictures(pkg, "xl/media/", ocr)
     parts: list[Part] = []
-    notices: list[Notice] = list(embedded)
+    notices: list[Notice] = [*embedded, *picture_notices]
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except (*ZIP_ERRORS, *OPENPYXL_ERRORS) as exc:
@@ -82,6 +85,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits) -> Document:
                               f"{len(comments)} cell comment(s) are stored in the file", Severity.REVIEW,
                               BASIS_HIDDEN, (("count", len(comments)),)))
     parts += props
+    parts += pictures
     return Document("xlsx", parts=tuple(parts), notices=tuple(notices))
 
 

@@ -71,8 +71,10 @@ PROPERTIES = "properties"
 
 
 def embedded_notices(pkg: GuardedZip, folder: str) -> tuple[Notice, ...]:
-    """Embedded objects travel with the file but are not opened: never clear."""
+    """Embedded objects that cannot be opened travel with the file unscanned:
+    never clear.  The others are scanned as members (embedded.py)."""
     from . import unreadable
+    from .embedded import embedding_paths, open_object
     return tuple(unreadable(f"embedded object not scanned: {path}", part="embedded",
                             rule="unreadable.embedded", object=path)
-                 for path in sorted(n for n in pkg.names() if n.startswith(folder) and not n.endswith("/")))
+                 for path in embedding_paths(pkg, folder) if open_object(pkg.read(path))[0] == "unknown")

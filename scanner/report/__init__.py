@@ -31,6 +31,8 @@ class Summary:
     by_category: dict[str, int] = field(default_factory=dict)
     by_level: dict[str, int] = field(default_factory=dict)
     not_fully_read: int = 0
+    # pictures that may hold text and were not read by OCR, by cause (not-installed, time-limit, ...)
+    pictures_unread: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     # the first items that need a person, for the terminal summary
     attention: list[ItemResult] = field(default_factory=list)
@@ -46,6 +48,9 @@ class Summary:
             self.attention.append(result)
         for f in result.findings:
             self.by_category[f.category] = self.by_category.get(f.category, 0) + 1
+            if f.rule == "unreadable.ocr-needed":
+                cause = str(dict(f.details).get("cause", "not read"))
+                self.pictures_unread[cause] = self.pictures_unread.get(cause, 0) + 1
             if f.level:
                 self.by_level[f.level] = self.by_level.get(f.level, 0) + 1
 

@@ -31,6 +31,10 @@ def print_summary(summary: Summary, walk_stats, out: TextIO, list_items: bool = 
           f"{v['block']} block, {v['review']} review, {v['clear']} clear", file=out)
     if summary.not_fully_read:
         print(f"{summary.not_fully_read} item(s) could not be fully read (review)", file=out)
+    if summary.pictures_unread:
+        causes = ", ".join(f"{cause} {n}" for cause, n in sorted(summary.pictures_unread.items()))
+        print(f"{sum(summary.pictures_unread.values())} picture(s) that may hold text were not read "
+              f"by OCR ({causes})", file=out)
     if summary.by_category:
         cats = ", ".join(f"{k} {n}" for k, n in sorted(summary.by_category.items(), key=lambda kv: -kv[1]))
         print(f"findings by category: {cats}", file=out)

@@ -121,7 +121,9 @@ def test_user_password_is_unreadable_encrypted(cjk_font: str) -> None:
     assert [f.rule for f in result.findings] == ["unreadable.encrypted"]
 
 
-def test_image_only_page_needs_ocr(cjk_font: str) -> None:
+def test_blank_image_only_page_holds_no_text(cjk_font: str) -> None:
+    """A page whose only picture is blank is rendered and judged empty by
+    OCR's cheap test (tests/extract/test_ocr.py reads pages with text)."""
     from PIL import Image
     image = Image.new("RGB", (200, 100), "white")
 
@@ -134,10 +136,9 @@ def test_image_only_page_needs_ocr(cjk_font: str) -> None:
     c.showPage()
     c.save()
     [result] = scan_bytes(buf.getvalue(), "scan.pdf")
-    assert result.verdict.value == "review"
-    ocr = [f for f in result.findings if f.rule == "unreadable.ocr-needed"]
-    assert [f.part for f in ocr] == ["page:1"]
-    assert result.extraction.value == "partial"
+    assert result.verdict.value == "clear"
+    assert result.findings == ()
+    assert result.extraction.value == "full"
 
 
 def test_page_limit_reads_first_pages_and_says_so(cjk_font: str) -> None:

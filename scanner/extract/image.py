@@ -1,0 +1,69 @@
+"""Pictures: image files as items, and the pictures inside OOXML packages.
+
+An image file's text is what OCR reads from it (``image``, or ``image:N``
+for the frames of a multi-page TIFF or an animated GIF).  In a DOCX, PPTX or
+XLSX the pictures sit in the package's media folder; each is read as a part
+named by its package path (``word/media/image2.png``) so a finding points at
+the picture.  Vector pictures (EMF, WMF, SVG) are not rasterised: Office
+stores the previews of embedded objects as EMF, and those objects are
+scanned themselves.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterable
+
+from ..config import Limits
+from ..types import Document, Notice, Part
+from . import unreadable
+from .ocr import PictureReader, is_picture
+from .zipguard import GuardedZip
+
+_DATA_URI = re.compile(r"\s*data:image/[\w.+-]+(?:;[\w=.-]+)*;base64,", re.IGNORECASE)
+
+
+def extract_image(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
+    parts, notices = ocr.read_bytes("image", data)
+    notes = () if parts or notices else ("no text found on the picture",)
+    return Document("image", parts=tuple(parts), notices=tuple(notices), notes=notes)
+
+
+def package_pictures(pkg: GuardedZip, folder: str, ocr: PictureReader) -> tuple[list[Part], list[Notice]]:
+    """OCR every raster picture under ``folder``, within the package's budget."""
+    parts: list[Part] = []
+    notices: list[Notice] = []
+    for path in sorted(n for n in pkg.names() if n.startswith(folder) and is_picture(n)):
+        got_parts, got_notices = ocr.read_bytes(path, pkg.read(path))
+        parts += got_parts
+        notices += got_notices
+    return parts, notices
+
+
+def data_uri_pictures(sources: Iterable[str | None], limits: Limits,
+                      ocr: PictureReader) -> tuple[list[Part], list[Notice]]:
+    """OCR the ``src`` of each ``<img>`` (in document order) that is a base64 ``data:`` URI."""
+    parts: list[Part] = []
+    notices: list[Notice] = []
+    for number, source in enumerate(sources, 1):
+        src = source or ""
+        match = _DATA_URI.match(src)
+        if not match:
+            continue
+        name = f"img:{number}"
+        encoded = src[match.end():]
+        if len(encoded) * 3 // 4 > limits.max_item_bytes:
+            notices.append(unreadable(f"picture {name} is larger than max_item_bytes", part=name,
+                                      rule="unreadable.limit", limit="max_item_bytes"))
+            continue
+        try:
+            data = base64.b64decode("".join(encoded.split()), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            notices.append(unreadable(f"picture {name}: its data: URI is not valid base64 ({exc})", part=name,
+                                      rule="unreadable.ocr-needed", picture=name, cause="undecodable"))
+            continue
+        got_parts, got_notices = ocr.read_bytes(name, data)
+        parts += got_parts
+        notices += got_notices
+    return parts, notices

@@ -1,0 +1,350 @@
+"""OCR: the text of pictures, for what text extraction cannot see.
+
+A page scanned and pasted into a report, an image-only PDF page, a picture
+file: their text reaches the matcher only through OCR.  ``PictureReader``
+turns one picture into a part of its own (named after the picture:
+``word/media/image2.png``, ``page:3:ocr``, ``image:2``) whose text is the
+recognised lines, one per line, with each line's box and confidence kept in
+``Part.boxes`` so a finding points at the place on the picture.
+
+What is read, and what is not, is decided here and nowhere else:
+
+- a cheap test (``may_hold_text``) skips pictures too small to hold a line
+  of text and pictures with no text-like rows (logos, icons, flat shapes);
+- a picture that may hold text but is not read (the ``ocr`` extra is not
+  installed, the item's time limit has passed, the picture cannot be
+  decoded, most of its lines were recognised with low confidence) is an
+  ``unreadable.ocr-needed`` notice naming the picture: the item is never clear.
+  Without the extra, every picture that passes the cheap test and is at
+  least ``NO_OCR_MIN_SIDE`` each way is such a notice.
+
+The recogniser is RapidOCR (``pip install 'preclear[ocr]'``): PP-OCRv6 models
+inside its wheel, loaded from there by path so that nothing is ever
+downloaded, imported only when a picture needs it.  Results are cached on
+disk by the picture's sha256 and the recogniser's version.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import logging
+import os
+import pickle
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from ..types import Box, Notice, Part
+from . import unreadable
+
+if TYPE_CHECKING:  # Pillow and numpy are imported when a picture is first read
+    from PIL import Image
+
+log = logging.getLogger(__name__)
+
+# a line of text needs about 12 px of height and a few characters of width
+MIN_SIDE = 12
+MIN_AREA = 12 * 48
+# rows crossing this many ink/paper edges look like a line of characters
+TEXT_ROW_EDGES = 12
+# and a line of text is this many such rows high (after scaling to SCAN_SIDE)
+TEXT_ROWS = 5
+SCAN_SIDE = 1000
+# without the extra: a picture with text-like rows at least this high and wide (two lines of
+# 12 px text) goes to review.  Logos, icons and bands without text are already skipped by the
+# row test (measured: emblems of 120-600 px, icons of 32-256 px, gradient bands; see tests and
+# benchmarks/bench_ocr.py); a snippet holding one marked line is 60-100 px high, so no larger
+# size can be let pass.
+NO_OCR_MIN_SIDE = 32
+# longest side of the picture text detection looks at (see RapidRecogniser)
+DETECT_SIDE = 1280
+# lines below this confidence are kept as text but are not trusted
+LOW_CONFIDENCE = 0.6
+# refuse to decode pictures with more pixels than this in all frames (a decompression bomb;
+# an A4 page at 600 dpi is 35 million)
+MAX_PIXELS = 60_000_000
+MAX_FRAMES = 200
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".gif", ".bmp", ".tif", ".tiff", ".webp")
+RULE = "unreadable.ocr-needed"  # the id PDF pages without a text layer always had
+
+
+@dataclass(frozen=True)
+class Line:
+    """One recognised line: its text, its box on the picture (x0, y0, x1, y1,
+    pixels) and the recogniser's confidence in [0, 1]."""
+
+    text: str
+    box: tuple[int, int, int, int]
+    confidence: float
+
+
+class Recogniser(Protocol):
+    """What the OCR stage needs of an engine."""
+
+    version: str
+
+    def recognise(self, image: Image.Image) -> list[Line]:
+        """The lines of text on the picture, top to bottom."""
+        ...
+
+
+class RapidRecogniser:
+    """RapidOCR with the models shipped in its wheel, logging through ours."""
+
+    def __init__(self) -> None:
+        import rapidocr
+        from rapidocr import RapidOCR
+
+        _quiet_rapidocr()
+        models = Path(rapidocr.__file__).parent / "models"
+        paths = {"Det": "PP-OCRv6_det_small.onnx", "Rec": "PP-OCRv6_rec_small.onnx",
+                 "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx"}
+        missing = [name for name in paths.values() if not (models / name).is_file()]
+        if missing:  # a model_path left unset would make RapidOCR download it
+            raise ImportError(f"rapidocr wheel without its models: {', '.join(missing)}")
+        params: dict[str, object] = {f"{task}.model_path": str(models / name) for task, name in paths.items()}
+        # every detected line comes back; LOW_CONFIDENCE decides what is trusted.  Detection
+        # runs on the picture scaled to DETECT_SIDE at most (recognition reads the full-size
+        # crops): 40 % less time on an A4 page at 150 dpi, 55 % at 300 dpi, same text read
+        params.update({"Global.log_level": "warning", "Global.text_score": 0.0,
+                       "Det.limit_type": "max", "Det.limit_side_len": DETECT_SIDE})
+        self._engine = RapidOCR(params=params)
+        self.version = f"rapidocr-{getattr(rapidocr, '__version__', '?')}-PP-OCRv6-small-det{DETECT_SIDE}"
+
+    def recognise(self, image: Image.Image) -> list[Line]:
+        import numpy as np
+
+        out = self._engine(np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1]))
+        boxes, txts, scores = (getattr(out, key, None) for key in ("boxes", "txts", "scores"))
+        if boxes is None or txts is None or scores is None:  # nothing detected
+            return []
+        lines = []
+        for box, text, score in zip(boxes, txts, scores):
+            xs, ys = [p[0] for p in box], [p[1] for p in box]
+            lines.append(Line(str(text), (int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys))),
+                              round(float(score), 4)))
+        return lines
+
+
+def _quiet_rapidocr() -> None:
+    """RapidOCR logs at INFO to its own stderr handler; hand its records to ours."""
+    rlog = logging.getLogger("RapidOCR")
+    for handler in list(rlog.handlers):
+        rlog.removeHandler(handler)
+    rlog.propagate = True
+    rlog.setLevel(logging.WARNING)
+
+
+@functools.lru_cache(maxsize=1)
+def default_recogniser() -> Recogniser | None:
+    """The installed recogniser, built once per process; None without the extra."""
+    try:
+        return RapidRecogniser()
+    except ImportError as exc:
+        log.info("OCR not available (%s): pictures that may hold text go to review", exc)
+        return None
+
+
+def may_hold_text(image: Image.Image) -> tuple[bool, str]:
+    """The cheap test: (whether OCR is worth running, why not when it is not).
+
+    Rows of a line of characters cross many ink/paper edges; the outline of
+    a logo or an icon crosses a few.  Measured on the test pictures: no
+    picture with text was skipped."""
+    import numpy as np
+    from PIL import Image
+
+    width, height = image.size
+    if min(width, height) < MIN_SIDE or width * height < MIN_AREA:
+        return False, f"too small to hold a line of text ({width}x{height} px)"
+    gray = image.convert("L")
+    scale = SCAN_SIDE / max(width, height)
+    if scale < 1:
+        gray = gray.resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.BILINEAR)
+    pixels = np.asarray(gray, dtype=np.int16)
+    # extremes, not percentiles: one short line on a full page is far less than 1 % ink
+    lo, hi = int(pixels.min()), int(pixels.max())
+    if hi - lo < 40:
+        return False, "no contrast"
+    ink = pixels < (lo + hi) / 2
+    edges = np.count_nonzero(ink[:, 1:] != ink[:, :-1], axis=1)
+    rows = int(np.count_nonzero(edges >= TEXT_ROW_EDGES))
+    if rows < TEXT_ROWS:
+        return False, "no text-like rows (a logo, an icon or a flat shape)"
+    return True, ""
+
+
+class PictureReader:
+    """Reads the pictures of one item: parts for what was read, notices for
+    what may hold text and was not.  ``deadline`` is the item's time limit
+    (``time.monotonic()`` scale)."""
+
+    def __init__(self, deadline: float, cache_dir: Path | None = None,
+                 recogniser: Callable[[], Recogniser | None] = default_recogniser) -> None:
+        self.deadline = deadline
+        self.cache_dir = cache_dir
+        self._make_recogniser = recogniser
+        self._recogniser: Recogniser | None = None
+        self._made = False
+
+    @staticmethod
+    def for_item(item_timeout: float, cache_dir: Path | None = None) -> PictureReader:
+        return PictureReader(time.monotonic() + item_timeout, cache_dir)
+
+    @property
+    def recogniser(self) -> Recogniser | None:
+        """Built when the first picture needs it: most items hold none."""
+        if not self._made:
+            self._recogniser, self._made = self._make_recogniser(), True
+        return self._recogniser
+
+    def read_bytes(self, name: str, data: bytes) -> tuple[list[Part], list[Notice]]:
+        """A picture file (every frame of a multi-page TIFF or an animated GIF),
+        decoded one frame at a time."""
+        from PIL import Image
+
+        parts: list[Part] = []
+        notices: list[Notice] = []
+        digest = hashlib.sha256(data).hexdigest()
+        index = 0
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(data)) as image:
+                    count = getattr(image, "n_frames", 1)
+                    for index, frame in enumerate(_frames(image), 1):
+                        part_name = name if count == 1 else f"{name}:{index}"
+                        got_parts, got_notices = self.read_image(part_name, frame, f"{digest}:{index}")
+                        parts += got_parts
+                        notices += got_notices
+        except (OSError, SyntaxError, ValueError, TypeError, EOFError, Image.DecompressionBombError,
+                Image.DecompressionBombWarning) as exc:
+            where = name if index <= 1 else f"{name}:{index}"
+            notices.append(_notice(where, "undecodable", f"picture {where} could not be decoded: {exc}"))
+        return parts, notices
+
+    def read_image(self, name: str, image: Image.Image, key: str | None = None) -> tuple[list[Part], list[Notice]]:
+        """One decoded picture; ``key`` names its content for the cache (the
+        pixels' hash when not given)."""
+        worth, why = may_hold_text(image)
+        if not worth:
+            log.debug("picture %s skipped: %s", name, why)
+            return [], []
+        recogniser = self.recogniser
+        if recogniser is None:
+            if min(image.size) < NO_OCR_MIN_SIDE:
+                return [], []
+            return [], [_notice(name, "not-installed", f"picture {name} may hold text but OCR is not "
+                                "installed (pip install 'preclear[ocr]')")]
+        key = key or hashlib.sha256(repr(image.size).encode() + image.tobytes()).hexdigest()
+        lines = self._cached(key, recogniser)
+        if lines is None:
+            if time.monotonic() >= self.deadline:
+                return [], [_notice(name, "time-limit", f"picture {name} was not read: the item's time "
+                                    "limit was reached")]
+            lines = recogniser.recognise(image)
+            self._store(key, recogniser, lines)
+        return _to_parts(name, lines)
+
+    def _cache_path(self, key: str, recogniser: Recogniser) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        digest = hashlib.sha256(f"{key}:{recogniser.version}".encode()).hexdigest()
+        return self.cache_dir / digest[:2] / digest
+
+    def _cached(self, key: str, recogniser: Recogniser) -> list[Line] | None:
+        path = self._cache_path(key, recogniser)
+        if path is None:
+            return None
+        try:
+            lines = pickle.loads(path.read_bytes())
+        except FileNotFoundError:
+            return None
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
+            log.warning("OCR cache entry %s unreadable (%s): reading the picture again", path.name, exc)
+            return None
+        return lines if isinstance(lines, list) else None
+
+    def _store(self, key: str, recogniser: Recogniser, lines: list[Line]) -> None:
+        path = self._cache_path(key, recogniser)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(path.parent.parent, 0o700)  # it holds text read from the pictures
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(pickle.dumps(lines, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)
+        except OSError as exc:  # a full disk costs speed, never a result
+            log.warning("OCR cache: cannot store %s: %s", path.name, exc)
+
+
+def _frames(image: Image.Image) -> Iterator[Image.Image]:
+    """Every frame of the picture, decoded in turn, refusing a bomb (too many
+    frames or pixels in all) before decoding the frame that passes the limit."""
+    from PIL import ImageSequence
+
+    pixels = 0
+    for index, frame in enumerate(ImageSequence.Iterator(image)):
+        if index >= MAX_FRAMES:
+            raise ValueError(f"more than {MAX_FRAMES} frames")
+        width, height = frame.size
+        pixels += width * height
+        if pixels > MAX_PIXELS:
+            raise ValueError(f"over the {MAX_PIXELS} pixel limit ({width}x{height} px in frame {index + 1})")
+        yield frame.convert("RGB")
+
+
+def _to_parts(name: str, lines: list[Line]) -> tuple[list[Part], list[Notice]]:
+    """The recognised lines as one part with its boxes; a notice when most
+    of the lines found were not recognised with confidence."""
+    lines = [line for line in lines if line.text.strip()]
+    if not lines:
+        return [], []
+    texts, boxes, offset = [], [], 0
+    for line in lines:
+        texts.append(line.text)
+        boxes.append(Box(offset, offset + len(line.text), *line.box, line.confidence))
+        offset += len(line.text) + 1
+    parts = [Part(name, "\n".join(texts), tuple(boxes))]
+    low = [line for line in lines if line.confidence < LOW_CONFIDENCE]
+    if len(low) * 2 > len(lines):
+        return parts, [_notice(name, "low-confidence",
+                               f"picture {name}: {len(low)} of {len(lines)} text line(s) were recognised "
+                               f"with low confidence (< {LOW_CONFIDENCE})")]
+    return parts, []
+
+
+def _notice(picture: str, cause: str, reason: str) -> Notice:
+    return unreadable(reason, part=picture, rule=RULE, picture=picture, cause=cause)
+
+
+# causes that say something about the host, not the picture: results holding them are not cached
+HOST_CAUSES = frozenset({"not-installed", "time-limit"})
+
+
+def host_dependent(notices: tuple[Notice, ...]) -> bool:
+    """Whether a document's OCR notices would differ on another host or run."""
+    return any(n.rule == RULE and dict(n.details).get("cause") in HOST_CAUSES for n in notices)
+
+
+def place_on_picture(part: Part, start: int | None, end: int | None) -> tuple[tuple[str, object], ...]:
+    """Finding details for a span of an OCR part: the box it was read from
+    (the union of the lines it spans) and the lowest confidence among them."""
+    if start is None or end is None:
+        return ()
+    boxes = [b for b in part.boxes if b.start < max(end, start + 1) and start < b.end]
+    if not boxes:
+        return ()
+    box = (min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes), max(b.y1 for b in boxes))
+    return (("box", box), ("confidence", min(b.confidence for b in boxes)))
+
+
+def is_picture(path: str) -> bool:
+    return path.lower().endswith(IMAGE_SUFFIXES)
