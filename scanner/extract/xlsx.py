@@ -74,7 +74,8 @@ def extract_xlsx(data: bytes, name: str, limits: Limits) -> Document:
 
 
 def _header_footer(elements: list[etree._Element]) -> tuple[list[str], list[str]]:
-    headers, footers = [], []
+    headers: list[str] = []
+    footers: list[str] = []
     for el in elements:
         tag = local(el.tag)
         if tag.endswith(("Header", "Footer")) and el.text and tag != "headerFooter":

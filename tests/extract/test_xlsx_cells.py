@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from openpyxl.workbook.defined_name import DefinedName
 
 from scanner.config import Limits
 from scanner.extract.xlsx import extract_xlsx
@@ -156,6 +157,9 @@ def test_libreoffice_resaved_workbook_matches_openpyxl(tmp_path: Path) -> None:
     hidden["A1"] = 3.0
     hidden["B2"] = -0.000125
     wb.create_sheet("空")
+    wb.defined_names["总额"] = DefinedName("总额", attr_text="汇总!$G$1")
+    hidden.defined_names["局部"] = DefinedName("局部", attr_text="隐藏!$C$7")
+    ws.print_area = "A1:E30"
     src = tmp_path / "in" / "book.xlsx"
     src.parent.mkdir()
     wb.save(src)
@@ -164,7 +168,8 @@ def test_libreoffice_resaved_workbook_matches_openpyxl(tmp_path: Path) -> None:
                     "--convert-to", "xlsx", "--outdir", str(out), str(src)],
                    check=True, capture_output=True, timeout=180)
     data = (out / "book.xlsx").read_bytes()
-    parts, hidden_parts, _ = ours(data)
+    parts, hidden_parts, names = ours(data)
+    assert "总额: 汇总!$G$1" in names.splitlines() and "局部" not in names
     assert "537007.5" in parts["sheet:汇总"]  # the cached value of =SUM(B2:B30)
     assert "合计" in parts["sheet:汇总"] and "#DIV/0!" in parts["sheet:汇总"]
     assert hidden_parts == [("sheet:隐藏", "hidden")]
