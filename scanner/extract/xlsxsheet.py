@@ -162,7 +162,7 @@ def sheet_text(root: etree._Element, book: Book) -> str:
     cells: dict[int, str] = {}
     col = 0
     kind = ""
-    style = 0
+    style: str | None = None
     done = True
     for data in root.iterchildren(_SHEET_DATA):
         for el in data.iter(_ROW, _C, _V, _IS):
@@ -175,7 +175,7 @@ def sheet_text(root: etree._Element, book: Book) -> str:
                 else:
                     col += 1
                 kind = el.get("t") or "n"
-                style = int(el.get("s") or 0)
+                style = el.get("s")
                 cells[col] = ""
                 done = False
             elif done:
@@ -219,11 +219,12 @@ def _column(letters: str, ref: str) -> int:
     return n
 
 
-def _value(raw: str | None, kind: str, style: int, book: Book) -> str:
+def _value(raw: str | None, kind: str, style_attr: str | None, book: Book) -> str:
     """One cell's text the way openpyxl's value and ``str()`` render it."""
     if not raw:
         return ""
     if kind == "n":
+        style = int(style_attr) if style_attr and book.date_styles else 0
         if style not in book.date_styles:
             if raw.isdigit() and (raw[0] != "0" or raw == "0") and raw.isascii():
                 return raw  # already what str(int(raw)) gives
