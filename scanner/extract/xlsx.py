@@ -24,11 +24,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from ..config import Limits
 from ..errors import ExtractionError
+from ..lang import Text
+from ..rules import BASIS_HIDDEN
 from ..types import Document, Notice, Part, Severity
 from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import ZIP_ERRORS, GuardedZip
 
-BASIS_HIDDEN = "disclosure review practice: hidden content is published with the file"
+_SHEET_STATES = {"hidden": "隐藏", "veryHidden": "深度隐藏"}
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # &L &C &R sections, &"font,style", &12 sizes, &P page fields and the like
 _HF_CODE = re.compile(r'&"[^"]*"|&\d+|&[KkLCRPNDTFAZGBIUESXYHO]|&&')
@@ -68,7 +70,9 @@ def extract_xlsx(data: bytes, name: str, limits: Limits) -> Document:
                 parts.append(Part(part, text))
             if ws.sheet_state != "visible" and text:
                 notices.append(Notice("hidden.sheet", "hidden", part,
-                                      f"{ws.sheet_state} sheet {ws.title!r} has content", Severity.REVIEW,
+                                      Text(f"{ws.sheet_state} sheet {ws.title!r} has content",
+                                           f"{_SHEET_STATES.get(ws.sheet_state, ws.sheet_state)}工作表“{ws.title}”中有内容"),
+                                      Severity.REVIEW,
                                       BASIS_HIDDEN, (("state", ws.sheet_state),)))
         names = [f"{n}: {d.attr_text}" for n, d in wb.defined_names.items()]
     finally:
@@ -79,7 +83,8 @@ def extract_xlsx(data: bytes, name: str, limits: Limits) -> Document:
             parts.append(Part(part_name, "\n".join(lines)))
     if comments:
         notices.append(Notice("hidden.comments", "hidden", "comment",
-                              f"{len(comments)} cell comment(s) are stored in the file", Severity.REVIEW,
+                              Text(f"{len(comments)} cell comment(s) are stored in the file", f"文件中保存有 {len(comments)} 条单元格批注"),
+                              Severity.REVIEW,
                               BASIS_HIDDEN, (("count", len(comments)),)))
     parts += props
     return Document("xlsx", parts=tuple(parts), notices=tuple(notices))

@@ -10,6 +10,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Protocol
 
+from ..lang import DEFAULT_LANG
 from ..types import ItemResult, ReviewRecord, Verdict
 
 
@@ -17,6 +18,7 @@ from ..types import ItemResult, ReviewRecord, Verdict
 class ReportOptions:
     mask: bool = False      # excerpts replaced by level/category and a masked form
     explain: bool = False   # include the explanation trail and dropped hits
+    lang: str = DEFAULT_LANG  # reasons and bases: zh or en (rule ids are the same in both)
     # sha256 -> what the review store recorded, when a store is attached (--db)
     review_lookup: Callable[[str], ReviewRecord | None] | None = None
 
