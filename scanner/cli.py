@@ -150,6 +150,15 @@ def _review_lookup(database: str):
     return open_store(database).review_record
 
 
+def _suppressed(database: str):
+    if not database:
+        return None
+    from .review import open_store
+    from .review.suppress import finder, load
+
+    return finder(load(open_store(database)))
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
     from .report import ReportOptions, Summary, make_reporter
     from .report.summary import item_line, print_summary
@@ -169,7 +178,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
             print(item_line(result), flush=True)
     else:
         options = ReportOptions(mask=args.mask, explain=args.explain, lang=args.lang,
-                                review_lookup=_review_lookup(config.database))
+                                review_lookup=_review_lookup(config.database),
+                                suppressed=_suppressed(config.database))
         with _output(args.output) as out:
             reporter = make_reporter(fmt, out, options)
             reporter.begin()

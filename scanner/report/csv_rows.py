@@ -19,7 +19,7 @@ from .mask import mask_text, masked_context
 COLUMNS = (
     "item", "parent", "sha256", "size", "format", "verdict", "score", "extraction", "errors",
     "rule", "category", "level", "severity", "part", "start", "end", "text", "context",
-    "reason", "basis", "finding_score", "fingerprint",
+    "reason", "basis", "finding_score", "fingerprint", "suppressed",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -55,7 +55,8 @@ class CsvReporter:
         if not result.findings:
             self._write(head + ("",) * (len(COLUMNS) - len(head)))
         for f in result.findings:
-            self._write(head + self._finding(f))
+            s = self.options.suppression(result, f)
+            self._write(head + self._finding(f) + (f"#{s['id']} {s['reason']}" if s else "",))
 
     def _finding(self, f: Finding) -> tuple[object, ...]:
         text, context = f.text, f.context

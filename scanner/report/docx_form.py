@@ -31,7 +31,7 @@ from ..lang import in_lang, part_label
 from ..types import ItemResult, ReviewRecord
 from . import Summary
 from .view import (EXTRACTION_LABELS, VERDICT_LABELS, BufferedReporter, category_label, excerpt, in_verdict_order,
-                   members_by_parent, verdict_from_members)
+                   members_by_parent, suppression_note, verdict_from_members)
 
 FINDING_COLUMNS = ("序号", "位置", "级别", "类别", "内容", "原因", "依据")
 # GB/T 9704 page: A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (text 156 mm wide)
@@ -278,5 +278,6 @@ class DocxFormReporter(BufferedReporter):
                 match = _write(content, ex.match, bold=True)
                 match.font.highlight_color = WD_COLOR_INDEX.YELLOW
             _write(content, ex.after)
-            _cell(cells[5], self._lang(f.reason, f.rule), size=reason_size)
+            note = suppression_note(self.options.suppression(r, f))
+            _cell(cells[5], self._lang(f.reason, f.rule) + (f"\n{note}" if note else ""), size=reason_size)
             _cell(cells[6], self._lang(f.basis), size=basis_size)

@@ -11,10 +11,11 @@ import html
 from datetime import datetime, timezone
 
 from ..lang import in_lang, part_label
-from ..types import Finding, ItemResult
+from ..types import ItemResult
 from . import Summary
 from .view import (EXTRACTION_LABELS, VERDICT_LABELS, BufferedReporter, by_level, category_label, excerpt,
-                   in_verdict_order, members_by_parent, not_fully_read, verdict_from_members)
+                   in_verdict_order, members_by_parent, not_fully_read, suppression_note,
+                   verdict_from_members)
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
@@ -68,6 +69,7 @@ table.findings{width:100%;border-collapse:collapse;margin-top:6px;font-size:.95e
 .rule{color:var(--muted);font-size:.85em;display:block}
 mark{background:#ffd54f;color:#000;padding:0 1px;border-radius:2px;font-weight:600}
 .none{color:var(--muted);margin:6px 0 0}
+.suppressed td{background:#f1f3f5}.suppressed-note{display:block;color:var(--clear);font-size:.9em}
 .from-member{border-left:4px solid var(--review);background:#fff7e8;padding:4px 10px;margin:6px 0}
 footer{padding:12px 0 24px;color:var(--muted);font-size:.9em}
 @media (max-width:700px){
@@ -212,7 +214,7 @@ class HtmlReporter(BufferedReporter):
         errors = "".join(f"<li>{_e(self._lang(e))}</li>" for e in r.errors)
         origin = verdict_from_members(r, self.members.get(r.item, ()))
         body = (f'<p class="from-member">{_e(origin)}</p>' if origin else "") + (
-            self._findings(r.findings) if r.findings else '<p class="none">本项目自身未发现问题。</p>')
+            self._findings(r) if r.findings else '<p class="none">本项目自身未发现问题。</p>')
         return (
             f'<section class="item" id="{anchor}" data-verdict="{_e(v)}" data-categories="{_e(categories)}">'
             f'<h2><span class="badge {_e(v)}">{_e(VERDICT_LABELS.get(v, v))}</span>'
@@ -224,17 +226,19 @@ class HtmlReporter(BufferedReporter):
     def _lang(self, value: str, rule: str | None = None) -> str:
         return in_lang(value, self.options.lang, rule)
 
-    def _findings(self, findings: tuple[Finding, ...]) -> str:
+    def _findings(self, r: ItemResult) -> str:
         rows = []
-        for f in findings:
+        for f in r.findings:
             ex = excerpt(f, self.options.mask)
+            note = suppression_note(self.options.suppression(r, f))
             context = _e(ex.before) + (f"<mark>{_e(ex.match)}</mark>" if ex.match else "") + _e(ex.after)
             rows.append(
-                f'<tr class="finding" data-category="{_e(f.category)}">'
+                f'<tr class="finding{" suppressed" if note else ""}" data-category="{_e(f.category)}">'
                 f'<td data-label="位置" class="part">{_e(part_label(f.part))}</td>'
                 f'<td data-label="级别" class="level">{_e(f.level or "—")}</td>'
                 f'<td data-label="类别" class="category">{_e(category_label(f.category))}<span class="rule">{_e(f.rule)}</span></td>'
-                f'<td data-label="原因" class="reason">{_e(self._lang(f.reason, f.rule))}</td>'
+                f'<td data-label="原因" class="reason">{_e(self._lang(f.reason, f.rule))}'
+                + (f'<span class="suppressed-note">{_e(note)}</span>' if note else "") + '</td>'
                 f'<td data-label="依据" class="basis">{_e(self._lang(f.basis))}</td>'
                 f'<td data-label="上下文" class="context">{context}</td></tr>'
             )

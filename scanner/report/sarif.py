@@ -82,6 +82,11 @@ class SarifReporter:
             suppression = _suppression(record) if record else None
         for f in result.findings:
             data = self._result(result, index, f, suppression)
+            if (s := self.options.suppression(result, f)) is not None:
+                data.setdefault("suppressions", []).append({
+                    "kind": "external", "status": "accepted", "justification": s["reason"],
+                    "properties": {"suppression": s["id"], "scope": s["scope"], "by": s["by"],
+                                   "expires": s["expires"]}})
             text = json.dumps(data, ensure_ascii=False)
             self.out.write(((",\n" if self.count else "\n") + text).encode("utf-8"))
             self.count += 1

@@ -41,6 +41,13 @@ def in_verdict_order(results: Iterable[ItemResult]) -> list[ItemResult]:
     return sorted(results, key=lambda r: (-r.verdict.rank, r.extraction is Extraction.FULL))
 
 
+def suppression_note(s: dict | None) -> str:
+    """A suppressed finding's mark in pages and forms, in words."""
+    if not s:
+        return ""
+    return f"已排除（不涉密，排除记录 #{s['id']}）：{s['reason']}；{s['by']}，有效至 {s['expires']}"
+
+
 def members_by_parent(results: Iterable[ItemResult]) -> dict[str, list[ItemResult]]:
     """Archive members grouped under the archive they came from."""
     out: dict[str, list[ItemResult]] = {}

@@ -37,6 +37,11 @@ REFUSALS = {
     "not-found": "没有这个事项。",
     "sha-mismatch": "页面上显示的内容已不是该事项当前的内容（SHA-256 不符），请刷新后重新审查。",
     "forbidden": "您的角色无权进行此操作。",
+    "bad-scope": "排除范围不正确；超出本事项的排除只适用于有匹配文字的发现。",
+    "no-reason": "排除必须写明理由。",
+    "bad-expiry": "有效期必须是今天或以后的日期（YYYY-MM-DD）。",
+    "no-pattern": "按路径排除需要填写路径模式（如 通知/*.docx）。",
+    "no-finding": "没有找到这项发现（扫描结果可能已更新），请刷新页面。",
     "csrf": "表单已失效（缺少或不符的 CSRF 令牌），请刷新页面后重试。",
 }
 ROLE_LABELS = {"submitter": "报审人", "reviewer": "保密审查员", "approver": "审批领导", "admin": "管理员"}

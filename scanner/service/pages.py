@@ -14,7 +14,7 @@ import json
 import secrets
 import threading
 from collections import OrderedDict
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +28,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.datastructures import UploadFile
 
 from ..review import Workflow
+from ..report.view import suppression_note
+from ..review import suppress
 from ..review.errors import WorkflowError
 from ..review.workflow import Actor
 from ..types import ItemResult
@@ -44,6 +46,7 @@ DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inl
 STATIC = Path(__file__).with_name("static")
 # Swagger UI 5 (OpenAPI 3.1) as vendored by the fastapi-offline package
 SWAGGER_UI = Path(fastapi_offline.__file__).with_name("static")
+SCOPE_LABELS = {"item": "仅本事项", "path": "路径匹配的事项", "unit": "全单位"}
 _PARTS_CACHE = 8   # items whose extracted parts are kept (re-opening an item page)
 
 
@@ -124,6 +127,14 @@ class Desk:
         marks = dv.marks_of(results)
         with self.store.read() as conn:
             events = self.store.events(conn, item.sha256)
+        find = suppress.finder(suppress.load(self.store))
+        by_item = {r.item: r for r in results}
+        notes = {}
+        for m in marks:
+            s = find(by_item[m.item], m.finding)
+            if s is not None:
+                notes[m.anchor] = suppression_note({"id": s.suppression_id, "reason": s.reason, "by": s.author,
+                                                    "expires": s.expires})
         allow, gate_reasons = dv.gate_words(status.record.status, status.scan.verdict if status.scan else None,
                                             status.stale)
         return {
@@ -132,7 +143,8 @@ class Desk:
             "parts": dv.part_views(self.parts(item.sha256, item.path), marks),
             "score_lines": dv.score_lines(results[0]) if results else [],
             "events": events, "event_labels": dv.EVENT_LABELS, "field_labels": dv.FIELD_LABELS,
-            "allow": allow, "gate_reasons": gate_reasons,
+            "allow": allow, "gate_reasons": gate_reasons, "suppressed": notes,
+            "today": date.today().isoformat(), "scopes": SCOPE_LABELS,
         }
 
 
@@ -268,6 +280,15 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     async def decide(request: Request, ref: str) -> Response:
         return await act(request, ref, REVIEW, lambda sha, form, actor: workflow.decide(
             sha, str(form.get("decision") or ""), str(form.get("opinion") or ""), actor))
+
+    @app.post("/items/{ref}/suppressions", include_in_schema=False)
+    @page
+    async def suppress_finding(request: Request, ref: str) -> Response:
+        def step(sha: str, form: Any, actor: Actor) -> None:
+            result, finding = suppress.locate(store, sha, str(form.get("fingerprint") or ""))
+            suppress.record(store, result, finding, str(form.get("scope") or "item"), str(form.get("reason") or ""),
+                            str(form.get("expires") or ""), actor.name, actor.via, pattern=str(form.get("path") or ""))
+        return await act(request, ref, REVIEW, step)
 
     @app.post("/items/{ref}/approval", include_in_schema=False)
     @page

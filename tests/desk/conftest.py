@@ -1,8 +1,7 @@
 """The real ``preclear serve`` on 127.0.0.1 with a SQLite store and one token
-per role, and Debian's Chromium driven by Playwright."""
+per role (the browser fixture is in tests/conftest.py)."""
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -13,9 +12,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 PRECLEAR = str(Path(sys.executable).with_name("preclear"))
 PEOPLE = {"submitter": "张三", "reviewer": "李四", "approver": "王五", "admin": "赵管理"}
 
@@ -68,18 +64,3 @@ def desk(tmp_path):
             proc.kill()
             proc.wait()
         log.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium; missing is a failure unless PRECLEAR_NO_BROWSER=1."""
-    if os.environ.get("PRECLEAR_NO_BROWSER") == "1":
-        pytest.skip("PRECLEAR_NO_BROWSER=1")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (or set PRECLEAR_NO_BROWSER=1)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
