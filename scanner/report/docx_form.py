@@ -126,8 +126,7 @@ class _Pages:
 
     def __init__(self, doc: DocxDocument) -> None:
         self.doc = doc
-        section = doc.sections[-1]
-        self.width = Emu(section.page_width - section.left_margin - section.right_margin)
+        self.width = Emu(Cm(_PAGE["page_width"] - _PAGE["left_margin"] - _PAGE["right_margin"]))
         self.grid_style = doc.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
         self.last_sectPr = doc.element.body.get_or_add_sectPr()
         self.count = 0
@@ -210,7 +209,7 @@ class DocxFormReporter(BufferedReporter):
         for n, result in enumerate(ordered, 1):
             record = self.options.review_lookup(result.sha256) if self.options.review_lookup and result.sha256 else None
             with pages.page() as page:
-                self._form(page, result, record, members.get(result.item, ()), n, len(ordered))
+                self._form(page, result, record, members.get(result.item, []), n, len(ordered))
         buf = io.BytesIO()
         doc.save(buf)
         self.out.write(buf.getvalue())

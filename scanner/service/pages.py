@@ -206,11 +206,11 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
                                 secure=request.url.scheme == "https")
             return response
         session = desk.sessions.start(token)
-        response = RedirectResponse(target, 303)
-        response.set_cookie(COOKIE, session.sid, httponly=True, samesite="strict", path="/",
+        redirect = RedirectResponse(target, 303)
+        redirect.set_cookie(COOKIE, session.sid, httponly=True, samesite="strict", path="/",
                             secure=request.url.scheme == "https", max_age=int(desk.sessions.lifetime_s))
-        response.delete_cookie(LOGIN_COOKIE, path="/login")
-        return response
+        redirect.delete_cookie(LOGIN_COOKIE, path="/login")
+        return redirect
 
     @app.post("/logout", include_in_schema=False)
     @page
