@@ -137,6 +137,17 @@ def part_views(parts: list[PartText], marks: list[Mark]) -> list[PartView]:
     return views
 
 
+def finding_keys(results: list[ItemResult]) -> dict[tuple[str, str, str, str], str]:
+    """Findings of a scan keyed by (item, rule, part, text), each described in
+    words, for comparing versions of the same path."""
+    out = {}
+    for r in results:
+        for f in r.findings:
+            label = f"{rule_for(f.rule).name_zh}（{part_label(f.part)}）" + (f"：{f.text}" if f.text else "")
+            out[(r.item, f.rule, f.part, f.text)] = label
+    return out
+
+
 def score_lines(result: ItemResult) -> list[str]:
     """How the item's score and verdict were reached, in words."""
     scores = sorted((f.score for f in result.findings), reverse=True)

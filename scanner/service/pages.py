@@ -25,12 +25,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from ..review import Workflow
 from ..report.view import suppression_note
 from ..review import suppress
+from ..review import schema
 from ..review.errors import WorkflowError
+from ..review.store import ItemRow
 from ..review.workflow import Actor
 from ..types import ItemResult
 from . import desk_view as dv
@@ -120,6 +123,25 @@ class Desk:
             rows.append(s)
         return rows
 
+    def versions(self, item: ItemRow, results: list[ItemResult]) -> list[dict[str, Any]]:
+        """Other items with the same path (earlier or later versions of the
+        file), each with what its scan found that this one does not, and the reverse."""
+        it = schema.items
+        with self.store.read() as conn:
+            others = [ItemRow(*row) for row in conn.execute(
+                select(it.c.item_id, it.c.sha256, it.c.path, it.c.title, it.c.size, it.c.at)
+                .where(it.c.path == item.path, it.c.item_id != item.item_id).order_by(it.c.item_id))]
+            scans = {o.sha256: self.store.latest_scan(conn, o.sha256) for o in others}
+        here = dv.finding_keys(results)
+        out = []
+        for other in others:
+            scan = scans[other.sha256]
+            there = dv.finding_keys([ItemResult.from_dict(d) for d in json.loads(scan.result_json)] if scan else [])
+            out.append({"item": other, "verdict": scan.verdict if scan else None,
+                        "added": [here[k] for k in here.keys() - there.keys()],
+                        "removed": [there[k] for k in there.keys() - here.keys()]})
+        return out
+
     def item_context(self, ref: str) -> dict[str, Any]:
         status = self.workflow.status(ref)
         item = status.item
@@ -144,7 +166,7 @@ class Desk:
             "score_lines": dv.score_lines(results[0]) if results else [],
             "events": events, "event_labels": dv.EVENT_LABELS, "field_labels": dv.FIELD_LABELS,
             "allow": allow, "gate_reasons": gate_reasons, "suppressed": notes,
-            "today": date.today().isoformat(), "scopes": SCOPE_LABELS,
+            "today": date.today().isoformat(), "scopes": SCOPE_LABELS, "versions": self.versions(item, results),
         }
 
 

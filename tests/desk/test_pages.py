@@ -95,14 +95,17 @@ def test_the_whole_workflow_through_the_pages(desk, browser, tmp_path):
     # the changed file is a new item; the reviewer agrees to publish it, and cannot approve it
     clean = notice("", "会议定于十二月召开。")
     sha = hashlib.sha256(clean).hexdigest()
-    (tmp_path / "通知-修改.docx").write_bytes(clean)
+    (tmp_path / "v2").mkdir()
+    (tmp_path / "v2" / "通知.docx").write_bytes(clean)
     submitter = Person(browser, desk, "submitter")
     submitter.page.goto(desk.url + "/submit")
-    submitter.page.set_input_files("#file", str(tmp_path / "通知-修改.docx"))
+    submitter.page.set_input_files("#file", str(tmp_path / "v2" / "通知.docx"))
     submitter.page.click("button:has-text('提交审查')")
     submitter.page.wait_for_url(re.compile(r".*/items/2$"))
     submitter.close()
     page.goto(desk.url + "/items/2")
+    # the earlier version of the same file, and what changed between the two scans
+    assert "该版有、本版没有：国家秘密标志（页眉）：机密★5年" in page.locator("#versions").inner_text()
     page.check("input[name=decision][value=approve]")
     page.fill("#opinion", "已删除密级标志，同意公开")
     page.click("button:has-text('提交审查决定')")
@@ -167,6 +170,12 @@ def test_refusals_in_words_and_bindings(desk, browser, tmp_path):
     assert page.locator("tr[data-id='1']").is_visible()
     page.goto(desk.url + "/queue?status=approved")
     assert page.locator("tr[data-id='1']").count() == 0
+    # on a phone nothing overflows sideways
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/queue", "/items/1"):
+        page.goto(desk.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.set_viewport_size({"width": 1280, "height": 900})
     # /docs is the OpenAPI UI, served from this server only
     page.goto(desk.url + "/docs")
     page.get_by_text("/v1/gate/{sha256}", exact=True).first.wait_for()
