@@ -33,7 +33,7 @@ from ..report.view import suppression_note
 from ..review import suppress
 from ..review import schema
 from ..review.errors import WorkflowError
-from ..review.store import ItemRow
+from ..review.store import ROLES, ItemRow
 from ..review.workflow import Actor
 from ..types import ItemResult
 from . import desk_view as dv
@@ -49,6 +49,7 @@ DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inl
 STATIC = Path(__file__).with_name("static")
 # Swagger UI 5 (OpenAPI 3.1) as vendored by the fastapi-offline package
 SWAGGER_UI = Path(fastapi_offline.__file__).with_name("static")
+ADMIN = frozenset({"admin"})
 SCOPE_LABELS = {"item": "仅本事项", "path": "路径匹配的事项", "unit": "全单位"}
 _PARTS_CACHE = 8   # items whose extracted parts are kept (re-opening an item page)
 
@@ -113,6 +114,13 @@ class Desk:
             while len(self._parts) > _PARTS_CACHE:
                 self._parts.popitem(last=False)
         return parts
+
+    def tokens(self) -> list[dict[str, Any]]:
+        """Every token ever created (never the secret: only its hash is stored)."""
+        t = schema.tokens
+        with self.store.read() as conn:
+            return [dict(r) for r in conn.execute(
+                select(t.c.token_id, t.c.name, t.c.role, t.c.created_by, t.c.at).order_by(t.c.seq)).mappings()]
 
     def queue_rows(self) -> list[dict[str, Any]]:
         now = datetime.now(timezone.utc)
@@ -337,6 +345,28 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
         actor = Actor(name=session.token.name, via=f"token:{session.token.token_id}")
         submitted = await run_in_threadpool(workflow.submit, data, name, title, actor)
         return RedirectResponse(f"/items/{submitted.item.item_id}", 303)
+
+    @app.get("/tokens", include_in_schema=False)
+    @page
+    async def tokens_page(request: Request) -> Response:
+        session = desk.require(request, ADMIN)
+        return desk.render("tokens.html", session=session, tokens=await run_in_threadpool(desk.tokens),
+                           roles=ROLES, created=None, error="")
+
+    @app.post("/tokens", include_in_schema=False)
+    @page
+    async def create_token(request: Request) -> Response:
+        form = await request.form()
+        session = desk.require(request, ADMIN, form)
+        try:
+            token, secret = await run_in_threadpool(
+                store.create_token, str(form.get("name") or ""), str(form.get("role") or ""),
+                f"token:{session.token.token_id}")
+        except WorkflowError as exc:
+            return desk.render("tokens.html", 422, session=session, tokens=desk.tokens(), roles=ROLES,
+                               created=None, error=exc.message)
+        return desk.render("tokens.html", session=session, tokens=await run_in_threadpool(desk.tokens),
+                           roles=ROLES, created={"token": token, "secret": secret}, error="")
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> Response:

@@ -207,3 +207,29 @@ def test_sign_in_sets_a_strict_session_cookie(desk):
         assert cookie.startswith("preclear_session=") and "HttpOnly" in cookie and "SameSite=strict" in cookie
         assert desk.tokens["reviewer"] not in cookie
         assert client.get("/queue").status_code == 200
+
+
+def _signed_in(desk, role: str) -> httpx.Client:
+    client = httpx.Client(base_url=desk.url)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    assert client.post("/login", data={"csrf": csrf, "token": desk.tokens[role]}).status_code == 303
+    return client
+
+
+def test_admin_creates_a_token_that_signs_in(desk):
+    reviewer = _signed_in(desk, "reviewer")
+    assert reviewer.get("/tokens").status_code == 403
+    reviewer.close()
+    admin = _signed_in(desk, "admin")
+    page = admin.get("/tokens")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    assert admin.post("/tokens", data={"name": "周审查", "role": "reviewer"}).status_code == 403
+    made = admin.post("/tokens", data={"csrf": csrf, "name": "周审查", "role": "reviewer"})
+    secret = re.search(r'<code id="secret">([^<]+)</code>', made.text).group(1)
+    assert made.status_code == 200 and "周审查" in made.text
+    assert admin.get("/tokens").text.count(secret) == 0      # shown once, never listed
+    admin.close()
+    desk.tokens["new"] = secret
+    new = _signed_in(desk, "new")
+    assert "周审查（保密审查员）" in new.get("/queue").text
+    new.close()
