@@ -40,13 +40,6 @@ def join(parts: Iterable[str], en_sep: str = "; ", zh_sep: str = "；") -> Text:
     return Text(en_sep.join(str(p) for p in items), zh_sep.join(zh_of(p) for p in items))
 
 
-def technical(en: str, zh_frame: str) -> Text:
-    """A reason whose detail comes from a library or the system (an exception
-    message, a path): the detail stays as it is, framed in each language.
-    ``zh_frame`` holds ``{}`` where the detail goes."""
-    return Text(en, zh_frame.format(en))
-
-
 # part names (stable ids in JSONL) as reviewers call them
 PART_LABELS = {
     "body": "正文", "table": "表格", "textbox": "文本框", "header": "页眉", "footer": "页脚",
@@ -84,8 +77,3 @@ def in_lang(value: str, lang: str, rule: str | None = None) -> str:
         return f"{rule_for(rule).name_zh}（原文：{value}）"
     return value
 
-
-def check(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"unknown report language {lang!r}; choose one of {', '.join(LANGS)}")
-    return lang
