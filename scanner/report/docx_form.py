@@ -7,6 +7,8 @@ submitter, dates, the reviewer's opinion and the approval come from the
 review store when one is attached; everything else is filled in by hand."""
 from __future__ import annotations
 
+import copy
+import functools
 import io
 import re
 from contextlib import contextmanager
@@ -23,7 +25,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
 from docx.shared import Cm, Emu, Pt
-from docx.table import Table, _Cell
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -47,6 +50,7 @@ OPINION_WIDTHS = (3.5, 12.1)
 OPINION_ROWS = ("承办部门意见", "保密审查意见", "分管领导审批意见")
 OPINION_HEIGHT_CM = 3.4          # room to write the opinion, sign and date by hand
 SIGN_LINE = "签字：　　　　　　　　　　日期：　　　　年　　月　　日"
+_TWIPS_PER_CM = 1440 / 2.54
 _LATIN, _FANGSONG, _SONG = "Times New Roman", "仿宋", "宋体"
 _DECISIONS = {"approve": "同意公开", "reject": "不同意公开", "needs-changes": "修改后重新报审", "pass": "同意公开"}
 # characters XML 1.0 cannot hold; scanned text may contain them
@@ -80,15 +84,54 @@ def _set_page(doc: DocxDocument) -> None:
     _fonts(style.element, _FANGSONG)
 
 
+@functools.lru_cache(maxsize=None)
+def _run_properties(font: str, size: float | None, bold: bool) -> BaseOxmlElement:
+    """The ``w:rPr`` of a run, built once per kind and copied into each run
+    (python-docx's setters look every child up by XPath: a third of the time
+    of a batch of forms)."""
+    rpr = OxmlElement("w:rPr")
+    fonts = OxmlElement("w:rFonts", {qn("w:ascii"): _LATIN, qn("w:hAnsi"): _LATIN, qn("w:eastAsia"): font})
+    rpr.append(fonts)
+    if bold:
+        rpr.append(OxmlElement("w:b"))
+    if size:
+        for tag in ("w:sz", "w:szCs"):
+            rpr.append(OxmlElement(tag, {qn("w:val"): str(round(size * 2))}))
+    return rpr
+
+
 def _write(paragraph: Paragraph, text: str, font: str = _FANGSONG, size: float | None = None,
            bold: bool = False) -> Run:
     run = paragraph.add_run(_x(text))
-    _fonts(run._element, font)
-    if size:
-        run.font.size = Pt(size)
-    if bold:
-        run.bold = True
+    run._r.insert(0, copy.deepcopy(_run_properties(font, size, bold)))
     return run
+
+
+@functools.lru_cache(maxsize=None)
+def _row_template(widths_cm: tuple[float, ...], spans: tuple[int, ...]) -> BaseOxmlElement:
+    """An empty ``w:tr`` whose cells span ``spans`` grid columns of the given
+    widths (what ``add_row`` and ``merge`` make, built once and copied)."""
+    tr = OxmlElement("w:tr")
+    col = 0
+    for span in spans:
+        tc_pr = OxmlElement("w:tcPr")
+        twips = round(sum(widths_cm[col:col + span]) * _TWIPS_PER_CM)
+        tc_pr.append(OxmlElement("w:tcW", {qn("w:w"): str(twips), qn("w:type"): "dxa"}))
+        if span > 1:
+            tc_pr.append(OxmlElement("w:gridSpan", {qn("w:val"): str(span)}))
+        tc = OxmlElement("w:tc")
+        tc.append(tc_pr)
+        tc.append(OxmlElement("w:p"))
+        tr.append(tc)
+        col += span
+    return tr
+
+
+def _add_row(table: Table, widths_cm: tuple[float, ...], spans: tuple[int, ...] | None = None
+             ) -> tuple[_Row, list[_Cell]]:
+    tr = copy.deepcopy(_row_template(widths_cm, spans or (1,) * len(widths_cm)))
+    table._tbl.append(tr)
+    return _Row(tr, table), [_Cell(tc, table) for tc in tr.tc_lst]
 
 
 class _Page(BlockItemContainer):
@@ -157,18 +200,15 @@ def _info(page: _Page, rows: list[tuple[str, ...]]) -> None:
     label, value)`` fills both halves."""
     table = page.grid(INFO_WIDTHS)
     for row in rows:
-        cells = table.add_row().cells
+        _, cells = _add_row(table, INFO_WIDTHS, (1, 3) if len(row) == 2 else None)
         for n, text in enumerate(row):
             _cell(cells[n], text, bold=n % 2 == 0, size=8 if row[0] == "SHA-256" and n else None)
-        if len(row) == 2:
-            cells[1].merge(cells[3])
 
 
 def _opinion(page: _Page, table: Table, label: str, lines: list[str]) -> None:
-    row = table.add_row()
+    row, (name, body) = _add_row(table, OPINION_WIDTHS)
     row.height, row.height_rule = Cm(OPINION_HEIGHT_CM), WD_ROW_HEIGHT_RULE.AT_LEAST
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))   # a box and its signature stay on one page
-    name, body = row.cells
     _cell(name, label, bold=True)
     name.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     body.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
@@ -257,15 +297,16 @@ class DocxFormReporter(BufferedReporter):
 
     def _findings(self, page: _Page, r: ItemResult) -> None:
         lang = self.options.lang
-        table = page.grid(FINDING_WIDTHS[lang])
+        widths = FINDING_WIDTHS[lang]
+        table = page.grid(widths)
         reason_size, basis_size = _REASON_SIZE[lang]
-        header = table.add_row()
+        header, cells = _add_row(table, widths)
         header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))   # repeated on every page the table spans
-        for cell, name in zip(header.cells, FINDING_COLUMNS):
+        for cell, name in zip(cells, FINDING_COLUMNS):
             _cell(cell, name, bold=True)
         for i, f in enumerate(r.findings, 1):
             ex = excerpt(f, self.options.mask)
-            cells = table.add_row().cells
+            _, cells = _add_row(table, widths)
             _cell(cells[0], str(i))
             _cell(cells[1], part_label(f.part))
             _cell(cells[2], f.level or "—")
