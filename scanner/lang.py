@@ -47,18 +47,24 @@ PART_LABELS = {
     "inserted": "修订插入的文字", "field": "域代码", "watermark": "水印", "chart": "图表", "properties": "文档属性",
     "title": "标题", "html-title": "网页标题", "html-comment": "网页注释", "meta": "网页元数据",
     "attributes": "标签属性", "metadata": "元数据", "annotation": "批注", "master": "母版", "template": "模板",
-    "item": "整个项目", "members": "成员名称", "embedded": "嵌入对象", "attachment": "附件", "form": "表单", "glossary": "构建基块",
+    "item": "整个项目", "members": "成员名称", "embedded": "嵌入对象", "attachment": "附件", "form": "表单",
+    "glossary": "构建基块",
+}
+# parts named with an argument (``page:3``, ``sheet:工资表``, ``properties:title``)
+PART_ARG_LABELS = {
     "page": "第 {} 页", "sheet": "工作表“{}”", "slide": "第 {} 张幻灯片", "notes": "第 {} 张幻灯片的备注",
+    "properties": "文档属性“{}”", "metadata": "元数据“{}”",
 }
 
 
 def part_label(part: str) -> str:
-    """A part locator (``header``, ``page:3``, ``sheet:工资表``) in Chinese."""
+    """A part locator (``header``, ``page:3``, ``sheet:工资表``, ``page:3:layout``) in Chinese."""
+    if part.endswith(":layout"):
+        return part_label(part[: -len(":layout")]) + "（按阅读顺序）"
     kind, _, arg = part.partition(":")
-    label = PART_LABELS.get(kind)
-    if label is None:
-        return part
-    return label.format(arg) if "{}" in label else label
+    if arg and kind in PART_ARG_LABELS:
+        return PART_ARG_LABELS[kind].format(arg)
+    return PART_LABELS.get(kind, part)
 
 
 def _has_cjk(value: str) -> bool:
