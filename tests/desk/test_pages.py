@@ -75,6 +75,7 @@ def test_the_whole_workflow_through_the_pages(desk, browser, tmp_path):
     row = page.locator("tr[data-id='1']")
     assert "待审查" in row.inner_text() and "禁止公开" in row.inner_text() and "张三" in row.inner_text()
     row.locator("a").click()
+    page.wait_for_url(re.compile(r".*/items/1$"))
     header = page.locator("h3.part", has_text="页眉")
     assert header.is_visible() and "1 处" in header.inner_text()
     mark = page.locator("pre.text mark", has_text="机密★5年")

@@ -114,3 +114,14 @@ def test_html_report_names_the_member_an_archive_verdict_comes_from(engine, tmp_
     assert "结论“需人工审查”来自压缩包成员：bundle.zip!docs/memo.md。" in page
     assert "work-secret/internal marker" not in page and "工作秘密或内部标识" in page
     assert "Implementing Regulations" not in page
+
+
+@pytest.mark.parametrize("part, label", [
+    ("header", "页眉"), ("page:3", "第 3 页"), ("page:3:layout", "第 3 页（按阅读顺序）"),
+    ("sheet:工资表", "工作表“工资表”"), ("slide:2", "第 2 张幻灯片"), ("properties:title", "文档属性“title”"),
+    ("properties", "文档属性"), ("unknown-part", "unknown-part"),
+])
+def test_parts_are_named_in_chinese(part, label):
+    from scanner.lang import part_label
+
+    assert part_label(part) == label
