@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: scan test bench samples clean
+.PHONY: scan test bench samples screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ samples: $(TSTAMP)
 bench: $(TSTAMP)
 	$(BIN)/python benchmarks/run.py --corpus build/bench-corpus
 	$(BIN)/python -m pytest benchmarks benchmarks/bench_pdf.py -q -p no:cacheprovider --benchmark-only --benchmark-columns=median,ops --benchmark-sort=name
+
+## screenshots of the reviewer's pages and the DOCX form (Chromium, LibreOffice, pdftoppm) into docs/img
+screenshots: $(TSTAMP)
+	$(BIN)/python docs/screenshots.py --out docs/img
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

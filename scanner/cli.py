@@ -17,6 +17,7 @@ import time
 from typing import BinaryIO, Iterator, Sequence
 
 from .errors import ConfigError, PreclearError
+from .lang import DEFAULT_LANG, LANGS
 
 EXIT_CLEAR, EXIT_REVIEW, EXIT_BLOCK, EXIT_TOOL = 0, 1, 2, 3
 
@@ -51,6 +52,8 @@ def _add_scan(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", metavar="FILE", help="preclear.toml to use (default: ./preclear.toml if present)")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB (gitignore syntax)")
     p.add_argument("--explain", action="store_true", help="add how each score was reached and why hits were dropped")
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+                   help="language of reasons and legal bases in reports (default zh; rule ids are stable)")
     p.add_argument("--mask", action="store_true", help="mask excerpts in the report (for reports that leave the review office)")
     p.add_argument("--summary", action="store_true", help="print a readable summary on stderr")
     p.add_argument("--fail-on", choices=("review", "block"), default="review",
@@ -147,6 +150,15 @@ def _review_lookup(database: str):
     return open_store(database).review_record
 
 
+def _suppressed(database: str):
+    if not database:
+        return None
+    from .review import open_store
+    from .review.suppress import finder, load
+
+    return finder(load(open_store(database)))
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
     from .report import ReportOptions, Summary, make_reporter
     from .report.summary import item_line, print_summary
@@ -165,7 +177,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
             summary.add(result)
             print(item_line(result), flush=True)
     else:
-        options = ReportOptions(mask=args.mask, explain=args.explain, review_lookup=_review_lookup(config.database))
+        options = ReportOptions(mask=args.mask, explain=args.explain, lang=args.lang,
+                                review_lookup=_review_lookup(config.database),
+                                suppressed=_suppressed(config.database))
         with _output(args.output) as out:
             reporter = make_reporter(fmt, out, options)
             reporter.begin()

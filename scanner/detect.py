@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from . import rules
+from .lang import Text, join
 from .match.hits import HINT_LEVEL, HitQueue
 from .match.marks import Dropped, match_mark
 from .normalize import NormText, normalize
@@ -151,7 +152,8 @@ def note_more(signals: list[Signal], listed: dict[str, int], more: dict[str, int
     for lexicon, extra in more.items():
         last = signals[listed[lexicon]]
         signals[listed[lexicon]] = replace(
-            last, reason=f"{last.reason}; {extra} more 提示 hits of lexicon {lexicon} in this part not listed",
+            last, reason=join([last.reason, Text(f"{extra} more 提示 hits of lexicon {lexicon} in this part not listed",
+                                                 f"本部分另有词库 {lexicon} 的 {extra} 处“提示”级命中未列出")]),
             details={**last.details, "more": extra})
 
 
@@ -165,7 +167,7 @@ def pii_signals(norm: NormText, part: str) -> list[Signal]:
     return signals
 
 
-def _lexicon_signal(engine: "Engine", pattern: "Pattern", norm: NormText, s: int, e: int, part: str,
+def _lexicon_signal(engine: Engine, pattern: Pattern, norm: NormText, s: int, e: int, part: str,
                     marker_spans: list[tuple[int, int]], drop) -> Signal | None:
     entry = pattern.entry
     assert entry is not None
@@ -188,15 +190,17 @@ def _lexicon_signal(engine: "Engine", pattern: "Pattern", norm: NormText, s: int
     os_, oe = norm.to_original(s, e)
     if entry.kind == "work-secret":
         rule, category, basis = "marker.work-secret", "work-secret", rules.BASIS_WORK_SECRET
-        reason = f"work-secret/internal marker {entry.term}"
+        reason = Text(f"work-secret/internal marker {entry.term}", f"工作秘密或内部标识“{entry.term}”")
     elif entry.kind == "draft":
         rule, category, basis = "marker.draft", "draft", rules.BASIS_DRAFT
-        reason = f"non-final draft marker {entry.term}"
+        reason = Text(f"non-final draft marker {entry.term}", f"非定稿标识“{entry.term}”")
     else:
         rule, category, basis = f"lexicon.{entry.lexicon}", "secret-point", rules.BASIS_SECRET_POINT
-        reason = f"secret point {entry.term} ({entry.level}" + (f", {entry.category}" if entry.category else "") + ")"
+        scope = f", {entry.category}" if entry.category else ""
+        reason = Text(f"secret point {entry.term} ({entry.level}{scope})",
+                      f"密点“{entry.term}”（{entry.level}" + (f"，{entry.category}" if entry.category else "") + "）")
         if entry.note:
-            reason += f"; {entry.note}"
+            reason = join([reason, Text(entry.note, entry.note)])
     severity = LEVEL_SEVERITY[entry.level]
     details: dict[str, Any] = {"lexicon": entry.lexicon, "term": entry.term}
     if entry.category:

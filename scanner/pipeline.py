@@ -19,6 +19,7 @@ from .extract import ARCHIVE_FORMATS, extract, unreadable
 from .extract.embedded import FOLDERS as EMBEDDING_FOLDERS, has_embedded, iter_embedded
 from .extract.ocr import PictureReader, place_on_picture
 from .gate import verdict as gate_verdict
+from .lang import Text
 from .score import aggregate, from_notice, from_signal, item_score
 from .detect import HINT_CAP, Signal, detect
 from .types import Document, Extraction, Finding, Item, ItemResult, Member, Notice, Part, Verdict
@@ -87,7 +88,8 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
     if doc.format in ARCHIVE_FORMATS or (doc.format in EMBEDDING_FOLDERS
                                          and has_embedded(data, doc.format, limits)):
         if item.depth >= limits.max_depth:
-            notices.append(unreadable(f"limit max_depth exceeded: archive nested deeper than {limits.max_depth}",
+            notices.append(unreadable(Text(f"limit max_depth exceeded: archive nested deeper than {limits.max_depth}",
+                                           f"超出限制 max_depth：压缩包嵌套超过 {limits.max_depth} 层"),
                                       rule="unreadable.limit", limit="max_depth"))
         else:
             children, archive_notices = _scan_members(engine, item, data, doc.format)

@@ -7,6 +7,7 @@ import hashlib
 from . import rules
 from .config import Scoring
 from .detect import Signal
+from .lang import Text
 from .types import Finding, Notice, Severity
 
 CONTEXT_CHARS = 20
@@ -65,7 +66,8 @@ def aggregate(item: str, findings: list[Finding], scoring: Scoring) -> Finding |
     scopes = sorted({dict(f.details).get("scope") or f.category for f in weak})
     if scoring.aggregate_categories <= 0 or len(scopes) < scoring.aggregate_categories:
         return None
-    reason = f"{len(weak)} weaker signals in {len(scopes)} categories ({', '.join(scopes)})"
+    reason = Text(f"{len(weak)} weaker signals in {len(scopes)} categories ({', '.join(scopes)})",
+                  f"{len(scopes)} 个类别共 {len(weak)} 个较弱信号（{'、'.join(scopes)}）")
     return Finding(
         rule="aggregation", category="aggregation", level=None, part="item", start=None, end=None, text="",
         context="", reason=reason, basis=rules.BASIS_AGGREGATION, severity=Severity.REVIEW,

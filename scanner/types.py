@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from .lang import DEFAULT_LANG, in_lang
+
 
 class Verdict(str, enum.Enum):
     """What the gate says about an item; ordered clear < review < block."""
@@ -153,7 +155,8 @@ class Finding:
     details: tuple[tuple[str, Any], ...] = ()
     explanation: tuple[str, ...] = ()
 
-    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+    def to_dict(self, explain: bool = False, lang: str = DEFAULT_LANG) -> dict[str, Any]:
+        """The JSONL form; ``reason`` and ``basis`` in ``lang`` (zh or en)."""
         out: dict[str, Any] = {
             "rule": self.rule,
             "category": self.category,
@@ -163,8 +166,8 @@ class Finding:
             "end": self.end,
             "text": self.text,
             "context": self.context,
-            "reason": self.reason,
-            "basis": self.basis,
+            "reason": in_lang(self.reason, lang, self.rule),
+            "basis": in_lang(self.basis, lang),
             "severity": self.severity.value,
             "score": self.score,
             "fingerprint": self.fingerprint,
@@ -196,7 +199,8 @@ class ItemResult:
     dropped: tuple[str, ...] = ()
     stats: tuple[tuple[str, float], ...] = field(default=(), compare=False)
 
-    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+    def to_dict(self, explain: bool = False, lang: str = DEFAULT_LANG) -> dict[str, Any]:
+        """The JSONL form; reasons, bases and errors in ``lang`` (zh or en)."""
         out: dict[str, Any] = {
             "item": self.item,
             "sha256": self.sha256,
@@ -204,8 +208,8 @@ class ItemResult:
             "format": self.format,
             "verdict": self.verdict.value,
             "score": self.score,
-            "findings": [f.to_dict(explain) for f in self.findings],
-            "errors": list(self.errors),
+            "findings": [f.to_dict(explain, lang) for f in self.findings],
+            "errors": [in_lang(e, lang) for e in self.errors],
             "extraction": self.extraction.value,
         }
         if self.failed_parts:

@@ -17,6 +17,7 @@ from typing import Iterator
 import pathspec
 
 from .extract import unreadable
+from .lang import Text
 from .types import Item
 
 IGNORE_FILE = ".preclearignore"
@@ -51,7 +52,8 @@ def walk(roots: list[str], excludes: tuple[str, ...] = (), stats: WalkStats | No
                 yield Item(path=root, source=str(target))
                 continue
         if not root_path.is_dir():
-            yield _problem(root, "no such file or folder" if not os.path.lexists(root) else "not a regular file")
+            yield _problem(root, Text("no such file or folder", "文件或文件夹不存在") if not os.path.lexists(root)
+                           else Text("not a regular file", "不是普通文件"))
             continue
         patterns = list(excludes)
         ignore = root_path / IGNORE_FILE
@@ -72,7 +74,8 @@ def _walk_dir(directory: Path, real_root: str, rel: str) -> Iterator[tuple[str, 
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as exc:
-        yield rel or ".", _problem(rel or ".", f"folder cannot be listed: {exc.strerror}")
+        yield rel or ".", _problem(rel or ".", Text(f"folder cannot be listed: {exc.strerror}",
+                                                  f"文件夹无法列出：{exc.strerror}"))
         return
     for entry in entries:
         child = f"{rel}/{entry.name}" if rel else entry.name
@@ -81,18 +84,21 @@ def _walk_dir(directory: Path, real_root: str, rel: str) -> Iterator[tuple[str, 
                 target = os.path.realpath(entry.path)
                 inside = target == real_root or target.startswith(real_root + os.sep)
                 if os.path.isdir(target):
-                    yield child, _problem(child, "symbolic link to a folder: not followed")
+                    yield child, _problem(child, Text("symbolic link to a folder: not followed",
+                                                               "指向文件夹的符号链接：未跟随"))
                 elif not inside:
-                    yield child, _problem(child, "symbolic link points outside the scanned root: not followed")
+                    yield child, _problem(child, Text("symbolic link points outside the scanned root: not followed",
+                                                               "符号链接指向扫描范围之外：未跟随"))
                 elif os.path.isfile(target):
                     yield child, Item(path=child, source=target)
                 else:
-                    yield child, _problem(child, "broken symbolic link")
+                    yield child, _problem(child, Text("broken symbolic link", "失效的符号链接"))
             elif entry.is_dir(follow_symlinks=False):
                 yield from _walk_dir(Path(entry.path), real_root, child)
             elif entry.is_file(follow_symlinks=False):
                 yield child, Item(path=child, source=entry.path)
             else:
-                yield child, _problem(child, "not a regular file (device, socket or pipe)")
+                yield child, _problem(child, Text("not a regular file (device, socket or pipe)",
+                                                  "不是普通文件（设备、套接字或管道）"))
         except OSError as exc:
-            yield child, _problem(child, f"cannot be read: {exc.strerror}")
+            yield child, _problem(child, Text(f"cannot be read: {exc.strerror}", f"无法读取：{exc.strerror}"))

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Callable
 
 from ..config import Convert, Limits
 from ..errors import ExtractionError, LimitExceeded
+from ..lang import Text
+from ..rules import BASIS_UNREADABLE, rule_for
 from ..types import Document, Notice, Severity
 from .sniff import name_mismatch, sniff
 
@@ -51,7 +53,7 @@ ARCHIVE_FORMATS = frozenset({"zip", "tar", "gzip", "bz2", "xz"})
 # formats known by their structure: a misnamed file of one of these is read by its bytes
 DOCUMENT_FORMATS = frozenset(_REGISTRY) - {"text", "markdown", "csv", "html"}
 
-UNREADABLE_BASIS = "fail closed: an item that could not be fully read is never clear"
+UNREADABLE_BASIS = BASIS_UNREADABLE
 
 
 def register(fmt: str, target: str) -> None:
@@ -72,6 +74,11 @@ def _load(fmt: str) -> Extractor | None:
 
 
 def unreadable(reason: str, part: str = "item", rule: str = "unreadable.extract", **details: object) -> Notice:
+    """What could not be read, and why.  A reason given as a plain str is a
+    technical detail (a library's message): Chinese reports show it after the
+    Chinese name of the rule."""
+    if not isinstance(reason, Text):
+        reason = Text(reason, f"{rule_for(rule).name_zh}：{reason}")
     return Notice(rule=rule, category="unreadable", part=part, reason=reason,
                   severity=Severity.REVIEW, basis=UNREADABLE_BASIS,
                   details=tuple(sorted(details.items())))
@@ -85,8 +92,10 @@ def extract(data: bytes, name: str, limits: Limits, convert: Convert | None = No
     fmt = sniff(data, name)
     claimed = name_mismatch(fmt, name)
     if claimed is not None:
-        mismatch = unreadable(f"the name says {claimed.upper()} but the bytes are {fmt}"
-                              + ("" if fmt in DOCUMENT_FORMATS else ": not decoded as text"),
+        decoded = fmt in DOCUMENT_FORMATS
+        mismatch = unreadable(Text(f"the name says {claimed.upper()} but the bytes are {fmt}"
+                                   + ("" if decoded else ": not decoded as text"),
+                                   f"文件名表明是 {claimed.upper()}，内容却是 {fmt}" + ("" if decoded else "：未按文本读取")),
                               rule="unreadable.format", claimed=claimed, sniffed=fmt)
         if fmt not in DOCUMENT_FORMATS:
             return Document(format=fmt, notices=(mismatch,))
@@ -99,7 +108,8 @@ def _run(fmt: str, data: bytes, name: str, limits: Limits, convert: Convert | No
          ocr: PictureReader | None) -> Document:
     extractor = _load(fmt)
     if extractor is None:
-        return Document(format=fmt, notices=(unreadable(f"format not supported yet: {fmt}", rule="unreadable.format"),))
+        return Document(format=fmt, notices=(unreadable(Text(f"format not supported yet: {fmt}", f"暂不支持的格式：{fmt}"),
+                                                                rule="unreadable.format"),))
     if fmt in CONVERTED_FORMATS:
         extractor = functools.partial(extractor, convert=convert or Convert())
     if fmt in OCR_FORMATS:

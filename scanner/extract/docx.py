@@ -25,6 +25,8 @@ from lxml import etree
 
 from ..config import Limits
 from ..errors import ExtractionError
+from ..lang import Text
+from ..rules import BASIS_HIDDEN
 from ..types import Document, Notice, Part, Severity
 from . import unreadable
 from .image import package_pictures
@@ -32,7 +34,6 @@ from .ocr import PictureReader
 from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import GuardedZip
 
-BASIS_HIDDEN = "disclosure review practice: hidden content is published with the file"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 VML = "urn:schemas-microsoft-com:vml"
 
@@ -235,14 +236,18 @@ def _notices(stats: dict[str, int]) -> tuple[Notice, ...]:
     out = []
     if stats["comments"]:
         out.append(Notice("hidden.comments", "hidden", "comment",
-                          f"{stats['comments']} comment(s) are stored in the file", Severity.REVIEW,
+                          Text(f"{stats['comments']} comment(s) are stored in the file",
+                               f"文件中保存有 {stats['comments']} 条批注"), Severity.REVIEW,
                           BASIS_HIDDEN, (("count", stats["comments"]),)))
     if stats["deletions"] or stats["insertions"]:
         out.append(Notice("hidden.tracked-changes", "hidden", "deleted" if stats["deletions"] else "body",
-                          f"tracked changes are stored in the file ({stats['deletions']} deletion(s), "
-                          f"{stats['insertions']} insertion(s))", Severity.REVIEW, BASIS_HIDDEN,
+                          Text(f"tracked changes are stored in the file ({stats['deletions']} deletion(s), "
+                               f"{stats['insertions']} insertion(s))",
+                               f"文件中保存有修订（删除 {stats['deletions']} 处，插入 {stats['insertions']} 处）"),
+                          Severity.REVIEW, BASIS_HIDDEN,
                           (("deletions", stats["deletions"]), ("insertions", stats["insertions"]))))
     if stats["hidden"]:
-        out.append(Notice("hidden.text", "hidden", "hidden", "hidden text (w:vanish) is stored in the file",
+        out.append(Notice("hidden.text", "hidden", "hidden", Text("hidden text (w:vanish) is stored in the file",
+                               "文件中保存有隐藏文字（w:vanish）"),
                           Severity.REVIEW, BASIS_HIDDEN))
     return tuple(out)

@@ -23,13 +23,14 @@ from pptx.shapes.group import GroupShape
 
 from ..config import Limits
 from ..errors import ExtractionError
+from ..lang import Text
+from ..rules import BASIS_HIDDEN
 from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
 from .ocr import PictureReader
 from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import ZIP_ERRORS, GuardedZip
 
-BASIS_HIDDEN = "disclosure review practice: hidden content is published with the file"
 PPTX_ERRORS = (PythonPptxError, PackageNotFoundError, KeyError, ValueError, TypeError,
                AttributeError, IndexError, AssertionError)
 _COMMENT_PART = re.compile(r"ppt/comments/(modernComment|comment)[^/]*\.xml")
@@ -50,7 +51,8 @@ def extract_pptx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     if comments:
         parts.append(Part("comment", "\n".join(comments)))
         notices.append(Notice("hidden.comments", "hidden", "comment",
-                              f"{len(comments)} comment(s) are stored in the file", Severity.REVIEW,
+                              Text(f"{len(comments)} comment(s) are stored in the file", f"文件中保存有 {len(comments)} 条批注"),
+                              Severity.REVIEW,
                               BASIS_HIDDEN, (("count", len(comments)),)))
     parts += props
     parts += pictures
@@ -71,7 +73,8 @@ def _slides(prs: object) -> tuple[list[Part], list[Notice]]:
                 notes.append(Part(f"notes:{number}", note.text))
         if slide._element.get("show") in ("0", "false"):
             notices.append(Notice("hidden.slide", "hidden", f"slide:{number}",
-                                  f"slide {number} is hidden in the slide show but published with the file",
+                                  Text(f"slide {number} is hidden in the slide show but published with the file",
+                                       f"第 {number} 张幻灯片在放映时隐藏，但随文件一并公开"),
                                   Severity.REVIEW, BASIS_HIDDEN))
     master_lines = []
     for master in prs.slide_masters:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..config import Limits
+from ..lang import Text
 from ..types import Document, Part
 from .decode import decode
 
@@ -12,7 +13,8 @@ def _extract(data: bytes, fmt: str) -> Document:
     decoded = decode(data)
     if decoded.exact:
         return Document(format=fmt, parts=(Part("body", decoded.text),))
-    notice = unreadable(f"text encoding could not be determined; read as {decoded.encoding} with replacements",
+    notice = unreadable(Text(f"text encoding could not be determined; read as {decoded.encoding} with replacements",
+                             f"无法确定文字编码；已按 {decoded.encoding} 读取，无法解码的字符已替换"),
                         part="body", rule="unreadable.encoding")
     return Document(format=fmt, parts=(Part("body", decoded.text),), notices=(notice,), failed_parts=("body",))
 

@@ -18,6 +18,8 @@ from lxml import etree
 
 from ..config import Limits
 from ..errors import ExtractionError
+from ..lang import Text
+from ..rules import BASIS_HIDDEN
 from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
 from .ocr import PictureReader
@@ -25,7 +27,7 @@ from .xlsxsheet import header_footer, read_book, rels, sheet_text
 from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import GuardedZip
 
-BASIS_HIDDEN = "disclosure review practice: hidden content is published with the file"
+_SHEET_STATES = {"hidden": "隐藏", "veryHidden": "深度隐藏"}
 # &L &C &R sections, &"font,style", &12 sizes, &P page fields and the like
 _HF_CODE = re.compile(r'&"[^"]*"|&\d+|&[KkLCRPNDTFAZGBIUESXYHO]|&&')
 
@@ -58,7 +60,9 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                 parts.append(Part(part, text))
             if sheet.state != "visible" and text:
                 notices.append(Notice("hidden.sheet", "hidden", part,
-                                      f"{sheet.state} sheet {sheet.name!r} has content", Severity.REVIEW,
+                                      Text(f"{sheet.state} sheet {sheet.name!r} has content",
+                                           f"{_SHEET_STATES.get(sheet.state, sheet.state)}工作表“{sheet.name}”中有内容"),
+                                      Severity.REVIEW,
                                       BASIS_HIDDEN, (("state", sheet.state),)))
         props = ooxml_properties(pkg)
         embedded = embedded_notices(pkg, "xl/embeddings/")
@@ -70,7 +74,8 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             parts.append(Part(part_name, "\n".join(lines)))
     if comments:
         notices.append(Notice("hidden.comments", "hidden", "comment",
-                              f"{len(comments)} cell comment(s) are stored in the file", Severity.REVIEW,
+                              Text(f"{len(comments)} cell comment(s) are stored in the file", f"文件中保存有 {len(comments)} 条单元格批注"),
+                              Severity.REVIEW,
                               BASIS_HIDDEN, (("count", len(comments)),)))
     parts += props
     parts += pictures

@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..lang import Text, join, part_label
+
 LEVEL_WORDS = ("绝密", "机密", "秘密")
 FIELD_WORD = "密级"
 DEFAULT_MAX_YEARS = {"绝密": 30, "机密": 20, "秘密": 10}
@@ -153,27 +155,30 @@ def _after_star(text: str, pos: int, level: str) -> tuple[int, str, dict[str, An
     m = _DATE_RE.match(text, pos)
     if m and (date := _date(m)):
         tail = _DATE_TAIL_RE.match(text, m.end())
-        return tail.end(), f"state-secret mark, declassified on {date}", {"form": "decrypt-time", "decrypt_date": date}
+        return tail.end(), Text(f"state-secret mark, declassified on {date}", f"国家秘密标志，解密时间 {date}"), \
+            {"form": "decrypt-time", "decrypt_date": date}
     m = _PERIOD_RE.match(text, pos)
     if m and (n := chinese_number(m.group("n"))):
         unit = m.group("unit")
         details: dict[str, Any] = {"form": "period"}
         if unit == "年":
             details["period_years"] = n
-            reason = f"state-secret mark, period {n} year" + ("s" if n > 1 else "")
+            reason = Text(f"state-secret mark, period {n} year" + ("s" if n > 1 else ""), f"国家秘密标志，保密期限 {n} 年")
             if n > DEFAULT_MAX_YEARS[level]:
                 details["over_default_maximum"] = True
         else:
             details["period_months"] = n
-            reason = f"state-secret mark, period {n} month" + ("s" if n > 1 else "")
+            reason = Text(f"state-secret mark, period {n} month" + ("s" if n > 1 else ""), f"国家秘密标志，保密期限 {n} 个月")
         return m.end(), reason, details
     m = _LONG_TERM_RE.match(text, pos)
     if m:
-        return m.end(), "state-secret mark, long-term period", {"form": "period", "long_term": True}
+        return m.end(), Text("state-secret mark, long-term period", "国家秘密标志，长期保密"), \
+            {"form": "period", "long_term": True}
     m = _CONDITION_RE.match(text, pos)
     if m:
         cond = m.group("cond")
-        return m.end(), f"state-secret mark, declassified when: {cond}", {"form": "condition", "condition": cond}
+        return m.end(), Text(f"state-secret mark, declassified when: {cond}", f"国家秘密标志，解密条件：{cond}"), \
+            {"form": "condition", "condition": cond}
     return None
 
 
@@ -198,9 +203,10 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str) -> MarkM
         if text.startswith("级", stop):
             return Dropped(start, stop, f"{level}级 after 密级 is a mention, not a form field")
         details: dict[str, Any] = {"form": "form-field"}
-        reason = "classification form field"
+        reason: str = Text("classification form field", "密级栏")
         if text.startswith("★", stop) and (parsed := _after_star(text, stop + 1, level)):
-            stop, reason, details = parsed[0], parsed[1] + " (form field)", {**parsed[2], "field": True}
+            stop, reason, details = parsed[0], join([parsed[1], Text("(form field)", "（密级栏）")], " ", ""), \
+                {**parsed[2], "field": True}
         return MarkMatch("mark.form-field", level, start, stop, reason, details)
 
     level = anchor
@@ -220,12 +226,14 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str) -> MarkM
             return MarkMatch("mark.state-secret", level, start, stop, reason, details)
         if not text[end + 1:line_end].strip():
             return MarkMatch("mark.state-secret", level, start, end + 1,
-                             "state-secret mark without a period (default period applies)", {"form": "level-only"})
+                             Text("state-secret mark without a period (default period applies)",
+                                  "国家秘密标志，未标保密期限（适用默认期限）"), {"form": "level-only"})
         if _starts_line(text, line_start, start) and _document_head(text, line_start, part):
             stop = line_start + len(text[line_start:line_end].rstrip())
             return MarkMatch("mark.state-secret", level, start, stop,
-                             "state-secret mark at the head of the document (level and ★, "
-                             "what follows the star not read as a period)", {"form": "head-line"})
+                             Text("state-secret mark at the head of the document (level and ★, "
+                                  "what follows the star not read as a period)",
+                                  "文件开头的国家秘密标志（密级和★；★后的内容未识别为保密期限）"), {"form": "head-line"})
         return Dropped(start, end + 1, "star not followed by a period, time or condition")
     line = text[line_start:line_end].strip(_LABEL_STRIP)
     if line.startswith(level) and _starts_line(text, line_start, start) and (
@@ -233,9 +241,12 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str) -> MarkM
         return misplaced
     if line == level:
         if part.split(":")[0] in HEADER_PARTS:
-            return MarkMatch("mark.bare-level", level, start, end, f"bare level {level} in the {part}", {"form": "bare"})
+            return MarkMatch("mark.bare-level", level, start, end,
+                             Text(f"bare level {level} in the {part}", f"单独成行的密级“{level}”，位于{part_label(part)}"),
+                             {"form": "bare"})
         if _head_line(text, line_start):
-            return MarkMatch("mark.bare-level", level, start, end, f"bare level {level} at the head of the document",
+            return MarkMatch("mark.bare-level", level, start, end,
+                             Text(f"bare level {level} at the head of the document", f"文件开头单独成行的密级“{level}”"),
                              {"form": "bare"})
         return Dropped(start, end, "level alone on a line, but not at the head of the document")
     return None
@@ -264,5 +275,6 @@ def _misplaced_star(text: str, start: int, end: int, line_start: int, line_end: 
     first = line_start + len(body) - len(body.lstrip(" \t"))
     reason, details = parsed
     return MarkMatch("mark.state-secret", level, first, stop,
-                     f"{reason}; at the head of the document, its ★ missing or out of place",
+                     join([reason, Text("at the head of the document, its ★ missing or out of place",
+                                        "位于文件开头，★缺失或位置不对")]),
                      {**details, "star": "misplaced" if trailing_star or first < start else "missing"})

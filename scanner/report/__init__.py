@@ -8,17 +8,28 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import BinaryIO, Callable, Protocol
+from typing import Any, BinaryIO, Callable, Protocol
 
-from ..types import ItemResult, ReviewRecord, Verdict
+from ..lang import DEFAULT_LANG
+from ..types import Finding, ItemResult, ReviewRecord, Verdict
 
 
 @dataclass(frozen=True)
 class ReportOptions:
     mask: bool = False      # excerpts replaced by level/category and a masked form
     explain: bool = False   # include the explanation trail and dropped hits
+    lang: str = DEFAULT_LANG  # reasons and bases: zh or en (rule ids are the same in both)
     # sha256 -> what the review store recorded, when a store is attached (--db)
     review_lookup: Callable[[str], ReviewRecord | None] | None = None
+    # (result, finding) -> the store's suppression covering it (scanner.review.suppress), when --db
+    suppressed: Callable[[ItemResult, Finding], Any] | None = None
+
+    def suppression(self, result: ItemResult, finding: Finding) -> dict[str, Any] | None:
+        """The suppression marking ``finding``, as reports show it (no matched text)."""
+        s = self.suppressed(result, finding) if self.suppressed else None
+        if s is None:
+            return None
+        return {"id": s.suppression_id, "scope": s.scope, "reason": s.reason, "by": s.author, "expires": s.expires}
 
 
 @dataclass

@@ -11,6 +11,7 @@ import csv
 import io
 from typing import BinaryIO
 
+from ..lang import in_lang
 from ..types import Finding, ItemResult
 from . import ReportOptions, Summary
 from .mask import mask_text, masked_context
@@ -18,7 +19,7 @@ from .mask import mask_text, masked_context
 COLUMNS = (
     "item", "parent", "sha256", "size", "format", "verdict", "score", "extraction", "errors",
     "rule", "category", "level", "severity", "part", "start", "end", "text", "context",
-    "reason", "basis", "finding_score", "fingerprint",
+    "reason", "basis", "finding_score", "fingerprint", "suppressed",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -48,19 +49,22 @@ class CsvReporter:
         self._write(COLUMNS)
 
     def item(self, result: ItemResult) -> None:
+        errors = "; ".join(in_lang(e, self.options.lang) for e in result.errors)
         head = (result.item, result.parent, result.sha256, result.size, result.format, result.verdict.value,
-                result.score, result.extraction.value, "; ".join(result.errors))
+                result.score, result.extraction.value, errors)
         if not result.findings:
             self._write(head + ("",) * (len(COLUMNS) - len(head)))
         for f in result.findings:
-            self._write(head + self._finding(f))
+            s = self.options.suppression(result, f)
+            self._write(head + self._finding(f) + (f"#{s['id']} {s['reason']}" if s else "",))
 
     def _finding(self, f: Finding) -> tuple[object, ...]:
         text, context = f.text, f.context
         if self.options.mask:
             text, context = mask_text(f.text, f.level), masked_context(f.text, f.level, f.category)
         return (f.rule, f.category, f.level, f.severity.value, f.part, f.start, f.end, text, context,
-                f.reason, f.basis, f.score, f.fingerprint)
+                in_lang(f.reason, self.options.lang, f.rule), in_lang(f.basis, self.options.lang), f.score,
+                f.fingerprint)
 
     def finish(self, summary: Summary) -> None:
         self.out.flush()

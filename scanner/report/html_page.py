@@ -10,10 +10,12 @@ from __future__ import annotations
 import html
 from datetime import datetime, timezone
 
-from ..types import Finding, ItemResult
+from ..lang import in_lang, part_label
+from ..types import ItemResult
 from . import Summary
 from .view import (EXTRACTION_LABELS, VERDICT_LABELS, BufferedReporter, by_level, category_label, excerpt,
-                   in_verdict_order, not_fully_read)
+                   in_verdict_order, members_by_parent, not_fully_read, suppression_note,
+                   verdict_from_members)
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
@@ -67,6 +69,8 @@ table.findings{width:100%;border-collapse:collapse;margin-top:6px;font-size:.95e
 .rule{color:var(--muted);font-size:.85em;display:block}
 mark{background:#ffd54f;color:#000;padding:0 1px;border-radius:2px;font-weight:600}
 .none{color:var(--muted);margin:6px 0 0}
+.suppressed td{background:#f1f3f5}.suppressed-note{display:block;color:var(--clear);font-size:.9em}
+.from-member{border-left:4px solid var(--review);background:#fff7e8;padding:4px 10px;margin:6px 0}
 footer{padding:12px 0 24px;color:var(--muted);font-size:.9em}
 @media (max-width:700px){
  body{font-size:14px;padding:0 8px}
@@ -134,6 +138,7 @@ class HtmlReporter(BufferedReporter):
 
     def finish(self, summary: Summary) -> None:
         ordered = in_verdict_order(self.results)
+        self.members = members_by_parent(ordered)
         anchors = {id(r): f"item-{n}" for n, r in enumerate(ordered, 1)}
         page = "".join((
             self._head(summary),
@@ -167,7 +172,7 @@ class HtmlReporter(BufferedReporter):
             lines = "".join(
                 f'<li><a href="#{anchors[id(r)]}">{_e(r.item)}</a> — '
                 f"{_e(EXTRACTION_LABELS.get(r.extraction.value, r.extraction.value))}"
-                f"{'：' + _e('；'.join(r.errors)) if r.errors else ''}</li>"
+                f"{'：' + _e('；'.join(self._lang(e) for e in r.errors)) if r.errors else ''}</li>"
                 for r in unread
             )
             unread_html = f'<div class="unread" id="unread"><h3>未能完整读取的项目（{len(unread)}）</h3><ul>{lines}</ul></div>'
@@ -206,8 +211,10 @@ class HtmlReporter(BufferedReporter):
         if r.failed_parts:
             facts.append(("未读部分", "、".join(r.failed_parts)))
         facts_html = "".join(f"<div><dt>{_e(k)}</dt><dd>{_e(val)}</dd></div>" for k, val in facts)
-        errors = "".join(f"<li>{_e(e)}</li>" for e in r.errors)
-        body = self._findings(r.findings) if r.findings else '<p class="none">未发现问题。</p>'
+        errors = "".join(f"<li>{_e(self._lang(e))}</li>" for e in r.errors)
+        origin = verdict_from_members(r, self.members.get(r.item, ()))
+        body = (f'<p class="from-member">{_e(origin)}</p>' if origin else "") + (
+            self._findings(r) if r.findings else '<p class="none">本项目自身未发现问题。</p>')
         return (
             f'<section class="item" id="{anchor}" data-verdict="{_e(v)}" data-categories="{_e(categories)}">'
             f'<h2><span class="badge {_e(v)}">{_e(VERDICT_LABELS.get(v, v))}</span>'
@@ -216,18 +223,23 @@ class HtmlReporter(BufferedReporter):
             + body + "</section>"
         )
 
-    def _findings(self, findings: tuple[Finding, ...]) -> str:
+    def _lang(self, value: str, rule: str | None = None) -> str:
+        return in_lang(value, self.options.lang, rule)
+
+    def _findings(self, r: ItemResult) -> str:
         rows = []
-        for f in findings:
+        for f in r.findings:
             ex = excerpt(f, self.options.mask)
+            note = suppression_note(self.options.suppression(r, f))
             context = _e(ex.before) + (f"<mark>{_e(ex.match)}</mark>" if ex.match else "") + _e(ex.after)
             rows.append(
-                f'<tr class="finding" data-category="{_e(f.category)}">'
-                f'<td data-label="位置" class="part">{_e(f.part)}</td>'
+                f'<tr class="finding{" suppressed" if note else ""}" data-category="{_e(f.category)}">'
+                f'<td data-label="位置" class="part">{_e(part_label(f.part))}</td>'
                 f'<td data-label="级别" class="level">{_e(f.level or "—")}</td>'
                 f'<td data-label="类别" class="category">{_e(category_label(f.category))}<span class="rule">{_e(f.rule)}</span></td>'
-                f'<td data-label="原因" class="reason">{_e(f.reason)}</td>'
-                f'<td data-label="依据" class="basis">{_e(f.basis)}</td>'
+                f'<td data-label="原因" class="reason">{_e(self._lang(f.reason, f.rule))}'
+                + (f'<span class="suppressed-note">{_e(note)}</span>' if note else "") + '</td>'
+                f'<td data-label="依据" class="basis">{_e(self._lang(f.basis))}</td>'
                 f'<td data-label="上下文" class="context">{context}</td></tr>'
             )
         return (

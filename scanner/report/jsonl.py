@@ -10,7 +10,11 @@ from .mask import masked_dict
 
 
 def _encode(result: ItemResult, options: ReportOptions) -> bytes:
-    data = result.to_dict(explain=options.explain)
+    data = result.to_dict(explain=options.explain, lang=options.lang)
+    if options.suppressed:
+        for finding, out in zip(result.findings, data["findings"]):
+            if (s := options.suppression(result, finding)) is not None:
+                out["suppressed"] = s
     if options.mask:
         data = masked_dict(data)
     return json.dumps(data, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")

@@ -14,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
+from ..lang import in_lang
 from ..rules import RULES, rule_for
 from ..types import Finding, ItemResult, ReviewRecord, Severity
 from . import ReportOptions, Summary
@@ -35,12 +36,13 @@ def _tool_version() -> str:
         return "0"
 
 
-def _descriptor(rule_id: str) -> dict[str, Any]:
+def _descriptor(rule_id: str, lang: str) -> dict[str, Any]:
     rule = rule_for(rule_id)
-    out: dict[str, Any] = {"id": rule_id, "name": rule.name, "shortDescription": {"text": rule.description}}
-    if rule.basis:
-        out["fullDescription"] = {"text": f"{rule.description} Basis: {rule.basis}"}
-        out["help"] = {"text": rule.basis}
+    description, basis = in_lang(rule.description, lang), in_lang(rule.basis, lang)
+    out: dict[str, Any] = {"id": rule_id, "name": rule.name, "shortDescription": {"text": description}}
+    if basis:
+        out["fullDescription"] = {"text": f"{description} {'依据' if lang == 'zh' else 'Basis'}: {basis}"}
+        out["help"] = {"text": basis}
     return out
 
 
@@ -80,6 +82,11 @@ class SarifReporter:
             suppression = _suppression(record) if record else None
         for f in result.findings:
             data = self._result(result, index, f, suppression)
+            if (s := self.options.suppression(result, f)) is not None:
+                data.setdefault("suppressions", []).append({
+                    "kind": "external", "status": "accepted", "justification": s["reason"],
+                    "properties": {"suppression": s["id"], "scope": s["scope"], "by": s["by"],
+                                   "expires": s["expires"]}})
             text = json.dumps(data, ensure_ascii=False)
             self.out.write(((",\n" if self.count else "\n") + text).encode("utf-8"))
             self.count += 1
@@ -104,6 +111,7 @@ class SarifReporter:
 
     def _result(self, item: ItemResult, index: int, f: Finding, suppression: dict[str, Any] | None) -> dict[str, Any]:
         shown = mask_text(f.text, f.level) if self.options.mask else f.text
+        reason = in_lang(f.reason, self.options.lang, f.rule)
         location: dict[str, Any] = {
             "artifactLocation": {"uri": self.artifacts[index]["location"]["uri"], "index": index}}
         if f.start is not None and f.end is not None:
@@ -115,12 +123,12 @@ class SarifReporter:
             "ruleIndex": self._rule(f.rule),
             "level": _LEVELS[f.severity],
             "rank": max(0.0, min(100.0, f.score)),
-            "message": {"text": f"{f.reason}: {shown}" if shown else f.reason},
+            "message": {"text": f"{reason}: {shown}" if shown else reason},
             "locations": [{"physicalLocation": location,
                            "logicalLocations": [{"name": f.part, "kind": "part"}]}],
             "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
             "properties": {"item": item.item, "category": f.category, "level": f.level, "part": f.part,
-                           "itemVerdict": item.verdict.value, "basis": f.basis},
+                           "itemVerdict": item.verdict.value, "basis": in_lang(f.basis, self.options.lang)},
         }
         if suppression:
             out["suppressions"] = [suppression]
@@ -130,7 +138,7 @@ class SarifReporter:
         return self.rule_index.setdefault(rule_id, len(self.rule_index))
 
     def finish(self, summary: Summary) -> None:
-        rules = [_descriptor(rid) for rid in self.rule_index]
+        rules = [_descriptor(rid, self.options.lang) for rid in self.rule_index]
         driver = {"name": "preclear", "semanticVersion": _tool_version(), "rules": rules}
         tail = {
             "artifacts": self.artifacts,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO, Iterable
 
-from ..types import Extraction, Finding, ItemResult
+from ..types import Extraction, Finding, ItemResult, Verdict
 from . import ReportOptions
 from .mask import label, mask_text
 
@@ -18,6 +18,8 @@ CATEGORY_LABELS = {
     "draft": "草稿标记", "pii": "个人信息", "metadata": "元数据", "hidden": "隐藏内容",
     "aggregation": "信号汇聚", "unreadable": "无法读取",
 }
+
+_SEVERITY_RANK = {"hint": 0, "review": 1, "block": 2}
 
 # levels from the most to the least serious, for summaries
 LEVEL_ORDER = ("绝密", "机密", "秘密", "工作秘密", "内部", "敏感", "提示")
@@ -37,6 +39,35 @@ def in_verdict_order(results: Iterable[ItemResult]) -> list[ItemResult]:
     """block, then review, then clear; within each, items that could not be
     fully read first; otherwise the scan's own stable order."""
     return sorted(results, key=lambda r: (-r.verdict.rank, r.extraction is Extraction.FULL))
+
+
+def suppression_note(s: dict | None) -> str:
+    """A suppressed finding's mark in pages and forms, in words."""
+    if not s:
+        return ""
+    return f"已排除（不涉密，排除记录 #{s['id']}）：{s['reason']}；{s['by']}，有效至 {s['expires']}"
+
+
+def members_by_parent(results: Iterable[ItemResult]) -> dict[str, list[ItemResult]]:
+    """Archive members grouped under the archive they came from."""
+    out: dict[str, list[ItemResult]] = {}
+    for r in results:
+        if r.parent is not None:
+            out.setdefault(r.parent, []).append(r)
+    return out
+
+
+def verdict_from_members(result: ItemResult, members: Iterable[ItemResult]) -> str:
+    """When an archive's verdict is worse than its own findings, the sentence
+    naming the members it comes from; else empty."""
+    own = max((_SEVERITY_RANK[f.severity.value] for f in result.findings), default=0)
+    if result.verdict is Verdict.CLEAR or own >= result.verdict.rank:
+        return ""
+    worst = [m.item for m in members if m.verdict is result.verdict]
+    if not worst:
+        return ""
+    label = VERDICT_LABELS[result.verdict.value]
+    return f"结论“{label}”来自压缩包成员：{'、'.join(worst)}。"
 
 
 def not_fully_read(results: Iterable[ItemResult]) -> list[ItemResult]:

@@ -18,6 +18,7 @@ from typing import Any, Iterator
 from ..config import MB, ScanConfig, load_config
 from .errors import WorkflowError
 from .store import DECISIONS, ROLES, ReviewStore, open_store
+from .suppress import SCOPES
 from .workflow import Actor, Workflow
 
 EXIT_OK, EXIT_REFUSED = 0, 1
@@ -57,6 +58,21 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
     p = command("history", cmd_history, "every record about an item, oldest first")
     p.add_argument("ref", metavar="ID|SHA")
+
+    p = command("suppress", cmd_suppress, "mark a finding as not a secret in its context (kept in the record)")
+    p.add_argument("ref", metavar="ID|SHA", help="the item the finding was found in")
+    p.add_argument("fingerprint", help="the finding's fingerprint (from the reports or the item page)")
+    p.add_argument("--scope", choices=SCOPES, default="item",
+                   help="item: this finding in these bytes; path: the same text in items matching --path; "
+                        "unit: the same text anywhere")
+    p.add_argument("--path", default="", metavar="GLOB", help="path pattern for --scope path")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.add_argument("--expires", required=True, metavar="YYYY-MM-DD", help="last day the suppression applies")
+    p.add_argument("--by", required=True, metavar="NAME", help="the reviewer")
+
+    p = command("suppressions", cmd_suppressions, "list the recorded suppressions, newest first")
+    p.add_argument("--json", action="store_true", help="one JSON object per suppression")
+    p.add_argument("--all", action="store_true", help="include expired ones")
 
     audit = sub.add_parser("audit", help="check the review records")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=type(audit))
@@ -217,6 +233,37 @@ def cmd_history(args: argparse.Namespace) -> int:
     for e in events:
         detail = ", ".join(f"{k}={v}" for k, v in e.fields.items() if k not in ("item_id", "size"))
         print(f"  #{e.seq} {local_time(e.at)} {e.kind}: {detail}")
+    return EXIT_OK
+
+
+def cmd_suppress(args: argparse.Namespace) -> int:
+    from . import suppress
+
+    store = _store(args)
+    result, finding = suppress.locate(store, args.ref, args.fingerprint)
+    s = suppress.record(store, result, finding, args.scope, args.reason, args.expires, args.by, "cli",
+                        pattern=args.path)
+    print(f"suppression {s.suppression_id}: {finding.rule} ({s.scope}{' ' + s.target if s.target else ''}) "
+          f"until {s.expires}")
+    return EXIT_OK
+
+
+def cmd_suppressions(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from . import suppress
+
+    today = date.today()
+    for s in reversed(suppress.load(_store(args))):
+        if not args.all and not s.active(today):
+            continue
+        if args.json:
+            print(json.dumps(s.to_dict(), ensure_ascii=False))
+        else:
+            state = "" if s.active(today) else " (expired)"
+            where = {"item": f"item {s.target[:12]}", "path": f"paths {s.target}", "unit": "the whole unit"}[s.scope]
+            print(f"#{s.suppression_id} {s.rule} {s.fingerprint[:12]} in {where} until {s.expires}{state}: "
+                  f"{s.reason} — {s.author}, {local_time(s.at)}")
     return EXIT_OK
 
 

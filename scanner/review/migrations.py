@@ -18,12 +18,18 @@ Migration = tuple[int, str, Callable[[Connection], None]]
 
 
 def _v1_initial(conn: Connection) -> None:
-    for table in (*schema.LEDGER_TABLES, schema.blobs):
+    for table in (schema.tokens, schema.items, schema.scans, schema.submissions, schema.decisions,
+                  schema.approvals, schema.blobs):
         table.create(conn)
+
+
+def _v2_suppressions(conn: Connection) -> None:
+    schema.suppressions.create(conn)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "items, scans, submissions, decisions, approvals, tokens, blobs", _v1_initial),
+    (2, "suppressions", _v2_suppressions),
 )
 
 LATEST = MIGRATIONS[-1][0]

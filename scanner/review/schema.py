@@ -97,10 +97,26 @@ approvals = _ledger(
     index=("sha256",),
 )
 
+# a finding a reviewer marked as not a secret in its context (scanner.review.suppress)
+suppressions = _ledger(
+    "suppressions",
+    Column("suppression_id", BigInteger, nullable=False),
+    Column("fingerprint", Text, nullable=False),
+    Column("rule", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("scope", Text, nullable=False),      # item, path or unit
+    Column("target", Text, nullable=False),     # the item's sha256, a path pattern, or empty
+    Column("reason", Text, nullable=False),
+    Column("expires", Text, nullable=False),    # ISO date, last day it applies
+    Column("author", Text, nullable=False),
+    Column("via", Text, nullable=False),
+    unique=("suppression_id",),
+)
+
 blobs = Table(
     "blobs", metadata,
     Column("sha256", Text, primary_key=True),
     Column("data", LargeBinary, nullable=False),
 )
 
-LEDGER_TABLES: tuple[Table, ...] = (tokens, items, scans, submissions, decisions, approvals)
+LEDGER_TABLES: tuple[Table, ...] = (tokens, items, scans, submissions, decisions, approvals, suppressions)

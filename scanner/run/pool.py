@@ -26,6 +26,7 @@ from typing import Any, Iterable, Iterator
 
 from ..config import ScanConfig
 from ..extract import unreadable
+from ..lang import Text
 from ..pipeline import _problem_result, scan_item
 from ..types import Item, ItemResult
 from .worker import engine_for
@@ -186,7 +187,8 @@ def run_pool(config: ScanConfig, items: Iterable[Item], jobs: int | None = None,
 
     def died(w: _Worker) -> None:
         w.process.join()
-        lose(w, f"the worker process died while scanning the item (exit code {w.process.exitcode})",
+        lose(w, Text(f"the worker process died while scanning the item (exit code {w.process.exitcode})",
+                     f"扫描该项目时工作进程意外退出（退出码 {w.process.exitcode}）"),
              "unreadable.crash")
 
     try:
@@ -212,7 +214,8 @@ def run_pool(config: ScanConfig, items: Iterable[Item], jobs: int | None = None,
                 elif w.process.sentinel in ready:
                     died(w)
                 elif time.monotonic() >= w.current()[1] + timeout:
-                    lose(w, f"limit item_timeout exceeded: no result after {timeout:g} s",
+                    lose(w, Text(f"limit item_timeout exceeded: no result after {timeout:g} s",
+                                 f"超出限制 item_timeout：{timeout:g} 秒内没有结果"),
                          "unreadable.limit", limit="item_timeout")
             feed()  # workers start their next batch before the consumer writes these results
             while next_out in done:

@@ -26,6 +26,7 @@ from .gate_v2 import gate_item, gate_response
 from .health import health as service_health
 from .health import log_start_up
 from .limits import BodyLimit
+from .pages import install_pages
 from .settings import ServiceSettings
 
 _MULTI_BODY = {"requestBody": {"content": {
@@ -81,6 +82,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.state.workflow = workflow
+    app.state.desk = install_pages(app, workflow)
 
     log_start_up(workflow.engine, store.where)
 

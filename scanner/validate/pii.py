@@ -11,6 +11,7 @@ import re
 import threading
 from dataclasses import dataclass
 
+from ..lang import Text
 from ..match.automaton import cached_database, char_offsets
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -229,11 +230,13 @@ def find_pii_in(text: str, pos: int, endpos: int) -> list[PiiMatch]:
         token = m.group()
         if resident_id_valid(token):
             found.append(PiiMatch("pii.resident-id", m.start(), m.end(),
-                                  "resident ID number (valid GB 11643 check digit and birth date)"))
+                                  Text("resident ID number (valid GB 11643 check digit and birth date)",
+                                       "居民身份证号码（校验码符合 GB 11643，出生日期有效）")))
             taken.append(m.span())
         elif (not token.isdigit() or _has_context(text, m.start(), _USCC_CONTEXT)) and uscc_valid(token):
             found.append(PiiMatch("pii.uscc", m.start(), m.end(),
-                                  "unified social credit code (valid GB 32100 check character)"))
+                                  Text("unified social credit code (valid GB 32100 check character)",
+                                       "统一社会信用代码（校验码符合 GB 32100）")))
             taken.append(m.span())
     for m in _CARD_RE.finditer(text, pos, endpos):
         if any(s <= m.start() < e for s, e in taken):
@@ -243,11 +246,12 @@ def find_pii_in(text: str, pos: int, endpos: int) -> list[PiiMatch]:
         if not 16 <= len(digits) <= 19:
             continue
         if (digits.startswith("62") or _has_context(text, m.start(), _CARD_CONTEXT)) and luhn_valid(digits):
-            found.append(PiiMatch("pii.bank-card", m.start(), m.end(), "bank card number (passes the Luhn check)"))
+            found.append(PiiMatch("pii.bank-card", m.start(), m.end(), Text("bank card number (passes the Luhn check)",
+                                                                        "银行卡号（通过 Luhn 校验）")))
             taken.append(m.span())
     for m in _MOBILE_RE.finditer(text, pos, endpos):
         if any(s <= m.start() < e for s, e in taken):
             continue
-        found.append(PiiMatch("pii.mobile", m.start(), m.end(), "mainland mobile phone number"))
+        found.append(PiiMatch("pii.mobile", m.start(), m.end(), Text("mainland mobile phone number", "中国大陆手机号码")))
     found.sort(key=lambda p: (p.start, p.end))
     return found

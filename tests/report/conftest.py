@@ -81,26 +81,3 @@ def results() -> list[ItemResult]:
 @pytest.fixture
 def rendered() -> Callable[..., bytes]:
     return render
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright. Missing Chromium is a failure,
-    not a skip, unless PRECLEAR_NO_BROWSER=1 says so explicitly."""
-    import os
-
-    if os.environ.get("PRECLEAR_NO_BROWSER") == "1":
-        pytest.skip("PRECLEAR_NO_BROWSER=1")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (or set PRECLEAR_NO_BROWSER=1)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()

@@ -81,9 +81,12 @@ def test_review_store_fills_form_and_suppressions(tree, tmp_path):
     assert all("suppressions" not in r for r in results if r["properties"]["item"] != "notice.txt")
 
     form = docx.Document(io.BytesIO(scan(tree, "docx", tmp_path / "r.docx", "--db", db)))
-    heads = [{row.cells[0].text: row.cells[1].text for row in t.rows} for t in form.tables if len(t.columns) == 2]
-    notice_head = next(h for h in heads if h.get("项目名称") == "notice.txt")
-    assert notice_head["提交人"] == "王科员" and len(notice_head["提交日期"]) == 10
-    signing = heads[heads.index(notice_head) + 1]  # each form: the head table, then the signing table
-    assert signing["审查意见"] == "含密级标志，删除后再报" and signing["审查人（签字）"] == "李审查"
-    assert signing["审批领导（签字）"] == ""
+    boxes = [{row.cells[0].text: row.cells[-1].text for row in t.rows} for t in form.tables]
+    notice_at = next(n for n, b in enumerate(boxes) if b.get("事项名称") == "notice.txt")
+    head = form.tables[notice_at].rows
+    submitter = next(r.cells[3].text for r in head if r.cells[2].text == "经办人")
+    assert submitter == "王科员"
+    # each form: the facts, the findings, then the opinion boxes
+    opinions = boxes[notice_at + 2]
+    assert opinions["保密审查意见"].startswith("含密级标志，删除后再报\n（审查结论：不同意公开；审查人 李审查，")
+    assert opinions["分管领导审批意见"].startswith("\n签字：")

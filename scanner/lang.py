@@ -1,0 +1,85 @@
+"""Reasons and legal bases in both report languages.
+
+A reason is written where it is found, with its parameters, in English and in
+Chinese at once (``Text``); reports pick one with ``--lang zh|en``.  The str
+value of a ``Text`` is the English form: fingerprints hash it and logs print
+it, so adding the Chinese changed no fingerprint.  A plain ``str`` reason (a
+library's error message, a scan stored before reasons were bilingual) is a
+technical detail: Chinese reports show it after the Chinese name of its rule.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+
+class Text(str):
+    """English text (the str value) with its Chinese form in ``zh``."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> Text:
+        obj = super().__new__(cls, en)
+        obj.zh = zh
+        return obj
+
+    def __reduce__(self) -> tuple[type[Text], tuple[str, str]]:
+        return Text, (str(self), self.zh)
+
+
+def zh_of(value: str) -> str:
+    """The Chinese form of a Text, or the value itself."""
+    return value.zh if isinstance(value, Text) else value
+
+
+def join(parts: Iterable[str], en_sep: str = "; ", zh_sep: str = "；") -> Text:
+    """Parts joined, each language with its own separator."""
+    items = list(parts)
+    return Text(en_sep.join(str(p) for p in items), zh_sep.join(zh_of(p) for p in items))
+
+
+# part names (stable ids in JSONL) as reviewers call them
+PART_LABELS = {
+    "body": "正文", "table": "表格", "textbox": "文本框", "header": "页眉", "footer": "页脚",
+    "footnote": "脚注", "endnote": "尾注", "comment": "批注", "hidden": "隐藏文字", "deleted": "修订删除的文字",
+    "inserted": "修订插入的文字", "field": "域代码", "watermark": "水印", "chart": "图表", "properties": "文档属性",
+    "title": "标题", "html-title": "网页标题", "html-comment": "网页注释", "meta": "网页元数据",
+    "attributes": "标签属性", "metadata": "元数据", "annotation": "批注", "master": "母版", "template": "模板",
+    "item": "整个项目", "members": "成员名称", "embedded": "嵌入对象", "attachment": "附件", "form": "表单",
+    "glossary": "构建基块",
+}
+# parts named with an argument (``page:3``, ``sheet:工资表``, ``properties:title``)
+PART_ARG_LABELS = {
+    "page": "第 {} 页", "sheet": "工作表“{}”", "slide": "第 {} 张幻灯片", "notes": "第 {} 张幻灯片的备注",
+    "properties": "文档属性“{}”", "metadata": "元数据“{}”",
+}
+
+
+def part_label(part: str) -> str:
+    """A part locator (``header``, ``page:3``, ``sheet:工资表``, ``page:3:layout``) in Chinese."""
+    if part.endswith(":layout"):
+        return part_label(part[: -len(":layout")]) + "（按阅读顺序）"
+    kind, _, arg = part.partition(":")
+    if arg and kind in PART_ARG_LABELS:
+        return PART_ARG_LABELS[kind].format(arg)
+    return PART_LABELS.get(kind, part)
+
+
+def _has_cjk(value: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in value)
+
+
+def in_lang(value: str, lang: str, rule: str | None = None) -> str:
+    """``value`` as a report in ``lang`` shows it."""
+    if lang == "en" or not value:
+        return str(value)
+    if isinstance(value, Text):
+        return value.zh
+    if rule and not _has_cjk(value):
+        from .rules import rule_for
+
+        return f"{rule_for(rule).name_zh}（原文：{value}）"
+    return value
+

@@ -1,0 +1,66 @@
+"""The real ``preclear serve`` on 127.0.0.1 with a SQLite store and one token
+per role (the browser fixture is in tests/conftest.py)."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+PRECLEAR = str(Path(sys.executable).with_name("preclear"))
+PEOPLE = {"submitter": "张三", "reviewer": "李四", "approver": "王五", "admin": "赵管理"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Desk:
+    url: str
+    db: str
+    tokens: dict[str, str]      # role -> secret
+    proc: subprocess.Popen
+
+
+@pytest.fixture
+def desk(tmp_path):
+    from scanner.review import open_store
+
+    db = str(tmp_path / "review.db")
+    store = open_store(db)
+    tokens = {role: store.create_token(name, role, created_by="test")[1] for role, name in PEOPLE.items()}
+    store.close()
+    port = _free_port()
+    log = open(tmp_path / "serve.log", "wb")
+    proc = subprocess.Popen([PRECLEAR, "serve", "--db", db, "--port", str(port), "--no-access-log"],
+                            cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(url + "/v1/health", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError((tmp_path / "serve.log").read_text())
+        time.sleep(0.1)
+    try:
+        yield Desk(url, db, tokens, proc)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
