@@ -13,10 +13,13 @@ import logging
 import os
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Iterator
 
 from ..config import MB, ScanConfig, load_config
-from .errors import WorkflowError
+from .checkpoint import Anchor, read_anchor, write_anchor
+from .errors import Refused, WorkflowError
+from .keys import create_key, key_path
 from .store import DECISIONS, ROLES, ReviewStore, open_store
 from .workflow import Actor, Workflow
 
@@ -60,10 +63,32 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
     audit = sub.add_parser("audit", help="check the review records")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=type(audit))
-    p = audit_sub.add_parser("verify", help="check the hash chain; names every changed or deleted record")
-    for flag, meta, text in (("--db", "FILE|URL", "review database"), ("--config", "FILE", "preclear.toml")):
+    store_flags = (("--db", "FILE|URL", "review database"), ("--config", "FILE", "preclear.toml"))
+    p = audit_sub.add_parser("verify", help="check the hash chain and the seals; names every changed or deleted record")
+    for flag, meta, text in store_flags:
         p.add_argument(flag, metavar=meta, help=text)
-    p.set_defaults(func=cmd_audit_verify)
+    p.add_argument("--against", metavar="CHECKPOINT",
+                   help="also detect records deleted or rewritten since this checkpoint (or saved receipt)")
+    p.set_defaults(func=_refusals_exit_1(cmd_audit_verify))
+    p = audit_sub.add_parser("checkpoint", help="write the chain head, sealed with the review key, to a file "
+                                                "kept outside the database")
+    for flag, meta, text in store_flags:
+        p.add_argument(flag, metavar=meta, help=text)
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=_refusals_exit_1(cmd_audit_checkpoint))
+    p = audit_sub.add_parser("seal", help="seal the records of a store made before review keys (once, after "
+                                          "`audit verify` and a comparison with a head kept elsewhere)")
+    for flag, meta, text in store_flags:
+        p.add_argument(flag, metavar=meta, help=text)
+    p.set_defaults(func=_refusals_exit_1(cmd_audit_seal))
+
+    key = sub.add_parser("key", help="the review key that seals the records")
+    key_sub = key.add_subparsers(dest="key_command", required=True, parser_class=type(key))
+    p = key_sub.add_parser("create", help="create the review key file (mode 0600); never replaces one")
+    p.add_argument("--key-file", metavar="FILE",
+                   help="where (default: $PRECLEAR_KEY_FILE, [review] key_file, ~/.config/preclear/review.key)")
+    p.add_argument("--config", metavar="FILE", help="preclear.toml")
+    p.set_defaults(func=cmd_key_create)
 
     token = sub.add_parser("token", help="manage HTTP bearer tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True, parser_class=type(token))
@@ -112,14 +137,15 @@ def _config(args: argparse.Namespace) -> ScanConfig:
 
 def _store(args: argparse.Namespace, config: ScanConfig | None = None) -> ReviewStore:
     config = config or _config(args)
-    return open_store(args.db or config.database)
+    return open_store(args.db or config.database, config.key_file)
 
 
 def _workflow(args: argparse.Namespace, separate_duties: bool = True) -> Workflow:
     from ..engine import Engine
 
     config = _config(args)
-    return Workflow(_store(args, config), Engine(config), separate_duties=separate_duties)
+    return Workflow(_store(args, config), Engine(config),
+                    separate_duties=separate_duties and config.separate_duties)
 
 
 def local_time(iso: str | None) -> str:
@@ -160,13 +186,23 @@ def cmd_submit(args: argparse.Namespace) -> int:
 def cmd_decide(args: argparse.Namespace) -> int:
     status = _workflow(args).decide(args.ref, args.decision, args.opinion, Actor(args.by))
     print(f"item {status.item.item_id} {status.item.path}: {args.decision} by {args.by}; status {status.record.status}")
+    _print_receipt(status.receipt)
     return EXIT_OK
+
+
+def _print_receipt(receipt: dict[str, Any] | None) -> None:
+    if receipt:
+        record, head = receipt["record"], receipt["head"]
+        print(f"receipt: record seq {record['seq']} hash {record['hash']}; chain head seq {head['seq']} "
+              f"hash {head['hash']}")
+        print("receipt-json: " + json.dumps(receipt, ensure_ascii=False))
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
     status = _workflow(args, separate_duties=not args.allow_same_person).approve(args.ref, Actor(args.by))
     print(f"item {status.item.item_id} {status.item.path}: approved by {args.by} at "
           f"{local_time(status.record.approved_at)}")
+    _print_receipt(status.receipt)
     return EXIT_OK
 
 
@@ -221,12 +257,36 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    report = _store(args).verify()
+    report = _store(args).verify(read_anchor(args.against) if args.against else None)
     for problem in report.problems:
         print(f"TAMPERED: {problem}")
     state = "ok" if report.ok else f"{len(report.problems)} problem(s)"
     print(f"{state}: {report.records} records, head seq {report.head_seq} hash {report.head_hash}")
     return EXIT_OK if report.ok else EXIT_REFUSED
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    store = _store(args)
+    report = store.verify()
+    if not report.ok:
+        raise Refused("tampered", f"the chain does not verify ({report.problems[0]}); no checkpoint written")
+    write_anchor(args.file, Anchor.make(store.key, report.head_seq, report.head_hash), store.where)
+    print(f"checkpoint: head seq {report.head_seq} hash {report.head_hash} -> {args.file}")
+    return EXIT_OK
+
+
+def cmd_audit_seal(args: argparse.Namespace) -> int:
+    store = _store(args)
+    sealed = store.seal()
+    print(f"sealed {sealed} record(s) with review key {store.key.key_id}")
+    return EXIT_OK
+
+
+def cmd_key_create(args: argparse.Namespace) -> int:
+    path = Path(args.key_file) if args.key_file else key_path(_config(args).key_file)
+    key = create_key(path)
+    print(f"created review key {key.key_id} in {path} (mode 0600); keep a copy away from the database")
+    return EXIT_OK
 
 
 def cmd_token_create(args: argparse.Namespace) -> int:
@@ -256,7 +316,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                             default_lexicons=config.default_lexicons and not args.no_default_lexicons)
     settings = ServiceSettings(database=args.db or config.database, config=config,
                                max_body_bytes=int(args.max_body_mb * MB),
-                               separate_duties=not args.allow_same_person, mask=args.mask)
+                               separate_duties=config.separate_duties and not args.allow_same_person,
+                               mask=args.mask)
     logging.getLogger("preclear.service").setLevel(logging.INFO)  # the start-up lines: lexicons, ruleset
     uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=not args.no_access_log)
     return EXIT_OK

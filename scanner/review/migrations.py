@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, inspect, insert, select, text
 
 from . import schema
 
@@ -22,8 +22,16 @@ def _v1_initial(conn: Connection) -> None:
         table.create(conn)
 
 
+def _v2_seals(conn: Connection) -> None:
+    # stores made before v2 get an empty mac column; `preclear audit seal` fills it
+    for table in schema.LEDGER_TABLES:
+        if "mac" not in {c["name"] for c in inspect(conn).get_columns(table.name)}:
+            conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN mac TEXT"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "items, scans, submissions, decisions, approvals, tokens, blobs", _v1_initial),
+    (2, "mac: each ledger row sealed with an HMAC under the review key", _v2_seals),
 )
 
 LATEST = MIGRATIONS[-1][0]

@@ -9,6 +9,7 @@ approver did not see, the earlier sign-off no longer counts.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import threading
@@ -17,6 +18,7 @@ from typing import Any
 
 from ..types import ItemResult, ReviewRecord, Verdict
 from . import schema
+from .checkpoint import receipt
 from .errors import Refused
 from .store import DECISIONS, ItemRow, ReviewStore, ScanRow, record_from_events
 
@@ -42,6 +44,7 @@ class Status:
     record: ReviewRecord
     scan: ScanRow | None
     stale: bool
+    receipt: dict[str, Any] | None = None  # of the decision or approval just recorded (checkpoint.py)
 
     def to_dict(self) -> dict[str, Any]:
         r = self.record
@@ -56,6 +59,7 @@ class Status:
             "ruleset_hash": self.scan.ruleset_hash if self.scan else None,
             "scanned_at": self.scan.at if self.scan else None,
             "stale": self.stale,
+            **({"receipt": self.receipt} if self.receipt else {}),
         }
 
 
@@ -151,16 +155,19 @@ class Workflow:
             raise Refused("blocked", f"item {item.item_id}: the scan says block; it can only be "
                                      "rejected or changed (submit the changed file as a new item)")
         with self.store.write() as conn:
-            self.store.append(conn, schema.decisions, sha256=item.sha256, decision=decision,
-                              opinion=opinion.strip(), reviewer=actor.name, scan_seq=scan.seq, via=actor.via)
-        return self.status(item.sha256)
+            row = self.store.append(conn, schema.decisions, sha256=item.sha256, decision=decision,
+                                    opinion=opinion.strip(), reviewer=actor.name, scan_seq=scan.seq,
+                                    via=actor.via)
+        return dataclasses.replace(self.status(item.sha256), receipt=receipt(self.store.key, "decisions", row))
 
     def approve(self, ref: str, actor: Actor) -> Status:
         """The responsible leader's approval for publication."""
         item = self.store.find_item(ref)
         scan, _ = self.current_scan(item, actor)
         with self.store.write() as conn:
-            events = self.store.events(conn, item.sha256)
+            events, distrust = self.store.verified_events(conn, item.sha256)
+            if distrust:
+                raise Refused("tampered", f"item {item.item_id}: {'; '.join(distrust)}")
             record = record_from_events(item.sha256, events)
             if scan.verdict == Verdict.BLOCK.value:
                 raise Refused("blocked", f"item {item.item_id}: the scan says block; it cannot be approved")
@@ -177,9 +184,9 @@ class Workflow:
             if self.separate_duties and actor.name in reviewers:
                 raise Refused("same-person", f"item {item.item_id}: {actor.name} reviewed it and cannot "
                                              "also approve it")
-            self.store.append(conn, schema.approvals, sha256=item.sha256, approver=actor.name,
-                              scan_seq=scan.seq, via=actor.via)
-        return self.status(item.sha256)
+            row = self.store.append(conn, schema.approvals, sha256=item.sha256, approver=actor.name,
+                                    scan_seq=scan.seq, via=actor.via)
+        return dataclasses.replace(self.status(item.sha256), receipt=receipt(self.store.key, "approvals", row))
 
     def status(self, ref: str) -> Status:
         with self.store.read() as conn:
@@ -189,14 +196,18 @@ class Workflow:
         return Status(item, record_from_events(item.sha256, events), scan, not self._is_current(scan))
 
     def gate(self, sha256: str, data: bytes | None = None, actor: Actor = Actor("gate")) -> GateAnswer:
-        """May these exact bytes be published now?  Re-scans a stale scan first."""
+        """May these exact bytes be published now?  Re-scans a stale scan
+        first; answers only from records that verify (trust.py)."""
         sha256 = sha256.lower()
         item = self.store.item_by_sha(sha256)
         if item is None:
             return GateAnswer(sha256, False, ("not submitted for review: no record of these exact bytes",))
         scan, rescanned = self.current_scan(item, actor, data)
         with self.store.read() as conn:
-            events = self.store.events(conn, sha256)
+            events, distrust = self.store.verified_events(conn, sha256)
+            if distrust:
+                return GateAnswer(sha256, False, tuple(distrust), item, rescanned, scan.verdict)
+            scan = self.store.latest_scan(conn, sha256) or scan
             record = record_from_events(sha256, events)
             approval = next((e for e in reversed(events) if e.kind == "approval"), None)
             approved_scan = self.store.scan(conn, approval.fields["scan_seq"]) if approval else None

@@ -71,7 +71,7 @@ def _v2(items: list[dict[str, Any]], workflow: Workflow) -> JSONResponse:
 
 def create_app(settings: ServiceSettings) -> FastAPI:
     """Build the service: opens (and migrates) the store, builds the Engine."""
-    store = open_store(settings.database)
+    store = open_store(settings.database, settings.config.key_file)
     workflow = Workflow(store, Engine(settings.config), separate_duties=settings.separate_duties)
     auth = TokenCheck(store)
     app = FastAPI(title="preclear review gate", version="1",
