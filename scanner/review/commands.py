@@ -44,12 +44,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--decision", required=True, choices=DECISIONS)
     p.add_argument("--opinion", required=True, metavar="TEXT")
     p.add_argument("--by", required=True, metavar="NAME", help="the reviewer")
+    p.add_argument("--allow-same-person", action="store_true",
+                   help="let the submitter of the item review it too (off by default)")
 
     p = command("approve", cmd_approve, "approve a reviewed item for publication")
     p.add_argument("ref", metavar="ID|SHA")
     p.add_argument("--by", required=True, metavar="NAME", help="the responsible leader")
     p.add_argument("--allow-same-person", action="store_true",
-                   help="let the reviewer of the item approve it too (off by default)")
+                   help="let the submitter or reviewer of the item approve it too (off by default)")
 
     p = command("status", cmd_status, "show the review status of a file, an item, or of every item")
     p.add_argument("ref", nargs="?", metavar="FILE|ID|SHA")
@@ -104,7 +106,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--max-body-mb", type=float, default=64.0, help="largest request body (default 64)")
     p.add_argument("--allow-same-person", action="store_true",
-                   help="let the reviewer of an item approve it too (off by default)")
+                   help="let one person submit, review and approve the same item (off by default)")
     p.add_argument("--no-access-log", action="store_true", help="do not log every request")
     p.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="an extra lexicon (repeatable)")
     p.add_argument("--no-default-lexicons", action="store_true", help="do not load the shipped lexicons")
@@ -184,7 +186,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
-    status = _workflow(args).decide(args.ref, args.decision, args.opinion, Actor(args.by))
+    status = _workflow(args, separate_duties=not args.allow_same_person).decide(
+        args.ref, args.decision, args.opinion, Actor(args.by))
     print(f"item {status.item.item_id} {status.item.path}: {args.decision} by {args.by}; status {status.record.status}")
     _print_receipt(status.receipt)
     return EXIT_OK

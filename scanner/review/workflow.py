@@ -20,15 +20,27 @@ from ..types import ItemResult, ReviewRecord, Verdict
 from . import schema
 from .checkpoint import receipt
 from .errors import Refused
-from .store import DECISIONS, ItemRow, ReviewStore, ScanRow, record_from_events
+from .identity import display_name, identity
+from .store import DECISIONS, Event, ItemRow, ReviewStore, ScanRow, record_from_events
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a write: a person's name and the channel (``cli`` or ``token:<id>``)."""
+    """Who makes a write: a person's name and the channel (``cli`` or
+    ``token:<id>``).  The name is kept in its readable form (identity.py);
+    an empty one is refused."""
 
     name: str
     via: str = "cli"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", display_name(self.name))
+        if not self.name:
+            raise Refused("no-name", "the person acting needs a name")
+
+    @property
+    def identity(self) -> str:
+        return identity(self.name)
 
 
 @dataclass(frozen=True)
@@ -150,6 +162,12 @@ class Workflow:
         if not opinion.strip():
             raise Refused("no-opinion", "a decision needs a written opinion")
         item = self.store.find_item(ref)
+        if self.separate_duties:
+            with self.store.read() as conn:
+                events = self.store.events(conn, item.sha256)
+            if actor.identity in _people(events, "submission", "submitter"):
+                raise Refused("same-person", f"item {item.item_id}: {actor.name} submitted it and cannot "
+                                             "also review it")
         scan, _ = self.current_scan(item, actor)
         if decision == "approve" and scan.verdict == Verdict.BLOCK.value:
             raise Refused("blocked", f"item {item.item_id}: the scan says block; it can only be "
@@ -180,9 +198,11 @@ class Workflow:
             if not _covers(self.store.scan(conn, reviewed.fields["scan_seq"]), scan):
                 raise Refused("rescan-changed", f"item {item.item_id}: a re-scan with the current lexicon found "
                                                 "findings the reviewer did not see; it must be reviewed again")
-            reviewers = {e.fields["reviewer"] for e in events if e.kind == "decision"}
-            if self.separate_duties and actor.name in reviewers:
+            if self.separate_duties and actor.identity in _people(events, "decision", "reviewer"):
                 raise Refused("same-person", f"item {item.item_id}: {actor.name} reviewed it and cannot "
+                                             "also approve it")
+            if self.separate_duties and actor.identity in _people(events, "submission", "submitter"):
+                raise Refused("same-person", f"item {item.item_id}: {actor.name} submitted it and cannot "
                                              "also approve it")
             row = self.store.append(conn, schema.approvals, sha256=item.sha256, approver=actor.name,
                                     scan_seq=scan.seq, via=actor.via)
@@ -220,6 +240,11 @@ class Workflow:
             reasons.append("a re-scan with the current lexicon found findings not seen at approval; "
                            "it must be reviewed and approved again")
         return GateAnswer(sha256, not reasons, tuple(reasons), item, rescanned, scan.verdict)
+
+
+def _people(events: list[Event], kind: str, field: str) -> set[str]:
+    """The identities (identity.py) recorded in ``field`` of events of ``kind``."""
+    return {identity(e.fields[field]) for e in events if e.kind == kind}
 
 
 def _fingerprints(scan: ScanRow) -> set[str]:
