@@ -111,6 +111,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="an extra lexicon (repeatable)")
     p.add_argument("--no-default-lexicons", action="store_true", help="do not load the shipped lexicons")
     p.add_argument("--mask", action="store_true", help="mask the marked text in the gate's reasons")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes behind the one store (default 1)")
+    p.add_argument("--header-timeout", type=float, default=10.0, metavar="S",
+                   help="seconds a client has to send a request's headers (default 10)")
+    p.add_argument("--body-timeout", type=float, default=60.0, metavar="S",
+                   help="seconds a client has to send a request's body once the headers are in (default 60)")
+    p.add_argument("--max-conns-per-client", type=int, default=64, metavar="N",
+                   help="open connections per client address and worker; 0: no cap, behind a proxy (default 64)")
+    p.add_argument("--limit-concurrency", type=int, default=1000, metavar="N",
+                   help="connections and requests per worker before answering 503 (default 1000)")
 
     hook = sub.add_parser("hook", help="entry points for the pre-commit hooks")
     hook_sub = hook.add_subparsers(dest="hook_command", required=True, parser_class=type(hook))
@@ -310,10 +319,13 @@ def _login() -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from ..errors import ConfigError
+    from ..service import ServiceSettings
+    from ..service.guard import ReadLimits
+    from ..service.server import ServerOptions, serve
 
-    from ..service import ServiceSettings, create_app
-
+    if args.workers < 1 or args.max_conns_per_client < 0 or args.limit_concurrency < 1:
+        raise ConfigError("--workers and --limit-concurrency must be at least 1, --max-conns-per-client at least 0")
     config = _config(args)
     config = config.replace(lexicons=config.lexicons + tuple(args.lexicon),
                             default_lexicons=config.default_lexicons and not args.no_default_lexicons)
@@ -322,7 +334,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
                                separate_duties=config.separate_duties and not args.allow_same_person,
                                mask=args.mask)
     logging.getLogger("preclear.service").setLevel(logging.INFO)  # the start-up lines: lexicons, ruleset
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=not args.no_access_log)
+    limits = ReadLimits(header_timeout=args.header_timeout, body_timeout=args.body_timeout,
+                        max_per_client=args.max_conns_per_client)
+    serve(settings, args.config, ServerOptions(host=args.host, port=args.port, workers=args.workers,
+                                               access_log=not args.no_access_log, limits=limits,
+                                               limit_concurrency=args.limit_concurrency))
     return EXIT_OK
 
 

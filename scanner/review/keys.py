@@ -93,15 +93,21 @@ def load_key(configured_file: str = "") -> ReviewKey | None:
 
 
 def create_key(path: Path) -> ReviewKey:
-    """Write a new random key to ``path`` (mode 0600); never overwrites one."""
+    """Write a new random key to ``path`` (mode 0600); never overwrites one.
+    The key is written whole to a private temporary file and then linked into
+    place, so a process starting at the same moment never reads half a key."""
+    value = secrets.token_hex(32)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(value + "\n")
+        os.link(tmp, path)
     except FileExistsError:
         raise StoreError(f"review key {path} already exists; it is not replaced") from None
     except OSError as exc:
         raise StoreError(f"review key {path}: {exc.strerror or exc}") from exc
-    value = secrets.token_hex(32)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(value + "\n")
+    finally:
+        tmp.unlink(missing_ok=True)
     return ReviewKey(bytes.fromhex(value), str(path))

@@ -337,7 +337,12 @@ def open_store(url_or_path: str, key_file: str = "") -> ReviewStore:
         raise StoreError(f"review database {store.where}: schema version {before} is newer than "
                          f"this preclear understands ({LATEST}); upgrade preclear")
     if empty and load_key(key_file) is None:
-        key = create_key(key_path(key_file))
+        try:
+            key = create_key(key_path(key_file))
+        except StoreError:
+            if load_key(key_file) is None:  # not another process creating it at the same moment
+                raise
+            return store
         log.warning("created the review key %s (id %s): keep a copy somewhere safe and away from the "
                     "database; without it the records cannot be verified", key.source, key.key_id)
     return store

@@ -25,6 +25,7 @@ from .content import Content, known_form_fields, read_content
 from .gate_v2 import gate_item, gate_response
 from .health import health as service_health
 from .health import log_start_up
+from .headers import SecurityHeaders
 from .limits import BodyLimit
 from .settings import ServiceSettings
 
@@ -91,6 +92,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                   docs_url=None, redoc_url=None)
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.state.workflow = workflow
 
     log_start_up(workflow.engine, store.where)
