@@ -46,21 +46,22 @@ class GuardedH11(H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._deadline: asyncio.TimerHandle | None = None
-        self._host = self.client[0] if self.client else ""
+        self._host: str | None = self.client[0] if self.client else ""
         cap = self.limits.max_per_client
         if cap and self._open[self._host] >= cap:
             self._host = None  # not counted
             transport.abort()
             return
-        self._open[self._host] += 1
+        self._open[self._host or ""] += 1
         self._arm(self.limits.header_timeout)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
-        if getattr(self, "_host", None) is not None:
-            self._open[self._host] -= 1
-            if self._open[self._host] <= 0:
-                del self._open[self._host]
+        host = getattr(self, "_host", None)
+        if host is not None:
+            self._open[host] -= 1
+            if self._open[host] <= 0:
+                del self._open[host]
             self._host = None
         super().connection_lost(exc)
 
