@@ -23,16 +23,6 @@ import pytest
 _db_counter = itertools.count()
 
 
-@pytest.fixture(autouse=True)
-def review_key_file(tmp_path, monkeypatch) -> Path:
-    """Each test's review key lives in its own folder (never the user's
-    ~/.config); the service subprocesses inherit the variable."""
-    path = tmp_path / "keys" / "review.key"
-    monkeypatch.setenv("PRECLEAR_KEY_FILE", str(path))
-    monkeypatch.delenv("PRECLEAR_REVIEW_KEY", raising=False)
-    return path
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
