@@ -155,3 +155,39 @@ def test_resume_refuses_a_changed_input_and_other_formats(many_folder, tmp_path)
     r = subprocess.run([PRECLEAR, "scan", str(many_folder), "--format", "csv", "-o", str(out), "--resume"],
                        capture_output=True, timeout=120, check=False)
     assert r.returncode == 3 and b"--resume continues a JSONL report" in r.stderr
+
+
+WATCHED_CHILD = """
+import multiprocessing as mp, os, threading, time
+from scanner.run.pool import _watch_parent
+
+def child(parent):
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    time.sleep(60)
+
+if __name__ == "__main__":
+    p = mp.get_context("fork").Process(target=child, args=(os.getpid(),))
+    p.start()
+    print(p.pid, flush=True)
+    time.sleep(60)
+"""
+
+
+def test_the_watchdog_alone_ends_a_worker_whose_parent_is_gone(tmp_path):
+    """The fallback where PR_SET_PDEATHSIG is not available: no prctl here."""
+    script = tmp_path / "watched.py"
+    script.write_text(WATCHED_CHILD)
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    try:
+        assert _alive(child)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        gone_by = time.monotonic() + 5.0
+        while time.monotonic() < gone_by and _alive(child):
+            time.sleep(0.05)
+        assert not _alive(child)
+    finally:
+        if _alive(child):
+            os.kill(child, signal.SIGKILL)
+        parent.stdout.close()
