@@ -47,6 +47,8 @@ def _add_scan(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--format", choices=_report_formats(), help="jsonl (default when stdout is not a terminal), json, csv, html, docx, sarif")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted JSONL scan from FILE.part (items already written are not scanned again)")
     p.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="an extra lexicon (repeatable)")
     p.add_argument("--no-default-lexicons", action="store_true", help="do not load the shipped lexicons/")
     p.add_argument("--config", metavar="FILE", help="preclear.toml to use (default: ./preclear.toml if present)")
@@ -126,9 +128,10 @@ def _config_from_args(args: argparse.Namespace):
 
 
 @contextlib.contextmanager
-def _output(path: str | None) -> Iterator[BinaryIO]:
+def _output(path: str | None, resume_at: int | None = None) -> Iterator[BinaryIO]:
     """stdout, or FILE written whole-or-not-at-all (a ``.part`` file renamed
-    at the end); devices and pipes (``/dev/null``, a FIFO) are written in place."""
+    at the end, continued after ``resume_at`` bytes with --resume); devices
+    and pipes (``/dev/null``, a FIFO) are written in place."""
     if path is None:
         yield sys.stdout.buffer
         return
@@ -137,8 +140,14 @@ def _output(path: str | None) -> Iterator[BinaryIO]:
             yield fh
         return
     tmp = f"{path}.part"
-    with open(tmp, "wb") as fh:
-        yield fh
+    if resume_at is not None:
+        from .report.resume import reopen
+
+        with reopen(tmp, resume_at) as fh:
+            yield fh
+    else:
+        with open(tmp, "wb") as fh:
+            yield fh
     os.replace(tmp, path)
 
 
@@ -171,7 +180,17 @@ def cmd_scan(args: argparse.Namespace) -> int:
     stats = WalkStats()
     summary = Summary()
     started = time.perf_counter()
-    results = with_progress(results_for(args, config, walk(args.paths, config.excludes, stats)), args, config)
+    items = walk(args.paths, config.excludes, stats)
+    resumed = None
+    if args.resume:
+        from .report import resume
+
+        resume.check(fmt, args.output)
+        resumed = resume.read_part(f"{args.output}.part")
+        items = resumed.skip(items)
+        for result in resumed.results:
+            summary.add(result)
+    results = with_progress(results_for(args, config, items), args, config)
     if fmt == "summary":
         for result in results:
             summary.add(result)
@@ -180,7 +199,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         options = ReportOptions(mask=args.mask, explain=args.explain, lang=args.lang,
                                 review_lookup=_review_lookup(config.database),
                                 suppressed=_suppressed(config.database))
-        with _output(args.output) as out:
+        with _output(args.output, resumed.keep if resumed else None) as out:
             reporter = make_reporter(fmt, out, options)
             reporter.begin()
             for result in results:

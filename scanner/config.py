@@ -74,6 +74,8 @@ class ScanConfig:
     cache: CacheSettings = field(default_factory=CacheSettings)
     convert: Convert = field(default_factory=Convert)
     database: str = ""
+    key_file: str = ""             # [review] key_file: the review key (scanner/review/keys.py)
+    separate_duties: bool = True   # [review] separate_duties: submitter, reviewer, approver differ
     explain: bool = False
 
     def replace(self, **changes: Any) -> "ScanConfig":
@@ -160,6 +162,14 @@ def config_from_dict(raw: dict[str, Any], where: str = "config", base: Path | No
             if not isinstance(value, str):
                 raise ConfigError(f"{where} [review]: database must be a path or URL")
             kwargs["database"] = value
+        elif key == "key_file":
+            if not isinstance(value, str):
+                raise ConfigError(f"{where} [review]: key_file must be a path")
+            kwargs["key_file"] = str((base or Path(".")) / value)
+        elif key == "separate_duties":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where} [review]: separate_duties must be true or false")
+            kwargs["separate_duties"] = value
         else:
             raise ConfigError(f"{where} [review]: unknown setting {key}")
     return ScanConfig(**kwargs)

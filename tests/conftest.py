@@ -1,15 +1,27 @@
-"""Fixtures shared by the test folders: Debian's Chromium driven by
-Playwright, one browser for the whole session (Playwright's sync API allows
-one instance at a time)."""
+"""Fixtures shared by the test folders: an isolated review key for every
+test, and Debian's Chromium driven by Playwright, one browser for the whole
+session (Playwright's sync API allows one instance at a time)."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(autouse=True)
+def review_key_file(tmp_path, monkeypatch) -> Path:
+    """Each test's review key lives in its own folder, never in the user's
+    ~/.config (a review store opened by any test would create one there);
+    subprocesses (``preclear serve``, the CLI) inherit the variable."""
+    path = tmp_path / "keys" / "review.key"
+    monkeypatch.setenv("PRECLEAR_KEY_FILE", str(path))
+    monkeypatch.delenv("PRECLEAR_REVIEW_KEY", raising=False)
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,14 @@
-"""The hash chain over every ledger row.
+"""The hash chain over every ledger row, and its seals.
 
-A row's hash is sha256 over the canonical JSON of its table name and all its
-columns except ``row_hash`` (``prev_hash`` included), so changing any field,
-deleting a row (a ``seq`` gap and a broken link) or re-ordering rows is
-detected by ``verify``.  Deleting the newest rows leaves a shorter, valid
-chain: anchor the head (``preclear audit verify`` prints it) outside the
-database to detect that as well.
+A row's ``row_hash`` is sha256 over the canonical JSON of its table name and
+all its columns except ``row_hash`` and ``mac`` (``prev_hash`` included), so
+changing any field, deleting a row (a ``seq`` gap and a broken link) or
+re-ordering rows is detected.  That alone stops no one who can write to the
+database: they can append a row and compute its sha256 too.  So every row
+also carries ``mac``, an HMAC of its ``row_hash`` under the review key
+(keys.py), which the database does not hold.  Deleting the newest rows
+leaves a shorter, valid chain: a checkpoint kept outside the database
+(checkpoint.py) detects that.
 """
 from __future__ import annotations
 
@@ -14,15 +17,27 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from .keys import ReviewKey
+
 GENESIS = "0" * 64
+RECORD = "preclear-record-v1"  # the MAC purpose of a ledger row
+_NOT_HASHED = ("row_hash", "mac")
 
 
 def row_hash(table: str, row: Mapping[str, Any]) -> str:
     """The hash a row of ``table`` must carry; ``row`` includes ``prev_hash``."""
-    content = {k: v for k, v in row.items() if k != "row_hash"}
+    content = {k: v for k, v in row.items() if k not in _NOT_HASHED}
     content["@table"] = table
     blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def row_problem(table: str, row: Mapping[str, Any], key: ReviewKey | None) -> str | None:
+    """Why one row cannot be trusted on its own (content, then seal), or None."""
+    computed = row_hash(table, row)
+    if computed != row["row_hash"]:
+        return "content does not match its hash (record was changed)"
+    return key.check(RECORD, computed, row.get("mac")) if key is not None else None
 
 
 @dataclass(frozen=True)
@@ -47,10 +62,13 @@ class ChainReport:
         return not self.problems
 
 
-def verify_rows(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> ChainReport:
-    """Check ``(table, row)`` pairs given in ``seq`` order across all tables."""
+def verify_rows(rows: Iterable[tuple[str, Mapping[str, Any]]], key: ReviewKey | None,
+                start: tuple[int, str] = (0, GENESIS)) -> ChainReport:
+    """Check ``(table, row)`` pairs given in ``seq`` order across all tables,
+    continuing a chain verified up to ``start`` = (seq, hash); ``key`` None
+    checks the unkeyed chain only (before sealing an old store)."""
     problems: list[ChainProblem] = []
-    expected_seq, prev, count = 1, GENESIS, 0
+    expected_seq, prev, count = start[0] + 1, start[1], 0
     for table, row in rows:
         count += 1
         seq = int(row["seq"])
@@ -62,7 +80,8 @@ def verify_rows(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> ChainReport:
         if row["prev_hash"] != prev:
             problems.append(ChainProblem(
                 seq, table, f"link to the previous record (seq {seq - 1}) is broken: it was changed or replaced"))
-        if row_hash(table, row) != row["row_hash"]:
-            problems.append(ChainProblem(seq, table, "content does not match its hash (record was changed)"))
+        problem = row_problem(table, row, key)
+        if problem:
+            problems.append(ChainProblem(seq, table, problem))
         expected_seq, prev = seq + 1, row["row_hash"]
     return ChainReport(records=count, head_seq=expected_seq - 1, head_hash=prev, problems=tuple(problems))

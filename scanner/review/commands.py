@@ -13,10 +13,13 @@ import logging
 import os
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Iterator
 
 from ..config import MB, ScanConfig, load_config
-from .errors import WorkflowError
+from .checkpoint import Anchor, read_anchor, write_anchor
+from .errors import Refused, WorkflowError
+from .keys import create_key, key_path
 from .store import DECISIONS, ROLES, ReviewStore, open_store
 from .suppress import SCOPES
 from .workflow import Actor, Workflow
@@ -42,12 +45,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--decision", required=True, choices=DECISIONS)
     p.add_argument("--opinion", required=True, metavar="TEXT")
     p.add_argument("--by", required=True, metavar="NAME", help="the reviewer")
+    p.add_argument("--allow-same-person", action="store_true",
+                   help="let the submitter of the item review it too (off by default)")
 
     p = command("approve", cmd_approve, "approve a reviewed item for publication")
     p.add_argument("ref", metavar="ID|SHA")
     p.add_argument("--by", required=True, metavar="NAME", help="the responsible leader")
     p.add_argument("--allow-same-person", action="store_true",
-                   help="let the reviewer of the item approve it too (off by default)")
+                   help="let the submitter or reviewer of the item approve it too (off by default)")
 
     p = command("status", cmd_status, "show the review status of a file, an item, or of every item")
     p.add_argument("ref", nargs="?", metavar="FILE|ID|SHA")
@@ -76,10 +81,32 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
     audit = sub.add_parser("audit", help="check the review records")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=type(audit))
-    p = audit_sub.add_parser("verify", help="check the hash chain; names every changed or deleted record")
-    for flag, meta, text in (("--db", "FILE|URL", "review database"), ("--config", "FILE", "preclear.toml")):
+    store_flags = (("--db", "FILE|URL", "review database"), ("--config", "FILE", "preclear.toml"))
+    p = audit_sub.add_parser("verify", help="check the hash chain and the seals; names every changed or deleted record")
+    for flag, meta, text in store_flags:
         p.add_argument(flag, metavar=meta, help=text)
-    p.set_defaults(func=cmd_audit_verify)
+    p.add_argument("--against", metavar="CHECKPOINT",
+                   help="also detect records deleted or rewritten since this checkpoint (or saved receipt)")
+    p.set_defaults(func=_refusals_exit_1(cmd_audit_verify))
+    p = audit_sub.add_parser("checkpoint", help="write the chain head, sealed with the review key, to a file "
+                                                "kept outside the database")
+    for flag, meta, text in store_flags:
+        p.add_argument(flag, metavar=meta, help=text)
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=_refusals_exit_1(cmd_audit_checkpoint))
+    p = audit_sub.add_parser("seal", help="seal the records of a store made before review keys (once, after "
+                                          "`audit verify` and a comparison with a head kept elsewhere)")
+    for flag, meta, text in store_flags:
+        p.add_argument(flag, metavar=meta, help=text)
+    p.set_defaults(func=_refusals_exit_1(cmd_audit_seal))
+
+    key = sub.add_parser("key", help="the review key that seals the records")
+    key_sub = key.add_subparsers(dest="key_command", required=True, parser_class=type(key))
+    p = key_sub.add_parser("create", help="create the review key file (mode 0600); never replaces one")
+    p.add_argument("--key-file", metavar="FILE",
+                   help="where (default: $PRECLEAR_KEY_FILE, [review] key_file, ~/.config/preclear/review.key)")
+    p.add_argument("--config", metavar="FILE", help="preclear.toml")
+    p.set_defaults(func=cmd_key_create)
 
     token = sub.add_parser("token", help="manage HTTP bearer tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True, parser_class=type(token))
@@ -95,11 +122,20 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--max-body-mb", type=float, default=64.0, help="largest request body (default 64)")
     p.add_argument("--allow-same-person", action="store_true",
-                   help="let the reviewer of an item approve it too (off by default)")
+                   help="let one person submit, review and approve the same item (off by default)")
     p.add_argument("--no-access-log", action="store_true", help="do not log every request")
     p.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="an extra lexicon (repeatable)")
     p.add_argument("--no-default-lexicons", action="store_true", help="do not load the shipped lexicons")
     p.add_argument("--mask", action="store_true", help="mask the marked text in the gate's reasons")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes behind the one store (default 1)")
+    p.add_argument("--header-timeout", type=float, default=10.0, metavar="S",
+                   help="seconds a client has to send a request's headers (default 10)")
+    p.add_argument("--body-timeout", type=float, default=60.0, metavar="S",
+                   help="seconds a client has to send a request's body once the headers are in (default 60)")
+    p.add_argument("--max-conns-per-client", type=int, default=64, metavar="N",
+                   help="open connections per client address and worker; 0: no cap, behind a proxy (default 64)")
+    p.add_argument("--limit-concurrency", type=int, default=1000, metavar="N",
+                   help="connections and requests per worker before answering 503 (default 1000)")
 
     hook = sub.add_parser("hook", help="entry points for the pre-commit hooks")
     hook_sub = hook.add_subparsers(dest="hook_command", required=True, parser_class=type(hook))
@@ -128,14 +164,15 @@ def _config(args: argparse.Namespace) -> ScanConfig:
 
 def _store(args: argparse.Namespace, config: ScanConfig | None = None) -> ReviewStore:
     config = config or _config(args)
-    return open_store(args.db or config.database)
+    return open_store(args.db or config.database, config.key_file)
 
 
 def _workflow(args: argparse.Namespace, separate_duties: bool = True) -> Workflow:
     from ..engine import Engine
 
     config = _config(args)
-    return Workflow(_store(args, config), Engine(config), separate_duties=separate_duties)
+    return Workflow(_store(args, config), Engine(config),
+                    separate_duties=separate_duties and config.separate_duties)
 
 
 def local_time(iso: str | None) -> str:
@@ -174,15 +211,26 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
-    status = _workflow(args).decide(args.ref, args.decision, args.opinion, Actor(args.by))
+    status = _workflow(args, separate_duties=not args.allow_same_person).decide(
+        args.ref, args.decision, args.opinion, Actor(args.by))
     print(f"item {status.item.item_id} {status.item.path}: {args.decision} by {args.by}; status {status.record.status}")
+    _print_receipt(status.receipt)
     return EXIT_OK
+
+
+def _print_receipt(receipt: dict[str, Any] | None) -> None:
+    if receipt:
+        record, head = receipt["record"], receipt["head"]
+        print(f"receipt: record seq {record['seq']} hash {record['hash']}; chain head seq {head['seq']} "
+              f"hash {head['hash']}")
+        print("receipt-json: " + json.dumps(receipt, ensure_ascii=False))
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
     status = _workflow(args, separate_duties=not args.allow_same_person).approve(args.ref, Actor(args.by))
     print(f"item {status.item.item_id} {status.item.path}: approved by {args.by} at "
           f"{local_time(status.record.approved_at)}")
+    _print_receipt(status.receipt)
     return EXIT_OK
 
 
@@ -268,12 +316,36 @@ def cmd_suppressions(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    report = _store(args).verify()
+    report = _store(args).verify(read_anchor(args.against) if args.against else None)
     for problem in report.problems:
         print(f"TAMPERED: {problem}")
     state = "ok" if report.ok else f"{len(report.problems)} problem(s)"
     print(f"{state}: {report.records} records, head seq {report.head_seq} hash {report.head_hash}")
     return EXIT_OK if report.ok else EXIT_REFUSED
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    store = _store(args)
+    report = store.verify()
+    if not report.ok:
+        raise Refused("tampered", f"the chain does not verify ({report.problems[0]}); no checkpoint written")
+    write_anchor(args.file, Anchor.make(store.key, report.head_seq, report.head_hash), store.where)
+    print(f"checkpoint: head seq {report.head_seq} hash {report.head_hash} -> {args.file}")
+    return EXIT_OK
+
+
+def cmd_audit_seal(args: argparse.Namespace) -> int:
+    store = _store(args)
+    sealed = store.seal()
+    print(f"sealed {sealed} record(s) with review key {store.key.key_id}")
+    return EXIT_OK
+
+
+def cmd_key_create(args: argparse.Namespace) -> int:
+    path = Path(args.key_file) if args.key_file else key_path(_config(args).key_file)
+    key = create_key(path)
+    print(f"created review key {key.key_id} in {path} (mode 0600); keep a copy away from the database")
+    return EXIT_OK
 
 
 def cmd_token_create(args: argparse.Namespace) -> int:
@@ -294,18 +366,26 @@ def _login() -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from ..errors import ConfigError
+    from ..service import ServiceSettings
+    from ..service.guard import ReadLimits
+    from ..service.server import ServerOptions, serve
 
-    from ..service import ServiceSettings, create_app
-
+    if args.workers < 1 or args.max_conns_per_client < 0 or args.limit_concurrency < 1:
+        raise ConfigError("--workers and --limit-concurrency must be at least 1, --max-conns-per-client at least 0")
     config = _config(args)
     config = config.replace(lexicons=config.lexicons + tuple(args.lexicon),
                             default_lexicons=config.default_lexicons and not args.no_default_lexicons)
     settings = ServiceSettings(database=args.db or config.database, config=config,
                                max_body_bytes=int(args.max_body_mb * MB),
-                               separate_duties=not args.allow_same_person, mask=args.mask)
+                               separate_duties=config.separate_duties and not args.allow_same_person,
+                               mask=args.mask)
     logging.getLogger("preclear.service").setLevel(logging.INFO)  # the start-up lines: lexicons, ruleset
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=not args.no_access_log)
+    limits = ReadLimits(header_timeout=args.header_timeout, body_timeout=args.body_timeout,
+                        max_per_client=args.max_conns_per_client)
+    serve(settings, args.config, ServerOptions(host=args.host, port=args.port, workers=args.workers,
+                                               access_log=not args.no_access_log, limits=limits,
+                                               limit_concurrency=args.limit_concurrency))
     return EXIT_OK
 
 

@@ -86,9 +86,11 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 @contextlib.contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
-    """A consistent read (one snapshot on SQLite WAL; read committed on PostgreSQL)."""
+    """A consistent read: one snapshot (SQLite WAL; repeatable read on
+    PostgreSQL), so rows of several tables committed together are seen together."""
+    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     with _translated(engine):
-        with engine.connect() as conn:
+        with engine.connect().execution_options(**options) as conn:
             with conn.begin():
                 yield conn
 

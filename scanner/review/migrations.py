@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, inspect, insert, select, text
 
 from . import schema
 
@@ -27,9 +27,17 @@ def _v2_suppressions(conn: Connection) -> None:
     schema.suppressions.create(conn)
 
 
+def _v3_seals(conn: Connection) -> None:
+    # stores made before v3 get an empty mac column; `preclear audit seal` fills it
+    for table in schema.LEDGER_TABLES:
+        if "mac" not in {c["name"] for c in inspect(conn).get_columns(table.name)}:
+            conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN mac TEXT"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "items, scans, submissions, decisions, approvals, tokens, blobs", _v1_initial),
     (2, "suppressions", _v2_suppressions),
+    (3, "mac: each ledger row sealed with an HMAC under the review key", _v3_seals),
 )
 
 LATEST = MIGRATIONS[-1][0]

@@ -4,7 +4,7 @@ PostgreSQL).
 Every table except ``blobs`` and ``schema_version`` is a *ledger* table: rows
 are only ever inserted, each carries a ``seq`` that is unique across all
 ledger tables, the ``prev_hash`` of the row with the previous ``seq`` and its
-own ``row_hash`` (see chain.py).  ``blobs`` holds the reviewed bytes so the
+own ``row_hash`` and its ``mac`` (see chain.py).  ``blobs`` holds the reviewed bytes so the
 gate can re-scan them when the lexicon changes; a blob is checked against its
 own sha256, so it needs no chain.
 """
@@ -24,6 +24,7 @@ def _ledger(name: str, *columns: Column, unique: tuple[str, ...] = (), index: tu
         Column("at", Text, nullable=False),          # ISO 8601, UTC
         Column("prev_hash", Text, nullable=False),
         Column("row_hash", Text, nullable=False),
+        Column("mac", Text, nullable=True),           # HMAC under the review key; NULL before sealing
     )
     for col in unique:
         table.append_constraint(UniqueConstraint(col, name=f"uq_{name}_{col}"))

@@ -4,27 +4,37 @@ submissions, decisions, approvals and tokens.
 This module only records and reads; the rules of the workflow (who may do
 what, when a scan is stale) live in workflow.py.  Every insert goes through
 ``_append`` inside a write transaction, which is what keeps the chain in one
-order under concurrent writers.
+order under concurrent writers, and which seals each row with the review
+key (keys.py) so that write access to the database cannot forge one.
 """
 from __future__ import annotations
 
 import hashlib
 import heapq
+import logging
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select
+from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 
 from ..types import ReviewRecord
 from . import schema
-from .chain import GENESIS, ChainProblem, ChainReport, row_hash, verify_rows
+from .chain import GENESIS, RECORD, ChainProblem, ChainReport, row_hash, row_problem, verify_rows
+from .checkpoint import Anchor, against
 from .db import connect, read_transaction, write_transaction
 from .errors import NotFound, Refused, StoreError
+from .keys import ENV_KEY, ReviewKey, create_key, key_path, load_key
 from .migrations import LATEST, migrate
+from .trust import ChainWatch
 
+log = logging.getLogger(__name__)
+
+_ITEM_TABLES = (schema.items, schema.scans, schema.submissions, schema.decisions, schema.approvals)
+_KIND = {"items": "item", "scans": "scan", "submissions": "submission", "decisions": "decision",
+         "approvals": "approval"}
 ROLES = ("submitter", "reviewer", "approver", "admin")
 DECISIONS = ("approve", "reject", "needs-changes")
 # ReviewRecord.status after each decision
@@ -77,8 +87,10 @@ class ReviewStore:
     """Open with ``open_store``; safe to share between threads and to open
     from several processes at once."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine, key_file: str = "") -> None:
+        self.engine, self.key_file = engine, key_file
+        self._key: ReviewKey | None = None
+        self.watch = ChainWatch()
 
     @property
     def where(self) -> str:
@@ -86,6 +98,17 @@ class ReviewStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @property
+    def key(self) -> ReviewKey:
+        """The review key (looked up on first use; keys.py says where)."""
+        if self._key is None:
+            self._key = load_key(self.key_file)
+        if self._key is None:
+            raise StoreError(f"no review key: set ${ENV_KEY}, or put the key file at "
+                             f"{key_path(self.key_file)} (or name it in [review] key_file); the records of "
+                             f"{self.where} are sealed with it")
+        return self._key
 
     # -- writing -------------------------------------------------------
     def write(self) -> Any:
@@ -100,6 +123,7 @@ class ReviewStore:
         seq, prev = _head(conn)
         row = {"seq": seq + 1, **values, "at": utc_now(), "prev_hash": prev}
         row["row_hash"] = row_hash(table.name, row)
+        row["mac"] = self.key.mac(RECORD, row["row_hash"])
         conn.execute(insert(table).values(**row))
         return row
 
@@ -117,11 +141,18 @@ class ReviewStore:
         return token, secret
 
     def token_for(self, secret: str) -> Token | None:
+        """The token with this secret; a token row without a valid seal (one
+        inserted straight into the database) is refused like an unknown one."""
         t = schema.tokens
         with self.read() as conn:
-            row = conn.execute(select(t.c.token_id, t.c.name, t.c.role)
-                               .where(t.c.token_hash == hash_secret(secret))).first()
-        return Token(*row) if row else None
+            row = conn.execute(select(t).where(t.c.token_hash == hash_secret(secret))).mappings().first()
+        if row is None:
+            return None
+        problem = row_problem("tokens", row, self.key)
+        if problem:
+            log.warning("token %s refused: tokens seq %s: %s", row["token_id"], row["seq"], problem)
+            return None
+        return Token(row["token_id"], row["name"], row["role"])
 
     def add_item(self, conn: Connection, sha256: str, path: str, title: str, size: int) -> tuple[ItemRow, bool]:
         """Insert-or-get by sha256; returns the item and whether it is new."""
@@ -191,17 +222,21 @@ class ReviewStore:
             raise NotFound("not-found", f"no scan record {seq}")
         return ScanRow(*row)
 
+    def item_rows(self, conn: Connection, sha256: str) -> list[tuple[str, dict[str, Any]]]:
+        """Every ledger row about one item's bytes, whole, oldest first."""
+        rows = [(table.name, dict(row)) for table in _ITEM_TABLES
+                for row in conn.execute(select(table).where(table.c.sha256 == sha256)).mappings()]
+        return sorted(rows, key=lambda pair: int(pair[1]["seq"]))
+
     def events(self, conn: Connection, sha256: str) -> list[Event]:
         """Everything recorded about one item's bytes, oldest first."""
-        out: list[Event] = []
-        for kind, table in (("item", schema.items), ("scan", schema.scans),
-                            ("submission", schema.submissions), ("decision", schema.decisions),
-                            ("approval", schema.approvals)):
-            for row in conn.execute(select(table).where(table.c.sha256 == sha256)).mappings():
-                fields = {k: v for k, v in row.items()
-                          if k not in ("seq", "at", "prev_hash", "row_hash", "sha256", "result_json")}
-                out.append(Event(seq=row["seq"], kind=kind, at=row["at"], fields=fields))
-        return sorted(out, key=lambda e: e.seq)
+        return events_from(self.item_rows(conn, sha256))
+
+    def verified_events(self, conn: Connection, sha256: str) -> tuple[list[Event], list[str]]:
+        """The item's events and the reasons not to rely on them (none when
+        the chain and every row about the item verify; trust.py)."""
+        rows = self.item_rows(conn, sha256)
+        return events_from(rows), self.watch.check_item(conn, self.key, sha256, rows)
 
     def review_record(self, sha256: str) -> ReviewRecord | None:
         """What the store knows about these exact bytes (for reports)."""
@@ -211,11 +246,17 @@ class ReviewStore:
             return None
         return record_from_events(sha256, events)
 
-    def verify(self) -> ChainReport:
-        """Walk every ledger row in ``seq`` order and check the chain and blobs."""
+    def verify(self, anchor: Anchor | None = None) -> ChainReport:
+        """Walk every ledger row in ``seq`` order and check the chain, the
+        seals and the blobs, and the chain against ``anchor`` if given."""
+        key = self.key
         with self.read() as conn:
             streams = [_rows_of(conn, table) for table in schema.LEDGER_TABLES]
-            report = verify_rows(heapq.merge(*streams, key=lambda pair: int(pair[1]["seq"])))
+            report = verify_rows(heapq.merge(*streams, key=lambda pair: int(pair[1]["seq"])), key)
+            if anchor is not None:
+                lost = [ChainProblem(anchor.seq, "checkpoint", p)
+                        for p in against(anchor, report, _hash_at(conn, anchor.seq), key)]
+                report = ChainReport(report.records, report.head_seq, report.head_hash, report.problems + tuple(lost))
             b = schema.blobs
             bad_blobs = [ChainProblem(0, "blobs", f"stored bytes of {sha} do not match their sha256")
                          for sha, data in conn.execute(select(b.c.sha256, b.c.data))
@@ -224,6 +265,36 @@ class ReviewStore:
             return ChainReport(report.records, report.head_seq, report.head_hash,
                                report.problems + tuple(bad_blobs))
         return report
+
+    def seal(self) -> int:
+        """Seal the rows of a store made before seals (schema v3) with the
+        review key, after checking their unkeyed chain; returns how many."""
+        key = self.key
+        with self.write() as conn:
+            rows = list(heapq.merge(*(_rows_of(conn, t) for t in schema.LEDGER_TABLES),
+                                    key=lambda pair: int(pair[1]["seq"])))
+            report = verify_rows(rows, None)
+            if not report.ok:
+                raise Refused("tampered", f"the chain is broken ({report.problems[0]}); not sealing it: "
+                                          "run `preclear audit verify`")
+            sealed = 0
+            for name, row in rows:
+                if row.get("mac"):
+                    continue
+                table = schema.metadata.tables[name]
+                conn.execute(update(table).where(table.c.seq == row["seq"])
+                             .values(mac=key.mac(RECORD, row["row_hash"])))
+                sealed += 1
+        return sealed
+
+
+def events_from(rows: list[tuple[str, dict[str, Any]]]) -> list[Event]:
+    out = []
+    for table, row in rows:
+        fields = {k: v for k, v in row.items()
+                  if k not in ("seq", "at", "prev_hash", "row_hash", "mac", "sha256", "result_json")}
+        out.append(Event(seq=row["seq"], kind=_KIND[table], at=row["at"], fields=fields))
+    return out
 
 
 def record_from_events(sha256: str, events: list[Event]) -> ReviewRecord:
@@ -251,16 +322,29 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def open_store(url_or_path: str) -> ReviewStore:
-    """Open (creating and migrating on first use) the store at a path or URL."""
+def open_store(url_or_path: str, key_file: str = "") -> ReviewStore:
+    """Open (creating and migrating on first use) the store at a path or URL.
+
+    A new, empty store with no review key anywhere gets one: a key file
+    (mode 0600) is created where keys.py looks for it, and logged."""
     if not url_or_path:
         raise StoreError("no review database: give --db FILE|URL or set [review] database in preclear.toml")
-    store = ReviewStore(connect(url_or_path))
+    store = ReviewStore(connect(url_or_path), key_file)
     with store.write() as conn:
         before = migrate(conn)
+        empty = _head(conn)[0] == 0
     if before > LATEST:
         raise StoreError(f"review database {store.where}: schema version {before} is newer than "
                          f"this preclear understands ({LATEST}); upgrade preclear")
+    if empty and load_key(key_file) is None:
+        try:
+            key = create_key(key_path(key_file))
+        except StoreError:
+            if load_key(key_file) is None:  # not another process creating it at the same moment
+                raise
+            return store
+        log.warning("created the review key %s (id %s): keep a copy somewhere safe and away from the "
+                    "database; without it the records cannot be verified", key.source, key.key_id)
     return store
 
 
@@ -271,6 +355,14 @@ def _head(conn: Connection) -> tuple[int, str]:
         if row and row[0] > best[0]:
             best = (row[0], row[1])
     return best
+
+
+def _hash_at(conn: Connection, seq: int) -> str | None:
+    for table in schema.LEDGER_TABLES:
+        found = conn.execute(select(table.c.row_hash).where(table.c.seq == seq)).scalar()
+        if found is not None:
+            return found
+    return None
 
 
 def _rows_of(conn: Connection, table: Table) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -9,6 +9,7 @@ approver did not see, the earlier sign-off no longer counts.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import threading
@@ -17,16 +18,29 @@ from typing import Any
 
 from ..types import ItemResult, ReviewRecord, Verdict
 from . import schema
+from .checkpoint import receipt
 from .errors import Refused
-from .store import DECISIONS, ItemRow, ReviewStore, ScanRow, record_from_events
+from .identity import display_name, identity
+from .store import DECISIONS, Event, ItemRow, ReviewStore, ScanRow, record_from_events
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a write: a person's name and the channel (``cli`` or ``token:<id>``)."""
+    """Who makes a write: a person's name and the channel (``cli`` or
+    ``token:<id>``).  The name is kept in its readable form (identity.py);
+    an empty one is refused."""
 
     name: str
     via: str = "cli"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", display_name(self.name))
+        if not self.name:
+            raise Refused("no-name", "the person acting needs a name")
+
+    @property
+    def identity(self) -> str:
+        return identity(self.name)
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,7 @@ class Status:
     record: ReviewRecord
     scan: ScanRow | None
     stale: bool
+    receipt: dict[str, Any] | None = None  # of the decision or approval just recorded (checkpoint.py)
 
     def to_dict(self) -> dict[str, Any]:
         r = self.record
@@ -56,6 +71,7 @@ class Status:
             "ruleset_hash": self.scan.ruleset_hash if self.scan else None,
             "scanned_at": self.scan.at if self.scan else None,
             "stale": self.stale,
+            **({"receipt": self.receipt} if self.receipt else {}),
         }
 
 
@@ -146,21 +162,30 @@ class Workflow:
         if not opinion.strip():
             raise Refused("no-opinion", "a decision needs a written opinion")
         item = self.store.find_item(ref)
+        if self.separate_duties:
+            with self.store.read() as conn:
+                events = self.store.events(conn, item.sha256)
+            if actor.identity in _people(events, "submission", "submitter"):
+                raise Refused("same-person", f"item {item.item_id}: {actor.name} submitted it and cannot "
+                                             "also review it")
         scan, _ = self.current_scan(item, actor)
         if decision == "approve" and scan.verdict == Verdict.BLOCK.value:
             raise Refused("blocked", f"item {item.item_id}: the scan says block; it can only be "
                                      "rejected or changed (submit the changed file as a new item)")
         with self.store.write() as conn:
-            self.store.append(conn, schema.decisions, sha256=item.sha256, decision=decision,
-                              opinion=opinion.strip(), reviewer=actor.name, scan_seq=scan.seq, via=actor.via)
-        return self.status(item.sha256)
+            row = self.store.append(conn, schema.decisions, sha256=item.sha256, decision=decision,
+                                    opinion=opinion.strip(), reviewer=actor.name, scan_seq=scan.seq,
+                                    via=actor.via)
+        return dataclasses.replace(self.status(item.sha256), receipt=receipt(self.store.key, "decisions", row))
 
     def approve(self, ref: str, actor: Actor) -> Status:
         """The responsible leader's approval for publication."""
         item = self.store.find_item(ref)
         scan, _ = self.current_scan(item, actor)
         with self.store.write() as conn:
-            events = self.store.events(conn, item.sha256)
+            events, distrust = self.store.verified_events(conn, item.sha256)
+            if distrust:
+                raise Refused("tampered", f"item {item.item_id}: {'; '.join(distrust)}")
             record = record_from_events(item.sha256, events)
             if scan.verdict == Verdict.BLOCK.value:
                 raise Refused("blocked", f"item {item.item_id}: the scan says block; it cannot be approved")
@@ -173,13 +198,15 @@ class Workflow:
             if not _covers(self.store.scan(conn, reviewed.fields["scan_seq"]), scan):
                 raise Refused("rescan-changed", f"item {item.item_id}: a re-scan with the current lexicon found "
                                                 "findings the reviewer did not see; it must be reviewed again")
-            reviewers = {e.fields["reviewer"] for e in events if e.kind == "decision"}
-            if self.separate_duties and actor.name in reviewers:
+            if self.separate_duties and actor.identity in _people(events, "decision", "reviewer"):
                 raise Refused("same-person", f"item {item.item_id}: {actor.name} reviewed it and cannot "
                                              "also approve it")
-            self.store.append(conn, schema.approvals, sha256=item.sha256, approver=actor.name,
-                              scan_seq=scan.seq, via=actor.via)
-        return self.status(item.sha256)
+            if self.separate_duties and actor.identity in _people(events, "submission", "submitter"):
+                raise Refused("same-person", f"item {item.item_id}: {actor.name} submitted it and cannot "
+                                             "also approve it")
+            row = self.store.append(conn, schema.approvals, sha256=item.sha256, approver=actor.name,
+                                    scan_seq=scan.seq, via=actor.via)
+        return dataclasses.replace(self.status(item.sha256), receipt=receipt(self.store.key, "approvals", row))
 
     def status(self, ref: str) -> Status:
         with self.store.read() as conn:
@@ -189,14 +216,18 @@ class Workflow:
         return Status(item, record_from_events(item.sha256, events), scan, not self._is_current(scan))
 
     def gate(self, sha256: str, data: bytes | None = None, actor: Actor = Actor("gate")) -> GateAnswer:
-        """May these exact bytes be published now?  Re-scans a stale scan first."""
+        """May these exact bytes be published now?  Re-scans a stale scan
+        first; answers only from records that verify (trust.py)."""
         sha256 = sha256.lower()
         item = self.store.item_by_sha(sha256)
         if item is None:
             return GateAnswer(sha256, False, ("not submitted for review: no record of these exact bytes",))
         scan, rescanned = self.current_scan(item, actor, data)
         with self.store.read() as conn:
-            events = self.store.events(conn, sha256)
+            events, distrust = self.store.verified_events(conn, sha256)
+            if distrust:
+                return GateAnswer(sha256, False, tuple(distrust), item, rescanned, scan.verdict)
+            scan = self.store.latest_scan(conn, sha256) or scan
             record = record_from_events(sha256, events)
             approval = next((e for e in reversed(events) if e.kind == "approval"), None)
             approved_scan = self.store.scan(conn, approval.fields["scan_seq"]) if approval else None
@@ -209,6 +240,11 @@ class Workflow:
             reasons.append("a re-scan with the current lexicon found findings not seen at approval; "
                            "it must be reviewed and approved again")
         return GateAnswer(sha256, not reasons, tuple(reasons), item, rescanned, scan.verdict)
+
+
+def _people(events: list[Event], kind: str, field: str) -> set[str]:
+    """The identities (identity.py) recorded in ``field`` of events of ``kind``."""
+    return {identity(e.fields[field]) for e in events if e.kind == kind}
 
 
 def _fingerprints(scan: ScanRow) -> set[str]:

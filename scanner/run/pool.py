@@ -12,12 +12,20 @@ replaced, that item becomes ``review`` with an ``unreadable`` finding naming
 the limit, and the rest of its batch is scanned again elsewhere.  At most
 ``window`` items are in flight or waiting to be written, however many the
 walk yields.
+
+Workers die with the driver: a ``kill -9`` of ``preclear scan`` gives the
+driver no chance to stop them, so each worker asks the kernel for SIGKILL
+when its parent goes (``prctl(PR_SET_PDEATHSIG)``) and, where that is not
+available, a watchdog thread exits once the parent process is gone.
 """
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing as mp
 import os
+import signal
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -35,6 +43,8 @@ log = logging.getLogger(__name__)
 
 BATCH_ITEMS = 16
 BATCH_BYTES = 1 << 20
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCHDOG_SECONDS = 1.0
 
 Task = tuple[int, Item]
 
@@ -43,8 +53,27 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running: Any) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end when the driver process ``parent`` does."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the watchdog alone
+        pass
+    if os.getppid() != parent:  # the driver died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watchdog", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCHDOG_SECONDS)
+    os._exit(1)
+
+
+def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running: Any, parent: int) -> None:
     """Scan batches until told to stop; ``running`` = [seq, monotonic start] of the current item."""
+    _die_with_parent(parent)
     engine = engine_for(config, use_cache)
     while True:
         try:
@@ -92,8 +121,8 @@ class _Pool:
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
         running = self.ctx.RawArray("d", [-1.0, 0.0])
-        process = self.ctx.Process(target=_worker_main, args=(self.config, self.use_cache, child, running),
-                                   daemon=True)
+        process = self.ctx.Process(target=_worker_main,
+                                   args=(self.config, self.use_cache, child, running, os.getpid()), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent, running)

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine import Engine
 from ..review import Workflow, open_store
@@ -21,10 +21,11 @@ from ..review.workflow import Actor, GateAnswer, Submitted
 from ..types import Verdict
 from . import errors
 from .auth import ANY, APPROVE, REVIEW, SUBMIT, TokenCheck
-from .content import Content, read_content
+from .content import Content, known_form_fields, read_content
 from .gate_v2 import gate_item, gate_response
 from .health import health as service_health
 from .health import log_start_up
+from .headers import SecurityHeaders
 from .limits import BodyLimit
 from .pages import install_pages
 from .settings import ServiceSettings
@@ -40,8 +41,19 @@ _MULTI_BODY = {"requestBody": {"content": {
 
 
 class DecisionIn(BaseModel):
+    """Who decides is the token's person: a body naming anyone (``reviewer``,
+    ``by``) is refused with the other unknown keys (422)."""
+
+    model_config = ConfigDict(extra="forbid")
     decision: str = Field(pattern="^(approve|reject|needs-changes)$")
     opinion: str = Field(min_length=1)
+
+
+class ApprovalIn(BaseModel):
+    """An approval has no fields: the approver is the token's person, and a
+    body naming anyone (``approver``) is refused (422)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def _submitted(s: Submitted, workflow: Workflow, kind: str = "file") -> dict[str, Any]:
@@ -72,7 +84,7 @@ def _v2(items: list[dict[str, Any]], workflow: Workflow) -> JSONResponse:
 
 def create_app(settings: ServiceSettings) -> FastAPI:
     """Build the service: opens (and migrates) the store, builds the Engine."""
-    store = open_store(settings.database)
+    store = open_store(settings.database, settings.config.key_file)
     workflow = Workflow(store, Engine(settings.config), separate_duties=settings.separate_duties)
     auth = TokenCheck(store)
     app = FastAPI(title="preclear review gate", version="1",
@@ -81,6 +93,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                   docs_url=None, redoc_url=None)
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.state.workflow = workflow
     app.state.desk = install_pages(app, workflow)
 
@@ -91,14 +104,16 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         return service_health(workflow.engine, settings.mask)
 
     @app.post("/v1/scan", tags=["scan"], summary="Scan a file without storing anything (CMS preview)")
-    def scan(file: UploadFile = File(...), _: Actor = Depends(auth.require(ANY))) -> dict[str, Any]:
+    def scan(file: UploadFile = File(...), _: Actor = Depends(auth.require(ANY)),
+             _fields: None = Depends(known_form_fields("file"))) -> dict[str, Any]:
         results = workflow.preview(file.file.read(), file.filename or "upload")
         return {"verdict": Verdict.worst([r.verdict for r in results]).value,
                 "results": [r.to_dict() for r in results]}
 
     @app.post("/v1/items", tags=["workflow"], status_code=201, summary="Submit a file for review")
     def submit(file: UploadFile = File(...), path: str = Form(""), title: str = Form(""),
-               actor: Actor = Depends(auth.require(SUBMIT))) -> JSONResponse:
+               actor: Actor = Depends(auth.require(SUBMIT)),
+               _fields: None = Depends(known_form_fields("file", "path", "title"))) -> JSONResponse:
         name = path or file.filename or "upload"
         s = workflow.submit(file.file.read(), name, title or name, actor)
         return JSONResponse(_submitted(s, workflow), 201 if s.created else 200)
@@ -120,7 +135,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         return workflow.decide(ref, body.decision, body.opinion, actor).to_dict()
 
     @app.post("/v1/items/{ref}/approval", tags=["workflow"], summary="Approve for publication")
-    def approve(ref: str, actor: Actor = Depends(auth.require(APPROVE))) -> dict[str, Any]:
+    def approve(ref: str, _body: ApprovalIn | None = None,
+                actor: Actor = Depends(auth.require(APPROVE))) -> dict[str, Any]:
         return workflow.approve(ref, actor).to_dict()
 
     @app.get("/v1/items/{ref}", tags=["workflow"], summary="Status of an item (number or sha256)")

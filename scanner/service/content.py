@@ -11,6 +11,9 @@ Three forms are accepted (docs/review.md, docs/cms.md):
   covers them.  The form may be urlencoded: httpx and requests send a form
   whose file list is empty that way.
 Multipart files are spooled to disk by the parser, not held in memory.
+Unknown JSON keys and unknown form fields are refused (422), not ignored: a
+field naming a person (``submitter``, ``by``) would otherwise look accepted
+while the service records the token's person.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Awaitable, Callable, Iterable
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
@@ -39,6 +43,7 @@ class Content:
 _INDEXED = re.compile(r"attachments\[\d*\]")
 _V1_KEYS = {"title", "body", "path"}
 _V2_KEYS = {"title", "text", "html", "links", "path"}
+FORM_FIELDS = {"file", "path", "title", "article", "attachments"}
 
 
 def parse_article(raw: object) -> Article | PageArticle:
@@ -84,6 +89,21 @@ def article_content(article: Article | PageArticle, attachments: Sequence[Conten
     return Content("article", article.name, article.title.strip(), canonical_bytes(article.title, article.body))
 
 
+def refuse_unknown_fields(names: Iterable[str], allowed: set[str]) -> None:
+    unknown = sorted(n for n in set(names) - allowed if not _INDEXED.fullmatch(n))
+    if unknown:
+        raise ApiError(422, "invalid-request", f"unknown form field(s): {', '.join(unknown)}")
+
+
+def known_form_fields(*allowed: str) -> Callable[[Request], Awaitable[None]]:
+    """A dependency refusing multipart fields a route does not take (the
+    form is parsed once; the route's own File/Form parameters reuse it)."""
+    async def check(request: Request) -> None:
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            refuse_unknown_fields((await request.form()).keys(), set(allowed))
+    return check
+
+
 async def read_content(request: Request) -> list[Content]:
     """The items in the request body, the article or file first."""
     ctype = request.headers.get("content-type", "")
@@ -99,6 +119,7 @@ async def read_content(request: Request) -> list[Content]:
         form = await request.form()
     except MultiPartException as exc:
         raise ApiError(400, "invalid-request", f"bad multipart body: {exc}") from exc
+    refuse_unknown_fields(form.keys(), FORM_FIELDS)
     out: list[Content] = []
     upload = form.get("file")
     if isinstance(upload, UploadFile):

@@ -31,7 +31,7 @@ def test_open_twice_migrates_once(db_url):
     store = open_store(db_url)
     with store.read() as conn:
         versions = conn.execute(text("SELECT version FROM schema_version")).scalars().all()
-    assert versions == [1, 2]
+    assert versions == [1, 2, 3]
 
 
 def test_review_record_follows_the_workflow_steps(db_url):
@@ -83,7 +83,7 @@ def test_deleted_record_is_named(db_url):
     assert any(p.startswith("submissions seq 4: link to the previous record (seq 3) is broken") for p in problems)
 
 
-def test_rehashed_forgery_breaks_the_next_link(db_url):
+def test_rehashed_forgery_breaks_its_seal_and_the_next_link(db_url):
     store = open_store(db_url)
     for word in (b"a1", b"b2"):
         add(store, word)
@@ -93,7 +93,8 @@ def test_rehashed_forgery_breaks_the_next_link(db_url):
         row["submitter"] = "mallory"
         conn.execute(text("UPDATE submissions SET submitter = 'mallory', row_hash = :h WHERE seq = 2"),
                      {"h": row_hash("submissions", row)})
-    assert [p.seq for p in store.verify().problems] == [3]
+    assert [(p.seq, p.reason.split(":")[0]) for p in store.verify().problems] == [
+        (2, "its seal (HMAC) does not match"), (3, "link to the previous record (seq 2) is broken")]
 
 
 def test_tampered_blob_is_detected(db_url):
