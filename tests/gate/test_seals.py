@@ -197,13 +197,13 @@ def test_decide_and_approve_print_a_receipt_that_works_as_a_checkpoint(cli, tmp_
 
 
 def test_an_old_unkeyed_store_is_migrated_by_sealing(cli):
-    """A store made before seals: schema v1, rows without ``mac``.  Opened,
+    """A store made before seals: schema v1-v2, rows without ``mac``.  Opened,
     it gets the column; the gate refuses until `preclear audit seal`."""
     approved(cli)
     with sqlite3.connect(cli.db) as conn:                   # turn it back into a v1 store
         for table in ("tokens", "items", "scans", "submissions", "decisions", "approvals"):
             conn.execute(f"ALTER TABLE {table} DROP COLUMN mac")
-        conn.execute("DELETE FROM schema_version WHERE version = 2")
+        conn.execute("DELETE FROM schema_version WHERE version = 3")
     r = cli("gate", "notice.txt")
     assert r.returncode == 1 and "the record is not sealed (no MAC)" in r.stdout
     r = cli("audit", "seal")

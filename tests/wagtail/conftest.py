@@ -19,6 +19,10 @@ from ..gate.conftest import Service
 pytest.importorskip("wagtail", reason="pip install 'preclear[wagtail]'")
 _SITE_DIR = tempfile.mkdtemp(prefix="preclear-wagtail-")
 atexit.register(shutil.rmtree, _SITE_DIR, True)
+# Playwright's sync API (the session's browser, tests/conftest.py) runs an
+# event loop in the main thread once started; the ORM calls of these tests are
+# still synchronous and single-threaded (Django's documented switch)
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.update(WAGTAIL_TEST_DIR=_SITE_DIR, PRECLEAR_URL="http://127.0.0.1:9", PRECLEAR_TOKEN="unset",
                   DJANGO_SETTINGS_MODULE="wagtail_site.settings")
 sys.path.insert(0, str(Path(__file__).parent))

@@ -5,7 +5,6 @@ page stays unpublished.  The site is served by Django's live-server thread
 (its own database connection, so this test commits and uses unique names)."""
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -16,11 +15,6 @@ from wagtail.models import Page
 from wagtail_site.models import NewsPage
 
 from .test_wagtail_gate import document, docx_with_header
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
 
 @pytest.fixture
 def live_site(django_site):
@@ -35,20 +29,10 @@ def live_site(django_site):
 
 
 @pytest.fixture
-def chromium(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own
-    # ORM calls are still synchronous and single-threaded (Django's documented switch)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if os.environ.get("PRECLEAR_NO_BROWSER") == "1":
-        pytest.skip("PRECLEAR_NO_BROWSER=1")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (or set PRECLEAR_NO_BROWSER=1)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The session's Chromium (tests/conftest.py): Playwright's sync API allows
+    one instance per session."""
+    return browser
 
 
 def test_editor_sees_the_blocked_attachment_in_the_admin(live_site, chromium, tmp_path):
