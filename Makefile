@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: scan test bench samples screenshots clean
+.PHONY: scan test bench samples screenshots clean lexicon-manifest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,9 @@ screenshots: $(TSTAMP)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
+
+## after editing a shipped lexicon in scanner/lexicons/: record the shipped set and its hashes
+lexicon-manifest:
+	$(PYTHON) -c 'import hashlib, json, pathlib; d = pathlib.Path("scanner/lexicons"); \
+	  m = {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(d.iterdir()) if f.suffix in (".yaml", ".yml", ".csv")}; \
+	  (d / "MANIFEST.json").write_text(json.dumps({"shipped": m}, indent=1, sort_keys=True) + "\n")'

@@ -48,7 +48,7 @@ def _add_scan(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=_report_formats(), help="jsonl (default when stdout is not a terminal), json, csv, html, docx, sarif")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
     p.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="an extra lexicon (repeatable)")
-    p.add_argument("--no-default-lexicons", action="store_true", help="do not load the shipped lexicons/")
+    p.add_argument("--no-default-lexicons", action="store_true", help="do not load the lexicons shipped with preclear")
     p.add_argument("--config", metavar="FILE", help="preclear.toml to use (default: ./preclear.toml if present)")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB (gitignore syntax)")
     p.add_argument("--explain", action="store_true", help="add how each score was reached and why hits were dropped")
@@ -56,6 +56,8 @@ def _add_scan(sub: argparse._SubParsersAction) -> None:
                    help="language of reasons and legal bases in reports (default zh; rule ids are stable)")
     p.add_argument("--mask", action="store_true", help="mask excerpts in the report (for reports that leave the review office)")
     p.add_argument("--summary", action="store_true", help="print a readable summary on stderr")
+    p.add_argument("--run-record", action="store_true",
+                   help="jsonl/json: a first record {\"run\": ...} naming the tool version and the lexicons in effect")
     p.add_argument("--fail-on", choices=("review", "block"), default="review",
                    help="lowest verdict that makes the exit status non-zero (default: review)")
     p.add_argument("--db", metavar="URL", help="review store for the report's review fields")
@@ -67,6 +69,36 @@ def _add_scan(sub: argparse._SubParsersAction) -> None:
 
     add_arguments(p)  # --jobs --engine --scheduler --send-bytes --no-cache --progress
     p.set_defaults(func=cmd_scan)
+
+
+def _add_lexicons(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("lexicons", help="list the lexicons a scan would use (name, version, entries, sha256, file)")
+    p.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="an extra lexicon (repeatable)")
+    p.add_argument("--no-default-lexicons", action="store_true", help="leave out the lexicons shipped with preclear")
+    p.add_argument("--config", metavar="FILE", help="preclear.toml to use (default: ./preclear.toml if present)")
+    p.add_argument("--json", action="store_true", help="one JSON object per lexicon instead of a table")
+    p.set_defaults(func=cmd_lexicons)
+
+
+def cmd_lexicons(args: argparse.Namespace) -> int:
+    """The lexicons in effect, loaded and checked exactly as a scan loads them."""
+    import json
+
+    from .config import load_config
+    from .match.lexicon import lexicon_files, load_lexicon
+    from .match.shipped import load_shipped
+
+    config = load_config(args.config)
+    shipped = load_shipped() if config.default_lexicons and not args.no_default_lexicons else ()
+    lexicons = shipped + tuple(load_lexicon(f) for f in lexicon_files(config.lexicons + tuple(args.lexicon)))
+    for lex in lexicons:
+        info = lex.info()
+        if args.json:
+            print(json.dumps({**info, "file": lex.path}, ensure_ascii=False))
+        else:
+            origin = "shipped" if lex.shipped else "added"
+            print(f"{info['name']}\t{info['version'] or '-'}\t{info['entries']}\t{info['sha256']}\t{origin}\t{lex.path}")
+    return EXIT_CLEAR
 
 
 def _report_formats() -> list[str]:
@@ -84,6 +116,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--log-file", metavar="FILE", help="write the log to FILE")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_scan(sub)
+    _add_lexicons(sub)
     if command != "scan":
         for module in _COMMAND_MODULES:
             importlib.import_module(module).add_parsers(sub)
@@ -160,7 +193,7 @@ def _suppressed(database: str):
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from .report import ReportOptions, Summary, make_reporter
+    from .report import ReportOptions, Summary, lexicon_line, make_reporter
     from .report.summary import item_line, print_summary
     from .run.select import results_for, with_progress
     from .walk import WalkStats, walk
@@ -171,7 +204,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
     stats = WalkStats()
     summary = Summary()
     started = time.perf_counter()
-    results = with_progress(results_for(args, config, walk(args.paths, config.excludes, stats)), args, config)
+    engine, results = results_for(args, config, walk(args.paths, config.excludes, stats))
+    lexicons = tuple(lex.info() for lex in engine.lexicons)
+    results = with_progress(results, args, config)
     if fmt == "summary":
         for result in results:
             summary.add(result)
@@ -179,7 +214,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     else:
         options = ReportOptions(mask=args.mask, explain=args.explain, lang=args.lang,
                                 review_lookup=_review_lookup(config.database),
-                                suppressed=_suppressed(config.database))
+                                suppressed=_suppressed(config.database),
+                                lexicons=lexicons, run_record=args.run_record)
         with _output(args.output) as out:
             reporter = make_reporter(fmt, out, options)
             reporter.begin()
@@ -191,7 +227,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
     summary.seconds = time.perf_counter() - started
     if fmt == "summary" or args.summary:
         # on a terminal the item lines were printed as they came; a --summary lists them
-        print_summary(summary, stats, sys.stdout if fmt == "summary" else sys.stderr, list_items=fmt != "summary")
+        out = sys.stdout if fmt == "summary" else sys.stderr
+        print_summary(summary, stats, out, list_items=fmt != "summary")
+        print("lexicons: " + ("; ".join(lexicon_line(info) for info in lexicons) or "none"), file=out)
     worst = summary.worst.value
     if worst == "block":
         return EXIT_BLOCK
