@@ -21,8 +21,27 @@ from .lang import DEFAULT_LANG, LANGS
 
 EXIT_CLEAR, EXIT_REVIEW, EXIT_BLOCK, EXIT_TOOL = 0, 1, 2, 3
 
-# modules that add their own subcommands with add_parsers(subparsers)
-_COMMAND_MODULES: tuple[str, ...] = ("scanner.review.commands", "scanner.redact.commands")
+# modules that add their own subcommands with add_parsers(subparsers): the
+# commands each adds and the extra it needs beyond the core install.  A module
+# is imported only for its own commands or for the full --help, so a scan
+# never loads the review store's SQLAlchemy.
+_COMMAND_MODULES: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "scanner.redact.commands": (("redact",), None),
+    "scanner.review.commands": (("submit", "decide", "approve", "status", "gate", "history", "audit", "token",
+                                 "serve"), "review"),
+}
+# top-level module a missing import names -> the extra that installs it
+_EXTRAS = {"sqlalchemy": "review", "fastapi": "service", "starlette": "service", "uvicorn": "service",
+           "multipart": "service", "python_multipart": "service", "psycopg": "postgres", "psycopg_binary": "postgres",
+           "dask": "dask", "distributed": "dask"}
+
+
+class MissingExtra(PreclearError):
+    """A command needs an optional dependency group that is not installed."""
+
+    def __init__(self, module: str, extra: str) -> None:
+        super().__init__(f"this needs {module}, which comes with preclear[{extra}]: "
+                         f"pip install 'preclear[{extra}]'")
 
 _LIMIT_FLAGS = {
     "max_item_bytes": (int, "largest item in bytes"),
@@ -107,20 +126,69 @@ def _report_formats() -> list[str]:
     return formats()
 
 
+def _add_hook(sub: argparse._SubParsersAction) -> None:
+    hook = sub.add_parser("hook", help="entry points for the pre-commit hooks")
+    hook_sub = hook.add_subparsers(dest="hook_command", required=True, parser_class=_Parser)
+    p = hook_sub.add_parser("scan", help="scan files; fail on block (and on review with --fail-on-review)")
+    p.add_argument("files", nargs="*", metavar="FILE")
+    p.add_argument("--config", metavar="FILE", help="preclear.toml (scoring.fail_on_review applies)")
+    p.add_argument("--fail-on-review", action="store_true", help="fail on review verdicts too")
+    p.set_defaults(func=cmd_hook_scan)
+
+
+def cmd_hook_scan(args: argparse.Namespace) -> int:
+    """The pre-commit hook: one line per failing file, exit 1 if any."""
+    from . import scan_paths
+    from .config import load_config
+    from .report.summary import item_line
+
+    config = load_config(args.config)
+    fail_on_review = args.fail_on_review or config.scoring.fail_on_review
+    failed = 0
+    for result in scan_paths(args.files, config):
+        if result.verdict.value == "block" or (fail_on_review and result.verdict.value == "review"):
+            failed += 1
+            print(item_line(result))
+    return EXIT_REVIEW if failed else EXIT_CLEAR
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("preclear")
+    except PackageNotFoundError:  # a checkout on sys.path, not installed
+        return "(not installed)"
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser; for ``command="scan"`` only the scan subcommand: the other
-    commands' modules import the review store (SQLAlchemy, ~0.2 s), which a
-    scan does not use."""
+    """The parser; for a ``command``, only the command modules it needs: the
+    review commands' module imports the review store (SQLAlchemy, ~0.2 s),
+    which scan, lexicons and hook do not use.  ``None``: every command (--help)."""
     parser = _Parser(prog="preclear", description="Confidentiality review (保密审查) scanner.")
+    parser.add_argument("--version", action="version", version=f"preclear {_version()}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (repeatable)")
     parser.add_argument("--log-file", metavar="FILE", help="write the log to FILE")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_scan(sub)
     _add_lexicons(sub)
-    if command != "scan":
-        for module in _COMMAND_MODULES:
+    _add_hook(sub)
+    if command in ("scan", "lexicons", "hook"):
+        return parser
+    for module, (commands, extra) in _COMMAND_MODULES.items():
+        if command is not None and command not in commands and command in _ALL_COMMANDS:
+            continue
+        try:
             importlib.import_module(module).add_parsers(sub)
+        except ModuleNotFoundError as exc:
+            if command in commands or extra is None or (exc.name or "").partition(".")[0] not in _EXTRAS:
+                raise
+            for name in commands:  # --help lists them with what to install
+                sub.add_parser(name, help=f"(needs preclear[{extra}])")
     return parser
+
+
+_ALL_COMMANDS = frozenset(c for commands, _ in _COMMAND_MODULES.values() for c in commands)
 
 
 def _command_of(argv: Sequence[str]) -> str | None:
@@ -247,11 +315,17 @@ def _setup_logging(verbose: int, log_file: str | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        argv = sys.argv[1:] if argv is None else argv
-        args = build_parser(_command_of(argv)).parse_args(argv)
-        _setup_logging(args.verbose, args.log_file)
-        return int(args.func(args))
+        try:
+            args = build_parser(_command_of(argv)).parse_args(argv)
+            _setup_logging(args.verbose, args.log_file)
+            return int(args.func(args))
+        except ModuleNotFoundError as exc:
+            top = (exc.name or "").partition(".")[0]
+            if top not in _EXTRAS:
+                raise
+            raise MissingExtra(top, _EXTRAS[top]) from exc
     except PreclearError as exc:  # ToolError, and anything of ours that escaped an item
         print(f"preclear: error: {exc}", file=sys.stderr)
         return EXIT_TOOL
