@@ -238,9 +238,39 @@ def _output(path: str | None) -> Iterator[BinaryIO]:
             yield fh
         return
     tmp = f"{path}.part"
-    with open(tmp, "wb") as fh:
+    try:
+        fh = open(tmp, "wb")  # noqa: SIM115 - closed by the with below; only opening is a usage error
+    except OSError as exc:
+        raise ConfigError(f"--output {path}: cannot write there ({exc.strerror or exc})") from exc
+    with fh:
         yield fh
     os.replace(tmp, path)
+
+
+def _check_scan_args(args: argparse.Namespace) -> None:
+    """Mistakes in the command line are usage errors (exit 3, one line), found
+    before any work: a PATH that does not exist, an --output folder that does not."""
+    for path in args.paths:
+        if not os.path.lexists(path):
+            raise ConfigError(f"{path}: no such file or folder")
+    if args.output is not None:
+        folder = os.path.dirname(os.path.abspath(args.output))
+        if not os.path.isdir(folder):
+            raise ConfigError(f"--output {args.output}: the folder {folder} does not exist")
+
+
+@contextlib.contextmanager
+def _above_the_bar() -> Iterator[None]:
+    """Item output on a terminal goes above the progress bar (stderr), never
+    glued to the end of its line: the bar is cleared, the output written, the
+    bar redrawn."""
+    tqdm = sys.modules.get("tqdm")  # imported only when a bar is shown
+    if tqdm is None or not sys.stdout.isatty():
+        yield
+        return
+    with tqdm.tqdm.external_write_mode(file=sys.stdout):
+        yield
+        sys.stdout.flush()  # also flushes sys.stdout.buffer, where reporters write
 
 
 def _review_lookup(database: str):
@@ -266,7 +296,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from .run.select import results_for, with_progress
     from .walk import WalkStats, walk
 
+    _check_scan_args(args)
     config = _config_from_args(args)
+    if args.engine == "dask" and not args.verbose:
+        # the cluster's INFO logging (scheduler, nannies, workers; read at import by every process) only with -v
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
     to_terminal = args.output is None and sys.stdout.isatty()
     fmt = args.format or ("summary" if to_terminal else "jsonl")
     stats = WalkStats()
@@ -278,7 +312,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if fmt == "summary":
         for result in results:
             summary.add(result)
-            print(item_line(result), flush=True)
+            with _above_the_bar():
+                print(item_line(result), flush=True)
     else:
         options = ReportOptions(mask=args.mask, explain=args.explain, lang=args.lang,
                                 review_lookup=_review_lookup(config.database),
@@ -289,10 +324,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
             reporter.begin()
             for result in results:
                 summary.add(result)
-                reporter.item(result)
+                with _above_the_bar():
+                    reporter.item(result)
             summary.seconds = time.perf_counter() - started
             reporter.finish(summary)
     summary.seconds = time.perf_counter() - started
+    if not summary.items:
+        skipped = f" ({stats.excluded} skipped by --exclude or .preclearignore)" if stats.excluded else ""
+        print(f"preclear: nothing to scan: no files in {', '.join(args.paths)}{skipped}", file=sys.stderr)
     if fmt == "summary" or args.summary:
         # on a terminal the item lines were printed as they came; a --summary lists them
         out = sys.stdout if fmt == "summary" else sys.stderr
