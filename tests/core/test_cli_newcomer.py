@@ -7,9 +7,9 @@ import json
 import os
 import pty
 import struct
-import termios
 import subprocess
 import sys
+import termios
 from importlib.metadata import version
 from pathlib import Path
 
