@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from importlib.metadata import PackageNotFoundError, version
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..types import ItemResult
 from . import ReportOptions, Summary
@@ -21,15 +21,19 @@ def _encode(result: ItemResult, options: ReportOptions) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
 
 
-def run_record(options: ReportOptions) -> bytes:
-    """``{"run": ...}``: the tool and the lexicons of this scan (``--run-record``);
-    it has no ``item`` key, so a consumer that wants items only can skip it."""
+def run_info(lexicons: tuple[dict[str, Any], ...]) -> dict[str, Any]:
+    """``{"run": ...}``: the tool and the lexicons of a scan (``--run-record``,
+    and the first element of a review store's stored scan); it has no
+    ``item`` key, so a consumer that wants items only can skip it."""
     try:
         tool = version("preclear")
     except PackageNotFoundError:
         tool = "0"
-    run = {"tool": "preclear", "version": tool, "lexicons": list(options.lexicons)}
-    return json.dumps({"run": run}, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
+    return {"run": {"tool": "preclear", "version": tool, "lexicons": list(lexicons)}}
+
+
+def run_record(options: ReportOptions) -> bytes:
+    return json.dumps(run_info(options.lexicons), ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
 
 
 class JsonlReporter:
