@@ -53,7 +53,7 @@ scan: installed
 
 ## the whole suite, run from this checkout against the installed wheel
 test: installed
-	PRECLEAR_INSTALLED=1 PRECLEAR_DIST=$(CURDIR)/$(DIST) PYTHONSAFEPATH=1 PATH="$(IBIN):$$PATH" \
+	PRECLEAR_INSTALLED=1 PYTHONSAFEPATH=1 PATH="$(IBIN):$$PATH" \
 	  $(IBIN)/pytest -q -p no:cacheprovider
 
 ## regenerate the binary demo files and their golden output

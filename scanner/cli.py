@@ -296,8 +296,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from .run.select import results_for, with_progress
     from .walk import WalkStats, walk
 
-    _check_scan_args(args)
     config = _config_from_args(args)
+    _check_scan_args(args)
     if args.engine == "dask" and not args.verbose:
         # the cluster's INFO logging (scheduler, nannies, workers; read at import by every process) only with -v
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
