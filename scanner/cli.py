@@ -334,9 +334,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
         print(f"preclear: nothing to scan: no files in {', '.join(args.paths)}{skipped}", file=sys.stderr)
     if fmt == "summary" or args.summary:
         # on a terminal the item lines were printed as they came; a --summary lists them
-        out = sys.stdout if fmt == "summary" else sys.stderr
-        print_summary(summary, stats, out, list_items=fmt != "summary")
-        print("lexicons: " + ("; ".join(lexicon_line(info) for info in lexicons) or "none"), file=out)
+        stream = sys.stdout if fmt == "summary" else sys.stderr
+        print_summary(summary, stats, stream, list_items=fmt != "summary")
+        print("lexicons: " + ("; ".join(lexicon_line(info) for info in lexicons) or "none"), file=stream)
     worst = summary.worst.value
     if worst == "block":
         return EXIT_BLOCK
