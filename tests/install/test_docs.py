@@ -26,6 +26,6 @@ def test_links_stay_inside_the_repository(doc):
 def test_the_readme_synopsis_names_every_scan_option():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     synopsis = readme[readme.index("## Scanning"):readme.index("### What it finds")]
-    scan = build_parser(["scan"])._subparsers._group_actions[0].choices["scan"]
+    scan = build_parser("scan")._subparsers._group_actions[0].choices["scan"]
     options = {o for action in scan._actions for o in action.option_strings if o.startswith("--") and o != "--help"}
     assert options and {o for o in options if o not in synopsis} == set()
