@@ -32,8 +32,9 @@ _COMMAND_MODULES: dict[str, tuple[tuple[str, ...], str | None]] = {
 }
 # top-level module a missing import names -> the extra that installs it
 _EXTRAS = {"sqlalchemy": "review", "fastapi": "service", "starlette": "service", "uvicorn": "service",
-           "multipart": "service", "python_multipart": "service", "psycopg": "postgres", "psycopg_binary": "postgres",
-           "dask": "dask", "distributed": "dask"}
+           "multipart": "service", "python_multipart": "service", "jinja2": "service", "fastapi_offline": "service",
+           "psycopg": "postgres", "psycopg_binary": "postgres", "dask": "dask", "distributed": "dask",
+           "rapidocr": "ocr", "onnxruntime": "ocr"}
 
 
 class MissingExtra(PreclearError):
