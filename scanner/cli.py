@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import time
+import warnings
 from typing import BinaryIO, Iterator, Sequence
 
 from .errors import ConfigError, PreclearError
@@ -302,6 +303,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.engine == "dask" and not args.verbose:
         # the cluster's INFO logging (scheduler, nannies, workers; read at import by every process) only with -v
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+        # and its notices, e.g. that the (unused) dashboard port is taken by another cluster
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"distributed\.")
     to_terminal = args.output is None and sys.stdout.isatty()
     fmt = args.format or ("summary" if to_terminal else "jsonl")
     stats = WalkStats()

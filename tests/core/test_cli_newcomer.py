@@ -6,6 +6,7 @@ import fcntl
 import json
 import os
 import pty
+import socket
 import struct
 import subprocess
 import sys
@@ -111,7 +112,17 @@ def test_item_lines_on_a_terminal_are_never_glued_to_the_progress_bar(folder, tm
 
 
 def test_dask_driver_is_quiet_unless_verbose(folder, tmp_path):
-    quiet = preclear("scan", folder, "--engine", "dask", "--jobs", "1", cwd=tmp_path)
+    # another cluster's dashboard on Dask's default port makes distributed warn; that is noise too
+    taken = socket.socket()
+    try:
+        taken.bind(("127.0.0.1", 8787))
+        taken.listen()
+    except OSError:
+        pass  # taken already (by another cluster): the case this guards is there anyway
+    try:
+        quiet = preclear("scan", folder, "--engine", "dask", "--jobs", "1", cwd=tmp_path)
+    finally:
+        taken.close()
     assert quiet.returncode == 1, quiet.stderr
     assert len(quiet.stdout.splitlines()) == 6
     assert "distributed" not in quiet.stderr and "INFO" not in quiet.stderr, quiet.stderr
