@@ -250,7 +250,7 @@ class DocxFormReporter(BufferedReporter):
             record = self.options.review_lookup(result.sha256) if self.options.review_lookup and result.sha256 else None
             with pages.page() as page:
                 self._form(page, result, record, members.get(result.item, []), n, len(ordered))
-        doc.add_paragraph("所用词库：" + ("；".join(lexicon_line(i, zh=True) for i in self.options.lexicons) or "无"))
+        _write(doc.add_paragraph(), "所用词库：" + ("；".join(lexicon_line(i, zh=True) for i in self.options.lexicons) or "无"))
         buf = io.BytesIO()
         doc.save(buf)
         self.out.write(buf.getvalue())

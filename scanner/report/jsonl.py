@@ -22,9 +22,8 @@ def _encode(result: ItemResult, options: ReportOptions) -> bytes:
 
 
 def run_info(lexicons: tuple[dict[str, Any], ...]) -> dict[str, Any]:
-    """``{"run": ...}``: the tool and the lexicons of a scan (``--run-record``,
-    and the first element of a review store's stored scan); it has no
-    ``item`` key, so a consumer that wants items only can skip it."""
+    """``{"run": ...}``: the tool and the lexicons of a scan (``--run-record``);
+    it has no ``item`` key, so a consumer that wants items only can skip it."""
     try:
         tool = version("preclear")
     except PackageNotFoundError:

@@ -15,7 +15,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from ..report.jsonl import run_info
 from ..types import ItemResult, ReviewRecord, Verdict
 from . import schema
 from .errors import Refused
@@ -94,10 +93,8 @@ class Workflow:
     def _scan_values(self, data: bytes, name: str) -> dict[str, Any]:
         results = self.preview(data, name)
         verdict = Verdict.worst([r.verdict for r in results])
-        # the shape of `scan --format json --run-record`: the lexicons in effect, then the items
-        run = run_info(tuple(lex.info() for lex in self.engine.lexicons))
         return {"ruleset_hash": self.engine.ruleset_hash, "verdict": verdict.value,
-                "result_json": json.dumps([run, *(r.to_dict() for r in results)], ensure_ascii=False)}
+                "result_json": json.dumps([r.to_dict() for r in results], ensure_ascii=False)}
 
     def _is_current(self, scan: ScanRow | None) -> bool:
         return scan is not None and scan.ruleset_hash == self.engine.ruleset_hash
