@@ -19,6 +19,7 @@ from .match.automaton import Matcher, build_matcher
 from .match.hits import PatternTable
 from .match.lexicon import Lexicon, LexiconEntry, lexicon_files, load_lexicon
 from .match.marks import FIELD_WORD, LEVEL_WORDS
+from .match.shipped import load_shipped
 from .normalize import normalize_term
 from .validate import pii
 from .validate.segment import WordBoundaries
@@ -45,8 +46,9 @@ class Engine:
     def __init__(self, config: ScanConfig | None = None) -> None:
         self.config = config or ScanConfig()
         cache_dir = self.config.cache.path()
-        files = lexicon_files(self.config.lexicons, self.config.default_lexicons)
-        tables = _cached_tables(files, cache_dir)
+        # the shipped set is read and checked against its manifest every time, cache or not
+        shipped = load_shipped() if self.config.default_lexicons else ()
+        tables = _cached_tables(shipped, lexicon_files(self.config.lexicons), cache_dir)
         self.lexicons: tuple[Lexicon, ...] = tables.lexicons
         self.keys: tuple[str, ...] = tables.keys
         self.patterns: tuple[tuple[Pattern, ...], ...] = tables.patterns
@@ -79,8 +81,8 @@ class _Tables:
     short_words: tuple[str, ...]
 
 
-def _build_tables(files: list[Path]) -> _Tables:
-    lexicons = tuple(load_lexicon(f) for f in files)
+def _build_tables(shipped: tuple[Lexicon, ...], files: list[Path]) -> _Tables:
+    lexicons = shipped + tuple(load_lexicon(f) for f in files)
     by_key: dict[str, list[Pattern]] = {}
     for anchor in (*LEVEL_WORDS, FIELD_WORD):
         by_key.setdefault(anchor, []).append(Pattern(anchor, anchor=anchor))
@@ -107,16 +109,18 @@ _TABLE_SOURCES = ("engine.py", "match/lexicon.py", "match/hits.py", "match/marks
                   "normalize/codepoints.py")
 
 
-def _cached_tables(files: list[Path], cache_dir: Path) -> _Tables:
-    """The tables of ``files``, from the cache folder when these very files
-    (path and bytes) were parsed by this very code before."""
+def _cached_tables(shipped: tuple[Lexicon, ...], files: list[Path], cache_dir: Path) -> _Tables:
+    """The tables of the shipped lexicons and ``files``, from the cache folder
+    when these very lexicons (path and bytes) were parsed by this very code before."""
     try:
         contents = [f.read_bytes() for f in files]
     except OSError:
-        return _build_tables(files)  # load_lexicon reports which file, and why
+        return _build_tables(shipped, files)  # load_lexicon reports which file, and why
     if sum(map(len, contents)) < CACHE_LEXICON_BYTES:
-        return _build_tables(files)
+        return _build_tables(shipped, files)
     digest = hashlib.sha256()
+    for lex in shipped:
+        digest.update(lex.path.encode("utf-8", "surrogateescape") + b"\x00" + bytes.fromhex(lex.sha256))
     here = Path(__file__).parent
     for source in _TABLE_SOURCES:
         digest.update((here / source).read_bytes())
@@ -129,7 +133,7 @@ def _cached_tables(files: list[Path], cache_dir: Path) -> _Tables:
             return tables
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
         pass
-    tables = _build_tables(files)
+    tables = _build_tables(shipped, files)
     try:
         cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the tables hold lexicon terms
         path.parent.mkdir(mode=0o700, exist_ok=True)

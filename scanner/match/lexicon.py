@@ -1,4 +1,4 @@
-"""Lexicon files (YAML and CSV, ../shared/CONTRACTS.md) -> validated entries.
+"""Lexicon files (YAML and CSV, docs/contracts.md) -> validated entries.
 
 A malformed lexicon is refused as a whole with its file, line and reason; it
 is never half-loaded.  Besides the contract's fields a YAML lexicon may say
@@ -55,6 +55,12 @@ class Lexicon:
     path: str
     sha256: str
     entries: tuple[LexiconEntry, ...]
+    shipped: bool = False  # one of the lexicons that come with preclear
+
+    def info(self) -> dict[str, Any]:
+        """What a report says about this lexicon (never its terms)."""
+        return {"name": self.name, "version": self.version, "entries": len(self.entries),
+                "sha256": self.sha256, "shipped": self.shipped}
 
 
 def _level(value: Any, path: str, line: int) -> str:
@@ -170,46 +176,45 @@ def load_lexicon(path: str | Path) -> Lexicon:
         data = p.read_bytes()
     except OSError as exc:
         raise LexiconError(str(p), None, f"cannot read: {exc.strerror or exc}") from exc
+    return parse_lexicon(data, str(p), p.stem, p.suffix.lower())
+
+
+def parse_lexicon(data: bytes, where: str, stem: str, suffix: str) -> Lexicon:
+    """Validate a lexicon's bytes (``where`` names it in errors and reports;
+    ``stem`` is its name when the file gives none)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise LexiconError(str(p), line, "not UTF-8 text") from exc
-    suffix = p.suffix.lower()
+        raise LexiconError(where, line, "not UTF-8 text") from exc
     meta: dict[str, Any] = {}
     if suffix in (".yaml", ".yml"):
-        meta, rows = _load_yaml(text, str(p))
+        meta, rows = _load_yaml(text, where)
     elif suffix == ".csv":
-        rows = _load_csv(text, str(p))
+        rows = _load_csv(text, where)
     else:
-        raise LexiconError(str(p), None, "lexicons are .yaml, .yml or .csv files")
-    name = str(meta.get("name") or p.stem)
+        raise LexiconError(where, None, "lexicons are .yaml, .yml or .csv files")
+    name = str(meta.get("name") or stem)
     kind = meta.get("kind", "secret-point")
     placement = meta.get("placement", "label" if kind != "secret-point" else "anywhere")
     if kind not in KINDS:
-        raise LexiconError(str(p), 1, f"kind must be one of {', '.join(KINDS)}")
+        raise LexiconError(where, 1, f"kind must be one of {', '.join(KINDS)}")
     if placement not in PLACEMENTS:
-        raise LexiconError(str(p), 1, f"placement must be one of {', '.join(PLACEMENTS)}")
-    entries = tuple(_entry(raw, line, str(p), name, kind, placement) for raw, line in rows)
+        raise LexiconError(where, 1, f"placement must be one of {', '.join(PLACEMENTS)}")
+    entries = tuple(_entry(raw, line, where, name, kind, placement) for raw, line in rows)
     seen: dict[str, int] = {}
     for e in entries:
         if e.term in seen:
-            raise LexiconError(str(p), e.line, f"duplicate term {e.term!r} (first on line {seen[e.term]})")
+            raise LexiconError(where, e.line, f"duplicate term {e.term!r} (first on line {seen[e.term]})")
         seen[e.term] = e.line
     return Lexicon(name=name, version=str(meta.get("version") or ""), kind=kind, placement=placement,
-                   path=str(p), sha256=hashlib.sha256(data).hexdigest(), entries=entries)
+                   path=where, sha256=hashlib.sha256(data).hexdigest(), entries=entries)
 
 
-def default_lexicon_dir() -> Path:
-    """The shipped lexicons: ``lexicons/`` beside the ``scanner`` package."""
-    return Path(__file__).resolve().parent.parent.parent / "lexicons"
-
-
-def lexicon_files(paths: tuple[str, ...], include_defaults: bool) -> list[Path]:
-    """The files to load: the shipped ones (sorted) then the given ones."""
+def lexicon_files(paths: tuple[str, ...]) -> list[Path]:
+    """The files behind ``--lexicon``/``[scan] lexicons``: a folder gives its
+    lexicon files, sorted."""
     files: list[Path] = []
-    if include_defaults and default_lexicon_dir().is_dir():
-        files += sorted(f for f in default_lexicon_dir().iterdir() if f.suffix.lower() in (".yaml", ".yml", ".csv"))
     for path in paths:
         p = Path(path)
         if p.is_dir():

@@ -23,6 +23,10 @@ class ReportOptions:
     review_lookup: Callable[[str], ReviewRecord | None] | None = None
     # (result, finding) -> the store's suppression covering it (scanner.review.suppress), when --db
     suppressed: Callable[[ItemResult, Finding], Any] | None = None
+    # the lexicons in effect (Lexicon.info(): name, version, entries, sha256, shipped)
+    lexicons: tuple[dict[str, Any], ...] = ()
+    # JSONL/JSON: a first record {"run": {...}} naming the tool and the lexicons
+    run_record: bool = False
 
     def suppression(self, result: ItemResult, finding: Finding) -> dict[str, Any] | None:
         """The suppression marking ``finding``, as reports show it (no matched text)."""
@@ -30,6 +34,15 @@ class ReportOptions:
         if s is None:
             return None
         return {"id": s.suppression_id, "scope": s.scope, "reason": s.reason, "by": s.author, "expires": s.expires}
+
+
+def lexicon_line(info: dict[str, Any], zh: bool = False) -> str:
+    """One lexicon for people (Chinese in HTML/DOCX): name, version, entry count, sha256."""
+    if zh:
+        version = f"，版本 {info['version']}" if info["version"] else ""
+        return f"{info['name']}{version}，{info['entries']} 条，sha256 {info['sha256']}"
+    version = f" {info['version']}" if info["version"] else ""
+    return f"{info['name']}{version} ({info['entries']} entries, sha256 {info['sha256']})"
 
 
 @dataclass

@@ -32,7 +32,7 @@ from docx.text.run import Run
 
 from ..lang import in_lang, part_label
 from ..types import ItemResult, ReviewRecord
-from . import Summary
+from . import Summary, lexicon_line
 from .view import (EXTRACTION_LABELS, VERDICT_LABELS, BufferedReporter, category_label, excerpt, in_verdict_order,
                    members_by_parent, suppression_note, verdict_from_members)
 
@@ -250,6 +250,7 @@ class DocxFormReporter(BufferedReporter):
             record = self.options.review_lookup(result.sha256) if self.options.review_lookup and result.sha256 else None
             with pages.page() as page:
                 self._form(page, result, record, members.get(result.item, []), n, len(ordered))
+        _write(doc.add_paragraph(), "所用词库：" + ("；".join(lexicon_line(i, zh=True) for i in self.options.lexicons) or "无"))
         buf = io.BytesIO()
         doc.save(buf)
         self.out.write(buf.getvalue())

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 from ..lang import in_lang, part_label
 from ..types import ItemResult
-from . import Summary
+from . import Summary, lexicon_line
 from .view import (EXTRACTION_LABELS, VERDICT_LABELS, BufferedReporter, by_level, category_label, excerpt,
                    in_verdict_order, members_by_parent, not_fully_read, suppression_note,
                    verdict_from_members)
@@ -147,7 +147,9 @@ class HtmlReporter(BufferedReporter):
             "<main>",
             "".join(self._item(r, anchors[id(r)]) for r in ordered) or '<p class="none">没有项目。</p>',
             "</main>",
-            '<footer>preclear 保密审查报告。扫描结论不替代人工审查与领导审批（先审查、后公开）。</footer>',
+            '<footer>preclear 保密审查报告。扫描结论不替代人工审查与领导审批（先审查、后公开）。',
+            self._lexicons(),
+            "</footer>",
             f"<script>{_SCRIPT}</script></body></html>\n",
         ))
         self.out.write(page.encode("utf-8"))
@@ -164,6 +166,10 @@ class HtmlReporter(BufferedReporter):
             f'<header><h1>保密审查报告</h1><p class="meta">生成于 {_e(when)} · {summary.items} 项 · '
             f"{_e(_size(summary.bytes))} · 用时 {summary.seconds:.1f} 秒{masked}</p></header>"
         )
+
+    def _lexicons(self) -> str:
+        rows = "".join(f"<li>{_e(lexicon_line(info, zh=True))}</li>" for info in self.options.lexicons)
+        return f'<div id="lexicons">所用词库（{len(self.options.lexicons)}）：<ul>{rows}</ul></div>'
 
     def _summary(self, summary: Summary, ordered: list[ItemResult], anchors: dict[int, str]) -> str:
         unread = not_fully_read(ordered)

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from typing import BinaryIO
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, BinaryIO
 
 from ..types import ItemResult
 from . import ReportOptions, Summary
@@ -20,12 +21,27 @@ def _encode(result: ItemResult, options: ReportOptions) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
 
 
+def run_info(lexicons: tuple[dict[str, Any], ...]) -> dict[str, Any]:
+    """``{"run": ...}``: the tool and the lexicons of a scan (``--run-record``);
+    it has no ``item`` key, so a consumer that wants items only can skip it."""
+    try:
+        tool = version("preclear")
+    except PackageNotFoundError:
+        tool = "0"
+    return {"run": {"tool": "preclear", "version": tool, "lexicons": list(lexicons)}}
+
+
+def run_record(options: ReportOptions) -> bytes:
+    return json.dumps(run_info(options.lexicons), ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
+
+
 class JsonlReporter:
     def __init__(self, out: BinaryIO, options: ReportOptions) -> None:
         self.out, self.options = out, options
 
     def begin(self) -> None:
-        pass
+        if self.options.run_record:
+            self.out.write(run_record(self.options) + b"\n")
 
     def item(self, result: ItemResult) -> None:
         self.out.write(_encode(result, self.options) + b"\n")
@@ -42,6 +58,9 @@ class JsonReporter:
 
     def begin(self) -> None:
         self.out.write(b"[")
+        if self.options.run_record:
+            self.out.write(b"\n " + run_record(self.options))
+            self.count += 1
 
     def item(self, result: ItemResult) -> None:
         self.out.write((b",\n " if self.count else b"\n ") + _encode(result, self.options))

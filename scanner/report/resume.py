@@ -39,9 +39,11 @@ class Resumed:
         yield from walk
 
 
-def check(fmt: str, output: str | None) -> None:
+def check(fmt: str, output: str | None, run_record: bool = False) -> None:
     if fmt != "jsonl" or output is None:
         raise ConfigError("--resume continues a JSONL report: use it with --format jsonl and --output FILE")
+    if run_record:
+        raise ConfigError("--resume continues a report of items only: leave out --run-record")
 
 
 def read_part(path: str) -> Resumed:

@@ -144,6 +144,7 @@ class SarifReporter:
             "artifacts": self.artifacts,
             "tool": {"driver": driver},
             "columnKind": "unicodeCodePoints",
+            "properties": {"lexicons": list(self.options.lexicons)},
             "invocations": [{"executionSuccessful": True,
                              "properties": {"items": summary.items, "byVerdict": summary.by_verdict}}],
         }

@@ -1,5 +1,6 @@
 """The review gate's commands: submit, decide, approve, status, gate,
-history, audit verify, token create, serve, and ``hook scan`` for pre-commit.
+history, audit verify, token create, serve (``hook scan`` is in cli.py: it
+needs no review store).
 
 Exit status: 0 done / allowed; 1 the gate or the workflow refused (one line
 per file or one line saying why); 3 the tool failed (cli.py prints it).
@@ -136,14 +137,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    help="open connections per client address and worker; 0: no cap, behind a proxy (default 64)")
     p.add_argument("--limit-concurrency", type=int, default=1000, metavar="N",
                    help="connections and requests per worker before answering 503 (default 1000)")
-
-    hook = sub.add_parser("hook", help="entry points for the pre-commit hooks")
-    hook_sub = hook.add_subparsers(dest="hook_command", required=True, parser_class=type(hook))
-    p = hook_sub.add_parser("scan", help="scan files; fail on block (and on review with --fail-on-review)")
-    p.add_argument("files", nargs="*", metavar="FILE")
-    p.add_argument("--config", metavar="FILE", help="preclear.toml (scoring.fail_on_review applies)")
-    p.add_argument("--fail-on-review", action="store_true", help="fail on review verdicts too")
-    p.set_defaults(func=cmd_hook_scan)
 
 
 def _refusals_exit_1(func):
@@ -387,17 +380,3 @@ def cmd_serve(args: argparse.Namespace) -> int:
                                                access_log=not args.no_access_log, limits=limits,
                                                limit_concurrency=args.limit_concurrency))
     return EXIT_OK
-
-
-def cmd_hook_scan(args: argparse.Namespace) -> int:
-    from .. import scan_paths
-    from ..report.summary import item_line
-
-    config = _config(args)
-    fail_on_review = args.fail_on_review or config.scoring.fail_on_review
-    failed = 0
-    for result in scan_paths(args.files, config):
-        if result.verdict.value == "block" or (fail_on_review and result.verdict.value == "review"):
-            failed += 1
-            print(item_line(result))
-    return EXIT_REFUSED if failed else EXIT_OK

@@ -12,11 +12,14 @@ import argparse
 import os
 import sys
 import threading
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..config import ScanConfig
 from ..errors import ConfigError
 from ..types import Item, ItemResult
+
+if TYPE_CHECKING:
+    from ..engine import Engine
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -36,8 +39,10 @@ def _folder_scan(paths: list[str]) -> bool:
     return any(os.path.isdir(p) for p in paths)
 
 
-def results_for(args: argparse.Namespace, config: ScanConfig, items: Iterable[Item]) -> Iterator[ItemResult]:
-    """The results of the driver the arguments ask for, in walk order."""
+def results_for(args: argparse.Namespace, config: ScanConfig,
+                items: Iterable[Item]) -> tuple[Engine, Iterator[ItemResult]]:
+    """The engine (its lexicons go into the report) and the results of the
+    driver the arguments ask for, in walk order."""
     from .worker import engine_for
 
     if args.jobs is not None and args.jobs < 1:
@@ -53,7 +58,7 @@ def results_for(args: argparse.Namespace, config: ScanConfig, items: Iterable[It
     results = _drive(args, config, items, engine, use_cache, serial)
     if use_cache:
         results = _then_prune(results, engine.extract_cache)
-    return results
+    return engine, results
 
 
 def _then_prune(results: Iterator[ItemResult], cache) -> Iterator[ItemResult]:

@@ -2,8 +2,9 @@
 
 A service started without its lexicons would otherwise look healthy: the
 answer lists every lexicon in effect (name, version, entries, sha256 of the
-file) and the ruleset, and warns when none of the shipped ones were found.
-Names and hashes only: never a term.
+file) and the ruleset, and warns when no lexicon is loaded (a missing or
+altered shipped lexicon stops the Engine from being built at all:
+scanner/match/shipped.py).  Names and hashes only: never a term.
 """
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import RULESET_VERSION, Engine
-from ..match.lexicon import lexicon_files
 
 log = logging.getLogger("preclear.service")
 
@@ -26,8 +26,6 @@ def warnings(engine: Engine) -> list[str]:
     out = []
     if not engine.lexicons:
         out.append("no lexicon is loaded: only marks and personal information are detected")
-    if engine.config.default_lexicons and not lexicon_files((), True):
-        out.append("the shipped lexicons were not found: reinstall preclear or give --lexicon")
     return out
 
 

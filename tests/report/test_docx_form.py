@@ -167,7 +167,7 @@ def test_mask_and_control_characters(rendered):
 
 def test_empty_batch(rendered):
     doc, _ = forms(rendered("docx", []))
-    assert [p.text for p in doc.paragraphs] == ["没有项目。"]
+    assert [p.text for p in doc.paragraphs] == ["没有项目。", "所用词库：无"]
 
 
 def test_large_batch_keeps_one_section_per_item_with_its_findings(rendered):
