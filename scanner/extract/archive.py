@@ -19,6 +19,7 @@ from typing import Iterator
 
 from ..config import Limits
 from ..errors import ExtractionError, LimitExceeded
+from ..names import escape_name
 from ..types import Document, Member, Notice, Part, Severity
 from . import ARCHIVE_FORMATS, unreadable
 from .zipguard import GuardedZip, is_encrypted, ratio_allowance
@@ -71,8 +72,9 @@ def iter_members(data: bytes, name: str, limits: Limits) -> Iterator[Member]:
 
 
 def safe_name(raw: str) -> tuple[str, str]:
-    """(the name with control/format characters escaped, what is wrong with it or "")."""
-    escaped = "".join(c if unicodedata.category(c)[0] != "C" else f"\\u{ord(c):04x}" for c in raw)
+    """(the name with control/format characters escaped, what is wrong with it or "").
+    Bytes that are not UTF-8 (a tar made on a GBK system) are shown ``\\xNN`` as in scanner.names."""
+    escaped = "".join(c if unicodedata.category(c)[0] != "C" else _escape_char(c) for c in raw)
     segments = raw.replace("\\", "/").split("/")
     if raw.startswith(("/", "\\")) or (len(raw) > 1 and raw[1] == ":"):
         return escaped, "is an absolute path"
@@ -81,6 +83,12 @@ def safe_name(raw: str) -> tuple[str, str]:
     if escaped != raw:
         return escaped, "contains control or invisible characters"
     return escaped, ""
+
+
+def _escape_char(char: str) -> str:
+    if "\udc80" <= char <= "\udcff":
+        return escape_name(char)
+    return f"\\u{ord(char):04x}"
 
 
 def _member_name(info: "object") -> str:
