@@ -30,6 +30,7 @@ _REGISTRY: dict[str, str] = {
     "markdown": "text:extract_markdown",
     "csv": "text:extract_csv",
     "html": "html:extract_html",
+    "xml": "xmldoc:extract_xml",
     "docx": "docx:extract_docx",
     "xlsx": "xlsx:extract_xlsx",
     "pptx": "pptx:extract_pptx",

@@ -27,6 +27,7 @@ from .zipguard import GuardedZip, is_encrypted, ratio_allowance
 __all__ = ["ARCHIVE_FORMATS", "extract_archive", "iter_members", "safe_name"]
 BASIS_NAME = "archive member names are published with the file; odd names hide what a member is"
 _CHUNK = 256 * 1024
+_MAGIC = {"gzip": b"\x1f\x8b", "bz2": b"BZh", "xz": b"\xfd7zXZ\x00"}
 
 
 def extract_archive(data: bytes, name: str, limits: Limits) -> Document:
@@ -147,37 +148,49 @@ def _limit(limit: str, reason: str) -> Notice:
     return unreadable(f"limit {limit} exceeded: {reason}", rule="unreadable.limit", limit=limit)
 
 
-def _decompress(data: bytes, fmt: str, limits: Limits) -> bytes:
-    """Inflate a gzip/bzip2/xz stream, stopping at the item's budget."""
-    cap = min(limits.max_total_uncompressed, ratio_allowance(len(data), limits))
+def _inflater(fmt: str) -> zlib._Decompress | bz2.BZ2Decompressor | lzma.LZMADecompressor:
     if fmt == "gzip":
-        inflater = zlib.decompressobj(wbits=47)
-    elif fmt == "bz2":
-        inflater = bz2.BZ2Decompressor()
-    else:
-        inflater = lzma.LZMADecompressor()
+        return zlib.decompressobj(wbits=47)
+    return bz2.BZ2Decompressor() if fmt == "bz2" else lzma.LZMADecompressor()
+
+
+def _decompress(data: bytes, fmt: str, limits: Limits) -> bytes:
+    """Inflate a gzip/bzip2/xz file, stopping at the item's budget.
+
+    A file may hold several streams one after the other (``cat a.gz b.gz``,
+    ``pigz``, ``pbzip2``); like ``gzip -dc`` every one is read.  Bytes after
+    the last stream that are not zero padding would be left unread, so they
+    make the item unreadable instead."""
+    cap = min(limits.max_total_uncompressed, ratio_allowance(len(data), limits))
     out = bytearray()
     pending = data
     try:
         while True:
-            chunk = inflater.decompress(pending, _CHUNK)
-            out += chunk
-            if len(out) > cap:
-                raise LimitExceeded("max_expansion_ratio" if cap < limits.max_total_uncompressed
-                                    else "max_total_uncompressed", f"stream inflates past {cap} bytes")
-            pending = inflater.unconsumed_tail if fmt == "gzip" else b""
-            if inflater.eof or (not chunk and not pending and (fmt == "gzip" or inflater.needs_input)):
-                break
+            inflater = _inflater(fmt)
+            while True:
+                chunk = inflater.decompress(pending, _CHUNK)
+                out += chunk
+                if len(out) > cap:
+                    raise LimitExceeded("max_expansion_ratio" if cap < limits.max_total_uncompressed
+                                        else "max_total_uncompressed", f"stream inflates past {cap} bytes")
+                pending = inflater.unconsumed_tail if fmt == "gzip" else b""
+                if inflater.eof or (not chunk and not pending and (fmt == "gzip" or inflater.needs_input)):
+                    break
+            if not inflater.eof:
+                raise ExtractionError(f"truncated {fmt} stream", stage="archive")
+            pending = inflater.unused_data
+            if not pending.strip(b"\x00"):
+                return bytes(out)
+            if not pending.startswith(_MAGIC[fmt]):
+                raise ExtractionError(f"{len(pending)} bytes of unknown data after the {fmt} stream",
+                                      stage="archive")
     except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as exc:
         raise ExtractionError(f"corrupt {fmt} stream: {exc}", stage="archive") from exc
-    if not inflater.eof:
-        raise ExtractionError(f"truncated {fmt} stream", stage="archive")
-    return bytes(out)
 
 
 def _tar(data: bytes, limits: Limits) -> tarfile.TarFile:
     """A tar over bytes in memory; a compressed tar is inflated within limits first."""
-    for magic, fmt in ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz")):
+    for fmt, magic in _MAGIC.items():
         if data.startswith(magic):
             data = _decompress(data, fmt, limits)
             break

@@ -28,7 +28,7 @@ from ..rules import BASIS_HIDDEN
 from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
 from .ocr import PictureReader
-from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
+from .xmlparts import doctype_notices, embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import ZIP_ERRORS, GuardedZip
 
 PPTX_ERRORS = (PythonPptxError, PackageNotFoundError, KeyError, ValueError, TypeError,
@@ -41,7 +41,7 @@ def extract_pptx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         pkg.check_declared()
         comments = _comments(pkg)
         props = ooxml_properties(pkg)
-        embedded = embedded_notices(pkg, "ppt/embeddings/")
+        embedded = embedded_notices(pkg, "ppt/embeddings/") + doctype_notices(pkg)
         pictures, picture_notices = package_pictures(pkg, "ppt/media/", ocr)
     try:
         parts, notices = _slides(Presentation(io.BytesIO(data)))

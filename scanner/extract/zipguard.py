@@ -103,6 +103,19 @@ class GuardedZip:
         self.budget -= len(out)
         return bytes(out)
 
+    def head(self, name: str, size: int) -> bytes:
+        """The first ``size`` inflated bytes of a member (a peek at its prolog), charged to the budget."""
+        info = self._infos[name]
+        if is_encrypted(info):
+            return b""
+        try:
+            with self._zf.open(info) as fh:
+                out = fh.read(size)
+        except ZIP_ERRORS as exc:
+            raise ExtractionError(f"cannot inflate {name}: {exc}", part=name, stage=self._stage) from exc
+        self.budget -= len(out)
+        return out
+
     def read_optional(self, name: str) -> bytes | None:
         return self.read(name) if name in self._infos else None
 
