@@ -1,13 +1,28 @@
-"""The serial driver: one process, items in order."""
+"""The serial driver: one process, items in order, each within its time and
+memory (scanner.run.guard: nobody else can stop a hung item here)."""
 from __future__ import annotations
 
 from typing import Iterable, Iterator
 
 from ..engine import Engine
-from ..pipeline import scan_item
+from ..extract import unreadable
+from ..pipeline import _problem_result, scan_item
 from ..types import Item, ItemResult
+from .guard import ItemTimeout, cap_memory, deadline
 
 
-def run_serial(engine: Engine, items: Iterable[Item]) -> Iterator[ItemResult]:
+def run_serial(engine: Engine, items: Iterable[Item], cap: bool = False) -> Iterator[ItemResult]:
+    """``cap``: also cap this process's memory (the command line's own
+    process; a library caller's process is left alone)."""
+    limits = engine.config.limits
+    if cap:
+        cap_memory(limits)
     for item in items:
-        yield from scan_item(engine, item)
+        try:
+            with deadline(limits.item_timeout):
+                results = scan_item(engine, item)
+        except ItemTimeout:
+            results = [_problem_result(item, unreadable(
+                f"limit item_timeout exceeded: no result after {limits.item_timeout:g} s",
+                rule="unreadable.limit", limit="item_timeout"))]
+        yield from results

@@ -1,0 +1,69 @@
+"""Backstops for one item's memory and time where no driver can kill it.
+
+The decompression budgets stop the bombs we know; these stop the rest.
+
+- ``cap_memory``: the process's address space may grow by at most
+  ``Limits.max_item_memory`` over what it holds when the cap is set (the
+  warm engine).  An item that asks for more gets ``MemoryError`` (scan_item
+  turns it into ``unreadable.limit``) or, inside a C library, dies with its
+  worker (the pool reports ``unreadable.crash``): never the machine's OOM
+  killer taking the batch, or the service, with it.  Set in pool workers
+  and the serial driver.
+- ``deadline``: in the serial driver there is no parent to kill a hung item,
+  so ``SIGALRM`` interrupts it after ``item_timeout`` seconds.  It can only
+  act in the main thread, and between Python steps (C code that runs long
+  is bounded by the budgets instead).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import signal
+import threading
+from typing import Iterator
+
+from ..config import Limits
+
+
+class ItemTimeout(BaseException):
+    """Raised in the scanning thread when the item's time is up (a BaseException,
+    so no extractor's ``except Exception`` swallows it)."""
+
+
+def _address_space() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def cap_memory(limits: Limits) -> None:
+    """Let the address space grow by ``max_item_memory`` from here (0: no cap)."""
+    if not limits.max_item_memory:
+        return
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        want = _address_space() + limits.max_item_memory
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (OSError, ValueError):  # no /proc, or a platform without RLIMIT_AS: the budgets still hold
+        return
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise ``ItemTimeout`` in this thread after ``seconds`` (main thread only; 0: none)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise ItemTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
