@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: scan test bench samples screenshots clean
+.PHONY: scan test bench samples screenshots clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ bench: $(TSTAMP)
 ## screenshots of the reviewer's pages and the DOCX form (Chromium, LibreOffice, pdftoppm) into docs/img
 screenshots: $(TSTAMP)
 	$(BIN)/python docs/screenshots.py --out docs/img
+
+## fuzz: mutate real files for FUZZ_SECONDS (default 3600) or FUZZ_EXECUTIONS; reports executions, crashes,
+## wrongly-full items and peak RSS (failing inputs kept in build/fuzz)
+FUZZ_SECONDS ?= 3600
+FUZZ_EXECUTIONS ?= 1000000
+fuzz: $(TSTAMP)
+	$(BIN)/python tests/fuzz/run.py --seconds $(FUZZ_SECONDS) --executions $(FUZZ_EXECUTIONS) --out build/fuzz
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -16,6 +16,7 @@ import io
 import re
 from typing import Iterable, Iterator
 
+from lxml import etree
 from pptx import Presentation
 from pptx.exc import PackageNotFoundError, PythonPptxError
 from pptx.shapes.base import BaseShape
@@ -32,7 +33,7 @@ from .xmlparts import doctype_notices, embedded_notices, local, ooxml_properties
 from .zipguard import ZIP_ERRORS, GuardedZip
 
 PPTX_ERRORS = (PythonPptxError, PackageNotFoundError, KeyError, ValueError, TypeError,
-               AttributeError, IndexError, AssertionError)
+               AttributeError, IndexError, AssertionError, etree.LxmlError)
 _COMMENT_PART = re.compile(r"ppt/comments/(modernComment|comment)[^/]*\.xml")
 
 
