@@ -15,7 +15,7 @@ import os
 import tarfile
 import unicodedata
 import zlib
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..config import Limits
 from ..errors import ExtractionError, LimitExceeded
@@ -148,7 +148,7 @@ def _limit(limit: str, reason: str) -> Notice:
     return unreadable(f"limit {limit} exceeded: {reason}", rule="unreadable.limit", limit=limit)
 
 
-def _inflater(fmt: str) -> zlib._Decompress | bz2.BZ2Decompressor | lzma.LZMADecompressor:
+def _inflater(fmt: str) -> Any:  # zlib's, bz2's and lzma's decompressors share no base class
     if fmt == "gzip":
         return zlib.decompressobj(wbits=47)
     return bz2.BZ2Decompressor() if fmt == "bz2" else lzma.LZMADecompressor()

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import logging
 import multiprocessing as mp
 import os
 import random
 import resource
 import sys
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -28,6 +30,9 @@ REPORT_EVERY = 25
 def _worker(index: int, seed: int, stop_at: float, budget: int, out: str, queue: mp.Queue) -> None:
     from scanner import Engine, ScanConfig
     from scanner.run.guard import cap_memory
+
+    logging.disable(logging.CRITICAL)  # pdfminer warns on every damaged file; the report is what counts
+    warnings.simplefilter("ignore")
 
     engine = Engine(ScanConfig())
     seeds = fuzzlib.seeds()
