@@ -83,6 +83,7 @@ class Workflow:
         self.store, self.engine, self.separate_duties = store, engine, separate_duties
         # one scan at a time per engine: the engine's matchers are not shared across threads
         self._scan_lock = threading.Lock()
+        self.isolated: Any = None  # scanner.run.isolated.IsolatedScanner, set by the service
 
     # -- scanning ------------------------------------------------------
     def preview(self, data: bytes, name: str) -> list[ItemResult]:
@@ -92,8 +93,11 @@ class Workflow:
     def _scan(self, data: bytes, shown: str) -> list[ItemResult]:
         """Scan under a name already in display form (scanner.names)."""
         from ..pipeline import scan_item
+        item = Item(path=shown, data=data)
+        if self.isolated is not None:  # the service: a worker process that item_timeout can kill
+            return self.isolated.scan(item)
         with self._scan_lock:
-            return scan_item(self.engine, Item(path=shown, data=data))
+            return scan_item(self.engine, item)
 
     def _scan_values(self, data: bytes, name: str) -> dict[str, Any]:
         results = self._scan(data, name)

@@ -1,6 +1,7 @@
 """A file name that is not valid UTF-8 reaches the review store (CLI submit)
 and the HTTP service (a multipart filename in raw bytes) without breaking
-either; the store keeps the escaped form of docs/names.md."""
+either; the store keeps the escaped form of docs/names.md.  The service
+holds item_timeout (its scans run in a worker process it can kill)."""
 from __future__ import annotations
 
 import json
@@ -58,3 +59,21 @@ def test_service_takes_a_raw_byte_filename(tmp_path, serve, tokens) -> None:
     item = json.loads(rest.split(b"\r\n\r\n", 1)[1])
     assert item["verdict"] == "block"
     assert item["path"].encode("utf-8")  # valid text in the answer and the store
+
+
+def test_the_service_holds_item_timeout_and_stays_up(tmp_path, serve, tokens) -> None:
+    """A scan past item_timeout is review (unreadable.limit), and the next upload is served."""
+    import httpx
+
+    db = str(tmp_path / "review.db")
+    who = tokens(db)
+    (tmp_path / "preclear.toml").write_text("[limits]\nitem_timeout = 0.5\n", encoding="utf-8")
+    service = serve(db, "--config", str(tmp_path / "preclear.toml"))
+    long_text = "关于开展全民健身活动的通知，请各单位认真组织。\n".encode() * 400_000
+    r = httpx.post(service.url + "/v1/items", headers=who["submitter"], files={"file": ("long.txt", long_text)},
+                   timeout=120)
+    assert r.status_code == 201, r.text
+    assert r.json()["verdict"] == "review"
+    r = httpx.post(service.url + "/v1/scan", headers=who["submitter"], files={"file": ("short.txt", MARKED)},
+                   timeout=60)
+    assert r.status_code == 200 and r.json()["verdict"] == "block"
