@@ -10,6 +10,10 @@ from ..pipeline import _problem_result, scan_item
 from ..types import Item, ItemResult
 from .guard import ItemTimeout, cap_memory, deadline
 
+# the alarm rings a little after item_timeout, so that a stage with its own clock
+# (LibreOffice conversion) stops first, cleans up and names the part it lost
+GRACE_SECONDS = 1.0
+
 
 def run_serial(engine: Engine, items: Iterable[Item], cap: bool = False) -> Iterator[ItemResult]:
     """``cap``: also cap this process's memory (the command line's own
@@ -19,7 +23,7 @@ def run_serial(engine: Engine, items: Iterable[Item], cap: bool = False) -> Iter
         cap_memory(limits)
     for item in items:
         try:
-            with deadline(limits.item_timeout):
+            with deadline(limits.item_timeout and limits.item_timeout * 1.1 + GRACE_SECONDS):
                 results = scan_item(engine, item)
         except ItemTimeout:
             results = [_problem_result(item, unreadable(
