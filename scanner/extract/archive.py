@@ -119,13 +119,17 @@ def _is_cjk(char: str) -> bool:
 
 def _zip_members(data: bytes, limits: Limits) -> Iterator[Member]:
     with GuardedZip(data, limits, stage="archive") as zf:
-        infos = sorted((i for i in zf.infos() if not i.is_dir()), key=_member_name)
+        infos = sorted((i for i in zf.infos() if not i.is_dir()), key=_member_name)  # stable: copies keep order
         declared = sum(i.file_size for i in infos)
+        seen: dict[str, int] = {}
         if declared > limits.max_total_uncompressed:
             raise LimitExceeded("max_total_uncompressed",
                                 f"members declare {declared} bytes, limit {limits.max_total_uncompressed}")
         for info in infos:
             name, _ = safe_name(_member_name(info))
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:  # the same name stored again: each copy is its own item
+                name = f"{name} (copy {seen[name]})"
             if is_encrypted(info):
                 yield Member(name, problem=unreadable("encrypted archive member", part="item",
                                                       rule="unreadable.encrypted"))
@@ -135,7 +139,7 @@ def _zip_members(data: bytes, limits: Limits) -> Iterator[Member]:
                                                   f"member expands {info.compress_size} -> {info.file_size} bytes"))
                 continue
             try:
-                yield Member(name, zf.read(info.filename))
+                yield Member(name, zf.read(info))
             except LimitExceeded as exc:
                 if exc.limit == "max_total_uncompressed":
                     raise

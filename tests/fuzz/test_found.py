@@ -42,3 +42,31 @@ def test_pptx_slide_nested_past_libxml2_depth_is_review_not_an_exception() -> No
             dst.writestr(info.filename, body)
     r = scan_bytes(out.getvalue(), "deck.pptx")[0]
     assert r.verdict.value != "clear" and r.extraction.value != "full"
+
+
+def test_every_copy_of_a_duplicated_zip_member_is_scanned() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("notice.txt", f"{MARK}\n关于开展工作的通知".encode())
+        zf.writestr("notice.txt", b"")  # the copy a reader by name would take
+    results = scan_bytes(buf.getvalue(), "bundle.zip")
+    assert [r.item for r in results] == ["bundle.zip", "bundle.zip!notice.txt", "bundle.zip!notice.txt (copy 2)"]
+    assert results[0].verdict.value == "block"
+
+
+def test_a_package_storing_a_part_twice_is_never_clear() -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph(MARK)
+    raw = io.BytesIO()
+    d.save(raw)
+    src = zipfile.ZipFile(io.BytesIO(raw.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        body = src.read("word/document.xml").replace(MARK.encode(), "关于开展工作的通知".encode())
+        dst.writestr("word/document.xml", body)
+    r = scan_bytes(out.getvalue(), "twice.docx")[0]
+    assert r.verdict.value == "review" and r.extraction.value != "full"
