@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 
 import lxml.etree
 import lxml.html
@@ -29,6 +30,8 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-siz
                            re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+_CODE = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _is_hidden(el: lxml.html.HtmlElement) -> bool:
@@ -143,15 +146,30 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     if not decoded.exact:
         notices.append(unreadable(f"text encoding could not be determined; read as {decoded.encoding} "
                                   "with replacements", part="body", rule="unreadable.encoding"))
+    stripped = _stripped(source)
     if stopped:
         # the parser gave up part-way: the rest of the page is read without its structure
         notices.append(unreadable(f"the HTML parser stopped early ({stopped[0].message.strip()}); the page was "
                                   "also read with the markup stripped", part="body"))
-        parts.append(Part("markup-text", _stripped(source)))
+        parts.append(Part("markup-text", stripped))
+    elif _lost_han(stripped, parts):
+        # broken markup the parser recovered from by swallowing text (found by the fuzz run)
+        notices.append(unreadable("the HTML parser dropped text it could not place; the page was also read with "
+                                  "the markup stripped", part="body"))
+        parts.append(Part("markup-text", stripped))
     return Document(format="html", parts=tuple(parts), notices=(*notices, *picture_notices),
                     failed_parts=("body",) if notices else ())
 
 
 def _stripped(source: str) -> str:
-    """The page's text with every tag removed and references decoded."""
-    return _clean([html.unescape(_TAG.sub(" ", source))])
+    """The page's text with every tag removed and references decoded (scripts and styles dropped)."""
+    return _clean([html.unescape(_TAG.sub(" ", _CODE.sub(" ", source)))])
+
+
+def _lost_han(stripped: str, parts: list[Part]) -> bool:
+    """Does the tag-stripped page hold Chinese characters that no part has?"""
+    want = Counter(_HAN.findall(stripped))
+    if not want:
+        return False
+    have = Counter(_HAN.findall("".join(p.text for p in parts)))
+    return any(have[ch] < n for ch, n in want.items())

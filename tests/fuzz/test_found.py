@@ -70,3 +70,11 @@ def test_a_package_storing_a_part_twice_is_never_clear() -> None:
         dst.writestr("word/document.xml", body)
     r = scan_bytes(out.getvalue(), "twice.docx")[0]
     assert r.verdict.value == "review" and r.extraction.value != "full"
+
+
+def test_html_text_swallowed_by_broken_markup_is_not_full() -> None:
+    page = ("<!DOC\x14YPE html><html><head><t&#xD800;htle?通知</title>=\x0fhead><body><div>"
+            f"<p>{MARK}</p><t title='附件'>各部门：请按要求做好准备。</p?</div></bod}}></html>").encode()
+    r = scan_bytes(page, "notice.html")[0]
+    assert not (r.verdict.value == "clear" and r.extraction.value == "full")
+    assert any(f.rule == "mark.state-secret" for f in r.findings)
