@@ -46,7 +46,11 @@ def _worker(index: int, seed: int, stop_at: float, budget: int, out: str, queue:
     slowest = 0.0
     while time.time() < stop_at and done < budget:
         name = rnd.choice(names)
-        data, applied = fuzzlib.mutate(seeds[name], rnd, rnd.randint(1, 3))
+        try:
+            data, applied = fuzzlib.mutate(seeds[name], rnd, rnd.randint(1, 3))
+        except MemoryError:  # the harness's own copies of an 11 MB mutation under the cap: not a finding
+            queue.put(("harness", index))
+            continue
         current.write_bytes(data)
         (Path(out) / f"current-{index}.name").write_text(f"{name} {' '.join(applied)}")
         problems, seconds = fuzzlib.check(engine, data, name)
@@ -91,7 +95,7 @@ def main() -> int:
 
     for i in range(args.jobs):
         spawn(i)
-    executions = crashes = wrongly_full = slow = other = 0
+    executions = crashes = wrongly_full = slow = other = harness = 0
     slowest = 0.0
     peak_kb = 0
     finished: set[int] = set()
@@ -117,6 +121,8 @@ def main() -> int:
                         slow += 1
                     else:
                         other += 1
+            elif msg[0] == "harness":
+                harness += 1
             elif msg[0] == "finished":
                 finished.add(msg[1])
         for index, p in list(workers.items()):
@@ -135,7 +141,7 @@ def main() -> int:
     elapsed = time.time() - started
     print(f"fuzz: {executions} executions in {elapsed:.0f} s on {args.jobs} workers "
           f"({executions / max(elapsed, 1e-9):.1f}/s); crashes {crashes}, wrongly full {wrongly_full}, "
-          f"over time {slow}, other {other}; slowest item {slowest:.2f} s; "
+          f"over time {slow}, other {other}; mutations the harness could not hold in memory {harness}; slowest item {slowest:.2f} s; "
           f"peak RSS per worker {peak_kb / 1024:.0f} MB; failing inputs in {args.out}")
     return 1 if crashes or wrongly_full or slow or other else 0
 
