@@ -51,6 +51,22 @@ def cap_memory(limits: Limits) -> None:
 
 
 @contextlib.contextmanager
+def memory_capped(limits: Limits) -> Iterator[None]:
+    """``cap_memory`` for a while, then the previous limit again (a process that
+    goes on after the scan, e.g. a caller running the command in-process)."""
+    try:
+        previous = resource.getrlimit(resource.RLIMIT_AS)
+    except (OSError, ValueError):
+        previous = None
+    cap_memory(limits)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            resource.setrlimit(resource.RLIMIT_AS, previous)
+
+
+@contextlib.contextmanager
 def deadline(seconds: float) -> Iterator[None]:
     """Raise ``ItemTimeout`` in this thread after ``seconds`` (main thread only; 0: none)."""
     if not seconds or threading.current_thread() is not threading.main_thread():

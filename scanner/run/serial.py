@@ -2,13 +2,14 @@
 memory (scanner.run.guard: nobody else can stop a hung item here)."""
 from __future__ import annotations
 
+import contextlib
 from typing import Iterable, Iterator
 
 from ..engine import Engine
 from ..extract import unreadable
 from ..pipeline import _problem_result, scan_item
 from ..types import Item, ItemResult
-from .guard import ItemTimeout, cap_memory, deadline
+from .guard import ItemTimeout, deadline, memory_capped
 
 # the alarm rings a little after item_timeout, so that a stage with its own clock
 # (LibreOffice conversion) stops first, cleans up and names the part it lost
@@ -16,14 +17,13 @@ GRACE_SECONDS = 1.0
 
 
 def run_serial(engine: Engine, items: Iterable[Item], cap: bool = False) -> Iterator[ItemResult]:
-    """``cap``: also cap this process's memory (the command line's own
-    process; a library caller's process is left alone)."""
+    """``cap``: also cap this process's memory while each item is scanned
+    (the command line; the limit is restored between items and after)."""
     limits = engine.config.limits
-    if cap:
-        cap_memory(limits)
     for item in items:
         try:
-            with deadline(limits.item_timeout and limits.item_timeout * 1.1 + GRACE_SECONDS):
+            with memory_capped(limits) if cap else contextlib.nullcontext(), \
+                    deadline(limits.item_timeout and limits.item_timeout * 1.1 + GRACE_SECONDS):
                 results = scan_item(engine, item)
         except ItemTimeout:
             results = [_problem_result(item, unreadable(

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from reportlab.pdfgen import canvas
 
-from scanner import ScanConfig, scan_bytes
+from scanner import Engine, ScanConfig, scan_bytes
 from scanner.config import MB, Limits
 from scanner.extract.pdfstreams import check_streams
 
@@ -105,9 +105,16 @@ def test_an_item_past_its_memory_cap_is_review_not_a_dead_batch(tmp_path, jobs) 
     assert big["verdict"] == "review" and big["findings"][0]["rule"] in ("unreadable.limit", "unreadable.crash")
 
 
-def test_the_time_limit_holds_in_the_serial_driver(tmp_path) -> None:
+def test_the_time_limit_holds_in_the_serial_driver(tmp_path, monkeypatch) -> None:
+    from scanner import scan_paths
+    from scanner.run import serial
+
+    monkeypatch.setattr(serial, "GRACE_SECONDS", 0.0)  # the alarm at item_timeout x 1.1
     (tmp_path / "long.txt").write_text("关于开展全民健身活动的通知，请各单位认真组织。\n" * 400_000, encoding="utf-8")
-    proc = preclear("scan", tmp_path, "--jobs", "1", "--no-cache", "--item-timeout", "0.3")
-    row = json.loads(proc.stdout.splitlines()[0])
-    assert row["verdict"] == "review", proc.stderr
-    assert row["findings"][0]["rule"] == "unreadable.limit" and "item_timeout" in row["findings"][0]["reason"]
+    (tmp_path / "short.txt").write_text("秘密★1年", encoding="utf-8")
+    engine = Engine(ScanConfig(limits=Limits(item_timeout=0.05)))
+    scan_bytes("秘密★1年 通知".encode(), "warm.txt", engine=engine)  # loading happens outside the clock
+    long, short = scan_paths([str(tmp_path)], engine=engine)
+    assert long.verdict.value == "review" and long.findings[0].rule == "unreadable.limit"
+    assert "item_timeout" in long.findings[0].reason
+    assert short.verdict.value == "block"  # the next item has its own time
