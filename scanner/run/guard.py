@@ -12,7 +12,8 @@ The decompression budgets stop the bombs we know; these stop the rest.
 - ``deadline``: in the serial driver there is no parent to kill a hung item,
   so ``SIGALRM`` interrupts it after ``item_timeout`` seconds.  It can only
   act in the main thread, and between Python steps (C code that runs long
-  is bounded by the budgets instead).
+  is bounded by the budgets instead); it waits for an import in progress to
+  finish, since a module interrupted while loading stays broken.
 """
 from __future__ import annotations
 
@@ -21,9 +22,22 @@ import os
 import resource
 import signal
 import threading
+from types import FrameType
 from typing import Iterator
 
 from ..config import Limits
+
+
+_RETRY_SECONDS = 0.05
+
+
+def _importing(frame: FrameType | None) -> bool:
+    """Is the interrupted code inside an import (importlib's frames on the stack)?"""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 class ItemTimeout(BaseException):
@@ -73,7 +87,10 @@ def deadline(seconds: float) -> Iterator[None]:
         yield
         return
 
-    def expire(signum: int, frame: object) -> None:
+    def expire(signum: int, frame: FrameType | None) -> None:
+        if _importing(frame):  # a module half-imported stays broken for every later item: ring again soon
+            signal.setitimer(signal.ITIMER_REAL, _RETRY_SECONDS)
+            return
         raise ItemTimeout()
 
     previous = signal.signal(signal.SIGALRM, expire)
