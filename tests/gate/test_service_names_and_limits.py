@@ -67,7 +67,7 @@ def test_the_service_holds_item_timeout_and_stays_up(tmp_path, serve, tokens) ->
 
     db = str(tmp_path / "review.db")
     who = tokens(db)
-    (tmp_path / "preclear.toml").write_text("[limits]\nitem_timeout = 0.5\n", encoding="utf-8")
+    (tmp_path / "preclear.toml").write_text("[limits]\nitem_timeout = 0.05\n", encoding="utf-8")
     service = serve(db, "--config", str(tmp_path / "preclear.toml"))
     long_text = "关于开展全民健身活动的通知，请各单位认真组织。\n".encode() * 400_000
     r = httpx.post(service.url + "/v1/items", headers=who["submitter"], files={"file": ("long.txt", long_text)},
