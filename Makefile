@@ -15,7 +15,7 @@ INSTALLED ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/preclear/installed-$(notdir 
 IBIN   := $(INSTALLED)/bin
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: scan test wheel installed bench samples screenshot screenshots clean lexicon-manifest
+.PHONY: scan test wheel installed bench samples screenshot screenshots clean lexicon-manifest fuzz
 
 # the development venv (editable, for make samples / bench and working on the code)
 $(BIN)/python:
@@ -80,6 +80,13 @@ lexicon-manifest:
 	$(PYTHON) -c 'import hashlib, json, pathlib; d = pathlib.Path("scanner/lexicons"); \
 	  m = {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(d.iterdir()) if f.suffix in (".yaml", ".yml", ".csv")}; \
 	  (d / "MANIFEST.json").write_text(json.dumps({"shipped": m}, indent=1, sort_keys=True) + "\n")'
+
+## fuzz: mutate real files for FUZZ_SECONDS (default 3600) or FUZZ_EXECUTIONS; reports executions, crashes,
+## wrongly-full items and peak RSS (failing inputs kept in build/fuzz)
+FUZZ_SECONDS ?= 3600
+FUZZ_EXECUTIONS ?= 1000000
+fuzz: $(TSTAMP)
+	$(BIN)/python tests/fuzz/run.py --seconds $(FUZZ_SECONDS) --executions $(FUZZ_EXECUTIONS) --out build/fuzz
 
 clean:
 	rm -rf $(VENV) build .pytest_cache $(INSTALLED)

@@ -21,11 +21,13 @@ __all__ = [
 
 def scan_bytes(data: bytes, name: str, config: ScanConfig | None = None, *,
                engine: Engine | None = None) -> list[ItemResult]:
-    """Scan one item held in memory; its result first, then archive members'."""
+    """Scan one item held in memory; its result first, then archive members'.
+    A name that is not valid UTF-8 is reported escaped (scanner.names)."""
+    from .names import escape_name
     from .pipeline import scan_item
 
     engine = engine or Engine(config)
-    return scan_item(engine, Item(path=name, data=data))
+    return scan_item(engine, Item(path=escape_name(name), data=data))
 
 
 def scan_paths(paths: Iterable[str], config: ScanConfig | None = None, *,

@@ -53,6 +53,7 @@ _LIMIT_FLAGS = {
     "max_members": (int, "most members in an archive"),
     "max_pdf_pages": (int, "most pages read from a PDF"),
     "item_timeout": (float, "seconds of work allowed per item"),
+    "max_item_memory": (int, "bytes of memory one item may add to its worker (0: no cap)"),
 }
 
 

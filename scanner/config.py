@@ -30,6 +30,8 @@ class Limits:
     max_members: int = 10_000
     max_pdf_pages: int = 5_000
     item_timeout: float = 120.0
+    # address space one item may add to its worker (scanner.run.guard; 0: no cap)
+    max_item_memory: int = 512 * MB
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def read_item_bytes(item: Item, max_bytes: int) -> bytes:
             size = os.fstat(fh.fileno()).st_size
             if size > max_bytes:
                 raise LimitExceeded("max_item_bytes", f"{size} bytes > {max_bytes}")
-            data = fh.read(max_bytes + 1)
+            data = fh.read(size + 1)  # not max_bytes + 1: that buffer would be allocated whole
     except OSError as exc:
         raise ItemError("read", exc.strerror or str(exc)) from exc
     if len(data) > max_bytes:
@@ -66,6 +66,16 @@ def _parent(path: str) -> str | None:
 
 def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
     """Scan one item; returns its result first, then its archive members' (in path order)."""
+    try:
+        return _scan_item(engine, item)
+    except MemoryError:  # the worker's memory cap (scanner.run.guard) stopped the item
+        limit = engine.config.limits.max_item_memory
+        return [_problem_result(item, unreadable(
+            f"limit max_item_memory exceeded: the item needed more than {limit} bytes of memory",
+            rule="unreadable.limit", limit="max_item_memory"))]
+
+
+def _scan_item(engine: Engine, item: Item) -> list[ItemResult]:
     started = time.perf_counter()
     limits = engine.config.limits
     if item.problem is not None:

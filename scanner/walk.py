@@ -5,7 +5,9 @@ Nothing is ignored silently: ``--exclude GLOB`` and ``.preclearignore``
 count of skipped files is reported.  Symbolic links are never followed out
 of the root, and symlinked folders are not followed at all; both become
 items with an ``unreadable`` finding, as do folders that cannot be listed
-and special files.  Errors are values in the stream.
+and special files.  Errors are values in the stream.  Names that are not
+valid UTF-8 are reported in the escaped form of ``scanner.names``
+(``bad\\xffname.txt``); ``source`` keeps the real name for reading.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import pathspec
 
 from .extract import unreadable
 from .lang import Text
+from .names import escape_name
 from .types import Item
 
 IGNORE_FILE = ".preclearignore"
@@ -44,16 +47,16 @@ def walk(roots: list[str], excludes: tuple[str, ...] = (), stats: WalkStats | No
     for root in roots:
         root_path = Path(root)
         if root_path.is_file() and not root_path.is_symlink():
-            yield Item(path=root, source=root)
+            yield Item(path=escape_name(root), source=root)
             continue
         if root_path.is_symlink():
             target = root_path.resolve()
             if target.is_file():
-                yield Item(path=root, source=str(target))
+                yield Item(path=escape_name(root), source=str(target))
                 continue
         if not root_path.is_dir():
-            yield _problem(root, Text("no such file or folder", "文件或文件夹不存在") if not os.path.lexists(root)
-                           else Text("not a regular file", "不是普通文件"))
+            yield _problem(escape_name(root), Text("no such file or folder", "文件或文件夹不存在")
+                           if not os.path.lexists(root) else Text("not a regular file", "不是普通文件"))
             continue
         patterns = list(excludes)
         ignore = root_path / IGNORE_FILE
@@ -64,10 +67,10 @@ def walk(roots: list[str], excludes: tuple[str, ...] = (), stats: WalkStats | No
         for rel, item in _walk_dir(root_path, real_root, ""):
             if spec.match_file(rel) or (item.source is None and spec.match_file(rel + "/")):
                 stats.excluded += 1
-                stats.excluded_paths.append(rel)
+                stats.excluded_paths.append(escape_name(rel))
                 continue
             path = f"{root.rstrip('/')}/{rel}" if prefix_roots else rel
-            yield Item(path=path, source=item.source, problem=item.problem)
+            yield Item(path=escape_name(path), source=item.source, problem=item.problem)
 
 
 def _walk_dir(directory: Path, real_root: str, rel: str) -> Iterator[tuple[str, Item]]:

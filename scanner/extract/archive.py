@@ -15,10 +15,11 @@ import os
 import tarfile
 import unicodedata
 import zlib
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..config import Limits
 from ..errors import ExtractionError, LimitExceeded
+from ..names import escape_name
 from ..types import Document, Member, Notice, Part, Severity
 from . import ARCHIVE_FORMATS, unreadable
 from .zipguard import GuardedZip, is_encrypted, ratio_allowance
@@ -26,6 +27,7 @@ from .zipguard import GuardedZip, is_encrypted, ratio_allowance
 __all__ = ["ARCHIVE_FORMATS", "extract_archive", "iter_members", "safe_name"]
 BASIS_NAME = "archive member names are published with the file; odd names hide what a member is"
 _CHUNK = 256 * 1024
+_MAGIC = {"gzip": b"\x1f\x8b", "bz2": b"BZh", "xz": b"\xfd7zXZ\x00"}
 
 
 def extract_archive(data: bytes, name: str, limits: Limits) -> Document:
@@ -71,8 +73,9 @@ def iter_members(data: bytes, name: str, limits: Limits) -> Iterator[Member]:
 
 
 def safe_name(raw: str) -> tuple[str, str]:
-    """(the name with control/format characters escaped, what is wrong with it or "")."""
-    escaped = "".join(c if unicodedata.category(c)[0] != "C" else f"\\u{ord(c):04x}" for c in raw)
+    """(the name with control/format characters escaped, what is wrong with it or "").
+    Bytes that are not UTF-8 (a tar made on a GBK system) are shown ``\\xNN`` as in scanner.names."""
+    escaped = "".join(c if unicodedata.category(c)[0] != "C" else _escape_char(c) for c in raw)
     segments = raw.replace("\\", "/").split("/")
     if raw.startswith(("/", "\\")) or (len(raw) > 1 and raw[1] == ":"):
         return escaped, "is an absolute path"
@@ -81,6 +84,12 @@ def safe_name(raw: str) -> tuple[str, str]:
     if escaped != raw:
         return escaped, "contains control or invisible characters"
     return escaped, ""
+
+
+def _escape_char(char: str) -> str:
+    if "\udc80" <= char <= "\udcff":
+        return escape_name(char)
+    return f"\\u{ord(char):04x}"
 
 
 def _member_name(info: "object") -> str:
@@ -110,13 +119,17 @@ def _is_cjk(char: str) -> bool:
 
 def _zip_members(data: bytes, limits: Limits) -> Iterator[Member]:
     with GuardedZip(data, limits, stage="archive") as zf:
-        infos = sorted((i for i in zf.infos() if not i.is_dir()), key=_member_name)
+        infos = sorted((i for i in zf.infos() if not i.is_dir()), key=_member_name)  # stable: copies keep order
         declared = sum(i.file_size for i in infos)
+        seen: dict[str, int] = {}
         if declared > limits.max_total_uncompressed:
             raise LimitExceeded("max_total_uncompressed",
                                 f"members declare {declared} bytes, limit {limits.max_total_uncompressed}")
         for info in infos:
             name, _ = safe_name(_member_name(info))
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:  # the same name stored again: each copy is its own item
+                name = f"{name} (copy {seen[name]})"
             if is_encrypted(info):
                 yield Member(name, problem=unreadable("encrypted archive member", part="item",
                                                       rule="unreadable.encrypted"))
@@ -126,7 +139,7 @@ def _zip_members(data: bytes, limits: Limits) -> Iterator[Member]:
                                                   f"member expands {info.compress_size} -> {info.file_size} bytes"))
                 continue
             try:
-                yield Member(name, zf.read(info.filename))
+                yield Member(name, zf.read(info))
             except LimitExceeded as exc:
                 if exc.limit == "max_total_uncompressed":
                     raise
@@ -139,37 +152,49 @@ def _limit(limit: str, reason: str) -> Notice:
     return unreadable(f"limit {limit} exceeded: {reason}", rule="unreadable.limit", limit=limit)
 
 
-def _decompress(data: bytes, fmt: str, limits: Limits) -> bytes:
-    """Inflate a gzip/bzip2/xz stream, stopping at the item's budget."""
-    cap = min(limits.max_total_uncompressed, ratio_allowance(len(data), limits))
+def _inflater(fmt: str) -> Any:  # zlib's, bz2's and lzma's decompressors share no base class
     if fmt == "gzip":
-        inflater = zlib.decompressobj(wbits=47)
-    elif fmt == "bz2":
-        inflater = bz2.BZ2Decompressor()
-    else:
-        inflater = lzma.LZMADecompressor()
+        return zlib.decompressobj(wbits=47)
+    return bz2.BZ2Decompressor() if fmt == "bz2" else lzma.LZMADecompressor()
+
+
+def _decompress(data: bytes, fmt: str, limits: Limits) -> bytes:
+    """Inflate a gzip/bzip2/xz file, stopping at the item's budget.
+
+    A file may hold several streams one after the other (``cat a.gz b.gz``,
+    ``pigz``, ``pbzip2``); like ``gzip -dc`` every one is read.  Bytes after
+    the last stream that are not zero padding would be left unread, so they
+    make the item unreadable instead."""
+    cap = min(limits.max_total_uncompressed, ratio_allowance(len(data), limits))
     out = bytearray()
     pending = data
     try:
         while True:
-            chunk = inflater.decompress(pending, _CHUNK)
-            out += chunk
-            if len(out) > cap:
-                raise LimitExceeded("max_expansion_ratio" if cap < limits.max_total_uncompressed
-                                    else "max_total_uncompressed", f"stream inflates past {cap} bytes")
-            pending = inflater.unconsumed_tail if fmt == "gzip" else b""
-            if inflater.eof or (not chunk and not pending and (fmt == "gzip" or inflater.needs_input)):
-                break
+            inflater = _inflater(fmt)
+            while True:
+                chunk = inflater.decompress(pending, _CHUNK)
+                out += chunk
+                if len(out) > cap:
+                    raise LimitExceeded("max_expansion_ratio" if cap < limits.max_total_uncompressed
+                                        else "max_total_uncompressed", f"stream inflates past {cap} bytes")
+                pending = inflater.unconsumed_tail if fmt == "gzip" else b""
+                if inflater.eof or (not chunk and not pending and (fmt == "gzip" or inflater.needs_input)):
+                    break
+            if not inflater.eof:
+                raise ExtractionError(f"truncated {fmt} stream", stage="archive")
+            pending = inflater.unused_data
+            if not pending.strip(b"\x00"):
+                return bytes(out)
+            if not pending.startswith(_MAGIC[fmt]):
+                raise ExtractionError(f"{len(pending)} bytes of unknown data after the {fmt} stream",
+                                      stage="archive")
     except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as exc:
         raise ExtractionError(f"corrupt {fmt} stream: {exc}", stage="archive") from exc
-    if not inflater.eof:
-        raise ExtractionError(f"truncated {fmt} stream", stage="archive")
-    return bytes(out)
 
 
 def _tar(data: bytes, limits: Limits) -> tarfile.TarFile:
     """A tar over bytes in memory; a compressed tar is inflated within limits first."""
-    for magic, fmt in ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz")):
+    for fmt, magic in _MAGIC.items():
         if data.startswith(magic):
             data = _decompress(data, fmt, limits)
             break

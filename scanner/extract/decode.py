@@ -1,9 +1,11 @@
 """Bytes -> text for plain-text formats, never with errors silently ignored.
 
-Order: a BOM; strict UTF-8; then the Chinese legacy encodings that decode
+Order: a BOM; strict UTF-8; UTF-8 with a few damaged bytes (read with
+replacements, not exact); then the Chinese legacy encodings that decode
 strictly (GB18030 covers GBK and GB2312, Big5), choosing by which decoding
-yields common characters when both do; charset-normalizer's guess as the
-last resort.
+yields common characters when both do; GB18030 with a few damaged bytes;
+charset-normalizer's guess as the last resort, exact only when it reads
+cleanly.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ _BOMS = (
     (b"\xfe\xff", "utf-16-be"),
 )
 _CHINESE = ("gb18030", "big5")
+_MAX_CHAOS = 0.1  # charset-normalizer's mess ratio above which its guess is not a reading
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,18 @@ def _common_ratio(text: str, encoding: str) -> float:
     return common / len(han)
 
 
+def _damaged(data: bytes, encoding: str) -> str | None:
+    """UTF-8 or GBK text with a few bad bytes (a flipped bit, a cut sequence)
+    is still that encoding: read it with those bytes replaced (not exact),
+    rather than let a guesser pick a single-byte code page that turns every
+    Chinese character into Latin noise and calls that exact (the fuzz tests
+    found both)."""
+    text = data.decode(encoding, errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    return text if good >= 4 and bad * 4 <= good else None
+
+
 def decode(data: bytes) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -63,6 +78,9 @@ def decode(data: bytes) -> Decoded:
     text = _strict(data, "utf-8")
     if text is not None:
         return Decoded(text, "utf-8", True)
+    damaged = _damaged(data, "utf-8")
+    if damaged is not None:
+        return Decoded(damaged, "utf-8", False)
     candidates = {enc: t for enc in _CHINESE if (t := _strict(data, enc)) is not None}
     if len(candidates) == 1:
         (enc, text), = candidates.items()
@@ -70,11 +88,16 @@ def decode(data: bytes) -> Decoded:
     if candidates:
         enc = max(candidates, key=lambda e: _common_ratio(candidates[e], e))
         return Decoded(candidates[enc], enc, True)
+    damaged = _damaged(data, "gb18030")
+    if damaged is not None:
+        return Decoded(damaged, "gb18030", False)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is not None:
         text = _strict(data, best.encoding)
         if text is not None:
-            return Decoded(text, best.encoding, True)
+            # a guess is exact only when the text it gives reads cleanly; binary noise
+            # decoded as some single-byte code page is not a reading
+            return Decoded(text, best.encoding, best.chaos < _MAX_CHAOS)
     return Decoded(data.decode("gb18030", errors="replace"), "gb18030", False)

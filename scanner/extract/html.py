@@ -8,7 +8,9 @@ Parts: ``title``, ``meta`` (meta content), ``body`` (visible text),
 """
 from __future__ import annotations
 
+import html
 import re
+from collections import Counter
 
 import lxml.etree
 import lxml.html
@@ -27,6 +29,9 @@ _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "sec
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em|%)?\s*(?:;|$)",
                            re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+_TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+_CODE = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _is_hidden(el: lxml.html.HtmlElement) -> bool:
@@ -37,7 +42,10 @@ def _is_hidden(el: lxml.html.HtmlElement) -> bool:
 
 
 class _Collector:
-    """Walks the tree once, routing text into the visible or hidden stream."""
+    """Walks the tree once, routing text into the visible or hidden stream.
+
+    The walk keeps its own stack: a page nested thousands of elements deep
+    must not hit Python's recursion limit."""
 
     def __init__(self) -> None:
         self.visible: list[str] = []
@@ -45,38 +53,48 @@ class _Collector:
         self.attributes: list[str] = []
         self.comments: list[str] = []
 
-    def walk(self, el, hidden: bool) -> None:
-        if isinstance(el, lxml.etree._Comment):
-            if el.text and el.text.strip():
-                self.comments.append(el.text.strip())
-            self._tail(el, hidden)
-            return
-        if not isinstance(el.tag, str):
-            self._tail(el, hidden)
-            return
-        tag = el.tag.lower()
-        for attr in ("alt", "title"):
-            if el.get(attr):
-                self.attributes.append(el.get(attr).strip())
-        if tag == "input" and (el.get("type") or "").lower() == "hidden" and el.get("value"):
-            self.hidden.append(el.get("value"))
-        if tag in _SKIP:
-            for child in el:
-                if isinstance(child, lxml.etree._Comment):
-                    self.walk(child, hidden)
-            self._tail(el, hidden)
-            return
-        now_hidden = hidden or _is_hidden(el)
-        out = self.hidden if now_hidden else self.visible
-        if tag in _BLOCK:
-            out.append("\n")
-        if el.text:
-            out.append(el.text)
-        for child in el:
-            self.walk(child, now_hidden)
-        if tag in _BLOCK:
-            out.append("\n")
-        self._tail(el, hidden)
+    def walk(self, root, hidden: bool) -> None:
+        # ("start", element, parent hidden) or ("end", element, parent hidden, own hidden)
+        stack: list[tuple] = [("start", root, hidden)]
+        while stack:
+            step = stack.pop()
+            if step[0] == "end":
+                _, el, parent_hidden, now_hidden = step
+                if el.tag.lower() in _BLOCK:
+                    (self.hidden if now_hidden else self.visible).append("\n")
+                self._tail(el, parent_hidden)
+                continue
+            _, el, hidden = step
+            if isinstance(el, lxml.etree._Comment):
+                if el.text and el.text.strip():
+                    self.comments.append(el.text.strip())
+                self._tail(el, hidden)
+                continue
+            if not isinstance(el.tag, str):
+                self._tail(el, hidden)
+                continue
+            tag = el.tag.lower()
+            for attr in ("alt", "title"):
+                if el.get(attr):
+                    self.attributes.append(el.get(attr).strip())
+            if tag == "input" and (el.get("type") or "").lower() == "hidden" and el.get("value"):
+                self.hidden.append(el.get("value"))
+            if tag in _SKIP:
+                for child in el:
+                    if isinstance(child, lxml.etree._Comment):
+                        if child.text and child.text.strip():
+                            self.comments.append(child.text.strip())
+                        self._tail(child, hidden)
+                self._tail(el, hidden)
+                continue
+            now_hidden = hidden or _is_hidden(el)
+            out = self.hidden if now_hidden else self.visible
+            if tag in _BLOCK:
+                out.append("\n")
+            if el.text:
+                out.append(el.text)
+            stack.append(("end", el, hidden, now_hidden))
+            stack.extend(("start", child, now_hidden) for child in reversed(el))
 
     def _tail(self, el, hidden: bool) -> None:
         if el.tail:
@@ -96,10 +114,14 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     source = _XML_DECL.sub("", decoded.text)
     if not source.strip():
         return Document(format="html", parts=())
+    # huge_tree: without it libxml2 stops, silently, at 256 levels of nesting or a
+    # 10 MB text node or attribute, and everything after is lost
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(source)
+        root = lxml.html.document_fromstring(source, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"HTML could not be parsed: {exc}", part="body") from exc
+    stopped = [e for e in parser.error_log if e.level_name == "FATAL"]
     parts: list[Part] = []
     title = root.findtext(".//title")
     if title and title.strip():
@@ -120,9 +142,34 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         parts.append(Part("html-comment", "\n".join(collector.comments)))
     pictures, picture_notices = data_uri_pictures((img.get("src") for img in root.iter("img")), limits, ocr)
     parts += pictures
-    notices = ()
+    notices = []
     if not decoded.exact:
-        notices = (unreadable(f"text encoding could not be determined; read as {decoded.encoding} with replacements",
-                              part="body", rule="unreadable.encoding"),)
+        notices.append(unreadable(f"text encoding could not be determined; read as {decoded.encoding} "
+                                  "with replacements", part="body", rule="unreadable.encoding"))
+    stripped = _stripped(source)
+    if stopped:
+        # the parser gave up part-way: the rest of the page is read without its structure
+        notices.append(unreadable(f"the HTML parser stopped early ({stopped[0].message.strip()}); the page was "
+                                  "also read with the markup stripped", part="body"))
+        parts.append(Part("markup-text", stripped))
+    elif _lost_han(stripped, parts):
+        # broken markup the parser recovered from by swallowing text (found by the fuzz run)
+        notices.append(unreadable("the HTML parser dropped text it could not place; the page was also read with "
+                                  "the markup stripped", part="body"))
+        parts.append(Part("markup-text", stripped))
     return Document(format="html", parts=tuple(parts), notices=(*notices, *picture_notices),
                     failed_parts=("body",) if notices else ())
+
+
+def _stripped(source: str) -> str:
+    """The page's text with every tag removed and references decoded (scripts and styles dropped)."""
+    return _clean([html.unescape(_TAG.sub(" ", _CODE.sub(" ", source)))])
+
+
+def _lost_han(stripped: str, parts: list[Part]) -> bool:
+    """Does the tag-stripped page hold Chinese characters that no part has?"""
+    want = Counter(_HAN.findall(stripped))
+    if not want:
+        return False
+    have = Counter(_HAN.findall("".join(p.text for p in parts)))
+    return any(have[ch] < n for ch, n in want.items())

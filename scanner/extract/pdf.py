@@ -66,6 +66,7 @@ from .ocr import PictureReader
 from .pdf_layout import joined, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
 from .pdf_ocr import read_page, wants_ocr
 from .sniff import damaged_pdf_header
+from .pdfstreams import check_streams
 from .xmlparts import parse_xml
 
 _PDFIUM_PASSWORD = 4
@@ -89,6 +90,7 @@ MINER_ERRORS = (PDFException, PSException, KeyError, ValueError, TypeError,
 
 
 def extract_pdf(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
+    check_streams(data, limits)  # refuses a stream bomb before pdfium/pdfminer inflate it
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:

@@ -16,6 +16,7 @@ import io
 import re
 from typing import Iterable, Iterator
 
+from lxml import etree
 from pptx import Presentation
 from pptx.exc import PackageNotFoundError, PythonPptxError
 from pptx.shapes.base import BaseShape
@@ -28,11 +29,11 @@ from ..rules import BASIS_HIDDEN
 from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
 from .ocr import PictureReader
-from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
+from .xmlparts import doctype_notices, embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import ZIP_ERRORS, GuardedZip
 
 PPTX_ERRORS = (PythonPptxError, PackageNotFoundError, KeyError, ValueError, TypeError,
-               AttributeError, IndexError, AssertionError)
+               AttributeError, IndexError, AssertionError, etree.LxmlError)
 _COMMENT_PART = re.compile(r"ppt/comments/(modernComment|comment)[^/]*\.xml")
 
 
@@ -41,7 +42,7 @@ def extract_pptx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         pkg.check_declared()
         comments = _comments(pkg)
         props = ooxml_properties(pkg)
-        embedded = embedded_notices(pkg, "ppt/embeddings/")
+        embedded = embedded_notices(pkg, "ppt/embeddings/") + doctype_notices(pkg)
         pictures, picture_notices = package_pictures(pkg, "ppt/media/", ocr)
     try:
         parts, notices = _slides(Presentation(io.BytesIO(data)))

@@ -111,6 +111,8 @@ def sniff(data: bytes, name: str) -> str:
         return _TEXT_EXT[ext]
     if _looks_html(data):
         return "html"
+    if _looks_xml(data, ext):
+        return "xml"
     return "text"
 
 
@@ -209,6 +211,12 @@ def _looks_binary(data: bytes) -> bool:
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     return b"\x00" in sample
+
+
+def _looks_xml(data: bytes, ext: str) -> bool:
+    """XML and SVG carry character references and entities: read as markup, not text."""
+    start = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<?xml", b"<svg")) or (ext in (".xml", ".svg") and start.startswith(b"<"))
 
 
 def _looks_html(data: bytes) -> bool:

@@ -8,8 +8,10 @@ from ..errors import ExtractionError
 from ..types import Notice, Part
 from .zipguard import GuardedZip
 
-# no entity expansion (billion laughs), no network, no DTD loading
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+# internal entities expanded, so text declared in the DTD is read (libxml2 refuses
+# a billion-laughs expansion past its amplification limit: the part is then
+# malformed, never silently short); nothing external, no network, no DTD loading
+_PARSER = etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False,
                           huge_tree=True, remove_comments=False)
 
 CORE_FIELDS = (
@@ -68,6 +70,22 @@ def property_parts(fields: dict[str, list[str]]) -> list[Part]:
 
 
 PROPERTIES = "properties"
+
+
+_PROLOG_BYTES = 64 * 1024
+
+
+def doctype_notices(pkg: GuardedZip) -> tuple[Notice, ...]:
+    """A part that declares a DTD may hold text in entities, which the
+    python-pptx and openpyxl parsers drop: never call such a package full.
+    (Office never writes a DTD; only a crafted file has one.)"""
+    from . import unreadable
+    found = []
+    for name in sorted(pkg.names()):
+        if name.endswith((".xml", ".rels")) and b"<!DOCTYPE" in pkg.head(name, _PROLOG_BYTES).upper():
+            found.append(name)
+    return tuple(unreadable(f"XML part {name} declares a DTD; text held in its entities may not have been read",
+                            part="item", object=name) for name in found)
 
 
 def embedded_notices(pkg: GuardedZip, folder: str) -> tuple[Notice, ...]:

@@ -54,6 +54,10 @@ class GuardedZip:
         if len(infos) > limits.max_members:
             raise LimitExceeded("max_members", f"{len(infos)} members, limit {limits.max_members}")
         self._infos = {i.filename: i for i in infos}
+        self._all = infos
+        # a name stored twice: readers by name see only the last copy, so the first would go unread
+        self.duplicates = sorted({i.filename for i in infos if sum(j.filename == i.filename for j in infos) > 1}
+                                 if len(self._infos) < len(infos) else ())
         by_ratio = ratio_allowance(len(data), limits)
         self.budget = min(limits.max_total_uncompressed, by_ratio)
         self._budget_limit = "max_expansion_ratio" if by_ratio < limits.max_total_uncompressed else "max_total_uncompressed"
@@ -62,30 +66,37 @@ class GuardedZip:
         return list(self._infos)
 
     def infos(self) -> list[zipfile.ZipInfo]:
-        return list(self._infos.values())
+        """Every entry, duplicated names included, in directory order."""
+        return list(self._all)
 
     def has(self, name: str) -> bool:
         return name in self._infos
 
     def check_declared(self) -> None:
-        """Refuse a package whose directory already admits to being a bomb."""
-        total = sum(i.file_size for i in self._infos.values())
+        """Refuse a package whose directory already admits to being a bomb,
+        or that stores a part twice (its reader would see only one copy)."""
+        if self.duplicates:
+            raise ExtractionError(f"package stores {len(self.duplicates)} part(s) twice "
+                                  f"(first: {self.duplicates[0]!r}); only one copy would be read", stage=self._stage)
+        total = sum(i.file_size for i in self._all)
         if total > self.limits.max_total_uncompressed:
             raise LimitExceeded("max_total_uncompressed",
                                 f"members declare {total} bytes, limit {self.limits.max_total_uncompressed}")
         if total > self.budget:
             raise LimitExceeded("max_expansion_ratio",
                                 f"members declare {total} bytes from a {self.budget} byte allowance")
-        for info in self._infos.values():
+        for info in self._all:
             if info.file_size > ratio_allowance(info.compress_size, self.limits):
                 raise LimitExceeded("max_expansion_ratio",
                                     f"member {info.filename!r} expands {info.compress_size} -> {info.file_size} bytes")
 
-    def read(self, name: str) -> bytes:
-        """Inflate one member, charging its real size to the item's budget."""
-        info = self._infos.get(name)
+    def read(self, name: str | zipfile.ZipInfo) -> bytes:
+        """Inflate one member (by name, or by entry for a duplicated name),
+        charging its real size to the item's budget."""
+        info = name if isinstance(name, zipfile.ZipInfo) else self._infos.get(name)
         if info is None:
-            raise ExtractionError(f"missing package part {name}", part=name, stage=self._stage)
+            raise ExtractionError(f"missing package part {name}", part=str(name), stage=self._stage)
+        name = info.filename
         if is_encrypted(info):
             raise ExtractionError(f"package part {name} is encrypted", part=name, stage=self._stage)
         cap, limit = min((self.budget, self._budget_limit),
@@ -102,6 +113,19 @@ class GuardedZip:
             raise ExtractionError(f"cannot inflate {name}: {exc}", part=name, stage=self._stage) from exc
         self.budget -= len(out)
         return bytes(out)
+
+    def head(self, name: str, size: int) -> bytes:
+        """The first ``size`` inflated bytes of a member (a peek at its prolog), charged to the budget."""
+        info = self._infos[name]
+        if is_encrypted(info):
+            return b""
+        try:
+            with self._zf.open(info) as fh:
+                out = fh.read(size)
+        except ZIP_ERRORS as exc:
+            raise ExtractionError(f"cannot inflate {name}: {exc}", part=name, stage=self._stage) from exc
+        self.budget -= len(out)
+        return out
 
     def read_optional(self, name: str) -> bytes | None:
         return self.read(name) if name in self._infos else None

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..config import MB, ScanConfig, load_config
+from ..names import escape_name
 from .checkpoint import Anchor, read_anchor, write_anchor
 from .errors import Refused, WorkflowError
 from .keys import create_key, key_path
@@ -190,7 +191,7 @@ def _read(path: str) -> bytes:
         with open(path, "rb") as fh:
             return fh.read()
     except OSError as exc:
-        raise ToolError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise ToolError(f"cannot read {escape_name(path)}: {exc.strerror or exc}") from exc
 
 
 # -- commands ------------------------------------------------------------
@@ -199,7 +200,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
     for path in _files(args.files):
         s = workflow.submit(_read(path), path, args.title or path, Actor(args.by))
         state = "submitted" if s.created else "already submitted"
-        print(f"{state}: item {s.item.item_id} {s.item.sha256[:12]} {path} — scan: {s.scan.verdict}")
+        print(f"{state}: item {s.item.item_id} {s.item.sha256[:12]} {s.item.path} — scan: {s.scan.verdict}")
     return EXIT_OK
 
 
@@ -258,10 +259,10 @@ def cmd_gate(args: argparse.Namespace) -> int:
         data = _read(path)
         answer = workflow.gate(hashlib.sha256(data).hexdigest(), data)
         if answer.allow:
-            print(f"allowed: {path}")
+            print(f"allowed: {escape_name(path)}")
         else:
             refused += 1
-            print(f"refused: {path}: {'; '.join(answer.reasons)}")
+            print(f"refused: {escape_name(path)}: {'; '.join(answer.reasons)}")
     return EXIT_REFUSED if refused else EXIT_OK
 
 

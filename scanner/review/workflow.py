@@ -16,7 +16,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from ..types import ItemResult, ReviewRecord, Verdict
+from ..names import escape_name
+from ..types import Item, ItemResult, ReviewRecord, Verdict
 from . import schema
 from .checkpoint import receipt
 from .errors import Refused
@@ -98,16 +99,24 @@ class Workflow:
         self.store, self.engine, self.separate_duties = store, engine, separate_duties
         # one scan at a time per engine: the engine's matchers are not shared across threads
         self._scan_lock = threading.Lock()
+        self.isolated: Any = None  # scanner.run.isolated.IsolatedScanner, set by the service
 
     # -- scanning ------------------------------------------------------
     def preview(self, data: bytes, name: str) -> list[ItemResult]:
         """Scan without recording anything (CMS preview)."""
-        from .. import scan_bytes
+        return self._scan(data, escape_name(name))
+
+    def _scan(self, data: bytes, shown: str) -> list[ItemResult]:
+        """Scan under a name already in display form (scanner.names)."""
+        from ..pipeline import scan_item
+        item = Item(path=shown, data=data)
+        if self.isolated is not None:  # the service: a worker process that item_timeout can kill
+            return self.isolated.scan(item)
         with self._scan_lock:
-            return scan_bytes(data, name, engine=self.engine)
+            return scan_item(self.engine, item)
 
     def _scan_values(self, data: bytes, name: str) -> dict[str, Any]:
-        results = self.preview(data, name)
+        results = self._scan(data, name)
         verdict = Verdict.worst([r.verdict for r in results])
         return {"ruleset_hash": self.engine.ruleset_hash, "verdict": verdict.value,
                 "result_json": json.dumps([r.to_dict() for r in results], ensure_ascii=False)}
@@ -139,7 +148,9 @@ class Workflow:
     def submit(self, data: bytes, path: str, title: str, actor: Actor) -> Submitted:
         """Record an item (insert-or-get by sha256), its bytes, a current scan
         and, for a new item, the submission.  Submitting the same bytes again
-        changes nothing but a stale scan."""
+        changes nothing but a stale scan.  Names are stored in display form
+        (scanner.names), so a name that is not UTF-8 cannot break the store."""
+        path, title = escape_name(path), escape_name(title)
         sha = hashlib.sha256(data).hexdigest()
         existing = self.store.item_by_sha(sha)
         if existing is not None:

@@ -37,6 +37,7 @@ from ..extract import unreadable
 from ..lang import Text
 from ..pipeline import _problem_result, scan_item
 from ..types import Item, ItemResult
+from .guard import cap_memory
 from .worker import engine_for
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running:
     """Scan batches until told to stop; ``running`` = [seq, monotonic start] of the current item."""
     _die_with_parent(parent)
     engine = engine_for(config, use_cache)
+    cap_memory(config.limits)  # after the engine is warm: the cap is what one item may add
     while True:
         try:
             batch = conn.recv()

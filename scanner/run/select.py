@@ -76,7 +76,7 @@ def _drive(args: argparse.Namespace, config: ScanConfig, items: Iterable[Item], 
     if serial:
         from .serial import run_serial
 
-        return run_serial(engine, items)
+        return run_serial(engine, items, cap=True)
     import multiprocessing_logging
 
     from .pool import run_pool

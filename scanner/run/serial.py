@@ -1,13 +1,32 @@
-"""The serial driver: one process, items in order."""
+"""The serial driver: one process, items in order, each within its time and
+memory (scanner.run.guard: nobody else can stop a hung item here)."""
 from __future__ import annotations
 
+import contextlib
 from typing import Iterable, Iterator
 
 from ..engine import Engine
-from ..pipeline import scan_item
+from ..extract import unreadable
+from ..pipeline import _problem_result, scan_item
 from ..types import Item, ItemResult
+from .guard import ItemTimeout, deadline, memory_capped
+
+# the alarm rings a little after item_timeout, so that a stage with its own clock
+# (LibreOffice conversion) stops first, cleans up and names the part it lost
+GRACE_SECONDS = 1.0
 
 
-def run_serial(engine: Engine, items: Iterable[Item]) -> Iterator[ItemResult]:
+def run_serial(engine: Engine, items: Iterable[Item], cap: bool = False) -> Iterator[ItemResult]:
+    """``cap``: also cap this process's memory while each item is scanned
+    (the command line; the limit is restored between items and after)."""
+    limits = engine.config.limits
     for item in items:
-        yield from scan_item(engine, item)
+        try:
+            with memory_capped(limits) if cap else contextlib.nullcontext(), \
+                    deadline(limits.item_timeout and limits.item_timeout * 1.1 + GRACE_SECONDS):
+                results = scan_item(engine, item)
+        except ItemTimeout:
+            results = [_problem_result(item, unreadable(
+                f"limit item_timeout exceeded: no result after {limits.item_timeout:g} s",
+                rule="unreadable.limit", limit="item_timeout"))]
+        yield from results

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..engine import Engine
 from ..review import Workflow, open_store
 from ..review.workflow import Actor, GateAnswer, Submitted
+from ..run.isolated import IsolatedScanner
 from ..types import Verdict
 from . import errors
 from .auth import ANY, APPROVE, REVIEW, SUBMIT, TokenCheck
@@ -86,6 +87,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     """Build the service: opens (and migrates) the store, builds the Engine."""
     store = open_store(settings.database, settings.config.key_file)
     workflow = Workflow(store, Engine(settings.config), separate_duties=settings.separate_duties)
+    # scans run in a worker process: item_timeout and the memory cap hold, and a bomb costs only that worker
+    workflow.isolated = IsolatedScanner(settings.config, workflow.engine)
     auth = TokenCheck(store)
     app = FastAPI(title="preclear review gate", version="1",
                   description="Review first, then disclose: submit, review, approve, and the gate a CMS "

@@ -1,0 +1,63 @@
+"""XML and SVG files: the text the markup means, not the markup.
+
+Scanned as raw text, ``&#26426;&#23494;`` never becomes 机密, and text held
+in an internal DTD entity is never seen.  The file is parsed with the safe
+parser of ``xmlparts`` (internal entities expanded under libxml2's
+amplification limit, nothing external loaded); text nodes go to ``body``,
+attribute values (SVG titles, labels) to ``attributes``, comments to
+``xml-comment``.  A file that does not parse is still read, with the tags
+stripped and character references decoded, and says it was read partially.
+
+This also reads the XML parts of an OOXML package whose
+``[Content_Types].xml`` is missing or damaged: such a package is scanned as a
+plain ZIP and its parts arrive here as members.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+from lxml import etree
+
+from ..config import Limits
+from ..errors import ExtractionError
+from ..types import Document, Part
+from .decode import decode
+from .xmlparts import parse_xml
+
+_TAG = re.compile(r"<!\[CDATA\[(.*?)\]\]>|<!--.*?-->|<[^>]*>", re.DOTALL)
+
+
+def _stripped(text: str) -> str:
+    """Text with markup removed and references decoded (CDATA kept)."""
+    return html.unescape(_TAG.sub(lambda m: f" {m.group(1)} " if m.group(1) else " ", text))
+
+
+def extract_xml(data: bytes, name: str, limits: Limits) -> Document:
+    from . import unreadable
+
+    try:
+        root = parse_xml(data, "body")
+    except ExtractionError as exc:
+        text = _stripped(decode(data).text).strip()
+        notice = unreadable(f"{exc.reason}; read with the markup stripped, text may be missing or out of order",
+                            part="body")
+        return Document("xml", parts=(Part("body", text),) if text else (), notices=(notice,),
+                        failed_parts=("body",))
+    texts: list[str] = []
+    attributes: list[str] = []
+    comments: list[str] = []
+    for el in root.iter():
+        if isinstance(el, etree._Comment):
+            if el.text and el.text.strip():
+                comments.append(el.text.strip())
+        elif isinstance(el.tag, str):
+            texts.append(el.text or "")  # in document order, as written: runs of one line stay joined
+            attributes += [v.strip() for v in el.attrib.values() if v.strip()]
+        if el is not root:
+            texts.append(el.tail or "")
+    body = "".join(texts).strip()
+    parts = [Part(part, text) for part, text in
+             (("body", body), ("attributes", "\n".join(attributes)), ("xml-comment", "\n".join(comments)))
+             if text]
+    return Document("xml", parts=tuple(parts))

@@ -1,0 +1,120 @@
+"""Decompression budgets, memory caps and the time limit (issue 14, item 3).
+
+A PDF stream bomb is refused before pdfium or pdfminer inflate it; an item
+that needs more memory than its worker may add, or more time than the
+serial driver allows, becomes ``review`` with ``unreadable.limit``."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+from reportlab.pdfgen import canvas
+
+from scanner import Engine, ScanConfig, scan_bytes
+from scanner.config import MB, Limits
+from scanner.extract.pdfstreams import check_streams
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def bomb_pdf(inflated: int, layers: int = 1, text: str = "hello") -> bytes:
+    """A one-page PDF whose content stream draws ``text`` and then inflates to
+    ``inflated`` bytes of spaces (through ``layers`` chained Flate filters)."""
+    co = zlib.compressobj(9)
+    chunks = [co.compress(f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET\n".encode())]
+    block = b" " * MB
+    chunks += [co.compress(block) for _ in range(inflated // MB)]
+    stream = b"".join(chunks) + co.flush()
+    for _ in range(layers - 1):
+        stream = zlib.compress(stream, 9)
+    filters = " ".join(["/FlateDecode"] * layers)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream)} /Filter [{filters}] >>\nstream\n".encode() + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    pdf += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(pdf)
+
+
+def result(data: bytes, name: str, **limits):
+    return scan_bytes(data, name, ScanConfig(limits=Limits(**limits)))[0]
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_a_pdf_stream_bomb_is_refused_before_it_is_inflated(layers) -> None:
+    data = bomb_pdf(64 * MB, layers=layers)
+    r = result(data, "bomb.pdf", max_total_uncompressed=16 * MB, max_expansion_ratio=100_000)
+    assert r.verdict.value == "review" and r.findings[0].rule == "unreadable.limit"
+    assert "max_total_uncompressed" in r.findings[0].reason
+
+
+def test_the_expansion_ratio_applies_to_pdf_streams() -> None:
+    data = bomb_pdf(64 * MB)  # ~65 KB inflating a thousandfold
+    r = result(data, "bomb.pdf", max_expansion_ratio=100)
+    assert r.verdict.value == "review" and "max_expansion_ratio" in r.findings[0].reason
+
+
+def test_the_same_pdf_within_its_budget_is_read() -> None:
+    data = bomb_pdf(8 * MB, text="hello")
+    assert check_streams(data, Limits(max_expansion_ratio=100_000)) > 8 * MB
+    r = result(data, "fine.pdf", max_expansion_ratio=100_000)
+    assert r.verdict.value == "clear" and r.extraction.value == "full"
+
+
+def test_a_reportlab_pdf_counts_its_streams(tmp_path) -> None:
+    c = canvas.Canvas(str(tmp_path / "a.pdf"))
+    for n in range(200):
+        c.drawString(72, 720 - 3 * n, f"hello {n} " * 10)
+    c.showPage()
+    c.save()
+    data = (tmp_path / "a.pdf").read_bytes()
+    assert b"ASCII85Decode" in data  # reportlab's default filter chain
+    assert 10_000 < check_streams(data, Limits()) < 1_000_000
+
+
+def preclear(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scanner", *map(str, args)], capture_output=True, text=True,
+                          cwd=REPO, check=False)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_item_past_its_memory_cap_is_review_not_a_dead_batch(tmp_path, jobs) -> None:
+    (tmp_path / "big.txt").write_bytes(b"public notice text\n" * (4 * MB))  # 76 MB, read whole
+    (tmp_path / "small.txt").write_text("关于开展全民健身活动的通知", encoding="utf-8")
+    proc = preclear("scan", tmp_path, "--jobs", jobs, "--no-cache", "--max-item-memory", 32 * MB)
+    rows = {r["item"]: r for r in map(json.loads, proc.stdout.splitlines())}
+    assert set(rows) == {"big.txt", "small.txt"}, proc.stderr
+    assert rows["small.txt"]["verdict"] == "clear"
+    big = rows["big.txt"]
+    assert big["verdict"] == "review" and big["findings"][0]["rule"] in ("unreadable.limit", "unreadable.crash")
+
+
+def test_the_time_limit_holds_in_the_serial_driver(tmp_path, monkeypatch) -> None:
+    from scanner import scan_paths
+    from scanner.run import serial
+
+    monkeypatch.setattr(serial, "GRACE_SECONDS", 0.0)  # the alarm at item_timeout x 1.1
+    (tmp_path / "long.txt").write_text("关于开展全民健身活动的通知，请各单位认真组织。\n" * 400_000, encoding="utf-8")
+    (tmp_path / "short.txt").write_text("秘密★1年", encoding="utf-8")
+    engine = Engine(ScanConfig(limits=Limits(item_timeout=0.05)))
+    scan_bytes("秘密★1年 通知".encode(), "warm.txt", engine=engine)  # loading happens outside the clock
+    long, short = scan_paths([str(tmp_path)], engine=engine)
+    assert long.verdict.value == "review" and long.findings[0].rule == "unreadable.limit"
+    assert "item_timeout" in long.findings[0].reason
+    assert short.verdict.value == "block"  # the next item has its own time
