@@ -40,12 +40,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from ..types import Box, Notice, Part
+from ..run.guard import allowance
 from . import unreadable
 
 if TYPE_CHECKING:  # Pillow and numpy are imported when a picture is first read
     from PIL import Image
 
 log = logging.getLogger(__name__)
+
+# address space OCR's model runtime may take beyond the item's memory cap (scanner.run.guard)
+OCR_MEMORY = 1 << 30
 
 # a line of text needs about 12 px of height and a few characters of width
 MIN_SIDE = 12
@@ -93,6 +97,10 @@ class Recogniser(Protocol):
         ...
 
 
+class OcrFailed(RuntimeError):
+    """The OCR runtime could not read a picture (out of memory, a model error)."""
+
+
 class RapidRecogniser:
     """RapidOCR with the models shipped in its wheel, logging through ours."""
 
@@ -119,7 +127,12 @@ class RapidRecogniser:
     def recognise(self, image: Image.Image) -> list[Line]:
         import numpy as np
 
-        out = self._engine(np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1]))
+        try:
+            out = self._engine(np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1]))
+        except MemoryError:
+            raise
+        except Exception as exc:  # rapidocr wraps onnxruntime's failures in a bare Exception subclass
+            raise OcrFailed(type(exc).__name__) from exc
         boxes, txts, scores = (getattr(out, key, None) for key in ("boxes", "txts", "scores"))
         if boxes is None or txts is None or scores is None:  # nothing detected
             return []
@@ -235,20 +248,26 @@ class PictureReader:
         if not worth:
             log.debug("picture %s skipped: %s", name, why)
             return [], []
-        recogniser = self.recogniser
-        if recogniser is None:
-            if min(image.size) < NO_OCR_MIN_SIDE:
-                return [], []
-            return [], [_notice(name, "not-installed", f"picture {name} may hold text but OCR is not "
-                                "installed (pip install 'preclear[ocr]')")]
-        key = key or hashlib.sha256(repr(image.size).encode() + image.tobytes()).hexdigest()
-        lines = self._cached(key, recogniser)
-        if lines is None:
-            if time.monotonic() >= self.deadline:
-                return [], [_notice(name, "time-limit", f"picture {name} was not read: the item's time "
-                                    "limit was reached")]
-            lines = recogniser.recognise(image)
-            self._store(key, recogniser, lines)
+        try:
+            with allowance(OCR_MEMORY):
+                recogniser = self.recogniser
+                if recogniser is None:
+                    if min(image.size) < NO_OCR_MIN_SIDE:
+                        return [], []
+                    return [], [_notice(name, "not-installed", f"picture {name} may hold text but OCR is not "
+                                        "installed (pip install 'preclear[ocr]')")]
+                key = key or hashlib.sha256(repr(image.size).encode() + image.tobytes()).hexdigest()
+                lines = self._cached(key, recogniser)
+                if lines is None:
+                    if time.monotonic() >= self.deadline:
+                        return [], [_notice(name, "time-limit", f"picture {name} was not read: the item's time "
+                                            "limit was reached")]
+                    lines = recogniser.recognise(image)
+                    self._store(key, recogniser, lines)
+        except (OcrFailed, OSError, MemoryError) as exc:  # the OCR runtime failed: fail closed
+            log.warning("OCR failed on a picture: %s", type(exc).__name__)
+            return [], [_notice(name, "failed", f"picture {name} was not read: OCR failed "
+                                f"({type(exc).__name__})")]
         return _to_parts(name, lines)
 
     def _cache_path(self, key: str, recogniser: Recogniser) -> Path | None:

@@ -116,6 +116,8 @@ KERNEL_MIN_CHARS = 256
 # MB of a folder scanned in one process), a cold process loads numba for the
 # kernel: below, loading it (~0.5 s) costs more than it saves
 KERNEL_LOAD_CHARS = 1_000_000
+# address space loading numba and llvmlite may take beyond the item's memory cap
+KERNEL_LOAD_MEMORY = 512 << 20
 _cold_chars = 0
 
 
@@ -133,6 +135,11 @@ def normalize(original: str) -> NormText:
         global _cold_chars
         _cold_chars += len(original)
         if kernel.is_warm() or _cold_chars >= KERNEL_LOAD_CHARS:
+            if not kernel.is_warm():  # loading numba maps its libraries: not the item's memory
+                from ..run.guard import allowance
+
+                with allowance(KERNEL_LOAD_MEMORY):
+                    kernel.warm()
             text, index = kernel.normalize_fast(original)
             return NormText(text, original, index)
     return normalize_reference(original)

@@ -9,6 +9,10 @@ The decompression budgets stop the bombs we know; these stop the rest.
   worker (the pool reports ``unreadable.crash``): never the machine's OOM
   killer taking the batch, or the service, with it.  Set in pool workers
   and the serial driver.
+- ``allowance``: a stage whose own runtime needs room the item's budget
+  does not measure (OCR's model runtime: ~0.7 GB of address space when it
+  loads) gets that much more while it runs; what it keeps afterwards (the
+  loaded models) is not counted against the item either.
 - ``deadline``: in the serial driver there is no parent to kill a hung item,
   so ``SIGALRM`` interrupts it after ``item_timeout`` seconds.  It can only
   act in the main thread, and between Python steps (C code that runs long
@@ -78,6 +82,31 @@ def memory_capped(limits: Limits) -> Iterator[None]:
     finally:
         if previous is not None:
             resource.setrlimit(resource.RLIMIT_AS, previous)
+
+
+@contextlib.contextmanager
+def allowance(extra: int) -> Iterator[None]:
+    """Raise the address-space cap by ``extra`` while the block runs, then
+    put it back with the headroom the item had before (not below what the
+    block left loaded).  Nothing to do where no cap is set."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        before = _address_space()
+    except (OSError, ValueError):
+        soft = resource.RLIM_INFINITY
+    if soft == resource.RLIM_INFINITY:
+        yield
+        return
+
+    def within_hard(limit: int) -> int:
+        return limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+
+    resource.setrlimit(resource.RLIMIT_AS, (within_hard(soft + extra), hard))
+    try:
+        yield
+    finally:
+        headroom = max(soft - before, 0)
+        resource.setrlimit(resource.RLIMIT_AS, (within_hard(max(soft, _address_space() + headroom)), hard))
 
 
 @contextlib.contextmanager
