@@ -240,6 +240,13 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
                 text = miner.page_text(index)
                 layout = _layout_part(part, text, partial(miner.page_layout, index))
                 unmapped = len(_MINER_UNMAPPED.findall(text))
+            elif not text.strip() and not drawn and (mined := miner.page_text(index)).strip():
+                # pdfium sees nothing at all on a page whose content stream it could not
+                # parse; pdfminer is more tolerant: read its text, and say the page is damaged
+                text = mined
+                layout = _layout_part(part, text, partial(miner.page_layout, index))
+                notices.append(unreadable(f"page {index + 1}: pdfium read nothing on the page but pdfminer read "
+                                          "text: its content may be damaged and read only in part", part=part))
             # OCR: image-only or mostly-image pages, and glyphs without a Unicode mapping
             # (a vector-drawn page is read too: text drawn as outlines)
             scan = unmapped or drawn in ("image", "vector") or (text.strip() and wants_ocr(pdf, index, text))

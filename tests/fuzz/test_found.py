@@ -78,3 +78,25 @@ def test_html_text_swallowed_by_broken_markup_is_not_full() -> None:
     r = scan_bytes(page, "notice.html")[0]
     assert not (r.verdict.value == "clear" and r.extraction.value == "full")
     assert any(f.rule == "mark.state-secret" for f in r.findings)
+
+
+def test_a_pdf_page_pdfium_reads_as_empty_is_read_by_pdfminer_and_not_cleared() -> None:
+    """One byte before the content stream's dictionary: pdfium sees a blank
+    page (no objects, no text), pdfminer still reads the mark."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    c.setFont("STSong-Light", 14)
+    c.drawString(72, 760, MARK)
+    c.drawString(72, 730, "关于开展年度安全检查工作的通知")
+    c.save()
+    data = buf.getvalue()
+    stream = data.index(b"<<", data.index(b"/Filter") - 40)  # the content stream object's dictionary
+    damaged = data[:stream] + b"&" + data[stream:]
+    r = scan_bytes(damaged, "notice.pdf")[0]
+    assert any(f.rule == "mark.state-secret" for f in r.findings)
+    assert r.verdict.value == "block" and r.extraction.value == "partial"
