@@ -69,10 +69,11 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
     try:
         return _scan_item(engine, item)
     except MemoryError:  # the worker's memory cap (scanner.run.guard) stopped the item
-        limit = engine.config.limits.max_item_memory
-        return [_problem_result(item, unreadable(
-            f"limit max_item_memory exceeded: the item needed more than {limit} bytes of memory",
-            rule="unreadable.limit", limit="max_item_memory"))]
+        pass  # the result is built after the except block, once its traceback has let the item's memory go
+    limit = engine.config.limits.max_item_memory
+    return [_problem_result(item, unreadable(
+        f"limit max_item_memory exceeded: the item needed more than {limit} bytes of memory",
+        rule="unreadable.limit", limit="max_item_memory"))]
 
 
 def _scan_item(engine: Engine, item: Item) -> list[ItemResult]:
