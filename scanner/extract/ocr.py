@@ -94,7 +94,6 @@ class Recogniser(Protocol):
 
     def recognise(self, image: Image.Image) -> list[Line]:
         """The lines of text on the picture, top to bottom."""
-        ...
 
 
 class OcrFailed(RuntimeError):
