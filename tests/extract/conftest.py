@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 import types
 import zipfile
 
@@ -222,3 +224,21 @@ def _labelled_properties_docx() -> bytes:
 def gbt9704() -> types.SimpleNamespace:
     """The GB/T 9704 notice builder and its marks, for tests."""
     return types.SimpleNamespace(marks=GBT9704_MARKS, docx=gbt9704_docx)
+
+
+@pytest.fixture(scope="module")
+def soffice(tmp_path_factory):
+    """``convert(data, ext, fmt)``: the bytes converted to ``fmt`` by LibreOffice
+    itself (its own profile folder per module), for files only it writes."""
+    assert shutil.which("soffice"), ("LibreOffice not found: apt-get install libreoffice-writer-nogui "
+                                     "libreoffice-calc-nogui libreoffice-impress-nogui (see .ci/run)")
+    work = tmp_path_factory.mktemp("soffice")
+
+    def convert(data: bytes, ext: str, fmt: str) -> bytes:
+        source = work / f"source.{ext}"
+        source.write_bytes(data)
+        subprocess.run(["soffice", f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
+                        "--convert-to", fmt, "--outdir", str(work), str(source)],
+                       check=True, capture_output=True, timeout=120)
+        return (work / f"source.{fmt}").read_bytes()
+    return convert

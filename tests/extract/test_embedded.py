@@ -5,9 +5,7 @@ harmless by type; what cannot be opened stays unreadable.embedded."""
 from __future__ import annotations
 
 import io
-import shutil
 import struct
-import subprocess
 import zipfile
 
 import docx
@@ -29,22 +27,6 @@ ODT_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
 <text:p><draw:frame draw:name="Object1" svg:width="12cm" svg:height="4cm" text:anchor-type="paragraph">
 <draw:object xlink:href="./Object 1" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/>
 </draw:frame></text:p></office:text></office:body></office:document-content>"""
-
-
-@pytest.fixture(scope="module")
-def soffice(tmp_path_factory):
-    """Convert a file with LibreOffice itself; returns the converted bytes."""
-    assert shutil.which("soffice"), "LibreOffice not found (see .ci/run)"
-    work = tmp_path_factory.mktemp("embedded")
-
-    def convert(data: bytes, ext: str, fmt: str) -> bytes:
-        source = work / f"source.{ext}"
-        source.write_bytes(data)
-        subprocess.run(["soffice", f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-                        "--convert-to", fmt, "--outdir", str(work), str(source)],
-                       check=True, capture_output=True, timeout=120)
-        return (work / f"source.{fmt}").read_bytes()
-    return convert
 
 
 def workbook_with_mark() -> bytes:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
-import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
@@ -30,20 +28,9 @@ CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/cu
 
 
 @pytest.fixture(scope="module")
-def to_legacy(tmp_path_factory):
+def to_legacy(soffice):
     """OOXML bytes -> the legacy format, saved by LibreOffice itself."""
-    assert shutil.which("soffice"), ("LibreOffice not found: apt-get install libreoffice-writer-nogui "
-                                     "libreoffice-calc-nogui libreoffice-impress-nogui (see .ci/run)")
-    work = tmp_path_factory.mktemp("legacy")
-
-    def convert(data: bytes, ext: str, fmt: str) -> bytes:
-        source = work / f"source.{ext}"
-        source.write_bytes(data)
-        subprocess.run(["soffice", f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-                        "--convert-to", fmt, "--outdir", str(work), str(source)],
-                       check=True, capture_output=True, timeout=120)
-        return (work / f"source.{fmt}").read_bytes()
-    return convert
+    return soffice
 
 
 def _save(obj) -> bytes:
