@@ -30,7 +30,7 @@ class Limits:
     max_members: int = 10_000
     max_pdf_pages: int = 5_000
     item_timeout: float = 120.0
-    # address space one item may add to its worker (scanner.run.guard; 0: no cap)
+    # address space one item may add to its worker (scanner.budget; 0: no cap)
     max_item_memory: int = 512 * MB
 
 

@@ -68,7 +68,7 @@ def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
     """Scan one item; returns its result first, then its archive members' (in path order)."""
     try:
         return _scan_item(engine, item)
-    except MemoryError:  # the worker's memory cap (scanner.run.guard) stopped the item
+    except MemoryError:  # the worker's memory cap (scanner.budget) stopped the item
         pass  # the result is built after the except block, once its traceback has let the item's memory go
     limit = engine.config.limits.max_item_memory
     return [_problem_result(item, unreadable(

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from ..types import Box, Notice, Part
-from ..run.guard import allowance
+from ..budget import allowance
 from . import unreadable
 
 if TYPE_CHECKING:  # Pillow and numpy are imported when a picture is first read
@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # Pillow and numpy are imported when a picture is first read
 
 log = logging.getLogger(__name__)
 
-# address space OCR's model runtime may take beyond the item's memory cap (scanner.run.guard)
+# address space OCR's model runtime may take beyond the item's memory cap (scanner.budget)
 OCR_MEMORY = 1 << 30
 
 # a line of text needs about 12 px of height and a few characters of width

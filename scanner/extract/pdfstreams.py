@@ -15,7 +15,7 @@ Leading ASCII85/ASCIIHex layers (reportlab writes ``[/ASCII85Decode
 /FlateDecode]``) are undone first; they only shrink.  Other filters expand
 little (RunLength at most 64x) or are images never decoded for text (DCT,
 JPX, JBIG2, CCITT).  LZW (rare since PDF 1.2) is not counted: the worker's
-memory cap (scanner.run.guard) is its bound.
+memory cap (scanner.budget) is its bound.
 """
 from __future__ import annotations
 

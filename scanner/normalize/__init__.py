@@ -136,7 +136,7 @@ def normalize(original: str) -> NormText:
         _cold_chars += len(original)
         if kernel.is_warm() or _cold_chars >= KERNEL_LOAD_CHARS:
             if not kernel.is_warm():  # loading numba maps its libraries: not the item's memory
-                from ..run.guard import allowance
+                from ..budget import allowance
 
                 with allowance(KERNEL_LOAD_MEMORY):
                     kernel.warm()

@@ -3,7 +3,7 @@
 The HTTP service scans uploads in its threads, where no signal can stop a
 hung item and one item's memory is the whole server's.  This keeps one
 pool worker (scanner.run.pool: the engine inherited by fork, the memory
-cap of scanner.run.guard) and gives it the items one by one; an item past
+cap of scanner.budget) and gives it the items one by one; an item past
 ``item_timeout``, or one whose worker dies, becomes ``review`` with
 ``unreadable.limit`` / ``unreadable.crash`` and the worker is replaced.
 """

@@ -32,12 +32,12 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Iterable, Iterator
 
+from ..budget import cap_memory
 from ..config import ScanConfig
 from ..extract import unreadable
 from ..lang import Text
 from ..pipeline import _problem_result, scan_item
 from ..types import Item, ItemResult
-from .guard import cap_memory
 from .worker import engine_for
 
 log = logging.getLogger(__name__)

@@ -1,15 +1,17 @@
 """The serial driver: one process, items in order, each within its time and
-memory (scanner.run.guard: nobody else can stop a hung item here)."""
+memory (scanner.run.guard's clock and scanner.budget's cap: nobody else can
+stop a hung item here)."""
 from __future__ import annotations
 
 import contextlib
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
+from ..budget import memory_capped
 from ..engine import Engine
 from ..extract import unreadable
 from ..pipeline import _problem_result, scan_item
 from ..types import Item, ItemResult
-from .guard import ItemTimeout, deadline, memory_capped
+from .guard import ItemTimeout, deadline
 
 # the alarm rings a little after item_timeout, so that a stage with its own clock
 # (LibreOffice conversion) stops first, cleans up and names the part it lost

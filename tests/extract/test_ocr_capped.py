@@ -1,4 +1,4 @@
-"""OCR inside the memory cap of a real folder scan (scanner.run.guard):
+"""OCR inside the memory cap of a real folder scan (scanner.budget):
 the model runtime needs more address space than one item's budget when it
 loads, so the reader gives it an allowance.  Before, every picture of a
 `preclear scan` came out `unreadable.internal` in pool workers and the

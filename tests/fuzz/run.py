@@ -29,7 +29,7 @@ REPORT_EVERY = 25
 
 def _worker(index: int, seed: int, stop_at: float, budget: int, out: str, queue: mp.Queue) -> None:
     from scanner import Engine, ScanConfig
-    from scanner.run.guard import cap_memory
+    from scanner.budget import cap_memory
 
     logging.disable(logging.CRITICAL)  # pdfminer warns on every damaged file; the report is what counts
     warnings.simplefilter("ignore")

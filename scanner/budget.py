@@ -1,0 +1,89 @@
+"""The memory budget of one item: how far a process's address space may grow
+while it scans, where no driver can kill it in time.
+
+The decompression budgets stop the bombs we know; this stops the rest.  It
+sits low (it needs only the limits) because stages below the drivers ask it
+for room too: OCR's model runtime and the normalisation kernel load libraries
+that are not the item's memory (``allowance``).
+
+- ``cap_memory``: the process's address space may grow by at most
+  ``Limits.max_item_memory`` over what it holds when the cap is set (the
+  warm engine).  An item that asks for more gets ``MemoryError`` (scan_item
+  turns it into ``unreadable.limit``) or, inside a C library, dies with its
+  worker (the pool reports ``unreadable.crash``): never the machine's OOM
+  killer taking the batch, or the service, with it.  Set in pool workers
+  and the serial driver.
+- ``allowance``: a stage whose own runtime needs room the item's budget
+  does not measure (OCR's model runtime: ~0.7 GB of address space when it
+  loads) gets that much more while it runs; what it keeps afterwards (the
+  loaded models) is not counted against the item either.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+from collections.abc import Iterator
+
+from .config import Limits
+
+
+def address_space() -> int:
+    """The process's address space now, in bytes."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def cap_memory(limits: Limits) -> None:
+    """Let the address space grow by ``max_item_memory`` from here (0: no cap)."""
+    if not limits.max_item_memory:
+        return
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        want = address_space() + limits.max_item_memory
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (OSError, ValueError):  # no /proc, or a platform without RLIMIT_AS: the budgets still hold
+        return
+
+
+@contextlib.contextmanager
+def memory_capped(limits: Limits) -> Iterator[None]:
+    """``cap_memory`` for a while, then the previous limit again (a process that
+    goes on after the scan, e.g. a caller running the command in-process)."""
+    try:
+        previous = resource.getrlimit(resource.RLIMIT_AS)
+    except (OSError, ValueError):
+        previous = None
+    cap_memory(limits)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            resource.setrlimit(resource.RLIMIT_AS, previous)
+
+
+@contextlib.contextmanager
+def allowance(extra: int) -> Iterator[None]:
+    """Raise the address-space cap by ``extra`` while the block runs, then
+    put it back with the headroom the item had before (not below what the
+    block left loaded).  Nothing to do where no cap is set."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        before = address_space()
+    except (OSError, ValueError):
+        soft = resource.RLIM_INFINITY
+    if soft == resource.RLIM_INFINITY:
+        yield
+        return
+
+    def within_hard(limit: int) -> int:
+        return limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+
+    resource.setrlimit(resource.RLIMIT_AS, (within_hard(soft + extra), hard))
+    try:
+        yield
+    finally:
+        headroom = max(soft - before, 0)
+        resource.setrlimit(resource.RLIMIT_AS, (within_hard(max(soft, address_space() + headroom)), hard))
