@@ -18,7 +18,8 @@ from .types import Part, Severity
 from .validate.pii import find_pii
 
 if TYPE_CHECKING:
-    from .engine import Engine, Pattern
+    from .engine import Engine
+    from .match.hits import Pattern
 
 # parts that are labels by nature: a marker there is a label, not prose
 LABEL_PARTS = ("header", "footer", "html-comment", "title", "html-title", "comment")

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from .config import ScanConfig
 from .errors import LexiconError
 from .match.automaton import Matcher, build_matcher
-from .match.hits import PatternTable
-from .match.lexicon import Lexicon, LexiconEntry, lexicon_files, load_lexicon
+from .match.hits import Pattern, PatternTable
+from .match.lexicon import Lexicon, lexicon_files, load_lexicon
 from .match.marks import FIELD_WORD, LEVEL_WORDS
 from .match.shipped import load_shipped
 from .normalize import normalize_term
@@ -31,15 +31,6 @@ log = logging.getLogger(__name__)
 
 # bump when the grammar, validators or scoring change what a scan reports
 RULESET_VERSION = "2026.11.1"
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """What one automaton key stands for: a mark anchor or a lexicon term/alias."""
-
-    surface: str
-    anchor: str | None = None
-    entry: LexiconEntry | None = None
 
 
 class Engine:

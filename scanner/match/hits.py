@@ -1,4 +1,5 @@
-"""A part's automaton hits as arrays, in the order detection considers them.
+"""What an automaton key stands for (``Pattern``), and a part's hits as
+arrays, in the order detection considers them.
 
 A bought 提示 word list hits every ~18 characters, and a part lists only
 its first ``HINT_CAP`` of them per lexicon; the rest are only counted.  So
@@ -8,22 +9,31 @@ that lexicon's remaining hits are then counted and taken out in one step.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from ..engine import Pattern
+from .lexicon import LexiconEntry
 
 HINT_LEVEL = "提示"
 _CHUNK = 256  # hits turned into Python ints at a time
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """What one automaton key stands for: a mark anchor or a lexicon term/alias."""
+
+    surface: str
+    anchor: str | None = None
+    entry: LexiconEntry | None = None
 
 
 class PatternTable:
     """Every Pattern of the engine in one flat tuple (key by key, in key
     order), with what detection asks of each as arrays indexed alike."""
 
-    def __init__(self, by_key: Sequence[Sequence["Pattern"]]) -> None:
+    def __init__(self, by_key: Sequence[Sequence[Pattern]]) -> None:
         self.patterns: tuple[Pattern, ...] = tuple(p for ps in by_key for p in ps)
         counts = np.array([len(ps) for ps in by_key], dtype=np.int64)
         self._counts = counts
