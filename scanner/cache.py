@@ -2,8 +2,13 @@
 
 Lexicons change, archives don't: an entry is keyed by the item's sha256, the
 extractor version (a hash of the extractor sources, so changing an
-extractor invalidates its entries without anyone bumping a number) and the
-limits and conversion settings, and holds the extracted Document.  Entries
+extractor invalidates its entries without anyone bumping a number), the
+extraction settings (``ScanConfig.extraction``: limits and conversion) and
+what the item's name decides: the sniffed format (the extension picks
+html/markdown/csv for text, wps/et/dps for OLE files) and the binary format
+the name claims when the bytes disagree (a notice of its own).  It holds
+the extracted Document, so the same bytes under another name are read as
+they would be without the cache.  Entries
 are written atomically (a worker may race another on the same bytes), read
 back only when they unpickle cleanly, and pruned oldest-first past
 ``CacheSettings.max_bytes``.  A legacy Office file whose body was not
@@ -25,7 +30,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import CacheSettings, Convert, Limits
+from .config import CacheSettings, Convert, ExtractionSettings, Limits
 from .types import Document
 
 if TYPE_CHECKING:
@@ -54,9 +59,9 @@ class ExtractCache:
         self.max_bytes = settings.max_bytes
         self.hits = self.misses = 0
 
-    def _path(self, data: bytes, limits: Limits, convert: Convert) -> Path:
-        settings = hashlib.sha256(repr((limits, convert)).encode()).hexdigest()[:16]
-        key = hashlib.sha256(data).hexdigest() + extractor_version() + settings
+    def _path(self, data: bytes, fmt: str, claimed: str | None, settings: ExtractionSettings) -> Path:
+        read_as = hashlib.sha256(repr((fmt, claimed)).encode()).hexdigest()[:16]
+        key = hashlib.sha256(data).hexdigest() + extractor_version() + settings.key() + read_as
         return self.root / key[:2] / key
 
     def extract(self, data: bytes, name: str, limits: Limits, convert: Convert | None = None,
@@ -64,17 +69,23 @@ class ExtractCache:
         """``scanner.extract.extract``, answered from the cache when it can."""
         from .extract import CONVERTED_FORMATS, extract
         from .extract.ocr import host_dependent
+        from .extract.sniff import name_mismatch, sniff
 
         convert = convert or Convert()
-        path = self._path(data, limits, convert)
+        fmt = sniff(data, name)
+        if fmt in UNCACHED_FORMATS:
+            return extract(data, name, limits, convert, ocr)
+        path = self._path(data, fmt, name_mismatch(fmt, name), ExtractionSettings(limits, convert))
         try:
             doc = pickle.loads(zlib.decompress(path.read_bytes()))
+            if not isinstance(doc, Document):
+                raise TypeError(f"holds a {type(doc).__name__}")
             os.utime(path)
             self.hits += 1
             return doc
         except FileNotFoundError:
             pass
-        except (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
+        except (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError) as exc:
             log.warning("extraction cache entry %s unreadable (%s): extracting again", path.name, exc)
         self.misses += 1
         doc = extract(data, name, limits, convert, ocr)

@@ -3,10 +3,20 @@
 No globals: the same object is handed to every worker, and the Python API
 builds it directly.  Unknown keys in the file are an error, so a typo in a
 limit never silently leaves the default in force.
+
+The settings do three different jobs, and ``ScanConfig`` shows each as a
+part of its own: ``.ruleset`` decides findings and verdicts (the engine's
+ruleset hash covers it, so changing it makes stored scans stale),
+``.extraction`` decides how bytes are read (the extraction cache's key
+covers it) and ``.run`` decides how a scan is run and reported (neither
+covers it: flipping a hook setting keeps every stored scan current).  The
+file keeps its sections as they were; the parts are views of the same
+fields.
 """
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -40,7 +50,8 @@ class Scoring:
 
     # hint-level signals of this many different categories in one item -> review
     aggregate_categories: int = 3
-    # treat the `review` verdict as failing in hooks (pre-commit) when true
+    # treat the `review` verdict as failing in hooks (pre-commit) when true:
+    # read from the file's [scoring] table, but a run setting (ScanConfig.run), not hashed
     fail_on_review: bool = False
 
 
@@ -67,6 +78,48 @@ class Convert:
 
 
 @dataclass(frozen=True)
+class Ruleset:
+    """What decides a scan's findings and verdicts: the lexicons and the
+    scoring rules.  The ruleset hash covers the lexicons by their bytes
+    (scanner.engine), not by the paths given here."""
+
+    lexicons: tuple[str, ...]
+    default_lexicons: bool
+    aggregate_categories: int
+
+    def scoring_rules(self) -> dict[str, object]:
+        """The scoring rules as the ruleset hash covers them."""
+        return {"aggregate_categories": self.aggregate_categories}
+
+
+@dataclass(frozen=True)
+class ExtractionSettings:
+    """What decides how an item's bytes are read into a Document."""
+
+    limits: Limits
+    convert: Convert
+
+    def key(self) -> str:
+        """A stable digest of these settings, for the extraction cache's key."""
+        return hashlib.sha256(repr((self.limits, self.convert)).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How a scan is run and reported: what to walk, where the caches and the
+    review store are, the hook's threshold and ``--explain``.  None of it
+    changes a finding or a verdict, so none of it is hashed."""
+
+    excludes: tuple[str, ...]
+    cache: CacheSettings
+    database: str
+    key_file: str
+    separate_duties: bool
+    explain: bool
+    fail_on_review: bool
+
+
+@dataclass(frozen=True)
 class ScanConfig:
     lexicons: tuple[str, ...] = ()
     default_lexicons: bool = True
@@ -80,8 +133,21 @@ class ScanConfig:
     separate_duties: bool = True   # [review] separate_duties: submitter, reviewer, approver differ
     explain: bool = False
 
-    def replace(self, **changes: Any) -> "ScanConfig":
+    def replace(self, **changes: Any) -> ScanConfig:
         return dataclasses.replace(self, **changes)
+
+    @property
+    def ruleset(self) -> Ruleset:
+        return Ruleset(self.lexicons, self.default_lexicons, self.scoring.aggregate_categories)
+
+    @property
+    def extraction(self) -> ExtractionSettings:
+        return ExtractionSettings(self.limits, self.convert)
+
+    @property
+    def run(self) -> RunSettings:
+        return RunSettings(self.excludes, self.cache, self.database, self.key_file, self.separate_duties,
+                           self.explain, self.scoring.fail_on_review)
 
 
 _SECTIONS = {"limits": Limits, "scoring": Scoring, "cache": CacheSettings, "convert": Convert}

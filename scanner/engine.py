@@ -1,6 +1,9 @@
 """Engine: configuration, lexicons, the automaton and validators, built once
 per process (in a pool worker's initializer, in the HTTP service at start-up)
-and then used read-only for every item."""
+and then shared by every item.  It is frozen: nothing is attached to it
+after it is built (what a driver adds per scan, such as the extraction
+cache, is an argument of scan_item), so two scans on one engine can only
+differ by their items and arguments."""
 from __future__ import annotations
 
 import hashlib
@@ -9,9 +12,9 @@ import logging
 import os
 import pickle
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import FrozenInstanceError, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Final
 
 from .config import ScanConfig
 from .errors import LexiconError
@@ -24,9 +27,6 @@ from .normalize import normalize_term
 from .validate import pii
 from .validate.segment import WordBoundaries
 
-if TYPE_CHECKING:
-    from .cache import ExtractCache
-
 log = logging.getLogger(__name__)
 
 # bump when the grammar, validators or scoring change what a scan reports
@@ -34,31 +34,46 @@ RULESET_VERSION = "2026.11.1"
 
 
 class Engine:
+    """Every attribute is set once, here; setting or deleting one afterwards
+    raises ``FrozenInstanceError``.  (The word segmenter and the matcher load
+    lazily inside themselves: that changes when work is done, never what a
+    scan finds.)"""
+
     def __init__(self, config: ScanConfig | None = None) -> None:
-        self.config = config or ScanConfig()
+        self.config: Final = config or ScanConfig()
         cache_dir = self.config.cache.path()
         # the shipped set is read and checked against its manifest every time, cache or not
         shipped = load_shipped() if self.config.default_lexicons else ()
         tables = _cached_tables(shipped, lexicon_files(self.config.lexicons), cache_dir)
-        self.lexicons: tuple[Lexicon, ...] = tables.lexicons
-        self.keys: tuple[str, ...] = tables.keys
-        self.patterns: tuple[tuple[Pattern, ...], ...] = tables.patterns
-        self.table = tables.table
-        self.matcher: Matcher = build_matcher(self.keys, cache_dir=cache_dir)
-        self.words = WordBoundaries(tables.short_words, cache_dir=str(cache_dir))
+        self.lexicons: Final[tuple[Lexicon, ...]] = tables.lexicons
+        self.keys: Final[tuple[str, ...]] = tables.keys
+        self.patterns: Final[tuple[tuple[Pattern, ...], ...]] = tables.patterns
+        self.table: Final = tables.table
+        self.matcher: Final[Matcher] = build_matcher(self.keys, cache_dir=cache_dir)
+        self.words: Final = WordBoundaries(tables.short_words, cache_dir=str(cache_dir))
         pii.prepare(str(cache_dir))
-        self.ruleset_hash = self._ruleset_hash()
-        # scanner.cache.ExtractCache, set by the batch drivers (folder scans)
-        self.extract_cache: ExtractCache | None = None
+        self.ruleset_hash: Final = ruleset_hash(self.config, self.lexicons)
+        self._built: Final = True
 
-    def _ruleset_hash(self) -> str:
-        """Changes whenever a lexicon, the rules or the scoring change: a
-        stored scan with another hash is stale."""
-        h = hashlib.sha256(RULESET_VERSION.encode())
-        for lex in self.lexicons:
-            h.update(lex.sha256.encode())
-        h.update(json.dumps(asdict(self.config.scoring), sort_keys=True).encode())
-        return h.hexdigest()
+    def __setattr__(self, name: str, value: object) -> None:
+        if "_built" in self.__dict__:
+            raise FrozenInstanceError(f"cannot assign to {name!r}: an Engine is frozen once built")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete {name!r}: an Engine is frozen once built")
+
+
+def ruleset_hash(config: ScanConfig, lexicons: tuple[Lexicon, ...]) -> str:
+    """Changes whenever a lexicon, the rules or the scoring rules change: a
+    stored scan with another hash is stale.  It covers ``config.ruleset``
+    (the lexicons by their bytes) and nothing of ``config.run``: flipping
+    the hook's ``fail_on_review`` keeps every stored scan current."""
+    h = hashlib.sha256(RULESET_VERSION.encode())
+    for lex in lexicons:
+        h.update(lex.sha256.encode())
+    h.update(json.dumps(config.ruleset.scoring_rules(), sort_keys=True).encode())
+    return h.hexdigest()
 
 
 @dataclass(frozen=True)

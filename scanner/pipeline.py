@@ -10,19 +10,31 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import replace
-from typing import Iterator
 
+from .cache import ExtractCache
+from .detect import HINT_CAP, Signal, detect
 from .engine import Engine
 from .errors import ItemError, LimitExceeded
 from .extract import ARCHIVE_FORMATS, extract, unreadable
-from .extract.embedded import FOLDERS as EMBEDDING_FOLDERS, has_embedded, iter_embedded
+from .extract.embedded import FOLDERS as EMBEDDING_FOLDERS
+from .extract.embedded import has_embedded, iter_embedded
 from .extract.ocr import PictureReader, place_on_picture
 from .gate import verdict as gate_verdict
 from .lang import Text
 from .score import aggregate, from_notice, from_signal, item_score
-from .detect import HINT_CAP, Signal, detect
-from .types import Document, Extraction, Finding, Item, ItemResult, Member, Notice, Part, Verdict
+from .types import (
+    Document,
+    Extraction,
+    Finding,
+    Item,
+    ItemResult,
+    Member,
+    Notice,
+    Part,
+    Verdict,
+)
 
 
 def find_in_text(engine: Engine, text: str, part: str = "body", item: str = "") -> list[Finding]:
@@ -51,7 +63,11 @@ def read_item_bytes(item: Item, max_bytes: int) -> bytes:
     return data
 
 
-def _problem_result(item: Item, notice: Notice, data: bytes | None = None, fmt: str = "unknown") -> ItemResult:
+def problem_result(item: Item, notice: Notice, data: bytes | None = None, fmt: str = "unknown") -> ItemResult:
+    """The result of an item that could not be scanned: ``review``, with the
+    one finding ``notice`` says (what could not be read, and why), never
+    ``clear``.  For the drivers too, when an item times out or its worker
+    dies, so a lost item reads the same whichever driver lost it."""
     finding = from_notice(item.path, notice)
     return ItemResult(
         item=item.path, sha256=hashlib.sha256(data).hexdigest() if data is not None else None,
@@ -64,31 +80,32 @@ def _parent(path: str) -> str | None:
     return path.rsplit("!", 1)[0] if "!" in path else None
 
 
-def scan_item(engine: Engine, item: Item) -> list[ItemResult]:
-    """Scan one item; returns its result first, then its archive members' (in path order)."""
+def scan_item(engine: Engine, item: Item, cache: ExtractCache | None = None) -> list[ItemResult]:
+    """Scan one item; returns its result first, then its archive members' (in path order).
+    ``cache`` (folder scans) answers extraction for bytes read before: a re-scan after a
+    lexicon update skips it."""
     try:
-        return _scan_item(engine, item)
+        return _scan_item(engine, item, cache)
     except MemoryError:  # the worker's memory cap (scanner.budget) stopped the item
         pass  # the result is built after the except block, once its traceback has let the item's memory go
     limit = engine.config.limits.max_item_memory
-    return [_problem_result(item, unreadable(
+    return [problem_result(item, unreadable(
         f"limit max_item_memory exceeded: the item needed more than {limit} bytes of memory",
         rule="unreadable.limit", limit="max_item_memory"))]
 
 
-def _scan_item(engine: Engine, item: Item) -> list[ItemResult]:
+def _scan_item(engine: Engine, item: Item, cache: ExtractCache | None) -> list[ItemResult]:
     started = time.perf_counter()
     limits = engine.config.limits
     if item.problem is not None:
-        return [_problem_result(item, item.problem)]
+        return [problem_result(item, item.problem)]
     try:
         data = read_item_bytes(item, limits.max_item_bytes)
     except LimitExceeded as exc:
-        return [_problem_result(item, unreadable(str(exc), rule="unreadable.limit", limit=exc.limit))]
+        return [problem_result(item, unreadable(str(exc), rule="unreadable.limit", limit=exc.limit))]
     except ItemError as exc:
-        return [_problem_result(item, unreadable(f"cannot read file: {exc.reason}", rule="unreadable.file"))]
+        return [problem_result(item, unreadable(f"cannot read file: {exc.reason}", rule="unreadable.file"))]
 
-    cache = engine.extract_cache  # set by batch drivers: a re-scan skips extraction
     convert = engine.config.convert
     ocr = PictureReader(deadline=time.monotonic() + limits.item_timeout - (time.perf_counter() - started),
                         cache_dir=cache.root.parent / "ocr" if cache is not None else None)
@@ -103,7 +120,7 @@ def _scan_item(engine: Engine, item: Item) -> list[ItemResult]:
                                            f"超出限制 max_depth：压缩包嵌套超过 {limits.max_depth} 层"),
                                       rule="unreadable.limit", limit="max_depth"))
         else:
-            children, archive_notices = _scan_members(engine, item, data, doc.format)
+            children, archive_notices = _scan_members(engine, item, data, doc.format, cache)
             notices += archive_notices
 
     findings: list[Finding] = []
@@ -182,7 +199,8 @@ def _drop_layout_twins(parts: tuple[Part, ...], per_part: list[list[Signal]]) ->
         per_part[li] = kept_layout
 
 
-def _scan_members(engine: Engine, item: Item, data: bytes, fmt: str) -> tuple[list[ItemResult], list[Notice]]:
+def _scan_members(engine: Engine, item: Item, data: bytes, fmt: str,
+                  cache: ExtractCache | None) -> tuple[list[ItemResult], list[Notice]]:
     """Scan every member (of an archive, or an object embedded in an Office
     package) as its own item; container-wide limits become notices."""
     from .extract.archive import iter_members
@@ -196,7 +214,7 @@ def _scan_members(engine: Engine, item: Item, data: bytes, fmt: str) -> tuple[li
         for member in members:
             child = Item(path=f"{item.path}!{member.name}", data=member.data, depth=item.depth + 1,
                          problem=member.problem)
-            results += scan_item(engine, child)
+            results += scan_item(engine, child, cache)
     except LimitExceeded as exc:
         notices.append(unreadable(str(exc), rule="unreadable.limit", limit=exc.limit))
     except ItemError as exc:

@@ -3,8 +3,8 @@
 Items go out in batches of ``batch`` items, at most ``2 x workers`` batches
 in flight, and come back in walk order, so output is identical to a local
 run and memory stays bounded.  A Dask worker builds the Engine once per
-configuration (scanner.run.worker.engine_for, a per-process global keyed by
-the configuration's hash) and reads items from shared storage, or, with
+configuration (scanner.run.worker.engine_for, kept per process for the
+configuration it was built for) and reads items from shared storage, or, with
 ``send_bytes``, receives their bytes from the driver.  A batch that fails
 (a worker died) is retried item by item; an item that still fails becomes
 ``review`` with an ``unreadable`` finding.
@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
+from ..cache import ExtractCache
 from ..config import ScanConfig
 from ..extract import unreadable
-from ..pipeline import _problem_result, read_item_bytes, scan_item
+from ..pipeline import problem_result, read_item_bytes, scan_item
 from ..types import Item, ItemResult
 from .worker import engine_for
 
@@ -26,8 +27,9 @@ log = logging.getLogger(__name__)
 
 def scan_batch(config: ScanConfig, items: list[Item], use_cache: bool = False) -> list[list[ItemResult]]:
     """Runs on a Dask worker: one result list per item."""
-    engine = engine_for(config, use_cache)
-    return [scan_item(engine, item) for item in items]
+    engine = engine_for(config)
+    cache = ExtractCache(config.cache) if use_cache else None
+    return [scan_item(engine, item, cache) for item in items]
 
 
 def _with_bytes(item: Item, config: ScanConfig) -> Item:
@@ -105,4 +107,4 @@ def _collect(client, config: ScanConfig, chunk: list[Item], future, timeout: flo
             else:
                 notice = unreadable(f"the Dask worker failed on the item: {type(exc).__name__}: {exc}",
                                     rule="unreadable.crash")
-            yield _problem_result(item, notice)
+            yield problem_result(item, notice)

@@ -17,7 +17,7 @@ from multiprocessing.connection import wait
 from ..config import ScanConfig
 from ..engine import Engine
 from ..extract import unreadable
-from ..pipeline import _problem_result
+from ..pipeline import problem_result
 from ..types import Item, ItemResult
 from . import worker
 from .pool import _Pool
@@ -30,7 +30,7 @@ class IsolatedScanner:
 
     def __init__(self, config: ScanConfig, engine: Engine) -> None:
         # the child inherits this engine by fork instead of building a second one
-        worker._ENGINES.setdefault((worker.config_key(config), False), engine)
+        worker.adopt(engine)
         self.timeout = config.limits.item_timeout or float("inf")
         self._lock = threading.Lock()
         self._pool = _Pool(config, 1, use_cache=False)
@@ -50,7 +50,7 @@ class IsolatedScanner:
                     w.tasks.clear()
                     if results is not None:
                         return results
-                    return [_problem_result(item, unreadable(str(error), rule="unreadable.internal"))]
+                    return [problem_result(item, unreadable(str(error), rule="unreadable.internal"))]
             except (EOFError, OSError):
                 ready = [w.process.sentinel]
             w.tasks.clear()
@@ -61,7 +61,7 @@ class IsolatedScanner:
                 rule, details = "unreadable.limit", {"limit": "item_timeout"}
             log.warning("%s: %s", item.path, reason)
             self._pool.replace(w)
-            return [_problem_result(item, unreadable(reason, rule=rule, **details))]
+            return [problem_result(item, unreadable(reason, rule=rule, **details))]
 
     def close(self) -> None:
         self._pool.close()

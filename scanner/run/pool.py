@@ -33,10 +33,11 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Iterable, Iterator
 
 from ..budget import cap_memory
+from ..cache import ExtractCache
 from ..config import ScanConfig
 from ..extract import unreadable
 from ..lang import Text
-from ..pipeline import _problem_result, scan_item
+from ..pipeline import problem_result, scan_item
 from ..types import Item, ItemResult
 from .worker import engine_for
 
@@ -75,7 +76,8 @@ def _watch_parent(parent: int) -> None:
 def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running: Any, parent: int) -> None:
     """Scan batches until told to stop; ``running`` = [seq, monotonic start] of the current item."""
     _die_with_parent(parent)
-    engine = engine_for(config, use_cache)
+    engine = engine_for(config)
+    cache = ExtractCache(config.cache) if use_cache else None
     cap_memory(config.limits)  # after the engine is warm: the cap is what one item may add
     while True:
         try:
@@ -89,7 +91,7 @@ def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running:
             running[1] = time.monotonic()  # the start first: a read between the two writes
             running[0] = seq  # then sees the old item with a later start, never an early deadline
             try:
-                answers.append((seq, scan_item(engine, item), None))
+                answers.append((seq, scan_item(engine, item, cache), None))
             except Exception as exc:  # a bug in a stage: the item fails closed, the worker goes on
                 log.exception("internal error on %s", item.path)
                 answers.append((seq, None, f"internal error: {type(exc).__name__}: {exc}"))
@@ -117,7 +119,7 @@ class _Pool:
     def __init__(self, config: ScanConfig, jobs: int, use_cache: bool) -> None:
         self.config, self.use_cache = config, use_cache
         self.ctx = mp.get_context("fork")
-        engine_for(config, use_cache)  # built once here; forked workers inherit it
+        engine_for(config)  # built once here; forked workers inherit it
         self.workers = [self._start() for _ in range(jobs)]
 
     def _start(self) -> _Worker:
@@ -151,7 +153,7 @@ class _Pool:
 
 
 def _failed(item: Item, reason: str, rule: str, **details: object) -> list[ItemResult]:
-    return [_problem_result(item, unreadable(reason, rule=rule, **details))]
+    return [problem_result(item, unreadable(reason, rule=rule, **details))]
 
 
 def _input_size(item: Item) -> int:

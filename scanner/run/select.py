@@ -12,8 +12,10 @@ import argparse
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
+from ..cache import ExtractCache
 from ..config import ScanConfig
 from ..errors import ConfigError
 from ..types import Item, ItemResult
@@ -54,20 +56,23 @@ def results_for(args: argparse.Namespace, config: ScanConfig,
     serial = args.engine == "local" and (args.jobs == 1 or not folders)
     # built here so a bad lexicon fails before any output; pool workers inherit
     # it warm, one process loads jieba and the kernel only if a part needs them
-    engine = engine_for(config, use_cache, warm=folders and not serial)
-    results = _drive(args, config, items, engine, use_cache, serial)
-    if use_cache:
-        results = _then_prune(results, engine.extract_cache)
-    return engine, results
+    engine = engine_for(config, warm=folders and not serial)
+    if not use_cache:
+        return engine, _drive(args, config, items, engine, None, serial)
+    cache = ExtractCache(config.cache)
+    return engine, _then_prune(_drive(args, config, items, engine, cache, serial), cache)
 
 
-def _then_prune(results: Iterator[ItemResult], cache) -> Iterator[ItemResult]:
+def _then_prune(results: Iterator[ItemResult], cache: ExtractCache) -> Iterator[ItemResult]:
     yield from results
     cache.prune()
 
 
-def _drive(args: argparse.Namespace, config: ScanConfig, items: Iterable[Item], engine, use_cache: bool,
-           serial: bool) -> Iterator[ItemResult]:
+def _drive(args: argparse.Namespace, config: ScanConfig, items: Iterable[Item], engine: Engine,
+           cache: ExtractCache | None, serial: bool) -> Iterator[ItemResult]:
+    """The results of the driver the arguments ask for; ``cache`` is used by the
+    serial driver as it is, by pool and Dask workers through their own (same folder)."""
+    use_cache = cache is not None
     if args.engine == "dask":
         from .dask import run_dask
 
@@ -76,7 +81,7 @@ def _drive(args: argparse.Namespace, config: ScanConfig, items: Iterable[Item], 
     if serial:
         from .serial import run_serial
 
-        return run_serial(engine, items, cap=True)
+        return run_serial(engine, items, cap=True, cache=cache)
     import multiprocessing_logging
 
     from .pool import run_pool

@@ -7,9 +7,10 @@ import contextlib
 from collections.abc import Iterable, Iterator
 
 from ..budget import memory_capped
+from ..cache import ExtractCache
 from ..engine import Engine
 from ..extract import unreadable
-from ..pipeline import _problem_result, scan_item
+from ..pipeline import problem_result, scan_item
 from ..types import Item, ItemResult
 from .guard import ItemTimeout, deadline
 
@@ -18,17 +19,19 @@ from .guard import ItemTimeout, deadline
 GRACE_SECONDS = 1.0
 
 
-def run_serial(engine: Engine, items: Iterable[Item], cap: bool = False) -> Iterator[ItemResult]:
+def run_serial(engine: Engine, items: Iterable[Item], cap: bool = False,
+               cache: ExtractCache | None = None) -> Iterator[ItemResult]:
     """``cap``: also cap this process's memory while each item is scanned
-    (the command line; the limit is restored between items and after)."""
+    (the command line; the limit is restored between items and after).
+    ``cache``: the extraction cache, for a folder scan run in one process."""
     limits = engine.config.limits
     for item in items:
         try:
             with memory_capped(limits) if cap else contextlib.nullcontext(), \
                     deadline(limits.item_timeout and limits.item_timeout * 1.1 + GRACE_SECONDS):
-                results = scan_item(engine, item)
+                results = scan_item(engine, item, cache)
         except ItemTimeout:
-            results = [_problem_result(item, unreadable(
+            results = [problem_result(item, unreadable(
                 f"limit item_timeout exceeded: no result after {limits.item_timeout:g} s",
                 rule="unreadable.limit", limit="item_timeout"))]
         yield from results

@@ -1,24 +1,31 @@
-"""What a worker process (pool or Dask) keeps: one Engine per configuration,
-built once and then used for every item, with the extraction cache and the
-normalisation kernel ready."""
+"""What a worker process (pool or Dask) keeps: the Engine of the
+configuration it scans with, built once and then used for every item, with
+the normalisation kernel ready.
+
+At most ``KEPT_ENGINES`` engines are kept, the least recently used dropped
+first: a process scans with one configuration (a command, a Dask task's
+config) or two (the service's engine, adopted for its isolated worker, and
+a test's).  They are keyed by the configuration's value, all of it: the
+Engine carries the whole ScanConfig (the limits, ``explain``), so an engine
+built for another configuration, even one with the same ruleset hash, could
+scan differently.  The extraction cache is not part of an engine: drivers
+pass it to scan_item.
+"""
 from __future__ import annotations
 
 import gc
-import hashlib
-import pickle
+from collections import OrderedDict
 
 from ..config import ScanConfig
 from ..engine import Engine
 from ..normalize import kernel
 
-_ENGINES: dict[tuple[str, bool], Engine] = {}
+KEPT_ENGINES = 2
+
+_engines: OrderedDict[ScanConfig, Engine] = OrderedDict()
 
 
-def config_key(config: ScanConfig) -> str:
-    return hashlib.sha256(pickle.dumps(config)).hexdigest()
-
-
-def engine_for(config: ScanConfig, use_cache: bool = False, warm: bool = True) -> Engine:
+def engine_for(config: ScanConfig, *, warm: bool = True) -> Engine:
     """The process's Engine for ``config``: built on first use, then reused
     (a forked pool worker inherits the parent's, already built).  ``warm``
     loads the normalisation kernel and jieba too (before a pool forks, so
@@ -29,16 +36,24 @@ def engine_for(config: ScanConfig, use_cache: bool = False, warm: bool = True) -
     walking them again and again while a part's hits are built halved the
     throughput with a 50,000-term lexicon (forked workers also stop copying
     pages the collector touched)."""
-    key = (config_key(config), use_cache)
-    engine = _ENGINES.get(key)
+    engine = _engines.get(config)
     if engine is None:
-        from ..cache import ExtractCache
-
-        engine = Engine(config)
-        engine.extract_cache = ExtractCache(config.cache) if use_cache else None
-        _ENGINES[key] = engine
+        engine = adopt(Engine(config))
+    else:
+        _engines.move_to_end(config)
     if warm:
         kernel.warm()
         engine.words.warm()
     gc.freeze()
+    return engine
+
+
+def adopt(engine: Engine) -> Engine:
+    """Keep ``engine`` as the process's Engine for its configuration (the
+    service hands the one it built to the worker it forks)."""
+    _engines[engine.config] = engine
+    _engines.move_to_end(engine.config)
+    if len(_engines) > KEPT_ENGINES:
+        _engines.popitem(last=False)
+        gc.unfreeze()  # the dropped engine's objects were frozen: let the collector have them again
     return engine

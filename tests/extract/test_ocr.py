@@ -55,10 +55,13 @@ MARK, LABEL = "mark.state-secret", "marker.work-secret"
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    eng = Engine()
-    eng.extract_cache = ExtractCache(CacheSettings(directory=str(tmp_path_factory.mktemp("cache"))))
-    return eng
+def engine() -> Engine:
+    return Engine()
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> ExtractCache:
+    return ExtractCache(CacheSettings(directory=str(tmp_path_factory.mktemp("cache"))))
 
 
 # the pictures: (lines, dpi, skew, serif, encoding)
@@ -126,8 +129,8 @@ CONTAINERS = {"docx": (docx_with, "word/media/image1."), "pptx": (pptx_with, "pp
               "xlsx": (xlsx_with, "xl/media/image1."), "pdf": (pdf_with, "page:1:ocr")}
 
 
-def scan(engine: Engine, data: bytes, name: str):
-    [result, *_] = scan_item(engine, Item(path=name, data=data))
+def scan(engine: Engine, cache: ExtractCache | None, data: bytes, name: str):
+    [result, *_] = scan_item(engine, Item(path=name, data=data), cache)
     return result
 
 
@@ -148,18 +151,18 @@ def check(result, kind: str, picture_part: str) -> None:
     ("xlsx", "mark-150"), ("xlsx", "label-300"), ("xlsx", "plain-150"),
     ("pdf", "mark-300"), ("pdf", "label-150"), ("pdf", "plain-150"),
 ])
-def test_picture_in_a_container(engine: Engine, container: str, key: str) -> None:
+def test_picture_in_a_container(engine: Engine, cache: ExtractCache, container: str, key: str) -> None:
     build, part = CONTAINERS[container]
-    result = scan(engine, build(shot(key)), f"scan.{container}")
+    result = scan(engine, cache, build(shot(key)), f"scan.{container}")
     check(result, key.split("-")[0], part)
 
 
 @needs_ocr
-def test_finding_points_at_the_box_it_was_read_from(engine: Engine) -> None:
+def test_finding_points_at_the_box_it_was_read_from(engine: Engine, cache: ExtractCache) -> None:
     data = docx_with(shot("mark-150"))
     doc = extract(data, "a.docx", Limits(), ocr=PictureReader.for_item(60))
     [picture] = [p for p in doc.parts if p.name == "word/media/image1.png"]
-    [hit] = [f for f in scan(engine, data, "a.docx").findings if f.rule == MARK]
+    [hit] = [f for f in scan(engine, cache, data, "a.docx").findings if f.rule == MARK]
     [box] = [b for b in picture.boxes if b.start <= hit.start and hit.end <= b.end]
     assert picture.text[box.start:box.end].replace(" ", "") == "机密★5年"
     assert box.confidence > 0.9
@@ -176,28 +179,28 @@ def test_finding_points_at_the_box_it_was_read_from(engine: Engine) -> None:
     ("PNG", "mark-150", {}), ("JPEG", "label-300", {"quality": 70}), ("BMP", "label-150", {}),
     ("GIF", "mark-150", {}), ("WEBP", "mark-300", {"lossless": True}), ("PNG", "plain-150", {}),
 ])
-def test_image_files(engine: Engine, fmt: str, key: str, options: dict) -> None:
+def test_image_files(engine: Engine, cache: ExtractCache, fmt: str, key: str, options: dict) -> None:
     from PIL import Image
     data = P.encode(Image.open(io.BytesIO(shot(key))), fmt, **options)
-    result = scan(engine, data, "upload.bin")  # the name says nothing: sniffed from the bytes
+    result = scan(engine, cache, data, "upload.bin")  # the name says nothing: sniffed from the bytes
     assert result.format == "image"
     check(result, key.split("-")[0], "image")
 
 
 @needs_ocr
-def test_multipage_tiff_reads_every_page(engine: Engine) -> None:
+def test_multipage_tiff_reads_every_page(engine: Engine, cache: ExtractCache) -> None:
     from PIL import Image
     first = P.page(P.NOTICE, dpi=150, skew=0.5)
     second = P.page(P.MARKED, dpi=150, skew=-1.0, seed=7)
     buf = io.BytesIO()
     first.save(buf, "TIFF", save_all=True, append_images=[second], compression="tiff_lzw")
-    result = scan(engine, buf.getvalue(), "fax.tif")
+    result = scan(engine, cache, buf.getvalue(), "fax.tif")
     assert Image.open(io.BytesIO(buf.getvalue())).n_frames == 2
     assert result.verdict.value == "block"
     assert [f.part for f in result.findings if f.rule == MARK] == ["image:2"]
 
 
-def test_logo_alone_is_clear(engine: Engine) -> None:
+def test_logo_alone_is_clear(engine: Engine, cache: ExtractCache) -> None:
     doc = DocxDocument()
     doc.add_paragraph("关于举办职工运动会的通知")
     doc.add_picture(io.BytesIO(P.encode(P.logo(300))), width=Inches(1))
@@ -205,9 +208,9 @@ def test_logo_alone_is_clear(engine: Engine) -> None:
     doc.add_picture(io.BytesIO(P.encode(P.banner())), width=Inches(5))
     buf = io.BytesIO()
     doc.save(buf)
-    result = scan(engine, buf.getvalue(), "sports.docx")
+    result = scan(engine, cache, buf.getvalue(), "sports.docx")
     assert result.verdict.value == "clear", [f.to_dict() for f in result.findings]
-    assert scan(engine, P.encode(P.logo(600)), "logo.png").verdict.value == "clear"
+    assert scan(engine, cache, P.encode(P.logo(600)), "logo.png").verdict.value == "clear"
 
 
 def test_cheap_test_skips_no_picture_with_text() -> None:
@@ -244,8 +247,8 @@ def unmapped_pdf() -> bytes:
 
 
 @needs_ocr
-def test_pdf_glyphs_without_unicode_mapping_are_read_by_ocr(engine: Engine) -> None:
-    result = scan(engine, unmapped_pdf(), "latex.pdf")
+def test_pdf_glyphs_without_unicode_mapping_are_read_by_ocr(engine: Engine, cache: ExtractCache) -> None:
+    result = scan(engine, cache, unmapped_pdf(), "latex.pdf")
     assert result.verdict.value == "block"
     assert [(f.part, f.text) for f in result.findings if f.rule == MARK] == [("page:1:ocr", "机密★5年")]
     assert result.extraction.value == "full"
@@ -269,7 +272,7 @@ def no_extra(monkeypatch: pytest.MonkeyPatch):
 
 def test_without_the_extra_a_pasted_page_goes_to_review(no_extra: None) -> None:
     engine = Engine()
-    result = scan(engine, docx_with(shot("plain-150")), "notice.docx")
+    result = scan(engine, None, docx_with(shot("plain-150")), "notice.docx")
     assert result.verdict.value == "review"
     [notice] = [f for f in result.findings if f.rule == "unreadable.ocr-needed"]
     assert notice.part == "word/media/image1.png"
@@ -311,17 +314,17 @@ def test_time_limit_leaves_the_picture_unread_and_says_so() -> None:
     assert doc.extraction.value == "partial"
 
 
-def test_undecodable_picture_is_never_clear(engine: Engine) -> None:
-    result = scan(engine, shot("plain-150")[:2000], "broken.png")
+def test_undecodable_picture_is_never_clear(engine: Engine, cache: ExtractCache) -> None:
+    result = scan(engine, cache, shot("plain-150")[:2000], "broken.png")
     assert result.verdict.value == "review"
     assert [dict(f.details).get("cause") for f in result.findings] == ["undecodable"]
 
 
-def test_picture_bomb_is_refused_before_decoding(engine: Engine) -> None:
+def test_picture_bomb_is_refused_before_decoding(engine: Engine, cache: ExtractCache) -> None:
     from PIL import Image
     bomb = P.encode(Image.new("1", (10_000, 7_000), 1))  # 70 million pixels in a few KB
     assert len(bomb) < 100_000
-    result = scan(engine, bomb, "bomb.png")
+    result = scan(engine, cache, bomb, "bomb.png")
     assert result.verdict.value == "review"
     [finding] = result.findings
     assert dict(finding.details)["cause"] == "undecodable" and "pixel limit" in finding.reason
@@ -330,38 +333,38 @@ def test_picture_bomb_is_refused_before_decoding(engine: Engine) -> None:
 @needs_ocr
 def test_ocr_results_are_cached_by_picture(engine: Engine, tmp_path) -> None:
     eng = Engine()
-    eng.extract_cache = ExtractCache(CacheSettings(directory=str(tmp_path)))
+    cache = ExtractCache(CacheSettings(directory=str(tmp_path)))
     picture = shot("mark-150")
-    first = scan(eng, docx_with(picture), "a.docx")
+    first = scan(eng, cache, docx_with(picture), "a.docx")
     entries = list((tmp_path / "ocr").glob("*/*"))
     assert len(entries) == 1
     # the same picture in another container: the OCR cache answers, same finding
-    second = scan(eng, xlsx_with(picture), "b.xlsx")
+    second = scan(eng, cache, xlsx_with(picture), "b.xlsx")
     assert list((tmp_path / "ocr").glob("*/*")) == entries
     assert [f.text for f in first.findings if f.rule == MARK] == [f.text for f in second.findings if f.rule == MARK]
 
 
 @needs_ocr
-def test_pictures_written_into_a_web_page(engine: Engine) -> None:
+def test_pictures_written_into_a_web_page(engine: Engine, cache: ExtractCache) -> None:
     import base64
     logo = base64.b64encode(P.encode(P.logo(200))).decode()
     scan_ = base64.b64encode(shot("label-150")).decode()
     page = (f'<!doctype html><html><body><p>通知公告</p><img src="data:image/png;base64,{logo}" alt="徽标">'
             f'<img src="/static/a.png"><img src="data:image/png;base64,{scan_}"></body></html>')
-    result = scan(engine, page.encode(), "notice.html")
+    result = scan(engine, cache, page.encode(), "notice.html")
     assert result.verdict.value == "review"
     assert [f.part for f in result.findings if f.rule == LABEL] == ["img:3"]
     broken = page.replace(scan_[:40], "!!!!" + scan_[4:40])
-    result = scan(engine, broken.encode(), "broken.html")
+    result = scan(engine, cache, broken.encode(), "broken.html")
     assert [(f.part, dict(f.details)["cause"]) for f in result.findings] == [("img:3", "undecodable")]
 
 
 @needs_ocr
-def test_scanned_page_in_an_ofd(engine: Engine, make_samples, b) -> None:
+def test_scanned_page_in_an_ofd(engine: Engine, cache: ExtractCache, make_samples, b) -> None:
     """An OFD whose page draws a scanned picture (its resource, Doc_0/Res/)."""
     ofd = make_samples.build_ofd([["扫描件"]], title="通知")
     data = b.zip_edit(ofd, replace={"Doc_0/Res/image_1.png": shot("mark-150")})
-    result = scan(engine, data, "scan.ofd")
+    result = scan(engine, cache, data, "scan.ofd")
     assert result.format == "ofd" and result.verdict.value == "block"
     assert [f.part for f in result.findings if f.rule == MARK] == ["Doc_0/Res/image_1.png"]
 
