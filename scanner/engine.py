@@ -14,7 +14,7 @@ import pickle
 import tempfile
 from dataclasses import FrozenInstanceError, dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from .config import ScanConfig
 from .errors import LexiconError
@@ -55,13 +55,15 @@ class Engine:
         self.ruleset_hash: Final = ruleset_hash(self.config, self.lexicons)
         self._built: Final = True
 
-    def __setattr__(self, name: str, value: object) -> None:
-        if "_built" in self.__dict__:
-            raise FrozenInstanceError(f"cannot assign to {name!r}: an Engine is frozen once built")
-        super().__setattr__(name, value)
+    if not TYPE_CHECKING:  # hidden from mypy, for which a __setattr__ would make any new attribute fine
 
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete {name!r}: an Engine is frozen once built")
+        def __setattr__(self, name: str, value: object) -> None:
+            if "_built" in self.__dict__:
+                raise FrozenInstanceError(f"cannot assign to {name!r}: an Engine is frozen once built")
+            super().__setattr__(name, value)
+
+        def __delattr__(self, name: str) -> None:
+            raise FrozenInstanceError(f"cannot delete {name!r}: an Engine is frozen once built")
 
 
 def ruleset_hash(config: ScanConfig, lexicons: tuple[Lexicon, ...]) -> str:
