@@ -39,8 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from ..types import Box, Notice, Part
 from ..budget import allowance
+from ..types import Box, Notice, Part
 from . import unreadable
 
 if TYPE_CHECKING:  # Pillow and numpy are imported when a picture is first read

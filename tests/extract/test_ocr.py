@@ -301,7 +301,7 @@ def test_without_the_extra_logos_and_icons_stay_clear(no_extra: None) -> None:
         doc.add_picture(io.BytesIO(P.encode(picture)), width=Inches(1))
     buf = io.BytesIO()
     doc.save(buf)
-    assert scan(Engine(), buf.getvalue(), "sports.docx").verdict.value == "clear"
+    assert scan(Engine(), None, buf.getvalue(), "sports.docx").verdict.value == "clear"
 
 
 @needs_ocr

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from scanner.cache import ExtractCache
+from scanner.config import ScanConfig
 from scanner.pipeline import scan_item
 from scanner.run.pool import run_pool
 from scanner.run.worker import engine_for
@@ -13,7 +15,7 @@ from scanner.types import Item
 from scanner.walk import walk
 
 
-def test_second_scan_hits_the_extraction_cache(mixed_folder, config):
+def test_second_scan_hits_the_extraction_cache(mixed_folder: Path, config: ScanConfig) -> None:
     engine = engine_for(config, warm=False)
     cache = ExtractCache(config.cache)
     first = [r.to_dict() for item in walk([str(mixed_folder)]) for r in scan_item(engine, item, cache)]
@@ -28,14 +30,14 @@ def test_second_scan_hits_the_extraction_cache(mixed_folder, config):
     assert len(entries) == cache.hits
 
 
-def test_pool_with_cache_matches_pool_without(mixed_folder, config):
+def test_pool_with_cache_matches_pool_without(mixed_folder: Path, config: ScanConfig) -> None:
     cold = [json.dumps(r.to_dict()) for r in run_pool(config, walk([str(mixed_folder)]), jobs=2, use_cache=True)]
     warm = [json.dumps(r.to_dict()) for r in run_pool(config, walk([str(mixed_folder)]), jobs=2, use_cache=True)]
     plain = [json.dumps(r.to_dict()) for r in run_pool(config, walk([str(mixed_folder)]), jobs=2)]
     assert cold == warm == plain
 
 
-def test_prune_keeps_the_cache_under_its_cap(mixed_folder, config):
+def test_prune_keeps_the_cache_under_its_cap(mixed_folder: Path, config: ScanConfig) -> None:
     engine = engine_for(config, warm=False)
     cache = ExtractCache(config.cache)
     for item in walk([str(mixed_folder)]):
@@ -70,7 +72,8 @@ PAGE = "<p>关于开展工作的通知</p>\n<!-- 秘密★1年 -->\n<p title=\"�
     ("notice.docx", "notice.pdf", ("docx", "docx")),  # the .pdf name claims another format: a notice of its own
     ("notice.pdf", "notice.docx", ("docx", "docx")),
 ])
-def test_same_bytes_under_two_names_read_as_without_the_cache(config, first, second, formats):
+def test_same_bytes_under_two_names_read_as_without_the_cache(config: ScanConfig, first: str, second: str,
+                                                             formats: tuple[str, str]) -> None:
     """The sniffer decides by the name too (html/markdown/csv for text,
     wps/et/dps for OLE), and the name decides the mismatch notice: the
     cache answers for the bytes only under a name that reads them alike."""
