@@ -3,11 +3,14 @@
 ``sys.path``, is sniffed, read and scanned by the real ``preclear scan``."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+import tarfile
 import textwrap
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,7 @@ TOY_MODULE = '''
 """Toy notes: ``TOYNOTE`` and a NUL, then UTF-8 lines ``title: ...`` and body text."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from scanner.config import Limits
@@ -29,6 +33,9 @@ class ToyExtractor:
     names = {".toy": ("toy",)}
 
     def sniff(self, probe: Probe) -> Sniffed | None:
+        if "TOY_SNIFF_LOG" in os.environ:  # the test of one sniff per item counts them
+            with open(os.environ["TOY_SNIFF_LOG"], "a", encoding="utf-8") as log:
+                log.write(probe.name + "\\n")
         return Sniffed(100, "toy") if probe.data.startswith(b"TOYNOTE\\x00") else None
 
     def extract(self, data: bytes, name: str, limits: Limits, fmt: str, context: ReadContext) -> Document:
@@ -56,14 +63,18 @@ def _install_toy(site: Path) -> None:
     (info / "entry_points.txt").write_text(textwrap.dedent(ENTRY_POINTS), encoding="utf-8")
 
 
-def _scan(path: Path, site: Path | None) -> tuple[int, dict[str, Any]]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+def _run(path: Path, site: Path | None, **env_vars: str) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | env_vars
     if site is not None:
         env["PYTHONPATH"] = str(site)
     preclear = Path(sys.executable).parent / "preclear"  # the installed command
-    done = subprocess.run([str(preclear), "scan", str(path), "--format", "jsonl", "--no-cache",
+    return subprocess.run([str(preclear), "scan", path.name, "--format", "jsonl", "--no-cache",
                            "--jobs", "1", "--progress", "never"],
                           check=False, capture_output=True, env=env, cwd=path.parent, timeout=240)
+
+
+def _scan(path: Path, site: Path | None) -> tuple[int, dict[str, Any]]:
+    done = _run(path, site)
     lines = done.stdout.decode().splitlines()
     assert len(lines) == 1, done.stderr.decode()
     return done.returncode, json.loads(lines[0])
@@ -95,3 +106,54 @@ def test_without_the_distribution_the_same_bytes_are_not_read(tmp_path: Path) ->
     assert result["format"] == "binary"
     assert result["extraction"] == "failed" and result["verdict"] == "review"
     assert [f["rule"] for f in result["findings"]] == ["unreadable.format"]
+
+
+def test_every_item_is_sniffed_once(tmp_path: Path) -> None:
+    """An archive and each of its members: one sniff each (the archive was sniffed three times)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    _install_toy(site)
+    bundle = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.writestr("a.txt", "公开")
+        zf.writestr("inner.tar.gz", _tar_gz({"b.txt": "内部"}))
+    log = tmp_path / "sniffed.log"
+
+    done = _run(bundle, site, TOY_SNIFF_LOG=str(log))
+
+    assert done.returncode == 0, done.stderr.decode()
+    assert sorted(log.read_text(encoding="utf-8").splitlines()) == [
+        "bundle.zip", "bundle.zip!a.txt", "bundle.zip!inner.tar.gz", "bundle.zip!inner.tar.gz!b.txt"]
+
+
+def test_a_plugin_that_cannot_be_loaded_stops_the_scan(tmp_path: Path) -> None:
+    """Exit 3 with one line, before any output: its format would otherwise be read as unread binary."""
+    site = tmp_path / "site"
+    info = site / "broken-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken\nVersion: 0.1\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[preclear.extractors]\nbroken = no_such_module:Thing\n",
+                                           encoding="utf-8")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for number in range(3):
+        (folder / f"{number}.txt").write_text("公开", encoding="utf-8")
+
+    done = _run(folder, site)
+
+    assert done.returncode == 3
+    assert done.stdout == b""
+    assert done.stderr.decode().strip().splitlines() == [
+        ("preclear: error: extractor plug-in broken (no_such_module:Thing) cannot be loaded: "
+         "ModuleNotFoundError: No module named 'no_such_module'")]
+
+
+def _tar_gz(files: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as tf:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return out.getvalue()
