@@ -111,12 +111,15 @@ class _OoxmlExtractor:
     embedded in the package are its members."""
 
     format = ""
-    by_structure = _NONE
     converted = _NONE
 
     @property
     def formats(self) -> frozenset[str]:
         return frozenset({self.format})
+
+    @property
+    def by_structure(self) -> frozenset[str]:
+        return self.formats
 
     def sniff(self, probe: Probe) -> Sniffed | None:
         if not probe.is_zip:
@@ -137,7 +140,6 @@ class _OoxmlExtractor:
 
 class DocxExtractor(_OoxmlExtractor):
     format = "docx"
-    by_structure = frozenset({"docx"})
     names = dict.fromkeys((".docx", ".docm", ".dotx", ".doc", ".wps"), _WORD)
 
     def extract(self, data: bytes, name: str, limits: Limits, fmt: str, context: ReadContext) -> Document:
@@ -148,7 +150,6 @@ class DocxExtractor(_OoxmlExtractor):
 
 class XlsxExtractor(_OoxmlExtractor):
     format = "xlsx"
-    by_structure = frozenset({"xlsx"})
     names = dict.fromkeys((".xlsx", ".xlsm", ".xltx", ".xls", ".et"), _EXCEL)
 
     def extract(self, data: bytes, name: str, limits: Limits, fmt: str, context: ReadContext) -> Document:
@@ -159,7 +160,6 @@ class XlsxExtractor(_OoxmlExtractor):
 
 class PptxExtractor(_OoxmlExtractor):
     format = "pptx"
-    by_structure = frozenset({"pptx"})
     names = dict.fromkeys((".pptx", ".pptm", ".ppsx", ".potx", ".ppt", ".dps"), _SLIDES)
 
     def extract(self, data: bytes, name: str, limits: Limits, fmt: str, context: ReadContext) -> Document:
