@@ -20,7 +20,7 @@ from ..lang import Text
 from ..rules import BASIS_UNREADABLE, rule_for
 from ..types import Document, Member, Notice, Severity
 from .base import Extractor, ReadContext
-from .registry import registry
+from .registry import extractors
 from .sniff import Probe, name_mismatch
 
 if TYPE_CHECKING:
@@ -34,13 +34,13 @@ UNREADABLE_BASIS = BASIS_UNREADABLE
 
 def is_converted(fmt: str) -> bool:
     """Whether ``fmt``'s body is read through LibreOffice (``[convert]``)."""
-    return registry().converted(fmt)
+    return extractors().converted(fmt)
 
 
 def members(data: bytes, name: str, fmt: str, limits: Limits) -> Iterator[Member] | None:
     """The members of a container item of format ``fmt`` (as sniffed by
     ``extract``), read lazily; None when it holds none."""
-    extractor = registry().extractor(fmt)
+    extractor = extractors().extractor(fmt)
     return None if extractor is None else extractor.members(data, name, fmt, limits)
 
 
@@ -60,7 +60,7 @@ def extract(data: bytes, name: str, limits: Limits, convert: Convert | None = No
     """Sniff the format from the bytes (once) and run its extractor, failing
     closed.  ``ocr`` reads the item's pictures (default: no OCR cache, the
     item's time limit from when the extractor first asks)."""
-    found = registry()
+    found = extractors()
     fmt = found.sniff(Probe(data, name)).format
     extractor = found.extractor(fmt)
     context = ReadContext(limits.item_timeout, convert or Convert(), ocr)

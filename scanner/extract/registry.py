@@ -69,7 +69,8 @@ class Registry:
 
 
 @functools.cache
-def registry() -> Registry:
+def extractors() -> Registry:
+    """The registry of this process: built on first use, then kept."""
     return Registry([*BUILTIN, *plugins()])
 
 

@@ -43,10 +43,10 @@ def name_mismatch(fmt: str, name: str) -> str | None:
     """The binary format ``name`` claims when the sniffed ``fmt`` is not one
     its bytes may be; None when the name claims nothing or the bytes agree.
     Which extension claims what is each extractor's ``names``."""
-    from .registry import registry
+    from .registry import extractors
 
     ext = os.path.splitext(name.lower())[1]
-    allowed = registry().names.get(ext)
+    allowed = extractors().names.get(ext)
     return None if allowed is None or fmt in allowed else ext.lstrip(".")
 
 
@@ -64,9 +64,9 @@ def damaged_pdf_header(data: bytes) -> bool:
 def sniff(data: bytes, name: str) -> str:
     """The format of ``data``: the one the most confident extractor claims
     (scanner.extract.registry), ``binary`` when none does."""
-    from .registry import registry
+    from .registry import extractors
 
-    return registry().sniff(Probe(data, name)).format
+    return extractors().sniff(Probe(data, name)).format
 
 
 class Probe:
