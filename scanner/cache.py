@@ -67,7 +67,7 @@ class ExtractCache:
     def extract(self, data: bytes, name: str, limits: Limits, convert: Convert | None = None,
                 ocr: PictureReader | None = None) -> Document:
         """``scanner.extract.extract``, answered from the cache when it can."""
-        from .extract import CONVERTED_FORMATS, extract
+        from .extract import extract, is_converted
         from .extract.ocr import host_dependent
         from .extract.sniff import name_mismatch, sniff
 
@@ -89,7 +89,7 @@ class ExtractCache:
             log.warning("extraction cache entry %s unreadable (%s): extracting again", path.name, exc)
         self.misses += 1
         doc = extract(data, name, limits, convert, ocr)
-        unconverted = doc.format in CONVERTED_FORMATS and "body" in doc.failed_parts
+        unconverted = is_converted(doc.format) and "body" in doc.failed_parts
         if doc.format not in UNCACHED_FORMATS and not unconverted and not host_dependent(doc.notices):
             self._store(path, doc)
         return doc

@@ -1,9 +1,10 @@
 """scan_item: the only place the stages are composed.
 
 read -> extract -> (per part) detect -> score -> gate.  Per-item errors
-become findings; nothing here raises for a bad input.  Archive members, and
-objects embedded in DOCX/PPTX/XLSX, are scanned recursively as their own
-items and the container takes the worst verdict of its members.
+become findings; nothing here raises for a bad input.  The members a
+container's extractor yields (archive members, objects embedded in
+DOCX/PPTX/XLSX) are scanned recursively as their own items and the container
+takes the worst verdict of its members.
 """
 from __future__ import annotations
 
@@ -17,9 +18,7 @@ from .cache import ExtractCache
 from .detect import HINT_CAP, Signal, detect
 from .engine import Engine
 from .errors import ItemError, LimitExceeded
-from .extract import ARCHIVE_FORMATS, extract, unreadable
-from .extract.embedded import FOLDERS as EMBEDDING_FOLDERS
-from .extract.embedded import has_embedded, iter_embedded
+from .extract import extract, members, unreadable
 from .extract.ocr import PictureReader, place_on_picture
 from .gate import verdict as gate_verdict
 from .lang import Text
@@ -113,14 +112,14 @@ def _scan_item(engine: Engine, item: Item, cache: ExtractCache | None) -> list[I
            else extract(data, item.path, limits, convert, ocr))
     notices = list(doc.notices)
     children: list[ItemResult] = []
-    if doc.format in ARCHIVE_FORMATS or (doc.format in EMBEDDING_FOLDERS
-                                         and has_embedded(data, doc.format, limits)):
+    inside = members(data, item.path, doc.format, limits)
+    if inside is not None:
         if item.depth >= limits.max_depth:
             notices.append(unreadable(Text(f"limit max_depth exceeded: archive nested deeper than {limits.max_depth}",
                                            f"超出限制 max_depth：压缩包嵌套超过 {limits.max_depth} 层"),
                                       rule="unreadable.limit", limit="max_depth"))
         else:
-            children, archive_notices = _scan_members(engine, item, data, doc.format, cache)
+            children, archive_notices = _scan_members(engine, item, inside, cache)
             notices += archive_notices
 
     findings: list[Finding] = []
@@ -199,19 +198,14 @@ def _drop_layout_twins(parts: tuple[Part, ...], per_part: list[list[Signal]]) ->
         per_part[li] = kept_layout
 
 
-def _scan_members(engine: Engine, item: Item, data: bytes, fmt: str,
+def _scan_members(engine: Engine, item: Item, inside: Iterator[Member],
                   cache: ExtractCache | None) -> tuple[list[ItemResult], list[Notice]]:
     """Scan every member (of an archive, or an object embedded in an Office
     package) as its own item; container-wide limits become notices."""
-    from .extract.archive import iter_members
-
-    limits = engine.config.limits
     results: list[ItemResult] = []
     notices: list[Notice] = []
-    members: Iterator[Member] = (iter_embedded(data, fmt, limits) if fmt in EMBEDDING_FOLDERS
-                                 else iter_members(data, item.path, limits))
     try:
-        for member in members:
+        for member in inside:
             child = Item(path=f"{item.path}!{member.name}", data=member.data, depth=item.depth + 1,
                          problem=member.problem)
             results += scan_item(engine, child, cache)

@@ -1,7 +1,8 @@
 """Archives: ZIP, tar (plain, gzip, bzip2, xz) and lone compressed files.
 
-Each member becomes its own item; the pipeline scans it recursively and
-gives the archive the worst verdict of its members.  Members are read in
+Each member becomes its own item (``ArchiveExtractor.members`` in
+scanner.extract.builtin); the pipeline scans it recursively and gives the
+archive the worst verdict of its members.  Members are read in
 memory, one at a time, within the item's limits, and never written to disk,
 so a member called ``../../etc/passwd`` is only a name: it is reported with
 odd characters escaped, and the archive gets a notice for it.
@@ -14,30 +15,31 @@ import lzma
 import os
 import tarfile
 import unicodedata
+import zipfile
 import zlib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..config import Limits
 from ..errors import ExtractionError, LimitExceeded
 from ..names import escape_name
 from ..types import Document, Member, Notice, Part, Severity
-from . import ARCHIVE_FORMATS, unreadable
+from . import unreadable
 from .zipguard import GuardedZip, is_encrypted, ratio_allowance
 
-__all__ = ["ARCHIVE_FORMATS", "extract_archive", "iter_members", "safe_name"]
+__all__ = ["extract_archive", "iter_members", "safe_name"]
 BASIS_NAME = "archive member names are published with the file; odd names hide what a member is"
 _CHUNK = 256 * 1024
 _MAGIC = {"gzip": b"\x1f\x8b", "bz2": b"BZh", "xz": b"\xfd7zXZ\x00"}
 
 
-def extract_archive(data: bytes, name: str, limits: Limits) -> Document:
-    """The archive's own text (its ZIP comment) and a notice per unsafe member name."""
-    from .sniff import sniff
-    fmt = sniff(data, name)
+def extract_archive(data: bytes, name: str, limits: Limits, fmt: str) -> Document:
+    """The archive's own text (its ZIP comment) and a notice per unsafe member
+    name; ``fmt`` is the sniffed ``zip``/``tar``/``gzip``/``bz2``/``xz``."""
     parts, notices = [], []
     if fmt == "zip":
         with GuardedZip(data, limits, stage="zip") as zf:
-            comment = zf._zf.comment.decode("utf-8", "replace")
+            comment = zf.comment.decode("utf-8", "replace")
             names = [_member_name(i) for i in zf.infos() if not i.is_dir()]
         if comment.strip():
             parts.append(Part("comment", comment))
@@ -54,11 +56,10 @@ def extract_archive(data: bytes, name: str, limits: Limits) -> Document:
     return Document(fmt, parts=tuple(parts), notices=tuple(notices))
 
 
-def iter_members(data: bytes, name: str, limits: Limits) -> Iterator[Member]:
-    """Yield each member, sorted by name; raise ``LimitExceeded`` when the
-    archive as a whole passes a limit (member count, total size)."""
-    from .sniff import sniff
-    fmt = sniff(data, name)
+def iter_members(data: bytes, name: str, limits: Limits, fmt: str) -> Iterator[Member]:
+    """Yield each member of an archive sniffed as ``fmt``, sorted by name;
+    raise ``LimitExceeded`` when the archive as a whole passes a limit
+    (member count, total size)."""
     if fmt == "zip":
         yield from _zip_members(data, limits)
     elif fmt == "tar":
@@ -92,7 +93,7 @@ def _escape_char(char: str) -> str:
     return f"\\u{ord(char):04x}"
 
 
-def _member_name(info: "object") -> str:
+def _member_name(info: zipfile.ZipInfo) -> str:
     """ZIP names without the UTF-8 flag are often GBK (Chinese Windows); zipfile decodes them as cp437."""
     name = info.filename
     if info.flag_bits & 0x800:

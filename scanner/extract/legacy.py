@@ -45,9 +45,7 @@ OLE_ERRORS = (OSError, ValueError, IndexError, TypeError, AttributeError, NotImp
 
 
 def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | None = None,
-                   ocr: PictureReader | None = None) -> Document:
-    from .sniff import sniff
-    fmt = sniff(data, name)
+                   ocr: PictureReader | None = None, *, fmt: str) -> Document:
     if fmt == "ooxml-encrypted":
         return Document(fmt, notices=(unreadable(
             "password-protected Office file (encrypted OOXML package)", rule="unreadable.encrypted"),))

@@ -1,11 +1,14 @@
-"""Decide an item's format from its bytes, not its name.
+"""What the sniffers look at: an item's bytes and name, and the structure
+under them (``Probe``).
 
-A ZIP is told apart by what it contains (``[Content_Types].xml`` names the
-OOXML main part, ``OFD.xml`` marks an OFD), an OLE compound file by its
-stream names, a compressed stream by peeking at what it decompresses to.  The
-extension is only a tie-breaker where the bytes cannot decide: text flavours
-(markdown, csv, html) and the WPS/ET variants of Word/Excel OLE files.  A
-sniffer never raises: bytes it cannot place are ``binary``.
+The format is decided from the bytes, not the name: each extractor's
+``sniff`` (scanner.extract.builtin, and any registered through the
+``preclear.extractors`` entry points) looks at the ``Probe`` and says how
+sure it is; the surest wins (scanner.extract.registry).  A ZIP is told apart
+by what it contains, an OLE compound file by its stream names, a compressed
+stream by peeking at what it decompresses to; those views are read once per
+item, here, whichever extractors ask.  A sniffer never raises: bytes no
+extractor places are ``binary``.
 
 A PDF is known by its ``%PDF-`` header, or, where the header is damaged, by
 its cross-reference trailer (``startxref`` and ``%%EOF`` at the end) or its
@@ -16,64 +19,34 @@ happen to decode as GBK).
 from __future__ import annotations
 
 import bz2
+import functools
 import io
 import lzma
 import os
 import re
 import zipfile
 import zlib
+from typing import Any
 
-import olefile
-
-_TEXT_EXT = {".md": "markdown", ".markdown": "markdown", ".csv": "csv",
-             ".html": "html", ".htm": "html", ".xhtml": "html"}
+import olefile  # type: ignore[import-untyped]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _GZIP_MAGIC = b"\x1f\x8b"
 _BZ2_MAGIC = b"BZh"
 _XZ_MAGIC = b"\xfd7zXZ\x00"
-
-# OOXML main-part content types -> format
-_OOXML_MAIN = (
-    ("wordprocessingml.document.main", "docx"),
-    ("wordprocessingml.template.main", "docx"),
-    ("ms-word.document.macroenabled.main", "docx"),
-    ("ms-word.template.macroenabledtemplate.main", "docx"),
-    ("spreadsheetml.sheet.main", "xlsx"),
-    ("spreadsheetml.template.main", "xlsx"),
-    ("ms-excel.sheet.macroenabled.main", "xlsx"),
-    ("presentationml.presentation.main", "pptx"),
-    ("presentationml.slideshow.main", "pptx"),
-    ("presentationml.template.main", "pptx"),
-    ("ms-powerpoint.presentation.macroenabled.main", "pptx"),
-    ("ms-powerpoint.slideshow.macroenabled.main", "pptx"),
-)
 _CONTENT_TYPES_CAP = 1024 * 1024  # [Content_Types].xml is a few KB; never inflate more
-
-
-# extension -> the formats its bytes may sniff as (OOXML and OFD are ZIPs,
-# Word saves .doc files as DOCX, WPS saves .wps as Word 97)
-_WORD, _EXCEL, _SLIDES = ("doc", "docx", "wps", "ooxml-encrypted", "ole"), \
-    ("xls", "xlsx", "et", "ooxml-encrypted", "ole"), ("ppt", "pptx", "dps", "ooxml-encrypted", "ole")
-_ARCHIVES = ("zip", "tar", "gzip", "bz2", "xz")
-CLAIMED = {
-    ".pdf": ("pdf",), ".ofd": ("ofd",),
-    ".docx": _WORD, ".docm": _WORD, ".dotx": _WORD, ".doc": _WORD, ".wps": _WORD,
-    ".xlsx": _EXCEL, ".xlsm": _EXCEL, ".xltx": _EXCEL, ".xls": _EXCEL, ".et": _EXCEL,
-    ".pptx": _SLIDES, ".pptm": _SLIDES, ".ppsx": _SLIDES, ".potx": _SLIDES, ".ppt": _SLIDES, ".dps": _SLIDES,
-    ".zip": ("zip", "docx", "xlsx", "pptx", "ofd"), ".tar": ("tar",), ".tgz": ("tar",), ".gz": _ARCHIVES,
-    ".bz2": _ARCHIVES, ".xz": _ARCHIVES,
-    ".rar": ("binary",), ".7z": ("binary",),  # not read (format not supported), but never text
-}
 _PDF_TRAILER = re.compile(rb"startxref\s+\d+\s+%%EOF\s*$")
 _PDF_OBJECT = re.compile(rb"(?:^|[\r\n])\d{1,10}\s+\d{1,5}\s+obj\s*<<")
 
 
 def name_mismatch(fmt: str, name: str) -> str | None:
     """The binary format ``name`` claims when the sniffed ``fmt`` is not one
-    its bytes may be; None when the name claims nothing or the bytes agree."""
+    its bytes may be; None when the name claims nothing or the bytes agree.
+    Which extension claims what is each extractor's ``names``."""
+    from .registry import extractors
+
     ext = os.path.splitext(name.lower())[1]
-    allowed = CLAIMED.get(ext)
+    allowed = extractors().names.get(ext)
     return None if allowed is None or fmt in allowed else ext.lstrip(".")
 
 
@@ -89,100 +62,122 @@ def damaged_pdf_header(data: bytes) -> bool:
 
 
 def sniff(data: bytes, name: str) -> str:
-    head = data[:8]
-    ext = os.path.splitext(name.lower())[1]
-    if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
-        return "pdf"
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _sniff_zip(data)
-    if head.startswith(_OLE_MAGIC):
-        return _sniff_ole(data, ext)
-    if head.startswith((_GZIP_MAGIC, _BZ2_MAGIC, _XZ_MAGIC)):
-        return _sniff_compressed(data)
-    if _is_tar(data):
-        return "tar"
-    if _is_image(data):
-        return "image"
-    if damaged_pdf_header(data):  # after the magic numbers: a ZIP may hold a PDF's objects
-        return "pdf"
-    if _looks_binary(data):
-        return "binary"
-    if ext in _TEXT_EXT:
-        return _TEXT_EXT[ext]
-    if _looks_html(data):
-        return "html"
-    if _looks_xml(data, ext):
-        return "xml"
-    return "text"
+    """The format of ``data``: the one the most confident extractor claims
+    (scanner.extract.registry), ``binary`` when none does."""
+    from .registry import extractors
+
+    return extractors().sniff(Probe(data, name)).format
 
 
-def _sniff_zip(data: bytes) -> str:
-    """OOXML by its main content type, OFD by ``OFD.xml``, else a plain archive."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            if "OFD.xml" in names:
-                return "ofd"
-            if "[Content_Types].xml" not in names:
-                return "zip"
-            with zf.open("[Content_Types].xml") as fh:
-                types = fh.read(_CONTENT_TYPES_CAP).decode("utf-8", "replace").lower()
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError,
-            NotImplementedError, zlib.error):
-        # a damaged OOXML package still names its parts in the raw bytes
-        return _guess_damaged_ooxml(data)
-    for marker, fmt in _OOXML_MAIN:
-        if marker in types:
-            return fmt
-    return "zip"
+class Probe:
+    """One item's bytes and name, as every extractor's ``sniff`` sees them.
+
+    The views several sniffers need (a ZIP's directory, an OLE file's
+    streams, the start of a compressed stream) are computed on first use
+    and then shared, so an item is opened once however many extractors
+    look at it."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        self.data = data
+        self.name = name
+        self.ext = os.path.splitext(name.lower())[1]
+        self.head = data[:8]
+
+    @functools.cached_property
+    def pdf_header(self) -> bool:
+        return self.head.startswith(b"%PDF-") or b"%PDF-" in self.data[:1024]
+
+    @functools.cached_property
+    def is_zip(self) -> bool:
+        return self.head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+
+    @functools.cached_property
+    def zip_names(self) -> frozenset[str] | None:
+        """The member names of a ZIP, None when its directory cannot be read."""
+        return self._zip[0]
+
+    @functools.cached_property
+    def content_types(self) -> str:
+        """``[Content_Types].xml`` of a readable ZIP, lower-cased ("" when absent)."""
+        return self._zip[1]
+
+    @functools.cached_property
+    def _zip(self) -> tuple[frozenset[str] | None, str]:
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
+                names = frozenset(zf.namelist())
+                if "OFD.xml" in names or "[Content_Types].xml" not in names:
+                    return names, ""
+                with zf.open("[Content_Types].xml") as fh:
+                    return names, fh.read(_CONTENT_TYPES_CAP).decode("utf-8", "replace").lower()
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError,
+                NotImplementedError, zlib.error):
+            return None, ""
+
+    @functools.cached_property
+    def is_ole(self) -> bool:
+        return self.head.startswith(_OLE_MAGIC)
+
+    @functools.cached_property
+    def ole_streams(self) -> frozenset[str] | None:
+        """The stream and storage paths of an OLE compound file, None when unreadable."""
+        try:
+            with olefile.OleFileIO(io.BytesIO(self.data)) as ole:
+                return frozenset("/".join(entry) for entry in ole.listdir(streams=True, storages=True))
+        except (OSError, ValueError, IndexError, TypeError, AttributeError, NotImplementedError):
+            return None
+
+    @functools.cached_property
+    def compressed(self) -> str | None:
+        """``gzip``, ``bz2`` or ``xz`` by the magic number."""
+        if self.head.startswith(_GZIP_MAGIC):
+            return "gzip"
+        if self.head.startswith(_BZ2_MAGIC):
+            return "bz2"
+        return "xz" if self.head.startswith(_XZ_MAGIC) else None
+
+    @functools.cached_property
+    def inflated_head(self) -> bytes | None:
+        """Up to 1 KB of what a compressed stream inflates to, None when it does not inflate."""
+        inflater: Any
+        if self.compressed == "gzip":
+            inflater = zlib.decompressobj(wbits=47)
+        elif self.compressed == "bz2":
+            inflater = bz2.BZ2Decompressor()
+        else:
+            inflater = lzma.LZMADecompressor()
+        try:
+            head: bytes = inflater.decompress(self.data[:65536], 1024)
+        except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError):
+            return None
+        return head
+
+    @functools.cached_property
+    def is_tar(self) -> bool:
+        return is_tar(self.data)
+
+    @functools.cached_property
+    def is_image(self) -> bool:
+        return _is_image(self.data)
+
+    @functools.cached_property
+    def damaged_pdf(self) -> bool:
+        return damaged_pdf_header(self.data)
+
+    @functools.cached_property
+    def looks_binary(self) -> bool:
+        return _looks_binary(self.data)
+
+    @functools.cached_property
+    def looks_html(self) -> bool:
+        return _looks_html(self.data)
+
+    @functools.cached_property
+    def looks_xml(self) -> bool:
+        return _looks_xml(self.data, self.ext)
 
 
-def _guess_damaged_ooxml(data: bytes) -> str:
-    """A truncated DOCX has no central directory; its local headers still say what it was."""
-    head = data[:65536]
-    for prefix, fmt in ((b"word/", "docx"), (b"xl/", "xlsx"), (b"ppt/", "pptx")):
-        if prefix in head:
-            return fmt
-    if b"OFD.xml" in head:
-        return "ofd"
-    return "zip"
-
-
-def _sniff_ole(data: bytes, ext: str) -> str:
-    """Word/Excel/PowerPoint binaries by stream name; WPS Office files share
-    Word's and Excel's streams, so the extension separates those."""
-    try:
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=True)}
-    except (OSError, ValueError, IndexError, TypeError, AttributeError, NotImplementedError):
-        return "ole"
-    if "EncryptedPackage" in streams:
-        return "ooxml-encrypted"
-    if "WordDocument" in streams:
-        return "wps" if ext == ".wps" else "doc"
-    if "Workbook" in streams or "Book" in streams:
-        return "et" if ext == ".et" else "xls"
-    if "PowerPoint Document" in streams:
-        return "dps" if ext == ".dps" else "ppt"
-    return "ole"
-
-
-def _sniff_compressed(data: bytes) -> str:
-    """A compressed tar is a ``tar``; a lone compressed file is ``gzip``/``bz2``/``xz``."""
-    if data.startswith(_GZIP_MAGIC):
-        fmt, inflater = "gzip", zlib.decompressobj(wbits=47)
-    elif data.startswith(_BZ2_MAGIC):
-        fmt, inflater = "bz2", bz2.BZ2Decompressor()
-    else:
-        fmt, inflater = "xz", lzma.LZMADecompressor()
-    try:
-        head = inflater.decompress(data[:65536], 1024)
-    except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError):
-        return "binary"
-    return "tar" if _is_tar(head) else fmt
-
-
-def _is_tar(data: bytes) -> bool:
+def is_tar(data: bytes) -> bool:
     """POSIX/GNU tar headers carry ``ustar`` at 257; old v7 headers only a checksum."""
     if len(data) < 512:
         return False

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from typing import Self
 
 from ..config import Limits
 from ..errors import ExtractionError, LimitExceeded
@@ -61,6 +62,11 @@ class GuardedZip:
         by_ratio = ratio_allowance(len(data), limits)
         self.budget = min(limits.max_total_uncompressed, by_ratio)
         self._budget_limit = "max_expansion_ratio" if by_ratio < limits.max_total_uncompressed else "max_total_uncompressed"
+
+    @property
+    def comment(self) -> bytes:
+        """The archive's comment (the text after the central directory)."""
+        return self._zf.comment
 
     def names(self) -> list[str]:
         return list(self._infos)
@@ -133,7 +139,7 @@ class GuardedZip:
     def close(self) -> None:
         self._zf.close()
 
-    def __enter__(self) -> "GuardedZip":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

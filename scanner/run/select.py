@@ -45,6 +45,7 @@ def results_for(args: argparse.Namespace, config: ScanConfig,
                 items: Iterable[Item]) -> tuple[Engine, Iterator[ItemResult]]:
     """The engine (its lexicons go into the report) and the results of the
     driver the arguments ask for, in walk order."""
+    from ..extract.registry import extractors
     from .worker import engine_for
 
     if args.jobs is not None and args.jobs < 1:
@@ -57,6 +58,7 @@ def results_for(args: argparse.Namespace, config: ScanConfig,
     # built here so a bad lexicon fails before any output; pool workers inherit
     # it warm, one process loads jieba and the kernel only if a part needs them
     engine = engine_for(config, warm=folders and not serial)
+    extractors()  # the extractors too: a broken plug-in fails before any output, and workers inherit them loaded
     if not use_cache:
         return engine, _drive(args, config, items, engine, None, serial)
     cache = ExtractCache(config.cache)

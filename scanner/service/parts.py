@@ -1,5 +1,5 @@
-"""The extracted text of every part of a stored item, archive members
-included, for the item page: the same extraction the scan used, so a
+"""The extracted text of every part of a stored item, its members (of an
+archive, or objects embedded in an Office package) included, for the item page: the same extraction the scan used, so a
 finding's ``start``/``end`` point into exactly this text."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..config import ScanConfig
 from ..errors import ItemError, LimitExceeded
-from ..extract import ARCHIVE_FORMATS, extract
+from ..extract import extract, members
 
 
 @dataclass(frozen=True)
@@ -18,15 +18,14 @@ class PartText:
 
 
 def item_parts(data: bytes, name: str, config: ScanConfig, depth: int = 0) -> list[PartText]:
-    """Every part of the item and of its archive members, in scan order."""
-    from ..extract.archive import iter_members
-
+    """Every part of the item and of its members, in scan order."""
     limits = config.limits
     doc = extract(data, name, limits, config.convert)
     out = [PartText(name, p.name, p.text) for p in doc.parts]
-    if doc.format in ARCHIVE_FORMATS and depth < limits.max_depth:
+    inside = members(data, name, doc.format, limits)
+    if inside is not None and depth < limits.max_depth:
         try:
-            for member in iter_members(data, name, limits):
+            for member in inside:
                 if member.problem is None:
                     out += item_parts(member.data, f"{name}!{member.name}", config, depth + 1)
         except (LimitExceeded, ItemError):

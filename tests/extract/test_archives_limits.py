@@ -181,7 +181,7 @@ def test_gbk_member_names_are_decoded() -> None:
     gbk = "通知.txt".encode("gbk")
     placeholder = b"x" * (len(gbk) - 4) + b".txt"
     data = zip_of({placeholder.decode(): "公开".encode()}).replace(placeholder, gbk)
-    [member] = list(iter_members(data, "gbk.zip", Limits()))
+    [member] = list(iter_members(data, "gbk.zip", Limits(), "zip"))
     assert member.name == "通知.txt"
 
 

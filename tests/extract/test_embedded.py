@@ -17,6 +17,7 @@ from pptx.util import Inches
 
 from scanner import scan_bytes
 from scanner.config import Limits, ScanConfig
+from scanner.service.parts import item_parts
 
 ODT_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -83,7 +84,7 @@ def test_sheet_embedded_by_libreoffice_in_a_docx(libreoffice_docx: bytes) -> Non
     assert not any(f.rule == "unreadable.embedded" for f in outer.findings)
 
 
-def test_docx_embedded_in_a_slide_by_python_pptx() -> None:
+def deck_with_marked_docx() -> bytes:
     inner = docx.Document()
     inner.add_paragraph("会议纪要")
     inner.add_paragraph("秘密★1年")
@@ -94,10 +95,26 @@ def test_docx_embedded_in_a_slide_by_python_pptx() -> None:
     slide.shapes.add_ole_object(io.BytesIO(buf.getvalue()), PROG_ID.DOCX, Inches(1), Inches(1))
     out = io.BytesIO()
     prs.save(out)
-    outer, member = scan_bytes(out.getvalue(), "deck.pptx")
+    return out.getvalue()
+
+
+def test_docx_embedded_in_a_slide_by_python_pptx() -> None:
+    outer, member = scan_bytes(deck_with_marked_docx(), "deck.pptx")
     assert member.item.startswith("deck.pptx!ppt/embeddings/") and member.format == "docx"
     assert [f.text for f in member.findings if f.rule == "mark.state-secret"] == ["秘密★1年"]
     assert outer.verdict.value == "block"
+
+
+def test_the_item_page_shows_the_text_of_embedded_objects_as_scanned() -> None:
+    """The desk's item page (scanner.service.parts) lists the members the scan
+    scanned, so a finding in an embedded document points into text the page has."""
+    data = deck_with_marked_docx()
+    _, member = scan_bytes(data, "deck.pptx")
+    [mark] = [f for f in member.findings if f.rule == "mark.state-secret"]
+
+    parts = {(p.item, p.part): p.text for p in item_parts(data, "deck.pptx", ScanConfig())}
+
+    assert parts[(member.item, mark.part)][mark.start:mark.end] == "秘密★1年"
 
 
 def ole10_native(label: str, data: bytes) -> bytes:
