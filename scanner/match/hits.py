@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 import numpy as np
 
+from ..levels import HINT_LEVEL
+
 if TYPE_CHECKING:
     from ..engine import Pattern
 
-HINT_LEVEL = "提示"
 _CHUNK = 256  # hits turned into Python ints at a time
 
 
