@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import ScanConfig
+from .detectors import Detector, detectors
 from .errors import LexiconError
 from .match.automaton import Matcher, build_matcher
 from .match.hits import PatternTable
@@ -56,6 +57,7 @@ class Engine:
         self.matcher: Matcher = build_matcher(self.keys, cache_dir=cache_dir)
         self.words = WordBoundaries(tables.short_words, cache_dir=str(cache_dir))
         pii.prepare(str(cache_dir))
+        self.detectors: tuple[Detector, ...] = detectors()  # built-ins and plugins (a broken plugin: exit 3 here)
         self.ruleset_hash = self._ruleset_hash()
         # scanner.cache.ExtractCache, set by the batch drivers (folder scans)
         self.extract_cache: ExtractCache | None = None
