@@ -1,6 +1,7 @@
 """Notices of what could not be read say so in Chinese too: a vector-drawn
 PDF page, an embedded object, a picture that cannot be decoded (these once
-showed their English reason after the rule's Chinese name)."""
+showed their English reason after the rule's Chinese name).  A notice's
+basis is its rule's, from the catalogue."""
 from __future__ import annotations
 
 import base64
@@ -53,3 +54,23 @@ def test_pictures_that_cannot_be_decoded() -> None:
     first, second = unreadable(page.encode(), "page.html")
     assert first.to_dict(lang="zh")["reason"].startswith("图片 img:1 无法解码：")
     assert second.to_dict(lang="zh")["reason"].startswith("图片 img:2：其 data: URI 不是有效的 base64（")
+
+
+def test_an_odd_member_name_cites_its_basis_in_chinese() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("../escape.txt", "公开材料")
+    [result, *_] = scan_bytes(out.getvalue(), "odd.zip")
+    [notice] = [f for f in result.findings if f.rule == "metadata.unsafe-member-name"]
+    assert notice.to_dict(lang="zh")["basis"] == "压缩包成员名称随文件一并公开；异常名称会掩盖成员的真实内容"
+
+
+def test_hidden_content_cites_its_basis_from_the_catalogue() -> None:
+    d = docx.Document()
+    d.add_paragraph("公开的通知正文。").add_run("隐藏的一句。").font.hidden = True
+    buf = io.BytesIO()
+    d.save(buf)
+    [result] = scan_bytes(buf.getvalue(), "hidden.docx")
+    [notice] = [f for f in result.findings if f.rule == "hidden.text"]
+    assert notice.to_dict(lang="zh")["basis"] == "公开审查实践：隐藏内容随文件一并公开"
+    assert notice.to_dict(lang="en")["basis"] == "disclosure review practice: hidden content is published with the file"
