@@ -4,16 +4,17 @@ A level (a lexicon entry's, a mark's) decides a signal's severity and score;
 a category (what kind of thing a finding is) has a Chinese label and, for
 categories whose findings carry no level, a score.  Lexicon loading, the
 mark grammar, detection, scoring and the human reports all read them here.
+(Named tuples, not dataclasses: every command imports this, and a frozen
+dataclass costs ten times as much to define.)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .types import Severity
 
 
-@dataclass(frozen=True)
-class Level:
+class Level(NamedTuple):
     """A level, from the most to the least serious (the table's order)."""
 
     name: str  # as lexicons, marks and reports write it
@@ -40,8 +41,7 @@ STATE_SECRET_LEVELS: tuple[str, ...] = tuple(level.name for level in LEVELS if l
 HINT_LEVEL = "提示"
 
 
-@dataclass(frozen=True)
-class Category:
+class Category(NamedTuple):
     """What kind of thing a finding is; ``score`` for findings without a level."""
 
     id: str

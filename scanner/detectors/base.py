@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import numpy as np
 
@@ -43,8 +43,7 @@ class Signal:
     explanation: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Hits:
+class Hits(NamedTuple):
     """The engine automaton's hits in one part's normalised text: one row per
     pattern of each hit, in the order detection considers them (by start,
     longer first, then pattern number; ``scanner.match.hits.PatternTable.ordered``)."""
