@@ -8,9 +8,12 @@ signal is one detector class and its entry point: the rule catalogue
 """
 from __future__ import annotations
 
+import os
 import re
+import sys
 from functools import cache
-from importlib.metadata import EntryPoint, distributions
+from importlib.metadata import EntryPoint, PathDistribution
+from pathlib import Path
 
 from ..errors import ConfigError
 from .base import Detector, Hits, PartText, Signal
@@ -48,21 +51,35 @@ def detectors() -> tuple[Detector, ...]:
 
 def registered() -> list[EntryPoint]:
     """The group's entry points, as ``importlib.metadata.entry_points(group=GROUP)``
-    gives them (the first distribution of a name on the path wins), but
-    parsing only the entry_points.txt that name the group: every scan starts
-    with this, and parsing every distribution's doubled its cost (4 -> 2 ms
-    of CPU with 135 distributions).  A distribution that shadows a plugin
-    of its name without registering detectors itself does not hide it."""
+    finds them (the first distribution of a name on ``sys.path`` wins), but
+    reading only entry_points.txt files and parsing only those naming the
+    group: every scan starts here, and the standard call parses every
+    distribution's metadata (30 million instructions with the test venv's
+    135 distributions, against 3 million here).  Distributions inside zip
+    files on the path are not searched (pip installs into folders)."""
     seen: set[str] = set()
     found: list[EntryPoint] = []
-    for dist in distributions():
-        text = dist.read_text("entry_points.txt")
-        if not text or GROUP not in text:
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
             continue
-        name = re.sub(r"[-_.]+", "-", dist.metadata["Name"] or "").lower()
-        if name not in seen:
-            seen.add(name)
-            found += dist.entry_points.select(group=GROUP)
+        for name in names:
+            stem, ext = os.path.splitext(name)
+            if ext not in (".dist-info", ".egg-info"):
+                continue
+            key = re.sub(r"[-_.]+", "-", stem.partition("-")[0]).lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            folder = os.path.join(entry or ".", name)
+            try:
+                with open(os.path.join(folder, "entry_points.txt"), encoding="utf-8") as fh:
+                    text = fh.read()
+            except OSError:
+                continue
+            if GROUP in text:
+                found += PathDistribution(Path(folder)).entry_points.select(group=GROUP)
     return found
 
 

@@ -37,7 +37,7 @@ class CodenameDetector:
 
 def install(root: Path, module: str, source: str, target: str) -> Path:
     """A distribution the way pip leaves one: the module and its dist-info."""
-    root.mkdir()
+    root.mkdir(parents=True)
     (root / f"{module}.py").write_text(source, encoding="utf-8")
     info = root / f"{module.replace('_', '-')}-1.0.dist-info"
     info.mkdir()
@@ -100,3 +100,15 @@ def test_a_detector_reusing_a_rule_id_stops_the_tool(tmp_path, memo) -> None:
     done = preclear(["scan", str(memo), "--no-cache", "--progress", "never"], plugins, tmp_path)
     assert done.returncode == 3
     assert "rule 'pii.mobile' is declared twice" in done.stderr
+
+
+def test_detectors_are_found_as_importlib_metadata_finds_entry_points(tmp_path) -> None:
+    """The first distribution of a name on the path wins, as with entry_points()."""
+    first = install(tmp_path / "a", "toy_detector", TOY, "toy_detector:CodenameDetector")
+    second = install(tmp_path / "b", "toy_detector", TOY, "toy_detector:Shadowed")
+    probe = ("from importlib.metadata import entry_points\n"
+             "from scanner.detectors import GROUP, registered\n"
+             "print([p.value for p in registered()], [p.value for p in entry_points(group=GROUP)])")
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{first}:{second}"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == "['toy_detector:CodenameDetector'] ['toy_detector:CodenameDetector']"
