@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from .config import ScanConfig
+from .detectors import Detector, detectors
 from .errors import LexiconError
 from .match.automaton import Matcher, build_matcher
 from .match.hits import Pattern, PatternTable
@@ -52,6 +53,7 @@ class Engine:
         self.matcher: Final[Matcher] = build_matcher(self.keys, cache_dir=cache_dir)
         self.words: Final = WordBoundaries(tables.short_words, cache_dir=str(cache_dir))
         pii.prepare(str(cache_dir))
+        self.detectors: Final[tuple[Detector, ...]] = detectors()  # built-ins and plugins (a broken plugin: exit 3)
         self.ruleset_hash: Final = ruleset_hash(self.config, self.lexicons)
         self._built: Final = True
 

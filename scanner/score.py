@@ -6,21 +6,20 @@ import hashlib
 
 from . import rules
 from .config import Scoring
-from .detect import Signal
+from .detectors import Signal
 from .lang import Text
+from .levels import CATEGORY_SCORE, LEVELS
 from .types import Finding, Notice, Severity
 
 CONTEXT_CHARS = 20
 
-LEVEL_SCORE = {"绝密": 100.0, "机密": 95.0, "秘密": 90.0, "工作秘密": 60.0, "内部": 50.0, "敏感": 40.0, "提示": 10.0}
-CATEGORY_SCORE = {"mark": 100.0, "work-secret": 60.0, "draft": 40.0, "pii": 40.0, "unreadable": 50.0,
-                  "hidden": 30.0, "metadata": 30.0, "aggregation": 50.0}
+LEVEL_SCORE = {level.name: level.score for level in LEVELS}
 SEVERITY_SCORE = {Severity.BLOCK: 90.0, Severity.REVIEW: 40.0, Severity.HINT: 10.0}
 
 
 def fingerprint(item: str, rule: str, part: str, matched: str) -> str:
     """Stable across re-scans and edits elsewhere in the item: no offsets."""
-    return hashlib.sha256("\x1f".join((item, rule, part, matched)).encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{item}\x1f{rule}\x1f{part}\x1f{matched}".encode()).hexdigest()[:32]
 
 
 def excerpt(text: str, start: int, end: int) -> str:

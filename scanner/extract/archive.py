@@ -28,7 +28,6 @@ from . import unreadable
 from .zipguard import GuardedZip, is_encrypted, ratio_allowance
 
 __all__ = ["extract_archive", "iter_members", "safe_name"]
-BASIS_NAME = "archive member names are published with the file; odd names hide what a member is"
 _CHUNK = 256 * 1024
 _MAGIC = {"gzip": b"\x1f\x8b", "bz2": b"BZh", "xz": b"\xfd7zXZ\x00"}
 
@@ -51,8 +50,7 @@ def extract_archive(data: bytes, name: str, limits: Limits, fmt: str) -> Documen
         safe, problem = safe_name(raw)
         if problem:
             notices.append(Notice("metadata.unsafe-member-name", "metadata", "members",
-                                  f"member name {safe!r} {problem}", Severity.REVIEW, BASIS_NAME,
-                                  (("member", safe),)))
+                                  f"member name {safe!r} {problem}", Severity.REVIEW, details=(("member", safe),)))
     return Document(fmt, parts=tuple(parts), notices=tuple(notices))
 
 

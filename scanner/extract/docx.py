@@ -26,7 +26,6 @@ from lxml import etree
 from ..config import Limits
 from ..errors import ExtractionError
 from ..lang import Text
-from ..rules import BASIS_HIDDEN
 from ..types import Document, Notice, Part, Severity
 from . import unreadable
 from .image import package_pictures
@@ -238,16 +237,16 @@ def _notices(stats: dict[str, int]) -> tuple[Notice, ...]:
         out.append(Notice("hidden.comments", "hidden", "comment",
                           Text(f"{stats['comments']} comment(s) are stored in the file",
                                f"文件中保存有 {stats['comments']} 条批注"), Severity.REVIEW,
-                          BASIS_HIDDEN, (("count", stats["comments"]),)))
+                          details=(("count", stats["comments"]),)))
     if stats["deletions"] or stats["insertions"]:
         out.append(Notice("hidden.tracked-changes", "hidden", "deleted" if stats["deletions"] else "body",
                           Text(f"tracked changes are stored in the file ({stats['deletions']} deletion(s), "
                                f"{stats['insertions']} insertion(s))",
                                f"文件中保存有修订（删除 {stats['deletions']} 处，插入 {stats['insertions']} 处）"),
-                          Severity.REVIEW, BASIS_HIDDEN,
-                          (("deletions", stats["deletions"]), ("insertions", stats["insertions"]))))
+                          Severity.REVIEW,
+                          details=(("deletions", stats["deletions"]), ("insertions", stats["insertions"]))))
     if stats["hidden"]:
         out.append(Notice("hidden.text", "hidden", "hidden", Text("hidden text (w:vanish) is stored in the file",
                                "文件中保存有隐藏文字（w:vanish）"),
-                          Severity.REVIEW, BASIS_HIDDEN))
+                          Severity.REVIEW))
     return tuple(out)

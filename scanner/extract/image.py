@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 from ..config import Limits
+from ..lang import Text
 from ..types import Document, Notice, Part
 from . import unreadable
 from .ocr import PictureReader, is_picture
@@ -54,13 +55,15 @@ def data_uri_pictures(sources: Iterable[str | None], limits: Limits,
         name = f"img:{number}"
         encoded = src[match.end():]
         if len(encoded) * 3 // 4 > limits.max_item_bytes:
-            notices.append(unreadable(f"picture {name} is larger than max_item_bytes", part=name,
+            notices.append(unreadable(Text(f"picture {name} is larger than max_item_bytes",
+                                           f"图片 {name} 超过 max_item_bytes"), part=name,
                                       rule="unreadable.limit", limit="max_item_bytes"))
             continue
         try:
             data = base64.b64decode("".join(encoded.split()), validate=True)
         except (binascii.Error, ValueError) as exc:
-            notices.append(unreadable(f"picture {name}: its data: URI is not valid base64 ({exc})", part=name,
+            notices.append(unreadable(Text(f"picture {name}: its data: URI is not valid base64 ({exc})",
+                                           f"图片 {name}：其 data: URI 不是有效的 base64（{exc}）"), part=name,
                                       rule="unreadable.ocr-needed", picture=name, cause="undecodable"))
             continue
         got_parts, got_notices = ocr.read_bytes(name, data)

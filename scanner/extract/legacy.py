@@ -25,6 +25,7 @@ import olefile
 
 from ..config import Convert, Limits
 from ..errors import LimitExceeded
+from ..lang import Text
 from ..types import Document, Notice, Part
 from . import unreadable
 from .legacy_convert import TARGETS, ConversionFailed, conversion_timeout, convert as convert_to_ooxml
@@ -93,7 +94,8 @@ def _converted(fmt: str, ooxml: bytes, name: str, limits: Limits, props: list[Pa
     merged = _merge_properties(props, converted_props)
     note = f"body read through LibreOffice conversion to {out_ext.upper()} ({_NAMES[fmt]})"
     # objects the converted package embeds are not members of this item: never cleared unread
-    notices += [unreadable(f"embedded object not scanned: {member.name}", part="embedded",
+    notices += [unreadable(Text(f"embedded object not scanned: {member.name}", f"嵌入对象未扫描：{member.name}"),
+                           part="embedded",
                            rule="unreadable.embedded", object=member.name)
                 for member in iter_embedded(ooxml, out_ext, limits)]
     return Document(fmt, parts=(*body, *merged), notices=(*doc.notices, *notices),

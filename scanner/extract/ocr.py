@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from ..budget import allowance
+from ..lang import Text
 from ..types import Box, Notice, Part
 from . import unreadable
 
@@ -237,7 +238,8 @@ class PictureReader:
         except (OSError, SyntaxError, ValueError, TypeError, EOFError, Image.DecompressionBombError,
                 Image.DecompressionBombWarning) as exc:
             where = name if index <= 1 else f"{name}:{index}"
-            notices.append(_notice(where, "undecodable", f"picture {where} could not be decoded: {exc}"))
+            notices.append(_notice(where, "undecodable", Text(f"picture {where} could not be decoded: {exc}",
+                                                           f"图片 {where} 无法解码：{exc}")))
         return parts, notices
 
     def read_image(self, name: str, image: Image.Image, key: str | None = None) -> tuple[list[Part], list[Notice]]:
@@ -253,20 +255,22 @@ class PictureReader:
                 if recogniser is None:
                     if min(image.size) < NO_OCR_MIN_SIDE:
                         return [], []
-                    return [], [_notice(name, "not-installed", f"picture {name} may hold text but OCR is not "
-                                        "installed (pip install 'preclear[ocr]')")]
+                    return [], [_notice(name, "not-installed", Text(
+                        f"picture {name} may hold text but OCR is not installed (pip install 'preclear[ocr]')",
+                        f"图片 {name} 可能含有文字，但未安装 OCR（pip install 'preclear[ocr]'）"))]
                 key = key or hashlib.sha256(repr(image.size).encode() + image.tobytes()).hexdigest()
                 lines = self._cached(key, recogniser)
                 if lines is None:
                     if time.monotonic() >= self.deadline:
-                        return [], [_notice(name, "time-limit", f"picture {name} was not read: the item's time "
-                                            "limit was reached")]
+                        return [], [_notice(name, "time-limit", Text(
+                            f"picture {name} was not read: the item's time limit was reached",
+                            f"图片 {name} 未识别：已达到该项目的时间限制"))]
                     lines = recogniser.recognise(image)
                     self._store(key, recogniser, lines)
         except (OcrFailed, OSError, MemoryError) as exc:  # the OCR runtime failed: fail closed
             log.warning("OCR failed on a picture: %s", type(exc).__name__)
-            return [], [_notice(name, "failed", f"picture {name} was not read: OCR failed "
-                                f"({type(exc).__name__})")]
+            return [], [_notice(name, "failed", Text(f"picture {name} was not read: OCR failed ({type(exc).__name__})",
+                                                 f"图片 {name} 未识别：OCR 出错（{type(exc).__name__}）"))]
         return _to_parts(name, lines)
 
     def _cache_path(self, key: str, recogniser: Recogniser) -> Path | None:
@@ -333,13 +337,14 @@ def _to_parts(name: str, lines: list[Line]) -> tuple[list[Part], list[Notice]]:
     parts = [Part(name, "\n".join(texts), tuple(boxes))]
     low = [line for line in lines if line.confidence < LOW_CONFIDENCE]
     if len(low) * 2 > len(lines):
-        return parts, [_notice(name, "low-confidence",
-                               f"picture {name}: {len(low)} of {len(lines)} text line(s) were recognised "
-                               f"with low confidence (< {LOW_CONFIDENCE})")]
+        return parts, [_notice(name, "low-confidence", Text(
+            f"picture {name}: {len(low)} of {len(lines)} text line(s) were recognised "
+            f"with low confidence (< {LOW_CONFIDENCE})",
+            f"图片 {name}：{len(lines)} 行文字中有 {len(low)} 行识别置信度低（< {LOW_CONFIDENCE}）"))]
     return parts, []
 
 
-def _notice(picture: str, cause: str, reason: str) -> Notice:
+def _notice(picture: str, cause: str, reason: Text) -> Notice:
     return unreadable(reason, part=picture, rule=RULE, picture=picture, cause=cause)
 
 

@@ -20,6 +20,7 @@ from lxml import etree
 
 from ..config import Limits
 from ..errors import ExtractionError
+from ..lang import Text
 from ..types import Document, Notice, Part
 from . import unreadable
 from .image import package_pictures
@@ -87,7 +88,8 @@ def _document(pkg: GuardedZip, path: str, parts: list[Part], notices: list[Notic
         parts.append(Part("annotation", "\n".join(annotations)))
     attachments = _child_text(doc, "Attachments")
     if attachments:
-        notices.append(unreadable(f"OFD attachments not scanned ({attachments})", part="attachment",
+        notices.append(unreadable(Text(f"OFD attachments not scanned ({attachments})", f"OFD 附件未扫描（{attachments}）"),
+                                  part="attachment",
                                   rule="unreadable.embedded", object=attachments))
 
 

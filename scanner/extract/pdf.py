@@ -60,6 +60,7 @@ from pdfminer.utils import decode_text
 from ..config import Limits
 from ..errors import ExtractionError
 from ..normalize import STAR, STAR_VARIANTS
+from ..lang import Text
 from ..types import Document, Notice, Part
 from . import unreadable
 from .ocr import PictureReader
@@ -262,8 +263,10 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
             parts.append(Part(part, text))
             parts += layout
         elif drawn == "vector":
-            notices.append(unreadable(f"page {index + 1} has no text layer: it is drawn with vector paths, "
-                                      "nothing on it was read as text", part=part, rule="unreadable.ocr-needed"))
+            notices.append(unreadable(Text(f"page {index + 1} has no text layer: it is drawn with vector paths, "
+                                           "nothing on it was read as text",
+                                           f"第 {index + 1} 页没有文字层：页面由矢量路径绘制，未读出任何文字"),
+                                      part=part, rule="unreadable.ocr-needed"))
         parts += ocr_parts
         notices += ocr_notices
     return parts, notices, failed, annotations

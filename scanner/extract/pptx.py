@@ -25,7 +25,6 @@ from pptx.shapes.group import GroupShape
 from ..config import Limits
 from ..errors import ExtractionError
 from ..lang import Text
-from ..rules import BASIS_HIDDEN
 from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
 from .ocr import PictureReader
@@ -54,7 +53,7 @@ def extract_pptx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         notices.append(Notice("hidden.comments", "hidden", "comment",
                               Text(f"{len(comments)} comment(s) are stored in the file", f"文件中保存有 {len(comments)} 条批注"),
                               Severity.REVIEW,
-                              BASIS_HIDDEN, (("count", len(comments)),)))
+                              details=(("count", len(comments)),)))
     parts += props
     parts += pictures
     return Document("pptx", parts=tuple(parts), notices=(*notices, *embedded, *picture_notices))
@@ -76,7 +75,7 @@ def _slides(prs: object) -> tuple[list[Part], list[Notice]]:
             notices.append(Notice("hidden.slide", "hidden", f"slide:{number}",
                                   Text(f"slide {number} is hidden in the slide show but published with the file",
                                        f"第 {number} 张幻灯片在放映时隐藏，但随文件一并公开"),
-                                  Severity.REVIEW, BASIS_HIDDEN))
+                                  Severity.REVIEW))
     master_lines = []
     for master in prs.slide_masters:
         master_lines += _shape_texts(master.shapes)

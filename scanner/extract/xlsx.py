@@ -19,7 +19,6 @@ from lxml import etree
 from ..config import Limits
 from ..errors import ExtractionError
 from ..lang import Text
-from ..rules import BASIS_HIDDEN
 from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
 from .ocr import PictureReader
@@ -63,7 +62,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                                       Text(f"{sheet.state} sheet {sheet.name!r} has content",
                                            f"{_SHEET_STATES.get(sheet.state, sheet.state)}工作表“{sheet.name}”中有内容"),
                                       Severity.REVIEW,
-                                      BASIS_HIDDEN, (("state", sheet.state),)))
+                                      details=(("state", sheet.state),)))
         props = ooxml_properties(pkg)
         embedded = embedded_notices(pkg, "xl/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "xl/media/", ocr)
@@ -76,7 +75,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         notices.append(Notice("hidden.comments", "hidden", "comment",
                               Text(f"{len(comments)} cell comment(s) are stored in the file", f"文件中保存有 {len(comments)} 条单元格批注"),
                               Severity.REVIEW,
-                              BASIS_HIDDEN, (("count", len(comments)),)))
+                              details=(("count", len(comments)),)))
     parts += props
     parts += pictures
     return Document("xlsx", parts=tuple(parts), notices=tuple(notices))

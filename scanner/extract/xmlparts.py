@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..errors import ExtractionError
+from ..lang import Text
 from ..types import Notice, Part
 from .zipguard import GuardedZip
 
@@ -93,6 +94,6 @@ def embedded_notices(pkg: GuardedZip, folder: str) -> tuple[Notice, ...]:
     never clear.  The others are scanned as members (embedded.py)."""
     from . import unreadable
     from .embedded import embedding_paths, open_object
-    return tuple(unreadable(f"embedded object not scanned: {path}", part="embedded",
-                            rule="unreadable.embedded", object=path)
+    return tuple(unreadable(Text(f"embedded object not scanned: {path}", f"嵌入对象未扫描：{path}"),
+                            part="embedded", rule="unreadable.embedded", object=path)
                  for path in embedding_paths(pkg, folder) if open_object(pkg.read(path))[0] == "unknown")

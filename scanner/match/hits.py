@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..levels import HINT_LEVEL
 from .lexicon import LexiconEntry
 
-HINT_LEVEL = "提示"
 _CHUNK = 256  # hits turned into Python ints at a time
 
 

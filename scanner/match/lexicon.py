@@ -17,14 +17,12 @@ from typing import Any
 
 import yaml
 
+from .. import levels
 from ..errors import LexiconError
 
-LEVELS = ("绝密", "机密", "秘密", "工作秘密", "内部", "敏感", "提示")
-LEVEL_ALIASES = {
-    "top-secret": "绝密", "secret": "机密", "confidential": "秘密",
-    "work-secret": "工作秘密", "internal": "内部", "sensitive": "敏感", "hint": "提示",
-}
-STATE_SECRET_LEVELS = frozenset(("绝密", "机密", "秘密"))
+LEVELS = levels.LEVEL_NAMES
+LEVEL_ALIASES = {level.alias: level.name for level in levels.LEVELS}
+STATE_SECRET_LEVELS = frozenset(levels.STATE_SECRET_LEVELS)
 KINDS = ("secret-point", "work-secret", "draft")
 PLACEMENTS = ("anywhere", "label")
 BOUNDARIES = ("auto", "word", "none")

@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..lang import Text, join, part_label
+from ..levels import LEVELS, STATE_SECRET_LEVELS
 
-LEVEL_WORDS = ("绝密", "机密", "秘密")
+LEVEL_WORDS = STATE_SECRET_LEVELS
 FIELD_WORD = "密级"
-DEFAULT_MAX_YEARS = {"绝密": 30, "机密": 20, "秘密": 10}
+DEFAULT_MAX_YEARS = {level.name: level.max_years for level in LEVELS if level.max_years is not None}
 
 # parts where a bare level line counts anywhere, not only at the head
 HEADER_PARTS = ("header", "footer", "title", "html-title", "properties", "metadata")
@@ -53,7 +54,8 @@ _PERIOD_RE = re.compile(rf"(?P<n>{_NUM})[ \t]*(?P<unit>年|个月)")
 _LONG_TERM_RE = re.compile(r"长期")
 _CONDITION_RE = re.compile(r"(?P<cond>[^\n\r，。；;,:：!！?？★]{1,30}?(?:解密|启用前|公布前|公开前|发布前|后公开|前))")
 _DATE_TAIL_RE = re.compile(r"(?:[ \t]*(?:解密|以前|前|止))?")
-_FIELD_RE = re.compile(r"[ \t]*[:：]?[ \t]*(?P<level>绝密|机密|秘密)")
+_FIELD_RE = re.compile(rf"[ \t]*[:：]?[ \t]*(?P<level>{'|'.join(LEVEL_WORDS)})")
+_LEVEL_FIRSTS = "".join(level[0] for level in LEVEL_WORDS)
 _OPEN_QUOTES = "“‘「『\"'《〈"
 _CLOSE_QUOTES = "”’」』\"'》〉"
 _LABEL_STRIP = " \t★[]【】()（）〔〕<>《》"
@@ -193,7 +195,7 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str) -> MarkM
     """Evaluate the grammar at one anchor hit ``text[start:end] == anchor``."""
     line_start, line_end = _line_bounds(text, start, end)
     if anchor == FIELD_WORD:
-        if start > 0 and text[start - 1] in "绝机秘":
+        if start > 0 and text[start - 1] in _LEVEL_FIRSTS:
             return None  # 绝密级 / 机密级: the level anchor handles it
         m = _FIELD_RE.match(text, end)
         if not m:

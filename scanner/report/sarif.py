@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from ..lang import in_lang
-from ..rules import RULES, rule_for
+from ..rules import catalogue, rule_for
 from ..types import Finding, ItemResult, ReviewRecord, Severity
 from . import ReportOptions, Summary
 from .mask import mask_text
@@ -66,7 +66,9 @@ def _suppression(record: ReviewRecord) -> dict[str, Any] | None:
 class SarifReporter:
     def __init__(self, out: BinaryIO, options: ReportOptions) -> None:
         self.out, self.options = out, options
-        self.rule_index = {rid: n for n, rid in enumerate(r for r in RULES if r != "lexicon")}
+        # every rule a scan checks for, up front; a run failure's rule (a crash) only when it occurs
+        listed = (rid for rid, rule in catalogue().items() if rid != "lexicon" and not rule.failure)
+        self.rule_index = {rid: n for n, rid in enumerate(listed)}
         self.artifacts: list[dict[str, Any]] = []
         self.artifact_index: dict[str, int] = {}
         self.count = 0

@@ -7,22 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO, Iterable
 
+from ..levels import CATEGORY_LABELS, LEVEL_NAMES
 from ..types import Extraction, Finding, ItemResult, Verdict
 from . import ReportOptions
 from .mask import label, mask_text
 
 VERDICT_LABELS = {"block": "禁止公开", "review": "需人工审查", "clear": "未发现问题"}
 EXTRACTION_LABELS = {"full": "完整读取", "partial": "部分读取", "failed": "无法读取"}
-CATEGORY_LABELS = {
-    "mark": "密级标志", "secret-point": "密点", "work-secret": "工作秘密",
-    "draft": "草稿标记", "pii": "个人信息", "metadata": "元数据", "hidden": "隐藏内容",
-    "aggregation": "信号汇聚", "unreadable": "无法读取",
-}
 
 _SEVERITY_RANK = {"hint": 0, "review": 1, "block": 2}
 
 # levels from the most to the least serious, for summaries
-LEVEL_ORDER = ("绝密", "机密", "秘密", "工作秘密", "内部", "敏感", "提示")
+LEVEL_ORDER = LEVEL_NAMES
 
 
 def by_level(counts: dict[str, int]) -> dict[str, int]:

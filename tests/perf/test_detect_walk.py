@@ -9,43 +9,41 @@ import numpy as np
 import pytest
 
 from scanner.config import CacheSettings, ScanConfig
-from scanner.detect import Signal, _lexicon_signal, detect, mark_signal, note_more, pii_signals
+from scanner.detect import Signal, detect
+from scanner.detectors import PartText
+from scanner.detectors.lexicon import lexicon_signal, note_more
+from scanner.detectors.marks import mark_signal
+from scanner.detectors.pii import PiiDetector
 from scanner.engine import Engine
-from scanner.normalize import normalize
 from scanner.types import Part
 
 
 def reference_detect(engine: Engine, part: Part, hint_cap: int | None) -> tuple[list[Signal], list[str]]:
     """The straightforward loop: a tuple per (hit, pattern), sorted by
-    (start, -end), every capped hit past the cap counted one by one."""
-    norm = normalize(part.text)
-    text = norm.text
-    signals: list[Signal] = []
-    dropped: list[str] = []
-
-    def drop(s: int, e: int, why: str) -> None:
-        os_, oe = norm.to_original(s, e)
-        dropped.append(f"{part.name}:{os_}-{oe} {part.text[os_:oe]!r}: {why}")
-
-    hits = [(s, e, p) for s, e, k in engine.matcher.find(text) for p in engine.patterns[k]]
+    (start, -end), marks and lexicon terms in one walk, every capped hit
+    past the cap counted one by one."""
+    text = PartText(engine, part, hint_cap)
+    hits = [(s, e, p) for s, e, k in engine.matcher.find(text.text) for p in engine.patterns[k]]
     marker_spans = [(s, e) for s, e, p in hits if p.entry is not None and p.entry.placement == "label"]
     seen_marks: list[tuple[int, int]] = []
     seen_entries: set = set()
+    marks: list[Signal] = []
+    signals: list[Signal] = []
     listed: dict[str, int] = {}
     count: dict[str, int] = {}
     more: dict[str, int] = {}
     for s, e, pattern in sorted(hits, key=lambda h: (h[0], -h[1])):
         if pattern.entry is None:
-            mark = mark_signal(norm, s, e, pattern.anchor, part.name, seen_marks, drop)
+            mark = mark_signal(text, s, e, pattern.anchor, seen_marks)
             if mark is not None:
-                signals.append(mark)
+                marks.append(mark)
             continue
         lexicon = pattern.entry.lexicon
         capped = hint_cap is not None and pattern.entry.level == "提示"
         if capped and count.get(lexicon, 0) >= hint_cap:
             more[lexicon] = more.get(lexicon, 0) + 1
             continue
-        signal = _lexicon_signal(engine, pattern, norm, s, e, part.name, marker_spans, drop)
+        signal = lexicon_signal(text, pattern.entry, pattern.surface, s, e, marker_spans)
         if signal is not None and (signal.start, signal.end, signal.rule + pattern.entry.term) not in seen_entries:
             seen_entries.add((signal.start, signal.end, signal.rule + pattern.entry.term))
             if capped:
@@ -53,8 +51,8 @@ def reference_detect(engine: Engine, part: Part, hint_cap: int | None) -> tuple[
                 count[lexicon] = count.get(lexicon, 0) + 1
             signals.append(signal)
     note_more(signals, listed, more)
-    signals += pii_signals(norm, part.name)
-    return signals, dropped
+    # the detectors' order: marks, then lexicon terms, then personal data
+    return marks + signals + PiiDetector().find(text), text.dropped
 
 
 def _words() -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 from scanner import Engine, ScanConfig, scan_bytes
 from scanner.lang import Text, in_lang
 from scanner.report import ReportOptions, Summary, make_reporter
-from scanner.rules import RULES
+from scanner.rules import catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -29,7 +29,7 @@ def engine():
 
 
 def test_every_rule_has_a_chinese_name_description_and_basis():
-    for rule in RULES.values():
+    for rule in catalogue().values():
         assert _cjk(rule.name_zh), rule.id
         assert _cjk(rule.description.zh), rule.id
         assert _cjk(rule.basis.zh), rule.id

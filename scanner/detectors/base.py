@@ -1,0 +1,116 @@
+"""What a detector is, what it is given and what it returns.
+
+A detector looks at one part's normalised text (``PartText``) and returns
+``Signal`` s: confirmed detections, in the part's ORIGINAL coordinates,
+before scoring.  It declares every rule it may emit (``rules``), so the rule
+catalogue, SARIF's rule table and the tests know them before a scan runs.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+import numpy as np
+
+from ..levels import severity_of
+from ..normalize import NormText, normalize
+from ..rulebook import Rule
+from ..types import Part, Severity
+
+if TYPE_CHECKING:
+    from ..engine import Engine
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A confirmed detection in one part, before scoring."""
+
+    rule: str
+    category: str
+    level: str | None
+    severity: Severity
+    part: str
+    start: int
+    end: int
+    matched: str  # the normalised text that matched (for fingerprints)
+    reason: str
+    basis: str
+    scope: str = ""  # basic-scope category of a lexicon entry (国防, 外交 ...)
+    details: dict[str, Any] = field(default_factory=dict)
+    explanation: tuple[str, ...] = ()
+
+
+class Hits(NamedTuple):
+    """The engine automaton's hits in one part's normalised text: one row per
+    pattern of each hit, in the order detection considers them (by start,
+    longer first, then pattern number; ``scanner.match.hits.PatternTable.ordered``)."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    pids: np.ndarray
+
+
+class PartText:
+    """One part's normalised text, what every detector looks at, with what
+    they share: the engine, the automaton's hits (found once, on first use),
+    and the list of hits dropped and why (for ``--explain``)."""
+
+    def __init__(self, engine: Engine, part: Part, hint_cap: int | None = None) -> None:
+        self.engine = engine
+        self.part = part.name
+        self.original = part.text
+        self.norm: NormText = normalize(part.text)
+        self.text = self.norm.text
+        # list at most this many 提示-level hits of one lexicon (None: every one)
+        self.hint_cap = hint_cap
+        self._dropped: list[tuple[int, int, str]] = []
+
+    @cached_property
+    def hits(self) -> Hits:
+        table = self.engine.table
+        return Hits(*table.ordered(*self.engine.matcher.find_arrays(self.text)))
+
+    def drop(self, start: int, end: int, why: str, row: int = -1) -> None:
+        """Say why the normalised span ``[start, end)`` is not a signal; ``row``
+        is the automaton hit it was read at (its row in ``hits``), if any."""
+        os_, oe = self.norm.to_original(start, end)
+        self._dropped.append((row if row >= 0 else sys.maxsize, len(self._dropped),
+                              f"{self.part}:{os_}-{oe} {self.original[os_:oe]!r}: {why}"))
+
+    @property
+    def dropped(self) -> list[str]:
+        """What was dropped and why, in the order of the hits it was read at."""
+        return [why for _, _, why in sorted(self._dropped)]
+
+    def signal(self, rule: str, category: str, level: str | None, start: int, end: int, reason: str, basis: str,
+               *, severity: Severity | None = None, scope: str = "", details: dict[str, Any] | None = None,
+               explanation: tuple[str, ...] = ()) -> Signal:
+        """A Signal for the normalised span ``[start, end)``, mapped back to the
+        original text.  Its severity is the level's unless given."""
+        if severity is None:
+            if level is None:
+                raise ValueError(f"signal of rule {rule} needs a level or a severity")
+            severity = severity_of(level)
+        os_, oe = self.norm.to_original(start, end)
+        return Signal(rule, category, level, severity, self.part, os_, oe, self.text[start:end], reason, basis,
+                      scope=scope, details=details or {}, explanation=explanation)
+
+
+class Detector(Protocol):
+    """One kind of signal.  ``id`` is stable (it names the detector in errors
+    and in the entry-point group ``preclear.detectors``); ``rules`` are every
+    rule ``find`` may emit, with reasons and legal basis in both languages."""
+
+    @property
+    def id(self) -> str:
+        """The detector's stable id."""
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """Every rule ``find`` may emit (``lexicon`` stands for ``lexicon.<name>``)."""
+
+    def find(self, text: PartText) -> Iterable[Signal]:
+        """The signals in one part's normalised text, in the part's original coordinates."""

@@ -1,0 +1,69 @@
+"""The one table of levels and finding categories.
+
+A level (a lexicon entry's, a mark's) decides a signal's severity and score;
+a category (what kind of thing a finding is) has a Chinese label and, for
+categories whose findings carry no level, a score.  Lexicon loading, the
+mark grammar, detection, scoring and the human reports all read them here.
+(Named tuples, not dataclasses: every command imports this, and a frozen
+dataclass costs ten times as much to define.)
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .types import Severity
+
+
+class Level(NamedTuple):
+    """A level, from the most to the least serious (the table's order)."""
+
+    name: str  # as lexicons, marks and reports write it
+    alias: str  # the English alias a lexicon may use instead
+    severity: Severity
+    score: float
+    max_years: int | None = None  # a state-secret level's longest period (mark plausibility)
+
+
+LEVELS: tuple[Level, ...] = (
+    Level("绝密", "top-secret", Severity.BLOCK, 100.0, max_years=30),
+    Level("机密", "secret", Severity.BLOCK, 95.0, max_years=20),
+    Level("秘密", "confidential", Severity.BLOCK, 90.0, max_years=10),
+    Level("工作秘密", "work-secret", Severity.REVIEW, 60.0),
+    Level("内部", "internal", Severity.REVIEW, 50.0),
+    Level("敏感", "sensitive", Severity.REVIEW, 40.0),
+    Level("提示", "hint", Severity.HINT, 10.0),
+)
+LEVEL_NAMES: tuple[str, ...] = tuple(level.name for level in LEVELS)
+BY_NAME: dict[str, Level] = {level.name: level for level in LEVELS}
+# the three state-secret levels (a mark names one of them), most serious first
+STATE_SECRET_LEVELS: tuple[str, ...] = tuple(level.name for level in LEVELS if level.max_years is not None)
+# the level whose hits a scan lists only up to a cap per lexicon
+HINT_LEVEL = "提示"
+
+
+class Category(NamedTuple):
+    """What kind of thing a finding is; ``score`` for findings without a level."""
+
+    id: str
+    label: str  # in Chinese, for people
+    score: float | None
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("mark", "密级标志", 100.0),
+    Category("secret-point", "密点", None),
+    Category("work-secret", "工作秘密", 60.0),
+    Category("draft", "草稿标记", 40.0),
+    Category("pii", "个人信息", 40.0),
+    Category("metadata", "元数据", 30.0),
+    Category("hidden", "隐藏内容", 30.0),
+    Category("aggregation", "信号汇聚", 50.0),
+    Category("unreadable", "无法读取", 50.0),
+)
+CATEGORY_LABELS: dict[str, str] = {c.id: c.label for c in CATEGORIES}
+CATEGORY_SCORE: dict[str, float] = {c.id: c.score for c in CATEGORIES if c.score is not None}
+
+
+def severity_of(level: str) -> Severity:
+    """The severity a signal at ``level`` has."""
+    return BY_NAME[level].severity
