@@ -104,22 +104,22 @@ def _output(path: str | None, resume_at: int | None = None) -> Iterator[BinaryIO
         yield sys.stdout.buffer
         return
     if os.path.exists(path) and not os.path.isfile(path):
-        with open(path, "wb") as fh:
-            yield fh
+        with open(path, "wb") as device:
+            yield device
         return
     tmp = f"{path}.part"
+    fh: BinaryIO
     if resume_at is not None:
         from ..report.resume import reopen
 
-        with reopen(tmp, resume_at) as fh:
-            yield fh
+        fh = reopen(tmp, resume_at)
     else:
         try:
             fh = open(tmp, "wb")  # noqa: SIM115 - closed by the with below; only opening is a usage error
         except OSError as exc:
             raise ConfigError(f"--output {path}: cannot write there ({exc.strerror or exc})") from exc
-        with fh:
-            yield fh
+    with fh:
+        yield fh
     os.replace(tmp, path)
 
 

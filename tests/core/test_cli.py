@@ -140,7 +140,11 @@ def test_output_to_a_device_writes_in_place_and_leaves_it_a_device(folder, tmp_p
     import threading
 
     got = []
-    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    def read() -> None:
+        with open(fifo, "rb") as fh:
+            got.append(fh.read())
+
+    reader = threading.Thread(target=read)
     reader.start()
     proc = preclear("scan", folder, "--output", fifo)
     reader.join(timeout=60)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
+from scanner.pipeline import scan_item
 from scanner.run.pool import run_pool
 from scanner.run.worker import engine_for
-from scanner.pipeline import scan_item
 from scanner.walk import walk
 
 
