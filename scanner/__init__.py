@@ -5,7 +5,7 @@ The small public API; everything else is internal and may change.
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from .config import Limits, ScanConfig, load_config
 from .engine import Engine

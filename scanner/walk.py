@@ -12,9 +12,9 @@ valid UTF-8 are reported in the escaped form of ``scanner.names``
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import pathspec
 

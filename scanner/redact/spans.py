@@ -4,7 +4,7 @@ Covering works on a per-character mask, so overlapping findings and spans
 that cross run boundaries in a DOCX need no special cases."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..types import Finding
 

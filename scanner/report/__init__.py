@@ -7,8 +7,9 @@ then receives ``begin()``, ``item(result)`` for each result in order, and
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Callable, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from ..lang import DEFAULT_LANG
 from ..types import Finding, ItemResult, ReviewRecord, Verdict

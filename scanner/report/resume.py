@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import BinaryIO
 
 from ..errors import ConfigError, ToolError
 from ..types import Item, ItemResult
@@ -75,9 +76,10 @@ def read_part(path: str) -> Resumed:
                    tuple(results[0].item for _, results in kept), keep)
 
 
-def reopen(path: str, keep: int):
-    """The .part opened for appending after its first ``keep`` bytes."""
-    fh = open(path, "r+b") if os.path.exists(path) else open(path, "wb")
+def reopen(path: str, keep: int) -> BinaryIO:
+    """The .part opened for appending after its first ``keep`` bytes (the
+    caller closes it: ``with reopen(...) as fh``)."""
+    fh = open(path, "r+b") if os.path.exists(path) else open(path, "wb")  # noqa: SIM115 - returned open
     fh.truncate(keep)
     fh.seek(keep)
     return fh

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,8 @@ class Anchor:
     mac: str
 
     @classmethod
-    def make(cls, key: ReviewKey, seq: int, hash_: str) -> "Anchor":
-        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    def make(cls, key: ReviewKey, seq: int, hash_: str) -> Anchor:
+        at = datetime.now(UTC).isoformat(timespec="seconds")
         return cls(seq, hash_, at, key.mac(ANCHOR, _message(seq, hash_, at)))
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,9 +81,9 @@ def against(anchor: Anchor, report: ChainReport, hash_at: str | None, key: Revie
     if bad:
         return [f"checkpoint: {bad}"]
     if report.head_seq < anchor.seq:
-        return [f"records after seq {report.head_seq} were deleted: the checkpoint of {anchor.at} "
-                f"saw the chain up to seq {anchor.seq}"]
+        return [(f"records after seq {report.head_seq} were deleted: the checkpoint of {anchor.at} "
+                 f"saw the chain up to seq {anchor.seq}")]
     if hash_at != anchor.hash:
-        return [f"record seq {anchor.seq} is not the one the checkpoint of {anchor.at} saw: "
-                "the chain was rewritten from there on"]
+        return [(f"record seq {anchor.seq} is not the one the checkpoint of {anchor.at} saw: "
+                 "the chain was rewritten from there on")]
     return []

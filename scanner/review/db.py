@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -76,12 +76,10 @@ def _sqlite_engine(url) -> Engine:
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction that holds the store-wide write lock until it commits,
     so chained rows get consecutive ``seq`` numbers in one order."""
-    with _translated(engine):
-        with engine.connect().execution_options(preclear_write=True) as conn:
-            with conn.begin():
-                if engine.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-                yield conn
+    with _translated(engine), engine.connect().execution_options(preclear_write=True) as conn, conn.begin():
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        yield conn
 
 
 @contextlib.contextmanager
@@ -89,10 +87,8 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
     """A consistent read: one snapshot (SQLite WAL; repeatable read on
     PostgreSQL), so rows of several tables committed together are seen together."""
     options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
-    with _translated(engine):
-        with engine.connect().execution_options(**options) as conn:
-            with conn.begin():
-                yield conn
+    with _translated(engine), engine.connect().execution_options(**options) as conn, conn.begin():
+        yield conn
 
 
 @contextlib.contextmanager

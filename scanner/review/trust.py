@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import heapq
 import threading
-from typing import Any, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, Table, select, union_all
 

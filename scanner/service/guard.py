@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass
+from typing import ClassVar
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -41,7 +42,7 @@ class GuardedH11(H11Protocol):
     """uvicorn's h11 protocol with read deadlines and a per-client cap."""
 
     limits = ReadLimits()
-    _open: Counter[str] = Counter()  # open connections per client address, in this process
+    _open: ClassVar[Counter[str]] = Counter()  # open connections per client address, in this process
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)

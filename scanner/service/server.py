@@ -14,7 +14,7 @@ import dataclasses
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import uvicorn
 from fastapi import FastAPI
@@ -33,7 +33,7 @@ class ServerOptions:
     port: int = 8080
     workers: int = 1
     access_log: bool = True
-    limits: ReadLimits = ReadLimits()
+    limits: ReadLimits = field(default_factory=ReadLimits)
     limit_concurrency: int = 1000   # connections + requests per worker before 503
     keep_alive: float = 5.0         # seconds an idle keep-alive connection stays open
 
@@ -43,8 +43,8 @@ def serve(settings: ServiceSettings, config_file: str | None, options: ServerOpt
     or key fails with one line before any worker starts."""
     configure(options.limits)
     app = create_app(settings)
-    common = dict(host=options.host, port=options.port, http=GuardedH11, access_log=options.access_log,
-                  timeout_keep_alive=options.keep_alive, limit_concurrency=options.limit_concurrency)
+    common = {"host": options.host, "port": options.port, "http": GuardedH11, "access_log": options.access_log,
+              "timeout_keep_alive": options.keep_alive, "limit_concurrency": options.limit_concurrency}
     if options.workers <= 1:
         uvicorn.run(app, **common)  # type: ignore[arg-type]
         return

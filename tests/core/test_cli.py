@@ -40,6 +40,19 @@ def test_exit_codes_follow_the_worst_verdict(folder, files, code):
     assert proc.returncode == code, proc.stderr
 
 
+@pytest.mark.parametrize("files", [["a.txt"], ["a.txt", "b/c.md"], ["a.txt", "b/c.md", "b/d.txt"]])
+def test_hook_scan_exits_as_scan_does(folder, files):
+    """One table of exit statuses: the pre-commit hook fails on a block with
+    2 and on a review (when asked) with 1, exactly as ``scan`` does."""
+    paths = [folder / f for f in files]
+    fails_on_review = preclear("hook", "scan", "--fail-on-review", *paths)
+    assert fails_on_review.returncode == preclear("scan", *paths).returncode == len(files) - 1
+    only_block = preclear("hook", "scan", *paths)
+    assert only_block.returncode == preclear("scan", "--fail-on", "block", *paths).returncode
+    assert only_block.returncode == (2 if "b/d.txt" in files else 0)
+    assert len(fails_on_review.stdout.splitlines()) == len(files) - 1   # one line per failing item
+
+
 def test_jsonl_is_the_default_off_a_terminal_in_stable_order(folder):
     proc = preclear("scan", folder)
     assert proc.returncode == 2
@@ -127,7 +140,11 @@ def test_output_to_a_device_writes_in_place_and_leaves_it_a_device(folder, tmp_p
     import threading
 
     got = []
-    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    def read() -> None:
+        with open(fifo, "rb") as fh:
+            got.append(fh.read())
+
+    reader = threading.Thread(target=read)
     reader.start()
     proc = preclear("scan", folder, "--output", fifo)
     reader.join(timeout=60)

@@ -40,7 +40,7 @@ def test_gb18030_only_characters():
 
 
 def test_undecodable_bytes_are_a_finding_not_silence(engine):
-    data = "秘密★一年".encode("utf-8")[:-1] + b"\xff garbage \x81"
+    data = "秘密★一年".encode()[:-1] + b"\xff garbage \x81"
     result = scan_bytes(b"\xef\xbb\xbf" + data, "broken.txt", engine=engine)[0]
     assert result.verdict.value in ("review", "block")
     assert result.extraction.value == "partial"

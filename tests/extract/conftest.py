@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import types
 import zipfile
+from collections.abc import Callable
 
 import pytest
 
@@ -38,7 +39,7 @@ def para(*runs: str) -> str:
 
 
 def zip_edit(data: bytes, replace: dict[str, bytes | str] | None = None,
-             edit: dict[str, "callable"] | None = None) -> bytes:
+             edit: dict[str, Callable[[str], str]] | None = None) -> bytes:
     """Rewrite a ZIP package: replace or add members, or edit a member's text."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()

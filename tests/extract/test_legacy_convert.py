@@ -171,7 +171,8 @@ def test_without_libreoffice_the_body_is_unreadable_format_as_before(body_only_d
 
 
 def test_cli_no_convert_and_soffice_flags(body_only_doc: bytes, tmp_path: Path) -> None:
-    from scanner.cli import build_parser, _config_from_args
+    from scanner.cli import build_parser
+    from scanner.cli.scan import config_from_args as _config_from_args
     (tmp_path / "empty.toml").write_text("", encoding="utf-8")
     args = build_parser().parse_args(["scan", "x", "--config", str(tmp_path / "empty.toml"), "--soffice", "/opt/lo/soffice"])
     assert _config_from_args(args).convert == Convert(enabled=True, soffice="/opt/lo/soffice")

@@ -111,7 +111,7 @@ def test_empty_user_password_is_read(cjk_font: str) -> None:
     enc = pdfencrypt.StandardEncryption("", ownerPassword="owner", canPrint=0)
     doc = extract(make_pdf(cjk_font, pages=1, encrypt=enc), "e.pdf", Limits())
     assert doc.extraction.value == "full"
-    assert lines_for(1)[0] in dict((p.name, p.text) for p in doc.parts)["page:1"]
+    assert lines_for(1)[0] in {p.name: p.text for p in doc.parts}["page:1"]
 
 
 def test_user_password_is_unreadable_encrypted(cjk_font: str) -> None:

@@ -170,8 +170,8 @@ def deep_nesting(data: bytes, rnd: random.Random) -> bytes:
 def entity_trick(data: bytes, rnd: random.Random) -> bytes:
     trick = rnd.choice([
         '<!DOCTYPE x [<!ENTITY m "' + MARK + '">]>',
-        '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-        '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>',
+        ('<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+         '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'),
         '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/hostname">]>',
         '<!DOCTYPE x SYSTEM "http://127.0.0.1:9/x.dtd">',
     ])

@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-import fuzzlib  # noqa: E402
+import fuzzlib
 
-from scanner import Engine, ScanConfig  # noqa: E402
+from scanner import Engine, ScanConfig
 
 SEEDS = fuzzlib.seeds()
 MEMORY_HEADROOM = 512 * 1024 * 1024  # what one item may add (Limits.max_item_memory)

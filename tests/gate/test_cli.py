@@ -38,8 +38,8 @@ def test_submit_review_approve_gate(cli, tmp_path):
     assert gate.returncode == 1
     assert gate.stdout.splitlines() == [
         "refused: notice.txt: not approved: status is submitted",
-        "refused: secret.txt: the scan says block (mark.state-secret in secret.txt body); "
-        "not approved: status is submitted"]
+        ("refused: secret.txt: the scan says block (mark.state-secret in secret.txt body); "
+         "not approved: status is submitted")]
 
     assert cli("decide", "1", "--decision", "approve", "--opinion", "不涉密", "--by", "李四").returncode == 0
     same = cli("approve", "1", "--by", "李四")

@@ -16,7 +16,7 @@ DOC = Path(__file__).parents[2] / "docs" / "cms.md"
 
 
 def blocks(lang: str) -> list[str]:
-    return re.findall(rf"^```{lang}\n(.*?)^```", DOC.read_text(encoding="utf-8"), re.S | re.M)
+    return re.findall(rf"^```{lang}\n(.*?)^```", DOC.read_text(encoding="utf-8"), re.DOTALL | re.MULTILINE)
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_review_md_v1_example_with_and_without_attachments(env, tmp_path):
     urlencoded form (httpx, files=[]); it must be answered, not refused with 415."""
     service, who, environ = env
     text = (DOC.parent / "review.md").read_text(encoding="utf-8")
-    [code] = [b for b in re.findall(r"^```python\n(.*?)^```", text, re.S | re.M) if "def may_publish" in b]
+    [code] = [b for b in re.findall(r"^```python\n(.*?)^```", text, re.DOTALL | re.MULTILINE) if "def may_publish" in b]
     script = tmp_path / "v1.py"
     script.write_text(code + '''
 items = submit("通知", "见附件。", {"附件1.txt": "档案整理工作安排\\n".encode()}) + submit("通知", "无附件。", {})

@@ -260,8 +260,8 @@ def _submit_many(url: str, headers: dict, worker: int, out) -> None:
     codes = []
     with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
         for n in range(6):
-            shared = "共享通知 %d\n" % (n % 3)
-            own = "第 %d 号进程的通知 %d\n" % (worker, n)
+            shared = f"共享通知 {n % 3}\n"
+            own = f"第 {worker} 号进程的通知 {n}\n"
             for body in (shared, own):
                 r = client.post("/v1/items", files={"file": ("n.txt", body.encode())})
                 codes.append((body, r.status_code))

@@ -5,8 +5,15 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from scanner.match.automaton import (DAACHORSE_KEYS, DaachorseMatcher, HyperscanMatcher, PyAhoCorasickMatcher,
-                                     RsBytesMatcher, build_matcher, char_offsets)
+from scanner.match.automaton import (
+    DAACHORSE_KEYS,
+    DaachorseMatcher,
+    HyperscanMatcher,
+    PyAhoCorasickMatcher,
+    RsBytesMatcher,
+    build_matcher,
+    char_offsets,
+)
 from scanner.normalize import INVISIBLE, normalize, normalize_reference
 from scanner.normalize.kernel import _class_codepoints, normalize_fast
 from scanner.validate.pii import find_pii, find_pii_in

@@ -8,8 +8,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from scanner.validate import pii
 from scanner.validate.pii import find_pii, find_pii_in, luhn_valid, resident_id_valid, uscc_valid

@@ -35,7 +35,6 @@ def test_hung_item_becomes_review_and_batch_completes(tmp_path, config):
 
 def test_results_stream_with_bounded_items_in_flight(config):
     produced = 0
-    consumed = 0
     most_ahead = 0
 
     def items():
@@ -45,8 +44,7 @@ def test_results_stream_with_bounded_items_in_flight(config):
             yield Item(path=f"{i:04d}.txt", data=("秘密★1年\n" if i % 7 == 0 else f"文件{i}").encode())
 
     names = []
-    for result in run_pool(config, items(), jobs=2, window=6):
-        consumed += 1
+    for consumed, result in enumerate(run_pool(config, items(), jobs=2, window=6), start=1):
         most_ahead = max(most_ahead, produced - consumed)
         names.append(result.item)
     assert names == [f"{i:04d}.txt" for i in range(600)]

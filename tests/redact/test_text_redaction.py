@@ -52,7 +52,7 @@ def test_html_marks_in_text_and_comments(engine):
 
 
 def test_mark_split_by_markup_is_refused(engine):
-    page = '<!DOCTYPE html><html><body><p>机<b>密</b>★5年</p></body></html>'.encode("utf-8")
+    page = '<!DOCTYPE html><html><body><p>机<b>密</b>★5年</p></body></html>'.encode()
     assert any(f.category == "mark" for f in scan_bytes(page, "s.html", engine=engine)[0].findings)
     with pytest.raises(RedactionRefused, match="would remain in the copy: mark.state-secret in body"):
         redact_bytes(engine, page, "s.html")

@@ -30,7 +30,7 @@ def tree(tmp_path: Path) -> Path:
     doc.sections[0].header.paragraphs[0].text = "秘密★1年"
     doc.save(root / "plan.docx")
     with zipfile.ZipFile(root / "bundle.zip", "w") as z:
-        z.writestr("docs/draft.txt", "关于调整机构的方案（讨论稿）\n".encode("utf-8"))
+        z.writestr("docs/draft.txt", "关于调整机构的方案（讨论稿）\n".encode())
     return root
 
 

@@ -26,7 +26,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.update(WAGTAIL_TEST_DIR=_SITE_DIR, PRECLEAR_URL="http://127.0.0.1:9", PRECLEAR_TOKEN="unset",
                   DJANGO_SETTINGS_MODULE="wagtail_site.settings")
 sys.path.insert(0, str(Path(__file__).parent))
-import django  # noqa: E402
+import django
 
 django.setup()
 

@@ -16,6 +16,7 @@ from wagtail_site.models import NewsPage
 
 from .test_wagtail_gate import document, docx_with_header
 
+
 @pytest.fixture
 def live_site(django_site):
     thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)

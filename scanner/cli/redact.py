@@ -1,8 +1,9 @@
 """``preclear redact FILE... --out DIR [--all]``: verified redacted copies.
 
-Exit status: 0 every copy written; 1 at least one file refused (one line on
-stderr each: unsupported format, something would remain, unreadable); 3 the
-tool itself failed (bad arguments, unusable output folder, bad lexicon).
+Exit status (exits.py): 0 every copy written; 1 at least one file refused
+(one line on stderr each: unsupported format, something would remain,
+unreadable); 3 the tool itself failed (bad arguments, unusable output
+folder, bad lexicon).
 """
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from collections import Counter
 from pathlib import Path
 
 from ..errors import ConfigError, ItemError
+from .exits import EXIT_OK, EXIT_REFUSED
+from .parsing import Subparsers
 
-EXIT_WRITTEN, EXIT_REFUSED = 0, 1
 
-
-def add_parsers(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("redact", help="write copies with state-secret marks covered, verified by a re-scan")
+def add_parsers(sub: Subparsers) -> None:
+    p = sub.add_parser("redact", help="write copies with state-secret marks covered, verified by a re-scan")
     p.add_argument("files", nargs="+", metavar="FILE", help="TXT, Markdown, HTML or DOCX files")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the copies (created if missing)")
     p.add_argument("--all", dest="everything", action="store_true",
@@ -46,7 +47,7 @@ def _targets(files: list[str], out: Path) -> list[tuple[Path, Path]]:
 def cmd_redact(args: argparse.Namespace) -> int:
     from ..config import load_config
     from ..engine import Engine
-    from . import DEFAULT_COVER, redact_bytes
+    from ..redact import DEFAULT_COVER, redact_bytes
 
     cover_char = DEFAULT_COVER if args.cover is None else args.cover
     if len(cover_char) > 1:
@@ -59,7 +60,7 @@ def cmd_redact(args: argparse.Namespace) -> int:
     pairs = _targets(args.files, out)
     config = load_config(args.config)
     engine = Engine(config.replace(lexicons=config.lexicons + tuple(args.lexicon)))
-    status = EXIT_WRITTEN
+    status = EXIT_OK
     for source, target in pairs:
         try:
             data = source.read_bytes()
