@@ -6,7 +6,6 @@ then validated, and only validated ones become findings.
 from __future__ import annotations
 
 import datetime as _dt
-import operator
 import re
 import threading
 from dataclasses import dataclass
@@ -14,7 +13,6 @@ from dataclasses import dataclass
 from ..lang import Text
 from ..match.automaton import cached_database, char_offsets
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -37,6 +35,13 @@ class PiiMatch:
     reason: str
 
 
+_RESIDENT_ID = Text("resident ID number (valid GB 11643 check digit and birth date)",
+                    "居民身份证号码（校验码符合 GB 11643，出生日期有效）")
+_USCC = Text("unified social credit code (valid GB 32100 check character)", "统一社会信用代码（校验码符合 GB 32100）")
+_BANK_CARD = Text("bank card number (passes the Luhn check)", "银行卡号（通过 Luhn 校验）")
+_MOBILE = Text("mainland mobile phone number", "中国大陆手机号码")
+
+
 def resident_id_valid(number: str, today: _dt.date | None = None) -> bool:
     """GB 11643: 17 digits, a check character, a plausible birth date."""
     number = number.upper()
@@ -44,8 +49,9 @@ def resident_id_valid(number: str, today: _dt.date | None = None) -> bool:
         return False
     if number[0] not in "12345678":
         return False
-    total = sum(map(operator.mul, map(int, number[:17]), _ID_WEIGHTS))
-    if _ID_CHECK[total % 11] != number[17]:
+    # the weights are 2**(17-i) mod 11, and 13 = 2 mod 11: the weighted sum
+    # is twice the 17 digits read in base 13, mod 11 (one C call)
+    if _ID_CHECK[2 * int(number[:17], 13) % 11] != number[17]:
         return False
     try:
         born = _dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -225,33 +231,29 @@ def find_pii_in(text: str, pos: int, endpos: int) -> list[PiiMatch]:
     """The matches in ``text[pos:endpos]`` (the whole text: the reference the
     windowed ``find_pii`` is tested against)."""
     found: list[PiiMatch] = []
-    taken: list[tuple[int, int]] = []
+    taken: set[int] = set()  # the positions inside a match found before
     for m in _ID18_RE.finditer(text, pos, endpos):
         token = m.group()
         if resident_id_valid(token):
-            found.append(PiiMatch("pii.resident-id", m.start(), m.end(),
-                                  Text("resident ID number (valid GB 11643 check digit and birth date)",
-                                       "居民身份证号码（校验码符合 GB 11643，出生日期有效）")))
-            taken.append(m.span())
+            found.append(PiiMatch("pii.resident-id", m.start(), m.end(), _RESIDENT_ID))
+            taken.update(range(*m.span()))
         elif (not token.isdigit() or _has_context(text, m.start(), _USCC_CONTEXT)) and uscc_valid(token):
-            found.append(PiiMatch("pii.uscc", m.start(), m.end(),
-                                  Text("unified social credit code (valid GB 32100 check character)",
-                                       "统一社会信用代码（校验码符合 GB 32100）")))
-            taken.append(m.span())
+            found.append(PiiMatch("pii.uscc", m.start(), m.end(), _USCC))
+            taken.update(range(*m.span()))
     for m in _CARD_RE.finditer(text, pos, endpos):
-        if any(s <= m.start() < e for s, e in taken):
+        start = m.start()
+        if start in taken:
             continue
         digits = m.group().replace(" ", "").replace("-", "")
         # the cheap tests first: most long numbers in tables are no card
         if not 16 <= len(digits) <= 19:
             continue
-        if (digits.startswith("62") or _has_context(text, m.start(), _CARD_CONTEXT)) and luhn_valid(digits):
-            found.append(PiiMatch("pii.bank-card", m.start(), m.end(), Text("bank card number (passes the Luhn check)",
-                                                                        "银行卡号（通过 Luhn 校验）")))
-            taken.append(m.span())
+        if (digits.startswith("62") or _has_context(text, start, _CARD_CONTEXT)) and luhn_valid(digits):
+            found.append(PiiMatch("pii.bank-card", start, m.end(), _BANK_CARD))
+            taken.update(range(*m.span()))
     for m in _MOBILE_RE.finditer(text, pos, endpos):
-        if any(s <= m.start() < e for s, e in taken):
+        if m.start() in taken:
             continue
-        found.append(PiiMatch("pii.mobile", m.start(), m.end(), Text("mainland mobile phone number", "中国大陆手机号码")))
+        found.append(PiiMatch("pii.mobile", m.start(), m.end(), _MOBILE))
     found.sort(key=lambda p: (p.start, p.end))
     return found
