@@ -5,7 +5,7 @@ CR, comments, CDATA, other attributes or orders, namespaces, encodings,
 malformed parts)."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
