@@ -17,6 +17,7 @@ its cells read, not silently the declared corner.
 """
 from __future__ import annotations
 
+import operator
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -194,6 +195,7 @@ _BAD_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-
 _ESCAPED_TEXT = re.compile(r">([^<]*&[^<]*)<")
 _NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _Token = tuple[str, str, str, str, str, str, str, str, str, str]
+_UNEXPECTED = operator.itemgetter(9)  # the last group: a character no token starts with
 
 
 def _grid_tokens(raw: bytes) -> tuple[etree._Element, list[_Token], dict[str, str]] | None:
@@ -213,7 +215,7 @@ def _grid_tokens(raw: bytes) -> tuple[etree._Element, list[_Token], dict[str, st
     if _BAD_AMPERSAND.search(inner):
         return None
     tokens: list[_Token] = _TOKEN.findall(inner)
-    if any(t[9] for t in tokens):
+    if any(map(_UNEXPECTED, tokens)):
         return None
     try:
         root = parse_xml(raw[:start] + b"<sheetData/>" + raw[end + len(_CELLS_END):], "sheet")
