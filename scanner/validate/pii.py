@@ -100,6 +100,8 @@ _CANDIDATE_CHARS_RE = re.compile(f"[{_CLASS} +\\-]*")
 _RUN_START_RE = re.compile(f".*[^{_CLASS} +\\-]", re.DOTALL)
 _REACH = 40
 _MERGE_GAP = 256
+# more shape ends than one per this many bytes: the patterns scan the whole text
+_DENSE_BYTES = 64
 # the shapes, as bytes: ID class (İ ı ſ K in UTF-8 too), mobile, card
 _SHAPES = (
     rb"(?:[0-9A-Za-z]|\xc4[\xb0\xb1]|\xc5\xbf|\xe2\x84\xaa){18}",
@@ -127,10 +129,12 @@ class _ShapeScanner:
         data = _compile_shapes() if cache_dir is None else \
             cached_database(cache_dir, "pii", b"\x00".join(_SHAPES), _compile_shapes)
         self.database = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
+        self.terminated: type[Exception] = hyperscan.ScanTerminated
         self._local = threading.local()
 
-    def ends(self, data: bytes) -> list[int]:
-        """Byte offsets where a shape ends (overlapping shapes included)."""
+    def ends(self, data: bytes, most: int) -> list[int] | None:
+        """Byte offsets where a shape ends (overlapping shapes included), or
+        None as soon as there are more than ``most`` of them."""
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             import hyperscan
@@ -138,8 +142,15 @@ class _ShapeScanner:
             scratch = self._local.scratch = hyperscan.Scratch(self.database)
         found: list[int] = []
         add = found.append
-        self.database.scan(data, match_event_handler=lambda _id, _from, end, _flags, _ctx: add(end),
-                           scratch=scratch)
+
+        def on_match(_id: int, _from: int, end: int, _flags: int, _ctx: object) -> bool:
+            add(end)
+            return len(found) > most
+
+        try:
+            self.database.scan(data, match_event_handler=on_match, scratch=scratch)
+        except self.terminated:
+            return None
         return found
 
 
@@ -181,9 +192,14 @@ def _run_end(text: str, pos: int) -> int:
 
 
 def _shape_windows(text: str, scanner: _ShapeScanner) -> list[tuple[int, int]]:
-    """The runs of candidate characters that hold a candidate shape."""
+    """The runs of candidate characters that hold a candidate shape; the
+    whole text at once where shapes are dense (a table of figures: the
+    windows would cover it anyway, and finding them cost a Python step per
+    shape)."""
     data = text.encode("utf-8", "surrogatepass")
-    ends = scanner.ends(data)
+    ends = scanner.ends(data, len(data) // _DENSE_BYTES)
+    if ends is None:
+        return [(0, len(text))]
     if not ends:
         return []
     windows: list[tuple[int, int]] = []
