@@ -2,8 +2,9 @@
 
 openpyxl's read-only reader builds a dict and a Python value per cell
 (~7 µs) and our header/footer pass parsed every sheet a second time.  Here
-the sheet XML is parsed once with lxml and the cells are rendered straight
-to text, following openpyxl's own rules (``WorkSheetParser.parse_cell``
+the cell grid is read by one compiled pattern when it is written the plain
+way (``SheetXml``; otherwise the sheet is parsed once with lxml) and the
+cells are rendered straight to text, following openpyxl's own rules (``WorkSheetParser.parse_cell``
 with ``data_only=True``) so the ``sheet:<name>`` parts are unchanged:
 shared strings are the text of ``t`` then of the runs' ``t`` (phonetic runs
 left out, ``x005F_`` removed), numbers are ``int`` unless the literal holds
