@@ -111,12 +111,16 @@ def _hidden_styles(pkg: GuardedZip) -> frozenset[str]:
         return frozenset()
     root = parse_xml(styles, "word/styles.xml")
     hidden = set()
-    for style in root:
-        if local(style.tag) != "style":
+    # libxml2 finds the few vanish elements; the thousands of latent and
+    # table styles in a template are not visited one by one in Python
+    for el in root.iter("{*}vanish"):
+        if not _on(el):
             continue
-        for el in style.iter():
-            if local(el.tag) == "vanish" and _on(el):
-                hidden.add(_attr(style, "styleId"))
+        style = el
+        while (parent := style.getparent()) is not None and parent is not root:
+            style = parent
+        if parent is root and local(style.tag) == "style":
+            hidden.add(_attr(style, "styleId"))
     return frozenset(hidden)
 
 

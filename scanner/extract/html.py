@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 
 import lxml.etree
 import lxml.html
+import numpy as np
 
 from ..config import Limits
 from ..errors import ExtractionError
@@ -31,7 +31,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-siz
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
 _CODE = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_HAN_SPAN = 0xA000 - 0x3400  # U+3400 to U+9FFF, the gap U+4DC0-U+4DFF never counted
 
 
 def _is_hidden(el: lxml.html.HtmlElement) -> bool:
@@ -168,8 +168,16 @@ def _stripped(source: str) -> str:
 
 def _lost_han(stripped: str, parts: list[Part]) -> bool:
     """Does the tag-stripped page hold Chinese characters that no part has?"""
-    want = Counter(_HAN.findall(stripped))
-    if not want:
+    want = _han_counts(stripped)
+    if not want.any():
         return False
-    have = Counter(_HAN.findall("".join(p.text for p in parts)))
-    return any(have[ch] < n for ch, n in want.items())
+    return bool((_han_counts("".join(p.text for p in parts)) < want).any())
+
+
+def _han_counts(text: str) -> np.ndarray:
+    """How often each character of U+3400-U+4DBF and U+4E00-U+9FFF occurs
+    (counted by numpy over the code points: a list of one-character matches
+    and a Counter cost half of reading a page)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    han = codes[((codes >= 0x3400) & (codes <= 0x4DBF)) | ((codes >= 0x4E00) & (codes <= 0x9FFF))]
+    return np.bincount(han - 0x3400, minlength=_HAN_SPAN)

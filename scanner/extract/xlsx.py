@@ -22,7 +22,7 @@ from ..lang import Text
 from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
 from .ocr import PictureReader
-from .xlsxsheet import header_footer, read_book, rels, sheet_text
+from .xlsxsheet import SheetXml, header_footer, read_book, rels
 from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import GuardedZip
 
@@ -42,8 +42,8 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             raise ExtractionError(f"workbook cannot be read: {type(exc).__name__}: {exc}", stage="xlsx") from exc
         comments, headers, footers = [], [], []
         for sheet in book.sheets:
-            root = parse_xml(pkg.read(sheet.path), sheet.path)
-            h, f = _header_footer(header_footer(root))
+            sheet_xml = SheetXml(pkg.read(sheet.path), sheet.path)
+            h, f = _header_footer(header_footer(sheet_xml.root))
             headers += [f"{sheet.name}: {t}" for t in h]
             footers += [f"{sheet.name}: {t}" for t in f]
             comments += [f"{sheet.name}!{ref}: {text}" for ref, text in _comments(pkg, sheet.path)]
@@ -51,7 +51,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                 continue
             part = f"sheet:{sheet.name}"
             try:
-                text = sheet_text(root, book)
+                text = sheet_xml.text(book)
             except (ValueError, IndexError, OverflowError) as exc:
                 raise ExtractionError(f"sheet {sheet.name!r} cannot be read: {type(exc).__name__}: {exc}",
                                       part=part, stage="xlsx") from exc

@@ -2,8 +2,9 @@
 
 openpyxl's read-only reader builds a dict and a Python value per cell
 (~7 µs) and our header/footer pass parsed every sheet a second time.  Here
-the sheet XML is parsed once with lxml and the cells are rendered straight
-to text, following openpyxl's own rules (``WorkSheetParser.parse_cell``
+the cell grid is read by one compiled pattern when it is written the plain
+way (``SheetXml``; otherwise the sheet is parsed once with lxml) and the
+cells are rendered straight to text, following openpyxl's own rules (``WorkSheetParser.parse_cell``
 with ``data_only=True``) so the ``sheet:<name>`` parts are unchanged:
 shared strings are the text of ``t`` then of the runs' ``t`` (phonetic runs
 left out, ``x005F_`` removed), numbers are ``int`` unless the literal holds
@@ -17,7 +18,9 @@ its cells read, not silently the declared corner.
 """
 from __future__ import annotations
 
+import operator
 import posixpath
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -45,6 +48,7 @@ _SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedS
 _ROW, _C, _V, _IS, _T, _R = (f"{{{MAIN_NS}}}{t}" for t in ("row", "c", "v", "is", "t", "r"))
 _SHEET_DATA = f"{{{MAIN_NS}}}sheetData"
 _DIGITS = "0123456789"
+_CELLS_START, _CELLS_END = b"<sheetData>", b"</sheetData>"
 
 
 @dataclass
@@ -149,6 +153,128 @@ def _date_styles(pkg: GuardedZip) -> tuple[frozenset[int], frozenset[int]]:
                 durations.add(idx)
         break
     return frozenset(dates), frozenset(durations)
+
+
+class SheetXml:
+    """One worksheet part: its tree (the cell grid left out when the grid
+    was read by the fast reader) and its cell text."""
+
+    def __init__(self, raw: bytes, path: str) -> None:
+        grid = _grid_tokens(raw)
+        self._tokens: list[_Token] | None = None
+        self._escaped: dict[str, str] = {}
+        if grid is None:
+            self.root = parse_xml(raw, path)
+        else:
+            self.root, self._tokens, self._escaped = grid
+
+    def text(self, book: Book) -> str:
+        """What ``sheet_text`` gives for the whole tree."""
+        if self._tokens is None:
+            return sheet_text(self.root, book)
+        return _grid_text(self._tokens, self._escaped, book)
+
+
+# The fast reader.  ``sheetData`` is read with one compiled pattern when it is
+# written the plain way spreadsheet programs write it: rows, cells with r/s/t
+# attributes, an optional formula, a value or one inline string.  Anything
+# else (other elements or attributes, comments, CDATA, CR, an unusual entity,
+# a namespace declared inside, another encoding) sends the part to lxml and
+# ``sheet_text``; the parts outside the grid are always parsed by lxml, so a
+# malformed file fails there the way it always did.
+_ATTRS = r'(?: [A-Za-z_][\w.:-]*="[^"<&]*")*'
+_TOKEN = re.compile(
+    rf'(<row{_ATTRS}/?>)|</row>|[ \t\n]+'
+    r'|(<c)(?: r="([A-Z]{1,3}[0-9]{1,7})")?'
+    r'(?:(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?|(?: t="([a-zA-Z]{1,9})") s="([0-9]{1,9})")'
+    rf'(?:/>|>(?:<f{_ATTRS}(?:/>|>[^<]*</f>))?'
+    r'(?:<v>([^<]*)</v>|<v/>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>|<is><t/></is>|<is/>)?</c>)'
+    r'|([\s\S])')
+_PREFIX = re.compile(r" ([A-Za-z_][\w.-]*):[\w.-]+=")
+_BAD_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)")
+# the text between two tags that holds a reference (values, inline strings, formulas)
+_ESCAPED_TEXT = re.compile(r">([^<]*&[^<]*)<")
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_Token = tuple[str, str, str, str, str, str, str, str, str, str]
+_UNEXPECTED = operator.itemgetter(9)  # the last group: a character no token starts with
+
+
+def _grid_tokens(raw: bytes) -> tuple[etree._Element, list[_Token], dict[str, str]] | None:
+    """The tree without the grid, the grid's tokens and its texts that hold a
+    reference with the text they stand for; or None when the grid is not written the plain way."""
+    start = raw.find(_CELLS_START)
+    end = raw.find(_CELLS_END)
+    if (start < 0 or end < start or raw.count(b"sheetData") != 2 or b"<!" in raw or b"\r" in raw
+            or b"<?" in raw[1:] or not _utf8_declared(raw)):
+        return None
+    try:
+        inner = raw[start + len(_CELLS_START):end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "xmlns" in inner or "]]>" in inner or _NOT_XML_CHAR.search(inner):
+        return None
+    if _BAD_AMPERSAND.search(inner):
+        return None
+    tokens: list[_Token] = _TOKEN.findall(inner)
+    if any(map(_UNEXPECTED, tokens)):
+        return None
+    try:
+        root = parse_xml(raw[:start] + b"<sheetData/>" + raw[end + len(_CELLS_END):], "sheet")
+    except ExtractionError:
+        return None  # the whole part is parsed again, for lxml's own message
+    if [el.tag for el in root if el.tag == _SHEET_DATA] != [_SHEET_DATA]:
+        return None  # not the main namespace, or not a child of the root
+    if not {m for m in _PREFIX.findall(inner)} <= {*root.nsmap, "xml"}:
+        return None
+    escaped = sorted(set(_ESCAPED_TEXT.findall(inner)))
+    table: dict[str, str] = {}
+    if escaped:
+        try:
+            holder = parse_xml(("<x>" + "\n".join(escaped) + "</x>").encode("utf-8"), "sheet")
+        except ExtractionError:
+            return None  # a reference to a character XML does not allow: lxml says which
+        plain = (holder.text or "").split("\n")
+        if len(plain) != len(escaped) or len(holder):
+            return None
+        table = dict(zip(escaped, plain))
+    return root, tokens, table
+
+
+def _utf8_declared(raw: bytes) -> bool:
+    """No byte-order mark, and an XML declaration (if any) naming UTF-8 or no encoding."""
+    if not raw.startswith(b"<"):
+        return False
+    if not raw.startswith(b"<?xml"):
+        return True
+    declaration = raw[:raw.find(b"?>") + 1].lower()
+    return b"encoding" not in declaration or bool(re.search(rb"encoding=[\"']utf-8[\"']", declaration))
+
+
+def _grid_text(tokens: list[_Token], escaped: dict[str, str], book: Book) -> str:
+    """``sheet_text``'s walk over the fast reader's tokens."""
+    lines: list[str] = []
+    columns: dict[str, int] = {}
+    cells: dict[int, str] = {}
+    col = 0
+    for row, cell, ref, s1, t1, t2, s2, value, inline, _ in tokens:
+        if cell:
+            if ref:
+                letters = ref.rstrip(_DIGITS)
+                col = columns.get(letters, 0) or columns.setdefault(letters, _column(letters, ref))
+            else:
+                col += 1
+            kind = t1 or t2 or "n"
+            if value and kind != "inlineStr":
+                cells[col] = _value(escaped.get(value, value), kind, s1 or s2 or None, book)
+            elif inline and kind == "inlineStr":
+                cells[col] = escaped.get(inline, inline)
+            else:
+                cells[col] = ""
+        elif row:
+            _flush(cells, lines)
+            col = 0
+    _flush(cells, lines)
+    return "\n".join(lines)
 
 
 def sheet_text(root: etree._Element, book: Book) -> str:

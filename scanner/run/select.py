@@ -55,9 +55,10 @@ def results_for(args: argparse.Namespace, config: ScanConfig,
     folders = _folder_scan(args.paths)
     use_cache = folders and config.cache.enabled and not args.no_cache
     serial = args.engine == "local" and (args.jobs == 1 or not folders)
-    # built here so a bad lexicon fails before any output; pool workers inherit
-    # it warm, one process loads jieba and the kernel only if a part needs them
-    engine = engine_for(config, warm=folders and not serial)
+    # built here so a bad lexicon fails before any output; the pool readies the
+    # kernel before it forks (scanner.run.pool), and one process or a pool
+    # worker loads jieba only if a part needs it
+    engine = engine_for(config, warm=folders and args.engine == "dask")
     extractors()  # the extractors too: a broken plug-in fails before any output, and workers inherit them loaded
     if not use_cache:
         return engine, _drive(args, config, items, engine, None, serial)

@@ -55,3 +55,23 @@ print(seen[0], seen[-1])
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_pool_scan_loads_jieba_in_a_worker_only_for_a_short_hit(tmp_path):
+    # the driver builds the engine and the kernel before forking, not jieba: a
+    # worker loads it when a short hit needs confirming, and confirms it
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"{i}.txt").write_text("关于开展工作的通知，联系电话：13800138000\n", encoding="utf-8")
+    lexicon = tmp_path / "short.csv"
+    lexicon.write_text("term,level\n方面,内部\n", encoding="utf-8")
+    out = tmp_path / "r.jsonl"
+    args = ("scan", str(folder), "--jobs", "2", "--no-cache", "--lexicon", str(lexicon), "-o", str(out))
+    assert loaded_by(*args, cwd=tmp_path) == (1, [])  # the driver never loaded it
+    (folder / "b.txt").write_text("关于这个方面的工作\n", encoding="utf-8")
+    (folder / "c.txt").write_text("另一方面的通知\n", encoding="utf-8")
+    assert loaded_by(*args, cwd=tmp_path) == (1, [])
+    results = {r["item"].rsplit("/", 1)[-1]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert [f["rule"] for f in results["b.txt"]["findings"]] == ["lexicon.short"]
+    assert results["c.txt"]["findings"] == []  # 一方面: jieba found the term inside another word

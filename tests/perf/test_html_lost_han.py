@@ -1,0 +1,39 @@
+"""The HTML lost-text check counted by numpy gives what the Counter of
+one-character matches it replaced gave."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scanner.extract.html import _lost_han
+from scanner.types import Part
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def reference(stripped: str, parts: list[Part]) -> bool:
+    want = Counter(_HAN.findall(stripped))
+    if not want:
+        return False
+    have = Counter(_HAN.findall("".join(p.text for p in parts)))
+    return any(have[ch] < n for ch, n in want.items())
+
+
+CHARS = st.sampled_from(["保", "密", "\u3400", "\u4dbf", "\u4dc0", "\u4dff", "\u4e00", "\u9fff", "\ua000", "a", " ",
+                         "\ud800", "\U00020001", "\u33ff", "。"])
+TEXT = st.lists(CHARS, max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT, st.lists(TEXT, max_size=3))
+def test_numpy_counts_equal_the_counter(stripped: str, texts: list[str]) -> None:
+    parts = [Part(f"p{i}", t) for i, t in enumerate(texts)]
+    assert _lost_han(stripped, parts) == reference(stripped, parts)
+
+
+def test_a_swallowed_character_is_lost() -> None:
+    assert _lost_han("保密文件", [Part("body", "保文件")])
+    assert not _lost_han("保密文件", [Part("body", "文件保密 and more")])

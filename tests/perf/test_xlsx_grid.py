@@ -1,0 +1,100 @@
+"""The fast XLSX grid reader (``SheetXml``) gives exactly what lxml and
+``sheet_text`` give for the same worksheet XML, on generated sheets written
+the plain way and in every unusual way it must hand over to lxml (entities,
+CR, comments, CDATA, other attributes or orders, namespaces, encodings,
+malformed parts)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from scanner.errors import ExtractionError
+from scanner.extract.xlsxsheet import Book, SheetXml, header_footer, sheet_text
+from scanner.extract.xmlparts import parse_xml
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+BOOK = Book(strings=["共享", "a&b", "", "x\ny"], date_styles=frozenset({1}), duration_styles=frozenset({2}))
+
+TEXTS = st.sampled_from(["", "保密", "1", "42", "007", "3.5", "1e3", "-2", "&amp;", "&lt;b&gt;", "&#20445;&#23494;",
+                         "&#x4fdd;", "&#10;", "&#13;", "&#128;", "&#0;", "&#xD800;", "&bogus;", "a & b", " sp ",
+                         "]]>", "\x01", "x\ny", "0", "1", "2", "3", "99999999", "2.5e-3", "TRUE"])
+REFS = st.sampled_from(["", ' r="A1"', ' r="B1"', ' r="C7"', ' r="AA3"', ' r="a1"', ' r=""', ' r="A"'])
+STYLE = st.sampled_from(["", ' s="0"', ' s="1"', ' s="2"', ' s="9"'])
+KIND = st.sampled_from(["", ' t="s"', ' t="n"', ' t="b"', ' t="inlineStr"', ' t="str"', ' t="d"', ' t="e"', ' t=""'])
+BODY = st.one_of(
+    st.builds("<v>{}</v>".format, TEXTS), st.just("<v/>"), st.just(""),
+    st.builds("<is><t>{}</t></is>".format, TEXTS), st.builds('<is><t xml:space="preserve">{}</t></is>'.format, TEXTS),
+    st.just("<is><t/></is>"), st.just("<is/>"), st.builds("<f>SUM(A1)</f><v>{}</v>".format, TEXTS),
+    st.builds("<is><r><t>{}</t></r></is>".format, TEXTS), st.just("<v>1</v><is><t>x</t></is>"),
+    st.just("<!-- c --><v>1</v>"), st.just("<v><![CDATA[5]]></v>"), st.just("<extLst/>"))
+ORDER = st.sampled_from(["rst", "rts", "srt", "tr"])
+
+
+@st.composite
+def cell(draw: st.DrawFn) -> str:
+    attrs = {"r": draw(REFS), "s": draw(STYLE), "t": draw(KIND)}
+    head = "<c" + "".join(attrs[a] for a in draw(ORDER) if a in attrs)
+    body = draw(BODY)
+    return head + (draw(st.sampled_from(["/>", "></c>"])) if not body else f">{body}</c>")
+
+
+ROW_OPEN = st.sampled_from(["<row>", '<row r="1">', '<row r="2" spans="1:3" x14ac:dyDescent="0.25">',
+                            '<row r="3" y:z="1">', "<row/>", '<row r="4"/>'])
+SPACE = st.sampled_from(["", "", "\n", " ", "\r\n", "\t"])
+
+
+@st.composite
+def sheet(draw: st.DrawFn) -> bytes:
+    rows = []
+    for _ in range(draw(st.integers(0, 5))):
+        opening = draw(ROW_OPEN)
+        cells = "".join(draw(SPACE) + draw(cell()) for _ in range(draw(st.integers(0, 5))))
+        rows.append(opening if opening.endswith("/>") else f"{opening}{cells}</row>")
+    grid = draw(SPACE).join(rows)
+    head = draw(st.sampled_from(['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', "",
+                                 "<?xml version='1.0' encoding='utf-8'?>", '<?xml version="1.0"?>',
+                                 '\ufeff<?xml version="1.0" encoding="UTF-8"?>']))
+    root = draw(st.sampled_from([f'<worksheet xmlns="{NS}" xmlns:x14ac="urn:x14ac">',
+                                 f'<worksheet xmlns="{NS}">', '<worksheet xmlns="urn:other">',
+                                 f'<x:worksheet xmlns:x="{NS}">']))
+    close = "</x:worksheet>" if root.startswith("<x:") else "</worksheet>"
+    data = "" if root.startswith("<x:") else f"<sheetData>{grid}</sheetData>"
+    tail = draw(st.sampled_from(["", "<headerFooter><oddHeader>&amp;C机密</oddHeader></headerFooter>",
+                                 "<headerFooter><oddHeader>unclosed</headerFooter>", "<!-- x -->"]))
+    return (head + root + data + tail + close).encode(draw(st.sampled_from(["utf-8", "utf-8", "utf-16"])))
+
+
+def outcome(read: Callable[[], tuple[etree._Element, str]]) -> tuple[str, ...]:
+    try:
+        root, text = read()
+    except (ExtractionError, ValueError, IndexError, OverflowError) as exc:
+        return ("error", type(exc).__name__, str(exc))
+    return ("ok", text, *(f"{el.tag}={el.text}" for el in header_footer(root) if isinstance(el.tag, str)))
+
+
+def lxml_way(raw: bytes) -> tuple[etree._Element, str]:
+    root = parse_xml(raw, "xl/worksheets/sheet1.xml")
+    return root, sheet_text(root, BOOK)
+
+
+def fast_way(raw: bytes) -> tuple[etree._Element, str]:
+    part = SheetXml(raw, "xl/worksheets/sheet1.xml")
+    return part.root, part.text(BOOK)
+
+
+@settings(max_examples=800, deadline=None)
+@given(sheet())
+def test_fast_grid_reader_equals_lxml_and_sheet_text(raw: bytes) -> None:
+    assert outcome(lambda: fast_way(raw)) == outcome(lambda: lxml_way(raw))
+
+
+def test_plain_sheet_takes_the_fast_reader() -> None:
+    raw = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}"><sheetData><row r="1">'
+           '<c r="A1" t="inlineStr"><is><t>&#20445;&#23494;</t></is></c><c r="C1" s="1"><v>45000</v></c>'
+           '<c r="D1" t="s"><v>1</v></c></row></sheetData></worksheet>').encode()
+    part = SheetXml(raw, "sheet1.xml")
+    assert part._tokens is not None  # the grid was read without lxml
+    assert part.text(BOOK) == "保密\t\t2023-03-15T00:00:00\ta&b" == sheet_text(parse_xml(raw, "s"), BOOK)
