@@ -178,17 +178,14 @@ def _convert_warm(state: _Process, binary: str, max_bytes: int, per_server: int,
         if server is None:
             return False
     Path(request["target"]).parent.mkdir()
-    assert server.proc.stdin is not None
     try:
-        server.proc.stdin.write(json.dumps(request).encode() + b"\n")
-        server.proc.stdin.flush()
-    except OSError:  # it ended since its last answer
+        answer = _ask(server, request, deadline)
+    except BaseException:  # the serial driver's alarm: the answer would come to the next request
         _stop_server(state)
-        return False
-    answer = _answer(server, deadline)
+        raise
     if answer is None:
         _timed_out(state, timeout)
-    if answer.startswith("dead") or not answer:
+    if not answer or answer.startswith("dead"):  # it died (on this file or before): one soffice retries
         _stop_server(state)
         return False
     server.conversions += 1
@@ -216,7 +213,11 @@ def _start_server(state: _Process, binary: str, max_bytes: int, deadline: float 
         state.warm = False
         return None
     state.server = server = _Server(proc, binary, max_bytes)
-    answer = _answer(server, deadline)
+    try:
+        answer = _answer(server, deadline)
+    except BaseException:
+        _stop_server(state)
+        raise
     if answer is None:
         _timed_out(state, timeout)
     if answer != "ready":  # no uno module, or LibreOffice would not start under it
@@ -224,6 +225,17 @@ def _start_server(state: _Process, binary: str, max_bytes: int, deadline: float 
         state.warm = False
         return None
     return server
+
+
+def _ask(server: _Server, request: dict[str, str], deadline: float | None) -> str | None:
+    """Send one request; its answer ("" when the server has ended), None on timeout."""
+    assert server.proc.stdin is not None
+    try:
+        server.proc.stdin.write(json.dumps(request).encode() + b"\n")
+        server.proc.stdin.flush()
+    except OSError:  # it ended since its last answer
+        return ""
+    return _answer(server, deadline)
 
 
 def _answer(server: _Server, deadline: float | None) -> str | None:
