@@ -40,6 +40,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import resource
 import secrets
 import select
 import shutil
@@ -167,8 +168,9 @@ def convert(data: bytes, fmt: str, soffice: str, timeout: float | None, max_byte
 def _convert_warm(state: _Process, binary: str, max_bytes: int, per_server: int, deadline: float | None,
                   timeout: float | None, request: dict[str, str]) -> bool:
     """Convert through the warm server (started here when needed).  False when
-    the one-shot path must do it: no server can start in this process, or
-    LibreOffice died on this file (a fresh ``soffice`` gets its own chance)."""
+    the one-shot path must do it: no server can start in this process, or the
+    server did not convert this file (it is stopped: the one-shot ``soffice``
+    needs the profile to itself)."""
     server = state.server
     if server is not None and (server.binary, server.max_bytes) != (binary, max_bytes):
         _stop_server(state)
@@ -185,13 +187,13 @@ def _convert_warm(state: _Process, binary: str, max_bytes: int, per_server: int,
         raise
     if answer is None:
         _timed_out(state, timeout)
-    if not answer or answer.startswith("dead"):  # it died (on this file or before): one soffice retries
-        _stop_server(state)
+    if answer != "ok":  # died, or could not load or save it: a fresh soffice gets its own chance, as
+        _stop_server(state)  # without the server (a long-running LibreOffice must not fail what one would read)
         return False
     server.conversions += 1
     if server.conversions >= per_server:
         _stop_server(state)
-    return True  # "ok", or "error": LibreOffice could not load or save it, and no result file says so
+    return True
 
 
 def _start_server(state: _Process, binary: str, max_bytes: int, deadline: float | None,
@@ -204,8 +206,8 @@ def _start_server(state: _Process, binary: str, max_bytes: int, deadline: float 
     tmp = state.profile / "tmp"
     tmp.mkdir(exist_ok=True)
     pipe = f"preclear-{os.getpid()}-{secrets.token_hex(8)}"
-    cmd = [*_sandbox(state, max_bytes), python, "-I", str(Path(__file__).with_name("uno_server.py")),
-           binary, state.profile.as_uri(), pipe]
+    cmd = [*_sandbox(state, max_bytes, _uncapped()), python, "-I",
+           str(Path(__file__).with_name("uno_server.py")), binary, state.profile.as_uri(), pipe]
     try:
         proc = subprocess.Popen(cmd, cwd=tmp, env=_environment(state, str(tmp)), stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -325,10 +327,18 @@ def _process_state() -> _Process:
     return _state
 
 
-def _sandbox(state: _Process, max_bytes: int) -> list[str]:
-    """``prlimit`` (file size) and ``unshare`` (network) in front of soffice, where available."""
-    limit = ["prlimit", f"--fsize={max_bytes + 1}", "--"] if shutil.which("prlimit") else []
+def _sandbox(state: _Process, max_bytes: int, extra: tuple[str, ...] = ()) -> list[str]:
+    """``prlimit`` (file size, and ``extra`` limits) and ``unshare`` (network) in front of soffice, where available."""
+    limit = ["prlimit", f"--fsize={max_bytes + 1}", *extra, "--"] if shutil.which("prlimit") else []
     return [*limit, *state.netns]
+
+
+def _uncapped() -> tuple[str, ...]:
+    """The address-space limit the server gets: not the cap of the item being
+    scanned when it starts (scanner.run.guard), which would starve it later."""
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    value = "unlimited" if hard == resource.RLIM_INFINITY else str(hard)
+    return (f"--as={value}:{value}",)
 
 
 def _netns_prefix() -> list[str]:
