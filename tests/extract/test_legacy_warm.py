@@ -203,3 +203,25 @@ def test_a_killed_scanner_takes_its_server_along(marked_docs: list[bytes], tmp_p
     while _ours(work) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _ours(work)
+
+
+
+def test_memory_cap_of_an_item_does_not_starve_the_server(marked_docs: list[bytes], private_tmp: Path) -> None:
+    """``--jobs 1`` caps the address space while each item is scanned (here to
+    64 MB over the process's own); the server started under that cap must not
+    keep it, or LibreOffice dies on the first larger file (it did, on a .ppt)."""
+    from scanner.engine import Engine
+    from scanner.run.serial import run_serial
+    from scanner.walk import walk
+
+    folder = private_tmp / "in"
+    folder.mkdir()
+    for i, data in enumerate(marked_docs):
+        (folder / f"{i}.doc").write_bytes(data)
+    servers, results = [], []
+    engine = Engine(ScanConfig(limits=Limits(max_item_memory=64 * 1024 * 1024)))
+    for result in run_serial(engine, walk([str(folder)]), cap=True):
+        results.append(_mark(result))
+        servers.append(_server_pid())
+    assert results == [["机密★3年"], ["机密★4年"], ["机密★5年"]]
+    assert len(set(servers)) == 1
