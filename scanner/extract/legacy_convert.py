@@ -13,8 +13,8 @@ and converts file after file through its UNO pipe, saving the ~1.2 s start per
 file.  It is restarted after ``Convert.warm_conversions`` conversions, after a
 crash and after a timeout, and stopped when the process ends; it also ends by
 itself when its stdin closes or its parent dies, so no ``soffice`` outlives a
-scan.  Where it cannot start (no ``uno`` module), and to retry a conversion
-the warm LibreOffice died on, each conversion is one ``soffice --convert-to``
+scan.  Where it cannot start (no ``uno`` module), and to retry a file the
+warm LibreOffice did not convert, each conversion is one ``soffice --convert-to``
 process.  Both are sandboxed as far as the host allows:
 
 - a LibreOffice profile per process (pid-keyed, so forked pool workers never
@@ -153,6 +153,7 @@ def convert(data: bytes, fmt: str, soffice: str, timeout: float | None, max_byte
                     and _convert_warm(state, binary, max_bytes, warm_conversions, deadline, timeout,
                                       {"source": str(source), "target": str(result),
                                        "in": in_filter, "out": out_filter})):
+                shutil.rmtree(out_dir, ignore_errors=True)  # what a failed warm attempt may have half written
                 cmd = [*_sandbox(state, max_bytes), binary, f"-env:UserInstallation={state.profile.as_uri()}",
                        "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
                        f"--infilter={in_filter}", "--convert-to", f"{out_ext}:{out_filter}",
