@@ -75,6 +75,8 @@ class Convert:
 
     enabled: bool = True
     soffice: str = "soffice"  # a command on PATH or a path to LibreOffice's soffice
+    # files one warm LibreOffice (per worker) converts before it is restarted; 0: one soffice per file
+    warm_conversions: int = 100
 
 
 @dataclass(frozen=True)

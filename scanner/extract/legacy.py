@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import io
 
-import olefile
+import olefile  # type: ignore[import-untyped]
 
 from ..config import Convert, Limits
 from ..errors import LimitExceeded
 from ..lang import Text
 from ..types import Document, Notice, Part
 from . import unreadable
-from .legacy_convert import TARGETS, ConversionFailed, conversion_timeout, convert as convert_to_ooxml
 from .embedded import iter_embedded
+from .legacy_convert import TARGETS, ConversionFailed, conversion_timeout
+from .legacy_convert import convert as convert_to_ooxml
 from .ocr import PictureReader
 from .xmlparts import PROPERTIES, property_parts
 
@@ -64,7 +65,7 @@ def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | No
             notices.append(unreadable(f"damaged OLE file ({damage}): LibreOffice may have read only part of it"))
         try:
             ooxml = convert_to_ooxml(data, fmt, convert.soffice, conversion_timeout(limits.item_timeout),
-                                     limits.max_item_bytes)
+                                     limits.max_item_bytes, convert.warm_conversions)
             return _converted(fmt, ooxml, name, limits, props, notices,
                               ocr or PictureReader.for_item(limits.item_timeout))
         except ConversionFailed as exc:
