@@ -53,6 +53,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = command("approve", cmd_approve, "approve a reviewed item for publication")
     p.add_argument("ref", metavar="ID|SHA")
     p.add_argument("--by", required=True, metavar="NAME", help="the responsible leader")
+    p.add_argument("--opinion", default="", metavar="TEXT", help="the leader's written opinion (分管领导审批意见)")
     p.add_argument("--allow-same-person", action="store_true",
                    help="let the submitter or reviewer of the item approve it too (off by default)")
 
@@ -165,7 +166,8 @@ def _workflow(args: argparse.Namespace, separate_duties: bool = True) -> Workflo
     from ..engine import Engine
 
     config = _config(args)
-    return Workflow(_store(args, config), Engine(config),
+    # explain: the scan record keeps the dropped hits, which the desk's item page shows on request
+    return Workflow(_store(args, config), Engine(config.replace(explain=True)),
                     separate_duties=separate_duties and config.separate_duties)
 
 
@@ -221,7 +223,8 @@ def _print_receipt(receipt: dict[str, Any] | None) -> None:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    status = _workflow(args, separate_duties=not args.allow_same_person).approve(args.ref, Actor(args.by))
+    status = _workflow(args, separate_duties=not args.allow_same_person).approve(args.ref, Actor(args.by),
+                                                                               args.opinion)
     print(f"item {status.item.item_id} {status.item.path}: approved by {args.by} at "
           f"{local_time(status.record.approved_at)}")
     _print_receipt(status.receipt)

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
+import subprocess
 
 import docx
 import httpx
 import pytest
+
+from .conftest import PRECLEAR
 
 
 def notice(header: str, body: str) -> bytes:
@@ -89,9 +93,26 @@ def test_the_whole_workflow_through_the_pages(desk, browser, tmp_path):
     page.check("input[name=decision][value=needs-changes]")
     page.fill("#opinion", "页眉有密级标志，删除后重新报审")
     page.click("button:has-text('提交审查决定')")
-    page.wait_for_url(re.compile(r".*/items/1$"))
+    page.wait_for_url(re.compile(r".*/items/1\?receipt=\d+#receipt$"))
     assert "退回修改" in page.locator(".tags").inner_text()
     assert "页眉有密级标志，删除后重新报审" in page.locator("#history").inner_text()
+    # the receipt of the decision: its record number and hash, the chain head, as the history shows them
+    seq = page.locator("#receipt-seq").inner_text()
+    record_hash = page.locator("#receipt-hash").inner_text()
+    assert re.fullmatch(r"[0-9a-f]{64}", record_hash)
+    assert page.locator("#receipt-head").inner_text() == f"序号 {seq} · {record_hash}"
+    assert record_hash in page.locator(f"#record-{seq}").inner_text()
+    assert page.locator("#chain-seq").inner_text() == seq
+    assert page.locator("#chain-head").inner_text() == record_hash
+    with page.expect_download() as download:
+        page.click("text=下载回执（JSON）")
+    saved = json.loads(download.value.path().read_text(encoding="utf-8"))
+    assert (saved["record"]["seq"], saved["record"]["hash"]) == (int(seq), record_hash)
+    # the receipt is what `preclear audit verify --against` takes
+    (tmp_path / "receipt.json").write_text(json.dumps(saved), encoding="utf-8")
+    verify = subprocess.run([PRECLEAR, "audit", "verify", "--db", desk.db, "--against", str(tmp_path / "receipt.json")],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert verify.returncode == 0 and f"head seq {seq} hash {record_hash}" in verify.stdout
 
     # the changed file is a new item; the reviewer agrees to publish it, and cannot approve it
     clean = notice("", "会议定于十二月召开。")
@@ -110,7 +131,7 @@ def test_the_whole_workflow_through_the_pages(desk, browser, tmp_path):
     page.check("input[name=decision][value=approve]")
     page.fill("#opinion", "已删除密级标志，同意公开")
     page.click("button:has-text('提交审查决定')")
-    page.wait_for_url(re.compile(r".*/items/2$"))
+    page.wait_for_url(re.compile(r".*/items/2\?receipt=\d+#receipt$"))
     assert page.locator("#approve").count() == 0      # no approval form for a reviewer
     csrf = page.locator("input[name=csrf]").first.get_attribute("value")
     forged = reviewer.context.request.post(desk.url + "/items/2/approval", form={"csrf": csrf, "sha256": sha})
@@ -124,9 +145,13 @@ def test_the_whole_workflow_through_the_pages(desk, browser, tmp_path):
     assert "已删除密级标志，同意公开" in page.locator("#approve").inner_text()
     forged = approver.context.request.post(desk.url + "/items/2/approval", form={"sha256": sha})
     assert forged.status == 403 and "表单已失效" in forged.text()
+    page.fill("#approval-opinion", "同意在门户网站公开")
     page.click("button:has-text('批准公开')")
-    page.wait_for_url(re.compile(r".*/items/2$"))
+    page.wait_for_url(re.compile(r".*/items/2\?receipt=\d+#receipt$"))
     assert "已批准公开" in page.locator(".tags").inner_text()
+    assert "回执：已记录审批" in page.locator("#receipt").inner_text()
+    approval = page.locator(f"#record-{page.locator('#receipt-seq').inner_text()}").inner_text()
+    assert "审批意见：同意在门户网站公开" in approval and page.locator("#receipt-hash").inner_text() in approval
     assert "已批准，可以公开" in page.locator("#gate").inner_text()
     approver.close()
 
