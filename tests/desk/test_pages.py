@@ -259,3 +259,61 @@ def test_admin_creates_a_token_that_signs_in(desk):
     new = _signed_in(desk, "new")
     assert "周审查（保密审查员）" in new.get("/queue").text
     new.close()
+
+
+def test_admin_revokes_a_token_and_its_live_session_ends(desk, browser):
+    reviewer = Person(browser, desk, "reviewer")            # signed in before the revocation
+    assert reviewer.page.locator(".who").inner_text().startswith("李四")
+    admin = Person(browser, desk, "admin")
+    page = admin.page
+    page.click("text=令牌")
+    row = page.locator("tr", has_text="李四")
+    assert "有效" in row.inner_text() and desk.tokens["reviewer"] not in page.content()
+    token_id = row.get_attribute("data-token")
+    # a revocation needs the admin role and the form's CSRF token, as every form
+    forged = admin.context.request.post(f"{desk.url}/tokens/{token_id}/revoke", form={})
+    assert forged.status == 403 and "表单已失效" in forged.text()
+    csrf = reviewer.page.locator("input[name=csrf]").first.get_attribute("value")
+    refused = reviewer.context.request.post(f"{desk.url}/tokens/{token_id}/revoke", form={"csrf": csrf})
+    assert refused.status == 403
+    row.locator("button:has-text('撤销')").click()
+    page.wait_for_url(re.compile(r".*/tokens\?revoked=" + token_id))
+    assert "已撤销令牌 " + token_id in page.locator("#revoked").inner_text()
+    row = page.locator(f"tr[data-token='{token_id}']")
+    assert "已撤销" in row.inner_text() and row.locator("button").count() == 0
+    admin.close()
+    # the live session has ended: the next page asks to sign in, and the token no longer signs in
+    reviewer.page.goto(desk.url + "/queue")
+    assert reviewer.page.url.startswith(desk.url + "/login")
+    reviewer.page.fill("#token", desk.tokens["reviewer"])
+    reviewer.page.click("button[type=submit]")
+    assert "令牌无效" in reviewer.page.locator(".error").inner_text()
+    reviewer.close()
+    # nor does it call the API; the other tokens still do
+    api = httpx.get(desk.url + "/v1/health")
+    assert api.status_code == 200
+    assert httpx.get(desk.url + "/v1/items/1", headers={"Authorization": f"Bearer {desk.tokens['reviewer']}"}
+                     ).status_code == 401
+    assert httpx.get(desk.url + "/v1/gate/" + "0" * 64, headers={"Authorization": f"Bearer {desk.tokens['approver']}"}
+                     ).status_code == 409
+    # the revocation is a record in the chain
+    verify = subprocess.run([PRECLEAR, "audit", "verify", "--db", desk.db], capture_output=True, text=True)
+    assert verify.returncode == 0 and verify.stdout.startswith("ok: 5 records")
+
+
+def test_dropped_hits_on_request(desk, browser, tmp_path):
+    (tmp_path / "规定.txt").write_text("关于文件管理的规定\n绝密级文件应当由专人保管，不得擅自复制。\n", encoding="utf-8")
+    submitter = Person(browser, desk, "submitter")
+    submitter.page.goto(desk.url + "/submit")
+    submitter.page.set_input_files("#file", str(tmp_path / "规定.txt"))
+    submitter.page.click("button:has-text('提交审查')")
+    submitter.page.wait_for_url(re.compile(r".*/items/1$"))
+    page = submitter.page
+    assert page.locator("#dropped table").count() == 0       # not shown until asked for
+    page.click("#show-dropped")
+    page.wait_for_url(re.compile(r".*/items/1\?dropped=1#dropped$"))
+    dropped = page.locator("#dropped table").inner_text()
+    assert "绝密级" in dropped and "正文中提及密级名称“绝密级”，不是标志" in dropped and "正文" in dropped
+    assert "绝密级 names a level in running text" in dropped   # the scanner's own words beside them
+    assert page.locator("pre.text mark").count() == 0         # a mention is not a finding
+    submitter.close()
