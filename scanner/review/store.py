@@ -394,7 +394,7 @@ def _head(conn: Connection) -> tuple[int, str]:
 def hash_at(conn: Connection, seq: int) -> str | None:
     """The stored hash of the record numbered ``seq``, None if there is none."""
     for table in schema.LEDGER_TABLES:
-        found = conn.execute(select(table.c.row_hash).where(table.c.seq == seq)).scalar()
+        found: str | None = conn.execute(select(table.c.row_hash).where(table.c.seq == seq)).scalar()
         if found is not None:
             return found
     return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..lang import in_lang, part_label
 from ..report.view import CATEGORY_LABELS, VERDICT_LABELS
@@ -61,7 +61,7 @@ def age(iso: str | None, now: datetime | None = None) -> str:
     """How long ago, in the words a queue uses."""
     if not iso:
         return "—"
-    seconds = ((now or datetime.now(timezone.utc)) - datetime.fromisoformat(iso)).total_seconds()
+    seconds = ((now or datetime.now(UTC)) - datetime.fromisoformat(iso)).total_seconds()
     if seconds < 3600:
         return f"{max(0, int(seconds // 60))} 分钟"
     if seconds < 86400:

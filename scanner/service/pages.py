@@ -16,7 +16,8 @@ import json
 import secrets
 import threading
 from collections import OrderedDict
-from datetime import date, datetime, timezone
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -30,10 +31,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
-from ..review import Workflow
-from ..report.view import suppression_note
-from ..review import suppress
-from ..review import schema
+from ..report.view import VERDICT_LABELS, suppression_note
+from ..review import Workflow, schema, suppress
 from ..review.chain import ChainReport
 from ..review.checkpoint import against, read_anchor, receipt
 from ..review.errors import StoreError, WorkflowError
@@ -57,6 +56,7 @@ ADMIN = frozenset({"admin"})
 SCOPE_LABELS = {"item": "仅本事项", "path": "路径匹配的事项", "unit": "全单位"}
 _PARTS_CACHE = 8   # items whose extracted parts are kept (re-opening an item page)
 _RECEIPT_TABLES = ("decisions", "approvals")
+Handler = Callable[..., Awaitable[Response]]
 
 
 class PageError(Exception):
@@ -75,7 +75,7 @@ class Desk:
         self.sessions = sessions or Sessions(workflow.store)
         self.env = Environment(loader=PackageLoader("scanner.service", "templates"),
                                autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(STATUS=dv.STATUS_LABELS, VERDICT=dv.VERDICT_LABELS, ROLE=dv.ROLE_LABELS,
+        self.env.globals.update(STATUS=dv.STATUS_LABELS, VERDICT=VERDICT_LABELS, ROLE=dv.ROLE_LABELS,
                                 DECISION=dv.DECISION_LABELS, local=dv.local)
         self._parts: OrderedDict[str, list[PartText]] = OrderedDict()
         self._parts_lock = threading.Lock()
@@ -125,7 +125,7 @@ class Desk:
         return self.store.token_list()
 
     def queue_rows(self) -> list[dict[str, Any]]:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         rows = []
         for number in reversed(self.store.item_numbers()):
             s = self.workflow.status(str(number)).to_dict()
@@ -232,7 +232,7 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     app.mount("/static/swagger", StaticFiles(directory=SWAGGER_UI), name="swagger")
     store = workflow.store
 
-    def page(handler):
+    def page(handler: Handler) -> Handler:
         """Run a page handler; a refusal becomes a page in words; a signed-out GET goes to sign-in."""
         @functools.wraps(handler)
         async def run(request: Request, **kw: Any) -> Response:
@@ -343,7 +343,8 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
             **_headers(PAGE_CSP)})
 
-    async def act(request: Request, ref: str, roles: frozenset[str], step) -> Response:
+    async def act(request: Request, ref: str, roles: frozenset[str],
+                  step: Callable[[str, Any, Actor], object]) -> Response:
         form = await request.form()
         session = desk.require(request, roles, form)
         item = store.find_item(ref)

@@ -57,7 +57,7 @@ def test_the_approval_opinion_is_sealed_in_its_record(tmp_path):
     assert status.record.approval_opinion == "同意在门户网站公开"
     assert status.to_dict()["approval_opinion"] == "同意在门户网站公开"
     with store.read() as conn:
-        approval = [e for e in store.events(conn, sha) if e.kind == "approval"][0]
+        approval = next(e for e in store.events(conn, sha) if e.kind == "approval")
     assert approval.fields["opinion"] == "同意在门户网站公开" and len(approval.hash) == 64
     for forged in ("'不同意'", "NULL"):                      # changed, or blanked to look like an old row
         with sqlite3.connect(db) as conn:
