@@ -206,11 +206,13 @@ class Desk:
         record, or the first bad record; and whether this item's records verify."""
         watch, key = self.store.watch, self.store.key
         problem = watch.catch_up(conn, key)
+        again = watch.catch_up(conn, key) if problem else None   # after a problem: a fresh walk from record 1
         item_problems = [] if problem else watch.check_item(conn, key, sha256, rows)
         head_seq, head_hash = watch.head
-        checkpoint = self.checkpoint_state(conn, head_seq, head_hash) if problem is None else None
+        checkpoint = self.checkpoint_state(conn, head_seq, head_hash) if again is None else None
         return {"ok": problem is None and not item_problems and not (checkpoint and checkpoint["problems"]),
                 "seq": head_seq, "hash": head_hash, "checkpoint": checkpoint,
+                "configured": bool(self.workflow.engine.config.checkpoint),
                 "problem": problem and {"seq": problem.seq, "table": dv.TABLE_LABELS.get(problem.table, problem.table),
                                         "reason": dv.chain_reason(problem.reason), "original": problem.reason},
                 "item_problems": item_problems}

@@ -318,3 +318,51 @@ def test_dropped_hits_on_request(desk, browser, tmp_path):
     assert "绝密级 names a level in running text" in dropped   # the scanner's own words beside them
     assert page.locator("pre.text mark").count() == 0         # a mention is not a finding
     submitter.close()
+
+
+def test_the_chain_panel_checks_the_configured_checkpoint(tmp_path):
+    """[review] checkpoint names the file `preclear audit checkpoint` writes;
+    the item page compares it with the chain, and shows the newest records
+    cut off in red."""
+    import sqlite3
+
+    from scanner.engine import Engine
+    from scanner.review import Actor, Workflow, open_store
+
+    from .conftest import PEOPLE, _free_port
+
+    db = str(tmp_path / "review.db")
+    store = open_store(db)
+    secret = store.create_token(PEOPLE["reviewer"], "reviewer", created_by="test")[1]
+    workflow = Workflow(store, Engine())
+    workflow.submit("关于会议的通知".encode(), "a.txt", "通知", Actor("张三"))
+    store.close()
+    (tmp_path / "preclear.toml").write_text('[review]\ncheckpoint = "head.json"\n', encoding="utf-8")
+    made = subprocess.run([PRECLEAR, "audit", "checkpoint", "--db", db, "head.json"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False)
+    assert made.returncode == 0, made.stderr
+    port = _free_port()
+    proc = subprocess.Popen([PRECLEAR, "serve", "--db", db, "--config", "preclear.toml", "--port", str(port),
+                             "--no-access-log"], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(url + "/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+        desk = type("D", (), {"url": url, "tokens": {"reviewer": secret}})()
+        client = _signed_in(desk, "reviewer")
+        page = client.get("/items/1").text
+        assert "与现有记录一致" in page and '<section class="card" id="chain">' in page
+        with sqlite3.connect(db) as conn:                    # the newest record cut off
+            conn.execute("DELETE FROM scans")
+        page = client.get("/items/1").text
+        assert '<section class="card error" id="chain">' in page
+        assert "记录链校验失败" in page and "此前已校验的记录后来被删除或修改" in page
+        assert "之后的记录被删除（检查点看到过更长的链）" in page
+        client.close()
+    finally:
+        proc.terminate()
+        proc.wait(20)
