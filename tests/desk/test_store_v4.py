@@ -1,7 +1,7 @@
-"""Schema v4 on a real SQLite file: an older store migrated in place with its
-records still verifying, the approval's opinion sealed in its record, token
-revocation as a chained record, and the desk's sessions in the database
-(expiry, a forged row, the sessions of a revoked token)."""
+"""Schema v4: an older SQLite store migrated in place with its records still
+verifying, the approval's opinion sealed in its record, and, on SQLite and
+PostgreSQL, token revocation as a chained record and the desk's sessions in
+the database (expiry, a forged row, the sessions of a revoked token)."""
 from __future__ import annotations
 
 import sqlite3
@@ -67,8 +67,8 @@ def test_the_approval_opinion_is_sealed_in_its_record(tmp_path):
         assert not Workflow(open_store(db), Engine()).gate(sha).allow
 
 
-def test_revocation_is_a_chained_record_and_ends_the_tokens_sessions(tmp_path):
-    store = open_store(str(tmp_path / "review.db"))
+def test_revocation_is_a_chained_record_and_ends_the_tokens_sessions(db_url):
+    store = open_store(db_url)
     token, secret = store.create_token("李四", "reviewer", created_by="test")
     other, other_secret = store.create_token("王五", "approver", created_by="test")
     sessions = Sessions(store)
@@ -88,8 +88,8 @@ def test_revocation_is_a_chained_record_and_ends_the_tokens_sessions(tmp_path):
         store.revoke_token(token.token_id, "token:admin")
 
 
-def test_sessions_expire_and_a_forged_row_is_refused(tmp_path):
-    store = open_store(str(tmp_path / "review.db"))
+def test_sessions_expire_and_a_forged_row_is_refused(db_url):
+    store = open_store(db_url)
     token, _ = store.create_token("李四", "reviewer", created_by="test")
     short = Sessions(store, lifetime_s=0.5)
     session = short.start(token)
