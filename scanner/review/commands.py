@@ -119,6 +119,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--name", required=True, help="the person or system that will use it")
     p.set_defaults(func=_refusals_exit_1(cmd_token_create))
+    p = token_sub.add_parser("revoke", help="revoke a token for good (a record); its sessions end")
+    for flag, meta, text in (("--db", "FILE|URL", "review database"), ("--config", "FILE", "preclear.toml")):
+        p.add_argument(flag, metavar=meta, help=text)
+    p.add_argument("token_id", metavar="ID", help="the token's number (the pages' 令牌 list)")
+    p.set_defaults(func=_refusals_exit_1(cmd_token_revoke))
 
     p = command("serve", cmd_serve, "run the HTTP review service")
     p.add_argument("--host", default="127.0.0.1")
@@ -276,8 +281,9 @@ def cmd_history(args: argparse.Namespace) -> int:
         events = store.events(conn, item.sha256)
     print(f"item {item.item_id} {item.sha256} {item.path}")
     for e in events:
-        detail = ", ".join(f"{k}={v}" for k, v in e.fields.items() if k not in ("item_id", "size"))
-        print(f"  #{e.seq} {local_time(e.at)} {e.kind}: {detail}")
+        detail = ", ".join(f"{k}={v}" for k, v in e.fields.items()
+                           if k not in ("item_id", "size") and v is not None)
+        print(f"  #{e.seq} {local_time(e.at)} {e.kind}: {detail} (hash {e.hash})")
     return EXIT_OK
 
 
@@ -350,6 +356,12 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     print(f"token {token.token_id} for {token.name} ({token.role}); keep the secret, it is not shown again:",
           file=sys.stderr)
     print(secret)
+    return EXIT_OK
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    row = _store(args).revoke_token(args.token_id, f"cli:{_login()}")
+    print(f"token {args.token_id} revoked (record seq {row['seq']} hash {row['row_hash']})")
     return EXIT_OK
 
 

@@ -155,7 +155,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         with store.read() as conn:
             events = store.events(conn, item.sha256)
         return {"sha256": item.sha256, "events": [
-            {"seq": e.seq, "kind": e.kind, "at": e.at, **e.fields} for e in events]}
+            {"seq": e.seq, "hash": e.hash, "kind": e.kind, "at": e.at, **e.fields} for e in events]}
 
     @app.get("/v1/gate/{sha256}", tags=["gate"], summary="Deprecated: use /v2/gate/{sha256}", deprecated=True,
              responses={409: {"description": "refused, with the reasons"}})

@@ -366,3 +366,24 @@ def test_the_chain_panel_checks_the_configured_checkpoint(tmp_path):
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def test_the_api_takes_the_approval_opinion_and_returns_hashes(desk):
+    def auth(role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {desk.tokens[role]}"}
+
+    made = httpx.post(desk.url + "/v1/items", files={"file": ("a.txt", "关于会议的通知".encode())},
+                      headers=auth("submitter"))
+    assert made.status_code == 201
+    assert httpx.post(desk.url + "/v1/items/1/decisions", json={"decision": "approve", "opinion": "不涉密"},
+                      headers=auth("reviewer")).status_code == 200
+    named = httpx.post(desk.url + "/v1/items/1/approval", json={"opinion": "同意", "approver": "别人"},
+                       headers=auth("approver"))
+    assert named.status_code == 422
+    approved = httpx.post(desk.url + "/v1/items/1/approval", json={"opinion": "同意在门户网站公开"},
+                          headers=auth("approver")).json()
+    assert approved["approval_opinion"] == "同意在门户网站公开" and approved["status"] == "approved"
+    events = httpx.get(desk.url + "/v1/items/1/history", headers=auth("reviewer")).json()["events"]
+    last = events[-1]
+    assert last["kind"] == "approval" and last["opinion"] == "同意在门户网站公开"
+    assert (last["seq"], last["hash"]) == (approved["receipt"]["record"]["seq"], approved["receipt"]["record"]["hash"])

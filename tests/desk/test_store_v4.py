@@ -5,6 +5,7 @@ the database (expiry, a forged row, the sessions of a revoked token)."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import time
 
 import pytest
@@ -14,6 +15,8 @@ from scanner.engine import Engine
 from scanner.review import Actor, Workflow, open_store, schema
 from scanner.review.migrations import LATEST
 from scanner.service.session import Sessions, _hash
+
+from .conftest import PRECLEAR
 
 CLEAN = "关于开展档案整理工作的通知\n各单位：请于月底前报送材料。\n".encode()
 
@@ -105,3 +108,25 @@ def test_sessions_expire_and_a_forged_row_is_refused(db_url):
     live = Sessions(store).start(token)
     Sessions(store).end(live.sid)
     assert Sessions(store).get(live.sid) is None
+
+
+def test_token_revoke_and_history_on_the_command_line(tmp_path):
+    db = str(tmp_path / "review.db")
+    sha = _approved(db, CLEAN, "同意公开")
+    store = open_store(db)
+    token, secret = store.create_token("周审查", "reviewer", created_by="test")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([PRECLEAR, *args, "--db", db], capture_output=True, text=True, check=False, cwd=tmp_path)
+
+    assert cli("token", "revoke", "nosuchtoken").returncode == 1
+    done = cli("token", "revoke", token.token_id)
+    assert done.returncode == 0 and done.stdout.startswith(f"token {token.token_id} revoked (record seq ")
+    assert store.token_for(secret) is None
+    again = cli("token", "revoke", token.token_id)
+    assert again.returncode == 1 and "already revoked" in again.stderr
+    history = cli("history", sha[:12]).stdout.splitlines()
+    with store.read() as conn:
+        hashes = [e.hash for e in store.events(conn, sha)]
+    assert [line.rsplit("(hash ", 1)[1].rstrip(")") for line in history[1:]] == hashes
+    assert "opinion=同意公开" in history[-1] and "opinion=None" not in "".join(history)
