@@ -91,13 +91,14 @@ class Desk:
         return self.render("error.html", exc.status, session, message=message, code=exc.code, detail=exc.detail)
 
     # -- who is asking -------------------------------------------------
-    def session(self, request: Request) -> Session | None:
-        return self.sessions.get(request.cookies.get(COOKIE))
+    async def session(self, request: Request) -> Session | None:
+        """The request's session, looked up in the store off the event loop."""
+        return await run_in_threadpool(self.sessions.get, request.cookies.get(COOKIE))
 
-    def require(self, request: Request, roles: frozenset[str], form: Any = None) -> Session:
+    async def require(self, request: Request, roles: frozenset[str], form: Any = None) -> Session:
         """The session, its CSRF token checked when a form is given, and its
         role checked against ``roles`` (the API's role set for the action)."""
-        session = self.session(request)
+        session = await self.session(request)
         if session is None:
             raise PageError(401, "signed-out", "请先登录。")
         if form is not None and not same_token(session.csrf, form.get("csrf")):
@@ -163,7 +164,7 @@ class Desk:
             rows = self.store.item_rows(conn, item.sha256)
             chain = self.chain_state(conn, item.sha256, rows)
         events = events_from(rows)
-        shown = next(((t, r) for t, r in rows if int(r["seq"]) == receipt_seq and t in _RECEIPT_TABLES), None)
+        shown = _receipted(rows, receipt_seq)
         find = suppress.finder(suppress.load(self.store))
         by_item = {r.item: r for r in results}
         notes = {}
@@ -186,6 +187,12 @@ class Desk:
             "dropped": dv.dropped_hits(results), "show_dropped": show_dropped,
             "approval_labels": dv.APPROVAL_FIELD_LABELS,
         }
+
+    def recorded(self, ref: str, seq: int) -> tuple[ItemRow, tuple[str, dict[str, Any]] | None]:
+        """The item and its decision or approval numbered ``seq``, if it has one."""
+        item = self.store.find_item(ref)
+        with self.store.read() as conn:
+            return item, _receipted(self.store.item_rows(conn, item.sha256), seq)
 
     def checkpoint_state(self, conn: Any, head_seq: int, head_hash: str) -> dict[str, Any] | None:
         """The configured checkpoint ([review] checkpoint) compared with the
@@ -218,6 +225,11 @@ class Desk:
                 "item_problems": item_problems}
 
 
+def _receipted(rows: list[tuple[str, dict[str, Any]]], seq: int | None) -> tuple[str, dict[str, Any]] | None:
+    """The decision or approval row numbered ``seq`` among an item's rows."""
+    return next(((t, r) for t, r in rows if int(r["seq"]) == seq and t in _RECEIPT_TABLES), None)
+
+
 def _headers(csp: str) -> dict[str, str]:
     return {"Content-Security-Policy": csp, "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
@@ -243,10 +255,10 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
             except PageError as exc:
                 if exc.code == "signed-out" and request.method == "GET":
                     return _to_login(request)
-                return desk.refused(exc, desk.session(request))
+                return desk.refused(exc, await desk.session(request))
             except WorkflowError as exc:
                 status = 404 if exc.code == "not-found" else 409
-                return desk.refused(PageError(status, exc.code, exc.message), desk.session(request))
+                return desk.refused(PageError(status, exc.code, exc.message), await desk.session(request))
         return run
 
     @app.get("/", include_in_schema=False)
@@ -275,7 +287,7 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
             response.set_cookie(LOGIN_COOKIE, csrf, httponly=True, samesite="strict", path="/login",
                                 secure=request.url.scheme == "https")
             return response
-        session = desk.sessions.start(token)
+        session = await run_in_threadpool(desk.sessions.start, token)
         redirect = RedirectResponse(target, 303)
         redirect.set_cookie(COOKIE, session.sid, httponly=True, samesite="strict", path="/",
                             secure=request.url.scheme == "https", max_age=int(desk.sessions.lifetime_s))
@@ -286,8 +298,8 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     @page
     async def logout(request: Request) -> Response:
         form = await request.form()
-        session = desk.require(request, ANY, form)
-        desk.sessions.end(session.sid)
+        session = await desk.require(request, ANY, form)
+        await run_in_threadpool(desk.sessions.end, session.sid)
         response = RedirectResponse("/login", 303)
         response.delete_cookie(COOKIE, path="/")
         return response
@@ -295,7 +307,7 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     @app.get("/queue", include_in_schema=False)
     @page
     async def queue(request: Request, status: str = "", verdict: str = "", q: str = "") -> Response:
-        session = desk.require(request, ANY)
+        session = await desk.require(request, ANY)
         rows = await run_in_threadpool(desk.queue_rows)
         counts: dict[str, int] = {}
         for r in rows:
@@ -313,7 +325,7 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     @app.get("/items/{ref}", include_in_schema=False)
     @page
     async def item_page(request: Request, ref: str, receipt: int | None = None, dropped: bool = False) -> Response:
-        session = desk.require(request, ANY)
+        session = await desk.require(request, ANY)
         context = await run_in_threadpool(desk.item_context, ref, receipt, dropped)
         return desk.render("item.html", session=session, error="", **context)
 
@@ -321,11 +333,8 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     @page
     async def receipt_file(request: Request, ref: str, seq: int) -> Response:
         """The receipt of one decision or approval, as a file for `preclear audit verify --against`."""
-        desk.require(request, ANY)
-        item = store.find_item(ref)
-        with store.read() as conn:
-            rows = store.item_rows(conn, item.sha256)
-        shown = next(((t, r) for t, r in rows if int(r["seq"]) == seq and t in _RECEIPT_TABLES), None)
+        await desk.require(request, ANY)
+        item, shown = await run_in_threadpool(desk.recorded, ref, seq)
         if shown is None:
             raise PageError(404, "not-found")
         body = json.dumps({**receipt(store.key, *shown), "sha256": item.sha256}, ensure_ascii=False, indent=1)
@@ -335,7 +344,7 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     @app.get("/items/{ref}/original", include_in_schema=False)
     @page
     async def original(request: Request, ref: str) -> Response:
-        desk.require(request, ANY)
+        await desk.require(request, ANY)
         item = store.find_item(ref)
         data = store.blob(item.sha256)
         if data is None:
@@ -348,7 +357,7 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     async def act(request: Request, ref: str, roles: frozenset[str],
                   step: Callable[[str, Any, Actor], object]) -> Response:
         form = await request.form()
-        session = desk.require(request, roles, form)
+        session = await desk.require(request, roles, form)
         item = store.find_item(ref)
         if str(form.get("sha256") or "") != item.sha256:
             raise PageError(409, "sha-mismatch")
@@ -387,14 +396,14 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     @app.get("/submit", include_in_schema=False)
     @page
     async def submit_form(request: Request) -> Response:
-        session = desk.require(request, SUBMIT)
+        session = await desk.require(request, SUBMIT)
         return desk.render("submit.html", session=session, error="")
 
     @app.post("/submit", include_in_schema=False)
     @page
     async def submit(request: Request) -> Response:
         form = await request.form()
-        session = desk.require(request, SUBMIT, form)
+        session = await desk.require(request, SUBMIT, form)
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return desk.render("submit.html", 422, session=session, error="请选择要报审的文件。")
@@ -408,7 +417,7 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     @app.get("/tokens", include_in_schema=False)
     @page
     async def tokens_page(request: Request, revoked: str = "") -> Response:
-        session = desk.require(request, ADMIN)
+        session = await desk.require(request, ADMIN)
         return desk.render("tokens.html", session=session, tokens=await run_in_threadpool(desk.tokens),
                            roles=ROLES, created=None, error="", revoked=revoked)
 
@@ -416,7 +425,7 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     @page
     async def create_token(request: Request) -> Response:
         form = await request.form()
-        session = desk.require(request, ADMIN, form)
+        session = await desk.require(request, ADMIN, form)
         try:
             token, secret = await run_in_threadpool(
                 store.create_token, str(form.get("name") or ""), str(form.get("role") or ""),
@@ -431,7 +440,7 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     @page
     async def revoke_token(request: Request, token_id: str) -> Response:
         form = await request.form()
-        session = desk.require(request, ADMIN, form)
+        session = await desk.require(request, ADMIN, form)
         try:
             await run_in_threadpool(store.revoke_token, token_id, f"token:{session.token.token_id}")
         except WorkflowError as exc:
