@@ -281,6 +281,8 @@ def test_admin_revokes_a_token_and_its_live_session_ends(desk, browser):
     assert "已撤销令牌 " + token_id in page.locator("#revoked").inner_text()
     row = page.locator(f"tr[data-token='{token_id}']")
     assert "已撤销" in row.inner_text() and row.locator("button").count() == 0
+    page.set_viewport_size({"width": 390, "height": 844})      # on a phone nothing overflows sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     admin.close()
     # the live session has ended: the next page asks to sign in, and the token no longer signs in
     reviewer.page.goto(desk.url + "/queue")
