@@ -38,7 +38,7 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def _record(db: str, url: str) -> dict[str, str]:
+def _record(db: str, url: str) -> tuple[dict[str, str], int]:
     from scanner.review import open_store
 
     store = open_store(db)
@@ -56,11 +56,12 @@ def _record(db: str, url: str) -> dict[str, str]:
                     headers=reviewer).raise_for_status()
         client.post("/v1/items/6/approval", headers={"Authorization": f"Bearer {tokens['王主任']}"}
                     ).raise_for_status()
-        client.post("/v1/items/1/decisions", json={"decision": "needs-changes",
-                    "opinion": "页眉有国家秘密标志，删除后重新报审"}, headers=reviewer).raise_for_status()
+        decided = client.post("/v1/items/1/decisions", json={"decision": "needs-changes",
+                              "opinion": "页眉有国家秘密标志，删除后重新报审"}, headers=reviewer)
+        decided.raise_for_status()
         client.post("/v1/items/4/decisions", json={"decision": "needs-changes", "opinion": "删除内部资料标识后再报"},
                     headers=reviewer).raise_for_status()
-    return tokens
+    return tokens, decided.json()["receipt"]["record"]["seq"]
 
 
 def pages(out: Path, work: Path) -> str:
@@ -77,7 +78,7 @@ def pages(out: Path, work: Path) -> str:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        tokens = _record(db, url)
+        tokens, receipt_seq = _record(db, url)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 760})
@@ -87,7 +88,7 @@ def pages(out: Path, work: Path) -> str:
             page.click("button[type=submit]")
             page.wait_for_url(url + "/queue")
             page.screenshot(path=str(out / "desk-queue.png"))
-            page.goto(url + "/items/1")
+            page.goto(url + f"/items/1?receipt={receipt_seq}")  # as the reviewer sees it after the decision
             page.screenshot(path=str(out / "desk-item.png"), full_page=True)
             browser.close()
     finally:

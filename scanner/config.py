@@ -133,6 +133,7 @@ class ScanConfig:
     database: str = ""
     key_file: str = ""             # [review] key_file: the review key (scanner/review/keys.py)
     separate_duties: bool = True   # [review] separate_duties: submitter, reviewer, approver differ
+    checkpoint: str = ""           # [review] checkpoint: the file `preclear audit checkpoint` writes (the desk checks it)
     explain: bool = False
 
     def replace(self, **changes: Any) -> ScanConfig:
@@ -232,10 +233,10 @@ def config_from_dict(raw: dict[str, Any], where: str = "config", base: Path | No
             if not isinstance(value, str):
                 raise ConfigError(f"{where} [review]: database must be a path or URL")
             kwargs["database"] = value
-        elif key == "key_file":
+        elif key in ("key_file", "checkpoint"):
             if not isinstance(value, str):
-                raise ConfigError(f"{where} [review]: key_file must be a path")
-            kwargs["key_file"] = str((base or Path(".")) / value)
+                raise ConfigError(f"{where} [review]: {key} must be a path")
+            kwargs[key] = str((base or Path(".")) / value)
         elif key == "separate_duties":
             if not isinstance(value, bool):
                 raise ConfigError(f"{where} [review]: separate_duties must be true or false")

@@ -129,7 +129,7 @@ def _scan_item(engine: Engine, item: Item, cache: ExtractCache | None) -> list[I
         signals, why = detect(engine, part, hint_cap=HINT_CAP)
         per_part.append(signals)
         dropped += why
-    _drop_layout_twins(doc.parts, per_part)
+    dropped += _drop_layout_twins(doc.parts, per_part)
     for part, signals in zip(doc.parts, per_part):
         found = [from_signal(item.path, s, part.text) for s in signals]
         if part.boxes:  # read by OCR: say where on the picture, and how sure
@@ -169,13 +169,15 @@ def _twin_key(signal: Signal) -> tuple[str, str, str | None, str]:
     return signal.category, signal.rule, signal.level, signal.matched
 
 
-def _drop_layout_twins(parts: tuple[Part, ...], per_part: list[list[Signal]]) -> None:
+def _drop_layout_twins(parts: tuple[Part, ...], per_part: list[list[Signal]]) -> list[str]:
     """``page:N:layout`` is page N again, in reading order (scanner.extract.
     pdf_layout): what both parts show is one finding, the stream's, so a
     page reports as it did without the layout part; except a mark the
     stream reads out of order, which keeps the layout's reading (秘密★一年
-    rather than 秘密 一年 ★).  ``per_part`` (signals by part) is edited in place."""
+    rather than 秘密 一年 ★).  ``per_part`` (signals by part) is edited in
+    place; returns the twins dropped, described as --explain lists them."""
     index = {part.name: i for i, part in reversed(list(enumerate(parts)))}
+    dropped: list[str] = []
     for li, part in enumerate(parts):
         si = index.get(part.name[:-len(LAYOUT_SUFFIX)]) if part.name.endswith(LAYOUT_SUFFIX) else None
         if si is None:
@@ -194,8 +196,13 @@ def _drop_layout_twins(parts: tuple[Part, ...], per_part: list[list[Signal]]) ->
             if signal.matched != stream[twin].matched:  # a mark the stream reads out of order
                 dropped_stream.add(twin)
                 kept_layout.append(signal)
+                gone, kept = stream[twin], part.name
+            else:
+                gone, kept = signal, parts[si].name
+            dropped.append(f"{gone.part}:{gone.start}-{gone.end} {gone.matched!r}: layout twin of the finding in {kept}")
         per_part[si] = [s for i, s in enumerate(stream) if i not in dropped_stream]
         per_part[li] = kept_layout
+    return dropped
 
 
 def _scan_members(engine: Engine, item: Item, inside: Iterator[Member],

@@ -263,3 +263,4 @@ class ReviewRecord:
     decisions: tuple[tuple[str, str, str, str], ...] = ()
     approved_by: str | None = None
     approved_at: str | None = None
+    approval_opinion: str | None = None  # the leader's written opinion (分管领导审批意见), if given

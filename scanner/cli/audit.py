@@ -56,6 +56,10 @@ def add_parsers(sub: Subparsers) -> None:
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--name", required=True, help="the person or system that will use it")
     p.set_defaults(func=refusals_exit_1(cmd_token_create))
+    p = token_sub.add_parser("revoke", help="revoke a token for good (a record); its sessions end")
+    _store_flags(p)
+    p.add_argument("token_id", metavar="ID", help="the token's number (the pages' 令牌 list)")
+    p.set_defaults(func=refusals_exit_1(cmd_token_revoke))
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
@@ -96,6 +100,12 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     print(f"token {token.token_id} for {token.name} ({token.role}); keep the secret, it is not shown again:",
           file=sys.stderr)
     print(secret)
+    return EXIT_OK
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    row = store_of(args).revoke_token(args.token_id, f"cli:{_login()}")
+    print(f"token {args.token_id} revoked (record seq {row['seq']} hash {row['row_hash']})")
     return EXIT_OK
 
 

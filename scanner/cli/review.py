@@ -34,6 +34,7 @@ def add_parsers(sub: Subparsers) -> None:
     p = store_command(sub, "approve", cmd_approve, "approve a reviewed item for publication")
     p.add_argument("ref", metavar="ID|SHA")
     p.add_argument("--by", required=True, metavar="NAME", help="the responsible leader")
+    p.add_argument("--opinion", default="", metavar="TEXT", help="the leader's written opinion (分管领导审批意见)")
     p.add_argument("--allow-same-person", action="store_true",
                    help="let the submitter or reviewer of the item approve it too (off by default)")
 
@@ -74,7 +75,8 @@ def _print_receipt(receipt: dict[str, Any] | None) -> None:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    status = workflow_of(args, separate_duties=not args.allow_same_person).approve(args.ref, Actor(args.by))
+    status = workflow_of(args, separate_duties=not args.allow_same_person).approve(args.ref, Actor(args.by),
+                                                                                 args.opinion)
     print(f"item {status.item.item_id} {status.item.path}: approved by {args.by} at "
           f"{local_time(status.record.approved_at)}")
     _print_receipt(status.receipt)
@@ -126,6 +128,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         events = store.events(conn, item.sha256)
     print(f"item {item.item_id} {item.sha256} {item.path}")
     for e in events:
-        detail = ", ".join(f"{k}={v}" for k, v in e.fields.items() if k not in ("item_id", "size"))
-        print(f"  #{e.seq} {local_time(e.at)} {e.kind}: {detail}")
+        detail = ", ".join(f"{k}={v}" for k, v in e.fields.items()
+                           if k not in ("item_id", "size") and v is not None)
+        print(f"  #{e.seq} {local_time(e.at)} {e.kind}: {detail} (hash {e.hash})")
     return EXIT_OK

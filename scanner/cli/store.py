@@ -48,7 +48,8 @@ def workflow_of(args: argparse.Namespace, separate_duties: bool = True) -> Workf
     from ..engine import Engine
 
     config = config_of(args)
-    return Workflow(store_of(args, config), Engine(config),
+    # explain: the scan record keeps the dropped hits, which the desk's item page shows on request
+    return Workflow(store_of(args, config), Engine(config.replace(explain=True)),
                     separate_duties=separate_duties and config.separate_duties)
 
 

@@ -230,7 +230,8 @@ def _opinions(record: ReviewRecord | None) -> dict[str, list[str]]:
         out["保密审查意见"] = [opinion, f"（审查结论：{_DECISIONS.get(decision, decision)}；"
                                         f"审查人 {reviewer}，{_date(when)}）"]
     if record and record.approved_by:
-        out["分管领导审批意见"] = [f"（已批准公开：{record.approved_by}，{_date(record.approved_at)}）"]
+        out["分管领导审批意见"] = [*([record.approval_opinion] if record.approval_opinion else []),
+                              f"（已批准公开：{record.approved_by}，{_date(record.approved_at)}）"]
     return out
 
 

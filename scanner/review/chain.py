@@ -1,7 +1,8 @@
 """The hash chain over every ledger row, and its seals.
 
 A row's ``row_hash`` is sha256 over the canonical JSON of its table name and
-all its columns except ``row_hash`` and ``mac`` (``prev_hash`` included), so
+all its columns except ``row_hash`` and ``mac`` (``prev_hash`` included;
+a column added later is left out while NULL: schema.LATE_COLUMNS), so
 changing any field, deleting a row (a ``seq`` gap and a broken link) or
 re-ordering rows is detected.  That alone stops no one who can write to the
 database: they can append a row and compute its sha256 too.  So every row
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from .keys import ReviewKey
+from .schema import LATE_COLUMNS
 
 GENESIS = "0" * 64
 RECORD = "preclear-record-v1"  # the MAC purpose of a ledger row
@@ -26,7 +28,8 @@ _NOT_HASHED = ("row_hash", "mac")
 
 def row_hash(table: str, row: Mapping[str, Any]) -> str:
     """The hash a row of ``table`` must carry; ``row`` includes ``prev_hash``."""
-    content = {k: v for k, v in row.items() if k not in _NOT_HASHED}
+    content = {k: v for k, v in row.items()
+               if k not in _NOT_HASHED and not (v is None and (table, k) in LATE_COLUMNS)}
     content["@table"] = table
     blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

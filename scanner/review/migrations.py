@@ -29,15 +29,25 @@ def _v2_suppressions(conn: Connection) -> None:
 
 def _v3_seals(conn: Connection) -> None:
     # stores made before v3 get an empty mac column; `preclear audit seal` fills it
-    for table in schema.LEDGER_TABLES:
+    for table in schema.LEDGER_TABLES_V3:
         if "mac" not in {c["name"] for c in inspect(conn).get_columns(table.name)}:
             conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN mac TEXT"))
+
+
+def _v4_desk(conn: Connection) -> None:
+    # the approval's opinion (NULL in older rows, left out of their hash: chain.py),
+    # token revocations, and the desk's sessions shared by every service worker
+    if "opinion" not in {c["name"] for c in inspect(conn).get_columns("approvals")}:
+        conn.execute(text("ALTER TABLE approvals ADD COLUMN opinion TEXT"))
+    schema.revocations.create(conn, checkfirst=True)
+    schema.sessions.create(conn, checkfirst=True)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "items, scans, submissions, decisions, approvals, tokens, blobs", _v1_initial),
     (2, "suppressions", _v2_suppressions),
     (3, "mac: each ledger row sealed with an HMAC under the review key", _v3_seals),
+    (4, "approvals.opinion, revocations, sessions", _v4_desk),
 )
 
 LATEST = MIGRATIONS[-1][0]

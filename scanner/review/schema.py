@@ -1,7 +1,7 @@
 """The review store's tables (SQLAlchemy Core, one definition for SQLite and
 PostgreSQL).
 
-Every table except ``blobs`` and ``schema_version`` is a *ledger* table: rows
+Every table except ``blobs``, ``sessions`` and ``schema_version`` is a *ledger* table: rows
 are only ever inserted, each carries a ``seq`` that is unique across all
 ledger tables, the ``prev_hash`` of the row with the previous ``seq`` and its
 own ``row_hash`` and its ``mac`` (see chain.py).  ``blobs`` holds the reviewed bytes so the
@@ -10,7 +10,7 @@ own sha256, so it needs no chain.
 """
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, Index, LargeBinary, MetaData, Table, Text,
+from sqlalchemy import (BigInteger, Column, Float, Index, LargeBinary, MetaData, Table, Text,
                         UniqueConstraint)
 
 metadata = MetaData()
@@ -95,7 +95,16 @@ approvals = _ledger(
     Column("approver", Text, nullable=False),
     Column("scan_seq", BigInteger, nullable=False),
     Column("via", Text, nullable=False),
+    Column("opinion", Text, nullable=True),     # v4: the leader's written opinion (分管领导审批意见), if any
     index=("sha256",),
+)
+
+# a token withdrawn by an admin: it signs in and calls the API no more (v4)
+revocations = _ledger(
+    "revocations",
+    Column("token_id", Text, nullable=False),
+    Column("revoked_by", Text, nullable=False),
+    unique=("token_id",),
 )
 
 # a finding a reviewer marked as not a secret in its context (scanner.review.suppress)
@@ -120,4 +129,19 @@ blobs = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
-LEDGER_TABLES: tuple[Table, ...] = (tokens, items, scans, submissions, decisions, approvals, suppressions)
+# the desk's browser sessions (v4), shared by every service worker; not a ledger:
+# a session is deleted when it ends.  Only the sha256 of the session id is kept.
+sessions = Table(
+    "sessions", metadata,
+    Column("sid_hash", Text, primary_key=True),
+    Column("csrf", Text, nullable=False),
+    Column("token_id", Text, nullable=False, index=True),
+    Column("expires", Float, nullable=False),     # Unix time
+    Column("mac", Text, nullable=False),          # HMAC under the review key: a row cannot be made up
+)
+
+LEDGER_TABLES_V3: tuple[Table, ...] = (tokens, items, scans, submissions, decisions, approvals, suppressions)
+LEDGER_TABLES: tuple[Table, ...] = (*LEDGER_TABLES_V3, revocations)
+# columns added to a ledger table after rows were written: NULL in such a
+# column is left out of the row's hash, so the older rows still verify
+LATE_COLUMNS: frozenset[tuple[str, str]] = frozenset({("approvals", "opinion")})

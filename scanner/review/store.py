@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
 
 from ..types import ReviewRecord
 from . import schema
@@ -81,6 +81,7 @@ class Event:
     kind: str          # item, scan, submission, decision, approval
     at: str
     fields: dict[str, Any]
+    hash: str = ""     # the record's row_hash (chain.py)
 
 
 class ReviewStore:
@@ -152,7 +153,38 @@ class ReviewStore:
         if problem:
             log.warning("token %s refused: tokens seq %s: %s", row["token_id"], row["seq"], problem)
             return None
+        if self.revoked(row["token_id"]):
+            return None
         return Token(row["token_id"], row["name"], row["role"])
+
+    def revoked(self, token_id: str) -> bool:
+        """Whether the token was revoked (any revocation row counts: failing closed)."""
+        r = schema.revocations
+        with self.read() as conn:
+            return conn.execute(select(r.c.seq).where(r.c.token_id == token_id)).first() is not None
+
+    def token_list(self) -> list[dict[str, Any]]:
+        """Every token ever created, oldest first, with when it was revoked
+        and by whom (never the secret: only its hash is stored)."""
+        t, r = schema.tokens, schema.revocations
+        query = (select(t.c.token_id, t.c.name, t.c.role, t.c.created_by, t.c.at,
+                        r.c.at.label("revoked_at"), r.c.revoked_by)
+                 .outerjoin(r, r.c.token_id == t.c.token_id).order_by(t.c.seq))
+        with self.read() as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+    def revoke_token(self, token_id: str, revoked_by: str) -> dict[str, Any]:
+        """Revoke a token for good: a chained record, and every session it
+        opened ends in the same transaction.  Returns the record."""
+        t, r = schema.tokens, schema.revocations
+        with self.write() as conn:
+            if conn.execute(select(t.c.seq).where(t.c.token_id == token_id)).first() is None:
+                raise NotFound("not-found", f"no token {token_id}")
+            if conn.execute(select(r.c.seq).where(r.c.token_id == token_id)).first() is not None:
+                raise Refused("already-revoked", f"token {token_id} is already revoked")
+            row = self.append(conn, r, token_id=token_id, revoked_by=revoked_by)
+            conn.execute(delete(schema.sessions).where(schema.sessions.c.token_id == token_id))
+        return row
 
     def add_item(self, conn: Connection, sha256: str, path: str, title: str, size: int) -> tuple[ItemRow, bool]:
         """Insert-or-get by sha256; returns the item and whether it is new."""
@@ -255,7 +287,7 @@ class ReviewStore:
             report = verify_rows(heapq.merge(*streams, key=lambda pair: int(pair[1]["seq"])), key)
             if anchor is not None:
                 lost = [ChainProblem(anchor.seq, "checkpoint", p)
-                        for p in against(anchor, report, _hash_at(conn, anchor.seq), key)]
+                        for p in against(anchor, report, hash_at(conn, anchor.seq), key)]
                 report = ChainReport(report.records, report.head_seq, report.head_hash, report.problems + tuple(lost))
             b = schema.blobs
             bad_blobs = [ChainProblem(0, "blobs", f"stored bytes of {sha} do not match their sha256")
@@ -293,7 +325,7 @@ def events_from(rows: list[tuple[str, dict[str, Any]]]) -> list[Event]:
     for table, row in rows:
         fields = {k: v for k, v in row.items()
                   if k not in ("seq", "at", "prev_hash", "row_hash", "mac", "sha256", "result_json")}
-        out.append(Event(seq=row["seq"], kind=_KIND[table], at=row["at"], fields=fields))
+        out.append(Event(seq=row["seq"], kind=_KIND[table], at=row["at"], fields=fields, hash=row["row_hash"]))
     return out
 
 
@@ -301,7 +333,7 @@ def record_from_events(sha256: str, events: list[Event]) -> ReviewRecord:
     """Fold an item's events into its ReviewRecord (status is the latest step)."""
     status, submitter, submitted_at = "unsubmitted", None, None
     decisions: list[tuple[str, str, str, str]] = []
-    approved_by = approved_at = None
+    approved_by = approved_at = approval_opinion = None
     for e in events:
         if e.kind == "submission":
             if submitter is None:
@@ -311,11 +343,13 @@ def record_from_events(sha256: str, events: list[Event]) -> ReviewRecord:
             decision = e.fields["decision"]
             decisions.append((decision, e.fields["opinion"], e.fields["reviewer"], e.at))
             status = _STATUS_AFTER[decision]
-            approved_by = approved_at = None
+            approved_by = approved_at = approval_opinion = None
         elif e.kind == "approval":
             status, approved_by, approved_at = "approved", e.fields["approver"], e.at
+            approval_opinion = e.fields.get("opinion")
     return ReviewRecord(sha256=sha256, status=status, submitter=submitter, submitted_at=submitted_at,
-                        decisions=tuple(decisions), approved_by=approved_by, approved_at=approved_at)
+                        decisions=tuple(decisions), approved_by=approved_by, approved_at=approved_at,
+                        approval_opinion=approval_opinion)
 
 
 def hash_secret(secret: str) -> str:
@@ -357,9 +391,10 @@ def _head(conn: Connection) -> tuple[int, str]:
     return best
 
 
-def _hash_at(conn: Connection, seq: int) -> str | None:
+def hash_at(conn: Connection, seq: int) -> str | None:
+    """The stored hash of the record numbered ``seq``, None if there is none."""
     for table in schema.LEDGER_TABLES:
-        found = conn.execute(select(table.c.row_hash).where(table.c.seq == seq)).scalar()
+        found: str | None = conn.execute(select(table.c.row_hash).where(table.c.seq == seq)).scalar()
         if found is not None:
             return found
     return None

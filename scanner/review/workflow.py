@@ -67,7 +67,7 @@ class Status:
             "submitter": r.submitter, "submitted_at": r.submitted_at,
             "decisions": [{"decision": d, "opinion": o, "reviewer": who, "at": at}
                           for d, o, who, at in r.decisions],
-            "approved_by": r.approved_by, "approved_at": r.approved_at,
+            "approved_by": r.approved_by, "approved_at": r.approved_at, "approval_opinion": r.approval_opinion,
             "verdict": self.scan.verdict if self.scan else None,
             "ruleset_hash": self.scan.ruleset_hash if self.scan else None,
             "scanned_at": self.scan.at if self.scan else None,
@@ -119,7 +119,7 @@ class Workflow:
         results = self._scan(data, name)
         verdict = Verdict.worst([r.verdict for r in results])
         return {"ruleset_hash": self.engine.ruleset_hash, "verdict": verdict.value,
-                "result_json": json.dumps([r.to_dict() for r in results], ensure_ascii=False)}
+                "result_json": json.dumps([_stored(r) for r in results], ensure_ascii=False)}
 
     def _is_current(self, scan: ScanRow | None) -> bool:
         return scan is not None and scan.ruleset_hash == self.engine.ruleset_hash
@@ -189,8 +189,9 @@ class Workflow:
                                     via=actor.via)
         return dataclasses.replace(self.status(item.sha256), receipt=receipt(self.store.key, "decisions", row))
 
-    def approve(self, ref: str, actor: Actor) -> Status:
-        """The responsible leader's approval for publication."""
+    def approve(self, ref: str, actor: Actor, opinion: str = "") -> Status:
+        """The responsible leader's approval for publication, with the
+        written opinion (分管领导审批意见) when one is given."""
         item = self.store.find_item(ref)
         scan, _ = self.current_scan(item, actor)
         with self.store.write() as conn:
@@ -216,7 +217,7 @@ class Workflow:
                 raise Refused("same-person", f"item {item.item_id}: {actor.name} submitted it and cannot "
                                              "also approve it")
             row = self.store.append(conn, schema.approvals, sha256=item.sha256, approver=actor.name,
-                                    scan_seq=scan.seq, via=actor.via)
+                                    scan_seq=scan.seq, via=actor.via, opinion=opinion.strip() or None)
         return dataclasses.replace(self.status(item.sha256), receipt=receipt(self.store.key, "approvals", row))
 
     def status(self, ref: str) -> Status:
@@ -251,6 +252,15 @@ class Workflow:
             reasons.append("a re-scan with the current lexicon found findings not seen at approval; "
                            "it must be reviewed and approved again")
         return GateAnswer(sha256, not reasons, tuple(reasons), item, rescanned, scan.verdict)
+
+
+def _stored(result: ItemResult) -> dict[str, Any]:
+    """A result as the scan record keeps it: its JSONL form, plus the hits the
+    scanner dropped when the engine keeps them (the desk shows them on request)."""
+    data = result.to_dict()
+    if result.dropped:
+        data["dropped"] = list(result.dropped)
+    return data
 
 
 def _people(events: list[Event], kind: str, field: str) -> set[str]:

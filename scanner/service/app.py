@@ -51,10 +51,12 @@ class DecisionIn(BaseModel):
 
 
 class ApprovalIn(BaseModel):
-    """An approval has no fields: the approver is the token's person, and a
-    body naming anyone (``approver``) is refused (422)."""
+    """An approval's only field is the leader's written opinion (optional):
+    the approver is the token's person, and a body naming anyone
+    (``approver``) is refused (422)."""
 
     model_config = ConfigDict(extra="forbid")
+    opinion: str = ""
 
 
 def _submitted(s: Submitted, workflow: Workflow, kind: str = "file") -> dict[str, Any]:
@@ -86,9 +88,10 @@ def _v2(items: list[dict[str, Any]], workflow: Workflow) -> JSONResponse:
 def create_app(settings: ServiceSettings) -> FastAPI:
     """Build the service: opens (and migrates) the store, builds the Engine."""
     store = open_store(settings.database, settings.config.key_file)
-    workflow = Workflow(store, Engine(settings.config), separate_duties=settings.separate_duties)
+    config = settings.config.replace(explain=True)  # the dropped hits are kept, for the item page
+    workflow = Workflow(store, Engine(config), separate_duties=settings.separate_duties)
     # scans run in a worker process: item_timeout and the memory cap hold, and a bomb costs only that worker
-    workflow.isolated = IsolatedScanner(settings.config, workflow.engine)
+    workflow.isolated = IsolatedScanner(config, workflow.engine)
     auth = TokenCheck(store)
     app = FastAPI(title="preclear review gate", version="1",
                   description="Review first, then disclose: submit, review, approve, and the gate a CMS "
@@ -138,9 +141,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         return workflow.decide(ref, body.decision, body.opinion, actor).to_dict()
 
     @app.post("/v1/items/{ref}/approval", tags=["workflow"], summary="Approve for publication")
-    def approve(ref: str, _body: ApprovalIn | None = None,
+    def approve(ref: str, body: ApprovalIn | None = None,
                 actor: Actor = Depends(auth.require(APPROVE))) -> dict[str, Any]:
-        return workflow.approve(ref, actor).to_dict()
+        return workflow.approve(ref, actor, body.opinion if body else "").to_dict()
 
     @app.get("/v1/items/{ref}", tags=["workflow"], summary="Status of an item (number or sha256)")
     def status(ref: str, _: Actor = Depends(auth.require(ANY))) -> dict[str, Any]:
@@ -152,7 +155,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         with store.read() as conn:
             events = store.events(conn, item.sha256)
         return {"sha256": item.sha256, "events": [
-            {"seq": e.seq, "kind": e.kind, "at": e.at, **e.fields} for e in events]}
+            {"seq": e.seq, "hash": e.hash, "kind": e.kind, "at": e.at, **e.fields} for e in events]}
 
     @app.get("/v1/gate/{sha256}", tags=["gate"], summary="Deprecated: use /v2/gate/{sha256}", deprecated=True,
              responses={409: {"description": "refused, with the reasons"}})

@@ -21,7 +21,8 @@ _bearer = HTTPBearer(auto_error=False, description="a token from `preclear token
 
 
 class TokenCheck:
-    """Looks tokens up in the store; known tokens are cached (tokens are append-only)."""
+    """Looks tokens up in the store; known tokens are cached (tokens are
+    append-only), and each call asks the store whether it was revoked since."""
 
     def __init__(self, store: ReviewStore) -> None:
         self.store = store
@@ -33,7 +34,12 @@ class TokenCheck:
                            headers={"WWW-Authenticate": "Bearer"})
         secret = creds.credentials.strip()
         key = hash_secret(secret)
-        token = self._known.get(key) or self.store.token_for(secret)
+        token = self._known.get(key)
+        if token is not None and self.store.revoked(token.token_id):  # revoked since, maybe by another worker
+            del self._known[key]
+            token = None
+        elif token is None:
+            token = self.store.token_for(secret)
         if token is None:
             raise ApiError(401, "unauthorized", "unknown token", headers={"WWW-Authenticate": "Bearer"})
         self._known[key] = token

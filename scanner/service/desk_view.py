@@ -1,10 +1,13 @@
 """What the reviewer's pages show, computed from the store's records: labels
 in Chinese, a part's text cut around its findings for highlighting, the
-score explained, the gate's answer in words, workflow refusals in words."""
+score explained, the gate's answer in words, workflow refusals, dropped hits
+and chain problems in words."""
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..lang import in_lang, part_label
 from ..report.view import CATEGORY_LABELS, VERDICT_LABELS
@@ -18,11 +21,17 @@ STATUS_LABELS = {
 }
 DECISION_LABELS = {"approve": "同意公开", "reject": "不同意公开", "needs-changes": "退回修改"}
 EVENT_LABELS = {"item": "登记", "scan": "扫描", "submission": "报审", "decision": "审查决定", "approval": "审批"}
+# ledger tables (scanner.review.schema) as a chain problem names them
+TABLE_LABELS = {"tokens": "令牌", "items": "登记", "scans": "扫描", "submissions": "报审", "decisions": "审查决定",
+                "approvals": "审批", "suppressions": "排除", "revocations": "令牌撤销", "chain": "记录链",
+                "checkpoint": "检查点"}
 FIELD_LABELS = {
     "path": "路径", "title": "标题", "size": "大小", "submitter": "报审人", "via": "途径", "verdict": "扫描结论",
     "ruleset_hash": "规则版本", "actor": "操作人", "decision": "决定", "opinion": "审查意见", "reviewer": "审查人",
     "scan_seq": "依据的扫描记录", "approver": "审批人", "item_id": "编号",
 }
+# an approval's opinion is the leader's (分管领导审批意见), not the reviewer's
+APPROVAL_FIELD_LABELS = {**FIELD_LABELS, "opinion": "审批意见"}
 # the workflow's refusal codes (scanner.review) in words
 REFUSALS = {
     "blocked": "扫描结论为“禁止公开”：只能作出“不同意公开”或“退回修改”的决定，不能同意或批准公开。",
@@ -43,6 +52,7 @@ REFUSALS = {
     "no-pattern": "按路径排除需要填写路径模式（如 通知/*.docx）。",
     "no-finding": "没有找到这项发现（扫描结果可能已更新），请刷新页面。",
     "csrf": "表单已失效（缺少或不符的 CSRF 令牌），请刷新页面后重试。",
+    "already-revoked": "该令牌已经撤销。",
 }
 ROLE_LABELS = {"submitter": "报审人", "reviewer": "保密审查员", "approver": "审批领导", "admin": "管理员"}
 
@@ -51,7 +61,7 @@ def age(iso: str | None, now: datetime | None = None) -> str:
     """How long ago, in the words a queue uses."""
     if not iso:
         return "—"
-    seconds = ((now or datetime.now(timezone.utc)) - datetime.fromisoformat(iso)).total_seconds()
+    seconds = ((now or datetime.now(UTC)) - datetime.fromisoformat(iso)).total_seconds()
     if seconds < 3600:
         return f"{max(0, int(seconds // 60))} 分钟"
     if seconds < 86400:
@@ -182,3 +192,83 @@ def gate_words(status: str, verdict: str | None, stale: bool) -> tuple[bool, lis
     if stale:
         reasons.append("词库或规则已更新：发布前闸口将按新规则重新扫描，新发现的问题需要重新审查。")
     return status == "approved" and verdict != "block", reasons
+
+
+# why the scanner dropped a hit (scanner.detect, scanner.match.marks,
+# scanner.validate.segment, scanner.pipeline), in words; {0} is the captured text
+_DROP_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for p, zh in (
+    (r"marker in brackets \(a title or stamp label\)", "标识词在括号内（标题或印章用语），不是标志"),
+    (r"marker stands alone on its line \(label or stamp phrase\)", "标识词单独成行（标签或印章用语），不是标志"),
+    (r"marker mentioned in running text, not standing as a label", "标识词出现在正文叙述中，不是作为标签使用"),
+    (r"jieba: the hit is part of other words \((.*)\)", "分词显示该命中是其他词语的一部分（{0}）"),
+    (r"(.+)级 after 密级 is a mention, not a form field", "“密级”后的“{0}级”是提及，不是密级栏"),
+    (r"(.+)级 names a level in running text", "正文中提及密级名称“{0}级”，不是标志"),
+    (r"more than one star: a rating, not a mark", "多于一个星号：是评级，不是密级标志"),
+    (r"mark quoted inside a sentence: a mention", "标志被引用在句子中：是提及，不是标志"),
+    (r"star not followed by a period, time or condition", "★ 后没有保密期限、时间或解密条件"),
+    (r"level alone on a line, but not at the head of the document", "密级单独成行，但不在文件开头"),
+    (r"layout twin of the finding in (.+)", "与“{0}”中的同一发现重复（同一页按版面顺序再读一遍），只报一次"),
+))
+_DROPPED = re.compile(r"(?P<part>.+):(?P<start>\d+)-(?P<end>\d+) (?P<text>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"): (?P<why>.*)",
+                      re.DOTALL)
+
+
+@dataclass(frozen=True)
+class DroppedHit:
+    """One hit the scanner considered and dropped, as the item page lists it."""
+
+    item: str
+    where: str
+    text: str
+    why: str          # in Chinese when known
+    original: str     # the scanner's own words
+
+
+def dropped_hits(results: list[ItemResult]) -> list[DroppedHit]:
+    """The hits the scan record kept as dropped (``ItemResult.dropped``), in words."""
+    out = []
+    for r in results:
+        for line in r.dropped:
+            m = _DROPPED.fullmatch(line)
+            if m is None:
+                out.append(DroppedHit(r.item, "—", "", line, line))
+                continue
+            why = m["why"]
+            out.append(DroppedHit(r.item, part_label(m["part"]), ast.literal_eval(m["text"]),
+                                  _drop_reason(why), why))
+    return out
+
+
+def _drop_reason(why: str) -> str:
+    for pattern, zh in _DROP_REASONS:
+        m = pattern.fullmatch(why)
+        if m:
+            groups = [part_label(g) if pattern.pattern.startswith("layout") else g for g in m.groups()]
+            return zh.format(*groups)
+    return why
+
+
+# a chain problem's reason (scanner.review.chain, keys, trust, checkpoint), in words
+_CHAIN_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for p, zh in (
+    (r"record\(s\) seq (.+) before it were deleted", "它之前的记录（序号 {0}）被删除"),
+    (r"duplicate sequence number", "序号重复"),
+    (r"link to the previous record \(seq (\d+)\) is broken.*", "与前一条记录（序号 {0}）的链接断开：记录被修改或替换"),
+    (r"content does not match its hash.*", "内容与其哈希不符：记录被修改"),
+    (r"the record is not sealed \(no MAC\).*", "记录没有密封（无 MAC）：早于密封的旧记录需运行 preclear audit seal"),
+    (r"sealed with key (\S+), not with the review key.*", "用另一把密钥（{0}）密封，不是本系统的审查密钥"),
+    (r"its seal \(HMAC\) does not match.*", "密封（HMAC）不符：记录被伪造或修改"),
+    (r"the records up to here, verified earlier, were deleted or changed since",
+     "此前已校验的记录后来被删除或修改"),
+    (r"records after seq (\d+) were deleted.*", "序号 {0} 之后的记录被删除（检查点看到过更长的链）"),
+    (r"record seq (\d+) is not the one the checkpoint.*", "序号 {0} 的记录已不是检查点看到的那一条：此后的链被改写"),
+    (r"checkpoint: (.*)", "检查点本身无效：{0}"),
+))
+
+
+def chain_reason(reason: str) -> str:
+    """A chain problem's reason in Chinese, the original kept when unknown."""
+    for pattern, zh in _CHAIN_REASONS:
+        m = pattern.fullmatch(reason)
+        if m:
+            return zh.format(*m.groups())
+    return reason

@@ -1,8 +1,10 @@
 """The reviewer's desk: server-rendered pages of ``preclear serve`` (Jinja2
 templates shipped in the package, no build step, nothing fetched from the
 network).  Sign in with a token, the queue, an item with every part's text
-and its findings highlighted in place, the decision and approval forms bound
-to the sha256 on the page, the item's history, and ``/docs``.
+and its findings highlighted in place (and the dropped hits on request), the
+decision and approval forms bound to the sha256 on the page with the receipt
+of what was recorded, the item's history with each record's hash, the state
+of the audit chain, tokens created and revoked, and ``/docs``.
 
 Every page checks the session's role against the same role sets as the API
 (auth.py), and every form's CSRF token against the session's.
@@ -14,7 +16,8 @@ import json
 import secrets
 import threading
 from collections import OrderedDict
-from datetime import date, datetime, timezone
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,13 +31,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
-from ..review import Workflow
-from ..report.view import suppression_note
-from ..review import suppress
-from ..review import schema
-from ..review.errors import WorkflowError
-from ..review.store import ROLES, ItemRow
-from ..review.workflow import Actor
+from ..report.view import VERDICT_LABELS, suppression_note
+from ..review import Workflow, schema, suppress
+from ..review.chain import ChainReport
+from ..review.checkpoint import against, read_anchor, receipt
+from ..review.errors import StoreError, WorkflowError
+from ..review.store import ROLES, ItemRow, events_from, hash_at
+from ..review.workflow import Actor, Status
 from ..types import ItemResult
 from . import desk_view as dv
 from .auth import ANY, APPROVE, REVIEW, SUBMIT
@@ -52,6 +55,8 @@ SWAGGER_UI = Path(fastapi_offline.__file__).with_name("static")
 ADMIN = frozenset({"admin"})
 SCOPE_LABELS = {"item": "仅本事项", "path": "路径匹配的事项", "unit": "全单位"}
 _PARTS_CACHE = 8   # items whose extracted parts are kept (re-opening an item page)
+_RECEIPT_TABLES = ("decisions", "approvals")
+Handler = Callable[..., Awaitable[Response]]
 
 
 class PageError(Exception):
@@ -63,14 +68,14 @@ class PageError(Exception):
 
 
 class Desk:
-    """The pages over one workflow; sessions live in this process."""
+    """The pages over one workflow; sessions live in the store (session.py)."""
 
     def __init__(self, workflow: Workflow, sessions: Sessions | None = None) -> None:
         self.workflow, self.store = workflow, workflow.store
-        self.sessions = sessions or Sessions()
+        self.sessions = sessions or Sessions(workflow.store)
         self.env = Environment(loader=PackageLoader("scanner.service", "templates"),
                                autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(STATUS=dv.STATUS_LABELS, VERDICT=dv.VERDICT_LABELS, ROLE=dv.ROLE_LABELS,
+        self.env.globals.update(STATUS=dv.STATUS_LABELS, VERDICT=VERDICT_LABELS, ROLE=dv.ROLE_LABELS,
                                 DECISION=dv.DECISION_LABELS, local=dv.local)
         self._parts: OrderedDict[str, list[PartText]] = OrderedDict()
         self._parts_lock = threading.Lock()
@@ -86,13 +91,14 @@ class Desk:
         return self.render("error.html", exc.status, session, message=message, code=exc.code, detail=exc.detail)
 
     # -- who is asking -------------------------------------------------
-    def session(self, request: Request) -> Session | None:
-        return self.sessions.get(request.cookies.get(COOKIE))
+    async def session(self, request: Request) -> Session | None:
+        """The request's session, looked up in the store off the event loop."""
+        return await run_in_threadpool(self.sessions.get, request.cookies.get(COOKIE))
 
-    def require(self, request: Request, roles: frozenset[str], form: Any = None) -> Session:
+    async def require(self, request: Request, roles: frozenset[str], form: Any = None) -> Session:
         """The session, its CSRF token checked when a form is given, and its
         role checked against ``roles`` (the API's role set for the action)."""
-        session = self.session(request)
+        session = await self.session(request)
         if session is None:
             raise PageError(401, "signed-out", "请先登录。")
         if form is not None and not same_token(session.csrf, form.get("csrf")):
@@ -116,14 +122,11 @@ class Desk:
         return parts
 
     def tokens(self) -> list[dict[str, Any]]:
-        """Every token ever created (never the secret: only its hash is stored)."""
-        t = schema.tokens
-        with self.store.read() as conn:
-            return [dict(r) for r in conn.execute(
-                select(t.c.token_id, t.c.name, t.c.role, t.c.created_by, t.c.at).order_by(t.c.seq)).mappings()]
+        """Every token ever created, revoked ones marked (never the secret)."""
+        return self.store.token_list()
 
     def queue_rows(self) -> list[dict[str, Any]]:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         rows = []
         for number in reversed(self.store.item_numbers()):
             s = self.workflow.status(str(number)).to_dict()
@@ -150,13 +153,18 @@ class Desk:
                         "removed": [there[k] for k in there.keys() - here.keys()]})
         return out
 
-    def item_context(self, ref: str) -> dict[str, Any]:
+    def item_context(self, ref: str, receipt_seq: int | None = None, show_dropped: bool = False) -> dict[str, Any]:
+        """What the item page shows; ``receipt_seq`` names a decision or
+        approval of this item just recorded, whose receipt is shown."""
         status = self.workflow.status(ref)
         item = status.item
         results = [ItemResult.from_dict(d) for d in json.loads(status.scan.result_json)] if status.scan else []
         marks = dv.marks_of(results)
         with self.store.read() as conn:
-            events = self.store.events(conn, item.sha256)
+            rows = self.store.item_rows(conn, item.sha256)
+            chain = self.chain_state(conn, item.sha256, rows)
+        events = events_from(rows)
+        shown = _receipted(rows, receipt_seq)
         find = suppress.finder(suppress.load(self.store))
         by_item = {r.item: r for r in results}
         notes = {}
@@ -175,7 +183,51 @@ class Desk:
             "events": events, "event_labels": dv.EVENT_LABELS, "field_labels": dv.FIELD_LABELS,
             "allow": allow, "gate_reasons": gate_reasons, "suppressed": notes,
             "today": date.today().isoformat(), "scopes": SCOPE_LABELS, "versions": self.versions(item, results),
+            "chain": chain, "receipt": receipt(self.store.key, *shown) if shown else None,
+            "dropped": dv.dropped_hits(results), "show_dropped": show_dropped,
+            "approval_labels": dv.APPROVAL_FIELD_LABELS,
         }
+
+    def recorded(self, ref: str, seq: int) -> tuple[ItemRow, tuple[str, dict[str, Any]] | None]:
+        """The item and its decision or approval numbered ``seq``, if it has one."""
+        item = self.store.find_item(ref)
+        with self.store.read() as conn:
+            return item, _receipted(self.store.item_rows(conn, item.sha256), seq)
+
+    def checkpoint_state(self, conn: Any, head_seq: int, head_hash: str) -> dict[str, Any] | None:
+        """The configured checkpoint ([review] checkpoint) compared with the
+        verified chain (checkpoint.py), or None when none is configured."""
+        path = self.workflow.engine.config.checkpoint
+        if not path:
+            return None
+        try:
+            anchor = read_anchor(path)
+        except StoreError as exc:
+            return {"at": None, "seq": None, "problems": [str(exc)]}
+        report = ChainReport(0, head_seq, head_hash, ())
+        problems = against(anchor, report, hash_at(conn, anchor.seq), self.store.key)
+        return {"at": anchor.at, "seq": anchor.seq, "problems": [dv.chain_reason(p) for p in problems]}
+
+    def chain_state(self, conn: Any, sha256: str, rows: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+        """The audit chain as the gate sees it (trust.py): verified up to which
+        record, or the first bad record; and whether this item's records verify."""
+        watch, key = self.store.watch, self.store.key
+        problem = watch.catch_up(conn, key)
+        again = watch.catch_up(conn, key) if problem else None   # after a problem: a fresh walk from record 1
+        item_problems = [] if problem else watch.check_item(conn, key, sha256, rows)
+        head_seq, head_hash = watch.head
+        checkpoint = self.checkpoint_state(conn, head_seq, head_hash) if again is None else None
+        return {"ok": problem is None and not item_problems and not (checkpoint and checkpoint["problems"]),
+                "seq": head_seq, "hash": head_hash, "checkpoint": checkpoint,
+                "configured": bool(self.workflow.engine.config.checkpoint),
+                "problem": problem and {"seq": problem.seq, "table": dv.TABLE_LABELS.get(problem.table, problem.table),
+                                        "reason": dv.chain_reason(problem.reason), "original": problem.reason},
+                "item_problems": item_problems}
+
+
+def _receipted(rows: list[tuple[str, dict[str, Any]]], seq: int | None) -> tuple[str, dict[str, Any]] | None:
+    """The decision or approval row numbered ``seq`` among an item's rows."""
+    return next(((t, r) for t, r in rows if int(r["seq"]) == seq and t in _RECEIPT_TABLES), None)
 
 
 def _headers(csp: str) -> dict[str, str]:
@@ -194,7 +246,7 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     app.mount("/static/swagger", StaticFiles(directory=SWAGGER_UI), name="swagger")
     store = workflow.store
 
-    def page(handler):
+    def page(handler: Handler) -> Handler:
         """Run a page handler; a refusal becomes a page in words; a signed-out GET goes to sign-in."""
         @functools.wraps(handler)
         async def run(request: Request, **kw: Any) -> Response:
@@ -203,10 +255,10 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
             except PageError as exc:
                 if exc.code == "signed-out" and request.method == "GET":
                     return _to_login(request)
-                return desk.refused(exc, desk.session(request))
+                return desk.refused(exc, await desk.session(request))
             except WorkflowError as exc:
                 status = 404 if exc.code == "not-found" else 409
-                return desk.refused(PageError(status, exc.code, exc.message), desk.session(request))
+                return desk.refused(PageError(status, exc.code, exc.message), await desk.session(request))
         return run
 
     @app.get("/", include_in_schema=False)
@@ -235,7 +287,7 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
             response.set_cookie(LOGIN_COOKIE, csrf, httponly=True, samesite="strict", path="/login",
                                 secure=request.url.scheme == "https")
             return response
-        session = desk.sessions.start(token)
+        session = await run_in_threadpool(desk.sessions.start, token)
         redirect = RedirectResponse(target, 303)
         redirect.set_cookie(COOKIE, session.sid, httponly=True, samesite="strict", path="/",
                             secure=request.url.scheme == "https", max_age=int(desk.sessions.lifetime_s))
@@ -246,8 +298,8 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     @page
     async def logout(request: Request) -> Response:
         form = await request.form()
-        session = desk.require(request, ANY, form)
-        desk.sessions.end(session.sid)
+        session = await desk.require(request, ANY, form)
+        await run_in_threadpool(desk.sessions.end, session.sid)
         response = RedirectResponse("/login", 303)
         response.delete_cookie(COOKIE, path="/")
         return response
@@ -255,7 +307,7 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     @app.get("/queue", include_in_schema=False)
     @page
     async def queue(request: Request, status: str = "", verdict: str = "", q: str = "") -> Response:
-        session = desk.require(request, ANY)
+        session = await desk.require(request, ANY)
         rows = await run_in_threadpool(desk.queue_rows)
         counts: dict[str, int] = {}
         for r in rows:
@@ -272,15 +324,27 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
 
     @app.get("/items/{ref}", include_in_schema=False)
     @page
-    async def item_page(request: Request, ref: str) -> Response:
-        session = desk.require(request, ANY)
-        context = await run_in_threadpool(desk.item_context, ref)
+    async def item_page(request: Request, ref: str, receipt: int | None = None, dropped: bool = False) -> Response:
+        session = await desk.require(request, ANY)
+        context = await run_in_threadpool(desk.item_context, ref, receipt, dropped)
         return desk.render("item.html", session=session, error="", **context)
+
+    @app.get("/items/{ref}/receipts/{seq}", include_in_schema=False)
+    @page
+    async def receipt_file(request: Request, ref: str, seq: int) -> Response:
+        """The receipt of one decision or approval, as a file for `preclear audit verify --against`."""
+        await desk.require(request, ANY)
+        item, shown = await run_in_threadpool(desk.recorded, ref, seq)
+        if shown is None:
+            raise PageError(404, "not-found")
+        body = json.dumps({**receipt(store.key, *shown), "sha256": item.sha256}, ensure_ascii=False, indent=1)
+        return Response(body + "\n", media_type="application/json", headers={
+            "Content-Disposition": f"attachment; filename=receipt-{item.item_id}-{seq}.json", **_headers(PAGE_CSP)})
 
     @app.get("/items/{ref}/original", include_in_schema=False)
     @page
     async def original(request: Request, ref: str) -> Response:
-        desk.require(request, ANY)
+        await desk.require(request, ANY)
         item = store.find_item(ref)
         data = store.blob(item.sha256)
         if data is None:
@@ -290,19 +354,22 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
             **_headers(PAGE_CSP)})
 
-    async def act(request: Request, ref: str, roles: frozenset[str], step) -> Response:
+    async def act(request: Request, ref: str, roles: frozenset[str],
+                  step: Callable[[str, Any, Actor], object]) -> Response:
         form = await request.form()
-        session = desk.require(request, roles, form)
+        session = await desk.require(request, roles, form)
         item = store.find_item(ref)
         if str(form.get("sha256") or "") != item.sha256:
             raise PageError(409, "sha-mismatch")
         actor = Actor(name=session.token.name, via=f"token:{session.token.token_id}")
         try:
-            await run_in_threadpool(step, item.sha256, form, actor)
+            done = await run_in_threadpool(step, item.sha256, form, actor)
         except WorkflowError as exc:
             message = dv.REFUSALS.get(exc.code, exc.message)
             context = await run_in_threadpool(desk.item_context, item.sha256)
             return desk.render("item.html", 409, session=session, error=message, **context)
+        if isinstance(done, Status) and done.receipt:  # a decision or approval: show its receipt
+            return RedirectResponse(f"/items/{item.item_id}?receipt={done.receipt['record']['seq']}#receipt", 303)
         return RedirectResponse(f"/items/{item.item_id}", 303)
 
     @app.post("/items/{ref}/decision", include_in_schema=False)
@@ -323,19 +390,20 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
     @app.post("/items/{ref}/approval", include_in_schema=False)
     @page
     async def approve(request: Request, ref: str) -> Response:
-        return await act(request, ref, APPROVE, lambda sha, form, actor: workflow.approve(sha, actor))
+        return await act(request, ref, APPROVE, lambda sha, form, actor: workflow.approve(
+            sha, actor, str(form.get("opinion") or "")))
 
     @app.get("/submit", include_in_schema=False)
     @page
     async def submit_form(request: Request) -> Response:
-        session = desk.require(request, SUBMIT)
+        session = await desk.require(request, SUBMIT)
         return desk.render("submit.html", session=session, error="")
 
     @app.post("/submit", include_in_schema=False)
     @page
     async def submit(request: Request) -> Response:
         form = await request.form()
-        session = desk.require(request, SUBMIT, form)
+        session = await desk.require(request, SUBMIT, form)
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return desk.render("submit.html", 422, session=session, error="请选择要报审的文件。")
@@ -348,16 +416,16 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
 
     @app.get("/tokens", include_in_schema=False)
     @page
-    async def tokens_page(request: Request) -> Response:
-        session = desk.require(request, ADMIN)
+    async def tokens_page(request: Request, revoked: str = "") -> Response:
+        session = await desk.require(request, ADMIN)
         return desk.render("tokens.html", session=session, tokens=await run_in_threadpool(desk.tokens),
-                           roles=ROLES, created=None, error="")
+                           roles=ROLES, created=None, error="", revoked=revoked)
 
     @app.post("/tokens", include_in_schema=False)
     @page
     async def create_token(request: Request) -> Response:
         form = await request.form()
-        session = desk.require(request, ADMIN, form)
+        session = await desk.require(request, ADMIN, form)
         try:
             token, secret = await run_in_threadpool(
                 store.create_token, str(form.get("name") or ""), str(form.get("role") or ""),
@@ -367,6 +435,23 @@ def install_pages(app: FastAPI, workflow: Workflow) -> Desk:
                                created=None, error=exc.message)
         return desk.render("tokens.html", session=session, tokens=await run_in_threadpool(desk.tokens),
                            roles=ROLES, created={"token": token, "secret": secret}, error="")
+
+    @app.post("/tokens/{token_id}/revoke", include_in_schema=False)
+    @page
+    async def revoke_token(request: Request, token_id: str) -> Response:
+        form = await request.form()
+        session = await desk.require(request, ADMIN, form)
+        try:
+            await run_in_threadpool(store.revoke_token, token_id, f"token:{session.token.token_id}")
+        except WorkflowError as exc:
+            status = 404 if exc.code == "not-found" else 409
+            return desk.render("tokens.html", status, session=session, tokens=await run_in_threadpool(desk.tokens),
+                               roles=ROLES, created=None, error=dv.REFUSALS.get(exc.code, exc.message))
+        if token_id == session.token.token_id:  # one's own token: this session has ended with it
+            response = RedirectResponse("/login", 303)
+            response.delete_cookie(COOKIE, path="/")
+            return response
+        return RedirectResponse(f"/tokens?revoked={quote(token_id)}", 303)
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> Response:

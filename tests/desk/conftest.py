@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.gate.conftest import postgres_database, postgres_server  # noqa: F401  (a real PostgreSQL, for db_url)
+
 PRECLEAR = str(Path(sys.executable).with_name("preclear"))
 PEOPLE = {"submitter": "张三", "reviewer": "李四", "approver": "王五", "admin": "赵管理"}
 
@@ -64,3 +66,11 @@ def desk(tmp_path):
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """A SQLite file, then a database on the real PostgreSQL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "review.db")
+    return postgres_database(request.getfixturevalue("postgres_server"))

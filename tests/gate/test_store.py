@@ -31,7 +31,7 @@ def test_open_twice_migrates_once(db_url):
     store = open_store(db_url)
     with store.read() as conn:
         versions = conn.execute(text("SELECT version FROM schema_version")).scalars().all()
-    assert versions == [1, 2, 3]
+    assert versions == [1, 2, 3, 4]
 
 
 def test_review_record_follows_the_workflow_steps(db_url):

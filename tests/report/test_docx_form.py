@@ -153,6 +153,17 @@ def test_store_fills_submitter_opinion_and_leader(results, rendered):
     assert opinions["分管领导审批意见"] == "（已批准公开：张主任，2026-11-04）\n" + SIGN_LINE
 
 
+def test_the_leaders_written_opinion_fills_its_box(results, rendered):
+    record = ReviewRecord(sha256="a" * 64, status="approved", submitter="王科员",
+                          decisions=(("approve", "不涉密，同意公开", "李审查", "2026-11-03T09:00:00Z"),),
+                          approved_by="张主任", approved_at="2026-11-04T16:00:00Z",
+                          approval_opinion="同意在门户网站公开")
+    doc, _ = forms(rendered("docx", results, ReportOptions(review_lookup={record.sha256: record}.get)))
+    box = next(t for t in doc.tables if kind(t) == OPINION_ROWS[0])
+    opinions = {r.cells[0].text: r.cells[1].text for r in box.rows}
+    assert opinions["分管领导审批意见"] == "同意在门户网站公开\n（已批准公开：张主任，2026-11-04）\n" + SIGN_LINE
+
+
 def test_mask_and_control_characters(rendered):
     f = Finding(rule="mark.state-secret", category="mark", level="秘密", part="body", start=0, end=5,
                 text="秘密★1年", context="\x00\x0b秘密★1年\x1f", reason="state-secret mark", basis="b",
