@@ -35,12 +35,12 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from ..types import Box, Notice, Part
 from ..run.guard import allowance
+from ..types import Box, Finding, Notice, Part, Picture
 from . import unreadable
 
 if TYPE_CHECKING:  # Pillow and numpy are imported when a picture is first read
@@ -73,6 +73,14 @@ LOW_CONFIDENCE = 0.6
 # an A4 page at 600 dpi is 35 million)
 MAX_PIXELS = 60_000_000
 MAX_FRAMES = 200
+# the picture an OCR part keeps for crops: grey, its longest side at most this (an A4 page at
+# 150 dpi stays whole: its lines remain legible in a crop)
+PICTURE_SIDE = 1800
+# a finding's crop: its box with this margin (pixels of the kept picture), reduced to fit
+# CROP_SIDE wide and CROP_SIDE / 3 high; at most CROPS_PER_ITEM per item (each a few KB)
+CROP_MARGIN = 8
+CROP_SIDE = 360
+CROPS_PER_ITEM = 8
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".gif", ".bmp", ".tif", ".tiff", ".webp")
 RULE = "unreadable.ocr-needed"  # the id PDF pages without a text layer always had
 
@@ -101,9 +109,11 @@ class OcrFailed(RuntimeError):
 
 
 class RapidRecogniser:
-    """RapidOCR with the models shipped in its wheel, logging through ours."""
+    """RapidOCR with the models shipped in its wheel, logging through ours;
+    ``threads`` caps each ONNX Runtime session's intra-op threads (None:
+    its default, a thread per core)."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         import rapidocr
         from rapidocr import RapidOCR
 
@@ -120,6 +130,9 @@ class RapidRecogniser:
         # crops): 40 % less time on an A4 page at 150 dpi, 55 % at 300 dpi, same text read
         params.update({"Global.log_level": "warning", "Global.text_score": 0.0,
                        "Det.limit_type": "max", "Det.limit_side_len": DETECT_SIDE})
+        if threads is not None:
+            params.update({"EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                           "EngineConfig.onnxruntime.inter_op_num_threads": 1})
         self._engine = RapidOCR(params=params)
         self.version = f"rapidocr-{getattr(rapidocr, '__version__', '?')}-PP-OCRv6-small-det{DETECT_SIDE}"
 
@@ -152,11 +165,25 @@ def _quiet_rapidocr() -> None:
     rlog.setLevel(logging.WARNING)
 
 
+# intra-op threads of this process's recogniser: None (every core) unless share_cores was called
+_threads: list[int | None] = [None]
+
+
+def share_cores(workers: int) -> None:
+    """Give this process's OCR its share of the cores when ``workers``
+    processes scan at once (a pool worker).  ONNX Runtime's default, a
+    spinning thread per core in every session, makes N workers run N times
+    as many threads as there are cores."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    _threads[0] = max(1, cores // max(1, workers))
+    default_recogniser.cache_clear()  # one built before the fork had the default
+
+
 @functools.lru_cache(maxsize=1)
 def default_recogniser() -> Recogniser | None:
     """The installed recogniser, built once per process; None without the extra."""
     try:
-        return RapidRecogniser()
+        return RapidRecogniser(_threads[0])
     except ImportError as exc:
         log.info("OCR not available (%s): pictures that may hold text go to review", exc)
         return None
@@ -267,7 +294,7 @@ class PictureReader:
             log.warning("OCR failed on a picture: %s", type(exc).__name__)
             return [], [_notice(name, "failed", f"picture {name} was not read: OCR failed "
                                 f"({type(exc).__name__})")]
-        return _to_parts(name, lines)
+        return _to_parts(name, lines, image)
 
     def _cache_path(self, key: str, recogniser: Recogniser) -> Path | None:
         if self.cache_dir is None:
@@ -319,9 +346,10 @@ def _frames(image: Image.Image) -> Iterator[Image.Image]:
         yield frame.convert("RGB")
 
 
-def _to_parts(name: str, lines: list[Line]) -> tuple[list[Part], list[Notice]]:
-    """The recognised lines as one part with its boxes; a notice when most
-    of the lines found were not recognised with confidence."""
+def _to_parts(name: str, lines: list[Line], image: Image.Image) -> tuple[list[Part], list[Notice]]:
+    """The recognised lines as one part with its boxes and the picture kept
+    for crops; a notice when most of the lines found were not recognised
+    with confidence."""
     lines = [line for line in lines if line.text.strip()]
     if not lines:
         return [], []
@@ -330,7 +358,7 @@ def _to_parts(name: str, lines: list[Line]) -> tuple[list[Part], list[Notice]]:
         texts.append(line.text)
         boxes.append(Box(offset, offset + len(line.text), *line.box, line.confidence))
         offset += len(line.text) + 1
-    parts = [Part(name, "\n".join(texts), tuple(boxes))]
+    parts = [Part(name, "\n".join(texts), tuple(boxes), kept_picture(image))]
     low = [line for line in lines if line.confidence < LOW_CONFIDENCE]
     if len(low) * 2 > len(lines):
         return parts, [_notice(name, "low-confidence",
@@ -362,6 +390,55 @@ def place_on_picture(part: Part, start: int | None, end: int | None) -> tuple[tu
         return ()
     box = (min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes), max(b.y1 for b in boxes))
     return (("box", box), ("confidence", min(b.confidence for b in boxes)))
+
+
+def kept_picture(image: Image.Image) -> Picture:
+    """The picture reduced to ``PICTURE_SIDE`` and grey, as PNG: what a crop
+    is cut from after the picture itself is gone (reports are written after
+    the scan, the desk shows stored results)."""
+    from PIL import Image
+
+    scale = min(1.0, PICTURE_SIDE / max(image.size))
+    grey = image.convert("L")
+    if scale < 1:
+        grey = grey.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+                           Image.Resampling.BILINEAR)
+    out = io.BytesIO()
+    grey.save(out, "PNG", compress_level=1)
+    return Picture(out.getvalue(), scale)
+
+
+def crop(picture: Picture, box: tuple[int, int, int, int]) -> str:
+    """The region ``box`` (pixels of the original picture) of ``picture``
+    with a margin, reduced to fit ``CROP_SIDE``, as a base64 PNG."""
+    import base64
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(picture.png)) as kept:
+        x0, y0, x1, y1 = (round(v * picture.scale) for v in box)
+        region = kept.crop((max(0, x0 - CROP_MARGIN), max(0, y0 - CROP_MARGIN),
+                            min(kept.width, x1 + CROP_MARGIN), min(kept.height, y1 + CROP_MARGIN)))
+    region.thumbnail((CROP_SIDE, CROP_SIDE // 3), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    region.save(out, "PNG", optimize=True)
+    return base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def placed_on_picture(part: Part, found: list[Finding], crops: int) -> tuple[list[Finding], int]:
+    """Findings of an OCR part with their box and confidence in ``details``
+    and, for the first ``crops`` of them, the crop they were read from;
+    returns them and the crops left for the item."""
+    out = []
+    for f in found:
+        place = place_on_picture(part, f.start, f.end)
+        f = replace(f, details=tuple(sorted((*f.details, *place))))
+        if place and crops > 0 and part.picture is not None:
+            box = dict(place)["box"]
+            assert isinstance(box, tuple)
+            f, crops = replace(f, crop=crop(part.picture, box)), crops - 1
+        out.append(f)
+    return out, crops
 
 
 def is_picture(path: str) -> bool:

@@ -119,7 +119,7 @@ class Workflow:
         results = self._scan(data, name)
         verdict = Verdict.worst([r.verdict for r in results])
         return {"ruleset_hash": self.engine.ruleset_hash, "verdict": verdict.value,
-                "result_json": json.dumps([r.to_dict() for r in results], ensure_ascii=False)}
+                "result_json": json.dumps([r.to_dict(crops=True) for r in results], ensure_ascii=False)}
 
     def _is_current(self, scan: ScanRow | None) -> bool:
         return scan is not None and scan.ruleset_hash == self.engine.ruleset_hash
