@@ -34,6 +34,7 @@ from typing import Any, Iterable, Iterator
 
 from ..config import ScanConfig
 from ..extract import unreadable
+from ..extract.ocr import share_cores
 from ..lang import Text
 from ..pipeline import _problem_result, scan_item
 from ..types import Item, ItemResult
@@ -72,9 +73,11 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running: Any, parent: int) -> None:
+def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running: Any, parent: int,
+                 jobs: int) -> None:
     """Scan batches until told to stop; ``running`` = [seq, monotonic start] of the current item."""
     _die_with_parent(parent)
+    share_cores(jobs)  # OCR's threads: this worker's share of the cores, not all of them
     engine = engine_for(config, use_cache)
     cap_memory(config.limits)  # after the engine is warm: the cap is what one item may add
     while True:
@@ -118,13 +121,15 @@ class _Pool:
         self.config, self.use_cache = config, use_cache
         self.ctx = mp.get_context("fork")
         engine_for(config, use_cache)  # built once here; forked workers inherit it
+        self.jobs = jobs
         self.workers = [self._start() for _ in range(jobs)]
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
         running = self.ctx.RawArray("d", [-1.0, 0.0])
         process = self.ctx.Process(target=_worker_main,
-                                   args=(self.config, self.use_cache, child, running, os.getpid()), daemon=True)
+                                   args=(self.config, self.use_cache, child, running, os.getpid(), self.jobs),
+                                   daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent, running)
