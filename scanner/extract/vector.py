@@ -17,14 +17,19 @@ cannot give is an ``unreadable.ocr-needed`` notice naming the picture:
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 import struct
 import zlib
 from collections.abc import Iterator
 
 from ..config import Limits
+from ..errors import ExtractionError
 from ..types import Notice, Part
 from . import unreadable
 from .ocr import RULE, PictureReader
+from .xmlparts import local, parse_xml
 
 VECTOR_SUFFIXES = (".emf", ".wmf", ".svg", ".emz", ".wmz", ".svgz")
 
@@ -52,6 +57,8 @@ _CHARSETS = {0: "cp1252", 1: "cp1252", 2: "latin-1", 128: "cp932", 129: "cp949",
 _PLACEABLE = 0x9AC6CDD7
 # an EMZ/WMZ/SVGZ inflates to at most this (a drawing holding a scan at 300 dpi is ~30 MB)
 MAX_INFLATED = 64 << 20
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_DATA_URI = re.compile(r"\s*data:image/[\w.+-]+(?:;[\w=.-]+)*;base64,", re.IGNORECASE)
 _NOT_TAKEN = "a bitmap drawn inside the picture could not be taken out for OCR"
 # a bitmap this small holds no line of text (ocr.MIN_SIDE): the drawing's fills and patterns
 _MIN_BITMAP_SIDE = 12
@@ -103,7 +110,7 @@ def read_vector(name: str, data: bytes, ocr: PictureReader) -> tuple[list[Part],
             return [], [_notice(name, "undecodable", f"picture {name} could not be inflated: {exc}")]
     kind = sniff_vector(data)
     if kind == "svg":
-        return _svg(name, data)
+        return _svg(name, data, ocr)
     if kind is None:
         return [], [_notice(name, "undecodable", f"picture {name} is not an EMF, WMF or SVG drawing it can read")]
     drawing = _Drawing()
@@ -129,14 +136,38 @@ def _gunzip(data: bytes) -> bytes:
     return out
 
 
-def _svg(name: str, data: bytes) -> tuple[list[Part], list[Notice]]:
+def _svg(name: str, data: bytes, ocr: PictureReader) -> tuple[list[Part], list[Notice]]:
     """An SVG's text nodes (``<text>``, ``<title>``, ``<desc>``), parsed as XML
-    files are (safe parser; attribute values are path data, not read)."""
+    files are (safe parser; attribute values are path data, not read), and
+    the raster pictures it holds as ``data:`` URIs, read by OCR
+    (``name#img:N``); a linked picture is not part of the file and is not fetched."""
     from .xmldoc import extract_xml
 
     doc = extract_xml(data, name, Limits())  # it reads no limit
     parts = [Part(name, p.text) for p in doc.parts if p.name == "body"]
     notices = [_notice(name, "undecodable", f"picture {name}: {n.reason}") for n in doc.notices]
+    if b"data:" not in data:
+        return parts, notices
+    try:
+        root = parse_xml(data, name)
+    except ExtractionError:
+        return parts, notices  # already a notice
+    images = (el for el in root.iter() if local(el.tag) == "image")
+    for number, el in enumerate(images, 1):
+        href = el.get(_XLINK_HREF) or el.get("href") or ""
+        match = _DATA_URI.match(href)
+        if not match:
+            continue
+        where = f"{name}#img:{number}"
+        try:
+            picture = base64.b64decode("".join(href[match.end():].split()), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            notices.append(_notice(where, "undecodable", f"picture {where}: its data: URI is not valid base64 "
+                                   f"({exc})"))
+            continue
+        got_parts, got_notices = ocr.read_bytes(where, picture)
+        parts += got_parts
+        notices += got_notices
     return parts, notices
 
 

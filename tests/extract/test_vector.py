@@ -155,3 +155,17 @@ def test_damaged_metafile_is_never_clear(drawings) -> None:
     assert result.verdict.value == "review" and result.extraction.value == "partial"
     [notice] = [f for f in result.findings if f.rule == "unreadable.ocr-needed"]
     assert dict(notice.details) == {"picture": "word/media/image1.emf", "cause": "undecodable"}
+
+
+@pytest.mark.skipif(importlib.util.find_spec("rapidocr") is None, reason="the ocr extra is not installed")
+def test_scan_held_in_an_svg_is_read_by_ocr() -> None:
+    """An SVG wrapping a scanned page as a data: URI (as drawing tools export a
+    pasted picture): the picture inside is read."""
+    P = _pictures()
+    scan_png = base64.b64encode(P.encode(P.page(P.MARKED, dpi=150, skew=1.5, seed=3), "PNG")).decode()
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="1240" '
+           f'height="885"><image width="1240" height="885" xlink:href="data:image/png;base64,{scan_png}"/></svg>')
+    result = scan(docx_with_drawing("svg", svg.encode()), "notice.docx")
+    assert result.verdict.value == "block"
+    [hit] = [f for f in result.findings if f.rule == MARK]
+    assert hit.part == "word/media/image1.svg#img:1" and "box" in dict(hit.details)
