@@ -66,10 +66,10 @@ class Box:
 @dataclass(frozen=True)
 class Picture:
     """The picture an OCR part was read from, kept small for the crops shown
-    to reviewers (HTML report, desk): a grey PNG and the factor its pixels
+    to reviewers (HTML report, desk): a grey JPEG and the factor its pixels
     are of the boxes' (``scale`` < 1 when it was reduced)."""
 
-    png: bytes
+    jpeg: bytes
     scale: float
 
 

@@ -73,9 +73,12 @@ LOW_CONFIDENCE = 0.6
 # an A4 page at 600 dpi is 35 million)
 MAX_PIXELS = 60_000_000
 MAX_FRAMES = 200
-# the picture an OCR part keeps for crops: grey, its longest side at most this (an A4 page at
-# 150 dpi stays whole: its lines remain legible in a crop)
-PICTURE_SIDE = 1800
+# the picture an OCR part keeps for crops: grey JPEG, its longest side at most this (a line of an
+# A4 page stays legible in a crop), 100-200 KB for a noisy scanned page; for the first
+# PICTURES_KEPT pictures of an item only (a 200-page scan keeps 32, ~5 MB)
+PICTURE_SIDE = 1600
+PICTURE_QUALITY = 75
+PICTURES_KEPT = 32
 # a finding's crop: its box with this margin (pixels of the kept picture), reduced to fit
 # CROP_SIDE wide and CROP_SIDE / 3 high; at most CROPS_PER_ITEM per item (each a few KB)
 CROP_MARGIN = 8
@@ -230,6 +233,7 @@ class PictureReader:
         self._make_recogniser = recogniser
         self._recogniser: Recogniser | None = None
         self._made = False
+        self.kept = 0  # pictures kept for crops (PICTURES_KEPT)
 
     @staticmethod
     def for_item(item_timeout: float, cache_dir: Path | None = None) -> PictureReader:
@@ -294,7 +298,9 @@ class PictureReader:
             log.warning("OCR failed on a picture: %s", type(exc).__name__)
             return [], [_notice(name, "failed", f"picture {name} was not read: OCR failed "
                                 f"({type(exc).__name__})")]
-        return _to_parts(name, lines, image)
+        keep = self.kept < PICTURES_KEPT and any(line.text.strip() for line in lines)
+        self.kept += keep
+        return _to_parts(name, lines, image if keep else None)
 
     def _cache_path(self, key: str, recogniser: Recogniser) -> Path | None:
         if self.cache_dir is None:
@@ -346,10 +352,10 @@ def _frames(image: Image.Image) -> Iterator[Image.Image]:
         yield frame.convert("RGB")
 
 
-def _to_parts(name: str, lines: list[Line], image: Image.Image) -> tuple[list[Part], list[Notice]]:
-    """The recognised lines as one part with its boxes and the picture kept
-    for crops; a notice when most of the lines found were not recognised
-    with confidence."""
+def _to_parts(name: str, lines: list[Line], image: Image.Image | None) -> tuple[list[Part], list[Notice]]:
+    """The recognised lines as one part with its boxes and ``image`` kept
+    for crops (when given); a notice when most of the lines found were not
+    recognised with confidence."""
     lines = [line for line in lines if line.text.strip()]
     if not lines:
         return [], []
@@ -358,7 +364,7 @@ def _to_parts(name: str, lines: list[Line], image: Image.Image) -> tuple[list[Pa
         texts.append(line.text)
         boxes.append(Box(offset, offset + len(line.text), *line.box, line.confidence))
         offset += len(line.text) + 1
-    parts = [Part(name, "\n".join(texts), tuple(boxes), kept_picture(image))]
+    parts = [Part(name, "\n".join(texts), tuple(boxes), None if image is None else kept_picture(image))]
     low = [line for line in lines if line.confidence < LOW_CONFIDENCE]
     if len(low) * 2 > len(lines):
         return parts, [_notice(name, "low-confidence",
@@ -393,7 +399,7 @@ def place_on_picture(part: Part, start: int | None, end: int | None) -> tuple[tu
 
 
 def kept_picture(image: Image.Image) -> Picture:
-    """The picture reduced to ``PICTURE_SIDE`` and grey, as PNG: what a crop
+    """The picture reduced to ``PICTURE_SIDE`` and grey, as JPEG: what a crop
     is cut from after the picture itself is gone (reports are written after
     the scan, the desk shows stored results)."""
     from PIL import Image
@@ -404,7 +410,7 @@ def kept_picture(image: Image.Image) -> Picture:
         grey = grey.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                            Image.Resampling.BILINEAR)
     out = io.BytesIO()
-    grey.save(out, "PNG", compress_level=1)
+    grey.save(out, "JPEG", quality=PICTURE_QUALITY)
     return Picture(out.getvalue(), scale)
 
 
@@ -415,7 +421,7 @@ def crop(picture: Picture, box: tuple[int, int, int, int]) -> str:
 
     from PIL import Image
 
-    with Image.open(io.BytesIO(picture.png)) as kept:
+    with Image.open(io.BytesIO(picture.jpeg)) as kept:
         x0, y0, x1, y1 = (round(v * picture.scale) for v in box)
         region = kept.crop((max(0, x0 - CROP_MARGIN), max(0, y0 - CROP_MARGIN),
                             min(kept.width, x1 + CROP_MARGIN), min(kept.height, y1 + CROP_MARGIN)))

@@ -111,3 +111,21 @@ def test_html_report_shows_confidence_and_crop_inline(marked, monkeypatch) -> No
                                                                         "item": "copy.docx"})]))
     assert len(twice.xpath("//img")) == 1 and len(twice.xpath('//span[@class="ocr"]')) == 2
 
+
+
+def test_pictures_kept_for_crops_are_capped_per_item(monkeypatch) -> None:
+    """Each picture of an item read by OCR keeps a small grey copy for crops,
+    up to PICTURES_KEPT of them; the rest keep their boxes only."""
+    from scanner.extract.ocr import PictureReader
+
+    monkeypatch.setattr(ocr_mod, "PICTURES_KEPT", 1)
+    frames = [P.page(P.MARKED, dpi=150, skew=1.0, seed=s) for s in (7, 8)]
+    buf = io.BytesIO()
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:])
+    parts, notices = PictureReader.for_item(120).read_bytes("image", buf.getvalue())
+    assert notices == [] and [p.name for p in parts] == ["image:1", "image:2"]
+    assert all(p.boxes for p in parts)
+    kept, none = parts[0].picture, parts[1].picture
+    assert none is None and kept is not None
+    with Image.open(io.BytesIO(kept.jpeg)) as copy:
+        assert copy.format == "JPEG" and copy.mode == "L" and max(copy.size) <= ocr_mod.PICTURE_SIDE
