@@ -77,6 +77,7 @@ screenshot: installed
 bench: $(TSTAMP)
 	$(BIN)/python benchmarks/run.py --corpus build/bench-corpus
 	$(BIN)/python -m pytest benchmarks benchmarks/bench_pdf.py -q -p no:cacheprovider --benchmark-only --benchmark-columns=median,ops --benchmark-sort=name
+	$(BIN)/python benchmarks/bench_ocr.py --pages 2
 
 ## screenshots of the reviewer's pages and the DOCX form (Chromium, LibreOffice, pdftoppm) into docs/img
 screenshots: $(TSTAMP)

@@ -12,14 +12,13 @@ import hashlib
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 
 from .cache import ExtractCache
 from .detect import HINT_CAP, Signal, detect
 from .engine import Engine
 from .errors import ItemError, LimitExceeded
 from .extract import extract, members, unreadable
-from .extract.ocr import PictureReader, place_on_picture
+from .extract.ocr import CROPS_PER_ITEM, PictureReader, placed_on_picture
 from .gate import verdict as gate_verdict
 from .lang import Text
 from .score import aggregate, from_notice, from_signal, item_score
@@ -130,11 +129,11 @@ def _scan_item(engine: Engine, item: Item, cache: ExtractCache | None) -> list[I
         per_part.append(signals)
         dropped += why
     dropped += _drop_layout_twins(doc.parts, per_part)
+    crops = CROPS_PER_ITEM
     for part, signals in zip(doc.parts, per_part):
         found = [from_signal(item.path, s, part.text) for s in signals]
-        if part.boxes:  # read by OCR: say where on the picture, and how sure
-            found = [replace(f, details=tuple(sorted((*f.details, *place_on_picture(part, f.start, f.end)))))
-                     for f in found]
+        if part.boxes:  # read by OCR: say where on the picture, how sure, and show the place
+            found, crops = placed_on_picture(part, found, crops)
         findings += found
     findings += [from_notice(item.path, n) for n in notices]
     agg = aggregate(item.path, findings, engine.config.scoring)

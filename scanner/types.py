@@ -64,14 +64,26 @@ class Box:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """The picture an OCR part was read from, kept small for the crops shown
+    to reviewers (HTML report, desk): a grey JPEG and the factor its pixels
+    are of the boxes' (``scale`` < 1 when it was reduced)."""
+
+    jpeg: bytes
+    scale: float
+
+
+@dataclass(frozen=True)
 class Part:
     """One extracted piece of an item: a locator (``body``, ``header``,
     ``page:3``, ``sheet:工资表``, ``word/media/image2.png``) and its original,
-    un-normalised text; text read from a picture keeps its lines' boxes."""
+    un-normalised text; text read from a picture keeps its lines' boxes and
+    the picture, reduced, for crops."""
 
     name: str
     text: str
     boxes: tuple[Box, ...] = ()
+    picture: Picture | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -154,9 +166,13 @@ class Finding:
     fingerprint: str
     details: tuple[tuple[str, Any], ...] = ()
     explanation: tuple[str, ...] = ()
+    # a finding read by OCR: the region of the picture it came from, a base64 PNG (scanner.extract.
+    # ocr.crop); shown in the HTML report and the desk, never in JSONL (``to_dict(crops=True)`` only)
+    crop: str = field(default="", compare=False, repr=False)
 
-    def to_dict(self, explain: bool = False, lang: str = DEFAULT_LANG) -> dict[str, Any]:
-        """The JSONL form; ``reason`` and ``basis`` in ``lang`` (zh or en)."""
+    def to_dict(self, explain: bool = False, lang: str = DEFAULT_LANG, crops: bool = False) -> dict[str, Any]:
+        """The JSONL form; ``reason`` and ``basis`` in ``lang`` (zh or en);
+        with ``crops`` (the review store) also the picture crop."""
         out: dict[str, Any] = {
             "rule": self.rule,
             "category": self.category,
@@ -176,6 +192,8 @@ class Finding:
             out["details"] = dict(self.details)
         if explain and self.explanation:
             out["explanation"] = list(self.explanation)
+        if crops and self.crop:
+            out["crop"] = self.crop
         return out
 
 
@@ -199,8 +217,9 @@ class ItemResult:
     dropped: tuple[str, ...] = ()
     stats: tuple[tuple[str, float], ...] = field(default=(), compare=False)
 
-    def to_dict(self, explain: bool = False, lang: str = DEFAULT_LANG) -> dict[str, Any]:
-        """The JSONL form; reasons, bases and errors in ``lang`` (zh or en)."""
+    def to_dict(self, explain: bool = False, lang: str = DEFAULT_LANG, crops: bool = False) -> dict[str, Any]:
+        """The JSONL form; reasons, bases and errors in ``lang`` (zh or en);
+        ``crops`` keeps OCR findings' picture crops (the review store only)."""
         out: dict[str, Any] = {
             "item": self.item,
             "sha256": self.sha256,
@@ -208,7 +227,7 @@ class ItemResult:
             "format": self.format,
             "verdict": self.verdict.value,
             "score": self.score,
-            "findings": [f.to_dict(explain, lang) for f in self.findings],
+            "findings": [f.to_dict(explain, lang, crops) for f in self.findings],
             "errors": [in_lang(e, lang) for e in self.errors],
             "extraction": self.extraction.value,
         }
@@ -236,6 +255,7 @@ class ItemResult:
                 fingerprint=f.get("fingerprint", ""),
                 details=tuple(sorted((f.get("details") or {}).items())),
                 explanation=tuple(f.get("explanation", ())),
+                crop=str(f.get("crop") or ""),
             )
             for f in data.get("findings", ())
         )

@@ -35,6 +35,8 @@ from .zipguard import GuardedZip
 
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 VML = "urn:schemas-microsoft-com:vml"
+# Office Math (OMML): equations typed in Word, and the ones LibreOffice writes for a .doc's formulas
+MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 
 # content-type suffix -> story part name, in report order
 _STORIES = (
@@ -151,7 +153,7 @@ class _Story:
         tags = [w + t for t in ("p", "r", "t", "delText", "instrText", "delInstrText", "tab",
                                 "br", "cr", "noBreakHyphen", "tbl", "txbxContent", "del", "ins",
                                 "moveFrom", "moveTo", "comment")]
-        tags += ["{%s}Fallback" % MC, "{%s}textpath" % VML]
+        tags += ["{%s}Fallback" % MC, "{%s}textpath" % VML, "{%s}t" % MATH]  # m:t: an equation's text
         paragraphs: list[tuple[str, dict[str, list[str]]]] = []
         hidden_runs: list[bool] = []
         depth = defaultdict(int)

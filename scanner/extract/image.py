@@ -4,9 +4,9 @@ An image file's text is what OCR reads from it (``image``, or ``image:N``
 for the frames of a multi-page TIFF or an animated GIF).  In a DOCX, PPTX or
 XLSX the pictures sit in the package's media folder; each is read as a part
 named by its package path (``word/media/image2.png``) so a finding points at
-the picture.  Vector pictures (EMF, WMF, SVG) are not rasterised: Office
-stores the previews of embedded objects as EMF, and those objects are
-scanned themselves.
+the picture.  Vector pictures (EMF, WMF, SVG, as files in a package or as
+data URIs) are read from their text records by ``scanner.extract.vector``,
+not rasterised.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ..lang import Text
 from ..types import Document, Notice, Part
 from . import unreadable
 from .ocr import PictureReader, is_picture
+from .vector import is_vector, read_vector, sniff_vector
 from .zipguard import GuardedZip
 
 _DATA_URI = re.compile(r"\s*data:image/[\w.+-]+(?:;[\w=.-]+)*;base64,", re.IGNORECASE)
@@ -35,8 +36,8 @@ def package_pictures(pkg: GuardedZip, folder: str, ocr: PictureReader) -> tuple[
     """OCR every raster picture under ``folder``, within the package's budget."""
     parts: list[Part] = []
     notices: list[Notice] = []
-    for path in sorted(n for n in pkg.names() if n.startswith(folder) and is_picture(n)):
-        got_parts, got_notices = ocr.read_bytes(path, pkg.read(path))
+    for path in sorted(n for n in pkg.names() if n.startswith(folder) and (is_picture(n) or is_vector(n))):
+        got_parts, got_notices = read_picture(path, pkg.read(path), ocr)
         parts += got_parts
         notices += got_notices
     return parts, notices
@@ -66,7 +67,14 @@ def data_uri_pictures(sources: Iterable[str | None], limits: Limits,
                                            f"图片 {name}：其 data: URI 不是有效的 base64（{exc}）"), part=name,
                                       rule="unreadable.ocr-needed", picture=name, cause="undecodable"))
             continue
-        got_parts, got_notices = ocr.read_bytes(name, data)
+        got_parts, got_notices = read_picture(name, data, ocr)
         parts += got_parts
         notices += got_notices
     return parts, notices
+
+
+def read_picture(name: str, data: bytes, ocr: PictureReader) -> tuple[list[Part], list[Notice]]:
+    """A raster picture by OCR, a vector one by its text records (by name, then by the bytes)."""
+    if is_vector(name) or sniff_vector(data) is not None:
+        return read_vector(name, data, ocr)
+    return ocr.read_bytes(name, data)

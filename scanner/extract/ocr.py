@@ -35,13 +35,13 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from ..budget import allowance
 from ..lang import Text
-from ..types import Box, Notice, Part
+from ..types import Box, Finding, Notice, Part, Picture
 from . import unreadable
 
 if TYPE_CHECKING:  # Pillow and numpy are imported when a picture is first read
@@ -74,6 +74,17 @@ LOW_CONFIDENCE = 0.6
 # an A4 page at 600 dpi is 35 million)
 MAX_PIXELS = 60_000_000
 MAX_FRAMES = 200
+# the picture an OCR part keeps for crops: grey JPEG, its longest side at most this (a line of an
+# A4 page stays legible in a crop), 100-200 KB for a noisy scanned page; for the first
+# PICTURES_KEPT pictures of an item only (a 200-page scan keeps 32, ~5 MB)
+PICTURE_SIDE = 1600
+PICTURE_QUALITY = 75
+PICTURES_KEPT = 32
+# a finding's crop: its box with this margin (pixels of the kept picture), reduced to fit
+# CROP_SIDE wide and CROP_SIDE / 3 high; at most CROPS_PER_ITEM per item (each a few KB)
+CROP_MARGIN = 8
+CROP_SIDE = 360
+CROPS_PER_ITEM = 8
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".gif", ".bmp", ".tif", ".tiff", ".webp")
 RULE = "unreadable.ocr-needed"  # the id PDF pages without a text layer always had
 
@@ -102,9 +113,11 @@ class OcrFailed(RuntimeError):
 
 
 class RapidRecogniser:
-    """RapidOCR with the models shipped in its wheel, logging through ours."""
+    """RapidOCR with the models shipped in its wheel, logging through ours;
+    ``threads`` caps each ONNX Runtime session's intra-op threads (None:
+    its default, a thread per core)."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         import rapidocr
         from rapidocr import RapidOCR
 
@@ -121,6 +134,9 @@ class RapidRecogniser:
         # crops): 40 % less time on an A4 page at 150 dpi, 55 % at 300 dpi, same text read
         params.update({"Global.log_level": "warning", "Global.text_score": 0.0,
                        "Det.limit_type": "max", "Det.limit_side_len": DETECT_SIDE})
+        if threads is not None:
+            params.update({"EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                           "EngineConfig.onnxruntime.inter_op_num_threads": 1})
         self._engine = RapidOCR(params=params)
         self.version = f"rapidocr-{getattr(rapidocr, '__version__', '?')}-PP-OCRv6-small-det{DETECT_SIDE}"
 
@@ -153,11 +169,25 @@ def _quiet_rapidocr() -> None:
     rlog.setLevel(logging.WARNING)
 
 
+# intra-op threads of this process's recogniser: None (every core) unless share_cores was called
+_threads: list[int | None] = [None]
+
+
+def share_cores(workers: int) -> None:
+    """Give this process's OCR its share of the cores when ``workers``
+    processes scan at once (a pool worker).  ONNX Runtime's default, a
+    spinning thread per core in every session, makes N workers run N times
+    as many threads as there are cores."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    _threads[0] = max(1, cores // max(1, workers))
+    default_recogniser.cache_clear()  # one built before the fork had the default
+
+
 @functools.lru_cache(maxsize=1)
 def default_recogniser() -> Recogniser | None:
     """The installed recogniser, built once per process; None without the extra."""
     try:
-        return RapidRecogniser()
+        return RapidRecogniser(_threads[0])
     except ImportError as exc:
         log.info("OCR not available (%s): pictures that may hold text go to review", exc)
         return None
@@ -204,6 +234,7 @@ class PictureReader:
         self._make_recogniser = recogniser
         self._recogniser: Recogniser | None = None
         self._made = False
+        self.kept = 0  # pictures kept for crops (PICTURES_KEPT)
 
     @staticmethod
     def for_item(item_timeout: float, cache_dir: Path | None = None) -> PictureReader:
@@ -271,7 +302,9 @@ class PictureReader:
             log.warning("OCR failed on a picture: %s", type(exc).__name__)
             return [], [_notice(name, "failed", Text(f"picture {name} was not read: OCR failed ({type(exc).__name__})",
                                                  f"图片 {name} 未识别：OCR 出错（{type(exc).__name__}）"))]
-        return _to_parts(name, lines)
+        keep = self.kept < PICTURES_KEPT and any(line.text.strip() for line in lines)
+        self.kept += keep
+        return _to_parts(name, lines, image if keep else None)
 
     def _cache_path(self, key: str, recogniser: Recogniser) -> Path | None:
         if self.cache_dir is None:
@@ -323,9 +356,10 @@ def _frames(image: Image.Image) -> Iterator[Image.Image]:
         yield frame.convert("RGB")
 
 
-def _to_parts(name: str, lines: list[Line]) -> tuple[list[Part], list[Notice]]:
-    """The recognised lines as one part with its boxes; a notice when most
-    of the lines found were not recognised with confidence."""
+def _to_parts(name: str, lines: list[Line], image: Image.Image | None) -> tuple[list[Part], list[Notice]]:
+    """The recognised lines as one part with its boxes and ``image`` kept
+    for crops (when given); a notice when most of the lines found were not
+    recognised with confidence."""
     lines = [line for line in lines if line.text.strip()]
     if not lines:
         return [], []
@@ -334,7 +368,7 @@ def _to_parts(name: str, lines: list[Line]) -> tuple[list[Part], list[Notice]]:
         texts.append(line.text)
         boxes.append(Box(offset, offset + len(line.text), *line.box, line.confidence))
         offset += len(line.text) + 1
-    parts = [Part(name, "\n".join(texts), tuple(boxes))]
+    parts = [Part(name, "\n".join(texts), tuple(boxes), None if image is None else kept_picture(image))]
     low = [line for line in lines if line.confidence < LOW_CONFIDENCE]
     if len(low) * 2 > len(lines):
         return parts, [_notice(name, "low-confidence", Text(
@@ -367,6 +401,55 @@ def place_on_picture(part: Part, start: int | None, end: int | None) -> tuple[tu
         return ()
     box = (min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes), max(b.y1 for b in boxes))
     return (("box", box), ("confidence", min(b.confidence for b in boxes)))
+
+
+def kept_picture(image: Image.Image) -> Picture:
+    """The picture reduced to ``PICTURE_SIDE`` and grey, as JPEG: what a crop
+    is cut from after the picture itself is gone (reports are written after
+    the scan, the desk shows stored results)."""
+    from PIL import Image
+
+    scale = min(1.0, PICTURE_SIDE / max(image.size))
+    grey = image.convert("L")
+    if scale < 1:
+        grey = grey.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+                           Image.Resampling.BILINEAR)
+    out = io.BytesIO()
+    grey.save(out, "JPEG", quality=PICTURE_QUALITY)
+    return Picture(out.getvalue(), scale)
+
+
+def crop(picture: Picture, box: tuple[int, int, int, int]) -> str:
+    """The region ``box`` (pixels of the original picture) of ``picture``
+    with a margin, reduced to fit ``CROP_SIDE``, as a base64 PNG."""
+    import base64
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(picture.jpeg)) as kept:
+        x0, y0, x1, y1 = (round(v * picture.scale) for v in box)
+        region = kept.crop((max(0, x0 - CROP_MARGIN), max(0, y0 - CROP_MARGIN),
+                            min(kept.width, x1 + CROP_MARGIN), min(kept.height, y1 + CROP_MARGIN)))
+    region.thumbnail((CROP_SIDE, CROP_SIDE // 3), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    region.save(out, "PNG", optimize=True)
+    return base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def placed_on_picture(part: Part, found: list[Finding], crops: int) -> tuple[list[Finding], int]:
+    """Findings of an OCR part with their box and confidence in ``details``
+    and, for the first ``crops`` of them, the crop they were read from;
+    returns them and the crops left for the item."""
+    out = []
+    for f in found:
+        place = place_on_picture(part, f.start, f.end)
+        f = replace(f, details=tuple(sorted((*f.details, *place))))
+        if place and crops > 0 and part.picture is not None:
+            box = dict(place)["box"]
+            assert isinstance(box, tuple)
+            f, crops = replace(f, crop=crop(part.picture, box)), crops - 1
+        out.append(f)
+    return out, crops
 
 
 def is_picture(path: str) -> bool:

@@ -8,16 +8,31 @@ through ``html.escape``; nothing from a result is ever placed in the script.
 from __future__ import annotations
 
 import html
-from datetime import datetime, timezone
+import re
+from datetime import UTC, datetime
 
 from ..lang import in_lang, part_label
-from ..types import ItemResult
+from ..types import Finding, ItemResult
 from . import Summary, lexicon_line
-from .view import (EXTRACTION_LABELS, VERDICT_LABELS, BufferedReporter, by_level, category_label, excerpt,
-                   in_verdict_order, members_by_parent, not_fully_read, suppression_note,
-                   verdict_from_members)
+from .view import (
+    EXTRACTION_LABELS,
+    VERDICT_LABELS,
+    BufferedReporter,
+    by_level,
+    category_label,
+    excerpt,
+    in_verdict_order,
+    members_by_parent,
+    not_fully_read,
+    suppression_note,
+    verdict_from_members,
+)
 
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+# img-src data: for the crops of OCR findings, inline in the page (nothing is fetched)
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+# at most this many crops in one page (each item already holds at most CROPS_PER_ITEM)
+CROPS_PER_REPORT = 200
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 
 _CSS = """
 :root{--block:#b3261e;--review:#a15c00;--clear:#1e6b35;--line:#d0d4da;--muted:#5b6470;--bg:#f6f7f9}
@@ -70,6 +85,8 @@ table.findings{width:100%;border-collapse:collapse;margin-top:6px;font-size:.95e
 mark{background:#ffd54f;color:#000;padding:0 1px;border-radius:2px;font-weight:600}
 .none{color:var(--muted);margin:6px 0 0}
 .suppressed td{background:#f1f3f5}.suppressed-note{display:block;color:var(--clear);font-size:.9em}
+.ocr{display:block;color:var(--muted);font-size:.9em;margin-top:4px}
+.ocr img{display:block;max-width:100%;border:1px solid var(--line);margin-top:2px;background:#fff}
 .from-member{border-left:4px solid var(--review);background:#fff7e8;padding:4px 10px;margin:6px 0}
 footer{padding:12px 0 24px;color:var(--muted);font-size:.9em}
 @media (max-width:700px){
@@ -136,7 +153,10 @@ def _count_table(table_id: str, caption: str, counts: dict[str, int], labels: di
 class HtmlReporter(BufferedReporter):
     """Writes the page, sorted by verdict, in ``finish``."""
 
+    crops_left = CROPS_PER_REPORT
+
     def finish(self, summary: Summary) -> None:
+        self.crops_left = CROPS_PER_REPORT
         ordered = in_verdict_order(self.results)
         self.members = members_by_parent(ordered)
         anchors = {id(r): f"item-{n}" for n, r in enumerate(ordered, 1)}
@@ -156,7 +176,7 @@ class HtmlReporter(BufferedReporter):
         self.out.flush()
 
     def _head(self, summary: Summary) -> str:
-        when = datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+        when = datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M")
         masked = " · 摘录已遮蔽" if self.options.mask else ""
         return (
             '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
@@ -232,6 +252,20 @@ class HtmlReporter(BufferedReporter):
     def _lang(self, value: str, rule: str | None = None) -> str:
         return in_lang(value, self.options.lang, rule)
 
+    def _ocr(self, f: Finding) -> str:
+        """A finding read from a picture: the recogniser's confidence and the
+        crop of the picture it came from (until the page's crops run out; never
+        when excerpts are masked, as the crop shows the text)."""
+        confidence = dict(f.details).get("confidence")
+        if not isinstance(confidence, (int, float)):
+            return ""
+        shown = f"图片识别（OCR）置信度 {confidence:.2f}"
+        if f.crop and not self.options.mask and self.crops_left > 0 and _BASE64.fullmatch(f.crop):
+            self.crops_left -= 1
+            return (f'<span class="ocr">{shown}<img src="data:image/png;base64,{f.crop}" '
+                    f'alt="{_e(part_label(f.part))} 中识别出这段文字的区域"></span>')
+        return f'<span class="ocr">{shown}</span>'
+
     def _findings(self, r: ItemResult) -> str:
         rows = []
         for f in r.findings:
@@ -246,7 +280,7 @@ class HtmlReporter(BufferedReporter):
                 f'<td data-label="原因" class="reason">{_e(self._lang(f.reason, f.rule))}'
                 + (f'<span class="suppressed-note">{_e(note)}</span>' if note else "") + '</td>'
                 f'<td data-label="依据" class="basis">{_e(self._lang(f.basis))}</td>'
-                f'<td data-label="上下文" class="context">{context}</td></tr>'
+                f'<td data-label="上下文" class="context">{context}{self._ocr(f)}</td></tr>'
             )
         return (
             '<table class="findings"><thead><tr><th class="part">位置</th><th class="level">级别</th>'

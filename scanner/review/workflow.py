@@ -255,9 +255,9 @@ class Workflow:
 
 
 def _stored(result: ItemResult) -> dict[str, Any]:
-    """A result as the scan record keeps it: its JSONL form, plus the hits the
+    """A result as the scan record keeps it: its JSONL form with the OCR crops, plus the hits the
     scanner dropped when the engine keeps them (the desk shows them on request)."""
-    data = result.to_dict()
+    data = result.to_dict(crops=True)
     if result.dropped:
         data["dropped"] = list(result.dropped)
     return data

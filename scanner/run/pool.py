@@ -38,6 +38,7 @@ from ..cache import ExtractCache
 from ..config import ScanConfig
 from ..engine import Engine
 from ..extract import unreadable
+from ..extract.ocr import share_cores
 from ..lang import Text
 from ..normalize import kernel
 from ..pipeline import problem_result, scan_item
@@ -88,9 +89,11 @@ def _prepared(config: ScanConfig) -> Engine:
     return engine
 
 
-def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running: Any, parent: int) -> None:
+def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running: Any, parent: int,
+                 jobs: int) -> None:
     """Scan batches until told to stop; ``running`` = [seq, monotonic start] of the current item."""
     _die_with_parent(parent)
+    share_cores(jobs)  # OCR's threads: this worker's share of the cores, not all of them
     engine = _prepared(config)
     cache = ExtractCache(config.cache) if use_cache else None
     cap_memory(config.limits)  # after the engine is warm: the cap is what one item may add
@@ -135,13 +138,15 @@ class _Pool:
         self.config, self.use_cache = config, use_cache
         self.ctx = mp.get_context("fork")
         _prepared(config)  # built once here; forked workers inherit it
+        self.jobs = jobs
         self.workers = [self._start() for _ in range(jobs)]
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
         running = self.ctx.RawArray("d", [-1.0, 0.0])
         process = self.ctx.Process(target=_worker_main,
-                                   args=(self.config, self.use_cache, child, running, os.getpid()), daemon=True)
+                                   args=(self.config, self.use_cache, child, running, os.getpid(), self.jobs),
+                                   daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent, running)

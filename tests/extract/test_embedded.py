@@ -170,11 +170,15 @@ def test_embedded_objects_keep_the_depth_limit(b) -> None:
 def test_object_in_a_legacy_doc_is_never_cleared_unread(soffice, libreoffice_docx: bytes) -> None:
     """A .doc (saved by LibreOffice, the sheet in its ObjectPool) is read
     through conversion to DOCX; the object the converted file embeds is not a
-    member of the .doc item, so it is flagged, not dropped."""
+    member of the .doc item, so it is flagged, not dropped.  The object's
+    preview (a WMF of the sheet as shown) is read from its text records: the
+    mark in the sheet is found there."""
     [result] = scan_bytes(soffice(libreoffice_docx, "docx", "doc"), "old.doc")
-    assert result.format == "doc" and result.verdict.value == "review"
+    assert result.format == "doc" and result.verdict.value == "block"
     [finding] = [f for f in result.findings if f.rule == "unreadable.embedded"]
     assert dict(finding.details)["object"].startswith("word/embeddings/")
+    [mark] = [f for f in result.findings if f.rule == "mark.state-secret"]
+    assert mark.part.startswith("word/media/image") and mark.part.endswith((".wmf", ".emf"))
 
 
 def test_a_package_without_objects_at_the_depth_limit_is_not_a_container() -> None:
@@ -184,3 +188,51 @@ def test_a_package_without_objects_at_the_depth_limit_is_not_a_container() -> No
     d.save(buf)
     [result] = scan_bytes(buf.getvalue(), "plain.docx", ScanConfig(limits=Limits(max_depth=0)))
     assert result.verdict.value == "clear" and result.findings == ()
+
+
+def docx_with_equation(text: str) -> bytes:
+    """A notice whose second paragraph is an equation (Office Math) starting with ``text``,
+    as Word stores one typed in; python-docx writes the notice, a zipfile edit the equation."""
+    d = docx.Document()
+    d.add_paragraph("关于年度预算执行情况的报告")
+    d.add_paragraph("EQUATION")
+    buf = io.BytesIO()
+    d.save(buf)
+    math = ('<m:oMathPara xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"><m:oMath>'
+            f'<m:r><m:t>{text}</m:t></m:r><m:sSup><m:e><m:r><m:t>c</m:t></m:r></m:e>'
+            '<m:sup><m:r><m:t>2</m:t></m:r></m:sup></m:sSup></m:oMath></m:oMathPara>')
+    src, out = zipfile.ZipFile(io.BytesIO(buf.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                body = body.replace(b"<w:r><w:t>EQUATION</w:t></w:r>", math.encode())
+                assert math.encode() in body
+            z.writestr(info.filename, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("text,verdict", [("机密★5年", "block"), ("E=m", "clear")])
+def test_equation_in_a_legacy_doc(soffice, text: str, verdict: str) -> None:
+    """LibreOffice saves the equation into the .doc as an Equation Editor
+    object (ObjectPool, an ``Equation Native`` stream); the .doc is read, its
+    equation's text with it, and nothing is left unreadable.embedded."""
+    import olefile
+
+    legacy = soffice(docx_with_equation(text), "docx", "doc")
+    streams = ["/".join(e) for e in olefile.OleFileIO(io.BytesIO(legacy)).listdir()]
+    assert any(s.startswith("ObjectPool/") and s.endswith("/Equation Native") for s in streams), (
+        "no equation object in the .doc: LibreOffice without its Math module (apt-get install "
+        f"libreoffice-math-nogui) drops formulas; streams: {streams}")
+    results = scan_bytes(legacy, "thesis.doc")
+    assert [r.verdict.value for r in results] == [verdict]
+    assert not [f for f in results[0].findings if f.category == "unreadable"]
+    if verdict == "block":
+        [hit] = [f for f in results[0].findings if f.rule == "mark.state-secret"]
+        assert hit.part == "body" and hit.text == text
+
+
+def test_equation_text_in_a_docx_is_read() -> None:
+    [result] = scan_bytes(docx_with_equation("机密★5年"), "paper.docx")
+    assert result.verdict.value == "block"
+    assert [f.text for f in result.findings if f.rule == "mark.state-secret"] == ["机密★5年"]

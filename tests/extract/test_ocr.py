@@ -372,11 +372,14 @@ def test_scanned_page_in_an_ofd(engine: Engine, cache: ExtractCache, make_sample
 def test_mostly_low_confidence_lines_are_not_trusted() -> None:
     """The rule behind ``low-confidence``: the text is kept (a mark in it still
     counts) and the picture is flagged when most of its lines are unsure."""
+    from PIL import Image
+
     from scanner.extract.ocr import Line, _to_parts
+    blank = Image.new("RGB", (120, 60), "white")
     sure, unsure = Line("关于做好工作的通知", (0, 0, 100, 20), 0.98), Line("机窑★5午", (0, 30, 100, 50), 0.41)
-    parts, notices = _to_parts("word/media/image1.png", [sure, unsure, unsure])
+    parts, notices = _to_parts("word/media/image1.png", [sure, unsure, unsure], blank)
     assert parts[0].text == "关于做好工作的通知\n机窑★5午\n机窑★5午"
     assert [b.confidence for b in parts[0].boxes] == [0.98, 0.41, 0.41]
     [notice] = notices
     assert dict(notice.details)["cause"] == "low-confidence" and notice.part == "word/media/image1.png"
-    assert _to_parts("p", [sure, sure, unsure])[1] == []
+    assert _to_parts("p", [sure, sure, unsure], blank)[1] == []
