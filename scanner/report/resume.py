@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from ..errors import ConfigError, ToolError
 from ..types import Item, ItemResult
@@ -75,7 +75,7 @@ def read_part(path: str) -> Resumed:
                    tuple(results[0].item for _, results in kept), keep)
 
 
-def reopen(path: str, keep: int):
+def reopen(path: str, keep: int) -> BinaryIO:
     """The .part opened for appending after its first ``keep`` bytes."""
     fh = open(path, "r+b") if os.path.exists(path) else open(path, "wb")
     fh.truncate(keep)

@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Awaitable, Callable, Iterable
+from typing import Any, Awaitable, Callable, Iterable
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
@@ -61,7 +61,7 @@ def parse_article(raw: object) -> Article | PageArticle:
     return Article(title=raw["title"], body=raw["body"], path=path)
 
 
-def _parse_page(raw: dict) -> PageArticle:
+def _parse_page(raw: dict[str, Any]) -> PageArticle:
     unknown = set(raw) - _V2_KEYS
     if unknown:
         raise ApiError(422, "invalid-request", f"unknown article field(s): {', '.join(sorted(unknown))}")
