@@ -15,7 +15,7 @@ INSTALLED ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/preclear/installed-$(notdir 
 IBIN   := $(INSTALLED)/bin
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: scan test wheel installed bench samples screenshot screenshots clean lexicon-manifest fuzz
+.PHONY: scan test lint wheel installed bench samples screenshot screenshots clean lexicon-manifest fuzz
 
 # the development venv (editable, for make samples / bench and working on the code)
 $(BIN)/python:
@@ -55,6 +55,11 @@ scan: installed
 test: installed
 	PRECLEAR_INSTALLED=1 PYTHONSAFEPATH=1 PATH="$(IBIN):$$PATH" \
 	  $(IBIN)/pytest -q -p no:cacheprovider
+
+## ruff on the package and the tests, mypy --strict on the package (config in pyproject.toml); CI runs it
+lint: installed
+	$(IBIN)/ruff check scanner tests
+	$(IBIN)/mypy
 
 ## regenerate the binary demo files and their golden output
 samples: $(TSTAMP)
