@@ -105,14 +105,14 @@ class PreclearClient:
         return list(self._call("POST", "/v1/articles", **_page_body(page, attachments))["items"])
 
     def submit_file(self, data: bytes, name: str, title: str = "") -> dict[str, Any]:
-        return self._call("POST", "/v1/items", files={"file": (name, data)}, data={"title": title or name})
+        return dict(self._call("POST", "/v1/items", files={"file": (name, data)}, data={"title": title or name}))
 
     def status(self, ref: str) -> dict[str, Any]:
         """An item's status by number or sha256."""
-        return self._call("GET", f"/v1/items/{ref}")
+        return dict(self._call("GET", f"/v1/items/{ref}"))
 
     def health(self) -> dict[str, Any]:
-        return self._call("GET", "/v1/health")
+        return dict(self._call("GET", "/v1/health"))
 
     # -- the gate (right before publishing): never raises ---------------
     def gate_page(self, page: Page, attachments: Sequence[Attachment] = ()) -> GateResult:

@@ -32,7 +32,7 @@ class WalkStats:
     excluded_paths: list[str] = field(default_factory=list)
 
 
-def _spec(patterns: list[str]) -> pathspec.PathSpec:
+def _spec(patterns: list[str]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 

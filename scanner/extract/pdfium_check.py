@@ -7,34 +7,45 @@ from __future__ import annotations
 
 import ctypes
 import math
+from typing import Any
 
 import numba
 import numpy as np
 import pypdfium2.raw as pdfium_c
 
+
+def _address(pointer: Any) -> int:
+    """The address behind a ctypes pointer or function (numba calls and reads them directly)."""
+    address = ctypes.cast(pointer, ctypes.c_void_p).value
+    if address is None:
+        raise ValueError("null pointer from pdfium")
+    return address
+
+
 _HAS_MAP_ERROR = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_void_p).value)
+    _address(pdfium_c.FPDFText_HasUnicodeMapError))
 _LOOSE_BOX = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
-    ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
+    _address(pdfium_c.FPDFText_GetLooseCharBox))
 _ANGLE = ctypes.CFUNCTYPE(ctypes.c_float, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetCharAngle, ctypes.c_void_p).value)
+    _address(pdfium_c.FPDFText_GetCharAngle))
 
 
 @numba.njit(cache=True, nogil=True)
-def _any_map_error(has_map_error, textpage, count):  # pragma: no cover - compiled
+def _any_map_error(has_map_error: Any, textpage: int, count: int) -> bool:  # pragma: no cover - compiled
     for index in range(count):
         if has_map_error(textpage, index):
             return True
     return False
 
 
-def any_map_error(textpage: object, count: int) -> bool:
+def any_map_error(textpage: Any, count: int) -> bool:
     """Whether any of the ``count`` characters of an FPDF_TEXTPAGE has a map error."""
-    return bool(_any_map_error(_HAS_MAP_ERROR, ctypes.cast(textpage, ctypes.c_void_p).value, count))
+    return bool(_any_map_error(_HAS_MAP_ERROR, _address(textpage), count))
 
 
 @numba.njit(cache=True, nogil=True)
-def _char_boxes(loose_box, angle, textpage, count, upright, out):  # pragma: no cover - compiled
+def _char_boxes(loose_box: Any, angle: Any, textpage: int, count: int, upright: float,
+                out: np.ndarray[Any, Any]) -> None:  # pragma: no cover - compiled
     rect = np.zeros(4, np.float32)  # FS_RECTF: left, top, right, bottom
     for index in range(count):
         a = angle(textpage, index)
@@ -46,8 +57,8 @@ def _char_boxes(loose_box, angle, textpage, count, upright, out):  # pragma: no 
         out[index, 3] = rect[1]
 
 
-def char_boxes(textpage: object, count: int, upright: float = 0.05) -> np.ndarray:
+def char_boxes(textpage: Any, count: int, upright: float = 0.05) -> np.ndarray[Any, Any]:
     """Loose boxes (left, bottom, right, top) of upright characters, NaN for the rest."""
     out = np.full((count, 4), np.nan)
-    _char_boxes(_LOOSE_BOX, _ANGLE, ctypes.cast(textpage, ctypes.c_void_p).value, count, upright, out)
+    _char_boxes(_LOOSE_BOX, _ANGLE, _address(textpage), count, upright, out)
     return out

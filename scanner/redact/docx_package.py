@@ -128,7 +128,8 @@ class _Package:
 
 def _serialize(root: etree._Element) -> bytes:
     standalone = root.getroottree().docinfo.standalone
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=standalone)
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=standalone)
+    return data
 
 
 def redact_docx(engine: Engine, data: bytes, everything: bool, cover_char: str) -> tuple[bytes, list[Finding]]:

@@ -113,4 +113,5 @@ def make_reporter(fmt: str, out: BinaryIO, options: ReportOptions) -> Reporter:
         module, cls = _REPORTERS[fmt].split(":")
     except KeyError:
         raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(formats())}") from None
-    return getattr(importlib.import_module(f"{__name__}.{module}"), cls)(out, options)
+    reporter: Reporter = getattr(importlib.import_module(f"{__name__}.{module}"), cls)(out, options)
+    return reporter

@@ -2,10 +2,13 @@
 then counts.  Not a contract; JSONL is."""
 from __future__ import annotations
 
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..types import ItemResult, Verdict
 from . import Summary
+
+if TYPE_CHECKING:
+    from ..walk import WalkStats
 
 _MARK = {Verdict.BLOCK: "BLOCK ", Verdict.REVIEW: "REVIEW", Verdict.CLEAR: "clear "}
 
@@ -17,7 +20,7 @@ def item_line(result: ItemResult) -> str:
     return f"{_MARK[result.verdict]} {result.item}" + (f"  — {reasons}{more}" if reasons else "")
 
 
-def print_summary(summary: Summary, walk_stats, out: TextIO, list_items: bool = True) -> None:
+def print_summary(summary: Summary, walk_stats: WalkStats | None, out: TextIO, list_items: bool = True) -> None:
     """Counts, preceded (``list_items``) by the items that need a person."""
     v = summary.by_verdict
     if list_items:

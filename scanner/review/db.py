@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from .errors import StoreError
@@ -47,7 +48,7 @@ def connect(url_or_path: str) -> Engine:
     raise StoreError(f"review database {url.render_as_string()}: only SQLite and PostgreSQL are supported")
 
 
-def _sqlite_engine(url) -> Engine:
+def _sqlite_engine(url: URL) -> Engine:
     if url.database:
         folder = os.path.dirname(url.database)
         if folder and not os.path.isdir(folder):
@@ -55,7 +56,7 @@ def _sqlite_engine(url) -> Engine:
     engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # let SQLAlchemy's "begin" event below issue BEGIN itself
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()

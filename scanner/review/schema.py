@@ -10,13 +10,15 @@ own sha256, so it needs no chain.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (BigInteger, Column, Float, Index, LargeBinary, MetaData, Table, Text,
                         UniqueConstraint)
 
 metadata = MetaData()
 
 
-def _ledger(name: str, *columns: Column, unique: tuple[str, ...] = (), index: tuple[str, ...] = ()) -> Table:
+def _ledger(name: str, *columns: Column[Any], unique: tuple[str, ...] = (), index: tuple[str, ...] = ()) -> Table:
     table = Table(
         name, metadata,
         Column("seq", BigInteger, primary_key=True, autoincrement=False),

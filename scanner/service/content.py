@@ -21,6 +21,7 @@ import hashlib
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -60,7 +61,7 @@ def parse_article(raw: object) -> Article | PageArticle:
     return Article(title=raw["title"], body=raw["body"], path=path)
 
 
-def _parse_page(raw: dict) -> PageArticle:
+def _parse_page(raw: dict[str, Any]) -> PageArticle:
     unknown = set(raw) - _V2_KEYS
     if unknown:
         raise ApiError(422, "invalid-request", f"unknown article field(s): {', '.join(sorted(unknown))}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Iterable
+from typing import Any, Iterable
 
 WINDOW = 20  # characters on each side: ~40-character windows
 
@@ -26,7 +26,7 @@ class WordBoundaries:
         self._cache_dir = cache_dir
         self._tokenizer = None
 
-    def _get(self):  # -> jieba.Tokenizer
+    def _get(self) -> Any:  # a jieba.Tokenizer
         if self._tokenizer is None:
             import jieba
 
@@ -73,6 +73,6 @@ class WordBoundaries:
             return True, "jieba: the term stands as a word here"
         return False, f"jieba: the hit is part of other words ({'/'.join(inside)})"
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         # the tokenizer is rebuilt lazily in each process
         return {"_words": self._words, "_cache_dir": self._cache_dir, "_tokenizer": None}
