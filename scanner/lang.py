@@ -10,6 +10,7 @@ technical detail: Chinese reports show it after the Chinese name of its rule.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Self
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -20,7 +21,7 @@ class Text(str):
 
     zh: str
 
-    def __new__(cls, en: str, zh: str) -> Text:
+    def __new__(cls, en: str, zh: str) -> Self:
         obj = super().__new__(cls, en)
         obj.zh = zh
         return obj

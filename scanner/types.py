@@ -26,7 +26,7 @@ class Verdict(str, enum.Enum):
         return _VERDICT_RANK[self]
 
     @staticmethod
-    def worst(verdicts: "list[Verdict] | tuple[Verdict, ...]") -> "Verdict":
+    def worst(verdicts: list[Verdict] | tuple[Verdict, ...]) -> Verdict:
         return max(verdicts, key=lambda v: v.rank, default=Verdict.CLEAR)
 
 
@@ -242,7 +242,7 @@ class ItemResult:
         return out
 
     @staticmethod
-    def from_dict(data: dict[str, Any]) -> "ItemResult":
+    def from_dict(data: dict[str, Any]) -> ItemResult:
         """Rebuild a result from its JSON form (review store, report tools)."""
         findings = tuple(
             Finding(

@@ -149,11 +149,11 @@ class _Story:
         self.fallback: dict[str, list[str]] = defaultdict(list)
 
     def walk(self) -> None:
-        w = "{%s}" % self.w
+        w = f"{{{self.w}}}"
         tags = [w + t for t in ("p", "r", "t", "delText", "instrText", "delInstrText", "tab",
                                 "br", "cr", "noBreakHyphen", "tbl", "txbxContent", "del", "ins",
                                 "moveFrom", "moveTo", "comment")]
-        tags += ["{%s}Fallback" % MC, "{%s}textpath" % VML, "{%s}t" % MATH]  # m:t: an equation's text
+        tags += [f"{{{MC}}}Fallback", f"{{{VML}}}textpath", f"{{{MATH}}}t"]  # m:t: an equation's text
         paragraphs: list[tuple[str, dict[str, list[str]]]] = []
         hidden_runs: list[bool] = []
         depth = defaultdict(int)
@@ -200,13 +200,13 @@ class _Story:
         return self.story
 
     def _run_hidden(self, run: etree._Element) -> bool:
-        props = run.find("{%s}rPr" % self.w)
+        props = run.find(f"{{{self.w}}}rPr")
         if props is None:
             return False
-        vanish = props.find("{%s}vanish" % self.w)
+        vanish = props.find(f"{{{self.w}}}vanish")
         if vanish is not None and _on(vanish):
             return True
-        style = props.find("{%s}rStyle" % self.w)
+        style = props.find(f"{{{self.w}}}rStyle")
         return style is not None and _attr(style, "val") in self.hidden_styles
 
     def _text(self, tag: str, el: etree._Element, paragraphs: list, hidden_runs: list[bool],

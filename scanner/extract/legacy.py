@@ -29,8 +29,7 @@ from ..lang import Text
 from ..types import Document, Notice, Part
 from . import unreadable
 from .embedded import iter_embedded
-from .legacy_convert import TARGETS, ConversionFailed, conversion_timeout
-from .legacy_convert import convert as convert_to_ooxml
+from .legacy_convert import TARGETS, ConversionFailed, conversion_timeout, convert as convert_to_ooxml
 from .ocr import PictureReader
 from .xmlparts import PROPERTIES, property_parts
 

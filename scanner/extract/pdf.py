@@ -59,15 +59,15 @@ from pdfminer.utils import decode_text
 
 from ..config import Limits
 from ..errors import ExtractionError
-from ..normalize import STAR, STAR_VARIANTS
 from ..lang import Text
+from ..normalize import STAR, STAR_VARIANTS
 from ..types import Document, Notice, Part
 from . import unreadable
 from .ocr import PictureReader
 from .pdf_layout import joined, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
 from .pdf_ocr import read_page, wants_ocr
-from .sniff import damaged_pdf_header
 from .pdfstreams import check_streams
+from .sniff import damaged_pdf_header
 from .xmlparts import parse_xml
 
 _PDFIUM_PASSWORD = 4

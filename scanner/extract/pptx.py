@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from lxml import etree
 from pptx import Presentation

@@ -34,8 +34,9 @@ import os
 import tempfile
 import threading
 from array import array
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Callable, Iterator, Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 

@@ -71,7 +71,7 @@ def translation_table() -> dict[int, int]:
     for ch in STAR_VARIANTS:
         table[ord(ch)] = ord(STAR)
     for cp in range(0x250):
-        ch = chr(cp if cp not in table else table[cp])
+        ch = chr(table.get(cp, cp))
         low = ch.lower()
         if len(low) == 1 and low != ch:
             table[cp] = ord(low)

@@ -11,8 +11,8 @@ import copy
 import functools
 import io
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from docx import Document
 from docx.blkcntnr import BlockItemContainer
@@ -24,8 +24,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
-from docx.shared import Cm, Emu, Pt
 from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Cm, Emu, Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -33,8 +33,17 @@ from docx.text.run import Run
 from ..lang import in_lang, part_label
 from ..types import ItemResult, ReviewRecord
 from . import Summary, lexicon_line
-from .view import (EXTRACTION_LABELS, VERDICT_LABELS, BufferedReporter, category_label, excerpt, in_verdict_order,
-                   members_by_parent, suppression_note, verdict_from_members)
+from .view import (
+    EXTRACTION_LABELS,
+    VERDICT_LABELS,
+    BufferedReporter,
+    category_label,
+    excerpt,
+    in_verdict_order,
+    members_by_parent,
+    suppression_note,
+    verdict_from_members,
+)
 
 FINDING_COLUMNS = ("序号", "位置", "级别", "类别", "内容", "原因", "依据")
 # GB/T 9704 page: A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (text 156 mm wide)
@@ -84,7 +93,7 @@ def _set_page(doc: DocxDocument) -> None:
     _fonts(style.element, _FANGSONG)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _run_properties(font: str, size: float | None, bold: bool) -> BaseOxmlElement:
     """The ``w:rPr`` of a run, built once per kind and copied into each run
     (python-docx's setters look every child up by XPath: a third of the time
@@ -107,7 +116,7 @@ def _write(paragraph: Paragraph, text: str, font: str = _FANGSONG, size: float |
     return run
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _row_template(widths_cm: tuple[float, ...], spans: tuple[int, ...]) -> BaseOxmlElement:
     """An empty ``w:tr`` whose cells span ``spans`` grid columns of the given
     widths (what ``add_row`` and ``merge`` make, built once and copied)."""
@@ -227,8 +236,8 @@ def _opinions(record: ReviewRecord | None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {name: [] for name in OPINION_ROWS}
     if record and record.decisions:
         decision, opinion, reviewer, when = record.decisions[-1]
-        out["保密审查意见"] = [opinion, f"（审查结论：{_DECISIONS.get(decision, decision)}；"
-                                        f"审查人 {reviewer}，{_date(when)}）"]
+        out["保密审查意见"] = [opinion, (f"（审查结论：{_DECISIONS.get(decision, decision)}；"
+                                         f"审查人 {reviewer}，{_date(when)}）")]
     if record and record.approved_by:
         out["分管领导审批意见"] = [*([record.approval_opinion] if record.approval_opinion else []),
                               f"（已批准公开：{record.approved_by}，{_date(record.approved_at)}）"]

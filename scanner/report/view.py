@@ -4,8 +4,9 @@ so it can be highlighted (or masked for reports leaving the office), and
 holding results back until the batch is complete."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import BinaryIO, Iterable
+from typing import BinaryIO
 
 from ..levels import CATEGORY_LABELS, LEVEL_NAMES
 from ..types import Extraction, Finding, ItemResult, Verdict

@@ -7,10 +7,10 @@ each version exactly once.  Append new versions; never edit an applied one.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, inspect, insert, select, text
+from sqlalchemy import Connection, func, insert, inspect, select, text
 
 from . import schema
 
@@ -61,5 +61,5 @@ def migrate(conn: Connection) -> int:
         if version > current:
             apply(conn)
             conn.execute(insert(schema.schema_version).values(
-                version=version, applied_at=datetime.now(timezone.utc).isoformat()))
+                version=version, applied_at=datetime.now(UTC).isoformat()))
     return current

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import (BigInteger, Column, Float, Index, LargeBinary, MetaData, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import BigInteger, Column, Float, Index, LargeBinary, MetaData, Table, Text, UniqueConstraint
 
 metadata = MetaData()
 

@@ -37,7 +37,7 @@ def _with_bytes(item: Item, config: ScanConfig) -> Item:
         return item
     try:
         return Item(path=item.path, data=read_item_bytes(item, config.limits.max_item_bytes), depth=item.depth)
-    except Exception:  # let the worker report the read problem the same way a local run does
+    except Exception:  # noqa: BLE001 - let the worker report the read problem the same way a local run does
         return item
 
 
@@ -92,14 +92,14 @@ def _collect(client, config: ScanConfig, chunk: list[Item], future, timeout: flo
         for results in future.result(timeout=timeout * len(chunk) if timeout else None):
             yield from results
         return
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure of a batch: retry its items one by one
         log.warning("batch of %d items failed (%s): retrying item by item", len(chunk), exc)
         future.cancel()
     for item in chunk:
         single = client.submit(scan_batch, config, [item], use_cache, pure=False)
         try:
             yield from single.result(timeout=timeout)[0]
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - one item's failure becomes its review result
             single.cancel()
             if isinstance(exc, TimeoutError):
                 notice = unreadable(f"limit item_timeout exceeded: no result after {timeout:g} s",

@@ -24,9 +24,8 @@ from . import errors
 from .auth import ANY, APPROVE, REVIEW, SUBMIT, TokenCheck
 from .content import Content, known_form_fields, read_content
 from .gate_v2 import gate_item, gate_response
-from .health import health as service_health
-from .health import log_start_up
 from .headers import SecurityHeaders
+from .health import health as service_health, log_start_up
 from .limits import BodyLimit
 from .pages import install_pages
 from .settings import ServiceSettings

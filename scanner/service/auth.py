@@ -3,7 +3,7 @@ and stored only as sha256; every write records ``token:<id>`` and the token's
 name as the person acting."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer

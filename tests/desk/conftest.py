@@ -41,7 +41,7 @@ def desk(tmp_path):
     tokens = {role: store.create_token(name, role, created_by="test")[1] for role, name in PEOPLE.items()}
     store.close()
     port = _free_port()
-    log = open(tmp_path / "serve.log", "wb")
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - the server writes to it until the fixture ends
     proc = subprocess.Popen([PRECLEAR, "serve", "--db", db, "--port", str(port), "--no-access-log"],
                             cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -27,8 +27,7 @@ from reportlab.pdfgen import canvas
 from scanner.cache import ExtractCache
 from scanner.config import CacheSettings, Limits
 from scanner.engine import Engine
-from scanner.extract import extract
-from scanner.extract import ocr as ocr_mod
+from scanner.extract import extract, ocr as ocr_mod
 from scanner.extract.ocr import PictureReader, may_hold_text
 from scanner.pipeline import scan_item
 from scanner.report import Summary

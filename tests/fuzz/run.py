@@ -22,7 +22,7 @@ import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import fuzzlib  # noqa: E402
+import fuzzlib
 
 REPORT_EVERY = 25
 
