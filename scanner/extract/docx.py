@@ -130,7 +130,7 @@ def _attr(el: etree._Element, name: str) -> str:
     """A ``w:``-namespaced attribute, whatever the namespace's URI."""
     for key, value in el.attrib.items():
         if local(key) == name:
-            return value
+            return str(value)
     return ""
 
 
@@ -156,7 +156,7 @@ class _Story:
         tags += [f"{{{MC}}}Fallback", f"{{{VML}}}textpath", f"{{{MATH}}}t"]  # m:t: an equation's text
         paragraphs: list[tuple[str, dict[str, list[str]]]] = []
         hidden_runs: list[bool] = []
-        depth = defaultdict(int)
+        depth: defaultdict[str, int] = defaultdict(int)
         for event, el in etree.iterwalk(self.root, events=("start", "end"), tag=tags):
             tag = el.tag[len(w):] if el.tag.startswith(w) else local(el.tag)
             if event == "start":
@@ -209,7 +209,7 @@ class _Story:
         style = props.find(f"{{{self.w}}}rStyle")
         return style is not None and _attr(style, "val") in self.hidden_styles
 
-    def _text(self, tag: str, el: etree._Element, paragraphs: list, hidden_runs: list[bool],
+    def _text(self, tag: str, el: etree._Element, paragraphs: list[tuple[str, dict[str, list[str]]]], hidden_runs: list[bool],
               depth: dict[str, int]) -> None:
         if tag in ("t", "delText", "instrText", "delInstrText"):
             text = el.text or ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import lxml.etree
 import lxml.html
@@ -53,9 +54,9 @@ class _Collector:
         self.attributes: list[str] = []
         self.comments: list[str] = []
 
-    def walk(self, root, hidden: bool) -> None:
+    def walk(self, root: Any, hidden: bool) -> None:
         # ("start", element, parent hidden) or ("end", element, parent hidden, own hidden)
-        stack: list[tuple] = [("start", root, hidden)]
+        stack: list[tuple[Any, ...]] = [("start", root, hidden)]
         while stack:
             step = stack.pop()
             if step[0] == "end":
@@ -96,7 +97,7 @@ class _Collector:
             stack.append(("end", el, hidden, now_hidden))
             stack.extend(("start", child, now_hidden) for child in reversed(el))
 
-    def _tail(self, el, hidden: bool) -> None:
+    def _tail(self, el: Any, hidden: bool) -> None:
         if el.tail:
             (self.hidden if hidden else self.visible).append(el.tail)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 
-import olefile  # type: ignore[import-untyped]
+import olefile
 
 from ..config import Convert, Limits
 from ..errors import LimitExceeded

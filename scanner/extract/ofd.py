@@ -143,7 +143,7 @@ def _doc_info(body: etree._Element, fields: dict[str, list[str]]) -> None:
 def _child_text(el: etree._Element, name: str) -> str:
     for child in el:
         if local(child.tag) == name and child.text:
-            return child.text.strip()
+            return str(child.text).strip()
     return ""
 
 

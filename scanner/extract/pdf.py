@@ -186,7 +186,7 @@ class _MinerDoc:
             device.close()
 
 
-def _miner_chars(container: LTContainer) -> Iterator[LTChar]:
+def _miner_chars(container: LTContainer[Any]) -> Iterator[LTChar]:
     for obj in container:
         if isinstance(obj, LTChar):
             yield obj

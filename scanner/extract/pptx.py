@@ -15,11 +15,11 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from lxml import etree
 from pptx import Presentation
 from pptx.exc import PackageNotFoundError, PythonPptxError
-from pptx.shapes.base import BaseShape
 from pptx.shapes.group import GroupShape
 
 from ..config import Limits
@@ -59,7 +59,7 @@ def extract_pptx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     return Document("pptx", parts=tuple(parts), notices=(*notices, *embedded, *picture_notices))
 
 
-def _slides(prs: object) -> tuple[list[Part], list[Notice]]:
+def _slides(prs: Any) -> tuple[list[Part], list[Notice]]:
     parts: list[Part] = []
     notices: list[Notice] = []
     notes: list[Part] = []
@@ -76,7 +76,7 @@ def _slides(prs: object) -> tuple[list[Part], list[Notice]]:
                                   Text(f"slide {number} is hidden in the slide show but published with the file",
                                        f"第 {number} 张幻灯片在放映时隐藏，但随文件一并公开"),
                                   Severity.REVIEW))
-    master_lines = []
+    master_lines: list[str] = []
     for master in prs.slide_masters:
         master_lines += _shape_texts(master.shapes)
         for layout in master.slide_layouts:
@@ -87,7 +87,7 @@ def _slides(prs: object) -> tuple[list[Part], list[Notice]]:
     return parts, notices
 
 
-def _shape_texts(shapes: Iterable[BaseShape]) -> Iterator[str]:
+def _shape_texts(shapes: Iterable[Any]) -> Iterator[str]:
     """Text of every shape, tables cell by cell and groups recursively, in z-order."""
     for shape in shapes:
         if isinstance(shape, GroupShape):

@@ -28,7 +28,7 @@ import zipfile
 import zlib
 from typing import Any
 
-import olefile  # type: ignore[import-untyped]
+import olefile
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _GZIP_MAGIC = b"\x1f\x8b"

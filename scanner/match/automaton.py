@@ -36,7 +36,7 @@ import threading
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -113,10 +113,10 @@ class RsBytesMatcher:
         self.automaton = (ahocorasick_rs.BytesAhoCorasick([k.encode("utf-8", "surrogatepass") for k in self.keys],
                                                           implementation=impl) if self.keys else None)
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {"keys": self.keys, "dfa": self.dfa}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.keys, self.dfa = state["keys"], state["dfa"]
         self._build()
 
@@ -181,7 +181,8 @@ def char_offset_array(data: bytes, text: str, byte_starts: np.ndarray) -> np.nda
     if len(byte_starts) * 512 < len(data):
         chars = char_offsets(data, text, set(byte_starts.tolist()))
         return np.array([chars[b] for b in byte_starts.tolist()], dtype=np.int64)
-    return _chars_before(data)[byte_starts].astype(np.int64)
+    offsets: np.ndarray[Any, Any] = _chars_before(data)[byte_starts].astype(np.int64)
+    return offsets
 
 
 class HyperscanMatcher:
@@ -222,14 +223,14 @@ class HyperscanMatcher:
         self._length_array = np.array([len(k) for k in self.keys], dtype=np.int64)
         self._local = threading.local()
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {"keys": self.keys, "database": self._serialised}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.keys = state["keys"]
         self._load(state["database"])
 
-    def _scratch(self):
+    def _scratch(self) -> Any:
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             import hyperscan
@@ -262,7 +263,7 @@ def cached_database(cache_dir: str | Path, prefix: str, source: bytes, compile_:
     import hyperscan
 
     digest = hashlib.sha256(source)
-    digest.update(hyperscan.__version__.encode())
+    digest.update(str(getattr(hyperscan, "__version__", "")).encode())
     path = Path(cache_dir) / "automata" / f"{prefix}-{digest.hexdigest()[:32]}.db"
     try:
         return path.read_bytes()
@@ -297,10 +298,10 @@ class DaachorseMatcher:
         self.automaton = daachorse.CharwiseDoubleArrayAhoCorasick(list(self.keys))
         self._fallback: RsBytesMatcher | None = None
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {"keys": self.keys}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["keys"])  # type: ignore[misc]
 
     def find(self, text: str) -> Iterator[tuple[int, int, int]]:

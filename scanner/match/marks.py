@@ -157,6 +157,7 @@ def _after_star(text: str, pos: int, level: str) -> tuple[int, str, dict[str, An
     m = _DATE_RE.match(text, pos)
     if m and (date := _date(m)):
         tail = _DATE_TAIL_RE.match(text, m.end())
+        assert tail is not None  # the tail pattern matches the empty string
         return tail.end(), Text(f"state-secret mark, declassified on {date}", f"国家秘密标志，解密时间 {date}"), \
             {"form": "decrypt-time", "decrypt_date": date}
     m = _PERIOD_RE.match(text, pos)

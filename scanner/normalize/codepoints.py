@@ -2,6 +2,8 @@
 when the kernel is warmed, because importing numba costs ~0.3 s)."""
 from __future__ import annotations
 
+from typing import Any
+
 from numba import njit
 
 SPACE, TAB, DELETE = 0x20, 0x09, -1
@@ -10,7 +12,7 @@ HAN, ALNUM = 1, 2  # HAN: CJK ideographs and ★; ALNUM: ASCII letters and digit
 
 
 @njit(cache=True, nogil=True)
-def normalize_codepoints(cps, table, classes, out, index):  # pragma: no cover - compiled
+def normalize_codepoints(cps: Any, table: Any, classes: Any, out: Any, index: Any) -> Any:  # pragma: no cover - compiled
     """Write the normalised code points to ``out`` and, for each, its original
     position to ``index``; return (count written, whether any was mapped).
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -60,13 +61,13 @@ def class_table() -> np.ndarray:
     return classes
 
 
-def _compile() -> Callable:
+def _compile() -> Callable[..., Any]:
     from .codepoints import normalize_codepoints
 
     return normalize_codepoints
 
 
-_kernel: Callable | None = None
+_kernel: Callable[..., Any] | None = None
 
 
 def warm() -> None:

@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from docx import Document
 from docx.blkcntnr import BlockItemContainer
@@ -74,7 +75,7 @@ def _date(iso: str | None) -> str:
     return iso[:10] if iso else ""
 
 
-def _fonts(element, east_asia: str) -> None:
+def _fonts(element: Any, east_asia: str) -> None:
     """Latin and East Asian fonts in one rPr: Word and LibreOffice pick the
     East Asian font for Chinese only when ``w:eastAsia`` is set."""
     fonts = element.get_or_add_rPr().get_or_add_rFonts()
@@ -179,7 +180,7 @@ class _Pages:
     def __init__(self, doc: DocxDocument) -> None:
         self.doc = doc
         self.width = Emu(Cm(_PAGE["page_width"] - _PAGE["left_margin"] - _PAGE["right_margin"]))
-        self.grid_style = doc.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+        self.grid_style = doc.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)  # type: ignore[no-untyped-call]
         self.last_sectPr = doc.element.body.get_or_add_sectPr()
         self.count = 0
 

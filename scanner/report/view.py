@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..levels import CATEGORY_LABELS, LEVEL_NAMES
 from ..types import Extraction, Finding, ItemResult, Verdict
@@ -38,7 +38,7 @@ def in_verdict_order(results: Iterable[ItemResult]) -> list[ItemResult]:
     return sorted(results, key=lambda r: (-r.verdict.rank, r.extraction is Extraction.FULL))
 
 
-def suppression_note(s: dict | None) -> str:
+def suppression_note(s: dict[str, Any] | None) -> str:
     """A suppressed finding's mark in pages and forms, in words."""
     if not s:
         return ""

@@ -208,7 +208,8 @@ class ReviewStore:
     def blob(self, sha256: str) -> bytes | None:
         b = schema.blobs
         with self.read() as conn:
-            return conn.execute(select(b.c.data).where(b.c.sha256 == sha256)).scalar()
+            data: bytes | None = conn.execute(select(b.c.data).where(b.c.sha256 == sha256)).scalar()
+            return data
 
     def find_item(self, ref: str, conn: Connection | None = None) -> ItemRow:
         """An item by number, full sha256 or unique sha256 prefix (6+ hex digits)."""
@@ -406,11 +407,11 @@ def _rows_of(conn: Connection, table: Table) -> Iterator[tuple[str, dict[str, An
         yield table.name, dict(row)
 
 
-def _item_cols() -> tuple:
+def _item_cols() -> tuple[Any, ...]:
     it = schema.items
     return it.c.item_id, it.c.sha256, it.c.path, it.c.title, it.c.size, it.c.at
 
 
-def _scan_cols() -> tuple:
+def _scan_cols() -> tuple[Any, ...]:
     s = schema.scans
     return s.c.seq, s.c.sha256, s.c.ruleset_hash, s.c.verdict, s.c.result_json, s.c.at

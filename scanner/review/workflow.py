@@ -111,9 +111,11 @@ class Workflow:
         from ..pipeline import scan_item
         item = Item(path=shown, data=data)
         if self.isolated is not None:  # the service: a worker process that item_timeout can kill
-            return self.isolated.scan(item)
+            scanned: list[ItemResult] = self.isolated.scan(item)
+            return scanned
         with self._scan_lock:
-            return scan_item(self.engine, item)
+            results: list[ItemResult] = scan_item(self.engine, item)
+            return results
 
     def _scan_values(self, data: bytes, name: str) -> dict[str, Any]:
         results = self._scan(data, name)
@@ -129,7 +131,7 @@ class Workflow:
         one is stale; returns the scan and whether a re-scan happened."""
         with self.store.read() as conn:
             scan = self.store.latest_scan(conn, item.sha256)
-        if self._is_current(scan):
+        if scan is not None and self._is_current(scan):
             return scan, False
         if data is None:
             data = self.store.blob(item.sha256)
@@ -137,12 +139,12 @@ class Workflow:
             raise Refused("no-content", f"item {item.item_id}: the stored bytes are missing; submit it again")
         values = self._scan_values(data, item.path)
         with self.store.write() as conn:
-            scan = self.store.latest_scan(conn, item.sha256)
-            if not self._is_current(scan):
-                row = self.store.append(conn, schema.scans, sha256=item.sha256, actor=actor.name,
-                                        via=actor.via, **values)
-                scan = self.store.scan(conn, row["seq"])
-        return scan, True
+            latest = self.store.latest_scan(conn, item.sha256)
+            if latest is not None and self._is_current(latest):
+                return latest, True  # another request re-scanned it meanwhile
+            row = self.store.append(conn, schema.scans, sha256=item.sha256, actor=actor.name,
+                                    via=actor.via, **values)
+            return self.store.scan(conn, row["seq"]), True
 
     # -- the steps -----------------------------------------------------
     def submit(self, data: bytes, path: str, title: str, actor: Actor) -> Submitted:

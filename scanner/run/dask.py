@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ..cache import ExtractCache
 from ..config import ScanConfig
@@ -52,16 +53,17 @@ def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield batch
 
 
-def _client(scheduler: str | None, workers: int):
-    from distributed import Client, LocalCluster
+def _client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
+    from distributed import Client, LocalCluster  # untyped: the calls below are Any
 
     if scheduler:
-        return Client(scheduler), None
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-    return Client(cluster), cluster
+        return Client(scheduler), None  # type: ignore[no-untyped-call]
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
+                           dashboard_address=None)
+    return Client(cluster), cluster  # type: ignore[no-untyped-call]
 
 
-def run_dask(config: ScanConfig, items: Iterable[Item], *, scheduler: str | None = None, client=None,
+def run_dask(config: ScanConfig, items: Iterable[Item], *, scheduler: str | None = None, client: Any = None,
              workers: int = 2, batch: int = 16, send_bytes: bool = False,
              use_cache: bool = False) -> Iterator[ItemResult]:
     """Scan ``items`` on a Dask cluster (``scheduler`` address, a ``client``,
@@ -72,21 +74,23 @@ def run_dask(config: ScanConfig, items: Iterable[Item], *, scheduler: str | None
     timeout = config.limits.item_timeout or None
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-        in_flight: deque = deque()
+        in_flight: deque[tuple[list[Item], Any]] = deque()
         source = _batches((_with_bytes(i, config) if send_bytes else i for i in items), batch)
         for chunk in source:
             in_flight.append((chunk, client.submit(scan_batch, config, chunk, use_cache, pure=False)))
             while len(in_flight) >= 2 * n_workers:
-                yield from _collect(client, config, *in_flight.popleft(), timeout, use_cache)
+                chunk_done, future = in_flight.popleft()
+                yield from _collect(client, config, chunk_done, future, timeout, use_cache)
         while in_flight:
-            yield from _collect(client, config, *in_flight.popleft(), timeout, use_cache)
+            chunk_done, future = in_flight.popleft()
+            yield from _collect(client, config, chunk_done, future, timeout, use_cache)
     finally:
         if own_cluster is not None:
             client.close()
             own_cluster.close()
 
 
-def _collect(client, config: ScanConfig, chunk: list[Item], future, timeout: float | None,
+def _collect(client: Any, config: ScanConfig, chunk: list[Item], future: Any, timeout: float | None,
              use_cache: bool) -> Iterator[ItemResult]:
     try:
         for results in future.result(timeout=timeout * len(chunk) if timeout else None):

@@ -49,7 +49,8 @@ class IsolatedScanner:
                     (_, results, error), = w.conn.recv()
                     w.tasks.clear()
                     if results is not None:
-                        return results
+                        scanned: list[ItemResult] = results
+                        return scanned
                     return [problem_result(item, unreadable(str(error), rule="unreadable.internal"))]
             except (EOFError, OSError):
                 ready = [w.process.sentinel]

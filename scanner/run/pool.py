@@ -105,7 +105,7 @@ def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running:
             return
         if batch is None:
             return
-        answers = []
+        answers: list[tuple[int, list[ItemResult] | None, str | None]] = []
         for seq, item in batch:
             running[1] = time.monotonic()  # the start first: a read between the two writes
             running[0] = seq  # then sees the old item with a later start, never an early deadline
@@ -173,7 +173,7 @@ class _Pool:
             w.conn.close()
 
 
-def _failed(item: Item, reason: str, rule: str, **details: object) -> list[ItemResult]:
+def _failed(item: Item, reason: str, rule: str, **details: str) -> list[ItemResult]:
     return [problem_result(item, unreadable(reason, rule=rule, **details))]
 
 
@@ -228,7 +228,7 @@ def run_pool(config: ScanConfig, items: Iterable[Item], jobs: int | None = None,
             w.sent_at = time.monotonic()
             w.conn.send(list(w.tasks))
 
-    def lose(w: _Worker, reason: str, rule: str, **details: object) -> None:
+    def lose(w: _Worker, reason: str, rule: str, **details: str) -> None:
         """The item being scanned fails; the worker is replaced and the
         rest of its batch, before and after that item, is scanned again."""
         position, _ = w.current()

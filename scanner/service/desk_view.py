@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..lang import in_lang, part_label
-from ..report.view import CATEGORY_LABELS, VERDICT_LABELS
+from ..levels import CATEGORY_LABELS
+from ..report.view import VERDICT_LABELS
 from ..rules import rule_for
 from ..types import Finding, ItemResult
 from .parts import PartText

@@ -12,8 +12,9 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..levels import CATEGORY_LABELS
 from ..report.mask import mask_text
-from ..report.view import CATEGORY_LABELS, LEVEL_ORDER
+from ..report.view import LEVEL_ORDER
 from ..review.store import ReviewStore
 from ..review.workflow import Status
 from .article import field_at

@@ -31,6 +31,25 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
 
 Edges = dict[str, dict[str, list[int]]]  # module -> imported module -> lines
 
+# Known debt (issue 17), listed so that no NEW cycle or upward import gets in
+# while these are broken up; each must leave its list when it is gone:
+# - the extract package: format modules import helpers from extract/__init__,
+#   which imports the registry, which loads the format modules;
+# - the rule catalogue: rules.py derives it from the detectors, while lang.py
+#   (a rule's Chinese name for a reason without one) and extract/ read rules;
+# - normalize/__init__ <-> its numba kernel (tables built in __init__).
+KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset(
+    frozenset(f"scanner.{name}" for name in names.split()) for names in (
+        "normalize normalize.kernel",
+        ("detectors detectors.base detectors.lexicon detectors.marks detectors.pii engine lang levels match.hits "
+        "match.lexicon match.marks match.shipped rulebook rules types validate.pii"),
+        ("extract extract.archive extract.base extract.builtin extract.docx extract.embedded extract.html "
+        "extract.image extract.legacy extract.ocr extract.ofd extract.pdf extract.pdf_ocr extract.pptx "
+        "extract.registry extract.sniff extract.text extract.vector extract.xlsx extract.xlsxsheet extract.xmldoc "
+        "extract.xmlparts"),
+    ))
+KNOWN_UPWARD: frozenset[tuple[str, str]] = frozenset({("scanner.rules", "scanner.detectors")})
+
 
 def modules(root: Path) -> dict[str, Path]:
     """Dotted name -> source file, for every module and package under root."""
@@ -137,12 +156,16 @@ def test_the_reader_sees_function_level_and_type_only_imports(tmp_path: Path) ->
 def test_no_import_cycle_in_scanner() -> None:
     graph = import_graph(SCANNER)
     assert graph["scanner.cli.entry"]  # the reader found the imports
+    components = cycles(graph)
     found = [
         "cycle " + " <-> ".join(component) + ":\n    " + "\n    ".join(
             _where(graph, source, target) for source in component for target in component if target in graph[source])
-        for component in cycles(graph)
+        for component in components if frozenset(component) not in KNOWN_CYCLES
     ]
     assert not found, "\n".join(found)
+    # the known list only shrinks: a cycle broken must leave it
+    gone = KNOWN_CYCLES - {frozenset(component) for component in components}
+    assert not gone, f"no longer cycles, remove them from KNOWN_CYCLES: {[sorted(c) for c in gone]}"
 
 
 def test_every_top_level_module_has_a_layer() -> None:
@@ -155,6 +178,9 @@ def test_imports_go_down_the_layers_only() -> None:
     graph = import_graph(SCANNER)
     upward = [
         f"{_where(graph, source, target)} ({LAYERS[_layer(source)][0]} -> {LAYERS[_layer(target)][0]})"
-        for source in sorted(graph) for target in sorted(graph[source]) if _layer(target) > _layer(source)
+        for source in sorted(graph) for target in sorted(graph[source])
+        if _layer(target) > _layer(source) and (source, target) not in KNOWN_UPWARD
     ]
     assert not upward, "\n".join(upward)
+    gone = {(s, t) for s, t in KNOWN_UPWARD if t not in graph.get(s, {})}
+    assert not gone, f"no longer imported, remove them from KNOWN_UPWARD: {sorted(gone)}"
