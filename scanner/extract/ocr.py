@@ -25,7 +25,6 @@ disk by the picture's sha256 and the recogniser's version.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import logging
@@ -172,6 +171,12 @@ def _quiet_rapidocr() -> None:
 # intra-op threads of this process's recogniser: None (every core) unless share_cores was called
 _threads: list[int | None] = [None]
 
+# Every recogniser built, by (process id, threads).  A process uses only its own: one inherited by
+# fork has ONNX Runtime thread pools whose threads stayed in the parent, so a run in the child, and
+# its destructor, wait for them forever (a pool forked after an OCR hung every worker).  Inherited
+# ones are kept referenced for the same reason: dropping one would run that destructor.
+_recognisers: dict[tuple[int, int | None], Recogniser | None] = {}
+
 
 def share_cores(workers: int) -> None:
     """Give this process's OCR its share of the cores when ``workers``
@@ -180,17 +185,18 @@ def share_cores(workers: int) -> None:
     as many threads as there are cores."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     _threads[0] = max(1, cores // max(1, workers))
-    default_recogniser.cache_clear()  # one built before the fork had the default
 
 
-@functools.lru_cache(maxsize=1)
 def default_recogniser() -> Recogniser | None:
     """The installed recogniser, built once per process; None without the extra."""
-    try:
-        return RapidRecogniser(_threads[0])
-    except ImportError as exc:
-        log.info("OCR not available (%s): pictures that may hold text go to review", exc)
-        return None
+    key = (os.getpid(), _threads[0])
+    if key not in _recognisers:
+        try:
+            _recognisers[key] = RapidRecogniser(_threads[0])
+        except ImportError as exc:
+            log.info("OCR not available (%s): pictures that may hold text go to review", exc)
+            _recognisers[key] = None
+    return _recognisers[key]
 
 
 def may_hold_text(image: Image.Image) -> tuple[bool, str]:

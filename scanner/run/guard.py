@@ -5,7 +5,10 @@ so ``SIGALRM`` interrupts it after ``item_timeout`` seconds.  It can only
 act in the main thread, and between Python steps (C code that runs long
 is bounded by the budgets and the memory cap of scanner.budget instead); it
 waits for an import in progress to finish, since a module interrupted while
-loading stays broken.
+loading stays broken.  An ``ItemTimeout`` that code on the way swallows
+(a ctypes callback ignores every exception: numba's object cache is one)
+is raised again when the block ends: an item that ran out of time is never
+taken as read in full.
 """
 from __future__ import annotations
 
@@ -38,11 +41,14 @@ def deadline(seconds: float) -> Iterator[None]:
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
+    rang = False
 
     def expire(signum: int, frame: FrameType | None) -> None:
+        nonlocal rang
         if _importing(frame):  # a module half-imported stays broken for every later item: ring again soon
             signal.setitimer(signal.ITIMER_REAL, _RETRY_SECONDS)
             return
+        rang = True
         raise ItemTimeout()
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -52,3 +58,5 @@ def deadline(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if rang:  # the block ended normally though its time was up: the exception was swallowed on its way
+        raise ItemTimeout()

@@ -118,3 +118,28 @@ def test_the_time_limit_holds_in_the_serial_driver(tmp_path, monkeypatch) -> Non
     assert long.verdict.value == "review" and long.findings[0].rule == "unreadable.limit"
     assert "item_timeout" in long.findings[0].reason
     assert short.verdict.value == "block"  # the next item has its own time
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # ctypes reports what it swallowed
+def test_a_time_limit_swallowed_inside_a_c_callback_still_ends_the_item() -> None:
+    """A ctypes callback ignores every exception raised in it (numba's object
+    cache calls one while a kernel loads): the alarm's ItemTimeout is lost
+    there, and the block still ends as timed out instead of as read."""
+    import ctypes
+    import time
+
+    from scanner.run.guard import ItemTimeout, deadline
+
+    compare = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+
+    def slow(a: int, b: int) -> int:
+        time.sleep(0.2)  # the alarm rings in here; ctypes prints the exception and goes on
+        return 0
+
+    values = (ctypes.c_int * 2)(2, 1)
+    finished = []
+    with pytest.raises(ItemTimeout):
+        with deadline(0.05):
+            ctypes.CDLL(None).qsort(values, 2, ctypes.sizeof(ctypes.c_int), compare(slow))
+            finished.append(True)
+    assert finished == [True]  # the exception was swallowed, the block ran to its end

@@ -261,12 +261,10 @@ def test_pdf_glyphs_without_unicode_mapping_without_the_extra(no_extra: None) ->
 
 
 @pytest.fixture
-def no_extra(monkeypatch: pytest.MonkeyPatch):
+def no_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     """OCR as on a host without ``preclear[ocr]``: rapidocr cannot be imported."""
     monkeypatch.setitem(sys.modules, "rapidocr", None)
-    ocr_mod.default_recogniser.cache_clear()
-    yield
-    ocr_mod.default_recogniser.cache_clear()
+    monkeypatch.setattr(ocr_mod, "_recognisers", {})
 
 
 def test_without_the_extra_a_pasted_page_goes_to_review(no_extra: None) -> None:
