@@ -116,7 +116,7 @@ def _build_tables(shipped: tuple[Lexicon, ...], files: list[Path]) -> _Tables:
 CACHE_LEXICON_BYTES = 100_000
 # the code that turns lexicon files into tables: a change to it is a new key
 _TABLE_SOURCES = ("engine.py", "match/lexicon.py", "match/hits.py", "match/marks.py", "normalize/__init__.py",
-                  "normalize/codepoints.py")
+                  "normalize/chars.py", "normalize/codepoints.py")
 
 
 def _cached_tables(shipped: tuple[Lexicon, ...], files: list[Path], cache_dir: Path) -> _Tables:

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from .chars import CJK, INVISIBLE, STAR, translation_table
+
 DELETE = -1
 _lock = threading.Lock()
 
@@ -37,8 +39,6 @@ def _class_codepoints(char_class: str) -> list[int]:
 @functools.lru_cache(maxsize=1)
 def lookup_table() -> np.ndarray:
     """Every code point's replacement, or DELETE for invisible characters."""
-    from . import INVISIBLE, translation_table
-
     table = np.arange(0x110000, dtype=np.int32)
     mapping = translation_table()
     table[np.fromiter(mapping.keys(), dtype=np.int64)] = np.fromiter(mapping.values(), dtype=np.int32)
@@ -52,7 +52,6 @@ def lookup_table() -> np.ndarray:
 @functools.lru_cache(maxsize=1)
 def class_table() -> np.ndarray:
     """Per code point: 1 for CJK and ★, 2 for ASCII letters and digits."""
-    from . import CJK, STAR
     from .codepoints import ALNUM, HAN
 
     classes = np.zeros(0x110000, dtype=np.uint8)

@@ -36,11 +36,9 @@ Edges = dict[str, dict[str, list[int]]]  # module -> imported module -> lines
 # - the extract package: format modules import helpers from extract/__init__,
 #   which imports the registry, which loads the format modules;
 # - the rule catalogue: rules.py derives it from the detectors, while lang.py
-#   (a rule's Chinese name for a reason without one) and extract/ read rules;
-# - normalize/__init__ <-> its numba kernel (tables built in __init__).
+#   (a rule's Chinese name for a reason without one) and extract/ read rules.
 KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset(
     frozenset(f"scanner.{name}" for name in names.split()) for names in (
-        "normalize normalize.kernel",
         ("detectors detectors.base detectors.lexicon detectors.marks detectors.pii engine lang levels match.hits "
         "match.lexicon match.marks match.shipped rulebook rules types validate.pii"),
         ("extract extract.archive extract.base extract.builtin extract.docx extract.embedded extract.html "

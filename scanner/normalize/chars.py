@@ -1,0 +1,56 @@
+"""The characters normalisation treats specially, and the 1:1 code point
+table of its first step: what ``scanner.normalize`` and its numba kernel
+both build from, so neither imports the other for them."""
+from __future__ import annotations
+
+import functools
+import os
+
+STAR = "★"
+STAR_VARIANTS = "☆＊*※⭐✩✪✫✬✭✮✯✰✱✲✳✴✵✶✷✸✹✺✻✼✽⋆٭﹡⁎∗⚝🟊🟉🟋🟌✦✧"
+SPACES = "\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+# Unicode category Cf plus variation selectors and fillers: invisible, deletable
+INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
+    "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef"
+)
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+
+
+def _opencc_characters() -> dict[str, str]:
+    """Traditional -> simplified, character level, from OpenCC's data."""
+    import opencc  # opencc-python-reimplemented ships the dictionary text files
+
+    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
+    table: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            trad, _, simp = line.rstrip("\n").partition("\t")
+            first = simp.split(" ")[0]
+            if len(trad) == 1 and len(first) == 1:
+                table[trad] = first
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def translation_table() -> dict[int, int]:
+    """The 1:1 code point table of step 1 (built once per process)."""
+    table: dict[int, int] = {}
+    for trad, simp in _opencc_characters().items():
+        table[ord(trad)] = ord(simp)
+    for cp in range(0xFF01, 0xFF5F):
+        table[cp] = cp - 0xFEE0
+    for ch in SPACES:
+        table[ord(ch)] = 0x20
+    for ch in STAR_VARIANTS:
+        table[ord(ch)] = ord(STAR)
+    for cp in range(0x250):
+        ch = chr(table.get(cp, cp))
+        low = ch.lower()
+        if len(low) == 1 and low != ch:
+            table[cp] = ord(low)
+    # full-width capitals fold too: Ａ -> A -> a
+    for cp in range(0xFF21, 0xFF3B):
+        table[cp] = cp - 0xFEE0 + 0x20
+    return table
