@@ -5,7 +5,9 @@ Chinese at once (``Text``); reports pick one with ``--lang zh|en``.  The str
 value of a ``Text`` is the English form: fingerprints hash it and logs print
 it, so adding the Chinese changed no fingerprint.  A plain ``str`` reason (a
 library's error message, a scan stored before reasons were bilingual) is a
-technical detail: Chinese reports show it after the Chinese name of its rule.
+technical detail: Chinese reports show it after the Chinese name of its rule
+(``scanner.rules.reason_in_lang``; a finding's reason gets its Chinese form
+when the finding is made, ``scanner.score``).
 """
 from __future__ import annotations
 
@@ -68,19 +70,10 @@ def part_label(part: str) -> str:
     return PART_LABELS.get(kind, part)
 
 
-def _has_cjk(value: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in value)
-
-
-def in_lang(value: str, lang: str, rule: str | None = None) -> str:
-    """``value`` as a report in ``lang`` shows it."""
+def in_lang(value: str, lang: str) -> str:
+    """``value`` as a report in ``lang`` shows it (a reason of a rule:
+    ``scanner.rules.reason_in_lang``)."""
     if lang == "en" or not value:
         return str(value)
-    if isinstance(value, Text):
-        return value.zh
-    if rule and not _has_cjk(value):
-        from .rules import rule_for
-
-        return f"{rule_for(rule).name_zh}（原文：{value}）"
-    return value
+    return value.zh if isinstance(value, Text) else value
 

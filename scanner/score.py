@@ -36,12 +36,18 @@ def _score(category: str, level: str | None, severity: Severity) -> float:
     return CATEGORY_SCORE.get(category, SEVERITY_SCORE[severity])
 
 
+def _bilingual(reason: str, rule: str) -> str:
+    """A plain str reason (a plugin's, a library's message) as a Text whose
+    Chinese is what Chinese reports show for it, so the finding carries it."""
+    return reason if isinstance(reason, Text) else Text(reason, rules.reason_in_lang(reason, "zh", rule))
+
+
 def from_signal(item: str, signal: Signal, part_text: str) -> Finding:
     score = _score(signal.category, signal.level, signal.severity)
     return Finding(
         rule=signal.rule, category=signal.category, level=signal.level, part=signal.part,
         start=signal.start, end=signal.end, text=part_text[signal.start:signal.end],
-        context=excerpt(part_text, signal.start, signal.end), reason=signal.reason, basis=signal.basis,
+        context=excerpt(part_text, signal.start, signal.end), reason=_bilingual(signal.reason, signal.rule), basis=signal.basis,
         severity=signal.severity, score=score,
         fingerprint=fingerprint(item, signal.rule, signal.part, signal.matched),
         details=tuple(sorted(signal.details.items())),
@@ -53,7 +59,7 @@ def from_notice(item: str, notice: Notice) -> Finding:
     score = _score(notice.category, None, notice.severity)
     return Finding(
         rule=notice.rule, category=notice.category, level=None, part=notice.part, start=None, end=None,
-        text="", context="", reason=notice.reason, basis=notice.basis or rules.rule_for(notice.rule).basis,
+        text="", context="", reason=_bilingual(notice.reason, notice.rule), basis=notice.basis or rules.rule_for(notice.rule).basis,
         severity=notice.severity, score=score, fingerprint=fingerprint(item, notice.rule, notice.part, notice.reason),
         details=notice.details, explanation=(f"{notice.severity.value}: score {score:g}",),
     )

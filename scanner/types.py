@@ -182,7 +182,7 @@ class Finding:
             "end": self.end,
             "text": self.text,
             "context": self.context,
-            "reason": in_lang(self.reason, lang, self.rule),
+            "reason": in_lang(self.reason, lang),
             "basis": in_lang(self.basis, lang),
             "severity": self.severity.value,
             "score": self.score,

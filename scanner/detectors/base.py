@@ -11,17 +11,17 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
 from ..levels import severity_of
+from ..match.automaton import Matcher
+from ..match.hits import PatternTable
 from ..normalize import NormText, normalize
 from ..rulebook import Rule
 from ..types import Part, Severity
-
-if TYPE_CHECKING:
-    from ..engine import Engine
+from ..validate.segment import WordBoundaries
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,30 @@ class Hits(NamedTuple):
     pids: np.ndarray
 
 
+class Tables(Protocol):
+    """What detectors use of the engine (``scanner.engine.Engine``, which
+    loads the detectors, is one): declared here so the detector API does not
+    import the engine that imports it."""
+
+    @property
+    def table(self) -> PatternTable:
+        """The lexicons' and mark anchors' patterns, by automaton key."""
+
+    @property
+    def matcher(self) -> Matcher:
+        """The automaton over every pattern key."""
+
+    @property
+    def words(self) -> WordBoundaries:
+        """Word boundaries for short terms."""
+
+
 class PartText:
     """One part's normalised text, what every detector looks at, with what
     they share: the engine, the automaton's hits (found once, on first use),
     and the list of hits dropped and why (for ``--explain``)."""
 
-    def __init__(self, engine: Engine, part: Part, hint_cap: int | None = None) -> None:
+    def __init__(self, engine: Tables, part: Part, hint_cap: int | None = None) -> None:
         self.engine = engine
         self.part = part.name
         self.original = part.text

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..config import Convert, Limits
 from ..errors import ExtractionError, LimitExceeded
 from ..lang import Text
-from ..rules import BASIS_UNREADABLE, rule_for
+from ..rulebook import BASIS_UNREADABLE, notice_rule
 from ..types import Document, Member, Notice, Severity
 from .base import Extractor, ReadContext
 from .registry import extractors
@@ -49,7 +49,7 @@ def unreadable(reason: str, part: str = "item", rule: str = "unreadable.extract"
     technical detail (a library's message): Chinese reports show it after the
     Chinese name of the rule."""
     if not isinstance(reason, Text):
-        reason = Text(reason, f"{rule_for(rule).name_zh}：{reason}")
+        reason = Text(reason, f"{notice_rule(rule).name_zh}：{reason}")
     return Notice(rule=rule, category="unreadable", part=part, reason=reason,
                   severity=Severity.REVIEW, basis=UNREADABLE_BASIS,
                   details=tuple(sorted(details.items())))

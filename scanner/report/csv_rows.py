@@ -12,6 +12,7 @@ import io
 from typing import BinaryIO
 
 from ..lang import in_lang
+from ..rules import reason_in_lang
 from ..types import Finding, ItemResult
 from . import ReportOptions, Summary
 from .mask import mask_text, masked_context
@@ -63,7 +64,7 @@ class CsvReporter:
         if self.options.mask:
             text, context = mask_text(f.text, f.level), masked_context(f.text, f.level, f.category)
         return (f.rule, f.category, f.level, f.severity.value, f.part, f.start, f.end, text, context,
-                in_lang(f.reason, self.options.lang, f.rule), in_lang(f.basis, self.options.lang), f.score,
+                reason_in_lang(f.reason, self.options.lang, f.rule), in_lang(f.basis, self.options.lang), f.score,
                 f.fingerprint)
 
     def finish(self, summary: Summary) -> None:

@@ -32,6 +32,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from ..lang import in_lang, part_label
+from ..rules import reason_in_lang
 from ..types import ItemResult, ReviewRecord
 from . import Summary, lexicon_line
 from .view import (
@@ -268,7 +269,7 @@ class DocxFormReporter(BufferedReporter):
         self.out.flush()
 
     def _lang(self, value: str, rule: str | None = None) -> str:
-        return in_lang(value, self.options.lang, rule)
+        return reason_in_lang(value, self.options.lang, rule) if rule else in_lang(value, self.options.lang)
 
     def _form(self, page: _Page, r: ItemResult, record: ReviewRecord | None, members: list[ItemResult],
               n: int, total: int) -> None:

@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime
 
 from ..lang import in_lang, part_label
+from ..rules import reason_in_lang
 from ..types import Finding, ItemResult
 from . import Summary, lexicon_line
 from .view import (
@@ -250,7 +251,7 @@ class HtmlReporter(BufferedReporter):
         )
 
     def _lang(self, value: str, rule: str | None = None) -> str:
-        return in_lang(value, self.options.lang, rule)
+        return reason_in_lang(value, self.options.lang, rule) if rule else in_lang(value, self.options.lang)
 
     def _ocr(self, f: Finding) -> str:
         """A finding read from a picture: the recogniser's confidence and the

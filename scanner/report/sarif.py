@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from ..lang import in_lang
-from ..rules import catalogue, rule_for
+from ..rules import catalogue, reason_in_lang, rule_for
 from ..types import Finding, ItemResult, ReviewRecord, Severity
 from . import ReportOptions, Summary
 from .mask import mask_text
@@ -113,7 +113,7 @@ class SarifReporter:
 
     def _result(self, item: ItemResult, index: int, f: Finding, suppression: dict[str, Any] | None) -> dict[str, Any]:
         shown = mask_text(f.text, f.level) if self.options.mask else f.text
-        reason = in_lang(f.reason, self.options.lang, f.rule)
+        reason = reason_in_lang(f.reason, self.options.lang, f.rule)
         location: dict[str, Any] = {
             "artifactLocation": {"uri": self.artifacts[index]["location"]["uri"], "index": index}}
         if f.start is not None and f.end is not None:

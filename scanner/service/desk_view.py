@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from ..lang import in_lang, part_label
 from ..levels import CATEGORY_LABELS
 from ..report.view import VERDICT_LABELS
-from ..rules import rule_for
+from ..rules import reason_in_lang, rule_for
 from ..types import Finding, ItemResult
 from .parts import PartText
 
@@ -96,7 +96,7 @@ class Mark:
 
     @property
     def reason(self) -> str:
-        return in_lang(self.finding.reason, "zh", self.finding.rule)
+        return reason_in_lang(self.finding.reason, "zh", self.finding.rule)
 
     @property
     def basis(self) -> str:

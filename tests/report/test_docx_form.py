@@ -20,6 +20,7 @@ from docx.shared import Cm
 from scanner.lang import in_lang, part_label
 from scanner.report import ReportOptions
 from scanner.report.docx_form import FINDING_WIDTHS, OPINION_ROWS, SIGN_LINE
+from scanner.rules import reason_in_lang
 from scanner.types import Finding, ItemResult, ReviewRecord, Severity, Verdict
 
 LABELS = ("事项名称", "拟公开渠道/方式", "承办部门", "经办人", "审查发现", *OPINION_ROWS)
@@ -116,7 +117,7 @@ def test_every_finding_in_the_report_language(results, rendered):
             for f in r.findings:
                 assert not f.context or any(f.context in c for c in cells), f.context
                 assert any(c.endswith("\n" + f.rule) for c in cells), f.rule
-                assert in_lang(f.reason, lang, f.rule) in cells and in_lang(f.basis, lang) in cells
+                assert reason_in_lang(f.reason, lang, f.rule) in cells and in_lang(f.basis, lang) in cells
                 assert part_label(f.part) in cells
     facts = [info(t) for t in doc.tables if kind(t) == "事项名称"]
     assert facts[0]["事项名称"] == "2026/通知.docx" and facts[0]["扫描结论"] == "禁止公开（block），得分 100"

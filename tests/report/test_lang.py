@@ -14,7 +14,9 @@ import pytest
 from scanner import Engine, ScanConfig, scan_bytes
 from scanner.lang import Text, in_lang
 from scanner.report import ReportOptions, Summary, make_reporter
-from scanner.rules import catalogue
+from scanner.rules import catalogue, reason_in_lang
+from scanner.score import from_notice
+from scanner.types import Notice, Severity
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -67,8 +69,17 @@ def test_text_survives_pickling_between_processes():
 
 
 def test_a_plain_technical_reason_is_named_by_its_rule():
-    assert in_lang("PdfiumError: bad xref", "zh", "unreadable.extract") == "内容提取失败（原文：PdfiumError: bad xref）"
-    assert in_lang("PdfiumError: bad xref", "en", "unreadable.extract") == "PdfiumError: bad xref"
+    assert reason_in_lang("PdfiumError: bad xref", "zh", "unreadable.extract") == "内容提取失败（原文：PdfiumError: bad xref）"
+    assert reason_in_lang("PdfiumError: bad xref", "en", "unreadable.extract") == "PdfiumError: bad xref"
+    assert in_lang("PdfiumError: bad xref", "zh") == "PdfiumError: bad xref"
+
+
+def test_a_finding_with_a_plain_reason_carries_its_chinese_form():
+    notice = Notice(rule="unreadable.extract", category="unreadable", part="item", reason="PdfiumError: bad xref",
+                    severity=Severity.REVIEW)
+    finding = from_notice("a.pdf", notice)
+    assert finding.to_dict(lang="zh")["reason"] == "内容提取失败（原文：PdfiumError: bad xref）"
+    assert finding.to_dict(lang="en")["reason"] == "PdfiumError: bad xref"
 
 
 @pytest.mark.parametrize("lang, reason", [("zh", "工作秘密或内部标识"), ("en", "work-secret/internal marker")])
