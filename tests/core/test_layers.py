@@ -33,8 +33,6 @@ Edges = dict[str, dict[str, list[int]]]  # module -> imported module -> lines
 
 # Known debt (issue 17), listed so that no NEW cycle or upward import gets in
 # while these are broken up; each must leave its list when it is gone:
-# - the extract package: format modules import helpers from extract/__init__,
-#   which imports the registry, which loads the format modules;
 # - the rule catalogue: rules.py derives it from the detectors, while lang.py
 #   (a rule's Chinese name for a reason without one) and extract/ read rules;
 # - normalize/__init__ <-> its numba kernel (tables built in __init__).
@@ -43,10 +41,6 @@ KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset(
         "normalize normalize.kernel",
         ("detectors detectors.base detectors.lexicon detectors.marks detectors.pii engine lang levels match.hits "
         "match.lexicon match.marks match.shipped rulebook rules types validate.pii"),
-        ("extract extract.archive extract.base extract.builtin extract.docx extract.embedded extract.html "
-        "extract.image extract.legacy extract.ocr extract.ofd extract.pdf extract.pdf_ocr extract.pptx "
-        "extract.registry extract.sniff extract.text extract.vector extract.xlsx extract.xlsxsheet extract.xmldoc "
-        "extract.xmlparts"),
     ))
 KNOWN_UPWARD: frozenset[tuple[str, str]] = frozenset({("scanner.rules", "scanner.detectors")})
 
