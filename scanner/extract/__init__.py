@@ -17,19 +17,19 @@ from typing import TYPE_CHECKING
 from ..config import Convert, Limits
 from ..errors import ExtractionError, LimitExceeded
 from ..lang import Text
-from ..rulebook import BASIS_UNREADABLE, notice_rule
-from ..types import Document, Member, Notice, Severity
+from ..types import Document, Member
 from .base import Extractor, ReadContext
+from .notices import unreadable
 from .registry import extractors
 from .sniff import Probe, name_mismatch
 
 if TYPE_CHECKING:
     from .ocr import PictureReader
 
+__all__ = ["extract", "is_converted", "members", "unreadable"]
+
 INTERNAL_ERROR = "internal error"
 log = logging.getLogger(__name__)
-
-UNREADABLE_BASIS = BASIS_UNREADABLE
 
 
 def is_converted(fmt: str) -> bool:
@@ -42,17 +42,6 @@ def members(data: bytes, name: str, fmt: str, limits: Limits) -> Iterator[Member
     ``extract``), read lazily; None when it holds none."""
     extractor = extractors().extractor(fmt)
     return None if extractor is None else extractor.members(data, name, fmt, limits)
-
-
-def unreadable(reason: str, part: str = "item", rule: str = "unreadable.extract", **details: object) -> Notice:
-    """What could not be read, and why.  A reason given as a plain str is a
-    technical detail (a library's message): Chinese reports show it after the
-    Chinese name of the rule."""
-    if not isinstance(reason, Text):
-        reason = Text(reason, f"{notice_rule(rule).name_zh}：{reason}")
-    return Notice(rule=rule, category="unreadable", part=part, reason=reason,
-                  severity=Severity.REVIEW, basis=UNREADABLE_BASIS,
-                  details=tuple(sorted(details.items())))
 
 
 def extract(data: bytes, name: str, limits: Limits, convert: Convert | None = None,

@@ -24,7 +24,7 @@ from ..config import Limits
 from ..errors import ExtractionError, LimitExceeded
 from ..names import escape_name
 from ..types import Document, Member, Notice, Part, Severity
-from . import unreadable
+from .notices import unreadable
 from .zipguard import GuardedZip, is_encrypted, ratio_allowance
 
 __all__ = ["extract_archive", "iter_members", "safe_name"]

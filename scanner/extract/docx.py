@@ -27,8 +27,8 @@ from ..config import Limits
 from ..errors import ExtractionError
 from ..lang import Text
 from ..types import Document, Notice, Part, Severity
-from . import unreadable
 from .image import package_pictures
+from .notices import unreadable
 from .ocr import PictureReader
 from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import GuardedZip

@@ -21,6 +21,7 @@ from ..errors import ExtractionError
 from ..types import Document, Part
 from .decode import decode
 from .image import data_uri_pictures
+from .notices import unreadable
 from .ocr import PictureReader
 
 _SKIP = {"script", "style", "template", "head"}
@@ -109,7 +110,6 @@ def _clean(chunks: list[str]) -> str:
 
 
 def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
-    from . import unreadable
 
     decoded = decode(data)
     source = _XML_DECL.sub("", decoded.text)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from ..config import Limits
 from ..lang import Text
 from ..types import Document, Notice, Part
-from . import unreadable
+from .notices import unreadable
 from .ocr import PictureReader, is_picture
 from .vector import is_vector, read_vector, sniff_vector
 from .zipguard import GuardedZip

@@ -27,9 +27,9 @@ from ..config import Convert, Limits
 from ..errors import LimitExceeded
 from ..lang import Text
 from ..types import Document, Notice, Part
-from . import unreadable
 from .embedded import iter_embedded
 from .legacy_convert import TARGETS, ConversionFailed, conversion_timeout, convert as convert_to_ooxml
+from .notices import unreadable
 from .ocr import PictureReader
 from .xmlparts import PROPERTIES, property_parts
 

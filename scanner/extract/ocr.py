@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Protocol
 from ..budget import allowance
 from ..lang import Text
 from ..types import Box, Finding, Notice, Part, Picture
-from . import unreadable
+from .notices import unreadable
 
 if TYPE_CHECKING:  # Pillow and numpy are imported when a picture is first read
     from PIL import Image

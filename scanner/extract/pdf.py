@@ -62,7 +62,7 @@ from ..errors import ExtractionError
 from ..lang import Text
 from ..normalize import STAR, STAR_VARIANTS
 from ..types import Document, Notice, Part
-from . import unreadable
+from .notices import unreadable
 from .ocr import PictureReader
 from .pdf_layout import joined, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
 from .pdf_ocr import read_page, wants_ocr

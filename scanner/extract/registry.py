@@ -24,7 +24,7 @@ from importlib.metadata import entry_points
 from ..errors import ToolError
 from .base import BINARY, Extractor, Sniffed
 from .builtin import BUILTIN
-from .sniff import Probe
+from .sniff import Probe, serve
 
 GROUP = "preclear.extractors"
 
@@ -72,6 +72,9 @@ class Registry:
 def extractors() -> Registry:
     """The registry of this process: built on first use, then kept."""
     return Registry([*BUILTIN, *plugins()])
+
+
+serve(extractors)  # for scanner.extract.sniff, which the format modules below this one use
 
 
 def plugins() -> list[Extractor]:

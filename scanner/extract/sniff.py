@@ -15,6 +15,10 @@ its cross-reference trailer (``startxref`` and ``%%EOF`` at the end) or its
 first objects: such bytes are a broken PDF, never text to decode.  ``name_mismatch`` says when a
 name claims a binary format its bytes are not (``.pptx`` holding bytes that
 happen to decode as GBK).
+
+Both ask the process's extractors, which the registry hands over when it is
+imported (``serve``): this module is under the format modules that sniff
+(embedded objects), which are under the registry that loads them.
 """
 from __future__ import annotations
 
@@ -26,7 +30,8 @@ import os
 import re
 import zipfile
 import zlib
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 import olefile
 
@@ -39,14 +44,39 @@ _PDF_TRAILER = re.compile(rb"startxref\s+\d+\s+%%EOF\s*$")
 _PDF_OBJECT = re.compile(rb"(?:^|[\r\n])\d{1,10}\s+\d{1,5}\s+obj\s*<<")
 
 
+class Claims(Protocol):
+    """What ``sniff`` and ``name_mismatch`` ask of the registry
+    (scanner.extract.registry.Registry)."""
+
+    @property
+    def names(self) -> Mapping[str, tuple[str, ...]]: ...
+
+    def sniff(self, probe: Probe) -> tuple[int, str]: ...
+
+
+_served: Callable[[], Claims] | None = None
+
+
+def serve(extractors: Callable[[], Claims]) -> None:
+    """Make ``extractors()`` what ``sniff`` and ``name_mismatch`` ask: the
+    registry calls this when imported, and scanner.extract imports the
+    registry before any of its modules runs."""
+    global _served
+    _served = extractors
+
+
+def _claims() -> Claims:
+    if _served is None:
+        raise RuntimeError("scanner.extract.registry has not served the extractors")
+    return _served()
+
+
 def name_mismatch(fmt: str, name: str) -> str | None:
     """The binary format ``name`` claims when the sniffed ``fmt`` is not one
     its bytes may be; None when the name claims nothing or the bytes agree.
     Which extension claims what is each extractor's ``names``."""
-    from .registry import extractors
-
     ext = os.path.splitext(name.lower())[1]
-    allowed = extractors().names.get(ext)
+    allowed = _claims().names.get(ext)
     return None if allowed is None or fmt in allowed else ext.lstrip(".")
 
 
@@ -64,9 +94,8 @@ def damaged_pdf_header(data: bytes) -> bool:
 def sniff(data: bytes, name: str) -> str:
     """The format of ``data``: the one the most confident extractor claims
     (scanner.extract.registry), ``binary`` when none does."""
-    from .registry import extractors
-
-    return extractors().sniff(Probe(data, name)).format
+    _, fmt = _claims().sniff(Probe(data, name))
+    return fmt
 
 
 class Probe:

@@ -5,10 +5,10 @@ from ..config import Limits
 from ..lang import Text
 from ..types import Document, Part
 from .decode import decode
+from .notices import unreadable
 
 
 def _extract(data: bytes, fmt: str) -> Document:
-    from . import unreadable
 
     decoded = decode(data)
     if decoded.exact:

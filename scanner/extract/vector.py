@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Notice, Part
-from . import unreadable
+from .notices import unreadable
 from .ocr import RULE, PictureReader
 from .xmlparts import local, parse_xml
 

@@ -23,6 +23,7 @@ from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Document, Part
 from .decode import decode
+from .notices import unreadable
 from .xmlparts import parse_xml
 
 _TAG = re.compile(r"<!\[CDATA\[(.*?)\]\]>|<!--.*?-->|<[^>]*>", re.DOTALL)
@@ -34,7 +35,6 @@ def _stripped(text: str) -> str:
 
 
 def extract_xml(data: bytes, name: str, limits: Limits) -> Document:
-    from . import unreadable
 
     try:
         root = parse_xml(data, "body")

@@ -7,6 +7,7 @@ from lxml import etree
 from ..errors import ExtractionError
 from ..lang import Text
 from ..types import Notice, Part
+from .notices import unreadable
 from .zipguard import GuardedZip
 
 # internal entities expanded, so text declared in the DTD is read (libxml2 refuses
@@ -80,7 +81,6 @@ def doctype_notices(pkg: GuardedZip) -> tuple[Notice, ...]:
     """A part that declares a DTD may hold text in entities, which the
     python-pptx and openpyxl parsers drop: never call such a package full.
     (Office never writes a DTD; only a crafted file has one.)"""
-    from . import unreadable
     found = []
     for name in sorted(pkg.names()):
         if name.endswith((".xml", ".rels")) and b"<!DOCTYPE" in pkg.head(name, _PROLOG_BYTES).upper():
@@ -92,7 +92,6 @@ def doctype_notices(pkg: GuardedZip) -> tuple[Notice, ...]:
 def embedded_notices(pkg: GuardedZip, folder: str) -> tuple[Notice, ...]:
     """Embedded objects that cannot be opened travel with the file unscanned:
     never clear.  The others are scanned as members (embedded.py)."""
-    from . import unreadable
     from .embedded import embedding_paths, open_object
     return tuple(unreadable(Text(f"embedded object not scanned: {path}", f"嵌入对象未扫描：{path}"),
                             part="embedded", rule="unreadable.embedded", object=path)

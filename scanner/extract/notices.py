@@ -1,0 +1,24 @@
+"""The ``unreadable`` notice: what an extractor could not read, and why.
+
+A leaf of the package, so the format modules, the facade (scanner.extract)
+and the drivers all build the notice the same way without importing the
+registry, which loads the format modules.
+"""
+from __future__ import annotations
+
+from ..lang import Text
+from ..rulebook import BASIS_UNREADABLE, notice_rule
+from ..types import Notice, Severity
+
+UNREADABLE_BASIS = BASIS_UNREADABLE
+
+
+def unreadable(reason: str, part: str = "item", rule: str = "unreadable.extract", **details: object) -> Notice:
+    """What could not be read, and why.  A reason given as a plain str is a
+    technical detail (a library's message): Chinese reports show it after the
+    Chinese name of the rule."""
+    if not isinstance(reason, Text):
+        reason = Text(reason, f"{notice_rule(rule).name_zh}：{reason}")
+    return Notice(rule=rule, category="unreadable", part=part, reason=reason,
+                  severity=Severity.REVIEW, basis=UNREADABLE_BASIS,
+                  details=tuple(sorted(details.items())))
