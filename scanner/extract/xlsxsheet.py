@@ -18,6 +18,7 @@ its cells read, not silently the declared corner.
 """
 from __future__ import annotations
 
+import itertools
 import operator
 import posixpath
 import re
@@ -160,19 +161,18 @@ class SheetXml:
     was read by the fast reader) and its cell text."""
 
     def __init__(self, raw: bytes, path: str) -> None:
-        grid = _grid_tokens(raw)
-        self._tokens: list[_Token] | None = None
-        self._escaped: dict[str, str] = {}
+        grid = _read_grid(raw)
+        self._grid: _Grid | None = None
         if grid is None:
             self.root = parse_xml(raw, path)
         else:
-            self.root, self._tokens, self._escaped = grid
+            self.root, self._grid = grid
 
     def text(self, book: Book) -> str:
         """What ``sheet_text`` gives for the whole tree."""
-        if self._tokens is None:
+        if self._grid is None:
             return sheet_text(self.root, book)
-        return _grid_text(self._tokens, self._escaped, book)
+        return self._grid.text(book)
 
 
 # The fast reader.  ``sheetData`` is read with one compiled pattern when it is
@@ -194,39 +194,44 @@ _PREFIX = re.compile(r" ([A-Za-z_][\w.-]*):[\w.-]+=")
 _BAD_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)")
 # the text between two tags that holds a reference (values, inline strings, formulas)
 _ESCAPED_TEXT = re.compile(r">([^<]*&[^<]*)<")
-_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# the bytes of UTF-8 text that XML allows, \r aside (a grid with \r goes to lxml)
+_XML_BYTES = bytes([9, 10, *range(32, 256)])
 _Token = tuple[str, str, str, str, str, str, str, str, str, str]
 _UNEXPECTED = operator.itemgetter(9)  # the last group: a character no token starts with
 
 
-def _grid_tokens(raw: bytes) -> tuple[etree._Element, list[_Token], dict[str, str]] | None:
-    """The tree without the grid, the grid's tokens and its texts that hold a
-    reference with the text they stand for; or None when the grid is not written the plain way."""
+def _read_grid(raw: bytes) -> tuple[etree._Element, _Grid] | None:
+    """The tree without the grid and the grid read by the fast reader; or
+    None when the grid is not written the plain way."""
     start = raw.find(_CELLS_START)
-    end = raw.find(_CELLS_END)
+    end = raw.rfind(_CELLS_END)  # the only one when the grid is read here (two sheetData)
     if (start < 0 or end < start or raw.count(b"sheetData") != 2 or b"<!" in raw or b"\r" in raw
-            or b"<?" in raw[1:] or not _utf8_declared(raw)):
+            or raw.find(b"<?", 1) >= 0 or not _utf8_declared(raw)):
         return None
+    grid = raw[start + len(_CELLS_START):end]
     try:
-        inner = raw[start + len(_CELLS_START):end].decode("utf-8")
+        inner = grid.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if "xmlns" in inner or "]]>" in inner or _NOT_XML_CHAR.search(inner):
+    if "xmlns" in inner or "]]>" in inner or _not_xml_char(grid):
         return None
-    if _BAD_AMPERSAND.search(inner):
+    if "&" in inner and _BAD_AMPERSAND.search(inner):
         return None
-    tokens: list[_Token] = _TOKEN.findall(inner)
-    if any(map(_UNEXPECTED, tokens)):
-        return None
+    rows = _plain_rows(inner)
+    tokens: list[_Token] | None = None
+    if rows is None:
+        tokens = _TOKEN.findall(inner)
+        if any(map(_UNEXPECTED, tokens)):
+            return None
     try:
         root = parse_xml(raw[:start] + b"<sheetData/>" + raw[end + len(_CELLS_END):], "sheet")
     except ExtractionError:
         return None  # the whole part is parsed again, for lxml's own message
     if [el.tag for el in root if el.tag == _SHEET_DATA] != [_SHEET_DATA]:
         return None  # not the main namespace, or not a child of the root
-    if not {m for m in _PREFIX.findall(inner)} <= {*root.nsmap, "xml"}:
+    if ":" in inner and not {m for m in _PREFIX.findall(inner)} <= {*root.nsmap, "xml"}:
         return None
-    escaped = sorted(set(_ESCAPED_TEXT.findall(inner)))
+    escaped = sorted(set(_ESCAPED_TEXT.findall(inner))) if "&" in inner else []
     table: dict[str, str] = {}
     if escaped:
         try:
@@ -237,7 +242,129 @@ def _grid_tokens(raw: bytes) -> tuple[etree._Element, list[_Token], dict[str, st
         if len(plain) != len(escaped) or len(holder):
             return None
         table = dict(zip(escaped, plain))
-    return root, tokens, table
+    return root, _Grid(inner, table, rows, tokens)
+
+
+@dataclass
+class _Grid:
+    """The cell grid as the fast reader found it: runs of plain numeric rows
+    already rendered (``rows``) with the tokens of the rows between them, or
+    the tokens of the whole grid."""
+
+    inner: str
+    escaped: dict[str, str]
+    rows: list[str | list[_Token]] | None
+    tokens: list[_Token] | None
+
+    def text(self, book: Book) -> str:
+        """``sheet_text``'s result for the grid."""
+        if self.rows is None or 0 in book.date_styles:  # a plain cell has style 0
+            tokens = self.tokens if self.tokens is not None else _TOKEN.findall(self.inner)
+            return "\n".join(_grid_lines(tokens, self.escaped, book))
+        lines: list[str] = []
+        for run in self.rows:
+            if isinstance(run, str):
+                lines.append(run)
+            else:
+                lines += _grid_lines(run, self.escaped, book)
+        return "\n".join(lines)
+
+
+# Plain numeric rows, read a row per match: cells A, B, C... in order, each
+# with a reference, no style, type n (written or implied) and a number
+# literal (rendered after the match, for all of them at once).  Anything else between them (shared strings, styles,
+# formulas, gaps) is one "other" run, read by ``_TOKEN``.
+_NUMBER = r"(-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,20})?(?:e[+-]?[0-9]{1,3})?)"
+_PLAIN_COLUMNS = 26
+
+
+def _plain_row_pattern() -> str:
+    cells = [rf'<c r="{chr(65 + i)}[0-9]{{1,7}}"(?: t="n")?><v>{_NUMBER}</v></c>' for i in range(_PLAIN_COLUMNS)]
+    nested = ""
+    for c in reversed(cells[1:]):
+        nested = f"(?:{c}{nested})?"
+    return rf"<row{_ATTRS}>{cells[0]}{nested}</row>"
+
+
+_PLAIN_ROW = re.compile(rf"{_plain_row_pattern()}|((?:<row|<(?!row[ />]))[^<]*(?:<(?!row[ />])[^<]*)*|[^<]+)")
+_OTHER = operator.itemgetter(_PLAIN_COLUMNS)
+_STRIP_TABS = operator.methodcaller("rstrip", "\t")  # the cells a shorter row does not have
+
+
+def _plain_rows(inner: str) -> list[str | list[_Token]] | None:
+    """The grid as runs of rendered plain rows (str, rows joined by newlines)
+    and token lists for the rest; None when the grid is to be read by
+    ``_TOKEN`` as a whole (nothing gained, or a run the split would change)."""
+    matches: list[tuple[str, ...]] = _PLAIN_ROW.findall(inner)
+    if not any(map(operator.not_, map(_OTHER, matches))):
+        return None  # no plain row
+    runs: list[str | list[_Token]] = []
+    plain: list[tuple[str, ...]] = []
+    other: list[str] = []
+    for match in matches:
+        if not match[_PLAIN_COLUMNS]:
+            if other:
+                if not _other_run("".join(other), runs, bool(plain or runs)):
+                    return None
+                other = []
+            plain.append(match)
+        else:
+            if plain:
+                runs.append(_render_rows(plain))
+                plain = []
+            other.append(match[_PLAIN_COLUMNS])
+    if plain:
+        runs.append(_render_rows(plain))
+    if other and not _other_run("".join(other), runs, True):
+        return None
+    return runs
+
+
+def _render_rows(rows: list[tuple[str, ...]]) -> str:
+    """Plain rows' text, each number as ``_value`` renders it: digits alone
+    are already; another literal is rendered when ``repr`` of its float
+    differs (a float that is not the shortest repr, a negative int).  Column
+    by column, so an all-digit column costs one check."""
+    columns = list(zip(*rows))[:_PLAIN_COLUMNS]
+    while not any(columns[-1]):
+        columns.pop()  # the columns no row has
+    for i, column in enumerate(columns):
+        if any(column) and not "".join(column).isdigit():
+            columns[i] = _render_column(column)
+    return "\n".join(map(_STRIP_TABS, map("\t".join, zip(*columns))))
+
+
+def _render_column(column: tuple[str, ...]) -> tuple[str, ...]:
+    at = [i for i, number in enumerate(column) if number and not number.isdigit()]
+    literals = [column[i] for i in at]
+    rendered = list(map(repr, map(float, literals)))
+    if rendered == literals:
+        return column
+    out = list(column)
+    for k in itertools.compress(itertools.count(), map(operator.ne, literals, rendered)):
+        literal = literals[k]
+        out[at[k]] = rendered[k] if ("." in literal or "e" in literal) else str(int(literal))
+    return tuple(out)
+
+
+def _other_run(text: str, runs: list[str | list[_Token]], after_row: bool) -> bool:
+    """Append the tokens of the text between plain rows; False when they hold
+    a character no token starts with, or (after a row) a cell before the first
+    row, which the whole walk would have put in the row before."""
+    tokens: list[_Token] = _TOKEN.findall(text)
+    if any(map(_UNEXPECTED, tokens)):
+        return False
+    if after_row and not text.lstrip(" \t\n").startswith("<row") and text.strip(" \t\n"):
+        return False
+    runs.append(tokens)
+    return True
+
+
+def _not_xml_char(utf8: bytes) -> bool:
+    """Whether valid UTF-8 holds a character XML does not allow: a control
+    character (a byte of its own in UTF-8) or U+FFFE/U+FFFF."""
+    return bool(utf8.translate(None, _XML_BYTES)) or (
+        b"\xef\xbf" in utf8 and (b"\xef\xbf\xbe" in utf8 or b"\xef\xbf\xbf" in utf8))
 
 
 def _utf8_declared(raw: bytes) -> bool:
@@ -250,8 +377,8 @@ def _utf8_declared(raw: bytes) -> bool:
     return b"encoding" not in declaration or bool(re.search(rb"encoding=[\"']utf-8[\"']", declaration))
 
 
-def _grid_text(tokens: list[_Token], escaped: dict[str, str], book: Book) -> str:
-    """``sheet_text``'s walk over the fast reader's tokens."""
+def _grid_lines(tokens: list[_Token], escaped: dict[str, str], book: Book) -> list[str]:
+    """``sheet_text``'s walk over the fast reader's tokens: its lines."""
     lines: list[str] = []
     columns: dict[str, int] = {}
     cells: dict[int, str] = {}
@@ -274,7 +401,7 @@ def _grid_text(tokens: list[_Token], escaped: dict[str, str], book: Book) -> str
             _flush(cells, lines)
             col = 0
     _flush(cells, lines)
-    return "\n".join(lines)
+    return lines
 
 
 def sheet_text(root: etree._Element, book: Book) -> str:
