@@ -3,9 +3,11 @@
 ``deadline``: in the serial driver there is no parent to kill a hung item,
 so ``SIGALRM`` interrupts it after ``item_timeout`` seconds.  It can only
 act in the main thread, and between Python steps (C code that runs long
-is bounded by the budgets and the memory cap of scanner.budget instead); it
-waits for an import in progress to finish, since a module interrupted while
-loading stays broken.  An ``ItemTimeout`` that code on the way swallows
+is bounded by the budgets and the memory cap of scanner.budget instead). It
+waits for code whose state outlives the item to finish: an import (a module
+interrupted while loading stays broken) and numba compiling or loading a
+kernel (an interrupted first load leaves numba's registries half installed,
+and every later kernel of the process fails to type).  An ``ItemTimeout`` that code on the way swallows
 (a ctypes callback ignores every exception: numba's object cache is one)
 is raised again when the block ends: an item that ran out of time is never
 taken as read in full.
@@ -13,18 +15,24 @@ taken as read in full.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from collections.abc import Iterator
 from types import FrameType
 
 _RETRY_SECONDS = 0.05
+# numba and llvmlite only have Python frames on the stack while they compile
+# or load a kernel (a compiled kernel runs without any)
+_FRAGILE_PACKAGES = tuple(f"{os.sep}{name}{os.sep}" for name in ("numba", "llvmlite"))
 
 
-def _importing(frame: FrameType | None) -> bool:
-    """Is the interrupted code inside an import (importlib's frames on the stack)?"""
+def _fragile(frame: FrameType | None) -> bool:
+    """Is the interrupted code an import, or numba compiling or loading a
+    kernel (their frames on the stack)?"""
     while frame is not None:
-        if frame.f_code.co_filename.startswith("<frozen importlib"):
+        filename = frame.f_code.co_filename
+        if filename.startswith("<frozen importlib") or any(p in filename for p in _FRAGILE_PACKAGES):
             return True
         frame = frame.f_back
     return False
@@ -45,7 +53,7 @@ def deadline(seconds: float) -> Iterator[None]:
 
     def expire(signum: int, frame: FrameType | None) -> None:
         nonlocal rang
-        if _importing(frame):  # a module half-imported stays broken for every later item: ring again soon
+        if _fragile(frame):  # left half done it stays broken for every later item: ring again soon
             signal.setitimer(signal.ITIMER_REAL, _RETRY_SECONDS)
             return
         rang = True

@@ -142,3 +142,42 @@ def test_a_time_limit_swallowed_inside_a_c_callback_still_ends_the_item() -> Non
         ctypes.CDLL(None).qsort(values, 2, ctypes.sizeof(ctypes.c_int), compare(slow))
         finished.append(True)
     assert finished == [True]  # the exception was swallowed, the block ran to its end
+
+
+_INTERRUPTED_WARM = """
+import sys, time
+import numba, numpy as np
+from scanner.run.guard import ItemTimeout, deadline
+from scanner.normalize import kernel
+if sys.argv[1] == "measure":
+    start = time.perf_counter()
+    kernel.warm()
+    print(time.perf_counter() - start)
+    raise SystemExit
+try:
+    with deadline(float(sys.argv[1])):
+        kernel.warm()
+except ItemTimeout:
+    pass
+kernel.warm()
+print(kernel.normalize_fast("机密 ★ 5年")[0], numba.njit(lambda a: a.sum())(np.ones(3)))
+"""
+
+
+def test_a_time_limit_during_numba_loading_leaves_numba_working() -> None:
+    """The alarm waits for numba to finish loading a kernel: interrupted
+    there, numba's registries stay half installed and every later kernel of
+    the process (normalisation, the PDF checks) fails for every later item.
+    The alarm is placed at spread points of one measured load."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(arg: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", _INTERRUPTED_WARM, arg],
+                              capture_output=True, text=True, timeout=120)
+
+    run("measure")  # the kernel in numba's disk cache, as a scan leaves it
+    load = float(run("measure").stdout)
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(run, [f"{load * k / 10:.4f}" for k in range(1, 10)]))
+    assert [(r.returncode, r.stdout.split()) for r in runs] == [(0, ["机密★5年", "3.0"])] * 9, \
+        [r.stderr[-300:] for r in runs if r.returncode]
