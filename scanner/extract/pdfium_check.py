@@ -1,8 +1,8 @@
 """pdfium's per-character calls over a whole text page in one native loop:
 numba calls the C functions directly, about 40 times cheaper than a ctypes
 call per character (0.35 ms on a page of 1,000).  ``scanner.extract.pdf``
-and ``pdf_layout`` use it only where numba is already loaded (batch workers
-warm it for normalisation), so a one-file scan never imports numba."""
+and ``pdf_layout`` use it once numba pays for its load (scanner.native): a
+one-file scan never imports numba, a folder of long PDFs soon does."""
 from __future__ import annotations
 
 import ctypes

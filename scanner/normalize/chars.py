@@ -17,6 +17,10 @@ INVISIBLE = (
 )
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 
+# the code point passes (kernel.py, vectorised.py): what their tables hold
+SPACE, TAB, DELETE = 0x20, 0x09, -1  # DELETE: the table's value for an invisible character
+HAN, ALNUM = 1, 2  # class bits: CJK ideographs and ★; ASCII letters and digits
+
 
 def _opencc_characters() -> dict[str, str]:
     """Traditional -> simplified, character level, from OpenCC's data."""

@@ -6,9 +6,7 @@ from typing import Any
 
 from numba import njit
 
-SPACE, TAB, DELETE = 0x20, 0x09, -1
-# bits of the class table
-HAN, ALNUM = 1, 2  # HAN: CJK ideographs and ★; ALNUM: ASCII letters and digits
+from .chars import ALNUM, DELETE, HAN, SPACE, TAB
 
 
 @njit(cache=True, nogil=True)

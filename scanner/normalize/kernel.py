@@ -16,9 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .chars import CJK, INVISIBLE, STAR, translation_table
+from .chars import ALNUM, CJK, DELETE, HAN, INVISIBLE, STAR, translation_table
 
-DELETE = -1
 _lock = threading.Lock()
 
 
@@ -51,9 +50,7 @@ def lookup_table() -> np.ndarray:
 
 @functools.lru_cache(maxsize=1)
 def class_table() -> np.ndarray:
-    """Per code point: 1 for CJK and ★, 2 for ASCII letters and digits."""
-    from .codepoints import ALNUM, HAN
-
+    """Per code point: HAN for CJK and ★, ALNUM for ASCII letters and digits."""
     classes = np.zeros(0x110000, dtype=np.uint8)
     classes[_class_codepoints(CJK + STAR)] = HAN
     classes[_class_codepoints("0-9A-Za-z")] = ALNUM

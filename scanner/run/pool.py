@@ -41,7 +41,6 @@ from ..engine import Engine
 from ..extract import unreadable
 from ..extract.ocr import share_cores
 from ..lang import Text
-from ..normalize import kernel
 from ..pipeline import problem_result, scan_item
 from ..types import Item, ItemResult
 from .worker import engine_for
@@ -79,13 +78,13 @@ def _watch_parent(parent: int) -> None:
 
 
 def _prepared(config: ScanConfig) -> Engine:
-    """The Engine and the normalisation kernel, ready before the workers
-    fork (they inherit both).  jieba is not: as in one process, it loads
-    only when a short hit first needs confirming, in the worker that meets
-    it; loading it in the driver cost every pool scan ~0.7 s of CPU on one
-    core before any worker started, most folders never needing it."""
+    """The Engine, ready before the workers fork (they inherit it).  jieba
+    and numba are not: as in one process, a worker loads jieba when a short
+    hit first needs confirming and numba once its kernels pay for the load
+    (scanner.native).  Loading them in the driver cost every pool scan
+    ~0.7 s and ~0.3 s on one core before any worker started, though most
+    folders need neither."""
     engine = engine_for(config, warm=False)
-    kernel.warm()
     gc.freeze()
     return engine
 

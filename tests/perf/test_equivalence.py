@@ -16,6 +16,7 @@ from scanner.match.automaton import (
 )
 from scanner.normalize import INVISIBLE, normalize, normalize_reference
 from scanner.normalize.kernel import _class_codepoints, normalize_fast
+from scanner.normalize.vectorised import normalize_vectorised
 from scanner.validate.pii import find_pii, find_pii_in
 from scanner.validate.segment import WINDOW, WordBoundaries
 
@@ -24,11 +25,15 @@ ALPHABET = ("机密秘绝★☆＊*※ \t\u3000\u00a0\u200b\u200d\ufeff\u00ad\u2
             "機內資計劃ＡＢ１２aZ09-+:：，。\n的是\U00020001\ud800ſKİ")
 
 
+PASSES = pytest.mark.parametrize("fast_pass", [normalize_fast, normalize_vectorised], ids=["numba", "numpy"])
+
+
+@PASSES
 @settings(max_examples=400, deadline=None)
-@given(st.text(alphabet=ALPHABET, max_size=80))
-def test_kernel_equals_reference(text):
+@given(text=st.text(alphabet=ALPHABET, max_size=80))
+def test_kernel_equals_reference(fast_pass, text):
     ref = normalize_reference(text)
-    fast, index = normalize_fast(text)
+    fast, index = fast_pass(text)
     assert fast == ref.text
     if ref.index is None:
         assert index is None
@@ -36,9 +41,10 @@ def test_kernel_equals_reference(text):
         assert index is not None and np.array_equal(index, ref.index)
 
 
-def test_kernel_deletes_every_invisible_character():
+@PASSES
+def test_kernel_deletes_every_invisible_character(fast_pass):
     text = "机" + "".join(chr(c) for c in _class_codepoints(INVISIBLE)) + "密"
-    assert normalize_fast(text)[0] == normalize_reference(text).text == "机密"
+    assert fast_pass(text)[0] == normalize_reference(text).text == "机密"
 
 
 def test_long_text_goes_through_the_kernel_and_agrees():
