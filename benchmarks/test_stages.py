@@ -10,6 +10,7 @@ from scanner.extract import extract
 from scanner.match.automaton import HyperscanMatcher, PyAhoCorasickMatcher, RsBytesMatcher
 from scanner.match.marks import match_mark
 from scanner.normalize import kernel, normalize, normalize_reference
+from scanner.normalize.vectorised import normalize_vectorised
 from scanner.pipeline import scan_item
 from scanner.types import Item
 from scanner.validate.pii import find_pii
@@ -22,6 +23,10 @@ def _terms(path) -> list[str]:
 def test_normalise_kernel(benchmark, text):
     kernel.warm()
     benchmark(kernel.normalize_fast, text)
+
+
+def test_normalise_numpy_pass(benchmark, text):
+    benchmark(normalize_vectorised, text)
 
 
 def test_normalise_reference(benchmark, text):
