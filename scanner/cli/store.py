@@ -45,11 +45,11 @@ def store_of(args: argparse.Namespace, config: ScanConfig | None = None) -> Revi
 
 
 def workflow_of(args: argparse.Namespace, separate_duties: bool = True) -> Workflow:
-    from ..engine import Engine
-
+    """The workflow; its Engine is built only if a scan is needed (a new or
+    stale one), so a gate on current records loads no matcher."""
     config = config_of(args)
     # explain: the scan record keeps the dropped hits, which the desk's item page shows on request
-    return Workflow(store_of(args, config), Engine(config.replace(explain=True)),
+    return Workflow(store_of(args, config), config=config.replace(explain=True),
                     separate_duties=separate_duties and config.separate_duties)
 
 

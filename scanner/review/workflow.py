@@ -16,7 +16,9 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from ..config import ScanConfig
 from ..names import escape_name
+from ..ruleset import current_ruleset_hash
 from ..types import Item, ItemResult, ReviewRecord, Verdict
 from . import schema
 from .checkpoint import receipt
@@ -93,13 +95,42 @@ class GateAnswer:
 
 
 class Workflow:
-    """The workflow over one store and one scan Engine (built once per process)."""
+    """The workflow over one store and one scan Engine (built once per process).
 
-    def __init__(self, store: ReviewStore, engine: Any, separate_duties: bool = True) -> None:
-        self.store, self.engine, self.separate_duties = store, engine, separate_duties
+    Give the ``engine``, or only the ``config`` to build it from: then the
+    Engine is built on the first scan, and until then whether a stored scan
+    is current is decided by ``current_ruleset_hash(config)``, the hash that
+    Engine will have (scanner.ruleset).  A command that finds every scan it
+    relies on current (``preclear gate``, ``status``) builds no Engine."""
+
+    def __init__(self, store: ReviewStore, engine: Any = None, separate_duties: bool = True, *,
+                 config: ScanConfig | None = None) -> None:
+        if (engine is None) == (config is None):
+            raise TypeError("Workflow needs an engine or a config, not both")
+        self.store, self.separate_duties = store, separate_duties
+        self._engine, self._config = engine, config
+        self._ruleset_hash: str | None = None
         # one scan at a time per engine: the engine's matchers are not shared across threads
         self._scan_lock = threading.Lock()
         self.isolated: Any = None  # scanner.run.isolated.IsolatedScanner, set by the service
+
+    @property
+    def engine(self) -> Any:
+        """The scan Engine (built now when only a config was given)."""
+        if self._engine is None:
+            from ..engine import Engine
+            self._engine = Engine(self._config)
+        return self._engine
+
+    @property
+    def ruleset_hash(self) -> str:
+        """The ruleset hash of the Engine, without building it."""
+        if self._engine is not None:
+            return str(self._engine.ruleset_hash)
+        if self._ruleset_hash is None:
+            assert self._config is not None
+            self._ruleset_hash = current_ruleset_hash(self._config)
+        return self._ruleset_hash
 
     # -- scanning ------------------------------------------------------
     def preview(self, data: bytes, name: str) -> list[ItemResult]:
@@ -124,7 +155,7 @@ class Workflow:
                 "result_json": json.dumps([_stored(r) for r in results], ensure_ascii=False)}
 
     def _is_current(self, scan: ScanRow | None) -> bool:
-        return scan is not None and scan.ruleset_hash == self.engine.ruleset_hash
+        return scan is not None and scan.ruleset_hash == self.ruleset_hash
 
     def current_scan(self, item: ItemRow, actor: Actor, data: bytes | None = None) -> tuple[ScanRow, bool]:
         """The item's scan under the current ruleset, re-scanning if the stored
