@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from ..names import escape_name
-from ..review.store import DECISIONS
+from ..review.ledger import DECISIONS
 from ..review.workflow import Actor
 from .exits import EXIT_OK, EXIT_REFUSED
 from .parsing import Subparsers

@@ -7,12 +7,17 @@ import os
 import sys
 from collections.abc import Iterator
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..config import ScanConfig, load_config
 from ..names import escape_name
-from ..review import ReviewStore, Workflow, WorkflowError, open_store
+from ..review.errors import WorkflowError
+from ..review.workflow import Workflow
 from .exits import EXIT_REFUSED
 from .parsing import Command, Subparsers
+
+if TYPE_CHECKING:
+    from ..review.store import ReviewStore
 
 
 def store_command(sub: Subparsers, name: str, func: Command, help: str) -> argparse.ArgumentParser:
@@ -40,6 +45,8 @@ def config_of(args: argparse.Namespace) -> ScanConfig:
 
 
 def store_of(args: argparse.Namespace, config: ScanConfig | None = None) -> ReviewStore:
+    from ..review.store import open_store  # SQLAlchemy: only for a command that opens the store
+
     config = config or config_of(args)
     return open_store(args.db or config.database, config.key_file)
 
