@@ -273,6 +273,19 @@ class Workflow:
         return _answer(self.store, item, scan, rescanned)
 
 
+def gate_read_only(reader: LedgerReader, ruleset_hash: str, sha256: str) -> GateAnswer | None:
+    """``Workflow.gate`` over a store opened read only (sqlite_read.py) with
+    the ruleset hash of the Engine the Workflow would use: the same answer
+    from the same reads and checks, or None when the stored scan is stale or
+    missing (re-scanning records a scan: only the Workflow can)."""
+    sha256 = sha256.lower()
+    item = reader.item_by_sha(sha256)
+    if item is None:
+        return _not_submitted(sha256)
+    scan = _current_stored_scan(reader, item, ruleset_hash)
+    return _answer(reader, item, scan, False) if scan is not None else None
+
+
 def _not_submitted(sha256: str) -> GateAnswer:
     return GateAnswer(sha256, False, ("not submitted for review: no record of these exact bytes",))
 
