@@ -53,12 +53,12 @@ _STATUS_AFTER = {"approve": "reviewed", "reject": "rejected", "needs-changes": "
 class Reads(Protocol):
     """The reads of one transaction (one snapshot)."""
 
-    def rows(self, table: str, where: tuple[str, Any] | None = None,
-             from_seq: int | None = None) -> list[dict[str, Any]]:
+    def rows(self, table: str, where: tuple[str, Any] | None = None, from_seq: int | None = None,
+             newest: bool = False) -> list[dict[str, Any]]:
         """The rows of ledger ``table``: those whose ``where = (column,
         value)`` holds, if given, and with ``seq >= from_seq``, if given;
         each its ``COLUMNS`` by name, values as the database driver returns
-        them, by ``seq``."""
+        them, by ``seq`` (``newest``: only the one with the highest ``seq``)."""
         ...
 
     def seq_hashes(self, from_seq: int) -> list[tuple[int, str]]:

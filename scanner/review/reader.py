@@ -59,8 +59,8 @@ class LedgerReader:
         return item_of(rows[0]) if rows else None
 
     def latest_scan(self, conn: Any, sha256: str) -> ScanRow | None:
-        rows = self.reads(conn).rows("scans", ("sha256", sha256))
-        return scan_of(rows[-1]) if rows else None
+        rows = self.reads(conn).rows("scans", ("sha256", sha256), newest=True)
+        return scan_of(rows[0]) if rows else None
 
     def scan(self, conn: Any, seq: int) -> ScanRow:
         rows = self.reads(conn).rows("scans", ("seq", seq))

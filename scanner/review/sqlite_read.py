@@ -44,8 +44,8 @@ class SqliteReads:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
-    def rows(self, table: str, where: tuple[str, Any] | None = None,
-             from_seq: int | None = None) -> list[dict[str, Any]]:
+    def rows(self, table: str, where: tuple[str, Any] | None = None, from_seq: int | None = None,
+             newest: bool = False) -> list[dict[str, Any]]:
         columns = COLUMNS[table]
         conditions, params = [], []
         if where is not None:
@@ -59,7 +59,8 @@ class SqliteReads:
         sql = f"SELECT {', '.join(columns)} FROM {table}"
         if conditions:
             sql += " WHERE " + " AND ".join(conditions)
-        return [dict(zip(columns, row)) for row in self.conn.execute(sql + " ORDER BY seq", params)]
+        sql += " ORDER BY seq DESC LIMIT 1" if newest else " ORDER BY seq"
+        return [dict(zip(columns, row)) for row in self.conn.execute(sql, params)]
 
     def seq_hashes(self, from_seq: int) -> list[tuple[int, str]]:
         sql = " UNION ALL ".join(f"SELECT seq, row_hash FROM {table} WHERE seq >= ?" for table in LEDGER)

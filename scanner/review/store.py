@@ -53,15 +53,16 @@ class SqlReads:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def rows(self, table: str, where: tuple[str, Any] | None = None,
-             from_seq: int | None = None) -> list[dict[str, Any]]:
+    def rows(self, table: str, where: tuple[str, Any] | None = None, from_seq: int | None = None,
+             newest: bool = False) -> list[dict[str, Any]]:
         t = schema.metadata.tables[table]
         query = select(t)
         if where is not None:
             query = query.where(t.c[where[0]] == where[1])
         if from_seq is not None:
             query = query.where(t.c.seq >= from_seq)
-        return [dict(row) for row in self.conn.execute(query.order_by(t.c.seq)).mappings()]
+        query = query.order_by(t.c.seq.desc()).limit(1) if newest else query.order_by(t.c.seq)
+        return [dict(row) for row in self.conn.execute(query).mappings()]
 
     def seq_hashes(self, from_seq: int) -> list[tuple[int, str]]:
         query = union_all(*(select(t.c.seq, t.c.row_hash).where(t.c.seq >= from_seq) for t in schema.LEDGER_TABLES))
