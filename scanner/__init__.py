@@ -6,9 +6,9 @@ The small public API; everything else is internal and may change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .config import Limits, ScanConfig, load_config
-from .engine import Engine
 from .errors import ConfigError, ExtractionError, LexiconError, LimitExceeded, PreclearError, ToolError
 from .types import Extraction, Finding, Item, ItemResult, Verdict
 
@@ -18,11 +18,26 @@ __all__ = [
     "load_config", "scan_bytes", "scan_paths",
 ]
 
+if TYPE_CHECKING:
+    from .engine import Engine
+
+
+def __getattr__(name: str) -> Any:
+    """``Engine`` is imported on first use: it brings the matcher, numpy and
+    the detectors, which a command that does not scan (``preclear gate`` on a
+    current record) need not load."""
+    if name == "Engine":
+        from .engine import Engine
+
+        return Engine
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 def scan_bytes(data: bytes, name: str, config: ScanConfig | None = None, *,
                engine: Engine | None = None) -> list[ItemResult]:
     """Scan one item held in memory; its result first, then archive members'.
     A name that is not valid UTF-8 is reported escaped (scanner.names)."""
+    from .engine import Engine
     from .names import escape_name
     from .pipeline import scan_item
 
@@ -33,6 +48,7 @@ def scan_bytes(data: bytes, name: str, config: ScanConfig | None = None, *,
 def scan_paths(paths: Iterable[str], config: ScanConfig | None = None, *,
                engine: Engine | None = None) -> Iterator[ItemResult]:
     """Scan files and folders serially, in stable order."""
+    from .engine import Engine
     from .run.serial import run_serial
     from .walk import walk
 

@@ -7,7 +7,6 @@ differ by their items and arguments."""
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import pickle
@@ -21,17 +20,16 @@ from .detectors import Detector, detectors
 from .errors import LexiconError
 from .match.automaton import Matcher, build_matcher
 from .match.hits import Pattern, PatternTable
-from .match.lexicon import Lexicon, lexicon_files, load_lexicon
+from .match.lexicon import Lexicon, load_lexicon
 from .match.marks import FIELD_WORD, LEVEL_WORDS
 from .match.shipped import load_shipped
+from .match.sources import lexicon_files
 from .normalize import normalize_term
+from .ruleset import ruleset_hash
 from .validate import pii
 from .validate.segment import WordBoundaries
 
 log = logging.getLogger(__name__)
-
-# bump when the grammar, validators or scoring change what a scan reports
-RULESET_VERSION = "2026.11.1"
 
 
 class Engine:
@@ -54,7 +52,8 @@ class Engine:
         self.words: Final = WordBoundaries(tables.short_words, cache_dir=str(cache_dir))
         pii.prepare(str(cache_dir))
         self.detectors: Final[tuple[Detector, ...]] = detectors()  # built-ins and plugins (a broken plugin: exit 3)
-        self.ruleset_hash: Final = ruleset_hash(self.config, self.lexicons)
+        # scanner.ruleset: the same hash current_ruleset_hash computes from the files' bytes
+        self.ruleset_hash: Final = ruleset_hash(self.config, (lex.sha256 for lex in self.lexicons))
         self._built: Final = True
 
     if not TYPE_CHECKING:  # hidden from mypy, for which a __setattr__ would make any new attribute fine
@@ -66,18 +65,6 @@ class Engine:
 
         def __delattr__(self, name: str) -> None:
             raise FrozenInstanceError(f"cannot delete {name!r}: an Engine is frozen once built")
-
-
-def ruleset_hash(config: ScanConfig, lexicons: tuple[Lexicon, ...]) -> str:
-    """Changes whenever a lexicon, the rules or the scoring rules change: a
-    stored scan with another hash is stale.  It covers ``config.ruleset``
-    (the lexicons by their bytes) and nothing of ``config.run``: flipping
-    the hook's ``fail_on_review`` keeps every stored scan current."""
-    h = hashlib.sha256(RULESET_VERSION.encode())
-    for lex in lexicons:
-        h.update(lex.sha256.encode())
-    h.update(json.dumps(config.ruleset.scoring_rules(), sort_keys=True).encode())
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..review import Refused
 from ..review.checkpoint import Anchor, read_anchor, write_anchor
 from ..review.keys import create_key, key_path
-from ..review.store import ROLES
+from ..review.ledger import ROLES
 from .exits import EXIT_OK, EXIT_REFUSED
 from .parsing import Parser, Subparsers
 from .store import config_of, refusals_exit_1, store_of

@@ -54,12 +54,26 @@ def _version() -> str:
         return "(not installed)"
 
 
+class _Version(argparse.Action):
+    """``--version``: the version is looked up (``importlib.metadata``, tens
+    of milliseconds) only when asked for, not on every command's start."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str = "show program's version number and exit") -> None:
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        print(f"preclear {_version()}")
+        parser.exit()
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; for a ``command``, only the command modules it needs: the
     review commands' modules import the review store (SQLAlchemy, ~0.2 s),
     which scan, lexicons and hook do not use.  ``None``: every command (--help)."""
     parser = Parser(prog="preclear", description="Confidentiality review (保密审查) scanner.")
-    parser.add_argument("--version", action="version", version=f"preclear {_version()}")
+    parser.add_argument("--version", action=_Version)
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (repeatable)")
     parser.add_argument("--log-file", metavar="FILE", help="write the log to FILE")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)

@@ -21,8 +21,9 @@ def cmd_lexicons(args: argparse.Namespace) -> int:
     import json
 
     from ..config import load_config
-    from ..match.lexicon import lexicon_files, load_lexicon
+    from ..match.lexicon import load_lexicon
     from ..match.shipped import load_shipped
+    from ..match.sources import lexicon_files
 
     config = load_config(args.config)
     shipped = load_shipped() if config.default_lexicons and not args.no_default_lexicons else ()

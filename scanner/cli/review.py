@@ -7,14 +7,19 @@ import argparse
 import hashlib
 import json
 import os
-from typing import Any
+import sqlite3
+from typing import TYPE_CHECKING, Any
 
+from ..errors import PreclearError
 from ..names import escape_name
-from ..review.store import DECISIONS
-from ..review.workflow import Actor
+from ..review.ledger import DECISIONS
+from ..review.workflow import Actor, GateAnswer, Workflow, gate_read_only
 from .exits import EXIT_OK, EXIT_REFUSED
 from .parsing import Subparsers
-from .store import files_of, local_time, read_file, store_command, store_of, workflow_of
+from .store import config_of, files_of, local_time, read_file, store_command, store_of, workflow_of
+
+if TYPE_CHECKING:
+    from ..review.sqlite_read import SqliteReader
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -108,17 +113,47 @@ def _status_line(s: dict[str, Any]) -> str:
 
 
 def cmd_gate(args: argparse.Namespace) -> int:
-    workflow = workflow_of(args)
+    """A SQLite store that needs nothing written is read without importing
+    SQLAlchemy (review/sqlite_read.py): an item whose stored scan is current
+    is answered from it by the Workflow's own reads and checks
+    (workflow.gate_read_only); the Workflow (the SQLAlchemy store, the
+    Engine) answers the rest.  The gate needs preclear[review] either way."""
+    from importlib.util import find_spec
+
+    from ..review.sqlite_read import open_reader
+    from ..ruleset import current_ruleset_hash
+
+    config = config_of(args)
+    # without SQLAlchemy the Workflow's store says which extra is missing
+    reader = open_reader(args.db or config.database, config.key_file) if find_spec("sqlalchemy") else None
+    workflow: Workflow | None = None if reader else workflow_of(args)
+    # the lexicons are read (an unreadable one refused) before any file, as by the Engine before
+    ruleset = workflow.ruleset_hash if workflow else current_ruleset_hash(config)
     refused = 0
     for path in files_of(args.files):
         data = read_file(path)
-        answer = workflow.gate(hashlib.sha256(data).hexdigest(), data)
+        sha = hashlib.sha256(data).hexdigest()
+        answer = _read_only_gate(reader, ruleset, sha) if reader else None
+        if answer is None:
+            workflow = workflow or workflow_of(args)
+            answer = workflow.gate(sha, data)
         if answer.allow:
             print(f"allowed: {escape_name(path)}")
         else:
             refused += 1
             print(f"refused: {escape_name(path)}: {'; '.join(answer.reasons)}")
+    if reader:
+        reader.close()
     return EXIT_REFUSED if refused else EXIT_OK
+
+
+def _read_only_gate(reader: SqliteReader, ruleset: str, sha256: str) -> GateAnswer | None:
+    """The read-only path's answer; None, to ask the Workflow, for a stale
+    scan or any failure (the Workflow's store then answers or reports it)."""
+    try:
+        return gate_read_only(reader, ruleset, sha256)
+    except (sqlite3.Error, PreclearError):
+        return None
 
 
 def cmd_history(args: argparse.Namespace) -> int:

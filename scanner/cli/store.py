@@ -7,12 +7,17 @@ import os
 import sys
 from collections.abc import Iterator
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..config import ScanConfig, load_config
 from ..names import escape_name
-from ..review import ReviewStore, Workflow, WorkflowError, open_store
+from ..review.errors import WorkflowError
+from ..review.workflow import Workflow
 from .exits import EXIT_REFUSED
 from .parsing import Command, Subparsers
+
+if TYPE_CHECKING:
+    from ..review.store import ReviewStore
 
 
 def store_command(sub: Subparsers, name: str, func: Command, help: str) -> argparse.ArgumentParser:
@@ -40,16 +45,18 @@ def config_of(args: argparse.Namespace) -> ScanConfig:
 
 
 def store_of(args: argparse.Namespace, config: ScanConfig | None = None) -> ReviewStore:
+    from ..review.store import open_store  # SQLAlchemy: only for a command that opens the store
+
     config = config or config_of(args)
     return open_store(args.db or config.database, config.key_file)
 
 
 def workflow_of(args: argparse.Namespace, separate_duties: bool = True) -> Workflow:
-    from ..engine import Engine
-
+    """The workflow; its Engine is built only if a scan is needed (a new or
+    stale one), so a gate on current records loads no matcher."""
     config = config_of(args)
     # explain: the scan record keeps the dropped hits, which the desk's item page shows on request
-    return Workflow(store_of(args, config), Engine(config.replace(explain=True)),
+    return Workflow(store_of(args, config), config=config.replace(explain=True),
                     separate_duties=separate_duties and config.separate_duties)
 
 

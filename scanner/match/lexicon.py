@@ -19,6 +19,7 @@ import yaml
 
 from .. import levels
 from ..errors import LexiconError
+from .sources import read_lexicon
 
 LEVELS = levels.LEVEL_NAMES
 LEVEL_ALIASES = {level.alias: level.name for level in levels.LEVELS}
@@ -170,11 +171,7 @@ def _load_csv(text: str, path: str) -> list[tuple[dict[str, Any], int]]:
 def load_lexicon(path: str | Path) -> Lexicon:
     """Load and validate one lexicon file; raises LexiconError on any defect."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise LexiconError(str(p), None, f"cannot read: {exc.strerror or exc}") from exc
-    return parse_lexicon(data, str(p), p.stem, p.suffix.lower())
+    return parse_lexicon(read_lexicon(p), str(p), p.stem, p.suffix.lower())
 
 
 def parse_lexicon(data: bytes, where: str, stem: str, suffix: str) -> Lexicon:
@@ -208,15 +205,3 @@ def parse_lexicon(data: bytes, where: str, stem: str, suffix: str) -> Lexicon:
     return Lexicon(name=name, version=str(meta.get("version") or ""), kind=kind, placement=placement,
                    path=where, sha256=hashlib.sha256(data).hexdigest(), entries=entries)
 
-
-def lexicon_files(paths: tuple[str, ...]) -> list[Path]:
-    """The files behind ``--lexicon``/``[scan] lexicons``: a folder gives its
-    lexicon files, sorted."""
-    files: list[Path] = []
-    for path in paths:
-        p = Path(path)
-        if p.is_dir():
-            files += sorted(f for f in p.iterdir() if f.suffix.lower() in (".yaml", ".yml", ".csv"))
-        else:
-            files.append(p)
-    return files

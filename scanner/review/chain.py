@@ -2,7 +2,7 @@
 
 A row's ``row_hash`` is sha256 over the canonical JSON of its table name and
 all its columns except ``row_hash`` and ``mac`` (``prev_hash`` included;
-a column added later is left out while NULL: schema.LATE_COLUMNS), so
+a column added later is left out while NULL: ledger.LATE_COLUMNS), so
 changing any field, deleting a row (a ``seq`` gap and a broken link) or
 re-ordering rows is detected.  That alone stops no one who can write to the
 database: they can append a row and compute its sha256 too.  So every row
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .keys import ReviewKey
-from .schema import LATE_COLUMNS
+from .ledger import LATE_COLUMNS
 
 GENESIS = "0" * 64
 RECORD = "preclear-record-v1"  # the MAC purpose of a ledger row

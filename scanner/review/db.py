@@ -17,10 +17,10 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from .errors import StoreError
+from .sqlite_read import BUSY_TIMEOUT_S, configure
 
 # an arbitrary constant naming the chain lock in pg_advisory_xact_lock
 _PG_LOCK_KEY = 0x70726563  # "prec"
-_BUSY_TIMEOUT_S = 60.0
 
 
 def database_url(url_or_path: str) -> str:
@@ -53,17 +53,12 @@ def _sqlite_engine(url: URL) -> Engine:
         folder = os.path.dirname(url.database)
         if folder and not os.path.isdir(folder):
             raise StoreError(f"review database {url.database}: folder {folder} does not exist")
-    engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT_S})
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # let SQLAlchemy's "begin" event below issue BEGIN itself
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute(f"PRAGMA busy_timeout={int(_BUSY_TIMEOUT_S * 1000)}")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.close()
+        # as the read-only path's connections; SQLAlchemy's "begin" event below issues BEGIN
+        configure(dbapi_conn)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

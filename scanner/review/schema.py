@@ -142,7 +142,5 @@ sessions = Table(
 )
 
 LEDGER_TABLES_V3: tuple[Table, ...] = (tokens, items, scans, submissions, decisions, approvals, suppressions)
+# the names and columns of these are ledger.LEDGER and ledger.COLUMNS (a test holds them equal)
 LEDGER_TABLES: tuple[Table, ...] = (*LEDGER_TABLES_V3, revocations)
-# columns added to a ledger table after rows were written: NULL in such a
-# column is left out of the row's hash, so the older rows still verify
-LATE_COLUMNS: frozenset[tuple[str, str]] = frozenset({("approvals", "opinion")})

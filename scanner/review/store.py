@@ -19,52 +19,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, union_all, update
 
-from ..types import ReviewRecord
 from . import schema
 from .chain import GENESIS, RECORD, ChainProblem, ChainReport, row_hash, row_problem, verify_rows
 from .checkpoint import Anchor, against
 from .db import connect, read_transaction, write_transaction
 from .errors import NotFound, Refused, StoreError
-from .keys import ENV_KEY, ReviewKey, create_key, key_path, load_key
+from .keys import create_key, key_path, load_key
+from .ledger import ROLES, ItemRow
 from .migrations import LATEST, migrate
-from .trust import ChainWatch
+from .reader import LedgerReader
 
 log = logging.getLogger(__name__)
 
-_ITEM_TABLES = (schema.items, schema.scans, schema.submissions, schema.decisions, schema.approvals)
-_KIND = {"items": "item", "scans": "scan", "submissions": "submission", "decisions": "decision",
-         "approvals": "approval"}
-ROLES = ("submitter", "reviewer", "approver", "admin")
-DECISIONS = ("approve", "reject", "needs-changes")
-# ReviewRecord.status after each decision
-_STATUS_AFTER = {"approve": "reviewed", "reject": "rejected", "needs-changes": "needs-changes"}
 _HEX = re.compile(r"[0-9a-f]{6,64}")
 
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-@dataclass(frozen=True)
-class ItemRow:
-    item_id: int
-    sha256: str
-    path: str
-    title: str
-    size: int
-    at: str
-
-
-@dataclass(frozen=True)
-class ScanRow:
-    seq: int
-    sha256: str
-    ruleset_hash: str
-    verdict: str
-    result_json: str
-    at: str
 
 
 @dataclass(frozen=True)
@@ -74,25 +47,36 @@ class Token:
     role: str
 
 
-@dataclass(frozen=True)
-class Event:
-    """One ledger row about an item, for history and status."""
+class SqlReads:
+    """ledger.Reads over a SQLAlchemy connection (SQLite or PostgreSQL)."""
 
-    seq: int
-    kind: str          # item, scan, submission, decision, approval
-    at: str
-    fields: dict[str, Any]
-    hash: str = ""     # the record's row_hash (chain.py)
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def rows(self, table: str, where: tuple[str, Any] | None = None, from_seq: int | None = None,
+             newest: bool = False) -> list[dict[str, Any]]:
+        t = schema.metadata.tables[table]
+        query = select(t)
+        if where is not None:
+            query = query.where(t.c[where[0]] == where[1])
+        if from_seq is not None:
+            query = query.where(t.c.seq >= from_seq)
+        query = query.order_by(t.c.seq.desc()).limit(1) if newest else query.order_by(t.c.seq)
+        return [dict(row) for row in self.conn.execute(query).mappings()]
+
+    def seq_hashes(self, from_seq: int) -> list[tuple[int, str]]:
+        query = union_all(*(select(t.c.seq, t.c.row_hash).where(t.c.seq >= from_seq) for t in schema.LEDGER_TABLES))
+        return [(row[0], row[1]) for row in self.conn.execute(query)]
 
 
-class ReviewStore:
+class ReviewStore(LedgerReader):
     """Open with ``open_store``; safe to share between threads and to open
-    from several processes at once."""
+    from several processes at once.  Its reads (reader.py) are the same code
+    as a read-only SqliteReader's."""
 
     def __init__(self, engine: Engine, key_file: str = "") -> None:
-        self.engine, self.key_file = engine, key_file
-        self._key: ReviewKey | None = None
-        self.watch = ChainWatch()
+        super().__init__(key_file)
+        self.engine = engine
 
     @property
     def where(self) -> str:
@@ -101,16 +85,8 @@ class ReviewStore:
     def close(self) -> None:
         self.engine.dispose()
 
-    @property
-    def key(self) -> ReviewKey:
-        """The review key (looked up on first use; keys.py says where)."""
-        if self._key is None:
-            self._key = load_key(self.key_file)
-        if self._key is None:
-            raise StoreError(f"no review key: set ${ENV_KEY}, or put the key file at "
-                             f"{key_path(self.key_file)} (or name it in [review] key_file); the records of "
-                             f"{self.where} are sealed with it")
-        return self._key
+    def reads(self, conn: Connection) -> SqlReads:
+        return SqlReads(conn)
 
     # -- writing -------------------------------------------------------
     def write(self) -> Any:
@@ -120,13 +96,14 @@ class ReviewStore:
     def read(self) -> Any:
         return read_transaction(self.engine)
 
-    def append(self, conn: Connection, table: Table, **values: Any) -> dict[str, Any]:
-        """Insert one chained row; ``conn`` must come from ``write()``."""
+    def append(self, conn: Connection, table: str, **values: Any) -> dict[str, Any]:
+        """Insert one chained row into the ledger table named ``table``;
+        ``conn`` must come from ``write()``."""
         seq, prev = _head(conn)
         row = {"seq": seq + 1, **values, "at": utc_now(), "prev_hash": prev}
-        row["row_hash"] = row_hash(table.name, row)
+        row["row_hash"] = row_hash(table, row)
         row["mac"] = self.key.mac(RECORD, row["row_hash"])
-        conn.execute(insert(table).values(**row))
+        conn.execute(insert(schema.metadata.tables[table]).values(**row))
         return row
 
     def create_token(self, name: str, role: str, created_by: str) -> tuple[Token, str]:
@@ -138,7 +115,7 @@ class ReviewStore:
         secret = "pcl_" + secrets.token_urlsafe(32)
         token = Token(token_id=secrets.token_hex(6), name=name.strip(), role=role)
         with self.write() as conn:
-            self.append(conn, schema.tokens, token_id=token.token_id, name=token.name, role=role,
+            self.append(conn, "tokens", token_id=token.token_id, name=token.name, role=role,
                         token_hash=hash_secret(secret), created_by=created_by)
         return token, secret
 
@@ -183,17 +160,17 @@ class ReviewStore:
                 raise NotFound("not-found", f"no token {token_id}")
             if conn.execute(select(r.c.seq).where(r.c.token_id == token_id)).first() is not None:
                 raise Refused("already-revoked", f"token {token_id} is already revoked")
-            row = self.append(conn, r, token_id=token_id, revoked_by=revoked_by)
+            row = self.append(conn, "revocations", token_id=token_id, revoked_by=revoked_by)
             conn.execute(delete(schema.sessions).where(schema.sessions.c.token_id == token_id))
         return row
 
     def add_item(self, conn: Connection, sha256: str, path: str, title: str, size: int) -> tuple[ItemRow, bool]:
         """Insert-or-get by sha256; returns the item and whether it is new."""
-        existing = self._item_by_sha(conn, sha256)
+        existing = self.item_by_sha(sha256, conn)
         if existing:
             return existing, False
         next_id = (conn.execute(select(func.max(schema.items.c.item_id))).scalar() or 0) + 1
-        row = self.append(conn, schema.items, item_id=next_id, sha256=sha256, path=path,
+        row = self.append(conn, "items", item_id=next_id, sha256=sha256, path=path,
                           title=title, size=size)
         return ItemRow(next_id, sha256, path, title, size, row["at"]), True
 
@@ -233,52 +210,6 @@ class ReviewStore:
     def item_numbers(self) -> list[int]:
         with self.read() as conn:
             return list(conn.execute(select(schema.items.c.item_id).order_by(schema.items.c.item_id)).scalars())
-
-    def item_by_sha(self, sha256: str, conn: Connection | None = None) -> ItemRow | None:
-        if conn is None:
-            with self.read() as c:
-                return self._item_by_sha(c, sha256)
-        return self._item_by_sha(conn, sha256)
-
-    def _item_by_sha(self, conn: Connection, sha256: str) -> ItemRow | None:
-        row = conn.execute(select(*_item_cols()).where(schema.items.c.sha256 == sha256)).first()
-        return ItemRow(*row) if row else None
-
-    def latest_scan(self, conn: Connection, sha256: str) -> ScanRow | None:
-        s = schema.scans
-        row = conn.execute(select(*_scan_cols()).where(s.c.sha256 == sha256)
-                           .order_by(s.c.seq.desc()).limit(1)).first()
-        return ScanRow(*row) if row else None
-
-    def scan(self, conn: Connection, seq: int) -> ScanRow:
-        row = conn.execute(select(*_scan_cols()).where(schema.scans.c.seq == seq)).first()
-        if row is None:
-            raise NotFound("not-found", f"no scan record {seq}")
-        return ScanRow(*row)
-
-    def item_rows(self, conn: Connection, sha256: str) -> list[tuple[str, dict[str, Any]]]:
-        """Every ledger row about one item's bytes, whole, oldest first."""
-        rows = [(table.name, dict(row)) for table in _ITEM_TABLES
-                for row in conn.execute(select(table).where(table.c.sha256 == sha256)).mappings()]
-        return sorted(rows, key=lambda pair: int(pair[1]["seq"]))
-
-    def events(self, conn: Connection, sha256: str) -> list[Event]:
-        """Everything recorded about one item's bytes, oldest first."""
-        return events_from(self.item_rows(conn, sha256))
-
-    def verified_events(self, conn: Connection, sha256: str) -> tuple[list[Event], list[str]]:
-        """The item's events and the reasons not to rely on them (none when
-        the chain and every row about the item verify; trust.py)."""
-        rows = self.item_rows(conn, sha256)
-        return events_from(rows), self.watch.check_item(conn, self.key, sha256, rows)
-
-    def review_record(self, sha256: str) -> ReviewRecord | None:
-        """What the store knows about these exact bytes (for reports)."""
-        with self.read() as conn:
-            events = self.events(conn, sha256)
-        if not events:
-            return None
-        return record_from_events(sha256, events)
 
     def verify(self, anchor: Anchor | None = None) -> ChainReport:
         """Walk every ledger row in ``seq`` order and check the chain, the
@@ -320,38 +251,6 @@ class ReviewStore:
                              .values(mac=key.mac(RECORD, row["row_hash"])))
                 sealed += 1
         return sealed
-
-
-def events_from(rows: list[tuple[str, dict[str, Any]]]) -> list[Event]:
-    out = []
-    for table, row in rows:
-        fields = {k: v for k, v in row.items()
-                  if k not in ("seq", "at", "prev_hash", "row_hash", "mac", "sha256", "result_json")}
-        out.append(Event(seq=row["seq"], kind=_KIND[table], at=row["at"], fields=fields, hash=row["row_hash"]))
-    return out
-
-
-def record_from_events(sha256: str, events: list[Event]) -> ReviewRecord:
-    """Fold an item's events into its ReviewRecord (status is the latest step)."""
-    status, submitter, submitted_at = "unsubmitted", None, None
-    decisions: list[tuple[str, str, str, str]] = []
-    approved_by = approved_at = approval_opinion = None
-    for e in events:
-        if e.kind == "submission":
-            if submitter is None:
-                submitter, submitted_at = e.fields["submitter"], e.at
-            status = "submitted"
-        elif e.kind == "decision":
-            decision = e.fields["decision"]
-            decisions.append((decision, e.fields["opinion"], e.fields["reviewer"], e.at))
-            status = _STATUS_AFTER[decision]
-            approved_by = approved_at = approval_opinion = None
-        elif e.kind == "approval":
-            status, approved_by, approved_at = "approved", e.fields["approver"], e.at
-            approval_opinion = e.fields.get("opinion")
-    return ReviewRecord(sha256=sha256, status=status, submitter=submitter, submitted_at=submitted_at,
-                        decisions=tuple(decisions), approved_by=approved_by, approved_at=approved_at,
-                        approval_opinion=approval_opinion)
 
 
 def hash_secret(secret: str) -> str:
@@ -410,8 +309,3 @@ def _rows_of(conn: Connection, table: Table) -> Iterator[tuple[str, dict[str, An
 def _item_cols() -> tuple[Any, ...]:
     it = schema.items
     return it.c.item_id, it.c.sha256, it.c.path, it.c.title, it.c.size, it.c.at
-
-
-def _scan_cols() -> tuple[Any, ...]:
-    s = schema.scans
-    return s.c.seq, s.c.sha256, s.c.ruleset_hash, s.c.verdict, s.c.result_json, s.c.at

@@ -79,7 +79,7 @@ def record(store: ReviewStore, result: ItemResult, finding: Finding, scope: str,
     s = schema.suppressions
     with store.write() as conn:
         number = (conn.execute(select(func.max(s.c.suppression_id))).scalar() or 0) + 1
-        row = store.append(conn, s, suppression_id=number, fingerprint=finding.fingerprint, rule=finding.rule,
+        row = store.append(conn, "suppressions", suppression_id=number, fingerprint=finding.fingerprint, rule=finding.rule,
                            text=finding.text, scope=scope, target=target, reason=reason.strip(),
                            expires=until.isoformat(), author=author, via=via)
     return _from_row(row)

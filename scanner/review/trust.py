@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import heapq
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, union_all
-
-from . import schema
 from .chain import GENESIS, ChainProblem, row_problem, verify_rows
 from .keys import ReviewKey
+from .ledger import LEDGER, Reads
 
 
 class ChainWatch:
@@ -41,13 +39,13 @@ class ChainWatch:
         self.head: tuple[int, str] = (0, GENESIS)
         self.seqs_of: dict[str, set[int]] = {}
 
-    def catch_up(self, conn: Connection, key: ReviewKey) -> ChainProblem | None:
+    def catch_up(self, reads: Reads, key: ReviewKey) -> ChainProblem | None:
         """Verify the rows added since the last call; the first problem, or None."""
         with self._lock:
             head_seq, head_hash = self.head
-            if head_seq and _unchanged(conn, head_seq, head_hash):
+            if head_seq and _unchanged(reads, head_seq, head_hash):
                 return None
-            rows = list(heapq.merge(*(_rows_from(conn, t, head_seq) for t in schema.LEDGER_TABLES),
+            rows = list(heapq.merge(*([(t, row) for row in reads.rows(t, from_seq=head_seq)] for t in LEDGER),
                                     key=lambda pair: int(pair[1]["seq"])))
             if head_seq:
                 at_head = [row for _, row in rows if int(row["seq"]) == head_seq]
@@ -66,10 +64,10 @@ class ChainWatch:
             self.head = (report.head_seq, report.head_hash)
             return None
 
-    def check_item(self, conn: Connection, key: ReviewKey, sha256: str,
+    def check_item(self, reads: Reads, key: ReviewKey, sha256: str,
                    rows: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str]:
-        """Reasons not to rely on ``rows`` (all rows about ``sha256``, read in ``conn``)."""
-        problem = self.catch_up(conn, key)
+        """Reasons not to rely on ``rows`` (all rows about ``sha256``, read by ``reads``)."""
+        problem = self.catch_up(reads, key)
         if problem:
             return [f"the review records fail verification ({problem}); run `preclear audit verify`"]
         reasons = []
@@ -85,14 +83,7 @@ class ChainWatch:
         return reasons
 
 
-def _unchanged(conn: Connection, head_seq: int, head_hash: str) -> bool:
+def _unchanged(reads: Reads, head_seq: int, head_hash: str) -> bool:
     """True when the head is still there, unchanged, and nothing was added
     after it: one query, the usual case for a gate call."""
-    query = union_all(*(select(t.c.seq, t.c.row_hash).where(t.c.seq >= head_seq) for t in schema.LEDGER_TABLES))
-    return [tuple(row) for row in conn.execute(query)] == [(head_seq, head_hash)]
-
-
-def _rows_from(conn: Connection, table: Table, from_seq: int) -> Iterator[tuple[str, dict[str, Any]]]:
-    query = select(table).where(table.c.seq >= from_seq).order_by(table.c.seq)
-    for row in conn.execute(query).mappings():
-        yield table.name, dict(row)
+    return reads.seq_hashes(head_seq) == [(head_seq, head_hash)]

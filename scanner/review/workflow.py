@@ -14,15 +14,20 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..config import ScanConfig
 from ..names import escape_name
+from ..ruleset import current_ruleset_hash
 from ..types import Item, ItemResult, ReviewRecord, Verdict
-from . import schema
 from .checkpoint import receipt
 from .errors import Refused
 from .identity import display_name, identity
-from .store import DECISIONS, Event, ItemRow, ReviewStore, ScanRow, record_from_events
+from .ledger import DECISIONS, Event, ItemRow, ScanRow, record_from_events
+from .reader import LedgerReader
+
+if TYPE_CHECKING:
+    from .store import ReviewStore
 
 
 @dataclass(frozen=True)
@@ -93,13 +98,42 @@ class GateAnswer:
 
 
 class Workflow:
-    """The workflow over one store and one scan Engine (built once per process)."""
+    """The workflow over one store and one scan Engine (built once per process).
 
-    def __init__(self, store: ReviewStore, engine: Any, separate_duties: bool = True) -> None:
-        self.store, self.engine, self.separate_duties = store, engine, separate_duties
+    Give the ``engine``, or only the ``config`` to build it from: then the
+    Engine is built on the first scan, and until then whether a stored scan
+    is current is decided by ``current_ruleset_hash(config)``, the hash that
+    Engine will have (scanner.ruleset).  A command that finds every scan it
+    relies on current (``preclear gate``, ``status``) builds no Engine."""
+
+    def __init__(self, store: ReviewStore, engine: Any = None, separate_duties: bool = True, *,
+                 config: ScanConfig | None = None) -> None:
+        if (engine is None) == (config is None):
+            raise TypeError("Workflow needs an engine or a config, not both")
+        self.store, self.separate_duties = store, separate_duties
+        self._engine, self._config = engine, config
+        self._ruleset_hash: str | None = None
         # one scan at a time per engine: the engine's matchers are not shared across threads
         self._scan_lock = threading.Lock()
         self.isolated: Any = None  # scanner.run.isolated.IsolatedScanner, set by the service
+
+    @property
+    def engine(self) -> Any:
+        """The scan Engine (built now when only a config was given)."""
+        if self._engine is None:
+            from ..engine import Engine
+            self._engine = Engine(self._config)
+        return self._engine
+
+    @property
+    def ruleset_hash(self) -> str:
+        """The ruleset hash of the Engine, without building it."""
+        if self._engine is not None:
+            return str(self._engine.ruleset_hash)
+        if self._ruleset_hash is None:
+            assert self._config is not None
+            self._ruleset_hash = current_ruleset_hash(self._config)
+        return self._ruleset_hash
 
     # -- scanning ------------------------------------------------------
     def preview(self, data: bytes, name: str) -> list[ItemResult]:
@@ -124,14 +158,13 @@ class Workflow:
                 "result_json": json.dumps([_stored(r) for r in results], ensure_ascii=False)}
 
     def _is_current(self, scan: ScanRow | None) -> bool:
-        return scan is not None and scan.ruleset_hash == self.engine.ruleset_hash
+        return scan is not None and scan.ruleset_hash == self.ruleset_hash
 
     def current_scan(self, item: ItemRow, actor: Actor, data: bytes | None = None) -> tuple[ScanRow, bool]:
         """The item's scan under the current ruleset, re-scanning if the stored
         one is stale; returns the scan and whether a re-scan happened."""
-        with self.store.read() as conn:
-            scan = self.store.latest_scan(conn, item.sha256)
-        if scan is not None and self._is_current(scan):
+        scan = _current_stored_scan(self.store, item, self.ruleset_hash)
+        if scan is not None:
             return scan, False
         if data is None:
             data = self.store.blob(item.sha256)
@@ -142,7 +175,7 @@ class Workflow:
             latest = self.store.latest_scan(conn, item.sha256)
             if latest is not None and self._is_current(latest):
                 return latest, True  # another request re-scanned it meanwhile
-            row = self.store.append(conn, schema.scans, sha256=item.sha256, actor=actor.name,
+            row = self.store.append(conn, "scans", sha256=item.sha256, actor=actor.name,
                                     via=actor.via, **values)
             return self.store.scan(conn, row["seq"]), True
 
@@ -163,8 +196,8 @@ class Workflow:
             item, created = self.store.add_item(conn, sha, path, title or path, len(data))
             if created:
                 self.store.put_blob(conn, sha, data)
-                self.store.append(conn, schema.submissions, sha256=sha, submitter=actor.name, via=actor.via)
-                self.store.append(conn, schema.scans, sha256=sha, actor=actor.name, via=actor.via, **values)
+                self.store.append(conn, "submissions", sha256=sha, submitter=actor.name, via=actor.via)
+                self.store.append(conn, "scans", sha256=sha, actor=actor.name, via=actor.via, **values)
         scan, _ = self.current_scan(item, actor, data)
         return Submitted(item, created, scan)
 
@@ -186,7 +219,7 @@ class Workflow:
             raise Refused("blocked", f"item {item.item_id}: the scan says block; it can only be "
                                      "rejected or changed (submit the changed file as a new item)")
         with self.store.write() as conn:
-            row = self.store.append(conn, schema.decisions, sha256=item.sha256, decision=decision,
+            row = self.store.append(conn, "decisions", sha256=item.sha256, decision=decision,
                                     opinion=opinion.strip(), reviewer=actor.name, scan_seq=scan.seq,
                                     via=actor.via)
         return dataclasses.replace(self.status(item.sha256), receipt=receipt(self.store.key, "decisions", row))
@@ -218,7 +251,7 @@ class Workflow:
             if self.separate_duties and actor.identity in _people(events, "submission", "submitter"):
                 raise Refused("same-person", f"item {item.item_id}: {actor.name} submitted it and cannot "
                                              "also approve it")
-            row = self.store.append(conn, schema.approvals, sha256=item.sha256, approver=actor.name,
+            row = self.store.append(conn, "approvals", sha256=item.sha256, approver=actor.name,
                                     scan_seq=scan.seq, via=actor.via, opinion=opinion.strip() or None)
         return dataclasses.replace(self.status(item.sha256), receipt=receipt(self.store.key, "approvals", row))
 
@@ -235,25 +268,56 @@ class Workflow:
         sha256 = sha256.lower()
         item = self.store.item_by_sha(sha256)
         if item is None:
-            return GateAnswer(sha256, False, ("not submitted for review: no record of these exact bytes",))
+            return _not_submitted(sha256)
         scan, rescanned = self.current_scan(item, actor, data)
-        with self.store.read() as conn:
-            events, distrust = self.store.verified_events(conn, sha256)
-            if distrust:
-                return GateAnswer(sha256, False, tuple(distrust), item, rescanned, scan.verdict)
-            scan = self.store.latest_scan(conn, sha256) or scan
-            record = record_from_events(sha256, events)
-            approval = next((e for e in reversed(events) if e.kind == "approval"), None)
-            approved_scan = self.store.scan(conn, approval.fields["scan_seq"]) if approval else None
-        reasons = []
-        if scan.verdict == Verdict.BLOCK.value:
-            reasons.append(f"the scan says block ({_first_blocking(scan)})")
-        if record.status != "approved":
-            reasons.append(f"not approved: status is {record.status}")
-        elif approved_scan is not None and not _covers(approved_scan, scan):
-            reasons.append("a re-scan with the current lexicon found findings not seen at approval; "
-                           "it must be reviewed and approved again")
-        return GateAnswer(sha256, not reasons, tuple(reasons), item, rescanned, scan.verdict)
+        return _answer(self.store, item, scan, rescanned)
+
+
+def gate_read_only(reader: LedgerReader, ruleset_hash: str, sha256: str) -> GateAnswer | None:
+    """``Workflow.gate`` over a store opened read only (sqlite_read.py) with
+    the ruleset hash of the Engine the Workflow would use: the same answer
+    from the same reads and checks, or None when the stored scan is stale or
+    missing (re-scanning records a scan: only the Workflow can)."""
+    sha256 = sha256.lower()
+    item = reader.item_by_sha(sha256)
+    if item is None:
+        return _not_submitted(sha256)
+    scan = _current_stored_scan(reader, item, ruleset_hash)
+    return _answer(reader, item, scan, False) if scan is not None else None
+
+
+def _not_submitted(sha256: str) -> GateAnswer:
+    return GateAnswer(sha256, False, ("not submitted for review: no record of these exact bytes",))
+
+
+def _current_stored_scan(reader: LedgerReader, item: ItemRow, ruleset_hash: str) -> ScanRow | None:
+    """The item's latest stored scan if it was made under ``ruleset_hash``."""
+    with reader.read() as conn:
+        scan = reader.latest_scan(conn, item.sha256)
+    return scan if scan is not None and scan.ruleset_hash == ruleset_hash else None
+
+
+def _answer(reader: LedgerReader, item: ItemRow, scan: ScanRow, rescanned: bool) -> GateAnswer:
+    """The gate's answer for an item whose scan under the current ruleset is
+    ``scan``, from its records, only if they verify (trust.py)."""
+    sha256 = item.sha256
+    with reader.read() as conn:
+        events, distrust = reader.verified_events(conn, sha256)
+        if distrust:
+            return GateAnswer(sha256, False, tuple(distrust), item, rescanned, scan.verdict)
+        scan = reader.latest_scan(conn, sha256) or scan
+        record = record_from_events(sha256, events)
+        approval = next((e for e in reversed(events) if e.kind == "approval"), None)
+        approved_scan = reader.scan(conn, approval.fields["scan_seq"]) if approval else None
+    reasons = []
+    if scan.verdict == Verdict.BLOCK.value:
+        reasons.append(f"the scan says block ({_first_blocking(scan)})")
+    if record.status != "approved":
+        reasons.append(f"not approved: status is {record.status}")
+    elif approved_scan is not None and not _covers(approved_scan, scan):
+        reasons.append("a re-scan with the current lexicon found findings not seen at approval; "
+                       "it must be reviewed and approved again")
+    return GateAnswer(sha256, not reasons, tuple(reasons), item, rescanned, scan.verdict)
 
 
 def _stored(result: ItemResult) -> dict[str, Any]:

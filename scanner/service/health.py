@@ -12,7 +12,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from ..engine import RULESET_VERSION, Engine
+from ..engine import Engine
+from ..ruleset import RULESET_VERSION
 
 log = logging.getLogger("preclear.service")
 

@@ -36,7 +36,8 @@ from ..review import Workflow, schema, suppress
 from ..review.chain import ChainReport
 from ..review.checkpoint import against, read_anchor, receipt
 from ..review.errors import StoreError, WorkflowError
-from ..review.store import ROLES, ItemRow, events_from, hash_at
+from ..review.ledger import ROLES, ItemRow, events_from
+from ..review.store import hash_at
 from ..review.workflow import Actor, Status
 from ..types import ItemResult
 from . import desk_view as dv
@@ -211,10 +212,10 @@ class Desk:
     def chain_state(self, conn: Any, sha256: str, rows: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
         """The audit chain as the gate sees it (trust.py): verified up to which
         record, or the first bad record; and whether this item's records verify."""
-        watch, key = self.store.watch, self.store.key
-        problem = watch.catch_up(conn, key)
-        again = watch.catch_up(conn, key) if problem else None   # after a problem: a fresh walk from record 1
-        item_problems = [] if problem else watch.check_item(conn, key, sha256, rows)
+        watch, key, reads = self.store.watch, self.store.key, self.store.reads(conn)
+        problem = watch.catch_up(reads, key)
+        again = watch.catch_up(reads, key) if problem else None   # after a problem: a fresh walk from record 1
+        item_problems = [] if problem else watch.check_item(reads, key, sha256, rows)
         head_seq, head_hash = watch.head
         checkpoint = self.checkpoint_state(conn, head_seq, head_hash) if again is None else None
         return {"ok": problem is None and not item_problems and not (checkpoint and checkpoint["problems"]),

@@ -20,6 +20,8 @@ from scanner.config import (
     load_config,
 )
 from scanner.engine import Engine
+from scanner.errors import LexiconError
+from scanner.ruleset import current_ruleset_hash
 from scanner.run import worker
 
 HOOK_TOML = """\
@@ -61,6 +63,30 @@ def test_what_decides_a_verdict_changes_the_ruleset_hash(tmp_path: Path) -> None
     assert Engine(scan.replace(default_lexicons=True)).ruleset_hash != before
     (tmp_path / "unit.csv").write_text("term,level\n赤霄工程,机密\n", encoding="utf-8")
     assert Engine(scan).ruleset_hash != before
+
+
+def test_the_ruleset_hash_is_known_from_the_files_without_an_engine(tmp_path: Path) -> None:
+    # the review commands decide whether a stored scan is current with
+    # current_ruleset_hash and build an Engine only to re-scan: the two must agree
+    base = _config(tmp_path, False)
+    folder = tmp_path / "lexicons"
+    folder.mkdir()
+    (folder / "b.yaml").write_text("name: b\nversion: '1'\nentries:\n  - term: 青龙计划\n    level: 机密\n",
+                                   encoding="utf-8")
+    (folder / "a.csv").write_text("term,level\n白虎工程,秘密\n", encoding="utf-8")
+    configs = [ScanConfig(), base, base.replace(default_lexicons=True),
+               base.replace(scoring=Scoring(aggregate_categories=3)),
+               base.replace(lexicons=(str(folder), str(tmp_path / "unit.csv")), default_lexicons=True),
+               base.replace(explain=True)]
+    hashes = [current_ruleset_hash(config) for config in configs]
+    assert hashes == [Engine(config).ruleset_hash for config in configs]
+    assert len(set(hashes)) == len(configs) - 1  # explain is a run setting
+    missing = base.replace(lexicons=(str(tmp_path / "gone.csv"),))
+    with pytest.raises(LexiconError) as built:
+        Engine(missing)
+    with pytest.raises(LexiconError) as hashed:
+        current_ruleset_hash(missing)
+    assert str(built.value) == str(hashed.value) and "gone.csv" in str(hashed.value)
 
 
 def test_the_extraction_key_follows_the_extraction_settings_only(tmp_path: Path) -> None:

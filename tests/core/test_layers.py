@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("foundation", frozenset({"types", "errors", "lang", "rulebook", "levels", "names", "config", "budget", "native",
                               "gate"})),
     ("reading and matching", frozenset({"walk", "extract", "cache", "normalize", "match", "validate"})),
-    ("detection", frozenset({"detect", "detectors", "rules", "score", "engine"})),
+    ("detection", frozenset({"detect", "detectors", "rules", "score", "ruleset", "engine"})),
     ("one item", frozenset({"pipeline"})),
     ("many items", frozenset({"run", "scanner"})),
     ("products", frozenset({"report", "redact", "review"})),

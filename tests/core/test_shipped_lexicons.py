@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import scanner
-from scanner.match.shipped import load_shipped, manifest
+from scanner.match.shipped import load_shipped
+from scanner.match.sources import manifest
 
 SHIPPED = Path(str(files("scanner") / "lexicons"))
 

@@ -87,3 +87,44 @@ def test_tool_failures_exit_3(cli, tmp_path):
     r = cli("gate", "missing.txt")
     assert r.returncode == 3 and "cannot read missing.txt" in r.stderr
     assert cli("audit", "verify").returncode == 0
+
+
+def _imported(stderr: str) -> set[str]:
+    """The modules a run imported, from its ``-X importtime`` lines."""
+    return {line.split("|")[-1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_a_gate_on_current_records_builds_no_engine_and_a_stale_scan_is_redone(cli, tmp_path, monkeypatch):
+    # the gate learns whether a stored scan is current from the lexicon files' bytes
+    # (scanner.ruleset) and reads a SQLite store that needs nothing written without
+    # SQLAlchemy (review/sqlite_read.py); it opens the store with SQLAlchemy and builds
+    # the Engine only to re-scan a stale one
+    (tmp_path / "preclear.toml").write_text('[scan]\nlexicons = ["unit.csv"]\n', encoding="utf-8")
+    (tmp_path / "unit.csv").write_text("term,level\n赤霄工程,绝密\n", encoding="utf-8")
+    assert cli("submit", "notice.txt", "--by", "张三").returncode == 0
+    assert cli("decide", "1", "--decision", "approve", "--opinion", "不涉密", "--by", "李四").returncode == 0
+    assert cli("approve", "1", "--by", "王五").returncode == 0
+    monkeypatch.setenv("PYTHONPROFILEIMPORTTIME", "1")
+
+    current = cli("gate", "notice.txt")
+    assert (current.returncode, current.stdout) == (0, "allowed: notice.txt\n"), current.stderr[-2000:]
+    modules = _imported(current.stderr)
+    assert "scanner.review.workflow" in modules  # the check sees real imports
+    heavy = {"scanner.engine", "scanner.pipeline", "scanner.detectors", "numpy", "yaml", "sqlalchemy",
+             "scanner.review.store"}
+    assert modules.isdisjoint(heavy), sorted(modules & heavy)
+
+    # another lexicon: the stored scan is stale, the gate re-scans (still clean: allowed)
+    (tmp_path / "unit.csv").write_text("term,level\n赤霄工程,绝密\n青龙计划,机密\n", encoding="utf-8")
+    rescanned = cli("gate", "notice.txt")
+    assert (rescanned.returncode, rescanned.stdout) == (0, "allowed: notice.txt\n"), rescanned.stderr[-2000:]
+    assert {"scanner.engine", "sqlalchemy"} <= _imported(rescanned.stderr)
+    assert _imported(cli("gate", "notice.txt").stderr).isdisjoint(heavy)  # current again
+
+    # a lexicon that finds something in it: the re-scan blocks it
+    (tmp_path / "unit.csv").write_text("term,level\n档案整理,绝密\n", encoding="utf-8")
+    blocked = cli("gate", "notice.txt")
+    assert blocked.returncode == 1
+    assert blocked.stdout.startswith("refused: notice.txt: the scan says block (")
+    monkeypatch.delenv("PYTHONPROFILEIMPORTTIME")
+    assert cli("gate", "notice.txt").returncode == 1

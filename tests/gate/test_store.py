@@ -22,7 +22,7 @@ def add(store, data: bytes, submitter: str = "organiser") -> int:
         item, created = store.add_item(conn, sha(data), f"{data.decode()}.txt", data.decode(), len(data))
         if created:
             store.put_blob(conn, sha(data), data)
-            store.append(conn, schema.submissions, sha256=sha(data), submitter=submitter, via="cli")
+            store.append(conn, "submissions", sha256=sha(data), submitter=submitter, via="cli")
     return item.item_id
 
 
@@ -40,13 +40,13 @@ def test_review_record_follows_the_workflow_steps(db_url):
     assert store.review_record(sha(data)) is None
     add(store, data)
     with store.write() as conn:
-        store.append(conn, schema.decisions, sha256=sha(data), decision="approve", opinion="no secrets",
+        store.append(conn, "decisions", sha256=sha(data), decision="approve", opinion="no secrets",
                      reviewer="li", scan_seq=0, via="cli")
     record = store.review_record(sha(data))
     assert record.status == "reviewed" and record.submitter == "organiser"
     assert [d[:3] for d in record.decisions] == [("approve", "no secrets", "li")]
     with store.write() as conn:
-        store.append(conn, schema.approvals, sha256=sha(data), approver="wang", scan_seq=0, via="cli")
+        store.append(conn, "approvals", sha256=sha(data), approver="wang", scan_seq=0, via="cli")
     record = store.review_record(sha(data))
     assert (record.status, record.approved_by) == ("approved", "wang")
     assert record.approved_at.endswith("+00:00")

@@ -61,3 +61,17 @@ def test_without_the_review_extra_scan_and_help_still_work(tmp_path):
     helped = run(without(("sqlalchemy",), ["--help"]), tmp_path)
     assert helped.returncode == 0
     assert "(needs preclear[review])" in helped.stdout and "scan" in helped.stdout
+
+
+def test_the_gate_needs_the_review_extra_on_current_records_too(tmp_path):
+    # a gate on a SQLite store with current records reads it without importing
+    # SQLAlchemy (scanner/review/sqlite_read.py), but is still a review command
+    (tmp_path / "memo.txt").write_text("会议纪要", encoding="utf-8")
+    for argv in (["submit", "memo.txt", "--by", "张三"],
+                 ["decide", "1", "--decision", "approve", "--opinion", "不涉密", "--by", "李四"],
+                 ["approve", "1", "--by", "王五"], ["gate", "memo.txt"]):
+        code = f"import sys; from scanner.cli import main; sys.exit(main({[*argv, '--db', 'review.db']!r}))"
+        assert run(code, tmp_path).returncode == 0
+    proc = run(without(("sqlalchemy",), ["gate", "memo.txt", "--db", "review.db"]), tmp_path)
+    assert proc.returncode == 3 and proc.stdout == ""
+    assert "pip install 'preclear[review]'" in proc.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import scanner
-from scanner.match.shipped import manifest
+from scanner.match.sources import manifest
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
