@@ -25,7 +25,7 @@ from .match.marks import FIELD_WORD, LEVEL_WORDS
 from .match.shipped import load_shipped
 from .match.sources import lexicon_files
 from .normalize import normalize_term
-from .ruleset import ruleset_hash
+from .ruleset import lexicon_digests, ruleset_hash
 from .validate import pii
 from .validate.segment import WordBoundaries
 
@@ -52,8 +52,14 @@ class Engine:
         self.words: Final = WordBoundaries(tables.short_words, cache_dir=str(cache_dir))
         pii.prepare(str(cache_dir))
         self.detectors: Final[tuple[Detector, ...]] = detectors()  # built-ins and plugins (a broken plugin: exit 3)
-        # scanner.ruleset: the same hash current_ruleset_hash computes from the files' bytes
-        self.ruleset_hash: Final = ruleset_hash(self.config, (lex.sha256 for lex in self.lexicons))
+        # scanner.ruleset: the hash current_ruleset_hash computes from the files' bytes alone, so
+        # what was parsed must be what that reads (a file changed meanwhile, or a source one of
+        # them does not know, would let a stored scan pass for current)
+        parsed = [(Path(lex.path).name, lex.sha256) for lex in self.lexicons]
+        if parsed != lexicon_digests(self.config):
+            raise LexiconError(", ".join(lex.path for lex in self.lexicons) or "lexicons", None,
+                               "the lexicon files changed while they were loaded; run again")
+        self.ruleset_hash: Final = ruleset_hash(self.config, parsed)
         self._built: Final = True
 
     if not TYPE_CHECKING:  # hidden from mypy, for which a __setattr__ would make any new attribute fine

@@ -1,6 +1,8 @@
 """The ruleset hash: what a stored scan was made under.
 
-It changes whenever a lexicon, the rules or the scoring rules change, and a
+It changes whenever a lexicon (its bytes or its file name, which decides
+how it is read), the rules, the scoring rules or the installed detector and
+extractor plug-ins change, and a
 stored scan with another hash is stale (the review gate re-scans it).  It
 covers ``config.ruleset`` (the lexicons by their bytes) and nothing of
 ``config.run``: flipping the hook's ``fail_on_review`` keeps every stored
@@ -15,29 +17,39 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Sequence
 
+from . import plugins
 from .config import ScanConfig
 from .match.sources import lexicon_files, read_lexicon, shipped_sources
 
 # bump when the grammar, validators or scoring change what a scan reports
-RULESET_VERSION = "2026.11.1"
+RULESET_VERSION = "2026.12.1"
 
 
-def ruleset_hash(config: ScanConfig, lexicon_sha256s: Iterable[str]) -> str:
-    """The hash of ``config``'s rules with lexicons of these sha256s (hex),
-    the shipped ones first (by file name), then the configured files in order."""
+def ruleset_hash(config: ScanConfig, lexicons: Sequence[tuple[str, str]]) -> str:
+    """The hash of ``config``'s rules with these lexicons, (file name,
+    sha256 hex) each, the shipped ones first (by file name), then the
+    configured files in order; and of the detector and extractor plug-ins
+    installed (a new or upgraded one makes every stored scan stale)."""
     h = hashlib.sha256(RULESET_VERSION.encode())
-    for digest in lexicon_sha256s:
-        h.update(digest.encode())
+    h.update(json.dumps([list(pair) for pair in lexicons]).encode())
+    h.update(json.dumps(plugins.fingerprint()).encode())
     h.update(json.dumps(config.ruleset.scoring_rules(), sort_keys=True).encode())
     return h.hexdigest()
 
 
+def lexicon_digests(config: ScanConfig) -> list[tuple[str, str]]:
+    """(file name, sha256) of the lexicons ``config`` scans with, from the
+    files' bytes: the shipped ones checked against their manifest, an
+    unreadable file refused, as the Engine refuses them.  The Engine checks
+    that what it parsed is exactly this list."""
+    shipped = [(name, data) for name, _, data in shipped_sources()] if config.default_lexicons else []
+    files = [(path.name, read_lexicon(path)) for path in lexicon_files(config.lexicons)]
+    return [(name, hashlib.sha256(data).hexdigest()) for name, data in shipped + files]
+
+
 def current_ruleset_hash(config: ScanConfig) -> str:
     """The ``ruleset_hash`` an Engine built from ``config`` now would have,
-    from the lexicon files' bytes: the shipped ones checked against their
-    manifest, an unreadable file refused, as the Engine refuses them."""
-    shipped = [data for _, _, data in shipped_sources()] if config.default_lexicons else []
-    files = [read_lexicon(f) for f in lexicon_files(config.lexicons)]
-    return ruleset_hash(config, (hashlib.sha256(data).hexdigest() for data in shipped + files))
+    without parsing a lexicon or building an Engine."""
+    return ruleset_hash(config, lexicon_digests(config))

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from importlib.metadata import entry_points
 
 from ..errors import ToolError
+from ..plugins import EXTRACTORS, registered
 from .base import BINARY, Extractor, Sniffed
 from .builtin import BUILTIN
 from .sniff import Probe, serve
 
-GROUP = "preclear.extractors"
+GROUP = EXTRACTORS
 
 
 class Registry:
@@ -80,7 +80,7 @@ serve(extractors)  # for scanner.extract.sniff, which the format modules below t
 def plugins() -> list[Extractor]:
     """An instance of every class registered under ``preclear.extractors``."""
     found: list[Extractor] = []
-    for point in sorted(entry_points(group=GROUP), key=lambda p: p.name):
+    for point in sorted(registered(GROUP), key=lambda p: p.name):
         try:
             extractor = point.load()()
         except Exception as exc:  # whatever a third-party module raises on import

@@ -150,3 +150,37 @@ def test_low_layers_import_nothing_above_them() -> None:
             assert not wrong, f"{path.relative_to(root)} imports {sorted(wrong)}"
             seen += 1
     assert seen > 20
+
+
+def test_a_lexicon_under_another_file_name_is_another_ruleset(tmp_path: Path) -> None:
+    # the file name decides how a lexicon is read (its suffix) and what it is
+    # called in reports (its stem): the same bytes under another name make
+    # stored scans stale, so the gate re-scans (and refuses a .txt as the scan does)
+    base = _config(tmp_path, False)
+    data = (tmp_path / "unit.csv").read_bytes()
+    for other in ("codes.csv", "unit.txt"):
+        (tmp_path / other).write_bytes(data)
+    hashes = {current_ruleset_hash(base.replace(lexicons=(str(tmp_path / name),)))
+              for name in ("unit.csv", "codes.csv", "unit.txt")}
+    assert len(hashes) == 3
+
+
+def _plugin(root: Path, group: str, version: str) -> Path:
+    """A distribution as pip leaves one: a dist-info with entry_points.txt."""
+    info = root / f"toy_plugin-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: toy-plugin\nVersion: {version}\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(f"[{group}]\ntoy = toy_plugin:Toy\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("group", ["preclear.detectors", "preclear.extractors"])
+def test_an_installed_or_upgraded_plugin_is_another_ruleset(tmp_path: Path, monkeypatch, group: str) -> None:
+    # a plug-in changes what a scan reports: installing or upgrading one makes
+    # stored scans stale, so the gate re-scans with it (and a broken one stops it)
+    config = _config(tmp_path, False)
+    hashes = [current_ruleset_hash(config)]
+    for version in ("1.0", "1.1"):
+        monkeypatch.syspath_prepend(str(_plugin(tmp_path / f"site-{version}", group, version)))
+        hashes.append(current_ruleset_hash(config))
+    assert len(set(hashes)) == 3

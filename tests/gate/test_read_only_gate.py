@@ -105,7 +105,7 @@ TAMPERING: dict[str, Callable[[sqlite3.Connection], None] | None] = {
 
 
 @pytest.mark.parametrize("case", list(TAMPERING))
-def test_the_read_only_gate_answers_as_the_workflow(honest, tmp_path, case):
+def test_the_read_only_gate_answers_as_the_workflow(honest, engine, tmp_path, case):
     db = tmp_path / "case.db"
     with sqlite3.connect(honest) as src, sqlite3.connect(db) as dst:
         src.backup(dst)
@@ -120,7 +120,7 @@ def test_the_read_only_gate_answers_as_the_workflow(honest, tmp_path, case):
         fast = gate_read_only(reader, current_ruleset_hash(config), sha)
         reader.close()
         store = open_store(str(db))
-        full = Workflow(store, config=config).gate(sha, data)
+        full = Workflow(store, engine).gate(sha, data)  # the reference: the Engine's own ruleset hash
         store.close()
         assert fast == full, case
         answers.append(full.allow)
