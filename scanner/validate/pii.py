@@ -10,6 +10,9 @@ import re
 import threading
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from ..lang import Text
 from ..match.automaton import cached_database, char_offsets
 
@@ -191,15 +194,14 @@ def _run_end(text: str, pos: int) -> int:
     return m.end()
 
 
-def _shape_windows(text: str, scanner: _ShapeScanner) -> list[tuple[int, int]]:
-    """The runs of candidate characters that hold a candidate shape; the
-    whole text at once where shapes are dense (a table of figures: the
-    windows would cover it anyway, and finding them cost a Python step per
-    shape)."""
+def _shape_windows(text: str, scanner: _ShapeScanner) -> list[tuple[int, int]] | None:
+    """The runs of candidate characters that hold a candidate shape; None
+    where shapes are dense (a table of figures: the windows would cover it
+    anyway, and finding them cost a Python step per shape)."""
     data = text.encode("utf-8", "surrogatepass")
     ends = scanner.ends(data, len(data) // _DENSE_BYTES)
     if ends is None:
-        return [(0, len(text))]
+        return None
     if not ends:
         return []
     windows: list[tuple[int, int]] = []
@@ -237,7 +239,13 @@ def _seed_windows(text: str) -> list[tuple[int, int]]:
 def find_pii(text: str) -> list[PiiMatch]:
     """Validated personal-data matches in normalised ``text``."""
     scanner = _shape_scanner()
-    windows = _seed_windows(text) if scanner is None else _shape_windows(text, scanner)
+    if scanner is None:
+        windows = _seed_windows(text)
+    else:
+        dense = _shape_windows(text, scanner)
+        if dense is None:
+            return _find_pii_dense(text)
+        windows = dense
     found = [m for lo, hi in windows for m in find_pii_in(text, lo, hi)]
     found.sort(key=lambda p: (p.start, p.end))
     return found
@@ -271,5 +279,164 @@ def find_pii_in(text: str, pos: int, endpos: int) -> list[PiiMatch]:
         if m.start() in taken:
             continue
         found.append(PiiMatch("pii.mobile", m.start(), m.end(), _MOBILE))
+    found.sort(key=lambda p: (p.start, p.end))
+    return found
+
+
+# Dense text (a table of figures): the three patterns' matches are worked out
+# with numpy from the runs of digits and of ID-class characters instead of
+# sre trying the patterns at every position, and the check digits are
+# computed for all candidates at once.  Only candidates whose check digit is
+# right go through the validators above in Python, in the order
+# ``find_pii_in`` takes them, so the result is the same (a Hypothesis test
+# holds the two equal).
+#
+#  - ID pattern: a match is a run of exactly 18 class characters.
+#  - Card pattern: a match starts where a run of at least 4 digits starts
+#    (no digit before it) and follows the chain of digit runs joined by one
+#    space or hyphen; it ends after the 16th to 19th digit of the chain, the
+#    most digits it can, where a run ends (no digit after it).  finditer
+#    then goes on after the match: a start inside it is skipped.
+#  - Mobile pattern: its core ``1[3-9]...`` starts a digit run, or 2 or 4
+#    digits into one ("86", "0086"); a match starts at most 5 characters
+#    before its core, so the pattern is tried only there.
+_DIGIT, _ALNUM, _SEP = 1, 2, 4
+_PAD = 32  # gathers read up to this far past the end
+
+
+def _class_table() -> npt.NDArray[np.uint8]:
+    table = np.zeros(0x2130, dtype=np.uint8)  # the last entry stands for every code point above
+    table[ord("0"):ord("9") + 1] = _DIGIT | _ALNUM
+    for lo, hi in (("a", "z"), ("A", "Z")):
+        table[ord(lo):ord(hi) + 1] = _ALNUM
+    table[[0x130, 0x131, 0x17F, 0x212A]] = _ALNUM
+    table[[ord(" "), ord("-")]] = _SEP
+    return table
+
+
+_CLASS_TABLE = _class_table()
+_ID_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int64)
+_ID_CHECK_CODES = np.array([ord(c) for c in _ID_CHECK], dtype=np.uint32)
+_USCC_INDEX = np.full(129, -1, dtype=np.int64)  # code point (128: any above) -> index in _USCC_CHARS
+for _i, _c in enumerate(_USCC_CHARS):
+    _USCC_INDEX[ord(_c)] = _USCC_INDEX[ord(_c.lower())] = _i
+_USCC_WEIGHT_ARRAY = np.array(_USCC_WEIGHTS, dtype=np.int64)
+_LUHN_TABLE = np.array([list(range(10)), list(_LUHN_DOUBLED)], dtype=np.int64)  # [doubled?][digit]
+_COLUMNS = np.arange(19)
+
+
+def _runs(mask: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Starts and ends of the runs of True in ``mask`` (which ends False)."""
+    edges = np.flatnonzero(mask[1:] != mask[:-1]) + 1
+    if mask[0]:
+        edges = np.concatenate(([0], edges))
+    return edges[0::2], edges[1::2]
+
+
+def _find_pii_dense(text: str) -> list[PiiMatch]:
+    """``find_pii_in(text, 0, len(text))``, with numpy (see above)."""
+    n = len(text)
+    if n == 0:
+        return []
+    try:
+        raw = text.encode("utf-32-le")
+    except UnicodeEncodeError:  # lone surrogates
+        raw = text.encode("utf-32-le", "surrogatepass")
+    codes = np.zeros(n + _PAD, dtype=np.uint32)
+    codes[:n] = np.frombuffer(raw, dtype=np.uint32)
+    classes = _CLASS_TABLE[np.minimum(codes, len(_CLASS_TABLE) - 1)]
+    classes[n:] = 0
+    found: list[PiiMatch] = []
+    taken = np.zeros(n + _PAD, dtype=bool)  # the positions inside a match found before
+
+    # ID pattern: runs of 18 class characters
+    id_starts, id_ends = _runs((classes & _ALNUM).astype(bool))
+    id_starts = id_starts[id_ends - id_starts == 18]
+    if len(id_starts):
+        chars = codes[id_starts[:, None] + np.arange(18)]
+        values = chars.astype(np.int64) - ord("0")
+        is_digit = (values >= 0) & (values < 10)
+        last = np.where(chars[:, 17] == ord("x"), ord("X"), chars[:, 17])
+        check = _ID_CHECK_CODES[(values[:, :17] * _ID_WEIGHTS).sum(axis=1) % 11]
+        resident = is_digit[:, :17].all(axis=1) & (check == last)
+        index = _USCC_INDEX[np.minimum(chars, 128)]
+        uscc = (index >= 0).all(axis=1) & \
+            ((31 - (index[:, :17] * _USCC_WEIGHT_ARRAY).sum(axis=1) % 31) % 31 == index[:, 17])
+        for start in id_starts[resident | uscc].tolist():
+            end = start + 18
+            token = text[start:end]
+            if resident_id_valid(token):
+                found.append(PiiMatch("pii.resident-id", start, end, _RESIDENT_ID))
+                taken[start:end] = True
+            elif (not token.isdigit() or _has_context(text, start, _USCC_CONTEXT)) and uscc_valid(token):
+                found.append(PiiMatch("pii.uscc", start, end, _USCC))
+                taken[start:end] = True
+
+    # card pattern, over the chains of digit runs
+    is_digit_char = (classes & _DIGIT).astype(bool)
+    run_starts, run_ends = _runs(is_digit_char)
+    cores: list[int] = []
+    if len(run_starts):
+        lengths = run_ends - run_starts
+        # run i and run i + 1 are joined by one separator
+        joined = (run_starts[1:] == run_ends[:-1] + 1) & ((classes[run_ends[:-1]] & _SEP) != 0)
+        before = np.zeros(len(run_starts) + 1, dtype=np.int64)  # digits in the runs before run i
+        np.cumsum(lengths, out=before[1:])
+        chain_ends = np.flatnonzero(np.concatenate((~joined, [True])))
+        chain_last = chain_ends[np.concatenate(([0], np.cumsum(~joined)))]
+        first = np.flatnonzero(lengths >= 4)
+        last_run = np.minimum(np.searchsorted(before, before[first] + 19, side="right") - 2, chain_last[first])
+        ok = before[last_run + 1] - before[first] >= 16
+        first, last_run = first[ok], last_run[ok]
+        spanning = np.flatnonzero(last_run > first)
+        if len(spanning):
+            # a match over several runs: a start inside it is no match of its own
+            kept = np.ones(len(run_starts), dtype=bool)
+            for i, j in zip(first[spanning].tolist(), last_run[spanning].tolist()):
+                if kept[i]:
+                    kept[i + 1:j + 1] = False
+            keep = kept[first]
+            first, last_run = first[keep], last_run[keep]
+        starts, ends = run_starts[first], run_ends[last_run]
+        free = ~taken[starts]
+        first, last_run, starts, ends = first[free], last_run[free], starts[free], ends[free]
+        if len(first):
+            digit_values = codes[:n][is_digit_char[:n]].astype(np.int64) - ord("0")
+            stop = before[last_run + 1]
+            count = stop - before[first]
+            at = np.maximum(stop[:, None] - 1 - _COLUMNS, 0)
+            total = (_LUHN_TABLE[_COLUMNS & 1, digit_values[at]] * (_COLUMNS < count[:, None])).sum(axis=1)
+            for start, end in zip(starts[total % 10 == 0].tolist(), ends[total % 10 == 0].tolist()):
+                digits = text[start:end].replace(" ", "").replace("-", "")
+                if (digits.startswith("62") or _has_context(text, start, _CARD_CONTEXT)) and luhn_valid(digits):
+                    found.append(PiiMatch("pii.bank-card", start, end, _BANK_CARD))
+                    taken[start:end] = True
+
+        # mobile pattern: where its core can start
+        at = np.concatenate((run_starts, run_starts + 2, run_starts + 4))
+        at = at[(codes[at] == ord("1")) & (codes[at + 1] >= ord("3")) & (codes[at + 1] <= ord("9"))
+                & is_digit_char[at + 2]]
+        if len(at):
+            at = np.unique(at)
+            after = at + 3  # after the core's first three digits
+            for _ in range(2):  # [ -]?[0-9]{4}, twice
+                after = after + ((classes[after] & _SEP) != 0)
+                for k in range(4):
+                    digit = is_digit_char[after + k]
+                    at, after = at[digit], after[digit]
+                after = after + 4
+            cores = at[~is_digit_char[after]].tolist()
+    pos = 0
+    for core in cores:
+        if core < pos:
+            continue
+        for start in range(max(pos, core - 5), core + 1):
+            if (m := _MOBILE_RE.match(text, start)) is not None:
+                if not taken[start]:
+                    found.append(PiiMatch("pii.mobile", start, m.end(), _MOBILE))
+                pos = m.end()
+                break
+        else:
+            pos = core + 1
     found.sort(key=lambda p: (p.start, p.end))
     return found
