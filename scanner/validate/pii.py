@@ -9,6 +9,7 @@ import datetime as _dt
 import re
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -105,6 +106,9 @@ _REACH = 40
 _MERGE_GAP = 256
 # more shape ends than one per this many bytes: the patterns scan the whole text
 _DENSE_BYTES = 64
+# ... or in the first this many bytes (each shape end costs a Python call:
+# a table is seen early)
+_DENSE_SAMPLE = 16384
 # the shapes, as bytes: ID class (İ ı ſ K in UTF-8 too), mobile, card
 _SHAPES = (
     rb"(?:[0-9A-Za-z]|\xc4[\xb0\xb1]|\xc5\xbf|\xe2\x84\xaa){18}",
@@ -135,9 +139,10 @@ class _ShapeScanner:
         self.terminated: type[Exception] = hyperscan.ScanTerminated
         self._local = threading.local()
 
-    def ends(self, data: bytes, most: int) -> list[int] | None:
+    def ends(self, data: bytes, most: int, sample: int = 0) -> list[int] | None:
         """Byte offsets where a shape ends (overlapping shapes included), or
-        None as soon as there are more than ``most`` of them."""
+        None as soon as there are more than ``most`` of them, or as many per
+        byte in the first ``sample`` bytes."""
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             import hyperscan
@@ -145,10 +150,11 @@ class _ShapeScanner:
             scratch = self._local.scratch = hyperscan.Scratch(self.database)
         found: list[int] = []
         add = found.append
+        early = sample * most // len(data) if sample and len(data) > 2 * sample else most
 
         def on_match(_id: int, _from: int, end: int, _flags: int, _ctx: object) -> bool:
             add(end)
-            return len(found) > most
+            return len(found) > most or (len(found) > early and end <= sample)
 
         try:
             self.database.scan(data, match_event_handler=on_match, scratch=scratch)
@@ -199,7 +205,7 @@ def _shape_windows(text: str, scanner: _ShapeScanner) -> list[tuple[int, int]] |
     where shapes are dense (a table of figures: the windows would cover it
     anyway, and finding them cost a Python step per shape)."""
     data = text.encode("utf-8", "surrogatepass")
-    ends = scanner.ends(data, len(data) // _DENSE_BYTES)
+    ends = scanner.ends(data, len(data) // _DENSE_BYTES, _DENSE_SAMPLE)
     if ends is None:
         return None
     if not ends:
@@ -315,22 +321,37 @@ def _class_table() -> npt.NDArray[np.uint8]:
 
 
 _CLASS_TABLE = _class_table()
-_ID_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int64)
-_ID_CHECK_CODES = np.array([ord(c) for c in _ID_CHECK], dtype=np.uint32)
-_USCC_INDEX = np.full(129, -1, dtype=np.int64)  # code point (128: any above) -> index in _USCC_CHARS
+# per code point (128: any above) its index in _USCC_CHARS ignoring case, or
+# -1: a digit's index is its value
+_USCC_INDEX = np.full(129, -1, dtype=np.int32)
 for _i, _c in enumerate(_USCC_CHARS):
     _USCC_INDEX[ord(_c)] = _USCC_INDEX[ord(_c.lower())] = _i
-_USCC_WEIGHT_ARRAY = np.array(_USCC_WEIGHTS, dtype=np.int64)
-_LUHN_TABLE = np.array([list(range(10)), list(_LUHN_DOUBLED)], dtype=np.int64)  # [doubled?][digit]
-_COLUMNS = np.arange(19)
+_USCC_WEIGHT_ARRAY = np.array(_USCC_WEIGHTS, dtype=np.int32)
+_ID_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int32)
+_ID_CHECK_INDEX = np.array([_USCC_CHARS.index(c) for c in _ID_CHECK], dtype=np.int32)
+_LUHN_DOUBLED_ARRAY = np.array(_LUHN_DOUBLED, dtype=np.int32)
 
 
-def _runs(mask: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Starts and ends of the runs of True in ``mask`` (which ends False)."""
+def _runs(mask: npt.NDArray[np.integer[Any]]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Starts and ends of the runs of non-zero values in ``mask`` (which ends
+    with a zero)."""
     edges = np.flatnonzero(mask[1:] != mask[:-1]) + 1
     if mask[0]:
         edges = np.concatenate(([0], edges))
     return edges[0::2], edges[1::2]
+
+
+def _luhn_sums(digits: npt.NDArray[np.int32]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """Prefix sums of the digits' Luhn values, the digits at even indices
+    doubled in the second, at odd indices in the first."""
+    doubled = np.take(_LUHN_DOUBLED_ARRAY, digits)
+    odd_doubled, even_doubled = digits.copy(), doubled
+    odd_doubled[1::2] = doubled[1::2]
+    even_doubled[1::2] = digits[1::2]
+    sums = np.zeros((2, len(digits) + 1), dtype=np.int32)
+    np.cumsum(odd_doubled, dtype=np.int32, out=sums[0, 1:])
+    np.cumsum(even_doubled, dtype=np.int32, out=sums[1, 1:])
+    return sums[0], sums[1]
 
 
 def _find_pii_dense(text: str) -> list[PiiMatch]:
@@ -344,24 +365,18 @@ def _find_pii_dense(text: str) -> list[PiiMatch]:
         raw = text.encode("utf-32-le", "surrogatepass")
     codes = np.zeros(n + _PAD, dtype=np.uint32)
     codes[:n] = np.frombuffer(raw, dtype=np.uint32)
-    classes = _CLASS_TABLE[np.minimum(codes, len(_CLASS_TABLE) - 1)]
-    classes[n:] = 0
+    classes = np.take(_CLASS_TABLE, codes, mode="clip")
     found: list[PiiMatch] = []
     taken = np.zeros(n + _PAD, dtype=bool)  # the positions inside a match found before
 
     # ID pattern: runs of 18 class characters
-    id_starts, id_ends = _runs((classes & _ALNUM).astype(bool))
+    id_starts, id_ends = _runs(classes & _ALNUM)
     id_starts = id_starts[id_ends - id_starts == 18]
     if len(id_starts):
-        chars = codes[id_starts[:, None] + np.arange(18)]
-        values = chars.astype(np.int64) - ord("0")
-        is_digit = (values >= 0) & (values < 10)
-        last = np.where(chars[:, 17] == ord("x"), ord("X"), chars[:, 17])
-        check = _ID_CHECK_CODES[(values[:, :17] * _ID_WEIGHTS).sum(axis=1) % 11]
-        resident = is_digit[:, :17].all(axis=1) & (check == last)
-        index = _USCC_INDEX[np.minimum(chars, 128)]
-        uscc = (index >= 0).all(axis=1) & \
-            ((31 - (index[:, :17] * _USCC_WEIGHT_ARRAY).sum(axis=1) % 31) % 31 == index[:, 17])
+        index = np.take(_USCC_INDEX, codes[id_starts[:, None] + np.arange(18)], mode="clip")
+        head, last = index[:, :17], index[:, 17]
+        resident = (head.view(np.uint32) < 10).all(axis=1) & (_ID_CHECK_INDEX[head @ _ID_WEIGHTS % 11] == last)
+        uscc = (index >= 0).all(axis=1) & (-(head @ _USCC_WEIGHT_ARRAY) % 31 == last)
         for start in id_starts[resident | uscc].tolist():
             end = start + 18
             token = text[start:end]
@@ -373,14 +388,14 @@ def _find_pii_dense(text: str) -> list[PiiMatch]:
                 taken[start:end] = True
 
     # card pattern, over the chains of digit runs
-    is_digit_char = (classes & _DIGIT).astype(bool)
-    run_starts, run_ends = _runs(is_digit_char)
+    is_digit = classes & _DIGIT
+    run_starts, run_ends = _runs(is_digit)
     cores: list[int] = []
     if len(run_starts):
         lengths = run_ends - run_starts
         # run i and run i + 1 are joined by one separator
         joined = (run_starts[1:] == run_ends[:-1] + 1) & ((classes[run_ends[:-1]] & _SEP) != 0)
-        before = np.zeros(len(run_starts) + 1, dtype=np.int64)  # digits in the runs before run i
+        before = np.zeros(len(run_starts) + 1, dtype=np.intp)  # digits in the runs before run i
         np.cumsum(lengths, out=before[1:])
         chain_ends = np.flatnonzero(np.concatenate((~joined, [True])))
         chain_last = chain_ends[np.concatenate(([0], np.cumsum(~joined)))]
@@ -397,35 +412,42 @@ def _find_pii_dense(text: str) -> list[PiiMatch]:
                     kept[i + 1:j + 1] = False
             keep = kept[first]
             first, last_run = first[keep], last_run[keep]
-        starts, ends = run_starts[first], run_ends[last_run]
+        starts = run_starts[first]
         free = ~taken[starts]
-        first, last_run, starts, ends = first[free], last_run[free], starts[free], ends[free]
+        first, last_run, starts = first[free], last_run[free], starts[free]
         if len(first):
-            digit_values = codes[:n][is_digit_char[:n]].astype(np.int64) - ord("0")
-            stop = before[last_run + 1]
-            count = stop - before[first]
-            at = np.maximum(stop[:, None] - 1 - _COLUMNS, 0)
-            total = (_LUHN_TABLE[_COLUMNS & 1, digit_values[at]] * (_COLUMNS < count[:, None])).sum(axis=1)
-            for start, end in zip(starts[total % 10 == 0].tolist(), ends[total % 10 == 0].tolist()):
-                digits = text[start:end].replace(" ", "").replace("-", "")
-                if (digits.startswith("62") or _has_context(text, start, _CARD_CONTEXT)) and luhn_valid(digits):
+            digits = (codes[:n][is_digit[:n].view(bool)] - ord("0")).astype(np.int32)
+            odd_doubled, even_doubled = _luhn_sums(digits)
+            lo, hi = before[first], before[last_run + 1]
+            # from the right: the last digit as it is, the one before it doubled, ...
+            total = np.where(hi & 1, odd_doubled[hi] - odd_doubled[lo], even_doubled[hi] - even_doubled[lo])
+            luhn = total % 10 == 0
+            issuer = (digits[lo] == 6) & (digits[lo + 1] == 2)
+            for start, end, is62 in zip(starts[luhn].tolist(), run_ends[last_run[luhn]].tolist(),
+                                        issuer[luhn].tolist()):
+                if (is62 or _has_context(text, start, _CARD_CONTEXT)) and \
+                        luhn_valid(text[start:end].replace(" ", "").replace("-", "")):
                     found.append(PiiMatch("pii.bank-card", start, end, _BANK_CARD))
                     taken[start:end] = True
 
-        # mobile pattern: where its core can start
-        at = np.concatenate((run_starts, run_starts + 2, run_starts + 4))
+        # mobile pattern: where its core can start (after "86" or "0086" in a run)
+        head_codes = codes[run_starts]
+        one = run_starts[head_codes == ord("1")]
+        eight = run_starts[head_codes == ord("8")]
+        eight = eight[codes[eight + 1] == ord("6")] + 2
+        zero = run_starts[head_codes == ord("0")]
+        zero = zero[(codes[zero + 1] == ord("0")) & (codes[zero + 2] == ord("8")) & (codes[zero + 3] == ord("6"))] + 4
+        at = np.sort(np.concatenate((one, eight, zero)))
         at = at[(codes[at] == ord("1")) & (codes[at + 1] >= ord("3")) & (codes[at + 1] <= ord("9"))
-                & is_digit_char[at + 2]]
-        if len(at):
-            at = np.unique(at)
-            after = at + 3  # after the core's first three digits
-            for _ in range(2):  # [ -]?[0-9]{4}, twice
-                after = after + ((classes[after] & _SEP) != 0)
-                for k in range(4):
-                    digit = is_digit_char[after + k]
-                    at, after = at[digit], after[digit]
-                after = after + 4
-            cores = at[~is_digit_char[after]].tolist()
+                & (is_digit[at + 2] != 0)]
+        after = at + 3  # after the core's first three digits
+        for _ in range(2):  # [ -]?[0-9]{4}, twice
+            after = after + ((classes[after] & _SEP) != 0)
+            for k in range(4):
+                digit = is_digit[after + k] != 0
+                at, after = at[digit], after[digit]
+            after = after + 4
+        cores = at[is_digit[after] == 0].tolist()
     pos = 0
     for core in cores:
         if core < pos:
