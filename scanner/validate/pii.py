@@ -1,7 +1,9 @@
 """Personal data with checksum validation: a number with a wrong check digit
 is not an ID.  Candidates come from three compiled patterns over the
 normalised text (full-width digits are already ASCII); every candidate is
-then validated, and only validated ones become findings.
+then validated, and only validated ones become findings.  On tables of
+figures the patterns' matches are worked out with numpy instead
+(``_find_pii_dense``), with the same result.
 """
 from __future__ import annotations
 
@@ -104,7 +106,8 @@ _CANDIDATE_CHARS_RE = re.compile(f"[{_CLASS} +\\-]*")
 _RUN_START_RE = re.compile(f".*[^{_CLASS} +\\-]", re.DOTALL)
 _REACH = 40
 _MERGE_GAP = 256
-# more shape ends than one per this many bytes: the patterns scan the whole text
+# more shape ends than one per this many bytes: the dense path (numpy, below)
+# takes the whole text
 _DENSE_BYTES = 64
 # ... or in the first this many bytes (each shape end costs a Python call:
 # a table is seen early)
