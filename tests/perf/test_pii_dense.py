@@ -6,11 +6,22 @@ look-ahead edges and the characters ``[0-9a-z]`` takes in ignoring case."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import sys
+from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
 from scanner.validate import pii
 from scanner.validate.pii import _ID_CHECK, _LUHN_DOUBLED, _USCC_CHARS, _USCC_WEIGHTS, find_pii, find_pii_in
+
+# the module before the shape prefilter, verbatim (see test_pii_prefilter.py)
+if "pii_reference" not in sys.modules:
+    _spec = importlib.util.spec_from_file_location("pii_reference", Path(__file__).with_name("pii_reference.py"))
+    assert _spec is not None and _spec.loader is not None
+    sys.modules["pii_reference"] = importlib.util.module_from_spec(_spec)  # dataclasses look it up
+    _spec.loader.exec_module(sys.modules["pii_reference"])
+pii_reference = sys.modules["pii_reference"]
 
 DIGITS = "0123456789"
 
@@ -146,6 +157,9 @@ def check(text: str) -> None:
     expected = find_pii_in(text, 0, len(text))
     assert pii._find_pii_dense(text) == expected
     assert find_pii(text) == expected
+    # and the module as it was before the shape prefilter (a PiiMatch class of its own)
+    assert [(m.rule, m.start, m.end, m.reason) for m in expected] == \
+        [(m.rule, m.start, m.end, m.reason) for m in pii_reference.find_pii_in(text, 0, len(text))]
 
 
 @settings(max_examples=3000, deadline=None)
