@@ -207,3 +207,16 @@ def test_a_table_at_the_start_of_long_text_takes_the_dense_path():
     assert pii._shape_windows(text[len(table):], pii._shape_scanner()) == []
     check(text)
     assert len(find_pii(text)) == 3 * 400
+
+
+@settings(max_examples=1500, deadline=None)
+@given(tables(), st.integers(1, 40))
+def test_dense_path_in_chunks_equals_the_whole_text_patterns(text, chunk):
+    # chunks end before a character no match can contain; a run longer than
+    # four chunks goes to the patterns
+    saved = pii._DENSE_CHUNK
+    pii._DENSE_CHUNK = chunk
+    try:
+        assert pii._find_pii_dense(text) == find_pii_in(text, 0, len(text))
+    finally:
+        pii._DENSE_CHUNK = saved
