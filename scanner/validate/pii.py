@@ -249,13 +249,14 @@ def find_pii(text: str) -> list[PiiMatch]:
     """Validated personal-data matches in normalised ``text``."""
     scanner = _shape_scanner()
     if scanner is None:
-        windows = _seed_windows(text)
+        found = [m for lo, hi in _seed_windows(text) for m in find_pii_in(text, lo, hi)]
     else:
-        dense = _shape_windows(text, scanner)
-        if dense is None:
-            return _find_pii_dense(text)
-        windows = dense
-    found = [m for lo, hi in windows for m in find_pii_in(text, lo, hi)]
+        windows = _shape_windows(text, scanner)
+        if windows is None:
+            return _find_pii_dense(text, 0, len(text))
+        found = []
+        for lo, hi in windows:  # runs of candidate characters: a long one is a table in the text
+            found += _find_pii_dense(text, lo, hi) if hi - lo >= _DENSE_WINDOW else find_pii_in(text, lo, hi)
     found.sort(key=lambda p: (p.start, p.end))
     return found
 
@@ -311,6 +312,8 @@ def find_pii_in(text: str, pos: int, endpos: int) -> list[PiiMatch]:
 #    before its core, so the pattern is tried only there.
 _DIGIT, _ALNUM, _SEP = 1, 2, 4
 _PAD = 32  # gathers read up to this far past the end
+# a window this long (a table in a document) takes the dense path too
+_DENSE_WINDOW = 2048
 _DENSE_CHUNK = 1 << 16  # its arrays stay in the CPU cache (1 << 20: half the speed)
 
 
@@ -358,15 +361,16 @@ def _luhn_sums(digits: npt.NDArray[np.int32]) -> tuple[npt.NDArray[np.int32], np
     return sums[0], sums[1]
 
 
-def _find_pii_dense(text: str) -> list[PiiMatch]:
-    """``find_pii_in(text, 0, len(text))``, with numpy (see above), a chunk
-    of about _DENSE_CHUNK characters at a time (the arrays take ~12 bytes a
-    character): a chunk ends before a character no match can contain, like
+def _find_pii_dense(text: str, start: int, end: int) -> list[PiiMatch]:
+    """``find_pii_in(text, start, end)`` with numpy (see above), where the
+    whole text or a run of candidate characters: a chunk of about
+    _DENSE_CHUNK characters at a time (the arrays take ~12 bytes a
+    character), each ending before a character no match can contain, like
     the windows of the shape prefilter."""
     found: list[PiiMatch] = []
-    lo = 0
-    while lo < len(text):
-        hi = len(text) if len(text) - lo < 2 * _DENSE_CHUNK else _run_end(text, lo + _DENSE_CHUNK)
+    lo = start
+    while lo < end:
+        hi = end if end - lo < 2 * _DENSE_CHUNK else min(end, _run_end(text, lo + _DENSE_CHUNK))
         if hi - lo > 4 * _DENSE_CHUNK:  # one run of letters and digits that long: no table
             found += find_pii_in(text, lo, hi)
         else:

@@ -155,7 +155,7 @@ def tables(draw) -> str:
 
 def check(text: str) -> None:
     expected = find_pii_in(text, 0, len(text))
-    assert pii._find_pii_dense(text) == expected
+    assert pii._find_pii_dense(text, 0, len(text)) == expected
     assert find_pii(text) == expected
     # and the module as it was before the shape prefilter (a PiiMatch class of its own)
     assert [(m.rule, m.start, m.end, m.reason) for m in expected] == \
@@ -188,7 +188,7 @@ def test_dense_path_equals_the_whole_text_patterns_at_the_edges(numbers, glue):
 def test_dense_path_finds_every_kind():
     text = ("序号,证件号码,账号,电话\n1,11010519491231002X,6222021234567890128,13800138000\n"
             "2,信用代码91350100M000100Y43,卡号 4111 1111 1111 1111,+86 138-0013-8000\n")
-    found = pii._find_pii_dense(text)
+    found = pii._find_pii_dense(text, 0, len(text))
     assert [m.rule for m in found] == ["pii.resident-id", "pii.bank-card", "pii.mobile", "pii.uscc",
                                        "pii.bank-card", "pii.mobile"]
     assert found == find_pii_in(text, 0, len(text))
@@ -217,6 +217,22 @@ def test_dense_path_in_chunks_equals_the_whole_text_patterns(text, chunk):
     saved = pii._DENSE_CHUNK
     pii._DENSE_CHUNK = chunk
     try:
-        assert pii._find_pii_dense(text) == find_pii_in(text, 0, len(text))
+        assert pii._find_pii_dense(text, 0, len(text)) == find_pii_in(text, 0, len(text))
     finally:
         pii._DENSE_CHUNK = saved
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(tables(), min_size=1, max_size=4), st.integers(0, 60), st.integers(1, 12))
+def test_long_windows_of_sparse_text_take_the_dense_path_alike(parts, window, chunk):
+    # tables inside prose: the shape prefilter's windows, the long ones
+    # through the dense path (here any window of ``window`` characters, in
+    # chunks of ``chunk``)
+    prose = "\n" + "正文。" * 400 + "\n"
+    text = prose + prose.join(parts) + prose
+    saved = pii._DENSE_WINDOW, pii._DENSE_CHUNK
+    pii._DENSE_WINDOW, pii._DENSE_CHUNK = window, chunk
+    try:
+        assert find_pii(text) == find_pii_in(text, 0, len(text))
+    finally:
+        pii._DENSE_WINDOW, pii._DENSE_CHUNK = saved
