@@ -13,12 +13,14 @@ about five), which gives the cut points jieba gives over the whole window.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Iterable
 from typing import Any
 
 WINDOW = 20  # characters on each side: ~40-character windows
+CUT_CACHE = 8192  # blocks whose cut is kept
 
 
 class WordBoundaries:
@@ -43,6 +45,10 @@ class WordBoundaries:
             for w in self._words:
                 tokenizer.add_word(w)  # jieba's suggested frequency: segmentable, not dominant
             self._blocks = jieba.re_han_default
+            # a block's cut depends on its text alone (jieba's dictionary is fixed from here
+            # on): the hits of one sentence, and sentences a folder repeats, share it
+            self._cut = functools.lru_cache(maxsize=CUT_CACHE)(
+                lambda block: tuple(tokenizer.cut(block, HMM=True)))
             self._tokenizer = tokenizer
         return self._tokenizer
 
@@ -54,7 +60,7 @@ class WordBoundaries:
     def confirms(self, text: str, start: int, end: int) -> tuple[bool, str]:
         """Whether ``text[start:end]`` starts and ends on jieba word boundaries
         (of a jieba pass over the window around it)."""
-        tokenizer = self._get()
+        self._get()
         lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
         s, e = start - lo, end - lo
         cuts = {0}
@@ -62,7 +68,7 @@ class WordBoundaries:
         at = 0
         for block in self._blocks.split(text[lo:hi]):
             if at < e and at + len(block) > s:  # a block the hit overlaps: its cut points matter
-                for word in tokenizer.cut(block, HMM=True):
+                for word in self._cut(block):
                     if at < e and at + len(word) > s:
                         inside.append(word)
                     at += len(word)
