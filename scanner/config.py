@@ -133,7 +133,7 @@ class ScanConfig:
     database: str = ""
     key_file: str = ""             # [review] key_file: the review key (scanner/review/keys.py)
     separate_duties: bool = True   # [review] separate_duties: submitter, reviewer, approver differ
-    checkpoint: str = ""           # [review] checkpoint: the file `preclear audit checkpoint` writes (the desk checks it)
+    checkpoint: str = ""           # [review] checkpoint: the file `preclear audit checkpoint` writes (the gate and the desk check it)
     explain: bool = False
 
     def replace(self, **changes: Any) -> ScanConfig:

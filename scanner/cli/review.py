@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import PreclearError
 from ..names import escape_name
+from ..review.checkpoint import Anchor, read_anchor
 from ..review.ledger import DECISIONS
 from ..review.workflow import Actor, GateAnswer, Workflow, gate_read_only
 from .exits import EXIT_OK, EXIT_REFUSED
@@ -129,11 +130,12 @@ def cmd_gate(args: argparse.Namespace) -> int:
     workflow: Workflow | None = None if reader else workflow_of(args)
     # the lexicons are read (an unreadable one refused) before any file, as by the Engine before
     ruleset = workflow.ruleset_hash if workflow else current_ruleset_hash(config)
+    anchor = read_anchor(config.checkpoint) if reader and config.checkpoint else None  # the Workflow reads its own
     refused = 0
     for path in files_of(args.files):
         data = read_file(path)
         sha = hashlib.sha256(data).hexdigest()
-        answer = _read_only_gate(reader, ruleset, sha) if reader else None
+        answer = _read_only_gate(reader, ruleset, sha, anchor) if reader else None
         if answer is None:
             workflow = workflow or workflow_of(args)
             answer = workflow.gate(sha, data)
@@ -147,11 +149,11 @@ def cmd_gate(args: argparse.Namespace) -> int:
     return EXIT_REFUSED if refused else EXIT_OK
 
 
-def _read_only_gate(reader: SqliteReader, ruleset: str, sha256: str) -> GateAnswer | None:
+def _read_only_gate(reader: SqliteReader, ruleset: str, sha256: str, anchor: Anchor | None) -> GateAnswer | None:
     """The read-only path's answer; None, to ask the Workflow, for a stale
     scan or any failure (the Workflow's store then answers or reports it)."""
     try:
-        return gate_read_only(reader, ruleset, sha256)
+        return gate_read_only(reader, ruleset, sha256, anchor)
     except (sqlite3.Error, PreclearError):
         return None
 

@@ -13,6 +13,8 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from ..types import ReviewRecord
+from .chain import ChainReport
+from .checkpoint import Anchor, against
 from .errors import NotFound, StoreError
 from .keys import ENV_KEY, ReviewKey, key_path, load_key
 from .ledger import Event, ItemRow, Reads, ScanRow, events_from, item_of, item_rows, record_from_events, scan_of
@@ -81,6 +83,13 @@ class LedgerReader:
         the chain and every row about the item verify; trust.py)."""
         rows = self.item_rows(conn, sha256)
         return events_from(rows), self.watch.check_item(self.reads(conn), self.key, sha256, rows)
+
+    def against_checkpoint(self, conn: Any, anchor: Anchor) -> list[str]:
+        """What the chain, verified up to its head (``verified_events`` first),
+        lacks against a checkpoint: records deleted or rewritten since."""
+        head_seq, head_hash = self.watch.head
+        at = next((h for seq, h in self.reads(conn).seq_hashes(anchor.seq) if seq == anchor.seq), None)
+        return [f"checkpoint seq {anchor.seq}: {p}" for p in against(anchor, ChainReport(0, head_seq, head_hash, ()), at, self.key)]
 
     def review_record(self, sha256: str) -> ReviewRecord | None:
         """What the store knows about these exact bytes (for reports)."""

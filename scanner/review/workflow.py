@@ -20,7 +20,7 @@ from ..config import ScanConfig
 from ..names import escape_name
 from ..ruleset import current_ruleset_hash
 from ..types import Item, ItemResult, ReviewRecord, Verdict
-from .checkpoint import receipt
+from .checkpoint import Anchor, read_anchor, receipt
 from .errors import Refused
 from .identity import display_name, identity
 from .ledger import DECISIONS, Event, ItemRow, ScanRow, record_from_events
@@ -270,10 +270,19 @@ class Workflow:
         if item is None:
             return _not_submitted(sha256)
         scan, rescanned = self.current_scan(item, actor, data)
-        return _answer(self.store, item, scan, rescanned)
+        return _answer(self.store, item, scan, rescanned, self.checkpoint())
+
+    def checkpoint(self) -> Anchor | None:
+        """The configured checkpoint (``[review] checkpoint``), read now: the
+        gate compares the chain with it, so records deleted since it was
+        written (a rejection, a revocation) refuse instead of vanishing."""
+        config = self._engine.config if self._engine is not None else self._config
+        path = config.checkpoint if config is not None else ""
+        return read_anchor(path) if path else None
 
 
-def gate_read_only(reader: LedgerReader, ruleset_hash: str, sha256: str) -> GateAnswer | None:
+def gate_read_only(reader: LedgerReader, ruleset_hash: str, sha256: str,
+                   anchor: Anchor | None = None) -> GateAnswer | None:
     """``Workflow.gate`` over a store opened read only (sqlite_read.py) with
     the ruleset hash of the Engine the Workflow would use: the same answer
     from the same reads and checks, or None when the stored scan is stale or
@@ -283,7 +292,7 @@ def gate_read_only(reader: LedgerReader, ruleset_hash: str, sha256: str) -> Gate
     if item is None:
         return _not_submitted(sha256)
     scan = _current_stored_scan(reader, item, ruleset_hash)
-    return _answer(reader, item, scan, False) if scan is not None else None
+    return _answer(reader, item, scan, False, anchor) if scan is not None else None
 
 
 def _not_submitted(sha256: str) -> GateAnswer:
@@ -297,12 +306,16 @@ def _current_stored_scan(reader: LedgerReader, item: ItemRow, ruleset_hash: str)
     return scan if scan is not None and scan.ruleset_hash == ruleset_hash else None
 
 
-def _answer(reader: LedgerReader, item: ItemRow, scan: ScanRow, rescanned: bool) -> GateAnswer:
+def _answer(reader: LedgerReader, item: ItemRow, scan: ScanRow, rescanned: bool,
+            anchor: Anchor | None) -> GateAnswer:
     """The gate's answer for an item whose scan under the current ruleset is
-    ``scan``, from its records, only if they verify (trust.py)."""
+    ``scan``, from its records, only if they verify (trust.py) and the chain
+    holds every record the checkpoint ``anchor`` saw, if one is configured."""
     sha256 = item.sha256
     with reader.read() as conn:
         events, distrust = reader.verified_events(conn, sha256)
+        if not distrust and anchor is not None:
+            distrust = reader.against_checkpoint(conn, anchor)
         if distrust:
             return GateAnswer(sha256, False, tuple(distrust), item, rescanned, scan.verdict)
         scan = reader.latest_scan(conn, sha256) or scan

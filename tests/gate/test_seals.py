@@ -20,9 +20,11 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from scanner.config import ScanConfig
 from scanner.engine import Engine
 from scanner.review import Actor, Workflow, open_store
 from scanner.review.chain import row_hash
+from scanner.review.checkpoint import Anchor, write_anchor
 
 PRECLEAR = str(Path(sys.executable).with_name("preclear"))
 CLEAN = "关于开展档案整理工作的通知\n各单位：请于月底前报送材料。\n".encode()
@@ -167,6 +169,26 @@ def test_checkpoint_detects_the_newest_records_deleted(cli, tmp_path):
         "TAMPERED: checkpoint seq 5: records after seq 4 were deleted: the checkpoint of ")
 
 
+def test_the_gate_compares_the_chain_with_the_configured_checkpoint(cli, tmp_path):
+    # the newest record, a rejection after the approval, is deleted to bring
+    # the approval back: the shorter chain is valid on its own, and a new gate
+    # process has seen nothing before; the checkpoint written after it has
+    approved(cli)
+    assert cli("decide", "1", "--decision", "reject", "--opinion", "再看一遍", "--by", "李四").returncode == 0
+    assert cli("gate", "notice.txt").returncode == 1
+    assert cli("audit", "checkpoint", str(tmp_path / "head.json")).returncode == 0
+    with sqlite3.connect(cli.db) as conn:
+        conn.execute("DELETE FROM decisions WHERE seq = (SELECT max(seq) FROM decisions)")
+    assert cli("gate", "notice.txt").returncode == 0            # without the checkpoint: allowed
+    (tmp_path / "preclear.toml").write_text('[review]\ncheckpoint = "head.json"\n', encoding="utf-8")
+    r = cli("gate", "notice.txt")
+    assert r.returncode == 1
+    assert r.stdout.startswith("refused: notice.txt: checkpoint seq 6: records after seq 5 were deleted"), r.stdout
+    (tmp_path / "head.json").unlink()                            # configured but gone: a tool failure
+    r = cli("gate", "notice.txt")
+    assert r.returncode == 3 and "checkpoint" in r.stderr and "file not found" in r.stderr
+
+
 def test_a_made_up_checkpoint_is_refused(cli, tmp_path):
     approved(cli)
     checkpoint = tmp_path / "head.json"
@@ -256,6 +278,22 @@ def test_a_running_gate_notices_a_deleted_later_rejection(db_url):
     answer = workflow.gate(sha)
     assert not answer.allow
     assert "verified earlier, were deleted or changed since" in answer.reasons[0]
+
+
+def test_the_workflow_gate_compares_the_chain_with_the_configured_checkpoint(db_url, tmp_path):
+    # the gate of the service and of the CMS plug-in (the Workflow), on both databases
+    workflow, sha = _approve_in_process(db_url)
+    workflow.decide("1", "reject", "发现涉密内容", Actor("李四"))
+    report = workflow.store.verify()
+    write_anchor(str(tmp_path / "head.json"), Anchor.make(workflow.store.key, report.head_seq, report.head_hash),
+                 workflow.store.where)
+    with workflow.store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM decisions WHERE decision = 'reject'"))
+    config = ScanConfig(checkpoint=str(tmp_path / "head.json"))
+    assert Workflow(open_store(db_url), config=ScanConfig()).gate(sha).allow   # a new process, no checkpoint
+    answer = Workflow(open_store(db_url), config=config).gate(sha)
+    assert not answer.allow
+    assert answer.reasons[0].startswith(f"checkpoint seq {report.head_seq}: records after seq")
 
 
 def test_a_forged_token_row_does_not_authenticate(db_url, tmp_path, serve, tokens):
