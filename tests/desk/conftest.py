@@ -24,6 +24,28 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve(args: list[str], cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``preclear serve ARGS`` on a free port of 127.0.0.1 (its output in
+    cwd/serve.log), returned with its URL once /v1/health answers."""
+    port, log_path = _free_port(), cwd / "serve.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([PRECLEAR, "serve", *args, "--port", str(port), "--no-access-log"],
+                                cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(url + "/v1/health", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            raise RuntimeError(log_path.read_text(errors="replace"))
+        time.sleep(0.1)
+
+
 @dataclass
 class Desk:
     url: str
@@ -40,22 +62,7 @@ def desk(tmp_path):
     store = open_store(db)
     tokens = {role: store.create_token(name, role, created_by="test")[1] for role, name in PEOPLE.items()}
     store.close()
-    port = _free_port()
-    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - the server writes to it until the fixture ends
-    proc = subprocess.Popen([PRECLEAR, "serve", "--db", db, "--port", str(port), "--no-access-log"],
-                            cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(url + "/v1/health", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError((tmp_path / "serve.log").read_text())
-        time.sleep(0.1)
+    proc, url = serve(["--db", db], tmp_path)
     try:
         yield Desk(url, db, tokens, proc)
     finally:
@@ -65,7 +72,6 @@ def desk(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        log.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -331,7 +331,7 @@ def test_the_chain_panel_checks_the_configured_checkpoint(tmp_path):
     from scanner.engine import Engine
     from scanner.review import Actor, Workflow, open_store
 
-    from .conftest import PEOPLE, _free_port
+    from .conftest import PEOPLE, serve
 
     db = str(tmp_path / "review.db")
     store = open_store(db)
@@ -343,17 +343,8 @@ def test_the_chain_panel_checks_the_configured_checkpoint(tmp_path):
     made = subprocess.run([PRECLEAR, "audit", "checkpoint", "--db", db, "head.json"], cwd=tmp_path,
                           capture_output=True, text=True, check=False)
     assert made.returncode == 0, made.stderr
-    port = _free_port()
-    proc = subprocess.Popen([PRECLEAR, "serve", "--db", db, "--config", "preclear.toml", "--port", str(port),
-                             "--no-access-log"], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = serve(["--db", db, "--config", "preclear.toml"], tmp_path)
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(url + "/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
         desk = type("D", (), {"url": url, "tokens": {"reviewer": secret}})()
         client = _signed_in(desk, "reviewer")
         page = client.get("/items/1").text

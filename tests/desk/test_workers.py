@@ -12,7 +12,7 @@ import time
 
 import httpx
 
-from .conftest import PEOPLE, PRECLEAR, _free_port
+from .conftest import PEOPLE, serve
 
 
 def _workers(log_path, count: int, deadline: float) -> list[int]:
@@ -37,23 +37,10 @@ def test_a_session_made_on_one_worker_is_honoured_on_the_other(tmp_path):
     store = open_store(db)
     secret = store.create_token(PEOPLE["reviewer"], "reviewer", created_by="test")[1]
     store.close()
-    port, log_path = _free_port(), tmp_path / "serve.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([PRECLEAR, "serve", "--db", db, "--port", str(port), "--workers", "2",
-                                 "--no-access-log"], cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = serve(["--db", db, "--workers", "2"], tmp_path)
     stopped: list[int] = []
     try:
-        first, second = _workers(log_path, 2, time.monotonic() + 120)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/v1/health", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline and proc.poll() is None, log_path.read_text()
-            time.sleep(0.2)
+        first, second = _workers(tmp_path / "serve.log", 2, time.monotonic() + 120)
 
         def pause(pid: int) -> None:
             os.kill(pid, signal.SIGSTOP)
