@@ -26,7 +26,7 @@ import numpy as np
 from .. import native
 from .chars import CJK, INVISIBLE, SPACES, STAR, STAR_VARIANTS, translation_table
 
-__all__ = ["CJK", "INVISIBLE", "KERNEL_SAVES_PER_CHAR", "SPACES", "STAR", "STAR_VARIANTS", "NormText", "normalize",
+__all__ = ["CJK", "INVISIBLE", "KERNEL_LONG_TEXT", "KERNEL_SAVES_PER_CHAR", "SPACES", "STAR", "STAR_VARIANTS", "NormText", "normalize",
            "normalize_reference", "normalize_term", "translation_table"]
 
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]+")
@@ -71,6 +71,10 @@ KERNEL_MIN_CHARS = 256
 # 0.037 against 0.080 s CPU for the 11 M characters of the benchmark
 # folder's text files); scanner.native loads numba once that pays
 KERNEL_SAVES_PER_CHAR = 4e-9
+# a text this long loads numba whatever it saves in time: the numpy pass
+# holds ~28 bytes a character at its peak, the kernel ~18, and one part of
+# tens of MB must stay within the item's memory budget as it did
+KERNEL_LONG_TEXT = 8_000_000
 
 
 def normalize(original: str) -> NormText:
@@ -86,7 +90,8 @@ def normalize(original: str) -> NormText:
         return normalize_reference(original)
     from . import kernel
 
-    if kernel.is_warm() or native.worth(len(original) * KERNEL_SAVES_PER_CHAR):
+    if (kernel.is_warm() or native.worth(len(original) * KERNEL_SAVES_PER_CHAR)
+            or len(original) >= KERNEL_LONG_TEXT):
         if not kernel.is_warm():
             with native.room():
                 kernel.warm()

@@ -23,7 +23,7 @@ def normalize_vectorised(original: str) -> tuple[str, np.ndarray | None]:
     index: np.ndarray | None = None
     kept = out != DELETE
     if not kept.all():
-        index = np.flatnonzero(kept).astype(np.int32)
+        index = _positions(kept)
         out = out[kept]
     out, index = _drop_joining_spaces(out, index)
     if index is None and np.array_equal(out, cps):
@@ -48,8 +48,17 @@ def _drop_joining_spaces(out: np.ndarray, index: np.ndarray | None) -> tuple[np.
     drop = ((before & HAN != 0) & (after & (HAN | ALNUM) != 0)) | ((before & ALNUM != 0) & (after & HAN != 0))
     if not drop.any():
         return out, index
-    depth = np.zeros(n + 1, dtype=np.int32)  # +1 where a dropped run starts, -1 where it ends
+    # +1 where a dropped run starts, -1 where it ends (runs never touch, so
+    # the running sum is 0 or 1: one byte a character, as every mask here)
+    depth = np.zeros(n + 1, dtype=np.int8)
     depth[starts[drop]] = 1
-    depth[ends[drop]] -= 1
-    keep = np.cumsum(depth[:n]) == 0
-    return out[keep], np.flatnonzero(keep).astype(np.int32) if index is None else index[keep]
+    depth[ends[drop]] = -1
+    keep = np.cumsum(depth[:n], dtype=np.int8) == 0
+    return out[keep], _positions(keep) if index is None else index[keep]
+
+
+def _positions(mask: np.ndarray) -> np.ndarray:
+    """The positions where ``mask`` holds, as int32 (np.flatnonzero's int64
+    would double the map's memory for a moment)."""
+    positions: np.ndarray = np.arange(len(mask), dtype=np.int32)[mask]
+    return positions

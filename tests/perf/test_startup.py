@@ -63,6 +63,21 @@ print(*seen[0], *seen[-2], *seen[-1])
     assert out.stdout.split() == ["False", "False", "False", "False", "True", "True"]
 
 
+def test_one_very_long_text_goes_through_the_kernel():
+    # the kernel's map needs a third less memory than the numpy pass's peak
+    code = """
+import sys
+from scanner.normalize import KERNEL_LONG_TEXT, kernel, normalize
+text = "機 密 ★ 5 年，关于开展工作的通知。" * (KERNEL_LONG_TEXT // 20 + 1)
+normalize(text[:KERNEL_LONG_TEXT // 2])  # half as long: the numpy pass
+print("numba" in sys.modules, end=" ")
+normalize(text)
+print(kernel.is_warm())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
+
+
 def test_pool_scan_loads_jieba_in_a_worker_only_for_a_short_hit(tmp_path):
     # the driver builds the engine and the kernel before forking, not jieba: a
     # worker loads it when a short hit needs confirming, and confirms it
