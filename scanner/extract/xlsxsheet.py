@@ -26,19 +26,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from lxml import etree
-from openpyxl.styles.numbers import (
+
+from ..errors import ExtractionError
+from .xlsxdates import (
+    CALENDAR_MAC_1904,
+    CALENDAR_WINDOWS_1900,
     builtin_format_code,
+    from_excel,
+    from_ISO8601,
     is_date_format,
     is_timedelta_format,
 )
-from openpyxl.utils.datetime import (
-    CALENDAR_MAC_1904,
-    CALENDAR_WINDOWS_1900,
-    from_excel,
-    from_ISO8601,
-)
-
-from ..errors import ExtractionError
 from .xmlparts import local, parse_xml
 from .zipguard import GuardedZip
 
@@ -493,8 +491,8 @@ def _value(raw: str | None, kind: str, style_attr: str | None, book: Book) -> st
     if kind == "b":
         return str(bool(int(raw)))
     if kind == "d":
-        when = from_ISO8601(raw)
-        return when.isoformat() if isinstance(when, (datetime, date, time)) else str(when)
+        stamp = from_ISO8601(raw)
+        return stamp.isoformat() if isinstance(stamp, (datetime, date, time)) else str(stamp)
     return raw
 
 
