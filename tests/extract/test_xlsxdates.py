@@ -24,7 +24,7 @@ TRICKY = ["[s]", "[ss]", "[h]", "[hh]:mm", "[m]", "[mm]:ss", "[S]", "[H]:MM", "[
 def _same(call_ours, call_theirs, *args, **kwargs) -> None:
     try:
         expected = call_theirs(*args, **kwargs)
-    except Exception as exc:  # the same failure, of the same type
+    except (ValueError, OverflowError) as exc:  # the same failure, of the same type
         with pytest.raises(type(exc)):
             call_ours(*args, **kwargs)
         return
