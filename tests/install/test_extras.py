@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-OPTIONAL = ("sqlalchemy", "fastapi", "starlette", "uvicorn", "multipart", "psycopg", "dask", "distributed", "pydantic")
+OPTIONAL = ("sqlalchemy", "fastapi", "starlette", "uvicorn", "multipart", "psycopg", "dask", "distributed", "pydantic",
+            "openpyxl")  # openpyxl: the tests make workbooks with it; reading one does not need it
 
 
 def run(code: str, cwd: Path, *flags: str) -> subprocess.CompletedProcess:
