@@ -59,11 +59,9 @@ class Reads(Protocol):
         value)`` holds, if given, and with ``seq >= from_seq``, if given;
         each its ``COLUMNS`` by name, values as the database driver returns
         them, by ``seq`` (``newest``: only the one with the highest ``seq``)."""
-        ...
 
     def seq_hashes(self, from_seq: int) -> list[tuple[int, str]]:
         """``(seq, row_hash)`` of every ledger row with ``seq >= from_seq``."""
-        ...
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ them, is the same code for both.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -21,8 +22,10 @@ from .ledger import Event, ItemRow, Reads, ScanRow, events_from, item_of, item_r
 from .trust import ChainWatch
 
 
-class LedgerReader:
-    """The reads of the review store; ``conn`` is what ``read()`` yields."""
+class LedgerReader(ABC):
+    """The reads of the review store; ``conn`` is what ``read()`` yields.
+    A store (SQLAlchemy's, or the read-only sqlite3 one) says where it is
+    and how it opens a transaction; everything else is read here."""
 
     def __init__(self, key_file: str = "") -> None:
         self.key_file = key_file
@@ -30,17 +33,17 @@ class LedgerReader:
         self.watch = ChainWatch()
 
     @property
+    @abstractmethod
     def where(self) -> str:
         """The database, for messages (no password)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def read(self) -> AbstractContextManager[Any]:
         """Context manager: one read transaction (one snapshot)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def reads(self, conn: Any) -> Reads:
         """The reads of the transaction ``conn``."""
-        raise NotImplementedError
 
     @property
     def key(self) -> ReviewKey:
