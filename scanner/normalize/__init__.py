@@ -71,9 +71,10 @@ KERNEL_MIN_CHARS = 256
 # 0.037 against 0.080 s CPU for the 11 M characters of the benchmark
 # folder's text files); scanner.native loads numba once that pays
 KERNEL_SAVES_PER_CHAR = 4e-9
-# a text this long loads numba whatever it saves in time: the numpy pass
-# holds ~28 bytes a character at its peak, the kernel ~18, and one part of
-# tens of MB must stay within the item's memory budget as it did
+# a text this long loads numba whatever it saves in time: at their peaks the
+# numpy pass holds 16-31 bytes a character (the more runs of blanks, the
+# more), the kernel 18-24, and one part of tens of MB must stay within the
+# item's memory budget as it did
 KERNEL_LONG_TEXT = 8_000_000
 
 

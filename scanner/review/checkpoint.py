@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .chain import ChainReport
+from .chain import GENESIS, ChainReport
 from .errors import StoreError
 from .keys import ReviewKey
 
@@ -83,6 +83,8 @@ def against(anchor: Anchor, report: ChainReport, hash_at: str | None, key: Revie
     if report.head_seq < anchor.seq:
         return [(f"records after seq {report.head_seq} were deleted: the checkpoint of {anchor.at} "
                  f"saw the chain up to seq {anchor.seq}")]
+    if anchor.seq == 0:  # a checkpoint of the empty chain: its "record" is the genesis hash, no row
+        hash_at = GENESIS
     if hash_at != anchor.hash:
         return [(f"record seq {anchor.seq} is not the one the checkpoint of {anchor.at} saw: "
                  "the chain was rewritten from there on")]

@@ -18,7 +18,7 @@ from .chain import ChainReport
 from .checkpoint import Anchor, against
 from .errors import NotFound, StoreError
 from .keys import ENV_KEY, ReviewKey, key_path, load_key
-from .ledger import Event, ItemRow, Reads, ScanRow, events_from, item_of, item_rows, record_from_events, scan_of
+from .ledger import LEDGER, Event, ItemRow, Reads, ScanRow, events_from, item_of, item_rows, record_from_events, scan_of
 from .trust import ChainWatch
 
 
@@ -91,7 +91,8 @@ class LedgerReader(ABC):
         """What the chain, verified up to its head (``verified_events`` first),
         lacks against a checkpoint: records deleted or rewritten since."""
         head_seq, head_hash = self.watch.head
-        at = next((h for seq, h in self.reads(conn).seq_hashes(anchor.seq) if seq == anchor.seq), None)
+        reads = self.reads(conn)
+        at = next((row["row_hash"] for table in LEDGER for row in reads.rows(table, where=("seq", anchor.seq))), None)
         return [f"checkpoint seq {anchor.seq}: {p}" for p in against(anchor, ChainReport(0, head_seq, head_hash, ()), at, self.key)]
 
     def review_record(self, sha256: str) -> ReviewRecord | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from types import FrameType
@@ -24,15 +25,17 @@ from types import FrameType
 _RETRY_SECONDS = 0.05
 # numba and llvmlite only have Python frames on the stack while they compile
 # or load a kernel (a compiled kernel runs without any)
-_FRAGILE_PACKAGES = tuple(f"{os.sep}{name}{os.sep}" for name in ("numba", "llvmlite"))
+_FRAGILE_PACKAGES = ("numba", "llvmlite")
 
 
 def _fragile(frame: FrameType | None) -> bool:
     """Is the interrupted code an import, or numba compiling or loading a
-    kernel (their frames on the stack)?"""
+    kernel (frames of their installed packages on the stack)?"""
+    files = (getattr(sys.modules.get(name), "__file__", None) for name in _FRAGILE_PACKAGES)
+    packages = tuple(os.path.dirname(file) + os.sep for file in files if isinstance(file, str))
     while frame is not None:
         filename = frame.f_code.co_filename
-        if filename.startswith("<frozen importlib") or any(p in filename for p in _FRAGILE_PACKAGES):
+        if filename.startswith("<frozen importlib") or (packages and filename.startswith(packages)):
             return True
         frame = frame.f_back
     return False

@@ -181,3 +181,23 @@ def test_a_time_limit_during_numba_loading_leaves_numba_working() -> None:
         runs = list(pool.map(run, [f"{load * k / 10:.4f}" for k in range(1, 10)]))
     assert [(r.returncode, r.stdout.split()) for r in runs] == [(0, ["机密★5年", "3.0"])] * 9, \
         [r.stderr[-300:] for r in runs if r.returncode]
+
+
+def test_a_folder_named_numba_on_the_path_does_not_stop_the_time_limit(tmp_path, monkeypatch) -> None:
+    """The alarm waits for numba's own frames (its installed package), not
+    for any file whose path happens to hold a folder called numba."""
+    import time
+
+    from scanner.run.guard import ItemTimeout, deadline
+
+    (tmp_path / "numba").mkdir()
+    (tmp_path / "numba" / "slow_item.py").write_text(
+        "import time\n\ndef spin(seconds):\n    end = time.monotonic() + seconds\n"
+        "    while time.monotonic() < end:\n        pass\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path / "numba"))
+    import slow_item  # type: ignore[import-not-found]
+
+    start = time.monotonic()
+    with pytest.raises(ItemTimeout), deadline(0.2):
+        slow_item.spin(5)
+    assert time.monotonic() - start < 2

@@ -189,6 +189,15 @@ def test_the_gate_compares_the_chain_with_the_configured_checkpoint(cli, tmp_pat
     assert r.returncode == 3 and "checkpoint" in r.stderr and "file not found" in r.stderr
 
 
+def test_a_checkpoint_of_the_empty_store_refuses_nothing(cli, tmp_path):
+    # written at installation time, before any record: the genesis hash, no row of seq 0
+    assert cli("audit", "checkpoint", str(tmp_path / "head.json")).returncode == 0
+    assert json.loads((tmp_path / "head.json").read_text())["seq"] == 0
+    (tmp_path / "preclear.toml").write_text('[review]\ncheckpoint = "head.json"\n', encoding="utf-8")
+    approved(cli)                                               # its gate must allow
+    assert cli("audit", "verify", "--against", str(tmp_path / "head.json")).returncode == 0
+
+
 def test_a_made_up_checkpoint_is_refused(cli, tmp_path):
     approved(cli)
     checkpoint = tmp_path / "head.json"
