@@ -9,6 +9,7 @@ are not searched (pip installs into folders).
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -20,10 +21,16 @@ EXTRACTORS = "preclear.extractors"
 
 
 def registered(group: str) -> list[EntryPoint]:
-    """The entry points of ``group`` in every distribution on ``sys.path``."""
+    """The entry points of ``group`` in every distribution on ``sys.path``
+    (read once per process and path: a scan asks four times)."""
+    return list(_registered(group, tuple(sys.path)))
+
+
+@functools.lru_cache(maxsize=8)
+def _registered(group: str, path: tuple[str, ...]) -> tuple[EntryPoint, ...]:
     seen: set[str] = set()
     found: list[EntryPoint] = []
-    for entry in sys.path:
+    for entry in path:
         try:
             names = os.listdir(entry or ".")
         except OSError:
@@ -44,7 +51,7 @@ def registered(group: str) -> list[EntryPoint]:
                 continue
             if group in text:
                 found += PathDistribution(Path(folder)).entry_points.select(group=group)
-    return found
+    return tuple(found)
 
 
 def fingerprint() -> list[tuple[str, str, str, str]]:
