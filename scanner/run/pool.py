@@ -43,6 +43,7 @@ from ..extract.ocr import share_cores
 from ..lang import Text
 from ..pipeline import problem_result, scan_item
 from ..types import Item, ItemResult
+from .logqueue import records_to_driver
 from .worker import engine_for
 
 log = logging.getLogger(__name__)
@@ -187,7 +188,14 @@ def _input_size(item: Item) -> int:
 
 def run_pool(config: ScanConfig, items: Iterable[Item], jobs: int | None = None, *,
              use_cache: bool = False, window: int | None = None) -> Iterator[ItemResult]:
-    """Scan ``items`` on ``jobs`` processes; yield results in walk order."""
+    """Scan ``items`` on ``jobs`` processes; yield results in walk order.
+    The workers' log records reach this process's handlers."""
+    with records_to_driver(mp.get_context("fork")):
+        yield from _results(config, items, jobs, use_cache, window)
+
+
+def _results(config: ScanConfig, items: Iterable[Item], jobs: int | None, use_cache: bool,
+             window: int | None) -> Iterator[ItemResult]:
     jobs = jobs or default_jobs()
     window = window or 2 * jobs * BATCH_ITEMS
     batch_items = max(1, min(BATCH_ITEMS, window // (2 * jobs)))

@@ -85,11 +85,8 @@ def _drive(args: argparse.Namespace, config: ScanConfig, items: Iterable[Item], 
         from .serial import run_serial
 
         return run_serial(engine, items, cap=True, cache=cache)
-    import multiprocessing_logging
-
     from .pool import run_pool
 
-    multiprocessing_logging.install_mp_handler()
     return run_pool(config, items, args.jobs, use_cache=use_cache)
 
 
