@@ -284,6 +284,8 @@ def _plain_row_pattern() -> str:
     return rf"<row{_ATTRS}>{cells[0]}{nested}</row>"
 
 
+# how every plain row starts: where no row does, the grid has none (one search, not a findall)
+_PLAIN_ROW_START = re.compile(rf'<row{_ATTRS}><c r="A[0-9]{{1,7}}"(?: t="n")?><v>{_NUMBER}</v></c>')
 _PLAIN_ROW = re.compile(rf"{_plain_row_pattern()}|((?:<row|<(?!row[ />]))[^<]*(?:<(?!row[ />])[^<]*)*|[^<]+)")
 _OTHER = operator.itemgetter(_PLAIN_COLUMNS)
 _STRIP_TABS = operator.methodcaller("rstrip", "\t")  # the cells a shorter row does not have
@@ -293,6 +295,8 @@ def _plain_rows(inner: str) -> list[str | list[_Token]] | None:
     """The grid as runs of rendered plain rows (str, rows joined by newlines)
     and token lists for the rest; None when the grid is to be read by
     ``_TOKEN`` as a whole (nothing gained, or a run the split would change)."""
+    if not _PLAIN_ROW_START.search(inner):
+        return None  # no plain row
     matches: list[tuple[str, ...]] = _PLAIN_ROW.findall(inner)
     if not any(map(operator.not_, map(_OTHER, matches))):
         return None  # no plain row
