@@ -2,6 +2,8 @@
 document properties every OOXML file carries in ``docProps/``."""
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from ..errors import ExtractionError
@@ -31,6 +33,20 @@ def parse_xml(data: bytes, part: str) -> etree._Element:
         return etree.fromstring(data, _PARSER)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise ExtractionError(f"malformed XML in {part}: {exc}", part=part) from exc
+
+
+def plain_utf8(raw: bytes) -> bool:
+    """Whether a part's bytes are its characters as written: UTF-8 (no
+    byte-order mark, a declaration naming UTF-8 or no encoding) with no
+    ``<!`` (no DTD whose entities could write markup, no comment or CDATA
+    section).  Then a word absent from the bytes is absent from the parsed
+    document, and a part can be passed over by a search of its bytes."""
+    if not raw.startswith(b"<") or b"<!" in raw:
+        return False
+    if not raw.startswith(b"<?xml"):
+        return True
+    declaration = raw[:raw.find(b"?>") + 1].lower()
+    return b"encoding" not in declaration or bool(re.search(rb"encoding=[\"']utf-8[\"']", declaration))
 
 
 def local(tag: object) -> str:

@@ -165,3 +165,45 @@ def test_embedded_object_is_not_silently_cleared(b) -> None:
     assert result.verdict.value == "review" and result.extraction.value == "partial"
     [finding] = result.findings
     assert finding.rule == "unreadable.embedded" and dict(finding.details)["object"] == "word/embeddings/oleObject1.bin"
+
+
+def _styled_hidden(b, styles_edit) -> bytes:
+    """A DOCX whose run uses character style Secret, defined hidden by ``styles_edit``."""
+    d = docx.Document()
+    d.add_paragraph("公开的正文。")
+    data = b.insert_body_xml(b.docx_bytes(d), b.para(b.run("机密★3年", '<w:rStyle w:val="Secret"/>')))
+    return b.zip_edit(data, edit={"word/styles.xml": styles_edit})
+
+
+@pytest.mark.parametrize("how", ["entity", "utf-16"])
+def test_a_hidden_style_is_found_however_styles_xml_is_written(b, how: str) -> None:
+    """styles.xml is passed over unparsed when its bytes hold no "vanish": a
+    hidden style written through a DTD entity (its character references
+    spell the element) or in UTF-16 must still be read."""
+    style = '<w:style w:type="character" w:styleId="Secret"><w:name w:val="Secret"/><w:rPr>{}</w:rPr></w:style>'
+    if how == "entity":
+        def edit(t: str) -> str:
+            head, _, rest = t.partition("<w:styles ")
+            dtd = ('<!DOCTYPE w:styles [<!ENTITY h "&#60;v&#97;nish '
+                   'xmlns=\'http://schemas.openxmlformats.org/wordprocessingml/2006/main\'/&#62;">]>')
+            return head + dtd + "<w:styles " + rest.replace("</w:styles>", style.format("&h;") + "</w:styles>")
+        data = _styled_hidden(b, edit)
+    else:
+        d = docx.Document()
+        d.add_paragraph("公开的正文。")
+        plain = b.insert_body_xml(b.docx_bytes(d), b.para(b.run("机密★3年", '<w:rStyle w:val="Secret"/>')))
+        import io
+        import zipfile
+        text = zipfile.ZipFile(io.BytesIO(plain)).read("word/styles.xml").decode("utf-8")
+        text = text.replace('encoding="UTF-8"', 'encoding="UTF-16"').replace(
+            "</w:styles>", style.format("<w:vanish/>") + "</w:styles>")
+        data = b.zip_edit(plain, replace={"word/styles.xml": text.encode("utf-16")})
+    parts = {p.name: p.text for p in extract(data, "styled.docx", Limits()).parts}
+    assert "机密★3年" in parts.get("hidden", ""), parts
+
+
+def test_a_template_without_hidden_styles_reads_the_same(b) -> None:
+    """The common case the shortcut is for: python-docx's template (no vanish)."""
+    data = _styled_hidden(b, lambda t: t)
+    parts = {p.name: p.text for p in extract(data, "plain.docx", Limits()).parts}
+    assert "机密★3年" in parts["body"] and "hidden" not in parts
