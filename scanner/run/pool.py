@@ -43,7 +43,7 @@ from ..extract.ocr import share_cores
 from ..lang import Text
 from ..pipeline import problem_result, scan_item
 from ..types import Item, ItemResult
-from .logqueue import records_to_driver
+from .logqueue import WorkerLogs
 from .worker import engine_for
 
 log = logging.getLogger(__name__)
@@ -91,9 +91,10 @@ def _prepared(config: ScanConfig) -> Engine:
 
 
 def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running: Any, parent: int,
-                 jobs: int) -> None:
+                 jobs: int, logs: WorkerLogs) -> None:
     """Scan batches until told to stop; ``running`` = [seq, monotonic start] of the current item."""
     _die_with_parent(parent)
+    logs.in_worker()
     share_cores(jobs)  # OCR's threads: this worker's share of the cores, not all of them
     engine = _prepared(config)
     cache = ExtractCache(config.cache) if use_cache else None
@@ -139,6 +140,7 @@ class _Pool:
         self.config, self.use_cache = config, use_cache
         self.ctx = mp.get_context("fork")
         _prepared(config)  # built once here; forked workers inherit it
+        self.logs = WorkerLogs(self.ctx)  # the workers' records reach this process's handlers
         self.jobs = jobs
         self.workers = [self._start() for _ in range(jobs)]
 
@@ -146,7 +148,8 @@ class _Pool:
         parent, child = self.ctx.Pipe()
         running = self.ctx.RawArray("d", [-1.0, 0.0])
         process = self.ctx.Process(target=_worker_main,
-                                   args=(self.config, self.use_cache, child, running, os.getpid(), self.jobs),
+                                   args=(self.config, self.use_cache, child, running, os.getpid(), self.jobs,
+                                         self.logs),
                                    daemon=True)
         process.start()
         child.close()
@@ -171,6 +174,7 @@ class _Pool:
                 w.process.kill()
                 w.process.join()
             w.conn.close()
+        self.logs.close()
 
 
 def _failed(item: Item, reason: str, rule: str, **details: str) -> list[ItemResult]:
@@ -188,14 +192,7 @@ def _input_size(item: Item) -> int:
 
 def run_pool(config: ScanConfig, items: Iterable[Item], jobs: int | None = None, *,
              use_cache: bool = False, window: int | None = None) -> Iterator[ItemResult]:
-    """Scan ``items`` on ``jobs`` processes; yield results in walk order.
-    The workers' log records reach this process's handlers."""
-    with records_to_driver(mp.get_context("fork")):
-        yield from _results(config, items, jobs, use_cache, window)
-
-
-def _results(config: ScanConfig, items: Iterable[Item], jobs: int | None, use_cache: bool,
-             window: int | None) -> Iterator[ItemResult]:
+    """Scan ``items`` on ``jobs`` processes; yield results in walk order."""
     jobs = jobs or default_jobs()
     window = window or 2 * jobs * BATCH_ITEMS
     batch_items = max(1, min(BATCH_ITEMS, window // (2 * jobs)))
