@@ -7,10 +7,7 @@ differ by their items and arguments."""
 from __future__ import annotations
 
 import hashlib
-import logging
-import os
 import pickle
-import tempfile
 from dataclasses import FrozenInstanceError, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -18,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 from .config import ScanConfig
 from .detectors import Detector, detectors
 from .errors import LexiconError
+from .keyedfiles import read_keyed, store_keyed
 from .match.automaton import Matcher, build_matcher
 from .match.hits import Pattern, PatternTable
 from .match.lexicon import Lexicon, load_lexicon
@@ -28,8 +26,6 @@ from .normalize import normalize_term
 from .ruleset import lexicon_digests, ruleset_hash
 from .validate import pii
 from .validate.segment import WordBoundaries
-
-log = logging.getLogger(__name__)
 
 
 class Engine:
@@ -130,20 +126,14 @@ def _cached_tables(shipped: tuple[Lexicon, ...], files: list[Path], cache_dir: P
     for f, data in zip(files, contents):
         digest.update(str(f).encode("utf-8", "surrogateescape") + b"\x00" + hashlib.sha256(data).digest())
     path = cache_dir / "lexicons" / f"tables-{digest.hexdigest()[:32]}.pickle"
-    try:
-        tables = pickle.loads(path.read_bytes())
-        if isinstance(tables, _Tables):
-            return tables
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-        pass
+    cached = read_keyed(path)
+    if cached is not None:
+        try:
+            tables = pickle.loads(cached)
+            if isinstance(tables, _Tables):
+                return tables
+        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+            pass
     tables = _build_tables(shipped, files)
-    try:
-        cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the tables hold lexicon terms
-        path.parent.mkdir(mode=0o700, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-    except OSError as exc:  # a read-only cache costs start-up time, never a result
-        log.warning("lexicon cache: cannot store %s: %s", path.name, exc)
+    store_keyed(path, pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
     return tables

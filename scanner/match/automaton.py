@@ -29,9 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import logging
-import os
-import tempfile
 import threading
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -40,7 +37,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-log = logging.getLogger(__name__)
+from ..keyedfiles import read_keyed, store_keyed
 
 SMALL_KEYS = 20
 # from this many keys on daachorse beats Hyperscan (benchmarks/README.md)
@@ -265,20 +262,11 @@ def cached_database(cache_dir: str | Path, prefix: str, source: bytes, compile_:
     digest = hashlib.sha256(source)
     digest.update(str(getattr(hyperscan, "__version__", "")).encode())
     path = Path(cache_dir) / "automata" / f"{prefix}-{digest.hexdigest()[:32]}.db"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
+    cached = read_keyed(path)
+    if cached is not None:
+        return cached
     data = compile_()
-    try:
-        Path(cache_dir).mkdir(mode=0o700, parents=True, exist_ok=True)
-        path.parent.mkdir(mode=0o700, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:  # a read-only cache costs start-up time, never a result
-        log.warning("automaton cache: cannot store %s: %s", path.name, exc)
+    store_keyed(path, data)
     return data
 
 

@@ -19,7 +19,7 @@ SCANNER = Path(__file__).resolve().parents[2] / "scanner"
 # scanner/__init__.py, the public scan_bytes/scan_paths).
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("foundation", frozenset({"types", "errors", "lang", "rulebook", "levels", "names", "config", "budget", "native", "plugins",
-                              "gate"})),
+                              "gate", "keyedfiles"})),
     ("reading and matching", frozenset({"walk", "extract", "cache", "normalize", "match", "validate"})),
     ("detection", frozenset({"detect", "detectors", "rules", "score", "ruleset", "engine"})),
     ("one item", frozenset({"pipeline"})),

@@ -169,3 +169,25 @@ def test_confirms_equals_one_jieba_pass_over_the_window(boundaries, pieces, star
     if not ok:
         inside = [w for w, s, e in tokens if s < start + length - lo and e > start - lo]
         assert why == f"jieba: the hit is part of other words ({'/'.join(inside)})"
+
+
+def test_the_cache_keeps_the_most_recently_used_few_of_each_kind(tmp_path):
+    """Each lexicon edit or upgrade writes a new key; only KEEP per kind stay,
+    the ones last used, and files of another kind are left alone."""
+    from scanner.keyedfiles import KEEP
+
+    folder = tmp_path / "automata"
+    versions = [[f"词{i}" for i in range(2500 + n)] for n in range(KEEP + 3)]
+    HyperscanMatcher(versions[0], tmp_path)
+    (first,) = folder.iterdir()
+    other_kind = folder / "pii-0.db"
+    other_kind.write_bytes(b"another kind")
+    written = []
+    for keys in versions[1:]:
+        HyperscanMatcher(keys, tmp_path)
+        written.append(max(folder.glob("hs-*.db"), key=lambda p: p.stat().st_mtime_ns))
+        assert HyperscanMatcher(versions[0], tmp_path).find("词1") is not None  # used again: kept
+    kept = set(folder.glob("hs-*.db"))
+    assert kept == {first, *written[-(KEEP - 1):]}
+    assert other_kind.exists()
+    assert not list(folder.glob(".tmp*"))

@@ -1,0 +1,69 @@
+"""Files derived from their inputs and kept by a hash of them: the parsed
+lexicon tables (``lexicons/``) and compiled Hyperscan databases
+(``automata/``) in the cache folder.
+
+A new key is written whenever the lexicons, the code that reads them or
+Hyperscan change, and nothing else deletes the old ones: a unit that edits
+its lexicon every week left 8.5 MB a week of 50,000-term tables behind.  So
+each kind keeps its ``KEEP`` most recently used files (a read marks a file
+used), and a file is written whole or not at all (a process may race
+another on the same key).  The folders are private to the user (0700): the
+tables hold lexicon terms.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# files of one kind (one prefix in one folder) kept: a few configurations in turn stay fast
+KEEP = 4
+
+
+def read_keyed(path: Path) -> bytes | None:
+    """The file's bytes, marked as just used; None when it is not there."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)
+    return data
+
+
+def store_keyed(path: Path, data: bytes) -> None:
+    """Write ``path`` atomically, then drop the least recently used files of
+    its kind (``PREFIX-*`` with its suffix, in its folder) past ``KEEP``."""
+    try:
+        path.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp")
+    except OSError as exc:  # a read-only cache costs start-up time, never a result
+        log.warning("cache: cannot store %s: %s", path.name, exc)
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        log.warning("cache: cannot store %s: %s", path.name, exc)
+        return
+    _keep_newest(path)
+
+
+def _keep_newest(path: Path) -> None:
+    prefix = path.name.split("-", 1)[0] + "-"
+    kind: list[tuple[float, Path]] = []
+    for sibling in path.parent.glob(f"{prefix}*{path.suffix}"):
+        with contextlib.suppress(OSError):
+            kind.append((sibling.stat().st_mtime, sibling))
+    for _, old in sorted(kind, reverse=True)[KEEP:]:
+        if old != path:
+            with contextlib.suppress(OSError):
+                old.unlink()
