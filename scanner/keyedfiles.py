@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -24,14 +25,28 @@ log = logging.getLogger(__name__)
 KEEP = 4
 
 
-def read_keyed(path: Path) -> bytes | None:
-    """The file's bytes, marked as just used; None when it is not there."""
+def read_regular(path: str | Path) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (not a symbolic link, a
+    FIFO or a device, which could block a read or never end); else None."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
-    with contextlib.suppress(OSError):
-        os.utime(path)
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            return fh.read()
+        except OSError:
+            return None
+
+
+def read_keyed(path: Path) -> bytes | None:
+    """The file's bytes, marked as just used; None when it is not there."""
+    data = read_regular(path)
+    if data is not None:
+        with contextlib.suppress(OSError):
+            os.utime(path)
     return data
 
 

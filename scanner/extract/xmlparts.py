@@ -37,11 +37,12 @@ def parse_xml(data: bytes, part: str) -> etree._Element:
 
 def plain_utf8(raw: bytes) -> bool:
     """Whether a part's bytes are its characters as written: UTF-8 (no
-    byte-order mark, a declaration naming UTF-8 or no encoding) with no
-    ``<!`` (no DTD whose entities could write markup, no comment or CDATA
-    section).  Then a word absent from the bytes is absent from the parsed
+    byte-order mark, no NUL byte, which UTF-8 XML never holds and UTF-16 or
+    UTF-32 without a mark always do, a declaration naming UTF-8 or no
+    encoding) with no ``<!`` (no DTD whose entities could write markup, no
+    comment or CDATA section).  Then a word absent from the bytes is absent from the parsed
     document, and a part can be passed over by a search of its bytes."""
-    if not raw.startswith(b"<") or b"<!" in raw:
+    if not raw.startswith(b"<") or b"<!" in raw or b"\x00" in raw:  # NUL: UTF-16/32 without a BOM
         return False
     if not raw.startswith(b"<?xml"):
         return True

@@ -3,19 +3,22 @@
 A forked worker inherits the driver's handlers but not their effect: a
 record it hands to an in-memory handler (a library caller's, a test's) stays
 in the worker, and lines two processes write to one stream can interleave.
-So each worker sends its records through a queue, and a thread in the
-driver hands them to the root logger's handlers, in the order they arrive.
-The driver's own records go to its handlers directly, never through the
-queue.
+So each worker sends its records down a pipe of its own, and a thread in the
+driver hands them to the root logger's handlers as they arrive.  The
+driver's own records go to its handlers directly.
 
-This replaces multiprocessing-logging: its receiving thread polled the
-queue every 0.2 s and was joined when logging shut down, so every pool scan
+One pipe per worker, not one queue for all: a worker killed half-way
+through a record (an item past its time limit) tears only its own pipe,
+which the driver then drops.  A shared ``multiprocessing.Queue`` (what
+multiprocessing-logging used) is left with its lock held and half a record
+in it: every later record of every worker was lost and each worker hung at
+exit on the queue.  Sending is direct, so a worker that logs faster than
+the driver writes waits instead of buffering without bound.
+
+This replaces multiprocessing-logging also because its receiving thread
+polled every 0.2 s and was joined when logging shut down: every pool scan
 waited up to 0.2 s at exit (a fifth of a 1 s scan of a 28 MB folder with
-``--jobs 2``).  Here a sentinel ends the thread at once.
-
-A worker killed while it writes a record can leave the queue's lock held or
-half a record in its pipe; the driver then stops waiting for the thread
-after ``STOP_SECONDS`` and exits without joining the queue, rather than hang.
+``--jobs 2``).
 """
 from __future__ import annotations
 
@@ -23,54 +26,108 @@ import logging
 import multiprocessing.context
 import threading
 from logging.handlers import QueueHandler
+from multiprocessing.connection import Connection, wait
+from typing import Any
 
 log = logging.getLogger(__name__)
 
-# how long the driver waits, at the end of a pool, for the records still queued
+# how long the driver waits, at the end of a pool, for what its workers sent
 STOP_SECONDS = 2.0
 
 
 class WorkerLogs:
-    """The queue workers log to and the driver's thread that handles it."""
+    """The driver's side: a pipe per worker, read by one thread."""
 
     def __init__(self, ctx: multiprocessing.context.BaseContext) -> None:
+        self.ctx = ctx
         self.handlers = logging.getLogger().handlers[:]
-        # nothing configured: a worker's records go to logging's last resort, stderr, as the driver's do
-        self.queue = ctx.Queue() if self.handlers else None
-        self.thread = threading.Thread(target=self._handle, name="preclear-worker-logs", daemon=True)
-        if self.queue is not None:
-            self.thread.start()
+        self._lock = threading.Lock()
+        self._pipes: list[Connection] = []
+        self._closing = False
+        self._wake_reader, self._wake_writer = ctx.Pipe(duplex=False)
+        self._thread = threading.Thread(target=self._handle, name="preclear-worker-logs", daemon=True)
+        if self.handlers:  # nothing configured: a worker's records go to logging's last resort, stderr
+            self._thread.start()
 
-    def in_worker(self) -> None:
-        """In a forked worker: send the root logger's records to the driver."""
-        if self.queue is not None:
-            logging.getLogger().handlers = [QueueHandler(self.queue)]
+    def for_worker(self) -> Connection | None:
+        """The end a worker about to be forked sends its records to (the
+        driver closes its copy once the worker has started); None when
+        there is nothing to send them to."""
+        if not self.handlers:
+            return None
+        reader, writer = self.ctx.Pipe(duplex=False)
+        with self._lock:
+            self._pipes.append(reader)
+        self._wake_writer.send_bytes(b"")  # the thread waits on the new pipe too
+        return writer
 
     def _handle(self) -> None:
-        assert self.queue is not None
         while True:
-            try:
-                record = self.queue.get()
-            except (EOFError, OSError):  # the queue was closed
-                return
-            except Exception as exc:  # noqa: BLE001 - a record torn by a killed worker: any unpickling error
-                log.warning("a worker's log record could not be read (%s)", type(exc).__name__)
-                continue
-            if record is None:
-                return
-            for handler in self.handlers:
-                if record.levelno >= handler.level:
+            with self._lock:
+                pipes = list(self._pipes)
+                if self._closing and not pipes:
+                    return
+            for ready in wait([*pipes, self._wake_reader]):
+                assert isinstance(ready, Connection)
+                if ready is self._wake_reader:
+                    ready.recv_bytes()
+                    continue
+                try:
+                    record = ready.recv()
+                except (EOFError, OSError):  # the worker is gone (or was killed mid-record)
+                    self._drop(ready)
+                    continue
+                except Exception as exc:  # noqa: BLE001 - a record that does not unpickle: the pipe is torn
+                    log.warning("a worker's log record could not be read (%s)", type(exc).__name__)
+                    self._drop(ready)
+                    continue
+                self._emit(record)
+
+    def _drop(self, pipe: Connection) -> None:
+        with self._lock:
+            self._pipes.remove(pipe)
+        pipe.close()
+
+    def _emit(self, record: logging.LogRecord) -> None:
+        for handler in self.handlers:
+            if record.levelno >= handler.level:
+                try:
                     handler.handle(record)
+                except Exception:  # noqa: BLE001 - one failing handler must not silence the others
+                    handler.handleError(record)
 
     def close(self) -> None:
-        """Handle what the workers queued (they have exited), then stop."""
-        if self.queue is None:
+        """Handle what the (exited) workers sent, then stop the thread."""
+        if not self.handlers:
             return
-        self.queue.put(None)
-        self.thread.join(STOP_SECONDS)
-        if self.thread.is_alive():  # the sentinel is stuck (see the module's note): never wait on the queue
-            self.queue.cancel_join_thread()
-            self.queue.close()
-        else:
-            self.queue.close()
-            self.queue.join_thread()
+        with self._lock:
+            self._closing = True
+        self._wake_writer.send_bytes(b"")
+        self._thread.join(STOP_SECONDS)  # a worker not yet gone keeps its pipe open: wait no longer
+        if not self._thread.is_alive():
+            for pipe in (self._wake_reader, self._wake_writer):
+                pipe.close()
+
+
+class _PipeSender:
+    """What QueueHandler puts records into: one worker's pipe, one record
+    at a time (a worker's threads share it)."""
+
+    def __init__(self, pipe: Connection) -> None:
+        self.pipe = pipe
+        self.lock = threading.Lock()
+
+    def put_nowait(self, record: Any) -> None:
+        with self.lock:
+            self.pipe.send(record)
+
+
+def send_records(pipe: Connection | None, handlers: list[logging.Handler]) -> None:
+    """In a forked worker: the root logger's records go down ``pipe``.  The
+    handler's level is the lowest of the driver's handlers, so what none of
+    them would write is not sent."""
+    if pipe is None:
+        return
+    sender = QueueHandler(_PipeSender(pipe))  # type: ignore[arg-type]
+    sender.setLevel(min(h.level for h in handlers))
+    logging.getLogger().handlers = [sender]

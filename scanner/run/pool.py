@@ -43,7 +43,7 @@ from ..extract.ocr import share_cores
 from ..lang import Text
 from ..pipeline import problem_result, scan_item
 from ..types import Item, ItemResult
-from .logqueue import WorkerLogs
+from .logqueue import WorkerLogs, send_records
 from .worker import engine_for
 
 log = logging.getLogger(__name__)
@@ -91,10 +91,10 @@ def _prepared(config: ScanConfig) -> Engine:
 
 
 def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running: Any, parent: int,
-                 jobs: int, logs: WorkerLogs) -> None:
+                 jobs: int, logs: tuple[Connection | None, list[logging.Handler]]) -> None:
     """Scan batches until told to stop; ``running`` = [seq, monotonic start] of the current item."""
     _die_with_parent(parent)
-    logs.in_worker()
+    send_records(*logs)
     share_cores(jobs)  # OCR's threads: this worker's share of the cores, not all of them
     engine = _prepared(config)
     cache = ExtractCache(config.cache) if use_cache else None
@@ -142,17 +142,26 @@ class _Pool:
         _prepared(config)  # built once here; forked workers inherit it
         self.logs = WorkerLogs(self.ctx)  # the workers' records reach this process's handlers
         self.jobs = jobs
-        self.workers = [self._start() for _ in range(jobs)]
+        self.workers: list[_Worker] = []
+        try:
+            for _ in range(jobs):
+                self.workers.append(self._start())
+        except BaseException:  # a fork that fails (out of memory, process limit): stop what started
+            self.close()
+            raise
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
         running = self.ctx.RawArray("d", [-1.0, 0.0])
+        log_end = self.logs.for_worker()
         process = self.ctx.Process(target=_worker_main,
                                    args=(self.config, self.use_cache, child, running, os.getpid(), self.jobs,
-                                         self.logs),
+                                         (log_end, self.logs.handlers)),
                                    daemon=True)
         process.start()
         child.close()
+        if log_end is not None:
+            log_end.close()  # the worker's now: its pipe ends when the worker does
         return _Worker(process, parent, running)
 
     def replace(self, worker: _Worker) -> None:

@@ -20,8 +20,9 @@ import marshal
 import os
 import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
+
+from ..keyedfiles import read_regular
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,8 @@ def _initialize(tokenizer: Any) -> None:
         return
     cache = tokenizer.cache_file or os.path.join(tokenizer.tmp_dir or tempfile.gettempdir(), "jieba.cache")
     try:
-        freq, total = marshal.loads(Path(cache).read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+        freq, total = marshal.loads(read_regular(cache) or b"")
+    except (EOFError, ValueError, TypeError):
         freq = total = None
     if not (isinstance(freq, dict) and freq and isinstance(total, int)):
         freq, total = tokenizer.gen_pfdict(tokenizer.get_dict_file())

@@ -175,7 +175,7 @@ def _styled_hidden(b, styles_edit) -> bytes:
     return b.zip_edit(data, edit={"word/styles.xml": styles_edit})
 
 
-@pytest.mark.parametrize("how", ["entity", "utf-16"])
+@pytest.mark.parametrize("how", ["entity", "utf-16", "utf-16-le", "utf-32-le"])
 def test_a_hidden_style_is_found_however_styles_xml_is_written(b, how: str) -> None:
     """styles.xml is passed over unparsed when its bytes hold no "vanish": a
     hidden style written through a DTD entity (its character references
@@ -195,9 +195,10 @@ def test_a_hidden_style_is_found_however_styles_xml_is_written(b, how: str) -> N
         import io
         import zipfile
         text = zipfile.ZipFile(io.BytesIO(plain)).read("word/styles.xml").decode("utf-8")
-        text = text.replace('encoding="UTF-8"', 'encoding="UTF-16"').replace(
+        text = text.replace('encoding="UTF-8"', f'encoding="{how[:6].upper()}"').replace(
             "</w:styles>", style.format("<w:vanish/>") + "</w:styles>")
-        data = b.zip_edit(plain, replace={"word/styles.xml": text.encode("utf-16")})
+        # "utf-16" writes a byte-order mark; the -le codecs do not (libxml2 tells them by the NUL bytes)
+        data = b.zip_edit(plain, replace={"word/styles.xml": text.encode(how)})
     parts = {p.name: p.text for p in extract(data, "styled.docx", Limits()).parts}
     assert "机密★3年" in parts.get("hidden", ""), parts
 
@@ -207,3 +208,26 @@ def test_a_template_without_hidden_styles_reads_the_same(b) -> None:
     data = _styled_hidden(b, lambda t: t)
     parts = {p.name: p.text for p in extract(data, "plain.docx", Limits()).parts}
     assert "机密★3年" in parts["body"] and "hidden" not in parts
+
+
+@pytest.mark.parametrize("hides", [False, True])
+def test_a_malformed_styles_part_matters_only_where_it_can_hide_text(b, hides: bool) -> None:
+    """styles.xml holds no text: like settings.xml or numbering.xml it is
+    read only for what it can hide. Cut in half, one that could define a
+    hidden style makes the item unreadable (as before); one that cannot is
+    passed over and the document's text is read in full."""
+    style = '<w:style w:type="character" w:styleId="Secret"><w:rPr><w:vanish/></w:rPr></w:style>'
+
+    def cut(text: str) -> str:
+        if hides:  # the style first, so the half that is kept has it
+            opening = text.index(">", text.index("<w:styles")) + 1
+            text = text[:opening] + style + text[opening:]
+        return text[: len(text) // 2]
+    data = _styled_hidden(b, cut)
+    [result] = scan_bytes(data, "cut-styles.docx")
+    if hides:
+        assert result.extraction.value != "full"
+        assert any(f.rule.startswith("unreadable") and "styles.xml" in f.reason for f in result.findings)
+    else:
+        assert result.extraction.value == "full"
+        assert any(f.text == "机密★3年" and f.part == "body" for f in result.findings)

@@ -5,6 +5,7 @@ jieba would take as they are), is built again from dict.txt and stored."""
 from __future__ import annotations
 
 import marshal
+import os
 
 import jieba
 import pytest
@@ -59,3 +60,19 @@ def test_word_boundaries_load_through_it(built):
     words = WordBoundaries(["保护"], cache_dir=str(built))
     assert words.confirms(TEXT, TEXT.index("保护"), TEXT.index("保护") + 2)[0]
     assert words._get().FREQ == jieba_own(built).FREQ | {"保护": words._get().FREQ["保护"]}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink to /dev/zero"])
+def test_a_cache_path_that_is_not_a_regular_file_is_not_read(built, tmp_path, kind):
+    """A FIFO would block the read for ever, /dev/zero never end it: jieba's
+    dictionary is built again and stored in its place."""
+    cache = tmp_path / "jieba.cache"
+    if kind == "fifo":
+        os.mkfifo(cache)
+    else:
+        cache.symlink_to("/dev/zero")
+    ours = jieba.Tokenizer()
+    ours.tmp_dir = str(tmp_path)
+    _initialize(ours)
+    assert ours.FREQ == jieba_own(built).FREQ
+    assert cache.is_file() and not cache.is_symlink()

@@ -11,7 +11,7 @@ import time
 
 from PIL import Image
 
-from scanner.run.logqueue import WorkerLogs
+from scanner.run.logqueue import WorkerLogs, send_records
 from scanner.run.pool import run_pool
 from scanner.types import Item
 
@@ -52,16 +52,30 @@ def test_a_workers_records_reach_the_drivers_handler(config):
     assert threading.active_count() == threads  # the listener and the queue's feeder ended
 
 
-def _chatter(logs: WorkerLogs) -> None:
-    logs.in_worker()
+def _chatter(end, handlers) -> None:
+    send_records(end, handlers)
     while True:
         logging.getLogger("chatty").debug("x" * 5000)
 
 
-def test_workers_killed_while_they_log_do_not_hang_the_driver():
-    """A worker killed half-way through a record leaves the queue torn (its
-    lock held, half a record in the pipe): the driver's close must still
-    return, and its own logging go on."""
+def _healthy(end, handlers) -> None:
+    send_records(end, handlers)
+    for i in range(10):
+        logging.getLogger("healthy").warning("record %d", i)
+
+
+def _fork(ctx, logs: WorkerLogs, target):
+    end = logs.for_worker()
+    worker = ctx.Process(target=target, args=(end, logs.handlers), daemon=True)
+    worker.start()
+    end.close()
+    return worker
+
+
+def test_workers_killed_while_they_log_cost_only_their_own_records():
+    """A worker killed half-way through a record tears its own pipe only:
+    a worker started afterwards is still heard, the driver's close returns,
+    and the driver's own logging goes on."""
     root = logging.getLogger()
     kept = Kept()
     saved_handlers, saved_level = root.handlers[:], root.level
@@ -70,13 +84,15 @@ def test_workers_killed_while_they_log_do_not_hang_the_driver():
         ctx = mp.get_context("fork")
         logs = WorkerLogs(ctx)
         for i in range(20):
-            worker = ctx.Process(target=_chatter, args=(logs,), daemon=True)
-            worker.start()
+            worker = _fork(ctx, logs, _chatter)
             time.sleep(0.005 * (i % 5))  # killed at different points of its records
             worker.kill()
             worker.join()
+        late = _fork(ctx, logs, _healthy)
+        late.join()
         logs.close()
         logging.getLogger("driver").warning("after the pool")
     finally:
         root.handlers, root.level = saved_handlers, saved_level
+    assert [r.getMessage() for r in kept.records if r.name == "healthy"] == [f"record {i}" for i in range(10)]
     assert [r.getMessage() for r in kept.records if r.name == "driver"] == ["after the pool"]
