@@ -43,8 +43,8 @@ from ..extract.ocr import share_cores
 from ..lang import Text
 from ..pipeline import problem_result, scan_item
 from ..types import Item, ItemResult
-from .logqueue import WorkerLogs, send_records
 from .worker import engine_for
+from .workerlogs import WorkerLogs, send_records
 
 log = logging.getLogger(__name__)
 

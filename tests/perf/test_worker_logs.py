@@ -11,8 +11,8 @@ import time
 
 from PIL import Image
 
-from scanner.run.logqueue import WorkerLogs, send_records
 from scanner.run.pool import run_pool
+from scanner.run.workerlogs import WorkerLogs, send_records
 from scanner.types import Item
 
 
