@@ -28,7 +28,9 @@ from typing import TypeVar
 
 from lxml import etree
 
+from .. import native
 from ..errors import ExtractionError
+from . import xlsxkernel
 from .xlsxdates import (
     CALENDAR_MAC_1904,
     CALENDAR_WINDOWS_1900,
@@ -217,7 +219,7 @@ def _read_grid(raw: bytes) -> tuple[etree._Element, _Grid] | None:
         return None
     if "&" in inner and _BAD_AMPERSAND.search(inner):
         return None
-    rows = _plain_rows(inner)
+    rows = _rows(grid, inner)
     tokens: list[_Token] | None = None
     if rows is None:
         tokens = _TOKEN.findall(inner)
@@ -289,6 +291,52 @@ def _plain_row_pattern() -> str:
 _PLAIN_ROW = re.compile(rf"{_plain_row_pattern()}|((?:<row|<(?!row[ />]))[^<]*(?:<(?!row[ />])[^<]*)*|[^<]+)")
 _OTHER = operator.itemgetter(_PLAIN_COLUMNS)
 _STRIP_TABS = operator.methodcaller("rstrip", "\t")  # the cells a shorter row does not have
+
+
+def _rows(grid: bytes, inner: str) -> list[str | list[_Token]] | None:
+    """``_plain_rows``'s result, from the kernel once numba is loaded or
+    worth loading for the grid at hand."""
+    size = len(grid)
+    if size >= xlsxkernel.KERNEL_MIN_BYTES and (
+            xlsxkernel.is_warm() or native.worth(size * xlsxkernel.KERNEL_SAVES_PER_BYTE)):
+        if not xlsxkernel.is_warm():
+            with native.room():
+                xlsxkernel.warm()
+        found = xlsxkernel.plain_runs(grid)
+        if found is not None:
+            return _kernel_rows(grid, found)
+    return _plain_rows(inner)
+
+
+def _kernel_rows(grid: bytes, found: xlsxkernel.PlainRuns) -> list[str | list[_Token]] | None:
+    """``_plain_rows`` from the kernel's reading: the literals it did not
+    prove to be their own text rendered here, the grid between the runs
+    tokenised as ``_plain_rows`` does."""
+    if not found.runs:
+        return None
+    text = found.text
+    literals = [text[start:end] for start, end in found.odd]
+    rendered = list(map(repr, map(float, literals)))
+    fixes = [(start, end, new if "." in literal or "e" in literal else str(int(literal)))
+             for (start, end), literal, new in zip(found.odd, literals, rendered) if new != literal]
+    runs: list[str | list[_Token]] = []
+    done = fixed = 0
+    for start, end, text_start, text_end in found.runs:
+        if start > done and not _other_run(grid[done:start].decode("utf-8"), runs, bool(runs)):
+            return None
+        pieces: list[str] = []
+        at = text_start
+        while fixed < len(fixes) and fixes[fixed][0] < text_end:
+            literal_start, at_next, new = fixes[fixed]
+            pieces += (text[at:literal_start], new)
+            at = at_next
+            fixed += 1
+        pieces.append(text[at:text_end])
+        runs.append("".join(pieces))
+        done = end
+    if done < len(grid) and not _other_run(grid[done:].decode("utf-8"), runs, True):
+        return None
+    return runs
 
 
 def _plain_rows(inner: str) -> list[str | list[_Token]] | None:
