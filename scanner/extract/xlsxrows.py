@@ -9,6 +9,7 @@ to itself is listed for Python to render (``repr(float(...))`` and its
 shortest-digits rule are not reimplemented here)."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,8 @@ _LT, _GT, _SLASH, _QUOTE, _SPACE, _EQ, _AMP = 60, 62, 47, 34, 32, 61, 38
 _DOT, _MINUS, _PLUS, _E, _ZERO, _NINE, _TAB, _NL = 46, 45, 43, 101, 48, 57, 9, 10
 _LONGEST_PLAIN = 17  # digits the exact check below handles (any more: Python renders it)
 _EXACT_LIMIT = 1 << 53  # integers a double holds exactly
+_LOW32 = np.uint64(0xFFFFFFFF)
+_POWERS_OF_5 = np.array([5 ** k for k in range(28)], np.uint64)  # each below 2**64
 ABORT = -2
 _V_END = np.frombuffer(b"</v>", np.uint8)
 _CELL = np.frombuffer(b'<c r="', np.uint8)
@@ -31,15 +34,6 @@ _ROW_END = np.frombuffer(b"</row>", np.uint8)  # a byte the kernel cannot classi
 @njit(cache=True, nogil=True)
 def _is_digit(b: Any) -> Any:  # pragma: no cover - compiled
     return _ZERO <= b <= _NINE
-
-
-@njit(cache=True, nogil=True)
-def _digits(g: Any, i: int, j: int) -> bool:  # pragma: no cover - compiled
-    """Whether ``g[i:j]`` is digits alone (a literal that is its own text)."""
-    for k in range(i, j):
-        if not _is_digit(g[k]):
-            return False
-    return True
 
 
 @njit(cache=True, nogil=True)
@@ -85,14 +79,17 @@ def _attrs(g: Any, i: int) -> int:  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _number_end(g: Any, i: int) -> int:  # pragma: no cover - compiled
-    """End of ``_NUMBER`` matched at ``i`` when ``</v>`` follows it, else -1."""
+def _number_end(g: Any, i: int) -> Any:  # pragma: no cover - compiled
+    """(end of ``_NUMBER`` matched at ``i`` when ``</v>`` follows it, else -1;
+    whether it is digits alone, a literal that is its own text)."""
     n = len(g)
     j = i
+    digits = True
     if j < n and g[j] == _MINUS:
         j += 1
+        digits = False
     if j >= n or not _is_digit(g[j]):
-        return -1
+        return -1, False
     if g[j] == _ZERO:
         j += 1
     else:
@@ -100,13 +97,15 @@ def _number_end(g: Any, i: int) -> int:  # pragma: no cover - compiled
         while j < n and _is_digit(g[j]) and j - k < 18:
             j += 1
     if j < n and g[j] == _DOT:
+        digits = False
         k = j + 1
         j = k
         while j < n and _is_digit(g[j]) and j - k < 20:
             j += 1
         if j == k:
-            return -1
+            return -1, False
     if j < n and g[j] == _E:
+        digits = False
         j += 1
         if j < n and (g[j] == _PLUS or g[j] == _MINUS):
             j += 1
@@ -114,8 +113,8 @@ def _number_end(g: Any, i: int) -> int:  # pragma: no cover - compiled
         while j < n and _is_digit(g[j]) and j - k < 3:
             j += 1
         if j == k:
-            return -1
-    return j if _at(g, j, _V_END) else -1
+            return -1, False
+    return (j, digits) if _at(g, j, _V_END) else (-1, False)
 
 
 @njit(cache=True, nogil=True)
@@ -154,14 +153,121 @@ def _within_half_step(digits: int, exp10: int, x: float, powers: Any) -> Any:  #
 
 
 @njit(cache=True, nogil=True)
+def _product(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
+    """The 128-bit product of two uint64, as (high, low) uint64."""
+    a_lo, a_hi, b_lo, b_hi = a & _LOW32, a >> np.uint64(32), b & _LOW32, b >> np.uint64(32)
+    ll, lh, hl = a_lo * b_lo, a_lo * b_hi, a_hi * b_lo
+    middle = (ll >> np.uint64(32)) + (lh & _LOW32) + (hl & _LOW32)
+    low = (ll & _LOW32) | (middle << np.uint64(32))
+    high = a_hi * b_hi + (lh >> np.uint64(32)) + (hl >> np.uint64(32)) + (middle >> np.uint64(32))
+    return high, low
+
+
+@njit(cache=True, nogil=True)
+def _bits(x: Any) -> int:  # pragma: no cover - compiled
+    """The bit length of a uint64."""
+    n = 0
+    for step in (32, 16, 8, 4, 2, 1):
+        if x >> np.uint64(step):
+            x >>= np.uint64(step)
+            n += step
+    return n + 1 if x else n
+
+
+@njit(cache=True, nogil=True)
+def _shifted(high: Any, low: Any, k: int) -> Any:  # pragma: no cover - compiled
+    """(high, low) shifted left by 0 <= k < 128 bits (the caller knows it fits)."""
+    if k == 0:
+        return high, low
+    if k >= 64:
+        return low << np.uint64(k - 64), np.uint64(0)
+    return (high << np.uint64(k)) | (low >> np.uint64(64 - k)), low << np.uint64(k)
+
+
+@njit(cache=True, nogil=True)
+def _compare(x_high: Any, x_low: Any, x_exp: int, y_high: Any, y_low: Any, y_exp: int) -> int:  # pragma: no cover - compiled
+    """The sign of X * 2**x_exp - Y * 2**y_exp for 128-bit X and Y, exactly."""
+    base = min(x_exp, y_exp)
+    x_exp -= base
+    y_exp -= base
+    x_bits = 64 + _bits(x_high) if x_high else _bits(x_low)
+    y_bits = 64 + _bits(y_high) if y_high else _bits(y_low)
+    if x_bits == 0 or y_bits == 0:
+        return (x_bits > 0) - (y_bits > 0)
+    if x_bits + x_exp != y_bits + y_exp:
+        return 1 if x_bits + x_exp > y_bits + y_exp else -1
+    x_high, x_low = _shifted(x_high, x_low, x_exp)  # as long as the other: at most 128 bits
+    y_high, y_low = _shifted(y_high, y_low, y_exp)
+    if x_high != y_high:
+        return 1 if x_high > y_high else -1
+    return 0 if x_low == y_low else (1 if x_low > y_low else -1)
+
+
+@njit(cache=True, nogil=True)
+def _compare_decimal(digits: int, exp10: int, mantissa: int, exp2: int) -> int:  # pragma: no cover - compiled
+    """The sign of digits * 10**exp10 - mantissa * 2**exp2, exactly, for
+    digits and mantissa below 2**63 and abs(exp10) <= 27."""
+    if exp10 >= 0:
+        high, low = _product(np.uint64(digits), _POWERS_OF_5[exp10])
+        return _compare(high, low, exp10, np.uint64(0), np.uint64(mantissa), exp2)
+    high, low = _product(np.uint64(mantissa), _POWERS_OF_5[-exp10])
+    return _compare(np.uint64(0), np.uint64(digits), 0, high, low, exp2 - exp10)
+
+
+@njit(cache=True, nogil=True)
+def _rounds_to(digits: int, exp10: int, mantissa: int, exp2: int) -> bool:  # pragma: no cover - compiled
+    """Whether digits * 10**exp10 rounds to the double mantissa * 2**exp2
+    (2**52 <= mantissa < 2**53): it lies between the midpoints to the
+    double's neighbours, or on one with the mantissa even (half to even)."""
+    even = mantissa % 2 == 0
+    above = _compare_decimal(digits, exp10, 2 * mantissa + 1, exp2 - 1)
+    if above > 0 or (above == 0 and not even):
+        return False
+    if mantissa == _EXACT_LIMIT // 2:  # a power of two: the neighbour below is half as far
+        below = _compare_decimal(digits, exp10, 4 * mantissa - 1, exp2 - 2)
+    else:
+        below = _compare_decimal(digits, exp10, 2 * mantissa - 1, exp2 - 1)
+    return below > 0 or (below == 0 and even)
+
+
+@njit(cache=True, nogil=True)
+def _shortest_wide(digits: int, exp10: int, powers: Any) -> bool:  # pragma: no cover - compiled
+    """``_shortest`` for digits past 2**53, which a double does not hold:
+    the double is found among the neighbours of an estimate, and every
+    comparison made exactly in integers."""
+    fraction, exponent = math.frexp(_nearest(digits, exp10, powers))  # a few units from the double at most
+    estimate = int(fraction * 9007199254740992.0)
+    exp2 = exponent - 53
+    mantissa = 0
+    for offset in (0, 1, -1, 2, -2):
+        candidate, candidate_exp = estimate + offset, exp2
+        if candidate >= _EXACT_LIMIT:
+            candidate, candidate_exp = candidate - _EXACT_LIMIT // 2, exp2 + 1  # past the power of two above
+        elif candidate < _EXACT_LIMIT // 2:
+            candidate, candidate_exp = candidate + _EXACT_LIMIT // 2, exp2 - 1  # below the one under it
+        if _rounds_to(digits, exp10, candidate, candidate_exp):
+            mantissa, exp2 = candidate, candidate_exp
+            break
+    if (mantissa == 0 or _rounds_to(digits // 10, exp10 + 1, mantissa, exp2)
+            or _rounds_to(digits // 10 + 1, exp10 + 1, mantissa, exp2)):
+        return False
+    closer = (_compare_decimal(2 * digits - 1, exp10, mantissa, exp2 + 1) < 0
+              and _compare_decimal(2 * digits + 1, exp10, mantissa, exp2 + 1) > 0)
+    return closer or not (_rounds_to(digits - 1, exp10, mantissa, exp2)
+                          or _rounds_to(digits + 1, exp10, mantissa, exp2))
+
+
+@njit(cache=True, nogil=True)
 def _shortest(digits: int, exp10: int, powers: Any) -> bool:  # pragma: no cover - compiled
     """Whether ``digits`` x 10**``exp10`` (16 or 17 digits, no trailing zero)
     are the digits ``repr`` gives its double: the shortest decimal that
     rounds to it, and of those the closest.  The decimals that round to a
     double form an interval around it: a shorter one in it puts a neighbour
     with one digit fewer in it; another one as long, digits +- 1."""
-    if digits + 1 > _EXACT_LIMIT or exp10 < -22 or exp10 + 1 > 22:
+    if exp10 < -22 or exp10 + 1 > 22:
         return False
+    if digits + 1 > _EXACT_LIMIT:
+        return _shortest_wide(digits, exp10, powers)
     x = _nearest(digits, exp10, powers)
     if _nearest(digits // 10, exp10 + 1, powers) == x or _nearest(digits // 10 + 1, exp10 + 1, powers) == x:
         return False
@@ -310,7 +416,7 @@ def _row(g: Any, i: int, out: Any, o: int, odd: Any, nodd: int, powers: Any, scr
         if not _at(g, m, _VALUE):
             break
         start = m + 4
-        end = _number_end(g, start)
+        end, digits = _number_end(g, start)
         if end < 0 or not _at(g, end, _CELL_END):
             break
         if col > 0:
@@ -320,7 +426,7 @@ def _row(g: Any, i: int, out: Any, o: int, odd: Any, nodd: int, powers: Any, scr
         for p in range(start, end):
             out[o] = g[p]
             o += 1
-        if not _digits(g, start, end) and not _canonical(g, start, end, powers, scratch):
+        if not digits and not _canonical(g, start, end, powers, scratch):
             odd[nodd, 0] = literal
             odd[nodd, 1] = o
             nodd += 1
@@ -333,13 +439,27 @@ def _row(g: Any, i: int, out: Any, o: int, odd: Any, nodd: int, powers: Any, scr
 
 
 @njit(cache=True, nogil=True)
+def _not_xml_char(g: Any) -> bool:  # pragma: no cover - compiled
+    """``xlsxsheet._not_xml_char``: a control character or U+FFFE/U+FFFF in valid UTF-8."""
+    n = len(g)
+    for i in range(n):
+        b = g[i]
+        if (b < 32 and b != _TAB and b != _NL) or (
+                b == 0xEF and i + 2 < n and g[i + 1] == 0xBF and (g[i + 2] == 0xBE or g[i + 2] == 0xBF)):
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
 def plain_runs(g: Any, out: Any, runs: Any, odd: Any, powers: Any) -> Any:  # pragma: no cover - compiled
     """Write the text of every plain row of the grid ``g`` to ``out`` (rows
     next to each other joined by newlines: one run) and, per run, its
     (grid start, grid end, text start, text end) to ``runs``; the text
     positions of the literals Python must render to ``odd``.  Returns
-    (runs, odd literals), or (ABORT, 0)."""
+    (runs, odd literals, whether the grid holds a character XML does not
+    allow), or ABORT for the runs."""
     n = len(g)
+    bad = _not_xml_char(g)
     scratch = np.zeros(96, np.uint8)
     nruns = 0
     nodd = 0
@@ -356,7 +476,7 @@ def plain_runs(g: Any, out: Any, runs: Any, odd: Any, powers: Any) -> Any:  # pr
         text = o + 1 if adjacent else o
         end, written, counted = _row(g, i, out, text, odd, nodd, powers, scratch)
         if end == ABORT:
-            return ABORT, 0
+            return ABORT, 0, bad
         if end < 0:
             i += 4
             continue
@@ -373,5 +493,5 @@ def plain_runs(g: Any, out: Any, runs: Any, odd: Any, powers: Any) -> Any:  # pr
         o = written
         nodd = counted
         i = end
-    return nruns, nodd
+    return nruns, nodd, bad
 

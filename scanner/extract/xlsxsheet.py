@@ -215,11 +215,13 @@ def _read_grid(raw: bytes) -> tuple[etree._Element, _Grid] | None:
         inner = grid.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if _holds(inner, "xmlns", 1) or _holds(inner, "]]>", 0) or _not_xml_char(grid):
+    found = _kernel_reading(grid)
+    if (_holds(inner, "xmlns", 1) or _holds(inner, "]]>", 0)
+            or (found.not_xml_char if found is not None else _not_xml_char(grid))):
         return None
     if "&" in inner and _BAD_AMPERSAND.search(inner):
         return None
-    rows = _rows(grid, inner)
+    rows = _kernel_rows(grid, found) if found is not None else _plain_rows(inner)
     tokens: list[_Token] | None = None
     if rows is None:
         tokens = _TOKEN.findall(inner)
@@ -293,19 +295,17 @@ _OTHER = operator.itemgetter(_PLAIN_COLUMNS)
 _STRIP_TABS = operator.methodcaller("rstrip", "\t")  # the cells a shorter row does not have
 
 
-def _rows(grid: bytes, inner: str) -> list[str | list[_Token]] | None:
-    """``_plain_rows``'s result, from the kernel once numba is loaded or
-    worth loading for the grid at hand."""
+def _kernel_reading(grid: bytes) -> xlsxkernel.PlainRuns | None:
+    """The kernel's reading of the grid, once numba is loaded or worth
+    loading for it; None when the pattern is to read it."""
     size = len(grid)
-    if size >= xlsxkernel.KERNEL_MIN_BYTES and (
+    if size < xlsxkernel.KERNEL_MIN_BYTES or not (
             xlsxkernel.is_warm() or native.worth(size * xlsxkernel.KERNEL_SAVES_PER_BYTE)):
-        if not xlsxkernel.is_warm():
-            with native.room():
-                xlsxkernel.warm()
-        found = xlsxkernel.plain_runs(grid)
-        if found is not None:
-            return _kernel_rows(grid, found)
-    return _plain_rows(inner)
+        return None
+    if not xlsxkernel.is_warm():
+        with native.room():
+            xlsxkernel.warm()
+    return xlsxkernel.plain_runs(grid)
 
 
 def _kernel_rows(grid: bytes, found: xlsxkernel.PlainRuns) -> list[str | list[_Token]] | None:

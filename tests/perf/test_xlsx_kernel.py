@@ -6,6 +6,9 @@ non-ASCII text, white space, truncated tags, rows past column Z), and on
 whole sheets read with the kernel and without it."""
 from __future__ import annotations
 
+import re
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -30,6 +33,27 @@ def _nudged(literal: str, by: int) -> str:
     return mantissa[:last] + str(digit) + mantissa[last + 1:] + e + exponent
 
 
+def _long_neighbour(digits: int, seed: int, sign: int, point: int) -> str:
+    """A 16-digit literal one unit in its last place from a short decimal
+    (``digits`` digits, leading 5-8): where a double's rounding interval is
+    wider than that unit, it rounds to the short one's double, whose
+    ``repr`` is then the short one."""
+    low = 5 * 10 ** (digits - 1)
+    long = str(((low + seed % (4 * 10 ** (digits - 1))) * 10 ** (16 - digits)) + sign)
+    return long[:point] + "." + long[point:] if point else "0." + long
+
+
+def _tie(k: int, seed: int, up: bool) -> str:
+    """A 16-digit neighbour of a double m / 2**k whose exact expansion has 17
+    digits, the last a 5: both neighbours are half a unit from it, a tie
+    that ``repr`` breaks one way."""
+    low, high = 10 ** (16 - k) * 2 ** k, min(10 ** (17 - k) * 2 ** k, 2 ** 53)
+    m = (low + seed % (high - low)) | 1
+    exact = Decimal(m) / Decimal(2) ** k
+    rounded = exact.quantize(Decimal(10) ** (exact.adjusted() - 15), ROUND_CEILING if up else ROUND_FLOOR)
+    return format(rounded, "f")
+
+
 # number literals: repr of doubles and the forms around it that repr does not
 # give (more or fewer digits, a neighbour, another notation), and odd ones
 LITERALS = st.one_of(
@@ -37,6 +61,9 @@ LITERALS = st.one_of(
     FLOATS.map(lambda x: f"{x:.17g}"), FLOATS.map(lambda x: f"{x:.16g}"), FLOATS.map(lambda x: f"{x:.15g}"),
     st.tuples(FLOATS.map(repr), st.sampled_from([-2, -1, 1, 2])).map(lambda t: _nudged(*t)),
     st.tuples(FLOATS.map(lambda x: f"{x:.16g}"), st.sampled_from([-1, 1])).map(lambda t: _nudged(*t)),
+    st.builds(_tie, st.integers(1, 16), st.integers(0, 2 ** 53), st.booleans()),
+    st.builds(_long_neighbour, st.integers(1, 15), st.integers(0, 10 ** 15), st.sampled_from([-1, 1]),
+              st.integers(0, 4)),
     st.floats(-1e6, 1e6).map(lambda x: f"{x:.10f}"), st.floats(-1, 1).map(repr),
     st.floats(1e15, 1e18).map(repr), st.floats(1e-6, 1e-3).map(repr), st.floats(1e-6, 1e-3).map(lambda x: f"{x:.17f}"),
     st.integers(-10 ** 19, 10 ** 19).map(str), st.integers(2 ** 53 - 3, 2 ** 53 + 3).map(lambda n: f"{n}.0"),
@@ -51,19 +78,30 @@ LITERALS = st.one_of(
                      "0x10", " 5", "", "１", "٣"]))
 
 
+# the literals a plain cell holds, and the ones its pattern refuses
+NUMBERS = LITERALS.filter(re.compile(xlsxsheet._NUMBER).fullmatch)
+NOT_NUMBERS = LITERALS.filter(lambda x: not re.fullmatch(xlsxsheet._NUMBER, x))
+
+
 @st.composite
 def cell(draw: st.DrawFn, column: str, row: int, plain: bool) -> str:
-    ref = column if plain else draw(st.sampled_from([column] * 8 + ["", "a", "B", "AA", "Z"]))
-    number = str(row) if plain else draw(st.sampled_from([str(row)] * 6 + ["", "0", "12345678", "x"]))
-    head = f'<c r="{ref}{number}"' if ref else "<c"
-    head += draw(st.sampled_from(["", ' t="n"'] if plain else ["", ' t="n"'] * 4 + [
-        ' s="0"', ' s="1"', ' t="s"', ' t="str"', ' t="inlineStr"', ' t="b"', ' t="e"', " t='n'", ' t="n" ',
-        ' s="1" t="n"', ' t="n" s="0"']))
-    literal = draw(LITERALS)
-    body = "<v>{}</v>" if plain else draw(st.sampled_from(["<v>{}</v>"] * 8 + [
-        "<f>A1</f><v>{}</v>", "<is><t>{}</t></is>", "<v/>", "<v></v>", "<v>{}&amp;</v>", "<v>保密{}</v>",
-        "<v>{}</v></c", "<v>{}", "<v>{}</v><v>1</v>"]))
-    return head + ">" + body.format(literal) + ("" if body.endswith(("</c", "{}")) else "</c>")
+    """A plain cell, or one with a single thing about it the plain-row
+    pattern does not take (the near misses that test the kernel most)."""
+    aspect = "" if plain else draw(st.sampled_from(["ref", "number", "kind", "body", "gap", "literal"]))
+    ref = column
+    if aspect == "ref":
+        ref = draw(st.sampled_from(["", column.lower(), chr(ord(column[-1]) % 26 + 65), "A" + column, column[:-1]]))
+    number = draw(st.sampled_from(["", "0", "12345678", "x", "01"])) if aspect == "number" else str(row)
+    head = f'<c r="{ref}{number}"' if ref or number else "<c"
+    head += draw(st.sampled_from([' s="0"', ' s="1"', ' t="s"', ' t="str"', ' t="inlineStr"', ' t="b"', ' t="e"',
+                                  " t='n'", ' t="n" ', ' s="1" t="n"', ' t="n" s="0"', ' t="N"', " t=\"n\"/"])
+                 if aspect == "kind" else st.sampled_from(["", ' t="n"']))
+    body = draw(st.sampled_from(["<f>A1</f><v>{}</v>", "<is><t>{}</t></is>", "<v/>", "<v></v>", "<v>{}&amp;</v>",
+                                 "<v>保密{}</v>", "<v>{}</v></c", "<v>{}", "<v>{}</v><v>1</v>", "<v> {}</v>"])
+                if aspect == "body" else st.just("<v>{}</v>"))
+    gap = draw(st.sampled_from([" ", "\n", "\t"])) if aspect == "gap" else ""
+    literal = draw(NOT_NUMBERS if aspect == "literal" else NUMBERS)
+    return gap + head + ">" + body.format(literal) + ("" if body.endswith(("</c", "{}")) else "</c>")
 
 
 def column_name(i: int) -> str:
@@ -73,26 +111,31 @@ def column_name(i: int) -> str:
 @st.composite
 def row(draw: st.DrawFn, n: int) -> str:
     """Mostly a plain row (cells A, B, C... with a number each), often one
-    the plain-row pattern refuses somewhere."""
-    plain = draw(st.integers(0, 2)) > 0
-    gap = st.sampled_from([""] * 10 + [" ", "\n", "\t"])
-    cells = [(draw(gap) if not plain else "") + draw(cell(column_name(i), n, plain))
-             for i in range(draw(st.integers(1, 30)))]
+    with a near miss in one or two of its cells, its opening or its end."""
+    count = draw(st.integers(1, 30))
+    misses = draw(st.sets(st.integers(0, count - 1), max_size=2)) if draw(st.integers(0, 4)) == 0 else set()
+    cells = [draw(cell(column_name(i), n, i not in misses)) for i in range(count)]
+    odd_opening, odd_end = draw(st.integers(0, 9)) == 0, draw(st.integers(0, 15)) == 0
     opening = draw(st.sampled_from([f'<row r="{n}">', "<row>", f'<row r="{n}" spans="1:9">',
                                     f'<row r="{n}" x14ac:dyDescent="0.2">', f'<row r="{n}1é">']
-                                   + ([] if plain else [f"<row r='{n}'>", f'<row  r="{n}">', f'<row r="{n}" >',
-                                                        '<row é="1">', '<row aé="1">', '<row r="1" -="2">',
-                                                        '<row r="&amp;">', '<row r="<">', "<rowx>", "<row/>"])))
-    closing = draw(st.sampled_from(["</row>"] * 10 + ["", "</row", "</ro>"])) if not plain else "</row>"
+                                   + ([f"<row r='{n}'>", f'<row  r="{n}">', f'<row r="{n}" >', '<row é="1">',
+                                       '<row aé="1">', '<row r="1" -="2">', '<row r="&amp;">', '<row r="<">',
+                                       "<rowx>", "<row/>", '<row r="1"/>'] if odd_opening else [])))
+    closing = draw(st.sampled_from(["", "</row", "</ro>", " </row>"])) if odd_end else "</row>"
     return opening + "".join(cells) + closing
 
 
 @st.composite
 def grid(draw: st.DrawFn) -> str:
-    extras = st.sampled_from([""] * 12 + ["\n", " ", "<row/>", '<row r="9"/>', '<c r="A9"><v>4</v></c>', "x",
-                                          "&amp;", "保密", '<c r="B2" t="s"><v>1</v></c>', "</row>", "<", "<row"])
-    rows = [draw(extras) + draw(row(n)) for n in range(1, draw(st.integers(1, 8)))]
-    text = "".join(rows) + draw(extras)
+    """Rows with what a grid may hold between them; in a third of the grids,
+    also what the token walk refuses or XML does not allow."""
+    between = st.sampled_from([""] * 8 + ["\n", " ", "<row/>", '<row r="9"/>'])
+    if draw(st.integers(0, 2)) == 0:
+        between = st.one_of(between, st.sampled_from([
+            '<c r="A9"><v>4</v></c>', "x", "&amp;", "保密", '<c r="B2" t="s"><v>1</v></c>', "</row>", "<", "<row",
+            "\x01", "\r", "\x1f", "\ufffe", "\uffff", "\uffbf", "\ufeff"]))
+    rows = [draw(between) + draw(row(n)) for n in range(1, draw(st.integers(2, 9)))]
+    text = "".join(rows) + draw(between)
     return text[:draw(st.integers(0, len(text)))] if draw(st.integers(0, 5)) == 0 else text
 
 
@@ -108,7 +151,22 @@ def test_kernel_reads_plain_rows_as_the_pattern_does(inner: str) -> None:
     if found is None:  # a name with a byte past ASCII: the pattern reads the grid
         assert any(ord(ch) > 127 for ch in inner)
         return
+    assert found.not_xml_char == xlsxsheet._not_xml_char(inner.encode())
+    assert [run[:2] for run in found.runs] == plain_runs(inner)
     assert xlsxsheet._kernel_rows(inner.encode(), found) == xlsxsheet._plain_rows(inner)
+
+
+def plain_runs(inner: str) -> list[list[int]]:
+    """Where the pattern finds plain rows (adjacent ones joined), in bytes."""
+    runs: list[list[int]] = []
+    for match in xlsxsheet._PLAIN_ROW.finditer(inner):
+        if match.group(xlsxsheet._PLAIN_COLUMNS + 1) is None:
+            start, end = (len(inner[:at].encode()) for at in match.span())
+            if runs and runs[-1][1] == start:
+                runs[-1][1] = end
+            else:
+                runs.append([start, end])
+    return runs
 
 
 @settings(max_examples=1500, deadline=None)
