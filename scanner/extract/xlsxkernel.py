@@ -37,12 +37,13 @@ class PlainRuns:
     """The kernel's reading: the rows' text (literals as written), each run
     of adjacent plain rows as (grid start, grid end, text start, text end),
     the text span of each literal Python is to render, and whether the grid
-    holds a character XML does not allow (``xlsxsheet._not_xml_char``)."""
+    holds a character XML does not allow (``xlsxsheet._not_xml_char``) or
+    the name of another grid (``sheetData``): either sends it to lxml."""
 
     text: str
     runs: list[list[int]]
     odd: list[list[int]]
-    not_xml_char: bool
+    refused: bool
 
 
 def _compile() -> Callable[..., Any]:
@@ -82,9 +83,9 @@ def plain_runs(grid: bytes) -> PlainRuns | None:
     if len(grid) >= 1 << 31:
         return None
     g, out, runs, odd = _arrays(grid)
-    count, odd_count, not_xml_char = _kernel(g, out, runs, odd, _POWERS)
+    count, odd_count, refused = _kernel(g, out, runs, odd, _POWERS)
     if count < 0:
         return None
     end = int(runs[count - 1, 3]) if count else 0
     return PlainRuns(out[:end].tobytes().decode("ascii"), runs[:count].tolist(), odd[:odd_count].tolist(),
-                     bool(not_xml_char))
+                     bool(refused))

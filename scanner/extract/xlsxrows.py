@@ -22,13 +22,15 @@ _LONGEST_PLAIN = 17  # digits the exact check below handles (any more: Python re
 _EXACT_LIMIT = 1 << 53  # integers a double holds exactly
 _LOW32 = np.uint64(0xFFFFFFFF)
 _POWERS_OF_5 = np.array([5 ** k for k in range(28)], np.uint64)  # each below 2**64
-ABORT = -2
+ABORT = -2  # a byte the kernel cannot classify as the pattern would: the caller uses the pattern
+# the byte strings the kernel matches
 _V_END = np.frombuffer(b"</v>", np.uint8)
 _CELL = np.frombuffer(b'<c r="', np.uint8)
 _TYPE_N = np.frombuffer(b' t="n"', np.uint8)
 _VALUE = np.frombuffer(b"><v>", np.uint8)
 _CELL_END = np.frombuffer(b"</v></c>", np.uint8)
-_ROW_END = np.frombuffer(b"</row>", np.uint8)  # a byte the kernel cannot classify as the pattern would: the caller uses the pattern
+_ROW_END = np.frombuffer(b"</row>", np.uint8)
+_SHEET_DATA = np.frombuffer(b"sheetData", np.uint8)
 
 
 @njit(cache=True, nogil=True)
@@ -439,13 +441,29 @@ def _row(g: Any, i: int, out: Any, o: int, odd: Any, nodd: int, powers: Any, scr
 
 
 @njit(cache=True, nogil=True)
-def _not_xml_char(g: Any) -> bool:  # pragma: no cover - compiled
-    """``xlsxsheet._not_xml_char``: a control character or U+FFFE/U+FFFF in valid UTF-8."""
+def _refused(g: Any) -> bool:  # pragma: no cover - compiled
+    """Whether the grid holds what sends it to lxml: a character XML does
+    not allow (``xlsxsheet._not_xml_char``: a control character, U+FFFE or
+    U+FFFF in valid UTF-8) or ``sheetData``.  One branch-free (vector) loop
+    counts control bytes, 0xEF and ``Da``; a rare count is then looked at."""
     n = len(g)
-    for i in range(n):
+    controls = 0
+    lead = 0
+    pairs = 0
+    for i in range(n - 1):
         b = g[i]
-        if (b < 32 and b != _TAB and b != _NL) or (
-                b == 0xEF and i + 2 < n and g[i + 1] == 0xBF and (g[i + 2] == 0xBE or g[i + 2] == 0xBF)):
+        controls += (b < 32) & (b != _TAB) & (b != _NL)
+        lead += b == 0xEF
+        pairs += (b == 68) & (g[i + 1] == 97)
+    if n and (g[n - 1] < 32 and g[n - 1] != _TAB and g[n - 1] != _NL):
+        return True
+    if controls:
+        return True
+    for i in range(n - 2 if lead else 0):
+        if g[i] == 0xEF and g[i + 1] == 0xBF and (g[i + 2] == 0xBE or g[i + 2] == 0xBF):
+            return True
+    for i in range(5, n - 3 if pairs else 0):
+        if g[i] == 68 and _at(g, i - 5, _SHEET_DATA):
             return True
     return False
 
@@ -457,9 +475,9 @@ def plain_runs(g: Any, out: Any, runs: Any, odd: Any, powers: Any) -> Any:  # pr
     (grid start, grid end, text start, text end) to ``runs``; the text
     positions of the literals Python must render to ``odd``.  Returns
     (runs, odd literals, whether the grid holds a character XML does not
-    allow), or ABORT for the runs."""
+    allow or a ``sheetData``), or ABORT for the runs."""
     n = len(g)
-    bad = _not_xml_char(g)
+    bad = _refused(g)
     scratch = np.zeros(96, np.uint8)
     nruns = 0
     nodd = 0

@@ -217,7 +217,7 @@ def _read_grid(raw: bytes) -> tuple[etree._Element, _Grid] | None:
         return None
     found = _kernel_reading(grid)
     if (_holds(inner, "xmlns", 1) or _holds(inner, "]]>", 0)
-            or (found.not_xml_char if found is not None else _not_xml_char(grid))):
+            or (found.refused if found is not None else b"sheetData" in grid or _not_xml_char(grid))):
         return None
     if "&" in inner and _BAD_AMPERSAND.search(inner):
         return None
@@ -416,12 +416,10 @@ def _not_xml_char(utf8: bytes) -> bool:
 
 
 def _one_grid(raw: bytes, start: int, end: int) -> bool:
-    """``raw.count(b"sheetData") == 2`` for the grid's two tags at ``start``
-    and ``end`` (``start < end``): no third one before, inside or after, the
-    inside looked at by its rare ``D`` first (a third one's ``D`` falls in
-    ``[start + 7, end + 7)``)."""
-    return (raw.find(b"sheetData") == start + 1 and raw.rfind(b"sheetData") == end + 2
-            and not (raw.find(b"D", start + 7, end + 7) >= 0 and raw.find(b"sheetData", start + 2, end + 10) >= 0))
+    """No ``sheetData`` before the grid's opening tag at ``start`` or after
+    its end tag at ``end`` (one inside the grid is looked for with it):
+    ``raw.count(b"sheetData") == 2`` in all."""
+    return raw.find(b"sheetData") == start + 1 and raw.rfind(b"sheetData") == end + 2
 
 
 def _holds(data: _Text, needle: _Text, rare: int) -> bool:
