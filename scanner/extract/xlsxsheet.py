@@ -24,10 +24,13 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import TypeVar
 
 from lxml import etree
 
+from .. import native
 from ..errors import ExtractionError
+from . import xlsxkernel
 from .xlsxdates import (
     CALENDAR_MAC_1904,
     CALENDAR_WINDOWS_1900,
@@ -195,6 +198,7 @@ _ESCAPED_TEXT = re.compile(r">([^<]*&[^<]*)<")
 # the bytes of UTF-8 text that XML allows, \r aside (a grid with \r goes to lxml)
 _XML_BYTES = bytes([9, 10, *range(32, 256)])
 _Token = tuple[str, str, str, str, str, str, str, str, str, str]
+_Text = TypeVar("_Text", str, bytes)
 _UNEXPECTED = operator.itemgetter(9)  # the last group: a character no token starts with
 
 
@@ -203,19 +207,21 @@ def _read_grid(raw: bytes) -> tuple[etree._Element, _Grid] | None:
     None when the grid is not written the plain way."""
     start = raw.find(_CELLS_START)
     end = raw.rfind(_CELLS_END)  # the only one when the grid is read here (two sheetData)
-    if (start < 0 or end < start or raw.count(b"sheetData") != 2 or b"<!" in raw or b"\r" in raw
-            or raw.find(b"<?", 1) >= 0 or not _utf8_declared(raw)):
+    if (start < 0 or end < start or not _one_grid(raw, start, end) or _holds(raw, b"<!", 1) or b"\r" in raw
+            or _instruction(raw) or not _utf8_declared(raw)):
         return None
     grid = raw[start + len(_CELLS_START):end]
     try:
         inner = grid.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if "xmlns" in inner or "]]>" in inner or _not_xml_char(grid):
+    found = _kernel_reading(grid)
+    if (_holds(inner, "xmlns", 1) or _holds(inner, "]]>", 0)
+            or (found.refused if found is not None else b"sheetData" in grid or _not_xml_char(grid))):
         return None
     if "&" in inner and _BAD_AMPERSAND.search(inner):
         return None
-    rows = _plain_rows(inner)
+    rows = _kernel_rows(grid, found) if found is not None else _plain_rows(inner)
     tokens: list[_Token] | None = None
     if rows is None:
         tokens = _TOKEN.findall(inner)
@@ -289,6 +295,50 @@ _PLAIN_ROW_START = re.compile(rf'<row{_ATTRS}><c r="A[0-9]{{1,7}}"(?: t="n")?><v
 _PLAIN_ROW = re.compile(rf"{_plain_row_pattern()}|((?:<row|<(?!row[ />]))[^<]*(?:<(?!row[ />])[^<]*)*|[^<]+)")
 _OTHER = operator.itemgetter(_PLAIN_COLUMNS)
 _STRIP_TABS = operator.methodcaller("rstrip", "\t")  # the cells a shorter row does not have
+
+
+def _kernel_reading(grid: bytes) -> xlsxkernel.PlainRuns | None:
+    """The kernel's reading of the grid, once numba is loaded or worth
+    loading for it; None when the pattern is to read it."""
+    size = len(grid)
+    if size < xlsxkernel.KERNEL_MIN_BYTES or not (
+            xlsxkernel.is_warm() or native.worth(size * xlsxkernel.KERNEL_SAVES_PER_BYTE)):
+        return None
+    if not xlsxkernel.is_warm():
+        with native.room():
+            xlsxkernel.warm()
+    return xlsxkernel.plain_runs(grid)
+
+
+def _kernel_rows(grid: bytes, found: xlsxkernel.PlainRuns) -> list[str | list[_Token]] | None:
+    """``_plain_rows`` from the kernel's reading: the literals it did not
+    prove to be their own text rendered here, the grid between the runs
+    tokenised as ``_plain_rows`` does."""
+    if not found.runs:
+        return None
+    text = found.text
+    literals = [text[start:end] for start, end in found.odd]
+    rendered = list(map(repr, map(float, literals)))
+    fixes = [(start, end, new if "." in literal or "e" in literal else str(int(literal)))
+             for (start, end), literal, new in zip(found.odd, literals, rendered) if new != literal]
+    runs: list[str | list[_Token]] = []
+    done = fixed = 0
+    for start, end, text_start, text_end in found.runs:
+        if start > done and not _other_run(grid[done:start].decode("utf-8"), runs, bool(runs)):
+            return None
+        pieces: list[str] = []
+        at = text_start
+        while fixed < len(fixes) and fixes[fixed][0] < text_end:
+            literal_start, at_next, new = fixes[fixed]
+            pieces += (text[at:literal_start], new)
+            at = at_next
+            fixed += 1
+        pieces.append(text[at:text_end])
+        runs.append("".join(pieces))
+        done = end
+    if done < len(grid) and not _other_run(grid[done:].decode("utf-8"), runs, True):
+        return None
+    return runs
 
 
 def _plain_rows(inner: str) -> list[str | list[_Token]] | None:
@@ -366,7 +416,29 @@ def _not_xml_char(utf8: bytes) -> bool:
     """Whether valid UTF-8 holds a character XML does not allow: a control
     character (a byte of its own in UTF-8) or U+FFFE/U+FFFF."""
     return bool(utf8.translate(None, _XML_BYTES)) or (
-        b"\xef\xbf" in utf8 and (b"\xef\xbf\xbe" in utf8 or b"\xef\xbf\xbf" in utf8))
+        b"\xef" in utf8 and (b"\xef\xbf\xbe" in utf8 or b"\xef\xbf\xbf" in utf8))
+
+
+def _one_grid(raw: bytes, start: int, end: int) -> bool:
+    """No ``sheetData`` before the grid's opening tag at ``start`` or after
+    its end tag at ``end`` (one inside the grid is looked for with it):
+    ``raw.count(b"sheetData") == 2`` in all."""
+    return raw.find(b"sheetData") == start + 1 and raw.rfind(b"sheetData") == end + 2
+
+
+def _holds(data: _Text, needle: _Text, rare: int) -> bool:
+    """``needle in data``, its rare character ``needle[rare]`` looked for
+    first (at memchr speed): a search for the whole needle stops at every
+    ``<`` or ``>`` of a grid, about 1 ns a byte."""
+    return needle[rare:rare + 1] in data and needle in data
+
+
+def _instruction(raw: bytes) -> bool:
+    """``raw.find(b"<?", 1) >= 0`` (a processing instruction after the
+    start), each ``?`` looked for first: after the XML declaration there is
+    usually none."""
+    after = raw.find(b"?>") + 2 if raw.startswith(b"<?") else 1
+    return raw.find(b"<?", 1, after) >= 0 or (raw.find(b"?", after) >= 0 and raw.find(b"<?", max(after - 1, 1)) >= 0)
 
 
 def _utf8_declared(raw: bytes) -> bool:
