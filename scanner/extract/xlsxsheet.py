@@ -40,7 +40,7 @@ from .xlsxdates import (
     is_date_format,
     is_timedelta_format,
 )
-from .xmlparts import local, parse_xml
+from .xmlparts import local, parse_xml, utf8_declared
 from .zipguard import GuardedZip
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -208,7 +208,7 @@ def _read_grid(raw: bytes) -> tuple[etree._Element, _Grid] | None:
     start = raw.find(_CELLS_START)
     end = raw.rfind(_CELLS_END)  # the only one when the grid is read here (two sheetData)
     if (start < 0 or end < start or not _one_grid(raw, start, end) or _holds(raw, b"<!", 1) or b"\r" in raw
-            or _instruction(raw) or not _utf8_declared(raw)):
+            or _instruction(raw) or not utf8_declared(raw)):
         return None
     grid = raw[start + len(_CELLS_START):end]
     try:
@@ -439,16 +439,6 @@ def _instruction(raw: bytes) -> bool:
     usually none."""
     after = raw.find(b"?>") + 2 if raw.startswith(b"<?") else 1
     return raw.find(b"<?", 1, after) >= 0 or (raw.find(b"?", after) >= 0 and raw.find(b"<?", max(after - 1, 1)) >= 0)
-
-
-def _utf8_declared(raw: bytes) -> bool:
-    """No byte-order mark, and an XML declaration (if any) naming UTF-8 or no encoding."""
-    if not raw.startswith(b"<"):
-        return False
-    if not raw.startswith(b"<?xml"):
-        return True
-    declaration = raw[:raw.find(b"?>") + 1].lower()
-    return b"encoding" not in declaration or bool(re.search(rb"encoding=[\"']utf-8[\"']", declaration))
 
 
 def _grid_lines(tokens: list[_Token], escaped: dict[str, str], book: Book) -> list[str]:

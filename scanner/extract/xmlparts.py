@@ -35,19 +35,24 @@ def parse_xml(data: bytes, part: str) -> etree._Element:
         raise ExtractionError(f"malformed XML in {part}: {exc}", part=part) from exc
 
 
-def plain_utf8(raw: bytes) -> bool:
-    """Whether a part's bytes are its characters as written: UTF-8 (no
-    byte-order mark, no NUL byte, which UTF-8 XML never holds and UTF-16 or
-    UTF-32 without a mark always do, a declaration naming UTF-8 or no
-    encoding) with no ``<!`` (no DTD whose entities could write markup, no
-    comment or CDATA section).  Then a word absent from the bytes is absent from the parsed
-    document, and a part can be passed over by a search of its bytes."""
-    if not raw.startswith(b"<") or b"<!" in raw or b"\x00" in raw:  # NUL: UTF-16/32 without a BOM
+def utf8_declared(raw: bytes) -> bool:
+    """No byte-order mark, and an XML declaration (if any) naming UTF-8 or no encoding."""
+    if not raw.startswith(b"<"):
         return False
     if not raw.startswith(b"<?xml"):
         return True
     declaration = raw[:raw.find(b"?>") + 1].lower()
     return b"encoding" not in declaration or bool(re.search(rb"encoding=[\"']utf-8[\"']", declaration))
+
+
+def plain_utf8(raw: bytes) -> bool:
+    """Whether a part's bytes are its characters as written: UTF-8 as
+    declared (``utf8_declared``), no NUL byte (which UTF-8 XML never holds and
+    UTF-16 or UTF-32 without a mark always do) and no ``<!`` (no DTD whose
+    entities could write markup, no comment or CDATA section).  Then a word
+    absent from the bytes is absent from the parsed document, and a part can
+    be passed over by a search of its bytes."""
+    return b"<!" not in raw and b"\x00" not in raw and utf8_declared(raw)
 
 
 def local(tag: object) -> str:
