@@ -13,18 +13,16 @@ about five), which gives the cut points jieba gives over the whole window.
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import marshal
 import os
 import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-from ..keyedfiles import read_regular
-
-log = logging.getLogger(__name__)
+from ..keyedfiles import read_regular, store_keyed
 
 WINDOW = 20  # characters on each side: ~40-character windows
 CUT_CACHE = 8192  # blocks whose cut is kept
@@ -47,25 +45,8 @@ def _initialize(tokenizer: Any) -> None:
         freq = total = None
     if not (isinstance(freq, dict) and freq and isinstance(total, int)):
         freq, total = tokenizer.gen_pfdict(tokenizer.get_dict_file())
-        _store(cache, freq, total)
+        store_keyed(Path(cache), marshal.dumps((freq, total)))
     tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
-
-
-def _store(cache: str, freq: dict[str, int], total: int) -> None:
-    """Write jieba's cache file whole or not at all."""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(cache), prefix=".jieba")
-    except OSError as exc:  # a read-only cache folder costs the next start its time, never a result
-        log.warning("jieba cache: cannot store it: %s", exc)
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            marshal.dump((freq, total), fh)
-        os.replace(tmp, cache)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        log.warning("jieba cache: cannot store it: %s", exc)
 
 
 class WordBoundaries:
