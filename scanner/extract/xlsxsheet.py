@@ -216,13 +216,15 @@ def _read_grid(raw: bytes) -> tuple[etree._Element, _Grid] | None:
         inner = grid.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    found = _kernel_reading(grid)
+    # without a plain row's start there is no plain row for the kernel or ``_plain_rows`` to find
+    has_plain = _PLAIN_ROW_START.search(inner) is not None
+    found = _kernel_reading(grid) if has_plain else None
     if (_holds(inner, "xmlns", 1) or _holds(inner, "]]>", 0)
             or (found.refused if found is not None else b"sheetData" in grid or _not_xml_char(grid))):
         return None
     if "&" in inner and _BAD_AMPERSAND.search(inner):
         return None
-    rows = _kernel_rows(grid, found) if found is not None else _plain_rows(inner)
+    rows = _kernel_rows(grid, found) if found is not None else _plain_rows(inner) if has_plain else None
     if rows is None:
         rows = _mixed_rows(inner)
     tokens: list[_Token] | None = None
