@@ -22,6 +22,7 @@ import itertools
 import operator
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import TypeVar
@@ -215,13 +216,17 @@ def _read_grid(raw: bytes) -> tuple[etree._Element, _Grid] | None:
         inner = grid.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    found = _kernel_reading(grid)
+    # without a plain row's start there is no plain row for the kernel or ``_plain_rows`` to find
+    has_plain = _PLAIN_ROW_START.search(inner) is not None
+    found = _kernel_reading(grid) if has_plain else None
     if (_holds(inner, "xmlns", 1) or _holds(inner, "]]>", 0)
             or (found.refused if found is not None else b"sheetData" in grid or _not_xml_char(grid))):
         return None
     if "&" in inner and _BAD_AMPERSAND.search(inner):
         return None
-    rows = _kernel_rows(grid, found) if found is not None else _plain_rows(inner)
+    rows = _kernel_rows(grid, found) if found is not None else _plain_rows(inner) if has_plain else None
+    if rows is None:
+        rows = _mixed_rows(inner)
     tokens: list[_Token] | None = None
     if rows is None:
         tokens = _TOKEN.findall(inner)
@@ -250,14 +255,25 @@ def _read_grid(raw: bytes) -> tuple[etree._Element, _Grid] | None:
 
 
 @dataclass
+class _MixedRows:
+    """Adjacent mixed rows as ``_MIXED_ROW`` matched them, rendered by
+    ``_mixed_lines`` when the shared strings are at hand."""
+
+    matches: list[tuple[str, ...]]
+
+
+_Run = str | list[_Token] | _MixedRows
+
+
+@dataclass
 class _Grid:
     """The cell grid as the fast reader found it: runs of plain numeric rows
-    already rendered (``rows``) with the tokens of the rows between them, or
-    the tokens of the whole grid."""
+    already rendered (``rows``) and of mixed rows, with the tokens of the rows
+    between them, or the tokens of the whole grid."""
 
     inner: str
     escaped: dict[str, str]
-    rows: list[str | list[_Token]] | None
+    rows: list[_Run] | None
     tokens: list[_Token] | None
 
     def text(self, book: Book) -> str:
@@ -269,6 +285,8 @@ class _Grid:
         for run in self.rows:
             if isinstance(run, str):
                 lines.append(run)
+            elif isinstance(run, _MixedRows):
+                lines += _mixed_lines(run.matches, self.escaped, book.strings)
             else:
                 lines += _grid_lines(run, self.escaped, book)
         return "\n".join(lines)
@@ -282,17 +300,25 @@ _NUMBER = r"(-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,20})?(?:e[+-]?[0-9]{1,3})?)"
 _PLAIN_COLUMNS = 26
 
 
-def _plain_row_pattern() -> str:
-    cells = [rf'<c r="{chr(65 + i)}[0-9]{{1,7}}"(?: t="n")?><v>{_NUMBER}</v></c>' for i in range(_PLAIN_COLUMNS)]
+def _plain_cell(letter: str) -> str:
+    return rf'<c r="{letter}[0-9]{{1,7}}"(?: t="n")?><v>{_NUMBER}</v></c>'
+
+
+def _row_pattern(cell: Callable[[str], str], optional: str = ")?") -> str:
+    """A row of cells A, B, C... (at most ``_PLAIN_COLUMNS``), each one
+    ``cell`` of its letter accepts, B onwards each closed by ``optional``."""
+    cells = [cell(chr(65 + i)) for i in range(_PLAIN_COLUMNS)]
     nested = ""
     for c in reversed(cells[1:]):
-        nested = f"(?:{c}{nested})?"
+        nested = f"(?:{c}{nested}{optional}"
     return rf"<row{_ATTRS}>{cells[0]}{nested}</row>"
 
 
+# the text up to the next row (or a text without tags), when a row pattern does not match
+_NOT_A_ROW = r"((?:<row|<(?!row[ />]))[^<]*(?:<(?!row[ />])[^<]*)*|[^<]+)"
 # how every plain row starts: where no row does, the grid has none (one search, not a findall)
-_PLAIN_ROW_START = re.compile(rf'<row{_ATTRS}><c r="A[0-9]{{1,7}}"(?: t="n")?><v>{_NUMBER}</v></c>')
-_PLAIN_ROW = re.compile(rf"{_plain_row_pattern()}|((?:<row|<(?!row[ />]))[^<]*(?:<(?!row[ />])[^<]*)*|[^<]+)")
+_PLAIN_ROW_START = re.compile(rf"<row{_ATTRS}>{_plain_cell('A')}")
+_PLAIN_ROW = re.compile(rf"{_row_pattern(_plain_cell)}|{_NOT_A_ROW}")
 _OTHER = operator.itemgetter(_PLAIN_COLUMNS)
 _STRIP_TABS = operator.methodcaller("rstrip", "\t")  # the cells a shorter row does not have
 
@@ -310,7 +336,7 @@ def _kernel_reading(grid: bytes) -> xlsxkernel.PlainRuns | None:
     return xlsxkernel.plain_runs(grid)
 
 
-def _kernel_rows(grid: bytes, found: xlsxkernel.PlainRuns) -> list[str | list[_Token]] | None:
+def _kernel_rows(grid: bytes, found: xlsxkernel.PlainRuns) -> list[_Run] | None:
     """``_plain_rows`` from the kernel's reading: the literals it did not
     prove to be their own text rendered here, the grid between the runs
     tokenised as ``_plain_rows`` does."""
@@ -321,7 +347,7 @@ def _kernel_rows(grid: bytes, found: xlsxkernel.PlainRuns) -> list[str | list[_T
     rendered = list(map(repr, map(float, literals)))
     fixes = [(start, end, new if "." in literal or "e" in literal else str(int(literal)))
              for (start, end), literal, new in zip(found.odd, literals, rendered) if new != literal]
-    runs: list[str | list[_Token]] = []
+    runs: list[_Run] = []
     done = fixed = 0
     for start, end, text_start, text_end in found.runs:
         if start > done and not _other_run(grid[done:start].decode("utf-8"), runs, bool(runs)):
@@ -341,35 +367,43 @@ def _kernel_rows(grid: bytes, found: xlsxkernel.PlainRuns) -> list[str | list[_T
     return runs
 
 
-def _plain_rows(inner: str) -> list[str | list[_Token]] | None:
+def _plain_rows(inner: str) -> list[_Run] | None:
     """The grid as runs of rendered plain rows (str, rows joined by newlines)
-    and token lists for the rest; None when the grid is to be read by
-    ``_TOKEN`` as a whole (nothing gained, or a run the split would change)."""
+    and the runs of ``_other_run`` for the rest; None when the grid is to be
+    read otherwise (no plain row, or a run the split would change)."""
     if not _PLAIN_ROW_START.search(inner):
         return None  # no plain row
     matches: list[tuple[str, ...]] = _PLAIN_ROW.findall(inner)
     if not any(map(operator.not_, map(_OTHER, matches))):
         return None  # no plain row
-    runs: list[str | list[_Token]] = []
-    plain: list[tuple[str, ...]] = []
+    runs: list[_Run] = []
+    return runs if _split(matches, _PLAIN_COLUMNS, _render_rows, _other_run, runs, False) else None
+
+
+def _split(matches: list[tuple[str, ...]], other_at: int, rows_run: Callable[[list[tuple[str, ...]]], _Run],
+           other_run: Callable[[str, list[_Run], bool], bool], runs: list[_Run], after_row: bool) -> bool:
+    """Append a row pattern's matches to ``runs``: each run of adjacent rows
+    as ``rows_run`` makes it, the text between them (group ``other_at``) as
+    ``other_run`` does; False when ``other_run`` refuses a text."""
+    rows: list[tuple[str, ...]] = []
     other: list[str] = []
     for match in matches:
-        if not match[_PLAIN_COLUMNS]:
+        if not match[other_at]:
             if other:
-                if not _other_run("".join(other), runs, bool(plain or runs)):
-                    return None
+                if not other_run("".join(other), runs, after_row):
+                    return False
                 other = []
-            plain.append(match)
+            rows.append(match)
         else:
-            if plain:
-                runs.append(_render_rows(plain))
-                plain = []
-            other.append(match[_PLAIN_COLUMNS])
-    if plain:
-        runs.append(_render_rows(plain))
-    if other and not _other_run("".join(other), runs, True):
-        return None
-    return runs
+            if rows:
+                runs.append(rows_run(rows))
+                rows = []
+                after_row = True
+            other.append(match[other_at])
+    if rows:
+        runs.append(rows_run(rows))
+        after_row = True
+    return not other or other_run("".join(other), runs, after_row)
 
 
 def _render_rows(rows: list[tuple[str, ...]]) -> str:
@@ -399,8 +433,78 @@ def _render_column(column: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _other_run(text: str, runs: list[str | list[_Token]], after_row: bool) -> bool:
-    """Append the tokens of the text between plain rows; False when they hold
+# Mixed rows, read a row per match like plain rows: cells A, B, C... in
+# order with a reference, each a plain row's number, an inline string (how
+# openpyxl writes a str), an empty inline string (openpyxl's "") or a shared
+# string (how Excel writes text), a string with or without a style (which
+# does not change its text).  Rendered by ``_Grid.text``, which has the
+# shared strings.
+_MIXED_GROUPS = 3  # a cell's groups: its inline text, its shared string's index, its number
+_MIXED_OTHER = _MIXED_GROUPS * _PLAIN_COLUMNS
+
+
+def _mixed_cell(letter: str) -> str:
+    """Its groups are ``_MIXED_GROUPS``.  Strings first, and ``(?:x|)`` for
+    ``(?:x)?`` (the same match): about a third faster on openpyxl's sheets."""
+    return (rf'<c r="{letter}[0-9]{{1,7}}"(?:(?: s="[0-9]{{1,9}}"|) t="'
+            r'(?:inlineStr"(?:><is><t(?: xml:space="preserve"|)>([^<]*)</t></is></c>|></c>|/>)'
+            rf'|s"><v>([0-9]{{1,9}})</v></c>)|(?: t="n"|)><v>{_NUMBER}</v></c>)')
+
+
+_MIXED_ROW_START = re.compile(rf"<row{_ATTRS}>{_mixed_cell('A')}")
+_MIXED_ROW = re.compile(rf"{_row_pattern(_mixed_cell, '|)')}|{_NOT_A_ROW}")
+
+
+def _mixed_rows(inner: str) -> list[_Run] | None:
+    """The grid as runs of mixed rows and tokens; None when it has no mixed
+    row or a run the split would change (``_TOKEN`` reads it whole)."""
+    if not _MIXED_ROW_START.search(inner):
+        return None
+    runs: list[_Run] = []
+    return runs if _other_run(inner, runs, False) else None
+
+
+def _other_run(text: str, runs: list[_Run], after_row: bool) -> bool:
+    """Append the runs of the text between plain rows: mixed rows and the
+    tokens of the rest (``_token_run``, which may refuse them)."""
+    if not _MIXED_ROW_START.search(text):
+        return _token_run(text, runs, after_row)
+    return _split(_MIXED_ROW.findall(text), _MIXED_OTHER, _MixedRows, _token_run, runs, after_row)
+
+
+def _mixed_lines(matches: list[tuple[str, ...]], escaped: dict[str, str], strings: list[str]) -> list[str]:
+    """``_grid_lines`` for mixed rows: column by column, numbers rendered as
+    in plain rows, inline strings unescaped, shared strings looked up."""
+    groups = list(zip(*matches))
+    columns: list[tuple[str, ...]] = []
+    for at in range(0, _MIXED_OTHER, _MIXED_GROUPS):
+        inline, shared, numbers = groups[at:at + _MIXED_GROUPS]
+        column = numbers if not any(numbers) or "".join(numbers).isdigit() else _render_column(numbers)
+        if any(inline):
+            column = tuple(map(operator.add, column, map(escaped.get, inline, inline)))
+        if any(shared):
+            column = tuple(map(operator.add, column, [strings[int(k)] if k else "" for k in shared]))
+        columns.append(column)
+    while columns and not any(columns[-1]):
+        columns.pop()  # the columns no row has text in
+    rows = zip(*columns)
+    if any("\t" in "".join(column) for column in columns):
+        lines = list(map(_cells_line, rows))  # a cell's own tab is not to be stripped
+    else:
+        lines = list(map(_STRIP_TABS, map("\t".join, rows)))
+    return list(filter(None, lines))  # a row of empty cells has no line
+
+
+def _cells_line(cells: tuple[str, ...]) -> str:
+    """One row's line: its cells up to the last one with text."""
+    last = len(cells)
+    while last and not cells[last - 1]:
+        last -= 1
+    return "\t".join(cells[:last])
+
+
+def _token_run(text: str, runs: list[_Run], after_row: bool) -> bool:
+    """Append the tokens of the text between rows read a row per match; False when they hold
     a character no token starts with, or (after a row) a cell before the first
     row, which the whole walk would have put in the row before."""
     tokens: list[_Token] = _TOKEN.findall(text)

@@ -162,10 +162,10 @@ def test_plain_number_rows_equal_lxml_and_sheet_text(raw: bytes, book: Book) -> 
 def test_number_rows_are_read_a_row_per_match() -> None:
     rows = "".join(f'<row r="{n}"><c r="A{n}" t="n"><v>{n}</v></c><c r="B{n}"><v>0.1000000000000000055</v></c>'
                    f'<c r="C{n}"><v>-{n}</v></c></row>' for n in range(1, 4))
-    raw = f'<worksheet xmlns="{NS}"><sheetData>{rows}<row r="4"><c r="A4" t="s"><v>0</v></c></row>' \
+    raw = f'<worksheet xmlns="{NS}"><sheetData>{rows}<row r="4"><c r="A4" t="b"><v>1</v></c></row>' \
           f"{rows}</sheetData></worksheet>".encode()
     part = SheetXml(raw, "sheet1.xml")
     assert part._grid is not None and part._grid.rows is not None  # plain rows, then a token run, then plain rows
     assert [type(run) for run in part._grid.rows] == [str, list, str]
     lines = "1\t0.1\t-1\n2\t0.1\t-2\n3\t0.1\t-3"
-    assert part.text(BOOK) == f"{lines}\n共享\n{lines}" == sheet_text(parse_xml(raw, "s"), BOOK)
+    assert part.text(BOOK) == f"{lines}\nTrue\n{lines}" == sheet_text(parse_xml(raw, "s"), BOOK)
