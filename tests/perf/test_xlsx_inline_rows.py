@@ -107,7 +107,7 @@ def same_as_lxml(raw: bytes, book: Book) -> None:
     assert outcome(fast) == outcome(slow)
 
 
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mixed_sheet(), st.sampled_from([BOOK, DATE_BOOK]))
 def test_mixed_rows_equal_lxml_and_sheet_text(raw: bytes, book: Book) -> None:
     same_as_lxml(raw, book)
