@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -185,6 +184,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> ScanConfig:
         if not os.path.exists(CONFIG_NAME):
             return ScanConfig()
         path = CONFIG_NAME
+    import tomllib  # only when there is a file to read (~7 ms of a start)
+
     p = Path(path)
     try:
         raw = tomllib.loads(p.read_text(encoding="utf-8"))
