@@ -20,8 +20,8 @@ from .match.automaton import Matcher, build_matcher
 from .match.hits import Pattern, PatternTable
 from .match.lexicon import Lexicon, load_lexicon
 from .match.marks import FIELD_WORD, LEVEL_WORDS
-from .match.shipped import load_shipped
-from .match.sources import lexicon_files
+from .match.shipped import parse_shipped
+from .match.sources import lexicon_files, shipped_sources
 from .normalize import normalize_term
 from .ruleset import lexicon_digests, ruleset_hash
 from .validate import pii
@@ -38,7 +38,7 @@ class Engine:
         self.config: Final = config or ScanConfig()
         cache_dir = self.config.cache.path()
         # the shipped set is read and checked against its manifest every time, cache or not
-        shipped = load_shipped() if self.config.default_lexicons else ()
+        shipped = shipped_sources() if self.config.default_lexicons else []
         tables = _cached_tables(shipped, lexicon_files(self.config.lexicons), cache_dir)
         self.lexicons: Final[tuple[Lexicon, ...]] = tables.lexicons
         self.keys: Final[tuple[str, ...]] = tables.keys
@@ -80,8 +80,8 @@ class _Tables:
     short_words: tuple[str, ...]
 
 
-def _build_tables(shipped: tuple[Lexicon, ...], files: list[Path]) -> _Tables:
-    lexicons = shipped + tuple(load_lexicon(f) for f in files)
+def _build_tables(shipped: list[tuple[str, str, bytes]], files: list[Path]) -> _Tables:
+    lexicons = parse_shipped(shipped) + tuple(load_lexicon(f) for f in files)
     by_key: dict[str, list[Pattern]] = {}
     for anchor in (*LEVEL_WORDS, FIELD_WORD):
         by_key.setdefault(anchor, []).append(Pattern(anchor, anchor=anchor))
@@ -99,27 +99,28 @@ def _build_tables(shipped: tuple[Lexicon, ...], files: list[Path]) -> _Tables:
     return _Tables(lexicons, tuple(by_key), patterns, PatternTable(patterns), tuple(short_words))
 
 
-# Lexicon files of at least this many bytes in all are kept parsed in the
-# cache folder: parsing, checking and normalising 50,000 terms takes ~2 s,
-# unpickling them ~0.3 s.
-CACHE_LEXICON_BYTES = 100_000
 # the code that turns lexicon files into tables: a change to it is a new key
-_TABLE_SOURCES = ("engine.py", "match/lexicon.py", "match/hits.py", "match/marks.py", "normalize/__init__.py",
-                  "normalize/chars.py", "normalize/codepoints.py")
+_TABLE_SOURCES = ("engine.py", "match/lexicon.py", "match/shipped.py", "match/hits.py", "match/marks.py",
+                  "normalize/__init__.py", "normalize/chars.py", "normalize/codepoints.py")
 
 
-def _cached_tables(shipped: tuple[Lexicon, ...], files: list[Path], cache_dir: Path) -> _Tables:
+def _cached_tables(shipped: list[tuple[str, str, bytes]], files: list[Path], cache_dir: Path) -> _Tables:
     """The tables of the shipped lexicons and ``files``, from the cache folder
-    when these very lexicons (path and bytes) were parsed by this very code before."""
+    when these very lexicons (path and bytes) were parsed by this very code before.
+
+    Every configuration is kept, small ones too: parsing, checking and
+    normalising 50,000 terms takes ~2 s (unpickling them ~0.3 s), and even the
+    shipped YAML alone costs a one-file scan ~50 ms (importing PyYAML, then
+    its pure-Python loader, which gives the line numbers of errors), against
+    ~1 ms to unpickle.
+    """
     try:
         contents = [f.read_bytes() for f in files]
     except OSError:
         return _build_tables(shipped, files)  # load_lexicon reports which file, and why
-    if sum(map(len, contents)) < CACHE_LEXICON_BYTES:
-        return _build_tables(shipped, files)
     digest = hashlib.sha256()
-    for lex in shipped:
-        digest.update(lex.path.encode("utf-8", "surrogateescape") + b"\x00" + bytes.fromhex(lex.sha256))
+    for _, where, data in shipped:
+        digest.update(where.encode("utf-8", "surrogateescape") + b"\x00" + hashlib.sha256(data).digest())
     here = Path(__file__).parent
     for source in _TABLE_SOURCES:
         digest.update((here / source).read_bytes())

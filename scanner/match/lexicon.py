@@ -9,17 +9,19 @@ work-secret and draft lexicons are ``placement: label``.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from .. import levels
 from ..errors import LexiconError
 from .sources import read_lexicon
+
+if TYPE_CHECKING:
+    import yaml
 
 LEVELS = levels.LEVEL_NAMES
 LEVEL_ALIASES = {level.alias: level.name for level in levels.LEVELS}
@@ -110,22 +112,33 @@ def _entry(raw: dict[str, Any], line: int, path: str, name: str, kind: str, plac
     )
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping (for errors)."""
+@functools.cache
+def _line_loader() -> type[yaml.SafeLoader]:
+    """A safe loader that remembers the line of every mapping (for errors).
 
+    Built on first use: a scan whose lexicons come from the cache parses no
+    YAML, and importing PyYAML (its regular expressions) is ~20 ms of a
+    one-file scan's start.
+    """
+    import yaml
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
+    class LineLoader(yaml.SafeLoader):
+        pass
 
+    def construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+        mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return LineLoader
 
 
 def _load_yaml(text: str, path: str) -> tuple[dict[str, Any], list[tuple[dict[str, Any], int]]]:
+    import yaml
+
     try:
-        doc = yaml.load(text, Loader=_LineLoader)
+        doc = yaml.load(text, Loader=_line_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc)
