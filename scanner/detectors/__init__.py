@@ -9,7 +9,7 @@ signal is one detector class and its entry point: the rule catalogue
 from __future__ import annotations
 
 from functools import cache
-from importlib.metadata import EntryPoint
+from typing import TYPE_CHECKING
 
 from .. import plugins
 from ..errors import ConfigError
@@ -17,6 +17,9 @@ from .base import Detector, Hits, PartText, Signal
 from .lexicon import LexiconDetector
 from .marks import MarkDetector
 from .pii import PiiDetector
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 __all__ = ["BUILTIN", "GROUP", "Detector", "Hits", "PartText", "Signal", "detectors", "registered"]
 
