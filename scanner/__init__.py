@@ -5,6 +5,10 @@ The small public API; everything else is internal and may change.
 """
 from __future__ import annotations
 
+# the one place the version is written: pyproject.toml reads it at build, and
+# reports read it here (importlib.metadata would cost every start ~25 ms)
+__version__ = "0.1.0"
+
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .. import __version__
 from ..errors import PreclearError
 from . import hook, lexicons, scan
 from .exits import EXIT_TOOL
@@ -45,18 +46,8 @@ class MissingExtra(PreclearError):
                          f"pip install 'preclear[{extra}]'")
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("preclear")
-    except PackageNotFoundError:  # a checkout on sys.path, not installed
-        return "(not installed)"
-
-
 class _Version(argparse.Action):
-    """``--version``: the version is looked up (``importlib.metadata``, tens
-    of milliseconds) only when asked for, not on every command's start."""
+    """``--version``: the program's version, then exit."""
 
     def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
                  default: str = argparse.SUPPRESS, help: str = "show program's version number and exit") -> None:
@@ -64,7 +55,7 @@ class _Version(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
                  option_string: str | None = None) -> None:
-        print(f"preclear {_version()}")
+        print(f"preclear {__version__}")
         parser.exit()
 
 

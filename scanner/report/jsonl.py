@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import json
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any, BinaryIO
 
+from .. import __version__
 from ..types import ItemResult
 from . import ReportOptions, Summary
 from .mask import masked_dict
@@ -24,11 +24,7 @@ def _encode(result: ItemResult, options: ReportOptions) -> bytes:
 def run_info(lexicons: tuple[dict[str, Any], ...]) -> dict[str, Any]:
     """``{"run": ...}``: the tool and the lexicons of a scan (``--run-record``);
     it has no ``item`` key, so a consumer that wants items only can skip it."""
-    try:
-        tool = version("preclear")
-    except PackageNotFoundError:
-        tool = "0"
-    return {"run": {"tool": "preclear", "version": tool, "lexicons": list(lexicons)}}
+    return {"run": {"tool": "preclear", "version": __version__, "lexicons": list(lexicons)}}
 
 
 def run_record(options: ReportOptions) -> bytes:

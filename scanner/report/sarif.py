@@ -10,10 +10,10 @@ review decisions from the store become ``suppressions``.  Regions carry
 from __future__ import annotations
 
 import json
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
+from .. import __version__
 from ..lang import in_lang
 from ..rules import catalogue, reason_in_lang, rule_for
 from ..types import Finding, ItemResult, ReviewRecord, Severity
@@ -27,13 +27,6 @@ _LEVELS = {Severity.BLOCK: "error", Severity.REVIEW: "warning", Severity.HINT: "
 # review status in the store -> SARIF suppression status
 _SUPPRESSION = {"approved": "accepted", "rejected": "rejected", "needs-changes": "rejected",
                 "reviewed": "underReview", "submitted": "underReview"}
-
-
-def _tool_version() -> str:
-    try:
-        return version("preclear")
-    except PackageNotFoundError:
-        return "0"
 
 
 def _descriptor(rule_id: str, lang: str) -> dict[str, Any]:
@@ -141,7 +134,7 @@ class SarifReporter:
 
     def finish(self, summary: Summary) -> None:
         rules = [_descriptor(rid, self.options.lang) for rid in self.rule_index]
-        driver = {"name": "preclear", "semanticVersion": _tool_version(), "rules": rules}
+        driver = {"name": "preclear", "semanticVersion": __version__, "rules": rules}
         tail = {
             "artifacts": self.artifacts,
             "tool": {"driver": driver},
