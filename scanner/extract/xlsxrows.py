@@ -1,7 +1,7 @@
 """The numba-compiled pass behind ``scanner.extract.xlsxkernel`` (imported
 only when the kernel is warmed, because importing numba costs ~0.3 s).
 
-It finds the rows ``xlsxsheet._PLAIN_ROW`` reads as plain (cells A, B, C...
+It finds the rows ``xlsxsheet._plain_row()`` reads as plain (cells A, B, C...
 in order with a reference, no style, type n written or implied, a number
 literal) exactly as that pattern does, byte by byte, and writes their text.
 A literal is written as it stands; one whose rendering it cannot prove equal

@@ -18,6 +18,7 @@ its cells read, not silently the declared corner.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 import posixpath
@@ -256,7 +257,7 @@ def _read_grid(raw: bytes) -> tuple[etree._Element, _Grid] | None:
 
 @dataclass
 class _MixedRows:
-    """Adjacent mixed rows as ``_MIXED_ROW`` matched them, rendered by
+    """Adjacent mixed rows as ``_mixed_row()`` matched them, rendered by
     ``_mixed_lines`` when the shared strings are at hand."""
 
     matches: list[tuple[str, ...]]
@@ -318,7 +319,11 @@ def _row_pattern(cell: Callable[[str], str], optional: str = ")?") -> str:
 _NOT_A_ROW = r"((?:<row|<(?!row[ />]))[^<]*(?:<(?!row[ />])[^<]*)*|[^<]+)"
 # how every plain row starts: where no row does, the grid has none (one search, not a findall)
 _PLAIN_ROW_START = re.compile(rf"<row{_ATTRS}>{_plain_cell('A')}")
-_PLAIN_ROW = re.compile(rf"{_row_pattern(_plain_cell)}|{_NOT_A_ROW}")
+@functools.cache
+def _plain_row() -> re.Pattern[str]:
+    """The plain-row pattern, compiled on first use (~10 ms of a process's
+    start: most grids are read by the kernel, or hold no plain row)."""
+    return re.compile(rf"{_row_pattern(_plain_cell)}|{_NOT_A_ROW}")
 _OTHER = operator.itemgetter(_PLAIN_COLUMNS)
 _STRIP_TABS = operator.methodcaller("rstrip", "\t")  # the cells a shorter row does not have
 
@@ -373,7 +378,7 @@ def _plain_rows(inner: str) -> list[_Run] | None:
     read otherwise (no plain row, or a run the split would change)."""
     if not _PLAIN_ROW_START.search(inner):
         return None  # no plain row
-    matches: list[tuple[str, ...]] = _PLAIN_ROW.findall(inner)
+    matches: list[tuple[str, ...]] = _plain_row().findall(inner)
     if not any(map(operator.not_, map(_OTHER, matches))):
         return None  # no plain row
     runs: list[_Run] = []
@@ -452,7 +457,11 @@ def _mixed_cell(letter: str) -> str:
 
 
 _MIXED_ROW_START = re.compile(rf"<row{_ATTRS}>{_mixed_cell('A')}")
-_MIXED_ROW = re.compile(rf"{_row_pattern(_mixed_cell, '|)')}|{_NOT_A_ROW}")
+@functools.cache
+def _mixed_row() -> re.Pattern[str]:
+    """The mixed-row pattern, compiled on first use (~20 ms of a process's
+    start; a grid without a mixed row never needs it)."""
+    return re.compile(rf"{_row_pattern(_mixed_cell, '|)')}|{_NOT_A_ROW}")
 
 
 def _mixed_rows(inner: str) -> list[_Run] | None:
@@ -469,7 +478,7 @@ def _other_run(text: str, runs: list[_Run], after_row: bool) -> bool:
     tokens of the rest (``_token_run``, which may refuse them)."""
     if not _MIXED_ROW_START.search(text):
         return _token_run(text, runs, after_row)
-    return _split(_MIXED_ROW.findall(text), _MIXED_OTHER, _MixedRows, _token_run, runs, after_row)
+    return _split(_mixed_row().findall(text), _MIXED_OTHER, _MixedRows, _token_run, runs, after_row)
 
 
 def _mixed_lines(matches: list[tuple[str, ...]], escaped: dict[str, str], strings: list[str]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Mixed rows (``xlsxsheet._MIXED_ROW``: cells A, B, C... each a plain
+"""Mixed rows (``xlsxsheet._mixed_row()``: cells A, B, C... each a plain
 number, an inline string, an empty inline string or a shared string) give
 exactly what lxml and ``sheet_text`` give: on sheets openpyxl writes and on
 hand-written grids of near-miss cells (references, styles, other types,

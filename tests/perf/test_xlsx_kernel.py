@@ -1,5 +1,5 @@
 """The numba kernel for plain numeric rows (``scanner.extract.xlsxkernel``)
-reads a grid exactly as ``xlsxsheet._PLAIN_ROW`` and the Python rendering
+reads a grid exactly as ``xlsxsheet._plain_row()`` and the Python rendering
 do: on generated grids of number rows and hostile ones (odd literals,
 missing or misordered columns, styles, other cell types, escaped and
 non-ASCII text, white space, truncated tags, rows past column Z), and on
@@ -159,7 +159,7 @@ def test_kernel_reads_plain_rows_as_the_pattern_does(inner: str) -> None:
 def plain_runs(inner: str) -> list[list[int]]:
     """Where the pattern finds plain rows (adjacent ones joined), in bytes."""
     runs: list[list[int]] = []
-    for match in xlsxsheet._PLAIN_ROW.finditer(inner):
+    for match in xlsxsheet._plain_row().finditer(inner):
         if match.group(xlsxsheet._PLAIN_COLUMNS + 1) is None:
             start, end = (len(inner[:at].encode()) for at in match.span())
             if runs and runs[-1][1] == start:
