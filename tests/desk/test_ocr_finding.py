@@ -42,7 +42,9 @@ def _png(crop: str) -> Image.Image:
 
 def test_desk_item_page_shows_confidence_and_crop(desk, marked) -> None:
     data, _ = marked
-    with httpx.Client(base_url=desk.url) as client:
+    # the submission is scanned in the request, OCR included: seconds on a busy
+    # 2-core machine, past httpx's 5 s default (a timeout here is no finding)
+    with httpx.Client(base_url=desk.url, timeout=120) as client:
         r = client.post("/v1/items", files={"file": ("scan.docx", data)},
                         headers={"Authorization": f"Bearer {desk.tokens['submitter']}"})
         assert r.status_code == 201, r.text
