@@ -199,6 +199,26 @@ class Corpus:
         return sum(f.stat().st_size for f in self.text_dir.iterdir())
 
 
+def numbers_workbook(path: Path) -> Path:
+    """M5's workbook: 20,000 rows of 10 numbers (ints, money, 18-digit
+    codes, floats with 16-17 digits, dates as numbers), as openpyxl writes
+    them; made once at ``path``."""
+    if not path.exists():
+        import random
+
+        import openpyxl
+
+        rng = random.Random(7)
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        for r in range(20_000):
+            ws.append([r, rng.randrange(10 ** 9), round(rng.uniform(0, 1e6), 2), rng.randrange(10 ** 17, 10 ** 18),
+                       rng.randrange(100), rng.uniform(-1, 1), 20240000 + rng.randrange(1231), rng.randrange(10 ** 6),
+                       rng.randrange(10 ** 11, 10 ** 12), r * 7])
+        wb.save(str(path))
+    return path
+
+
 def fingerprint(root: Path) -> str:
     h = hashlib.sha256()
     for f in sorted(root.rglob("*")):

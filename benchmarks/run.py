@@ -220,20 +220,7 @@ def spreadsheet_mb_s(root: Path) -> tuple[float, int]:
     """Extraction of a 200,000-cell numeric workbook: MB/s of extracted text."""
     from scanner.config import Limits
 
-    path = root / "numbers-200k.xlsx"
-    if not path.exists():
-        import random
-
-        import openpyxl
-
-        rng = random.Random(7)
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        for r in range(20_000):
-            ws.append([r, rng.randrange(10 ** 9), round(rng.uniform(0, 1e6), 2), rng.randrange(10 ** 17, 10 ** 18),
-                       rng.randrange(100), rng.uniform(-1, 1), 20240000 + rng.randrange(1231), rng.randrange(10 ** 6),
-                       rng.randrange(10 ** 11, 10 ** 12), r * 7])
-        wb.save(str(path))
+    path = corpus_mod.numbers_workbook(root / "numbers-200k.xlsx")
     from scanner.extract import xlsxkernel
 
     data = path.read_bytes()
