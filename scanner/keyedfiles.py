@@ -1,6 +1,7 @@
 """Files derived from their inputs and kept by a hash of them: the parsed
-lexicon tables (``lexicons/``) and compiled Hyperscan databases
-(``automata/``) in the cache folder.
+lexicon tables (``lexicons/``), compiled Hyperscan databases
+(``automata/``) and jieba's dictionary with the short terms added
+(``segment/``) in the cache folder.
 
 A new key is written whenever the lexicons, the code that reads them or
 Hyperscan change, and nothing else deletes the old ones: a unit that edits

@@ -76,3 +76,58 @@ def test_a_cache_path_that_is_not_a_regular_file_is_not_read(built, tmp_path, ki
     _initialize(ours)
     assert ours.FREQ == jieba_own(built).FREQ
     assert cache.is_file() and not cache.is_symlink()
+
+
+SHORT = ["保护", "公开", "工程"]
+
+
+def words_files(folder):
+    return sorted((folder / "segment").glob("words-*.marshal"))
+
+
+def test_the_short_terms_are_added_once_and_read_back_by_a_later_process(built, tmp_path):
+    """The dictionary with the lexicons' short terms added is stored; a later
+    WordBoundaries reads that file (a planted word shows it did) instead of
+    adding the terms again, and segments exactly as the first one did."""
+    (tmp_path / "jieba.cache").write_bytes((built / "jieba.cache").read_bytes())
+    first = WordBoundaries(SHORT, cache_dir=str(tmp_path))
+    reference = jieba_own(built)
+    for word in SHORT:
+        reference.add_word(word)
+    assert first._get().FREQ == reference.FREQ and first._get().total == reference.total
+    [stored] = words_files(tmp_path)
+    freq, total = marshal.loads(stored.read_bytes())
+    assert freq == reference.FREQ and total == reference.total
+    stored.write_bytes(marshal.dumps((freq | {"天枢七号": 50}, total + 50)))
+    later = WordBoundaries(SHORT, cache_dir=str(tmp_path))
+    assert later._get().FREQ == reference.FREQ | {"天枢七号": 50}
+    for word in SHORT:
+        at = TEXT.index(word)
+        assert later.confirms(TEXT, at, at + len(word)) == first.confirms(TEXT, at, at + len(word))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "a term missing", "not a dictionary"])
+def test_a_words_file_that_does_not_hold_every_term_is_built_again(built, tmp_path, damage):
+    (tmp_path / "jieba.cache").write_bytes((built / "jieba.cache").read_bytes())
+    expected = WordBoundaries(SHORT, cache_dir=str(tmp_path))._get()
+    [stored] = words_files(tmp_path)
+    total = marshal.loads(stored.read_bytes())[1]
+    stored.write_bytes({"garbage": b"\x00not marshal", "a term missing": marshal.dumps(({"的": 1}, total)),
+                        "not a dictionary": marshal.dumps(([1], total))}[damage])
+    again = WordBoundaries(SHORT, cache_dir=str(tmp_path))._get()
+    assert again.FREQ == expected.FREQ and again.total == expected.total
+    assert marshal.loads(stored.read_bytes()) == (expected.FREQ, expected.total)  # stored again
+
+
+def test_other_terms_or_a_rebuilt_dictionary_cache_make_another_words_file(built, tmp_path):
+    (tmp_path / "jieba.cache").write_bytes((built / "jieba.cache").read_bytes())
+    WordBoundaries(SHORT, cache_dir=str(tmp_path))._get()
+    WordBoundaries(SHORT[:2], cache_dir=str(tmp_path))._get()
+    assert len(words_files(tmp_path)) == 2
+    # the dictionary cache is rebuilt (a new file): the terms are added to what it now holds
+    freq, total = marshal.loads((built / "jieba.cache").read_bytes())
+    replacement = tmp_path / "new.cache"
+    replacement.write_bytes(marshal.dumps((freq | {"天枢七号": 50}, total + 50)))
+    os.replace(replacement, tmp_path / "jieba.cache")
+    rebuilt = WordBoundaries(SHORT, cache_dir=str(tmp_path))._get()
+    assert "天枢七号" in rebuilt.FREQ and len(words_files(tmp_path)) == 3
