@@ -14,8 +14,9 @@ through this interface, i.e. with encoding and offset mapping):
   keys; pyahocorasick 262), ~1,000 with a 500-term unit lexicon
   (pyahocorasick ~25, ahocorasick-rs ~300), ~170 with 50,000 terms that do
   not occur (ahocorasick-rs ~50, pyahocorasick ~8).  Compiling 50,000
-  literals takes ~1.7 s, so a compiled database is kept on disk keyed by
-  the keys' hash (loading it: 1 ms);
+  literals takes ~1.7 s (549: 8 ms), so a compiled database of
+  ``CACHE_KEYS`` keys or more is kept on disk keyed by the keys' hash
+  (loading it: 0.3-1 ms);
 - from ``DAACHORSE_KEYS`` keys (a bought word list): daachorse's
   character-wise double array over ``str``, faster than Hyperscan where
   such a list hits every few characters, as fast where it rarely hits,
@@ -43,8 +44,14 @@ SMALL_KEYS = 20
 # from this many keys on daachorse beats Hyperscan (benchmarks/README.md)
 DAACHORSE_KEYS = 20_000
 DFA_KEYS = 5_000
-# compiling fewer keys than this is quicker than reading a cached database
-CACHE_KEYS = 2_000
+# compiling fewer keys than this is about as quick as reading a cached
+# database (49 keys: 1.4 ms against 0.1; 549, the shipped set and a unit's
+# lexicon: 7.8 ms against 0.3, paid by every process that scans)
+CACHE_KEYS = 100
+# databases of fewer keys are kept as a kind of their own (``hss-``), so a
+# few small configurations in turn never push a large database (50,000 keys:
+# 1.7 s to compile) out of the cache folder's most recently used few
+LARGE_KEYS = 2_000
 
 
 # (starts, ends, key indexes) of every occurrence, int64 arrays in no particular order
@@ -206,8 +213,8 @@ class HyperscanMatcher:
         """The compiled database, from ``cache_dir`` when it was compiled before."""
         if cache_dir is None or len(self.keys) < CACHE_KEYS:
             return self._compile()
-        return cached_database(cache_dir, "hs", "\x00".join(self.keys).encode("utf-8", "surrogatepass"),
-                               self._compile)
+        return cached_database(cache_dir, "hs" if len(self.keys) >= LARGE_KEYS else "hss",
+                               "\x00".join(self.keys).encode("utf-8", "surrogatepass"), self._compile)
 
 
     def _load(self, data: bytes) -> None:

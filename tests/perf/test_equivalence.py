@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from scanner.match.automaton import (
+    CACHE_KEYS,
     DAACHORSE_KEYS,
+    LARGE_KEYS,
     DaachorseMatcher,
     HyperscanMatcher,
     PyAhoCorasickMatcher,
@@ -131,6 +133,27 @@ def test_compiled_database_is_cached_by_content(tmp_path):
                                                                                 (1, 5, 249), (1, 6, 2499)]
     HyperscanMatcher(keys[:-1], tmp_path)  # other keys, another entry
     assert len(list((tmp_path / "automata").iterdir())) == 2
+
+
+def test_a_small_database_is_cached_too_and_never_evicts_a_large_one(tmp_path):
+    """549 keys (the shipped set and a unit's lexicon) compile in ~8 ms and
+    load from the cache in ~0.3: cached as a kind of their own, so small
+    configurations in turn never push out a database that took seconds."""
+    from scanner.keyedfiles import KEEP
+
+    large = [f"词{i}" for i in range(LARGE_KEYS)]
+    HyperscanMatcher(large, tmp_path)
+    for n in range(KEEP + 2):
+        HyperscanMatcher([f"词{i}" for i in range(CACHE_KEYS + n)], tmp_path)
+    folder = tmp_path / "automata"
+    assert len(list(folder.glob("hs-*.db"))) == 1 and len(list(folder.glob("hss-*.db"))) == KEEP
+    # the stored database is what a later matcher of those keys loads: plant one compiled from other keys
+    small = [f"词{i}" for i in range(CACHE_KEYS)]
+    HyperscanMatcher(small, tmp_path / "other")
+    [stored] = (tmp_path / "other" / "automata").iterdir()
+    stored.write_bytes(HyperscanMatcher(["机密"] * CACHE_KEYS)._serialised)
+    assert sorted(key for *_, key in HyperscanMatcher(small, tmp_path / "other").find("机密")) == list(
+        range(CACHE_KEYS))  # its own keys are not in "机密"
 
 
 def test_threads_scan_one_matcher_at_once():
