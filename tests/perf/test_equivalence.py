@@ -17,7 +17,8 @@ from scanner.match.automaton import (
     char_offsets,
 )
 from scanner.normalize import INVISIBLE, normalize, normalize_reference
-from scanner.normalize.kernel import _class_codepoints, normalize_fast
+from scanner.normalize.chars import ALNUM, CJK, DELETE, HAN, STAR, translation_table
+from scanner.normalize.kernel import _class_codepoints, class_table, lookup_table, normalize_fast
 from scanner.normalize.vectorised import normalize_vectorised
 from scanner.validate.pii import find_pii, find_pii_in
 from scanner.validate.segment import WINDOW, WordBoundaries
@@ -47,6 +48,19 @@ def test_kernel_equals_reference(fast_pass, text):
 def test_kernel_deletes_every_invisible_character(fast_pass):
     text = "机" + "".join(chr(c) for c in _class_codepoints(INVISIBLE)) + "密"
     assert fast_pass(text)[0] == normalize_reference(text).text == "机密"
+
+
+def test_the_code_point_tables_hold_for_every_code_point():
+    """Both fast passes read these tables: each code point's entry is its
+    1:1 replacement, DELETE where that is invisible (the reference deletes
+    after translating), and its class bits, checked one by one over the
+    whole range (the property tests only sample it)."""
+    mapping, invisible = translation_table(), set(_class_codepoints(INVISIBLE))
+    expected = [DELETE if (to := mapping.get(cp, cp)) in invisible else to for cp in range(0x110000)]
+    assert lookup_table().tolist() == expected
+    han, alnum = set(_class_codepoints(CJK + STAR)), set(_class_codepoints("0-9A-Za-z"))
+    assert class_table().tolist() == [(HAN if cp in han else 0) | (ALNUM if cp in alnum else 0)
+                                      for cp in range(0x110000)]
 
 
 def test_long_text_goes_through_the_kernel_and_agrees():
