@@ -4,8 +4,11 @@ only when a short hit needs confirming."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+
+import pytest
 
 HEAVY = ("sqlalchemy", "fastapi", "uvicorn", "dask", "distributed", "jieba")
 PROBE = f"""
@@ -47,6 +50,8 @@ def test_numba_is_loaded_once_the_kernel_pays_for_it():
     # the numpy pass; the item after that loads numba, with the same result
     code = """
 import sys
+
+import pytest
 from scanner import native
 from scanner.normalize import KERNEL_SAVES_PER_CHAR, kernel, normalize, normalize_reference
 text = "機 密 ★ 5 年\u200b，关于开展工作的通知。" * 50_000
@@ -67,6 +72,8 @@ def test_one_very_long_text_goes_through_the_kernel():
     # the kernel's map needs a third less memory than the numpy pass's peak
     code = """
 import sys
+
+import pytest
 from scanner.normalize import KERNEL_LONG_TEXT, kernel, normalize
 text = "機 密 ★ 5 年，关于开展工作的通知。" * (KERNEL_LONG_TEXT // 20 + 1)
 normalize(text[:KERNEL_LONG_TEXT // 2])  # half as long: the numpy pass
@@ -96,3 +103,27 @@ def test_pool_scan_loads_jieba_in_a_worker_only_for_a_short_hit(tmp_path):
     results = {r["item"].rsplit("/", 1)[-1]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     assert [f["rule"] for f in results["b.txt"]["findings"]] == ["lexicon.short"]
     assert results["c.txt"]["findings"] == []  # 一方面: jieba found the term inside another word
+
+
+BLAS_PROBE = """
+import os, sys
+if sys.argv[1] == "cli":
+    import scanner.cli  # noqa: F401
+import numpy  # noqa: F401
+print(len(os.listdir("/proc/self/task")))
+"""
+
+
+def threads_after_numpy(how: str, **env: str) -> int:
+    out = subprocess.run([sys.executable, "-c", BLAS_PROBE, how], capture_output=True, text=True, check=True,
+                         env={k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"} | env)
+    return int(out.stdout)
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="OpenBLAS starts no threads on one core")
+def test_the_command_keeps_openblas_to_its_own_thread():
+    """numpy imported alone starts OpenBLAS's threads (one per core); under
+    the preclear command it starts none, unless the user asked for them."""
+    assert threads_after_numpy("plain") > 1
+    assert threads_after_numpy("cli") == 1
+    assert threads_after_numpy("cli", OPENBLAS_NUM_THREADS="2") == 2
