@@ -114,9 +114,13 @@ print(len(os.listdir("/proc/self/task")))
 """
 
 
+# OpenBLAS reads the first of these that is set (some libraries set OMP_NUM_THREADS as they load)
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+
+
 def threads_after_numpy(how: str, **env: str) -> int:
     out = subprocess.run([sys.executable, "-c", BLAS_PROBE, how], capture_output=True, text=True, check=True,
-                         env={k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"} | env)
+                         env={k: v for k, v in os.environ.items() if k not in BLAS_THREADS} | env)
     return int(out.stdout)
 
 
