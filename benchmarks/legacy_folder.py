@@ -21,7 +21,8 @@ from pptx import Presentation
 WORDS = ["关于", "开展", "年度", "工作", "检查", "通知", "单位", "部门", "要求", "落实", "安全", "管理", "制度", "建设", "计划", "总结", "报告", "会议", "研究", "决定"]
 
 
-def build(out: Path) -> None:
+def build(out: Path, count: int = 10, kinds: tuple[str, ...] = ("doc", "xls", "ppt")) -> None:
+    """``count`` files of each kind in ``kinds`` into ``out``."""
     rnd = random.Random(7)
 
     def text(n: int) -> str:
@@ -30,7 +31,7 @@ def build(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp)
-        for i in range(10):
+        for i in range(count):
             d = docx.Document()
             d.core_properties.title = f"通知{i}"
             if i % 4 == 0:
@@ -62,6 +63,8 @@ def build(out: Path) -> None:
             prs.save(str(src / f"ppt{i:02d}.pptx"))
         profile = (src / "profile").as_uri()
         for ext, fmt in (("docx", "doc"), ("xlsx", "xls"), ("pptx", "ppt")):
+            if fmt not in kinds:
+                continue
             subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", fmt,
                             "--outdir", str(out), *map(str, sorted(src.glob(f"*.{ext}")))],
                            check=True, capture_output=True, timeout=600)

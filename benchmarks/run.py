@@ -315,6 +315,47 @@ def mixed_rows(c, quick: bool) -> None:
     row(f"M5. XLSX, 200,000 numeric cells ({size / 1e6:.1f} MB of text), kernel loaded", f"{rate5:.1f} MB/s",
         ">= 50 MB/s", rate5 >= 50)
     row("    the same, a process's first sheets (before numba pays for its load)", f"{first5:.1f} MB/s", "", None)
+    legacy = None if quick else legacy_doc_rate(c.root)
+    if legacy is None:
+        row("M6. legacy .doc through the warm LibreOffice", "skipped (no soffice)", ">= 5 .doc/s per core", None)
+    else:
+        per_second, cpu10, cpu30 = legacy
+        row("M6. legacy .doc (27 KB), --jobs 1: (30 files - 10 files) / CPU difference", f"{per_second:.1f} .doc/s "
+            f"per core ({cpu10:.1f} -> {cpu30:.1f} s CPU)", ">= 5 .doc/s per core", per_second >= 5)
+
+
+def legacy_doc_rate(root: Path) -> tuple[float, float, float] | None:
+    """M6: .doc files a second per core through the warm LibreOffice: the
+    CPU of a whole scan's process tree (soffice included, by reap.py) of 30
+    .doc files less that of the first 10 of them, per file (the fixed cost
+    of Python, the engine and LibreOffice's first start cancels out).  None
+    without LibreOffice.  A scan that could not read every file fails the
+    run: its CPU would say nothing about conversion."""
+    if shutil.which("soffice") is None:
+        return None
+    import legacy_folder
+
+    big, small, done = root / "legacy-doc-30", root / "legacy-doc-10", root / ".legacy-doc-complete"
+    if not done.exists():
+        shutil.rmtree(big, ignore_errors=True)
+        shutil.rmtree(small, ignore_errors=True)
+        legacy_folder.build(big, count=30, kinds=("doc",))
+        small.mkdir()
+        for f in sorted(big.glob("*.doc"))[:10]:
+            shutil.copy(f, small)
+        done.touch()
+    report = root / "legacy-doc-30.jsonl"
+    subprocess.run([PRECLEAR, "scan", str(big), "--no-cache", "--jobs", "1", "--format", "jsonl", "-o", str(report)],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    items = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    unread = [i["item"] for i in items if any(f["rule"].startswith("unreadable") for f in i["findings"])]
+    assert len(items) == 30 and not unread, f"legacy .doc not read: {unread or len(items)}"
+    reap = [sys.executable, str(Path(__file__).with_name("reap.py"))]
+    cpu = {}
+    for folder in (small, big):
+        cpu[folder] = whole_command([*reap, PRECLEAR, "scan", str(folder), "--no-cache", "--jobs", "1",
+                                     "-o", os.devnull])[1]
+    return 20 / (cpu[big] - cpu[small]), cpu[small], cpu[big]
 
 
 def worker_rss_mb(config: ScanConfig, root: Path) -> float:
