@@ -445,16 +445,18 @@ def _refused(g: Any) -> bool:  # pragma: no cover - compiled
     """Whether the grid holds what sends it to lxml: a character XML does
     not allow (``xlsxsheet._not_xml_char``: a control character, U+FFFE or
     U+FFFF in valid UTF-8) or ``sheetData``.  One branch-free (vector) loop
-    counts control bytes, 0xEF and ``Da``; a rare count is then looked at."""
+    looks for control bytes, 0xEF and ``Da``; a rare one is then looked at.
+    Its flags are or-ed bools, not counts: LLVM keeps them a byte a lane
+    (~0.5 ms for the benchmark's 8.4 MB grid, against 3.4 for int64 counts)."""
     n = len(g)
-    controls = 0
-    lead = 0
-    pairs = 0
+    controls = False
+    lead = False
+    pairs = False
     for i in range(n - 1):
         b = g[i]
-        controls += (b < 32) & (b != _TAB) & (b != _NL)
-        lead += b == 0xEF
-        pairs += (b == 68) & (g[i + 1] == 97)
+        controls |= (b < 32) & (b != _TAB) & (b != _NL)
+        lead |= b == 0xEF
+        pairs |= (b == 68) & (g[i + 1] == 97)
     if n and (g[n - 1] < 32 and g[n - 1] != _TAB and g[n - 1] != _NL):
         return True
     if controls:
