@@ -40,13 +40,15 @@ _kernel: Callable[..., Any] | None = None
 class PlainRuns:
     """The kernel's reading: the rows' text (literals as written), each run
     of adjacent plain rows as (grid start, grid end, text start, text end),
-    the text span of each literal Python is to render, and whether the grid
-    holds a character XML does not allow (``xlsxsheet._not_xml_char``) or
-    the name of another grid (``sheetData``): either sends it to lxml."""
+    the text span of each literal Python is to render (its start and end,
+    flat: one list of ints, not a list per literal for the collector to
+    walk), and whether the grid holds a character XML does not allow
+    (``xlsxsheet._not_xml_char``) or the name of another grid
+    (``sheetData``): either sends it to lxml."""
 
     text: str
     runs: list[list[int]]
-    odd: list[list[int]]
+    odd: list[int]
     refused: bool
 
 
@@ -91,5 +93,6 @@ def plain_runs(grid: bytes) -> PlainRuns | None:
     if count < 0:
         return None
     end = int(runs[count - 1, 3]) if count else 0
-    return PlainRuns(out[:end].tobytes().decode("ascii"), runs[:count].tolist(), odd[:odd_count].tolist(),
+    # the text decoded from the array itself (no copy of it as bytes first)
+    return PlainRuns(str(out[:end], "ascii"), runs[:count].tolist(), odd[:odd_count].ravel().tolist(),
                      bool(refused))

@@ -348,10 +348,10 @@ def _kernel_rows(grid: bytes, found: xlsxkernel.PlainRuns) -> list[_Run] | None:
     if not found.runs:
         return None
     text = found.text
-    literals = [text[start:end] for start, end in found.odd]
+    starts, ends = found.odd[0::2], found.odd[1::2]
+    literals = [text[start:end] for start, end in zip(starts, ends)]
     rendered = list(map(repr, map(float, literals)))
-    fixes = [(start, end, new if "." in literal or "e" in literal else str(int(literal)))
-             for (start, end), literal, new in zip(found.odd, literals, rendered) if new != literal]
+    fixes = list(itertools.compress(itertools.count(), map(operator.ne, literals, rendered)))
     runs: list[_Run] = []
     done = fixed = 0
     for start, end, text_start, text_end in found.runs:
@@ -359,10 +359,11 @@ def _kernel_rows(grid: bytes, found: xlsxkernel.PlainRuns) -> list[_Run] | None:
             return None
         pieces: list[str] = []
         at = text_start
-        while fixed < len(fixes) and fixes[fixed][0] < text_end:
-            literal_start, at_next, new = fixes[fixed]
-            pieces += (text[at:literal_start], new)
-            at = at_next
+        while fixed < len(fixes) and starts[fixes[fixed]] < text_end:
+            k = fixes[fixed]
+            literal = literals[k]
+            pieces += (text[at:starts[k]], rendered[k] if "." in literal or "e" in literal else str(int(literal)))
+            at = ends[k]
             fixed += 1
         pieces.append(text[at:text_end])
         runs.append("".join(pieces))
