@@ -94,5 +94,5 @@ def plain_runs(grid: bytes) -> PlainRuns | None:
         return None
     end = int(runs[count - 1, 3]) if count else 0
     # the text decoded from the array itself (no copy of it as bytes first)
-    return PlainRuns(str(out[:end], "ascii"), runs[:count].tolist(), odd[:odd_count].ravel().tolist(),
+    return PlainRuns(str(out[:end].data, "ascii"), runs[:count].tolist(), odd[:odd_count].ravel().tolist(),
                      bool(refused))
