@@ -29,8 +29,6 @@ KERNEL_MIN_BYTES = 4096
 # the shortest cell and row the kernel writes, which bound its output arrays
 _SHORTEST_CELL = len('<c r="A1"><v>0</v></c>')
 _SHORTEST_ROW = len("<row>" "</row>") + _SHORTEST_CELL
-# 10**0 .. 10**22: every one an exact double
-_POWERS = np.array([float(10 ** k) for k in range(23)])
 
 _lock = threading.Lock()
 _kernel: Callable[..., Any] | None = None
@@ -40,13 +38,15 @@ _kernel: Callable[..., Any] | None = None
 class PlainRuns:
     """The kernel's reading: the rows' text (literals as written), each run
     of adjacent plain rows as (grid start, grid end, text start, text end),
-    the text span of each literal Python is to render, and whether the grid
-    holds a character XML does not allow (``xlsxsheet._not_xml_char``) or
-    the name of another grid (``sheetData``): either sends it to lxml."""
+    the text span of each literal Python is to render (its start and end,
+    flat: one list of ints, not a list per literal for the collector to
+    walk), and whether the grid holds a character XML does not allow
+    (``xlsxsheet._not_xml_char``) or the name of another grid
+    (``sheetData``): either sends it to lxml."""
 
     text: str
     runs: list[list[int]]
-    odd: list[list[int]]
+    odd: list[int]
     refused: bool
 
 
@@ -62,7 +62,7 @@ def warm() -> None:
     with _lock:
         if _kernel is None:
             compiled = _compile()
-            compiled(*_arrays(b'<row><c r="A1"><v>1.5</v></c></row>'), _POWERS)
+            compiled(*_arrays(b'<row><c r="A1"><v>1.5</v></c></row>'))
             _kernel = compiled
 
 
@@ -87,9 +87,10 @@ def plain_runs(grid: bytes) -> PlainRuns | None:
     if len(grid) >= 1 << 31:
         return None
     g, out, runs, odd = _arrays(grid)
-    count, odd_count, refused = _kernel(g, out, runs, odd, _POWERS)
+    count, odd_count, refused = _kernel(g, out, runs, odd)
     if count < 0:
         return None
     end = int(runs[count - 1, 3]) if count else 0
-    return PlainRuns(out[:end].tobytes().decode("ascii"), runs[:count].tolist(), odd[:odd_count].tolist(),
+    # the text decoded from the array itself (no copy of it as bytes first)
+    return PlainRuns(str(out[:end].data, "ascii"), runs[:count].tolist(), odd[:odd_count].ravel().tolist(),
                      bool(refused))
