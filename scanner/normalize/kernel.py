@@ -23,7 +23,7 @@ _lock = threading.Lock()
 
 def _class_ranges(char_class: str) -> list[tuple[int, int]]:
     """(first, last) code points of each item of a regex character-class
-    body such as ``a-z\u200b``."""
+    body such as ``a-z\\u200b``."""
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(char_class):
@@ -36,18 +36,11 @@ def _class_ranges(char_class: str) -> list[tuple[int, int]]:
     return out
 
 
-def _class_codepoints(char_class: str) -> list[int]:
-    """Code points of a regex character-class body such as ``a-z\u200b``."""
-    return [cp for first, last in _class_ranges(char_class) for cp in range(first, last + 1)]
-
-
-def _class_mask(char_class: str) -> np.ndarray:
-    """Per code point: whether the class holds it (set a range at a time:
-    a list of the CJK class's 290,000 code points took ~5 ms)."""
-    mask = np.zeros(0x110000, dtype=bool)
+def _fill(table: np.ndarray, char_class: str, value: int) -> None:
+    """Set ``table`` to ``value`` at the class's code points, a range at a
+    time (indexing by a list of the CJK class's 290,000 took ~5 ms)."""
     for first, last in _class_ranges(char_class):
-        mask[first:last + 1] = True
-    return mask
+        table[first:last + 1] = value
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,7 +53,8 @@ def lookup_table() -> np.ndarray:
     table[keys] = values
     # the reference deletes invisibles after translating, so test the translated
     # value: a code point's own where the table keeps it, its mapping's where not
-    invisible = _class_mask(INVISIBLE)
+    invisible = np.zeros(0x110000, dtype=bool)
+    _fill(invisible, INVISIBLE, True)
     deleted = invisible.copy()
     deleted[keys] = invisible[values]
     table[deleted] = DELETE
@@ -71,9 +65,8 @@ def lookup_table() -> np.ndarray:
 def class_table() -> np.ndarray:
     """Per code point: HAN for CJK and ★, ALNUM for ASCII letters and digits."""
     classes = np.zeros(0x110000, dtype=np.uint8)
-    for char_class, bit in ((CJK + STAR, HAN), ("0-9A-Za-z", ALNUM)):
-        for first, last in _class_ranges(char_class):
-            classes[first:last + 1] = bit
+    _fill(classes, CJK + STAR, HAN)
+    _fill(classes, "0-9A-Za-z", ALNUM)
     return classes
 
 
