@@ -230,19 +230,18 @@ def _read_grid(raw: bytes) -> tuple[etree._Element, _Grid] | None:
     if (_holds(grid, b"xmlns", 1) or _holds(grid, b"]]>", 0)
             or (found.refused if found is not None else b"sheetData" in grid or _not_xml_char(grid))):
         return None
-    # an ASCII grid without a reference or a prefix: when the kernel's rows
-    # read it, the checks below that look at its str have nothing to find
-    fast = found is not None and inner is None and b"&" not in grid and b":" not in grid
-    rows = _kernel_rows(grid, found) if found is not None and fast else None
-    if rows is not None:
+    rows = _kernel_rows(grid, found) if found is not None else None
+    if rows is not None and inner is None and b"&" not in grid and b":" not in grid:
+        # an ASCII grid without a reference or a prefix: the checks below
+        # that look at its str have nothing to find
         root = _tree(raw, start, end)
         return None if root is None else (root, _Grid(grid, {}, rows, None))
     if inner is None:
         inner = grid.decode("ascii")
     if "&" in inner and _BAD_AMPERSAND.search(inner):
         return None
-    if not fast:
-        rows = _kernel_rows(grid, found) if found is not None else _plain_rows(inner) if has_plain else None
+    if found is None and has_plain:
+        rows = _plain_rows(inner)
     if rows is None:
         rows = _mixed_rows(inner)
     tokens: list[_Token] | None = None
