@@ -18,6 +18,7 @@ import hashlib
 import logging
 import marshal
 import os
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,6 +34,25 @@ WORDS_FORMAT = b"segment-words/1"  # changes when what a words file holds change
 def _base_cache(tokenizer: Any) -> str:
     """Where jieba keeps (and ``_initialize`` reads) its dictionary cache."""
     return str(tokenizer.cache_file or os.path.join(tokenizer.tmp_dir or tempfile.gettempdir(), "jieba.cache"))
+
+
+def _import_jieba() -> Any:
+    """jieba, imported as where setuptools no longer ships ``pkg_resources``
+    (setuptools 81 removed it): jieba's ``_compat`` then opens its data
+    files by path.  jieba 0.42.1 imports ``pkg_resources`` only for those
+    paths, and that import cost every process confirming a short hit
+    ~0.1 s and a deprecation warning (fxsjy/jieba#1043, unmaintained).  A
+    process that already holds ``pkg_resources`` keeps it for jieba too."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # its import raises ImportError
+    try:
+        import jieba
+    finally:
+        if sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
 
 
 def _initialize(tokenizer: Any) -> None:
@@ -64,8 +84,7 @@ class WordBoundaries:
 
     def _get(self) -> Any:  # a jieba.Tokenizer
         if self._tokenizer is None:
-            import jieba
-
+            jieba = _import_jieba()
             jieba.setLogLevel(logging.WARNING)
             tokenizer = jieba.Tokenizer()
             if self._cache_dir:

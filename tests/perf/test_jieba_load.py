@@ -4,8 +4,12 @@ not load, or holds something else than a dictionary and a total (which
 jieba would take as they are), is built again from dict.txt and stored."""
 from __future__ import annotations
 
+import importlib.util
+import json
 import marshal
 import os
+import subprocess
+import sys
 
 import jieba
 import pytest
@@ -131,3 +135,38 @@ def test_other_terms_or_a_rebuilt_dictionary_cache_make_another_words_file(built
     os.replace(replacement, tmp_path / "jieba.cache")
     rebuilt = WordBoundaries(SHORT, cache_dir=str(tmp_path))._get()
     assert "天枢七号" in rebuilt.FREQ and len(words_files(tmp_path)) == 3
+
+
+# A fresh process confirms short hits, its cache folder empty at first (jieba's dictionary is
+# built from dict.txt, opened through jieba's own resource path) and then filled.
+_FRESH_PROCESS = r"""
+import json, sys
+from scanner.validate.segment import WordBoundaries
+words = WordBoundaries(["保护", "公开"], cache_dir=sys.argv[1])
+text = sys.argv[2]
+at = text.index("保护")
+verdict = words.confirms(text, at, at + 2)
+print(json.dumps({"pkg_resources": "pkg_resources" in sys.modules, "verdict": verdict,
+                  "cut": list(words._get().cut(text, HMM=True))}))
+"""
+
+
+def test_jieba_is_imported_without_pkg_resources_and_segments_as_with_it(built, tmp_path):
+    """jieba imports setuptools' ``pkg_resources`` (~0.1 s) only to find its
+    data files; a confirming process imports jieba without it, and jieba
+    then builds its dictionary (and reads its model) exactly as this test
+    process, which imported jieba with ``pkg_resources``, does."""
+    if importlib.util.find_spec("pkg_resources") is None:
+        pytest.skip("no pkg_resources in this environment: nothing to keep out")
+    assert "pkg_resources" in sys.modules  # this process's jieba took it
+    reference = jieba_own(built)
+    for word in ["保护", "公开"]:
+        reference.add_word(word)
+    for run in ("builds jieba's dictionary", "reads the cache"):
+        out = subprocess.run([sys.executable, "-c", _FRESH_PROCESS, str(tmp_path), TEXT],
+                             capture_output=True, text=True, check=True)
+        got = json.loads(out.stdout)
+        assert got["pkg_resources"] is False, run
+        assert got["cut"] == list(reference.cut(TEXT, HMM=True)), run
+        assert got["verdict"][0] is True, run
+        assert (tmp_path / "jieba.cache").is_file()
