@@ -85,10 +85,11 @@ def damaged_pdf_header(data: bytes) -> bool:
     ``1 0 obj <<`` ... ``endobj``) without the ``%PDF-`` header in its first 1 KB."""
     if b"%PDF-" in data[:1024]:
         return False
-    if _PDF_TRAILER.search(data[-1024:]):
+    tail = data[-1024:]
+    if b"startxref" in tail and _PDF_TRAILER.search(tail):
         return True
-    head = data[:4096]
-    return bool(_PDF_OBJECT.search(head)) and b"endobj" in head
+    head = data[:4096]  # the literal first: the object pattern tries every position of the 4 KB
+    return b"endobj" in head and bool(_PDF_OBJECT.search(head))
 
 
 def sniff(data: bytes, name: str) -> str:

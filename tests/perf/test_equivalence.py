@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from scanner.extract.sniff import _PDF_OBJECT, _PDF_TRAILER, damaged_pdf_header
 from scanner.match.automaton import (
     CACHE_KEYS,
     DAACHORSE_KEYS,
@@ -239,3 +240,19 @@ def test_the_cache_keeps_the_most_recently_used_few_of_each_kind(tmp_path):
     assert kept == {first, *written[-(KEEP - 1):]}
     assert other_kind.exists()
     assert not list(folder.glob(".tmp*"))
+
+
+_PDF_PIECES = [b"%PDF-1.7\n", b"1 0 obj <<", b"\n12 0 obj\r<<", b"endobj\n", b"startxref\n123\n", b"%%EOF\n",
+               b"obj", b"endob", b"x" * 700, b"\r\n", b" ", b"\x00\xff"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PDF_PIECES), max_size=30))
+def test_damaged_pdf_header_prefilters_keep_the_patterns_verdict(pieces):
+    """The literal checks before the trailer and object patterns only skip
+    searches that cannot match: the verdict is the patterns' alone."""
+    data = b"".join(pieces)
+    head, tail = data[:4096], data[-1024:]
+    by_patterns = b"%PDF-" not in data[:1024] and bool(
+        _PDF_TRAILER.search(tail) or (_PDF_OBJECT.search(head) and b"endobj" in head))
+    assert damaged_pdf_header(data) is by_patterns
