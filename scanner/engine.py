@@ -6,8 +6,11 @@ cache, is an argument of scan_item), so two scans on one engine can only
 differ by their items and arguments."""
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import pickle
+from collections.abc import Iterator
 from dataclasses import FrozenInstanceError, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -130,11 +133,28 @@ def _cached_tables(shipped: list[tuple[str, str, bytes]], files: list[Path], cac
     cached = read_keyed(path)
     if cached is not None:
         try:
-            tables = pickle.loads(cached)
+            with _collector_paused():
+                tables = pickle.loads(cached)
             if isinstance(tables, _Tables):
                 return tables
         except (pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
             pass
-    tables = _build_tables(shipped, files)
+    with _collector_paused():
+        tables = _build_tables(shipped, files)
     store_keyed(path, pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
     return tables
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The garbage collector off while the tables' objects are made: they
+    all live as long as the Engine (which freezes them out of its sight),
+    yet each few hundred new ones set off a collection that walked all made
+    so far: 110 of the 240 ms that unpickling 50,000 terms took."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -3,6 +3,8 @@ were parsed before, and give the same engine; any change to a file is
 parsed afresh."""
 from __future__ import annotations
 
+import gc
+
 from scanner.config import CacheSettings, ScanConfig
 from scanner.engine import Engine
 from scanner.types import Item
@@ -47,3 +49,37 @@ def test_a_corrupt_cache_entry_is_parsed_again(tmp_path):
     (entry,) = (tmp_path / "cache" / "lexicons").iterdir()
     entry.write_bytes(b"not a pickle")
     assert Engine(config).keys == keys
+
+
+def test_the_tables_are_made_without_a_collection_and_the_collector_is_left_as_found(tmp_path):
+    """Unpickling or parsing the tables sets off no collection (each walked
+    every object made so far), and the collector is on again afterwards,
+    or still off where the caller had turned it off."""
+    lexicon = tmp_path / "big.csv"
+    write_lexicon(lexicon, 8_000)
+    config = ScanConfig(lexicons=(str(lexicon),), cache=CacheSettings(directory=str(tmp_path / "cache")))
+    collections: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        for _ in ("parsed", "unpickled"):
+            Engine(config)
+            assert gc.isenabled()
+    finally:
+        gc.callbacks.remove(count)
+    assert 2 not in collections  # gen 0 and 1 may run elsewhere in the build, never a full walk
+    gc.disable()
+    try:
+        Engine(config)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    (entry,) = (tmp_path / "cache" / "lexicons").iterdir()
+    entry.write_bytes(b"not a pickle")
+    Engine(config)
+    assert gc.isenabled()
