@@ -1,6 +1,7 @@
 """A scan imports only what it uses: no review store (SQLAlchemy), service
 (FastAPI) or cluster (Dask) modules, and in one process jieba's dictionary
-only when a short hit needs confirming."""
+only when a short hit needs confirming, pathspec only for a folder with
+exclusion rules."""
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ import sys
 
 import pytest
 
-HEAVY = ("sqlalchemy", "fastapi", "uvicorn", "dask", "distributed", "jieba")
+HEAVY = ("sqlalchemy", "fastapi", "uvicorn", "dask", "distributed", "jieba", "pathspec")
 PROBE = f"""
 import json, sys
 from scanner import cli
@@ -43,6 +44,27 @@ def test_folder_scan_in_one_process_loads_jieba_only_for_a_short_hit(tmp_path):
     assert loaded_by(*args, cwd=tmp_path) == (1, [])  # the mobile number: review, no short hit
     (folder / "b.txt").write_text("天枢的通知\n", encoding="utf-8")
     assert loaded_by(*args, cwd=tmp_path)[1] == ["jieba"]
+
+
+def test_pathspec_is_imported_only_for_a_folder_with_exclusion_rules(tmp_path):
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text("机密★5年\n", encoding="utf-8")
+    report = tmp_path / "r.jsonl"
+    args = ("scan", str(folder), "--jobs", "1", "--no-cache", "--format", "jsonl", "-o", str(report))
+
+    def scanned() -> list[str]:
+        return sorted(json.loads(line)["item"] for line in report.read_text(encoding="utf-8").splitlines()
+                      if '"item"' in line and '"findings"' in line)
+
+    assert loaded_by(*args, cwd=tmp_path) == (2, [])
+    assert scanned() == ["a.txt", "b.txt"]
+    assert loaded_by(*args, "--exclude", "b.txt", cwd=tmp_path) == (2, ["pathspec"])
+    assert scanned() == ["a.txt"]
+    (folder / ".preclearignore").write_text("a.txt\n", encoding="utf-8")
+    assert loaded_by(*args, cwd=tmp_path) == (2, ["pathspec"])
+    assert scanned() == [".preclearignore", "b.txt"]
 
 
 def test_numba_is_loaded_once_the_kernel_pays_for_it():
