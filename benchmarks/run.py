@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus as corpus_mod  # noqa: E402
+import format_stages  # noqa: E402
 import mixed  # noqa: E402
 
 import scanner  # noqa: E402
@@ -300,6 +301,8 @@ def mixed_rows(c, quick: bool) -> None:
         else:
             row("    CPU: preclear / bare pyahocorasick", f"x{bare['pyahocorasick'] / net:.2f}", ">= x1.00",
                 net <= bare["pyahocorasick"])
+    for label, args in (("shipped + 500-term lexicon", unit_args), ("with the 50,000 words", stress_args)):
+        stage_rows(m.folder, label, ScanConfig(lexicons=tuple(a for a in args if a != "--lexicon")))
     w1, _ = whole_command(base + unit_args + ["--jobs", "1"])
     w2, _ = whole_command(base + unit_args + ["--jobs", "2"])
     row("M3. mixed folder --jobs 2 / --jobs 1 (whole commands)",
@@ -322,6 +325,16 @@ def mixed_rows(c, quick: bool) -> None:
         per_second, cpu10, cpu30 = legacy
         row("M6. legacy .doc (27 KB), --jobs 1: (30 files - 10 files) / CPU difference", f"{per_second:.1f} .doc/s "
             f"per core ({cpu10:.1f} -> {cpu30:.1f} s CPU)", ">= 5 .doc/s per core", per_second >= 5)
+
+
+def stage_rows(folder: Path, label: str, config: ScanConfig) -> None:
+    """Each stage's rate by format and language (format_stages.py): MB of
+    the kind's files a CPU second, in one warm process."""
+    row(f"stages by format, {label} (MB/s of the files, CPU, warm process)",
+        " / ".join(format_stages.STAGES), "", None)
+    for kind in format_stages.folder_stages(folder, config):
+        row(f"    {kind.kind} ({kind.files} files, {kind.bytes / 1e6:.1f} MB)",
+            " / ".join(f"{kind.rate(stage):.0f}" for stage in format_stages.STAGES), "", None)
 
 
 def legacy_doc_rate(root: Path) -> tuple[float, float, float] | None:
