@@ -182,6 +182,33 @@ def test_a_small_database_is_cached_too_and_never_evicts_a_large_one(tmp_path):
         range(CACHE_KEYS))  # its own keys are not in "机密"
 
 
+def test_a_daachorse_automaton_is_cached_and_read_only_when_its_bytes_are_as_stored(tmp_path):
+    """A bought list's automaton is kept in the cache folder and read back
+    (a planted automaton of other keys shows it is); one whose bytes differ
+    from what was stored (daachorse itself loads a flipped byte) or that
+    does not load is built again and stored again."""
+    import hashlib
+
+    keys = [f"词{i}" for i in range(DAACHORSE_KEYS)]
+    text = "一词42二词19999"
+    expected = sorted(DaachorseMatcher(keys).find(text))
+    assert sorted(DaachorseMatcher(keys, tmp_path).find(text)) == expected
+    [stored] = (tmp_path / "automata").glob("daac-*.bin")
+    assert sorted(DaachorseMatcher(keys, tmp_path).find(text)) == expected
+    other = DaachorseMatcher(["机密"] * len(keys)).automaton.serialize()
+    stored.write_bytes(hashlib.sha256(other).digest() + other)
+    assert {key for *_, key in DaachorseMatcher(keys, tmp_path).find("机密")} == set(range(len(keys)))
+    good = DaachorseMatcher(keys).automaton.serialize()
+    flipped = bytearray(good)
+    flipped[len(flipped) // 2] ^= 0xFF
+    for damaged in (hashlib.sha256(good).digest() + bytes(flipped), b"short", hashlib.sha256(b"x").digest() + b"x"):
+        stored.write_bytes(damaged)
+        assert sorted(DaachorseMatcher(keys, tmp_path).find(text)) == expected
+        assert stored.read_bytes() == hashlib.sha256(good).digest() + good  # stored again
+    assert isinstance(build_matcher(keys, cache_dir=tmp_path / "built"), DaachorseMatcher)
+    assert list((tmp_path / "built" / "automata").glob("daac-*.bin"))
+
+
 def test_threads_scan_one_matcher_at_once():
     from concurrent.futures import ThreadPoolExecutor
 
