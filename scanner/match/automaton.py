@@ -283,7 +283,7 @@ class DaachorseMatcher:
     with tens of thousands of keys the fastest measured where hits are
     dense (50,542 dictionary words, one hit per ~18 characters: 88-109 MB/s
     against Hyperscan's 71-74), as fast where they are rare, and built in
-    ~70 ms where Hyperscan compiles for seconds.  It reports character
+    ~77 ms where Hyperscan compiles for seconds (and kept in the cache folder).  It reports character
     offsets, so nothing is mapped back.  Rust strings hold no lone
     surrogate: a text with one goes to ahocorasick-rs over bytes."""
 
