@@ -14,6 +14,7 @@ tables hold lexicon terms.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import stat
@@ -49,6 +50,21 @@ def read_keyed(path: Path) -> bytes | None:
         with contextlib.suppress(OSError):
             os.utime(path)
     return data
+
+
+def read_checked(path: Path) -> bytes | None:
+    """What ``store_checked`` stored at ``path``; None when it is missing or
+    its bytes are not the ones stored (for data whose loader checks a shape,
+    not the contents: a flipped byte would load and answer wrongly)."""
+    stored = read_keyed(path)
+    if stored is None or len(stored) < 32 or hashlib.sha256(stored[32:]).digest() != stored[:32]:
+        return None
+    return stored[32:]
+
+
+def store_checked(path: Path, data: bytes) -> None:
+    """``store_keyed`` with a sha256 of ``data`` before it."""
+    store_keyed(path, hashlib.sha256(data).digest() + data)
 
 
 def store_keyed(path: Path, data: bytes) -> None:

@@ -39,7 +39,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..keyedfiles import read_keyed, store_keyed
+from ..keyedfiles import read_checked, read_keyed, store_checked, store_keyed
 
 SMALL_KEYS = 20
 # from this many keys on daachorse beats Hyperscan (benchmarks/README.md)
@@ -295,7 +295,7 @@ class DaachorseMatcher:
         if automaton is None:
             automaton = daachorse.CharwiseDoubleArrayAhoCorasick(list(self.keys))
             if cache_dir is not None:
-                store_keyed(self._cache_path(cache_dir), _with_digest(automaton.serialize()))
+                store_checked(self._cache_path(cache_dir), automaton.serialize())
         self.automaton: Any = automaton
         self._fallback: RsBytesMatcher | None = None
 
@@ -312,7 +312,7 @@ class DaachorseMatcher:
         contents (a flipped byte loads and could match other keys)."""
         import daachorse
 
-        data = _digest_checked(read_keyed(self._cache_path(cache_dir)))
+        data = read_checked(self._cache_path(cache_dir))
         if data is None:
             return None
         try:
@@ -342,17 +342,6 @@ class DaachorseMatcher:
         flat = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
         rows = flat.reshape(-1, 3)
         return rows[:, 0], rows[:, 1], rows[:, 2]
-
-
-def _with_digest(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest() + data
-
-
-def _digest_checked(stored: bytes | None) -> bytes | None:
-    """What ``_with_digest`` stored, or None when it does not match its digest."""
-    if stored is None or len(stored) < 32 or hashlib.sha256(stored[32:]).digest() != stored[:32]:
-        return None
-    return stored[32:]
 
 
 def hyperscan_available() -> bool:
