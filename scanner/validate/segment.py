@@ -1,10 +1,12 @@
 """Word-boundary confirmation of short lexicon hits with jieba.
 
 A two-character term matches inside many unrelated words; jieba decides
-whether the hit stands as a word in a small window around it.  The
-Tokenizer is an instance owned by the Engine (never jieba's module-level
-global) and is only initialised when a short hit first needs confirming,
-so scans without short terms never pay jieba's dictionary load.
+whether the hit stands as a word in a small window around it.  The cut is
+jieba's, over its dictionary with the lexicons' short terms added, made by
+``scanner.validate.wordcut`` from automata kept in the cache folder (jieba's
+own dict of the dictionary is read only to build them).  It is loaded only
+when a short hit first needs confirming, so scans without short terms never
+pay for it.
 
 jieba cuts the runs between punctuation (its ``re_han_default`` blocks)
 each on its own, so a block's cut points do not depend on its neighbours:
@@ -18,41 +20,23 @@ import hashlib
 import logging
 import marshal
 import os
-import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..keyedfiles import read_keyed, read_regular, store_keyed
+from ..keyedfiles import read_checked, read_regular, store_checked, store_keyed
+from .wordcut import WordCut, Words, import_jieba
 
 WINDOW = 20  # characters on each side: ~40-character windows
 CUT_CACHE = 8192  # blocks whose cut is kept
-WORDS_FORMAT = b"segment-words/1"  # changes when what a words file holds changes
+WORDS_FORMAT = b"segment-words/2"  # changes when what a words file holds changes
+BASE_FORMAT = b"segment-base/1"  # and a base file
 
 
 def _base_cache(tokenizer: Any) -> str:
     """Where jieba keeps (and ``_initialize`` reads) its dictionary cache."""
     return str(tokenizer.cache_file or os.path.join(tokenizer.tmp_dir or tempfile.gettempdir(), "jieba.cache"))
-
-
-def _import_jieba() -> Any:
-    """jieba, imported as where setuptools no longer ships ``pkg_resources``
-    (setuptools 81 removed it): jieba's ``_compat`` then opens its data
-    files by path.  jieba 0.42.1 imports ``pkg_resources`` only for those
-    paths, and that import cost every process confirming a short hit
-    ~0.1 s and a deprecation warning (fxsjy/jieba#1043, unmaintained).  A
-    process that already holds ``pkg_resources`` keeps it for jieba too."""
-    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
-        import jieba
-        return jieba
-    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # its import raises ImportError
-    try:
-        import jieba
-    finally:
-        if sys.modules.get("pkg_resources", 0) is None:
-            del sys.modules["pkg_resources"]
-    return jieba
 
 
 def _initialize(tokenizer: Any) -> None:
@@ -80,71 +64,114 @@ class WordBoundaries:
     def __init__(self, words: Iterable[str], cache_dir: str | None = None) -> None:
         self._words = tuple(dict.fromkeys(words))
         self._cache_dir = cache_dir
-        self._tokenizer = None
+        self._wordcut: WordCut | None = None
 
-    def _get(self) -> Any:  # a jieba.Tokenizer
-        if self._tokenizer is None:
-            jieba = _import_jieba()
+    def _get(self) -> WordCut:
+        if self._wordcut is None:
+            jieba = import_jieba()
             jieba.setLogLevel(logging.WARNING)
-            tokenizer = jieba.Tokenizer()
-            if self._cache_dir:
-                try:
-                    os.makedirs(self._cache_dir, exist_ok=True)
-                    tokenizer.tmp_dir = self._cache_dir
-                except OSError:
-                    pass  # jieba falls back to the system temp folder
-            self._load_words(tokenizer, jieba.__version__)
+            wordcut = self._load(jieba)
             self._blocks = jieba.re_han_default
-            # a block's cut depends on its text alone (jieba's dictionary is fixed from here
+            # a block's cut depends on its text alone (the dictionary is fixed from here
             # on): the hits of one sentence, and sentences a folder repeats, share it
-            self._cut = functools.lru_cache(maxsize=CUT_CACHE)(
-                lambda block: tuple(tokenizer.cut(block, HMM=True)))
-            self._tokenizer = tokenizer
-        return self._tokenizer
+            self._cut = functools.lru_cache(maxsize=CUT_CACHE)(lambda block: tuple(wordcut.cut(block)))
+            self._wordcut = wordcut
+        return self._wordcut
 
-    def _load_words(self, tokenizer: Any, version: str) -> None:
+    def _load(self, jieba: Any) -> WordCut:
         """jieba's dictionary with the lexicons' short terms added, each at
-        jieba's suggested frequency (segmentable, not dominant).  Adding
-        them costs a process ~0.13 s for 17,000 terms (each is cut to
-        suggest its frequency), so the result is kept in the cache folder,
-        keyed by the words, jieba's version and the dictionary cache it
-        was built on: a later process reads it in place of that cache."""
-        stored = self._words_file(tokenizer, version)
-        data = read_keyed(stored) if stored else None
-        if data is not None:
+        jieba's suggested frequency (segmentable, not dominant), as the
+        automata ``WordCut`` cuts with.  Both halves are kept in the cache
+        folder: jieba's own words (building their automaton takes ~2.5 s,
+        once for a jieba dictionary cache) and the added terms with their
+        frequencies and the new total (adding 17,000 terms ~0.13 s: each is
+        cut to suggest its frequency).  A process that finds both never
+        reads jieba's 500,000-entry dictionary (~0.17 s); without a cache
+        folder (no caller of the scanner's own) both are built each time."""
+        tokenizer = jieba.Tokenizer()
+        if self._cache_dir:
             try:
-                freq, total = marshal.loads(data)
-            except (EOFError, ValueError, TypeError):
-                freq = total = None
-            if (isinstance(freq, dict) and isinstance(total, int)
-                    and all(isinstance(freq.get(w), int) and freq[w] > 0 for w in self._words)):
-                tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
-                return
+                os.makedirs(self._cache_dir, exist_ok=True)
+                tokenizer.tmp_dir = self._cache_dir
+            except OSError:
+                pass  # jieba falls back to the system temp folder
+        version = jieba.__version__
+        base, added = self._read_base(tokenizer, version), self._read_added(tokenizer, version)
+        if base is not None and added is not None:
+            return WordCut(base, *added)
         _initialize(tokenizer)
+        base = self._read_base(tokenizer, version)  # the dictionary cache may be new
+        if base is None:
+            base = Words.build(tokenizer.FREQ)
+            self._store(self._base_file(tokenizer, version), base.serialize())
         for w in self._words:
-            tokenizer.add_word(w)  # jieba's suggested frequency: segmentable, not dominant
-        stored = self._words_file(tokenizer, version)  # the dictionary cache may be new
-        if stored:
-            store_keyed(stored, marshal.dumps((tokenizer.FREQ, tokenizer.total)))
+            tokenizer.add_word(w)
+        added_freq = {w: tokenizer.FREQ[w] for w in self._words}
+        added_words = Words.build(added_freq)
+        self._store(self._words_file(tokenizer, version),
+                    marshal.dumps((added_freq, tokenizer.total, added_words.serialize())))
+        return WordCut(base, added_words, added_freq, tokenizer.total)
 
-    def _words_file(self, tokenizer: Any, version: str) -> Path | None:
-        """The words file for jieba's own dictionary cache as it is now
-        (None: no cache folder, no words, another dictionary, or no
-        dictionary cache yet).  A rebuilt dictionary cache is a new file
-        (``store_keyed`` replaces it), so its inode and time name it."""
-        if not (self._cache_dir and self._words) or tokenizer.dictionary is not None:
+    @staticmethod
+    def _store(path: Path | None, data: bytes) -> None:
+        if path is not None:
+            store_checked(path, data)
+
+    def _read_base(self, tokenizer: Any, version: str) -> Words | None:
+        path = self._base_file(tokenizer, version)
+        data = read_checked(path) if path else None
+        try:
+            return Words.deserialize(data) if data is not None else None
+        except ValueError:
+            return None
+
+    def _read_added(self, tokenizer: Any, version: str) -> tuple[Words, dict[str, int], int] | None:
+        """(the added words, their frequencies, the total): None unless every term has one."""
+        path = self._words_file(tokenizer, version)
+        data = read_checked(path) if path else None
+        if data is None:
+            return None
+        try:
+            freq, total, words = marshal.loads(data)
+            if not (isinstance(freq, dict) and isinstance(total, int) and isinstance(words, bytes)
+                    and all(isinstance(freq.get(w), int) and freq[w] > 0 for w in self._words)):
+                return None
+            return Words.deserialize(words), freq, total
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    def _base_stat(self, tokenizer: Any) -> str | None:
+        """jieba's own dictionary cache as it is now (None: no cache folder,
+        another dictionary, or no dictionary cache yet).  A rebuilt
+        dictionary cache is a new file (``store_keyed`` replaces it), so its
+        inode and time name it."""
+        if not self._cache_dir or tokenizer.dictionary is not None:
             return None
         try:
             base = os.stat(_base_cache(tokenizer))
         except OSError:
             return None
-        key = hashlib.sha256(b"\0".join([WORDS_FORMAT, version.encode(),
-                                           f"{base.st_dev}:{base.st_ino}:{base.st_size}:{base.st_mtime_ns}".encode(),
+        return f"{base.st_dev}:{base.st_ino}:{base.st_size}:{base.st_mtime_ns}"
+
+    def _base_file(self, tokenizer: Any, version: str) -> Path | None:
+        """Where the automaton of jieba's own words is kept."""
+        stat = self._base_stat(tokenizer)
+        if stat is None:
+            return None
+        key = hashlib.sha256(b"\0".join([BASE_FORMAT, version.encode(), stat.encode()]))
+        return Path(str(self._cache_dir)) / "segment" / f"base-{key.hexdigest()[:32]}.bin"
+
+    def _words_file(self, tokenizer: Any, version: str) -> Path | None:
+        """Where the added terms, their frequencies and the total are kept."""
+        stat = self._base_stat(tokenizer)
+        if stat is None:
+            return None
+        key = hashlib.sha256(b"\0".join([WORDS_FORMAT, version.encode(), stat.encode(),
                                            "\n".join(self._words).encode("utf-8", "surrogatepass")]))
-        return Path(self._cache_dir) / "segment" / f"words-{key.hexdigest()[:32]}.marshal"
+        return Path(str(self._cache_dir)) / "segment" / f"words-{key.hexdigest()[:32]}.bin"
 
     def warm(self) -> None:
-        """Load jieba's dictionary now (batch drivers call it before forking
+        """Load the dictionary now (batch drivers call it before forking
         workers, which then inherit it instead of each loading it)."""
         self._get()
 
@@ -173,4 +200,4 @@ class WordBoundaries:
 
     def __getstate__(self) -> dict[str, Any]:
         # the tokenizer is rebuilt lazily in each process
-        return {"_words": self._words, "_cache_dir": self._cache_dir, "_tokenizer": None}
+        return {"_words": self._words, "_cache_dir": self._cache_dir, "_wordcut": None}

@@ -220,11 +220,49 @@ def test_threads_scan_one_matcher_at_once():
     assert all(r == expected for r in results)
 
 
+ADDED = ["方面", "一方", "保护", "ab", "天枢", "x-y", "一上"]  # words jieba has (一上 at 3, suggested 936) and not
+
+
 @pytest.fixture(scope="module")
-def boundaries(tmp_path_factory):
-    words = WordBoundaries(["方面", "一方", "保护", "ab"], cache_dir=str(tmp_path_factory.mktemp("jieba")))
+def jieba_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("jieba")
+
+
+@pytest.fixture(scope="module")
+def boundaries(jieba_folder):
+    words = WordBoundaries(ADDED, cache_dir=str(jieba_folder))
     words.warm()
     return words
+
+
+@pytest.fixture(scope="module")
+def jieba_itself(jieba_folder, boundaries):
+    """jieba's own Tokenizer over the same dictionary with the same words added."""
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(jieba_folder)
+    tokenizer.initialize()
+    for word in ADDED:
+        tokenizer.add_word(word)
+    return tokenizer
+
+
+# Han characters in and outside jieba's blocks (U+9FD5 is its last), words, characters that
+# are no word of jieba's (丄丅丏乁乄), runs the HMM cuts, letters, digits, jieba's word punctuation, spaces
+_CUT_PIECES = ["一方面", "方面", "保护", "需要", "由于", "我们", "的", "了", "在", "，", "。", "；", "\n", "\r\n", " ",
+               "\t", "ab", "AB", "12", "x-y", "a.b", "50%", "C++", "#1", "&", "_", "天枢", "天枢7", "★", "喂", "撳",
+               "鿖", "㐀", "𠀀", "中华人民共和国国务院办公厅", "韩冬冬", "鄱沅", "峣嵚崟", "长春市长春药店", "结婚的和尚未结婚的",
+               "一上", "一上午", "统一", "上", "一", "丄", "丅丏", "乁乄"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CUT_PIECES), max_size=30))
+def test_the_automaton_cut_is_jiebas_cut(boundaries, jieba_itself, pieces):
+    """``WordCut`` (jieba's words as automata) cuts exactly as jieba's
+    Tokenizer with its dict, HMM on, over the same dictionary and words."""
+    text = "".join(pieces)
+    assert boundaries._get().cut(text) == list(jieba_itself.cut(text, HMM=True))
 
 
 @settings(max_examples=400, deadline=None)
@@ -232,13 +270,13 @@ def boundaries(tmp_path_factory):
                                  "\n", " ", "ab", "12", "x-y", "天枢7", "★", "喂", "撳", "中华人民共和国国务院办公厅"]),
                 max_size=40),
        st.integers(0, 200), st.integers(1, 3))
-def test_confirms_equals_one_jieba_pass_over_the_window(boundaries, pieces, start, length):
+def test_confirms_equals_one_jieba_pass_over_the_window(boundaries, jieba_itself, pieces, start, length):
     text = "".join(pieces)
     if len(text) < length:
         return
     start %= len(text) - length + 1
     lo, hi = max(0, start - WINDOW), min(len(text), start + length + WINDOW)
-    tokens = list(boundaries._get().tokenize(text[lo:hi], HMM=True))
+    tokens = list(jieba_itself.tokenize(text[lo:hi], HMM=True))
     cuts = {s for _, s, _ in tokens} | {e for _, _, e in tokens}
     ok, why = boundaries.confirms(text, start, start + length)
     assert ok == (start - lo in cuts and start + length - lo in cuts)

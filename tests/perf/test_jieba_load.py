@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import marshal
+import math
 import os
 import subprocess
 import sys
@@ -14,7 +15,9 @@ import sys
 import jieba
 import pytest
 
+from scanner.keyedfiles import read_checked, store_checked
 from scanner.validate.segment import WordBoundaries, _initialize
+from scanner.validate.wordcut import Words
 
 TEXT = "天枢七号工程的保密审查工作由办公室负责，一方面加强保护，另一方面公开透明。"
 
@@ -60,10 +63,14 @@ def test_a_cache_that_does_not_load_is_built_again(built, tmp_path, cache):
     assert marshal.loads((tmp_path / "jieba.cache").read_bytes())[1] == reference.total  # stored again
 
 
-def test_word_boundaries_load_through_it(built):
+def test_word_boundaries_cut_as_jieba_with_the_terms_added(built):
     words = WordBoundaries(["保护"], cache_dir=str(built))
     assert words.confirms(TEXT, TEXT.index("保护"), TEXT.index("保护") + 2)[0]
-    assert words._get().FREQ == jieba_own(built).FREQ | {"保护": words._get().FREQ["保护"]}
+    reference = jieba_own(built)
+    reference.add_word("保护")
+    assert words._get().cut(TEXT) == list(reference.cut(TEXT, HMM=True))
+    assert words._get().added_freq == {"保护": reference.FREQ["保护"]}
+    assert words._get().logtotal == math.log(reference.total)
 
 
 @pytest.mark.parametrize("kind", ["fifo", "symlink to /dev/zero"])
@@ -85,56 +92,78 @@ def test_a_cache_path_that_is_not_a_regular_file_is_not_read(built, tmp_path, ki
 SHORT = ["保护", "公开", "工程"]
 
 
-def words_files(folder):
-    return sorted((folder / "segment").glob("words-*.marshal"))
+def words_files(folder, kind="words"):
+    return sorted((folder / "segment").glob(f"{kind}-*.bin"))
+
+
+def with_terms(built, terms):
+    reference = jieba_own(built)
+    for word in terms:
+        reference.add_word(word)
+    return reference
 
 
 def test_the_short_terms_are_added_once_and_read_back_by_a_later_process(built, tmp_path):
-    """The dictionary with the lexicons' short terms added is stored; a later
-    WordBoundaries reads that file (a planted word shows it did) instead of
-    adding the terms again, and segments exactly as the first one did."""
+    """jieba's words and the added terms are stored; a later WordBoundaries
+    reads both files (planted changes show it did) instead of reading
+    jieba's dictionary and adding the terms again."""
     (tmp_path / "jieba.cache").write_bytes((built / "jieba.cache").read_bytes())
     first = WordBoundaries(SHORT, cache_dir=str(tmp_path))
-    reference = jieba_own(built)
-    for word in SHORT:
-        reference.add_word(word)
-    assert first._get().FREQ == reference.FREQ and first._get().total == reference.total
+    reference = with_terms(built, SHORT)
+    assert first._get().added_freq == {w: reference.FREQ[w] for w in SHORT}
+    assert first._get().logtotal == math.log(reference.total)
     [stored] = words_files(tmp_path)
-    freq, total = marshal.loads(stored.read_bytes())
-    assert freq == reference.FREQ and total == reference.total
-    stored.write_bytes(marshal.dumps((freq | {"天枢七号": 50}, total + 50)))
-    later = WordBoundaries(SHORT, cache_dir=str(tmp_path))
-    assert later._get().FREQ == reference.FREQ | {"天枢七号": 50}
-    for word in SHORT:
+    freq, total, automaton = marshal.loads(read_checked(stored))
+    store_checked(stored, marshal.dumps(({**freq, "保护": 1}, total, automaton)))
+    [base] = words_files(tmp_path, "base")
+    planted = Words.build(marshal.loads((built / "jieba.cache").read_bytes())[0] | {"天枢七号": 50})
+    store_checked(base, planted.serialize())
+    later = WordBoundaries(SHORT, cache_dir=str(tmp_path))._get()
+    assert later.added_freq == {**freq, "保护": 1}
+    assert later._is_word("天枢七号") and not first._get()._is_word("天枢七号")
+    for word in SHORT[1:]:
         at = TEXT.index(word)
-        assert later.confirms(TEXT, at, at + len(word)) == first.confirms(TEXT, at, at + len(word))
+        assert WordBoundaries(SHORT, cache_dir=str(tmp_path)).confirms(TEXT, at, at + len(word)) == \
+            first.confirms(TEXT, at, at + len(word))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "a term missing", "not a dictionary"])
-def test_a_words_file_that_does_not_hold_every_term_is_built_again(built, tmp_path, damage):
+@pytest.mark.parametrize(("kind", "damage"), [
+    ("words", "garbage"), ("words", "a flipped byte"), ("words", "a term missing"), ("words", "not a dictionary"),
+    ("base", "garbage"), ("base", "a flipped byte"), ("base", "a count the bytes do not hold")])
+def test_a_stored_file_that_is_not_as_stored_or_lacks_a_term_is_built_again(built, tmp_path, kind, damage):
     (tmp_path / "jieba.cache").write_bytes((built / "jieba.cache").read_bytes())
     expected = WordBoundaries(SHORT, cache_dir=str(tmp_path))._get()
-    [stored] = words_files(tmp_path)
-    total = marshal.loads(stored.read_bytes())[1]
-    stored.write_bytes({"garbage": b"\x00not marshal", "a term missing": marshal.dumps(({"的": 1}, total)),
-                        "not a dictionary": marshal.dumps(([1], total))}[damage])
+    [stored] = words_files(tmp_path, kind)
+    good = stored.read_bytes()
+    data = read_checked(stored)
+    flipped = bytearray(good)
+    flipped[len(flipped) // 2] ^= 0xFF
+    if damage in ("garbage", "a flipped byte"):
+        stored.write_bytes(b"\x00not marshal" if damage == "garbage" else bytes(flipped))
+    elif kind == "base":  # the digest right, the contents not
+        store_checked(stored, (10**9).to_bytes(8, "little") + data[8:])
+    else:
+        _, total, automaton = marshal.loads(data)
+        store_checked(stored, marshal.dumps(({"的": 1} if damage == "a term missing" else [1], total, automaton)))
     again = WordBoundaries(SHORT, cache_dir=str(tmp_path))._get()
-    assert again.FREQ == expected.FREQ and again.total == expected.total
-    assert marshal.loads(stored.read_bytes()) == (expected.FREQ, expected.total)  # stored again
+    assert again.added_freq == expected.added_freq and again.logtotal == expected.logtotal
+    assert again.cut(TEXT) == expected.cut(TEXT) == list(with_terms(built, SHORT).cut(TEXT, HMM=True))
+    assert stored.read_bytes() == good  # stored again
 
 
-def test_other_terms_or_a_rebuilt_dictionary_cache_make_another_words_file(built, tmp_path):
+def test_other_terms_or_a_rebuilt_dictionary_cache_make_other_files(built, tmp_path):
     (tmp_path / "jieba.cache").write_bytes((built / "jieba.cache").read_bytes())
     WordBoundaries(SHORT, cache_dir=str(tmp_path))._get()
     WordBoundaries(SHORT[:2], cache_dir=str(tmp_path))._get()
-    assert len(words_files(tmp_path)) == 2
-    # the dictionary cache is rebuilt (a new file): the terms are added to what it now holds
+    assert len(words_files(tmp_path)) == 2 and len(words_files(tmp_path, "base")) == 1
+    # the dictionary cache is rebuilt (a new file): the words are read again from what it now holds
     freq, total = marshal.loads((built / "jieba.cache").read_bytes())
     replacement = tmp_path / "new.cache"
     replacement.write_bytes(marshal.dumps((freq | {"天枢七号": 50}, total + 50)))
     os.replace(replacement, tmp_path / "jieba.cache")
     rebuilt = WordBoundaries(SHORT, cache_dir=str(tmp_path))._get()
-    assert "天枢七号" in rebuilt.FREQ and len(words_files(tmp_path)) == 3
+    assert rebuilt._is_word("天枢七号")
+    assert len(words_files(tmp_path)) == 3 and len(words_files(tmp_path, "base")) == 2
 
 
 # A fresh process confirms short hits, its cache folder empty at first (jieba's dictionary is
@@ -147,7 +176,7 @@ text = sys.argv[2]
 at = text.index("保护")
 verdict = words.confirms(text, at, at + 2)
 print(json.dumps({"pkg_resources": "pkg_resources" in sys.modules, "verdict": verdict,
-                  "cut": list(words._get().cut(text, HMM=True))}))
+                  "cut": words._get().cut(text)}))
 """
 
 

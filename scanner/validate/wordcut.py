@@ -1,0 +1,185 @@
+"""jieba's cut, exactly, over a double-array automaton of its dictionary.
+
+jieba keeps its dictionary as one dict of every word and every prefix of a
+word (about 500,000 entries for its 350,000 words and the lexicons' short
+terms): reading it costs each process that confirms a short hit ~0.17 s, and
+jieba's DAG walks it one prefix at a time.  Here the words are daachorse
+automata (read from the cache folder in ~5 ms) that find every word of a
+block in one call, their frequencies beside them.  Everything else is
+jieba's own: the splitting of the input, the route through the DAG (the
+same floating-point sums in the same order), the HMM for runs of single
+characters (``jieba.finalseg``).  A Hypothesis test holds ``WordCut.cut``
+to ``jieba.Tokenizer.cut(text, HMM=True)`` over the same dictionary.
+
+Why a word is a word: jieba's DAG at position k lists every end i such
+that ``text[k:i+1]`` has a non-zero frequency; its dict holds every prefix
+of every word, so its prefix walk reaches exactly the words that start at
+k, which is what an automaton of the words reports.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from array import array
+from collections.abc import Iterator, Mapping
+from math import log
+from typing import Any
+
+
+def import_jieba() -> Any:
+    """jieba, imported as where setuptools no longer ships ``pkg_resources``
+    (setuptools 81 removed it): jieba's ``_compat`` then opens its data
+    files by path.  jieba 0.42.1 imports ``pkg_resources`` only for those
+    paths, and that import cost every process confirming a short hit
+    ~0.1 s and a deprecation warning (fxsjy/jieba#1043, unmaintained).  A
+    process that already holds ``pkg_resources`` keeps it for jieba too."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # its import raises ImportError
+    try:
+        import jieba
+    finally:
+        if sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
+@functools.cache
+def _jieba_parts() -> tuple[re.Pattern[str], re.Pattern[str], Any]:
+    """jieba's block and space patterns and its HMM (``jieba.finalseg``), as jieba cuts with them."""
+    jieba = import_jieba()
+    from jieba import finalseg
+
+    return jieba.re_han_default, jieba.re_skip_default, finalseg
+
+
+class Words:
+    """A dictionary's words (non-zero frequency) as an automaton and an
+    array of their frequencies, in the automaton's pattern order."""
+
+    def __init__(self, automaton: Any, frequencies: array[int]) -> None:
+        self.automaton = automaton
+        self.frequencies = frequencies
+
+    @classmethod
+    def build(cls, freq: Mapping[str, int]) -> Words:
+        import daachorse
+
+        words = [w for w, f in freq.items() if f]
+        automaton = daachorse.CharwiseDoubleArrayAhoCorasick(words) if words else None
+        return cls(automaton, array("q", (freq[w] for w in words)))
+
+    def serialize(self) -> bytes:
+        """The frequencies' count, the frequencies, then the automaton."""
+        automaton = self.automaton.serialize() if self.automaton is not None else b""
+        return len(self.frequencies).to_bytes(8, "little") + self.frequencies.tobytes() + automaton
+
+    @classmethod
+    def deserialize(cls, data: bytes) -> Words:
+        """What ``serialize`` wrote; ValueError when it is not that."""
+        import daachorse
+
+        count = int.from_bytes(data[:8], "little")
+        end = 8 + 8 * count
+        if len(data) < end:
+            raise ValueError("truncated word frequencies")
+        frequencies = array("q")
+        frequencies.frombytes(data[8:end])
+        automaton = daachorse.CharwiseDoubleArrayAhoCorasick.deserialize(data[end:]) if count else None
+        return cls(automaton, frequencies)
+
+    def found(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, end, frequency) of every word in ``text``, overlapping."""
+        if self.automaton is None:
+            return []
+        frequencies = self.frequencies
+        return [(s, e, frequencies[p]) for s, e, p in self.automaton.find_overlapping(text)]
+
+
+class WordCut:
+    """``jieba.Tokenizer.cut(text, HMM=True)`` for jieba's dictionary
+    (``base``) with words added by ``add_word`` (``added``: their final
+    frequencies, which replace the base's) and the total after them."""
+
+    def __init__(self, base: Words, added: Words, added_freq: Mapping[str, int], total: int) -> None:
+        self.base, self.added, self.added_freq = base, added, added_freq
+        self.logtotal = log(total)
+
+    def cut(self, sentence: str) -> list[str]:
+        """Tokenizer.cut: blocks of Han and word characters by the DAG, the rest by spaces and characters."""
+        re_han, re_skip, _ = _jieba_parts()
+        out: list[str] = []
+        for blk in re_han.split(sentence):
+            if not blk:
+                continue
+            if re_han.match(blk):
+                out += self._cut_dag(blk)
+            else:
+                for x in re_skip.split(blk):
+                    if re_skip.match(x):
+                        out.append(x)
+                    else:
+                        out.extend(x)
+        return out
+
+    def _dag(self, sentence: str) -> dict[int, list[tuple[int, int]]]:
+        """jieba's get_DAG, each end with its word's frequency: k -> [(i, freq)] for
+        every word ``sentence[k:i+1]``, ascending; [(k, 0)] where none starts."""
+        ends: dict[int, dict[int, int]] = {}
+        for s, e, f in self.base.found(sentence):
+            ends.setdefault(s, {})[e - 1] = f
+        if self.added_freq:
+            for s, e, f in self.added.found(sentence):
+                ends.setdefault(s, {})[e - 1] = f  # an added word's frequency replaces the base's
+        return {k: sorted(ends[k].items()) if k in ends else [(k, 0)] for k in range(len(sentence))}
+
+    def _route(self, sentence: str) -> dict[int, tuple[float, int]]:
+        """jieba's calc: the same sums in the same order (``log(freq or 1) - logtotal + route``)."""
+        dag = self._dag(sentence)
+        n = len(sentence)
+        logtotal = self.logtotal
+        route: dict[int, tuple[float, int]] = {n: (0, 0)}
+        for idx in range(n - 1, -1, -1):
+            route[idx] = max((log(f or 1) - logtotal + route[x + 1][0], x) for x, f in dag[idx])
+        return route
+
+    def _is_word(self, text: str) -> bool:
+        """``FREQ.get(text)`` is truthy: an added word, or a base word spanning all of ``text``."""
+        if text in self.added_freq:
+            return True
+        return any(s == 0 and e == len(text) for s, e, _ in self.base.found(text))
+
+    def _cut_dag(self, sentence: str) -> Iterator[str]:
+        """jieba's __cut_DAG, line for line."""
+        _, _, finalseg = _jieba_parts()
+        route = self._route(sentence)
+        x = 0
+        buf = ""
+        n = len(sentence)
+        while x < n:
+            y = route[x][1] + 1
+            l_word = sentence[x:y]
+            if y - x == 1:
+                buf += l_word
+            else:
+                if buf:
+                    if len(buf) == 1:
+                        yield buf
+                        buf = ""
+                    else:
+                        if not self._is_word(buf):
+                            yield from finalseg.cut(buf)
+                        else:
+                            yield from buf
+                        buf = ""
+                yield l_word
+            x = y
+        if buf:
+            if len(buf) == 1:
+                yield buf
+            elif not self._is_word(buf):
+                yield from finalseg.cut(buf)
+            else:
+                yield from buf
