@@ -67,7 +67,7 @@ class Words:
     def build(cls, freq: Mapping[str, int]) -> Words:
         import daachorse
 
-        words = [w for w, f in freq.items() if f]
+        words = [w for w, f in freq.items() if f and w]  # daachorse takes no empty pattern
         automaton = daachorse.CharwiseDoubleArrayAhoCorasick(words) if words else None
         return cls(automaton, array("q", (freq[w] for w in words)))
 
