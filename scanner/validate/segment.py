@@ -60,13 +60,32 @@ def _initialize(tokenizer: Any) -> None:
     tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
 
 
+def _writable(folder: Path) -> bool:
+    """Whether files can be stored in ``folder`` (made if missing)."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+class JiebaCut:
+    """jieba's own cut, where ``WordCut``'s automaton cannot be kept."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+
+    def cut(self, sentence: str) -> list[str]:
+        return list(self.tokenizer.cut(sentence, HMM=True))
+
+
 class WordBoundaries:
     def __init__(self, words: Iterable[str], cache_dir: str | None = None) -> None:
         self._words = tuple(dict.fromkeys(words))
         self._cache_dir = cache_dir
-        self._wordcut: WordCut | None = None
+        self._wordcut: WordCut | JiebaCut | None = None
 
-    def _get(self) -> WordCut:
+    def _get(self) -> WordCut | JiebaCut:
         if self._wordcut is None:
             jieba = import_jieba()
             jieba.setLogLevel(logging.WARNING)
@@ -78,7 +97,7 @@ class WordBoundaries:
             self._wordcut = wordcut
         return self._wordcut
 
-    def _load(self, jieba: Any) -> WordCut:
+    def _load(self, jieba: Any) -> WordCut | JiebaCut:
         """jieba's dictionary with the lexicons' short terms added, each at
         jieba's suggested frequency (segmentable, not dominant), as the
         automata ``WordCut`` cuts with.  Both halves are kept in the cache
@@ -86,8 +105,9 @@ class WordBoundaries:
         once for a jieba dictionary cache) and the added terms with their
         frequencies and the new total (adding 17,000 terms ~0.13 s: each is
         cut to suggest its frequency).  A process that finds both never
-        reads jieba's 500,000-entry dictionary (~0.17 s); without a cache
-        folder (no caller of the scanner's own) both are built each time."""
+        reads jieba's 500,000-entry dictionary (~0.17 s).  Where jieba's
+        automaton cannot be kept (no cache folder, or one this process may
+        not write), jieba cuts with its own dict instead, as it did."""
         tokenizer = jieba.Tokenizer()
         if self._cache_dir:
             try:
@@ -101,21 +121,20 @@ class WordBoundaries:
             return WordCut(base, *added)
         _initialize(tokenizer)
         base = self._read_base(tokenizer, version)  # the dictionary cache may be new
-        if base is None:
+        path = self._base_file(tokenizer, version) if base is None else None
+        if path is not None and _writable(path.parent):  # the automaton (~2.5 s) pays only when kept
             base = Words.build(tokenizer.FREQ)
-            self._store(self._base_file(tokenizer, version), base.serialize())
+            store_checked(path, base.serialize())
         for w in self._words:
             tokenizer.add_word(w)
+        if base is None:
+            return JiebaCut(tokenizer)
         added_freq = {w: tokenizer.FREQ[w] for w in self._words}
         added_words = Words.build(added_freq)
-        self._store(self._words_file(tokenizer, version),
-                    marshal.dumps((added_freq, tokenizer.total, added_words.serialize())))
+        words_file = self._words_file(tokenizer, version)
+        if words_file is not None:
+            store_checked(words_file, marshal.dumps((added_freq, tokenizer.total, added_words.serialize())))
         return WordCut(base, added_words, added_freq, tokenizer.total)
-
-    @staticmethod
-    def _store(path: Path | None, data: bytes) -> None:
-        if path is not None:
-            store_checked(path, data)
 
     def _read_base(self, tokenizer: Any, version: str) -> Words | None:
         path = self._base_file(tokenizer, version)

@@ -16,7 +16,7 @@ import jieba
 import pytest
 
 from scanner.keyedfiles import read_checked, store_checked
-from scanner.validate.segment import WordBoundaries, _initialize
+from scanner.validate.segment import JiebaCut, WordBoundaries, _initialize
 from scanner.validate.wordcut import Words
 
 TEXT = "天枢七号工程的保密审查工作由办公室负责，一方面加强保护，另一方面公开透明。"
@@ -199,3 +199,18 @@ def test_jieba_is_imported_without_pkg_resources_and_segments_as_with_it(built, 
         assert got["cut"] == list(reference.cut(TEXT, HMM=True)), run
         assert got["verdict"][0] is True, run
         assert (tmp_path / "jieba.cache").is_file()
+
+
+def test_where_the_automaton_cannot_be_kept_jieba_cuts_with_its_own_dict(built, tmp_path):
+    """Building jieba's automaton (~2.5 s) pays only when the next process
+    reads it: with no cache folder, or a ``segment`` that cannot be made,
+    the cut is jieba's own, with the terms added all the same."""
+    (tmp_path / "jieba.cache").write_bytes((built / "jieba.cache").read_bytes())
+    (tmp_path / "segment").write_text("not a folder", encoding="utf-8")
+    reference = with_terms(built, SHORT)
+    for words in (WordBoundaries(SHORT, cache_dir=str(tmp_path)), WordBoundaries(SHORT)):
+        assert isinstance(words._get(), JiebaCut)
+        assert words._get().cut(TEXT) == list(reference.cut(TEXT, HMM=True))
+        at = TEXT.index("保护")
+        assert words.confirms(TEXT, at, at + 2)[0]
+    assert (tmp_path / "segment").is_file()
