@@ -10,7 +10,7 @@ that lexicon's remaining hits are then counted and taken out in one step.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,9 +20,10 @@ from .lexicon import LexiconEntry
 _CHUNK = 256  # hits turned into Python ints at a time
 
 
-@dataclass(frozen=True)
-class Pattern:
-    """What one automaton key stands for: a mark anchor or a lexicon term/alias."""
+class Pattern(NamedTuple):
+    """What one automaton key stands for: a mark anchor or a lexicon term/alias.
+    (A NamedTuple, like ``LexiconEntry``: an engine's tens of thousands of
+    them unpickle from the cache folder in half a frozen dataclass's time.)"""
 
     surface: str
     anchor: str | None = None
