@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..keyedfiles import read_checked, read_regular, store_checked, store_keyed
+from ..match.automaton import daachorse_available
 from .wordcut import WordCut, Words, import_jieba
 
 WINDOW = 20  # characters on each side: ~40-character windows
@@ -107,7 +108,8 @@ class WordBoundaries:
         cut to suggest its frequency).  A process that finds both never
         reads jieba's 500,000-entry dictionary (~0.17 s).  Where jieba's
         automaton cannot be kept (no cache folder, or one this process may
-        not write), jieba cuts with its own dict instead, as it did."""
+        not write) or daachorse has no wheel, jieba cuts with its own dict
+        instead, as it did."""
         tokenizer = jieba.Tokenizer()
         if self._cache_dir:
             try:
@@ -116,12 +118,14 @@ class WordBoundaries:
             except OSError:
                 pass  # jieba falls back to the system temp folder
         version = jieba.__version__
-        base, added = self._read_base(tokenizer, version), self._read_added(tokenizer, version)
+        automata = daachorse_available()  # a platform without its wheel: jieba's own cut
+        base = self._read_base(tokenizer, version) if automata else None
+        added = self._read_added(tokenizer, version) if automata else None
         if base is not None and added is not None:
             return WordCut(base, *added)
         _initialize(tokenizer)
-        base = self._read_base(tokenizer, version)  # the dictionary cache may be new
-        path = self._base_file(tokenizer, version) if base is None else None
+        base = self._read_base(tokenizer, version) if automata else None  # the dictionary cache may be new
+        path = self._base_file(tokenizer, version) if automata and base is None else None
         if path is not None and _writable(path.parent):  # the automaton (~2.5 s) pays only when kept
             base = Words.build(tokenizer.FREQ)
             store_checked(path, base.serialize())

@@ -214,3 +214,21 @@ def test_where_the_automaton_cannot_be_kept_jieba_cuts_with_its_own_dict(built, 
         at = TEXT.index("保护")
         assert words.confirms(TEXT, at, at + 2)[0]
     assert (tmp_path / "segment").is_file()
+
+
+_WITHOUT_DAACHORSE = r"""
+import json, sys
+sys.modules["daachorse"] = None  # as on a platform without its wheel: its import fails
+from scanner.validate.segment import JiebaCut, WordBoundaries
+words = WordBoundaries(sys.argv[2].split(","), cache_dir=sys.argv[1])
+print(json.dumps([isinstance(words._get(), JiebaCut), words._get().cut(sys.argv[3])]))
+"""
+
+
+def test_without_daachorse_jieba_cuts_with_its_own_dict(built, tmp_path):
+    (tmp_path / "jieba.cache").write_bytes((built / "jieba.cache").read_bytes())
+    out = subprocess.run([sys.executable, "-c", _WITHOUT_DAACHORSE, str(tmp_path), ",".join(SHORT), TEXT],
+                         capture_output=True, text=True, check=True)
+    jieba_own_cut, cut = json.loads(out.stdout)
+    assert jieba_own_cut and cut == list(with_terms(built, SHORT).cut(TEXT, HMM=True))
+    assert not (tmp_path / "segment").exists() or not words_files(tmp_path, "base")
