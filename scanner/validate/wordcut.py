@@ -152,34 +152,31 @@ class WordCut:
         return any(s == 0 and e == len(text) for s, e, _ in self.base.found(text))
 
     def _cut_dag(self, sentence: str) -> Iterator[str]:
-        """jieba's __cut_DAG, line for line."""
-        _, _, finalseg = _jieba_parts()
+        """jieba's __cut_DAG: the route's words, each run of single
+        characters between them as ``_run`` gives it."""
         route = self._route(sentence)
         x = 0
         buf = ""
         n = len(sentence)
         while x < n:
             y = route[x][1] + 1
-            l_word = sentence[x:y]
             if y - x == 1:
-                buf += l_word
+                buf += sentence[x]
             else:
                 if buf:
-                    if len(buf) == 1:
-                        yield buf
-                        buf = ""
-                    else:
-                        if not self._is_word(buf):
-                            yield from finalseg.cut(buf)
-                        else:
-                            yield from buf
-                        buf = ""
-                yield l_word
+                    yield from self._run(buf)
+                    buf = ""
+                yield sentence[x:y]
             x = y
         if buf:
-            if len(buf) == 1:
-                yield buf
-            elif not self._is_word(buf):
-                yield from finalseg.cut(buf)
-            else:
-                yield from buf
+            yield from self._run(buf)
+
+    def _run(self, buf: str) -> Iterator[str]:
+        """A run of characters the route took one at a time: one character
+        as it is, a dictionary word character by character, anything else
+        as jieba's HMM cuts it."""
+        if len(buf) == 1 or self._is_word(buf):
+            yield from buf
+        else:
+            _, _, finalseg = _jieba_parts()
+            yield from finalseg.cut(buf)
