@@ -119,39 +119,38 @@ class WordBoundaries:
                 pass  # jieba falls back to the system temp folder
         version = jieba.__version__
         automata = daachorse_available()  # a platform without its wheel: jieba's own cut
-        base = self._read_base(tokenizer, version) if automata else None
-        added = self._read_added(tokenizer, version) if automata else None
+        files = self._files(tokenizer, version) if automata else None
+        base = self._read_base(files[0]) if files else None
+        added = self._read_added(files[1]) if files else None
         if base is not None and added is not None:
             return WordCut(base, *added)
         _initialize(tokenizer)
-        base = self._read_base(tokenizer, version) if automata else None  # the dictionary cache may be new
-        path = self._base_file(tokenizer, version) if automata and base is None else None
-        if path is not None and _writable(path.parent):  # the automaton (~2.5 s) pays only when kept
+        before, files = files, self._files(tokenizer, version) if automata else None
+        if files != before:  # the dictionary cache is new: so is the base file's name
+            base = self._read_base(files[0]) if files else None
+        if files and base is None and _writable(files[0].parent):  # the automaton (~2.5 s) pays only when kept
             base = Words.build(tokenizer.FREQ)
-            store_checked(path, base.serialize())
+            store_checked(files[0], base.serialize())
         for w in self._words:
             tokenizer.add_word(w)
-        if base is None:
+        if files is None or base is None:
             return JiebaCut(tokenizer)
         added_freq = {w: tokenizer.FREQ[w] for w in self._words}
         added_words = Words.build(added_freq)
-        words_file = self._words_file(tokenizer, version)
-        if words_file is not None:
-            store_checked(words_file, marshal.dumps((added_freq, tokenizer.total, added_words.serialize())))
+        store_checked(files[1], marshal.dumps((added_freq, tokenizer.total, added_words.serialize())))
         return WordCut(base, added_words, added_freq, tokenizer.total)
 
-    def _read_base(self, tokenizer: Any, version: str) -> Words | None:
-        path = self._base_file(tokenizer, version)
-        data = read_checked(path) if path else None
+    @staticmethod
+    def _read_base(path: Path) -> Words | None:
+        data = read_checked(path)
         try:
             return Words.deserialize(data) if data is not None else None
         except ValueError:
             return None
 
-    def _read_added(self, tokenizer: Any, version: str) -> tuple[Words, dict[str, int], int] | None:
+    def _read_added(self, path: Path) -> tuple[Words, dict[str, int], int] | None:
         """(the added words, their frequencies, the total): None unless every term has one."""
-        path = self._words_file(tokenizer, version)
-        data = read_checked(path) if path else None
+        data = read_checked(path)
         if data is None:
             return None
         try:
@@ -163,35 +162,25 @@ class WordBoundaries:
         except (EOFError, ValueError, TypeError):
             return None
 
-    def _base_stat(self, tokenizer: Any) -> str | None:
-        """jieba's own dictionary cache as it is now (None: no cache folder,
-        another dictionary, or no dictionary cache yet).  A rebuilt
-        dictionary cache is a new file (``store_keyed`` replaces it), so its
-        inode and time name it."""
+    def _files(self, tokenizer: Any, version: str) -> tuple[Path, Path] | None:
+        """Where jieba's own words (``base-``) and the added terms with their
+        frequencies and the total (``words-``) are kept, for jieba's
+        dictionary cache as it is now (None: no cache folder, another
+        dictionary, or no dictionary cache yet).  A rebuilt dictionary cache
+        is a new file (``store_keyed`` replaces it), so its inode and time
+        name it."""
         if not self._cache_dir or tokenizer.dictionary is not None:
             return None
         try:
-            base = os.stat(_base_cache(tokenizer))
+            cache = os.stat(_base_cache(tokenizer))
         except OSError:
             return None
-        return f"{base.st_dev}:{base.st_ino}:{base.st_size}:{base.st_mtime_ns}"
-
-    def _base_file(self, tokenizer: Any, version: str) -> Path | None:
-        """Where the automaton of jieba's own words is kept."""
-        stat = self._base_stat(tokenizer)
-        if stat is None:
-            return None
-        key = hashlib.sha256(b"\0".join([BASE_FORMAT, version.encode(), stat.encode()]))
-        return Path(str(self._cache_dir)) / "segment" / f"base-{key.hexdigest()[:32]}.bin"
-
-    def _words_file(self, tokenizer: Any, version: str) -> Path | None:
-        """Where the added terms, their frequencies and the total are kept."""
-        stat = self._base_stat(tokenizer)
-        if stat is None:
-            return None
-        key = hashlib.sha256(b"\0".join([WORDS_FORMAT, version.encode(), stat.encode(),
-                                           "\n".join(self._words).encode("utf-8", "surrogatepass")]))
-        return Path(str(self._cache_dir)) / "segment" / f"words-{key.hexdigest()[:32]}.bin"
+        made = f"{cache.st_dev}:{cache.st_ino}:{cache.st_size}:{cache.st_mtime_ns}".encode()
+        base = hashlib.sha256(b"\0".join([BASE_FORMAT, version.encode(), made]))
+        words = hashlib.sha256(b"\0".join([WORDS_FORMAT, version.encode(), made,
+                                            "\n".join(self._words).encode("utf-8", "surrogatepass")]))
+        folder = Path(self._cache_dir) / "segment"
+        return folder / f"base-{base.hexdigest()[:32]}.bin", folder / f"words-{words.hexdigest()[:32]}.bin"
 
     def warm(self) -> None:
         """Load the dictionary now (batch drivers call it before forking
