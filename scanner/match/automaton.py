@@ -262,14 +262,19 @@ class HyperscanMatcher:
 
 
 
+def _automaton_path(cache_dir: str | Path, prefix: str, source: bytes, library: Any, suffix: str) -> Path:
+    """Where what ``library`` built from ``source`` is kept, keyed by both (its version too)."""
+    digest = hashlib.sha256(source)
+    digest.update(str(getattr(library, "__version__", "")).encode())
+    return Path(cache_dir) / "automata" / f"{prefix}-{digest.hexdigest()[:32]}{suffix}"
+
+
 def cached_database(cache_dir: str | Path, prefix: str, source: bytes, compile_: Callable[[], bytes]) -> bytes:
     """A serialised Hyperscan database kept in ``cache_dir/automata``, keyed
     by what it was compiled from and the Hyperscan version."""
     import hyperscan
 
-    digest = hashlib.sha256(source)
-    digest.update(str(getattr(hyperscan, "__version__", "")).encode())
-    path = Path(cache_dir) / "automata" / f"{prefix}-{digest.hexdigest()[:32]}.db"
+    path = _automaton_path(cache_dir, prefix, source, hyperscan, ".db")
     cached = read_keyed(path)
     if cached is not None:
         return cached
@@ -302,9 +307,8 @@ class DaachorseMatcher:
     def _cache_path(self, cache_dir: str | Path) -> Path:
         import daachorse
 
-        digest = hashlib.sha256("\x00".join(self.keys).encode("utf-8", "surrogatepass"))
-        digest.update(str(getattr(daachorse, "__version__", "")).encode())
-        return Path(cache_dir) / "automata" / f"daac-{digest.hexdigest()[:32]}.bin"
+        return _automaton_path(cache_dir, "daac", "\x00".join(self.keys).encode("utf-8", "surrogatepass"), daachorse,
+                               ".bin")
 
     def _cached(self, cache_dir: str | Path) -> Any:
         """The automaton of these keys stored before, if its bytes are as
