@@ -30,7 +30,6 @@ __all__ = ["CJK", "INVISIBLE", "KERNEL_LONG_TEXT", "KERNEL_SAVES_PER_CHAR", "SPA
            "normalize_reference", "normalize_term", "translation_table"]
 
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]+")
-_ASCII_UPPER = re.compile("[A-Z]")
 _SPACE_RE = re.compile(
     f"(?<=[{CJK}{STAR}])[ \\t]+(?=[{CJK}{STAR}0-9A-Za-z])|(?<=[0-9A-Za-z])[ \\t]+(?=[{CJK}{STAR}])"
 )
@@ -81,12 +80,15 @@ KERNEL_LONG_TEXT = 8_000_000
 def normalize(original: str) -> NormText:
     """Normalise ``original``; the result maps every character back.
 
-    Text that needs no change returns at once; long text goes through one
+    ASCII text without a star is only case-folded (``str.lower``); long text goes through one
     pass over its code points (numpy's, or the numba kernel's once the
     process has loaded numba), each giving exactly what
     ``normalize_reference`` gives, about 10x (numpy) and 20x (numba) faster."""
-    if original.isascii() and "*" not in original and not _ASCII_UPPER.search(original):
-        return NormText(original, original, None)
+    if original.isascii() and "*" not in original:
+        # ASCII without a star: step 1 only folds case, and steps 2 and 3
+        # have nothing to delete (no invisible character, no CJK, no ★)
+        folded = original.lower()
+        return NormText(original if folded == original else folded, original, None)
     if len(original) < KERNEL_MIN_CHARS:
         return normalize_reference(original)
     from . import kernel
