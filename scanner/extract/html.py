@@ -9,11 +9,11 @@ Parts: ``title``, ``meta`` (meta content), ``body`` (visible text),
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from typing import Any
 
 import lxml.etree
-import lxml.html
 import numpy as np
 
 from ..config import Limits
@@ -34,20 +34,22 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
 _CODE = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _HAN_SPAN = 0xA000 - 0x3400  # U+3400 to U+9FFF, the gap U+4DC0-U+4DFF never counted
+_GAP = slice(0x4DC0 - 0x3400, 0x4E00 - 0x3400)
 
 
-def _is_hidden(el: lxml.html.HtmlElement) -> bool:
-    if el.get("hidden") is not None:
-        return True
-    style = el.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+# the walk's steps: an element to start, or the end of one (its tail to add
+# after its children, and the newline of a block element in either stream)
+_START, _END, _END_BLOCK, _END_BLOCK_HIDDEN = 0, 1, 2, 3
 
 
 class _Collector:
     """Walks the tree once, routing text into the visible or hidden stream.
 
     The walk keeps its own stack: a page nested thousands of elements deep
-    must not hit Python's recursion limit."""
+    must not hit Python's recursion limit.  It is the cost of reading a page,
+    so an element without attributes is not asked for any, a tag is
+    classified once per page, and an end step is pushed only where there is
+    a newline or a tail to add."""
 
     def __init__(self) -> None:
         self.visible: list[str] = []
@@ -56,51 +58,72 @@ class _Collector:
         self.comments: list[str] = []
 
     def walk(self, root: Any, hidden: bool) -> None:
-        # ("start", element, parent hidden) or ("end", element, parent hidden, own hidden)
-        stack: list[tuple[Any, ...]] = [("start", root, hidden)]
+        visible, hidden_out, comments = self.visible, self.hidden, self.comments
+        kinds: dict[str, tuple[bool, bool, bool]] = {}  # tag -> (skipped, block, input)
+        # (element, hidden, _START) or (its tail, the parent's hidden, an end step)
+        stack: list[tuple[Any, bool, int]] = [(root, hidden, _START)]
+        pop, push = stack.pop, stack.append
         while stack:
-            step = stack.pop()
-            if step[0] == "end":
-                _, el, parent_hidden, now_hidden = step
-                if el.tag.lower() in _BLOCK:
-                    (self.hidden if now_hidden else self.visible).append("\n")
-                self._tail(el, parent_hidden)
+            el, hidden, step = pop()
+            if step != _START:
+                if step != _END:
+                    (hidden_out if step == _END_BLOCK_HIDDEN else visible).append("\n")
+                if el:
+                    (hidden_out if hidden else visible).append(el)
                 continue
-            _, el, hidden = step
-            if isinstance(el, lxml.etree._Comment):
-                if el.text and el.text.strip():
-                    self.comments.append(el.text.strip())
-                self._tail(el, hidden)
+            tag = el.tag
+            if not isinstance(tag, str):  # a comment, processing instruction or entity
+                if isinstance(el, lxml.etree._Comment):
+                    _comment(el, comments)
+                if el.tail:
+                    (hidden_out if hidden else visible).append(el.tail)
                 continue
-            if not isinstance(el.tag, str):
-                self._tail(el, hidden)
-                continue
-            tag = el.tag.lower()
-            for attr in ("alt", "title"):
-                if el.get(attr):
-                    self.attributes.append(el.get(attr).strip())
-            if tag == "input" and (el.get("type") or "").lower() == "hidden" and el.get("value"):
-                self.hidden.append(el.get("value"))
-            if tag in _SKIP:
+            kind = kinds.get(tag)
+            if kind is None:
+                low = tag.lower()
+                kind = kinds[tag] = (low in _SKIP, low in _BLOCK, low == "input")
+            skipped, block, is_input = kind
+            now_hidden = hidden
+            if el.keys():
+                now_hidden = self._attributes(el, hidden, skipped, is_input)
+            if skipped:
                 for child in el:
                     if isinstance(child, lxml.etree._Comment):
-                        if child.text and child.text.strip():
-                            self.comments.append(child.text.strip())
-                        self._tail(child, hidden)
-                self._tail(el, hidden)
+                        _comment(child, comments)
+                        if child.tail:
+                            (hidden_out if hidden else visible).append(child.tail)
+                if el.tail:
+                    (hidden_out if hidden else visible).append(el.tail)
                 continue
-            now_hidden = hidden or _is_hidden(el)
-            out = self.hidden if now_hidden else self.visible
-            if tag in _BLOCK:
+            out = hidden_out if now_hidden else visible
+            if block:
                 out.append("\n")
+                push((el.tail, hidden, _END_BLOCK_HIDDEN if now_hidden else _END_BLOCK))
+            elif el.tail:
+                push((el.tail, hidden, _END))
             if el.text:
                 out.append(el.text)
-            stack.append(("end", el, hidden, now_hidden))
-            stack.extend(("start", child, now_hidden) for child in reversed(el))
+            if len(el):
+                stack.extend(zip(reversed(el), itertools.repeat(now_hidden), itertools.repeat(_START)))
 
-    def _tail(self, el: Any, hidden: bool) -> None:
-        if el.tail:
-            (self.hidden if hidden else self.visible).append(el.tail)
+    def _attributes(self, el: Any, hidden: bool, skipped: bool, is_input: bool) -> bool:
+        """Collect an element's alt and title and a hidden input's value;
+        whether its content is hidden."""
+        get = el.get
+        for attr in ("alt", "title"):
+            if get(attr):
+                self.attributes.append(get(attr).strip())
+        if is_input and (get("type") or "").lower() == "hidden" and get("value"):
+            self.hidden.append(get("value"))
+        if hidden or skipped:
+            return hidden
+        style = get("style")
+        return get("hidden") is not None or bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _comment(el: Any, comments: list[str]) -> None:
+    if el.text and el.text.strip():
+        comments.append(el.text.strip())
 
 
 def _clean(chunks: list[str]) -> str:
@@ -117,11 +140,15 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         return Document(format="html", parts=())
     # huge_tree: without it libxml2 stops, silently, at 256 levels of nesting or a
     # 10 MB text node or attribute, and everything after is lost
-    parser = lxml.html.HTMLParser(huge_tree=True)
+    # lxml.etree's parser, not lxml.html's: the same tree, without a Python
+    # call per element to choose lxml.html's element class (a third of the walk)
+    parser = lxml.etree.HTMLParser(huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(source, parser=parser)
+        root = lxml.etree.fromstring(source, parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"HTML could not be parsed: {exc}", part="body") from exc
+    if root is None:  # what lxml.html.document_fromstring says of it
+        raise ExtractionError("HTML could not be parsed: Document is empty", part="body")
     stopped = [e for e in parser.error_log if e.level_name == "FATAL"]
     parts: list[Part] = []
     title = root.findtext(".//title")
@@ -178,7 +205,9 @@ def _lost_han(stripped: str, parts: list[Part]) -> bool:
 def _han_counts(text: str) -> np.ndarray:
     """How often each character of U+3400-U+4DBF and U+4E00-U+9FFF occurs
     (counted by numpy over the code points: a list of one-character matches
-    and a Counter cost half of reading a page)."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    han = codes[((codes >= 0x3400) & (codes <= 0x4DBF)) | ((codes >= 0x4E00) & (codes <= 0x9FFF))]
-    return np.bincount(han - 0x3400, minlength=_HAN_SPAN)
+    and a Counter cost half of reading a page).  One unsigned comparison
+    finds U+3400-U+9FFF; the gap U+4DC0-U+4DFF is cleared after counting."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) - np.uint32(0x3400)
+    counts = np.bincount(codes[codes < _HAN_SPAN], minlength=_HAN_SPAN)
+    counts[_GAP] = 0
+    return counts

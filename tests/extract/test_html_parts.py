@@ -1,0 +1,52 @@
+"""Where each piece of an HTML page goes: the walk routes text into the
+visible body, the hidden part, the attributes and the comments, and a page
+lxml finds empty is said to be unreadable, not cleared."""
+from __future__ import annotations
+
+from scanner import scan_bytes
+from scanner.config import ScanConfig
+from scanner.extract import extract
+
+PAGE = """<!DOCTYPE html><html><head><title>关于通知</title><!-- 头部注释 --><meta name="description" content="摘要">
+<style>p { color: red }<!-- 样式注释 --></style></head><body>
+<div class="nav"><ul><li>首页</li><li>政务公开</li></ul></div>
+<p>第一段<b>加粗</b>尾巴</p>
+<div hidden>隐藏一<p>隐藏段落</p>隐藏尾</div>可见尾
+<span style="display: none">隐藏二</span><span style="font-size:0">隐藏三</span>
+<img src="x.png" alt="图片说明" title="图片标题"><input type="HIDDEN" value="隐藏值">
+<script>var secret = "脚本文本";</script>脚本之后
+<!-- 正文注释 --><template><p>模板</p><!-- 模板注释 --></template>
+<table><tr><td>单元格一</td><td>单元格二</td></tr></table>
+</body></html>"""
+
+
+def parts(data: bytes) -> dict[str, str]:
+    document = extract(data, "page.html", ScanConfig().limits)
+    return {part.name: part.text for part in document.parts}
+
+
+def test_every_stream_gets_its_own_text() -> None:
+    got = parts(PAGE.encode())
+    assert got["title"] == "关于通知"
+    assert got["meta"] == "description: 摘要"
+    assert got["body"] == "\n".join(["首页", "政务公开", "第一段加粗尾巴", "可见尾", "脚本之后", "单元格一", "单元格二"])
+    # a hidden input's value joins the hidden stream where the walk meets it
+    assert got["hidden"] == "\n".join(["隐藏一", "隐藏段落", "隐藏尾", "隐藏二隐藏三隐藏值"])
+    assert got["attributes"] == "图片说明\n图片标题"
+    # comments anywhere in the page, those directly inside a skipped element
+    # too (inside <style> a comment is the style's own text, not a comment)
+    assert got["html-comment"].split("\n") == ["头部注释", "正文注释", "模板注释"]
+    assert "脚本文本" not in got["body"] and "模板" not in got["body"]
+
+
+def test_block_elements_break_lines_in_the_stream_they_are_in() -> None:
+    got = parts("<html><body><div hidden><p>一</p><p>二</p></div><p>三</p>四</body></html>".encode())
+    assert got["hidden"] == "一\n二"
+    assert got["body"] == "三\n四"
+
+
+def test_a_page_the_parser_finds_empty_is_unreadable_not_clear() -> None:
+    for data in (b"<!-- only a comment -->", b"<!DOCTYPE html>", b"</p>"):
+        result = scan_bytes(data, "empty.html")[0]
+        assert result.verdict.value == "review", data
+        assert any("could not be parsed" in f.reason for f in result.findings), data
