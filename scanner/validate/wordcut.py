@@ -23,7 +23,7 @@ import re
 import sys
 from array import array
 from collections.abc import Iterator, Mapping
-from math import log
+from math import inf, log
 from typing import Any
 
 
@@ -124,26 +124,40 @@ class WordCut:
                         out.extend(x)
         return out
 
-    def _dag(self, sentence: str) -> dict[int, list[tuple[int, int]]]:
-        """jieba's get_DAG, each end with its word's frequency: k -> [(i, freq)] for
-        every word ``sentence[k:i+1]``, ascending; [(k, 0)] where none starts."""
-        ends: dict[int, dict[int, int]] = {}
-        for s, e, f in self.base.found(sentence):
-            ends.setdefault(s, {})[e - 1] = f
-        if self.added_freq:
-            for s, e, f in self.added.found(sentence):
-                ends.setdefault(s, {})[e - 1] = f  # an added word's frequency replaces the base's
-        return {k: sorted(ends[k].items()) if k in ends else [(k, 0)] for k in range(len(sentence))}
-
-    def _route(self, sentence: str) -> dict[int, tuple[float, int]]:
-        """jieba's calc: the same sums in the same order (``log(freq or 1) - logtotal + route``)."""
-        dag = self._dag(sentence)
+    def _route(self, sentence: str) -> list[int]:
+        """jieba's get_DAG and calc: for each position, the last position of
+        the word the best route takes from it.  The same sums in the same
+        order (``log(freq or 1) - logtotal + route``), the larger end on a
+        tie (jieba's ``max`` of (sum, end) pairs); a position where no word
+        starts takes its character alone (frequency 0).  Lists, not jieba's
+        dicts of tuples: this loop is most of a confirmation's cost."""
         n = len(sentence)
+        starting: list[dict[int, int] | None] = [None] * n  # start -> {last position: frequency}
+        for words in (self.base, self.added) if self.added_freq else (self.base,):
+            if words.automaton is None:
+                continue
+            frequencies = words.frequencies
+            for s, e, p in words.automaton.find_overlapping(sentence):  # an added word's frequency replaces the base's
+                ends = starting[s]
+                if ends is None:
+                    starting[s] = {e - 1: frequencies[p]}
+                else:
+                    ends[e - 1] = frequencies[p]
         logtotal = self.logtotal
-        route: dict[int, tuple[float, int]] = {n: (0, 0)}
+        score = [0.0] * (n + 1)
+        last = list(range(n))
         for idx in range(n - 1, -1, -1):
-            route[idx] = max((log(f or 1) - logtotal + route[x + 1][0], x) for x, f in dag[idx])
-        return route
+            ends = starting[idx]
+            if ends is None:
+                score[idx] = log(1) - logtotal + score[idx + 1]
+                continue
+            best = -inf
+            for x in sorted(ends) if len(ends) > 1 else ends:  # ascending: ``>=`` leaves the larger end on a tie
+                total = log(ends[x] or 1) - logtotal + score[x + 1]
+                if total >= best:
+                    best, last[idx] = total, x
+            score[idx] = best
+        return last
 
     def _is_word(self, text: str) -> bool:
         """``FREQ.get(text)`` is truthy: an added word, or a base word spanning all of ``text``."""
@@ -154,12 +168,12 @@ class WordCut:
     def _cut_dag(self, sentence: str) -> Iterator[str]:
         """jieba's __cut_DAG: the route's words, each run of single
         characters between them as ``_run`` gives it."""
-        route = self._route(sentence)
+        last = self._route(sentence)
         x = 0
         buf = ""
         n = len(sentence)
         while x < n:
-            y = route[x][1] + 1
+            y = last[x] + 1
             if y - x == 1:
                 buf += sentence[x]
             else:
