@@ -19,7 +19,7 @@ def normalize_vectorised(original: str) -> tuple[str, np.ndarray | None]:
     except UnicodeEncodeError:  # lone surrogates (from a broken UTF-16 source)
         raw = original.encode("utf-32-le", "surrogatepass")
     cps = np.frombuffer(raw, dtype=np.int32)  # code points are below 2**31
-    out = lookup_table()[cps]
+    out = lookup_table().take(cps)  # take: a third quicker than indexing by an array
     index: np.ndarray | None = None
     kept = out != DELETE
     if not kept.all():
@@ -35,25 +35,27 @@ def _drop_joining_spaces(out: np.ndarray, index: np.ndarray | None) -> tuple[np.
     """Delete each run of spaces/tabs that stands between CJK/★ and
     CJK/★/ASCII letter or digit, or between an ASCII letter or digit and
     CJK/★ (the invisibles inside a run are gone already, so a run is a
-    stretch of consecutive spaces and tabs here)."""
-    blank = (out == SPACE) | (out == TAB)
-    if not blank.any():
+    stretch of consecutive spaces and tabs here).  Worked out over the
+    positions of the blanks, not the whole text: Chinese text has few, and
+    in English few runs are dropped."""
+    where = np.flatnonzero((out == SPACE) | (out == TAB))
+    if not len(where):
         return out, index
-    edges = np.diff(blank.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    new_run = np.empty(len(where), dtype=bool)  # a blank that does not follow the one before
+    new_run[0] = True
+    np.not_equal(where[1:], where[:-1] + 1, out=new_run[1:])
+    first = np.flatnonzero(new_run)
+    starts = where[first]
+    ends = where[np.append(first[1:] - 1, len(where) - 1)] + 1
     classes = class_table()
     n = len(out)
-    before = np.where(starts > 0, classes[out[starts - 1]], 0)
-    after = np.where(ends < n, classes[out[np.minimum(ends, n - 1)]], 0)
+    before = np.where(starts > 0, classes.take(out.take(np.maximum(starts - 1, 0))), 0)
+    after = np.where(ends < n, classes.take(out.take(np.minimum(ends, n - 1))), 0)
     drop = ((before & HAN != 0) & (after & (HAN | ALNUM) != 0)) | ((before & ALNUM != 0) & (after & HAN != 0))
     if not drop.any():
         return out, index
-    # +1 where a dropped run starts, -1 where it ends (runs never touch, so
-    # the running sum is 0 or 1: one byte a character, as every mask here)
-    depth = np.zeros(n + 1, dtype=np.int8)
-    depth[starts[drop]] = 1
-    depth[ends[drop]] = -1
-    keep = np.cumsum(depth[:n], dtype=np.int8) == 0
+    keep = np.ones(n, dtype=bool)
+    keep[where[np.repeat(drop, ends - starts)]] = False  # every blank of a dropped run
     return out[keep], _positions(keep) if index is None else index[keep]
 
 
