@@ -29,9 +29,9 @@ def test_every_stream_gets_its_own_text() -> None:
     got = parts(PAGE.encode())
     assert got["title"] == "关于通知"
     assert got["meta"] == "description: 摘要"
-    assert got["body"] == "\n".join(["首页", "政务公开", "第一段加粗尾巴", "可见尾", "脚本之后", "单元格一", "单元格二"])
+    assert got["body"] == "首页\n政务公开\n第一段加粗尾巴\n可见尾\n脚本之后\n单元格一\n单元格二"
     # a hidden input's value joins the hidden stream where the walk meets it
-    assert got["hidden"] == "\n".join(["隐藏一", "隐藏段落", "隐藏尾", "隐藏二隐藏三隐藏值"])
+    assert got["hidden"] == "隐藏一\n隐藏段落\n隐藏尾\n隐藏二隐藏三隐藏值"
     assert got["attributes"] == "图片说明\n图片标题"
     # comments anywhere in the page, those directly inside a skipped element
     # too (inside <style> a comment is the style's own text, not a comment)
