@@ -87,9 +87,15 @@ class PartText:
         self._dropped: list[tuple[int, int, str]] = []
 
     @cached_property
+    def utf8(self) -> bytes:
+        """The normalised text in UTF-8 (lone surrogates kept), encoded once
+        for the automaton and the personal-data pass, which both scan bytes."""
+        return self.text.encode("utf-8", "surrogatepass")
+
+    @cached_property
     def hits(self) -> Hits:
         table = self.engine.table
-        return Hits(*table.ordered(*self.engine.matcher.find_arrays(self.text)))
+        return Hits(*table.ordered(*self.engine.matcher.find_arrays(self.text, self.utf8)))
 
     def drop(self, start: int, end: int, why: str, row: int = -1) -> None:
         """Say why the normalised span ``[start, end)`` is not a signal; ``row``

@@ -28,4 +28,4 @@ class PiiDetector:
 
     def find(self, text: PartText) -> list[Signal]:
         return [text.signal(m.rule, "pii", None, m.start, m.end, m.reason, BASIS_PII, severity=Severity.REVIEW)
-                for m in find_pii(text.text)]
+                for m in find_pii(text.text, text.utf8)]

@@ -63,9 +63,11 @@ class Matcher(Protocol):
     def find(self, text: str) -> Iterator[tuple[int, int, int]]:
         """Yield ``(start, end, key_index)`` for every occurrence in ``text``."""
 
-    def find_arrays(self, text: str) -> Hits:
+    def find_arrays(self, text: str, data: bytes | None = None) -> Hits:
         """Every occurrence as arrays: a dense lexicon's hundreds of
-        thousands of hits without a Python tuple each."""
+        thousands of hits without a Python tuple each.  ``data``, when
+        given, is ``text`` in UTF-8 (lone surrogates kept), for a matcher
+        that scans bytes: the caller encodes the text once for all its uses."""
 
 
 def _no_hits() -> Hits:
@@ -93,7 +95,7 @@ class PyAhoCorasickMatcher:
         for last, (index, length) in self.automaton.iter(text):
             yield last + 1 - length, last + 1, index
 
-    def find_arrays(self, text: str) -> Hits:
+    def find_arrays(self, text: str, data: bytes | None = None) -> Hits:
         found = np.array(list(self.find(text)), dtype=np.int64).reshape(-1, 3)
         return found[:, 0], found[:, 1], found[:, 2]
 
@@ -138,10 +140,11 @@ class RsBytesMatcher:
             s = chars[start]
             yield s, s + lengths[index], index
 
-    def find_arrays(self, text: str) -> Hits:
+    def find_arrays(self, text: str, data: bytes | None = None) -> Hits:
         if self.automaton is None:
             return _no_hits()
-        data = text.encode("utf-8", "surrogatepass")
+        if data is None:
+            data = text.encode("utf-8", "surrogatepass")
         found = np.array(self.automaton.find_matches_as_indexes(data, overlapping=True), dtype=np.int64)
         if not len(found):
             return _no_hits()
@@ -247,8 +250,9 @@ class HyperscanMatcher:
         starts, ends, keys = self.find_arrays(text)
         return zip(starts.tolist(), ends.tolist(), keys.tolist())
 
-    def find_arrays(self, text: str) -> Hits:
-        data = text.encode("utf-8", "surrogatepass")
+    def find_arrays(self, text: str, data: bytes | None = None) -> Hits:
+        if data is None:
+            data = text.encode("utf-8", "surrogatepass")
         found = array("q")  # key, end, key, end, ...: no tuple per hit, numpy reads it in place
         add = found.append
         self.database.scan(data, match_event_handler=lambda key, _from, end, _flags, _ctx: add(key) or add(end),
@@ -334,13 +338,13 @@ class DaachorseMatcher:
         starts, ends, keys = self.find_arrays(text)
         return zip(starts.tolist(), ends.tolist(), keys.tolist())
 
-    def find_arrays(self, text: str) -> Hits:
+    def find_arrays(self, text: str, data: bytes | None = None) -> Hits:
         try:
             found = self.automaton.find_overlapping(text)
         except UnicodeEncodeError:  # a lone surrogate
             if self._fallback is None:
                 self._fallback = RsBytesMatcher(self.keys)
-            return self._fallback.find_arrays(text)
+            return self._fallback.find_arrays(text, data)
         if not found:
             return _no_hits()
         flat = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found))

@@ -203,11 +203,11 @@ def _run_end(text: str, pos: int) -> int:
     return m.end()
 
 
-def _shape_windows(text: str, scanner: _ShapeScanner) -> list[tuple[int, int]] | None:
-    """The runs of candidate characters that hold a candidate shape; None
-    where shapes are dense (a table of figures: the windows would cover it
-    anyway, and finding them cost a Python step per shape)."""
-    data = text.encode("utf-8", "surrogatepass")
+def _shape_windows(text: str, data: bytes, scanner: _ShapeScanner) -> list[tuple[int, int]] | None:
+    """The runs of candidate characters that hold a candidate shape (``data``
+    is ``text`` in UTF-8); None where shapes are dense (a table of figures:
+    the windows would cover it anyway, and finding them cost a Python step
+    per shape)."""
     ends = scanner.ends(data, len(data) // _DENSE_BYTES, _DENSE_SAMPLE)
     if ends is None:
         return None
@@ -245,13 +245,16 @@ def _seed_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-def find_pii(text: str) -> list[PiiMatch]:
-    """Validated personal-data matches in normalised ``text``."""
+def find_pii(text: str, data: bytes | None = None) -> list[PiiMatch]:
+    """Validated personal-data matches in normalised ``text`` (``data``: the
+    text in UTF-8 with lone surrogates kept, where the caller has it)."""
     scanner = _shape_scanner()
     if scanner is None:
         found = [m for lo, hi in _seed_windows(text) for m in find_pii_in(text, lo, hi)]
     else:
-        windows = _shape_windows(text, scanner)
+        if data is None:
+            data = text.encode("utf-8", "surrogatepass")
+        windows = _shape_windows(text, data, scanner)
         if windows is None:
             return _find_pii_dense(text, 0, len(text))
         found = []

@@ -203,8 +203,8 @@ def test_a_table_at_the_start_of_long_text_takes_the_dense_path():
     table = "".join(f"{i},11010519491231002X,6222021234567890128,{13800138000 + i}\n" for i in range(400))
     text = table + "正文没有号码。Plain words, no numbers. " * 2000
     assert len(table.encode()) > pii._DENSE_SAMPLE and len(text.encode()) > 2 * len(table.encode())
-    assert pii._shape_windows(text, pii._shape_scanner()) is None
-    assert pii._shape_windows(text[len(table):], pii._shape_scanner()) == []
+    assert pii._shape_windows(text, text.encode(), pii._shape_scanner()) is None
+    assert pii._shape_windows(text[len(table):], text[len(table):].encode(), pii._shape_scanner()) == []
     check(text)
     assert len(find_pii(text)) == 3 * 400
 
