@@ -106,7 +106,7 @@ DIGITS = "0123456789 -+x"
 ), max_size=12))
 def test_windowed_pii_equals_whole_text_scan(pieces):
     text = "".join(pieces)
-    assert find_pii(text) == find_pii_in(text, 0, len(text))
+    assert find_pii(text) == find_pii_in(text, 0, len(text)) == find_pii(text, text.encode("utf-8", "surrogatepass"))
 
 
 KEYS = ["机密", "秘密", "密级", "天枢-7工程", "工程", "枢", "ab", "b", "内部资料", "\U00020001字"]
@@ -119,9 +119,10 @@ def test_byte_matchers_equal_pyahocorasick(text):
     for matcher in (PyAhoCorasickMatcher(KEYS), RsBytesMatcher(KEYS, dfa=True), RsBytesMatcher(KEYS, dfa=False),
                     HyperscanMatcher(KEYS), DaachorseMatcher(KEYS)):
         assert sorted(matcher.find(text)) == expected
-        arrays = matcher.find_arrays(text)
-        assert all(a.dtype == np.int64 for a in arrays)
-        assert sorted(zip(*(a.tolist() for a in arrays))) == expected
+        # without the text's UTF-8, and with it as a part's text hands it over
+        for arrays in (matcher.find_arrays(text), matcher.find_arrays(text, text.encode("utf-8", "surrogatepass"))):
+            assert all(a.dtype == np.int64 for a in arrays)
+            assert sorted(zip(*(a.tolist() for a in arrays))) == expected
 
 
 @settings(max_examples=60, deadline=None)
