@@ -13,7 +13,10 @@ the timed table (run.py, farm-bench), not instead of it.
 
 Both commands run at once (one core each), about 60x slower than normally,
 with PYTHONHASHSEED=0 so that set and dict order cannot change the count.
-Only the first process is counted: measure ``--jobs 1``.
+Each side has a cache folder of its own (``XDG_CACHE_HOME``), filled by one
+run outside valgrind first: the count is a second run's, as a user's is, and
+neither side reads or rebuilds what the other wrote.  Only the first process
+is counted: measure ``--jobs 1``.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import NoReturn
 
@@ -44,10 +48,15 @@ def command(preclear: str, args: list[str]) -> list[str]:
     return ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(python), "-m", "scanner", *args]
 
 
-def instructions(runs: dict[str, list[str]]) -> dict[str, int]:
-    """Run the commands at once; the instructions each executed."""
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    started = {name: subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
+def instructions(runs: dict[str, list[str]], caches: Path) -> dict[str, int]:
+    """Run the commands at once, each with its own warm cache folder under
+    ``caches``; the instructions each executed."""
+    envs = {name: {**os.environ, "PYTHONHASHSEED": "0", "XDG_CACHE_HOME": str(caches / name)} for name in runs}
+    for name, cmd in runs.items():  # the warm-up, outside valgrind
+        subprocess.run(cmd[cmd.index("--callgrind-out-file=/dev/null") + 1:], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, env=envs[name], check=False)
+    started = {name: subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=envs[name],
+                                      text=True)
                for name, cmd in runs.items()}
     counts: dict[str, int] = {}
     for name, process in started.items():
@@ -71,7 +80,8 @@ def main() -> None:
         parser.error("give preclear's arguments after --")
     if shutil.which("valgrind") is None:
         fail("valgrind is not installed (Debian: apt-get install valgrind)")
-    counts = instructions({"A": command(options.a, args), "B": command(options.b, args)})
+    with tempfile.TemporaryDirectory(prefix="preclear-instructions-") as caches:
+        counts = instructions({"A": command(options.a, args), "B": command(options.b, args)}, Path(caches))
     print(f"A {counts['A']:,} instructions\nB {counts['B']:,} instructions\nA/B {counts['A'] / counts['B']:.4f}")
 
 
