@@ -39,7 +39,7 @@ def extract_archive(data: bytes, name: str, limits: Limits, fmt: str) -> Documen
     if fmt == "zip":
         with GuardedZip(data, limits, stage="zip") as zf:
             comment = zf.comment.decode("utf-8", "replace")
-            names = [_member_name(i) for i in zf.infos() if not i.is_dir()]
+            names = [_member_name(i) for i in zf.infos() if not _is_dir(i)]
         if comment.strip():
             parts.append(Part("comment", comment))
     elif fmt == "tar":
@@ -74,6 +74,8 @@ def iter_members(data: bytes, name: str, limits: Limits, fmt: str) -> Iterator[M
 def safe_name(raw: str) -> tuple[str, str]:
     """(the name with control/format characters escaped, what is wrong with it or "").
     Bytes that are not UTF-8 (a tar made on a GBK system) are shown ``\\xNN`` as in scanner.names."""
+    if not raw:
+        return raw, "is empty"
     escaped = "".join(c if unicodedata.category(c)[0] != "C" else _escape_char(c) for c in raw)
     segments = raw.replace("\\", "/").split("/")
     if raw.startswith(("/", "\\")) or (len(raw) > 1 and raw[1] == ":"):
@@ -89,6 +91,13 @@ def _escape_char(char: str) -> str:
     if "\udc80" <= char <= "\udcff":
         return escape_name(char)
     return f"\\u{ord(char):04x}"
+
+
+def _is_dir(info: zipfile.ZipInfo) -> bool:
+    """``ZipInfo.is_dir``, for a member whose name is empty too (Python
+    3.11's reads its last character and raises IndexError: found by the fuzz
+    run, a crash of the whole batch)."""
+    return info.filename.endswith("/")
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -118,7 +127,7 @@ def _is_cjk(char: str) -> bool:
 
 def _zip_members(data: bytes, limits: Limits) -> Iterator[Member]:
     with GuardedZip(data, limits, stage="archive") as zf:
-        infos = sorted((i for i in zf.infos() if not i.is_dir()), key=_member_name)  # stable: copies keep order
+        infos = sorted((i for i in zf.infos() if not _is_dir(i)), key=_member_name)  # stable: copies keep order
         declared = sum(i.file_size for i in infos)
         seen: dict[str, int] = {}
         if declared > limits.max_total_uncompressed:

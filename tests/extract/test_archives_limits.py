@@ -176,6 +176,29 @@ def test_unsafe_member_names_are_reported_safely(tmp_path) -> None:
     assert set(os.listdir(tmp_path)) == before
 
 
+def test_a_member_without_a_name_is_scanned_and_flagged(tmp_path) -> None:
+    """A member whose name is empty (the fuzz run made one) once crashed the
+    whole batch: zipfile's ``is_dir`` reads the name's last character."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr(zipfile.ZipInfo(""), "机密★5年".encode())
+        zf.writestr("notice.txt", "公开通知".encode())
+    results = {r.item: r for r in scan_bytes(out.getvalue(), "nameless.zip")}
+    assert results["nameless.zip!"].verdict.value == "block"
+    assert results["nameless.zip!notice.txt"].verdict.value == "clear"
+    archive = results["nameless.zip"]
+    assert [f.reason for f in archive.findings if f.rule == "metadata.unsafe-member-name"] == ["member name '' is empty"]
+    assert archive.verdict.value == "block"
+    # and in a folder scan, beside another file: the batch goes on
+    (tmp_path / "nameless.zip").write_bytes(out.getvalue())
+    (tmp_path / "other.txt").write_text("机密★5年", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "scanner", "scan", str(tmp_path), "--format", "jsonl", "--jobs", "1"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2, done.stderr
+    items = {json.loads(line)["item"] for line in done.stdout.splitlines()}
+    assert {"nameless.zip", "nameless.zip!", "nameless.zip!notice.txt", "other.txt"} <= items
+
+
 def test_gbk_member_names_are_decoded() -> None:
     """Chinese Windows writes GBK names without the UTF-8 flag."""
     gbk = "通知.txt".encode("gbk")
