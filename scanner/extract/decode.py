@@ -4,8 +4,9 @@ Order: a BOM; strict UTF-8; UTF-8 with a few damaged bytes (read with
 replacements, not exact); then the Chinese legacy encodings that decode
 strictly (GB18030 covers GBK and GB2312, Big5), choosing by which decoding
 yields common characters when both do; GB18030 with a few damaged bytes;
-charset-normalizer's guess as the last resort, exact only when it reads
-cleanly.
+UTF-8 whose valid multi-byte characters at least match its bad bytes (a
+short page with one damaged character); charset-normalizer's guess as the
+last resort, exact only when it reads cleanly.
 """
 from __future__ import annotations
 
@@ -56,16 +57,17 @@ def _common_ratio(text: str, encoding: str) -> float:
     return common / len(han)
 
 
-def _damaged(data: bytes, encoding: str) -> str | None:
+def _damaged(data: bytes, encoding: str, good_per_bad: int = 4) -> str | None:
     """UTF-8 or GBK text with a few bad bytes (a flipped bit, a cut sequence)
     is still that encoding: read it with those bytes replaced (not exact),
     rather than let a guesser pick a single-byte code page that turns every
     Chinese character into Latin noise and calls that exact (the fuzz tests
-    found both)."""
+    found both).  ``good_per_bad``: the non-ASCII characters read per bad
+    byte it takes (one damaged character is up to three bad bytes)."""
     text = data.decode(encoding, errors="replace")
     bad = text.count("\ufffd")
     good = sum(1 for ch in text if ch > "\x7f") - bad
-    return text if good >= 4 and bad * 4 <= good else None
+    return text if good >= 4 and bad * good_per_bad <= good else None
 
 
 def decode(data: bytes) -> Decoded:
@@ -91,6 +93,12 @@ def decode(data: bytes) -> Decoded:
     damaged = _damaged(data, "gb18030")
     if damaged is not None:
         return Decoded(damaged, "gb18030", False)
+    # no Chinese encoding reads it: a short UTF-8 page with one damaged
+    # character has too few good ones for the test above (the fuzz run found
+    # a 102-byte page the guesser then read as Mac Cyrillic and called exact)
+    damaged = _damaged(data, "utf-8", good_per_bad=1)
+    if damaged is not None:
+        return Decoded(damaged, "utf-8", False)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()

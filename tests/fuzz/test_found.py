@@ -19,6 +19,18 @@ def test_utf8_page_with_one_bad_byte_is_not_read_as_a_latin_code_page() -> None:
     assert r.extraction.value == "partial" and r.verdict.value == "block"
 
 
+def test_short_utf8_page_with_two_bad_bytes_is_not_read_as_a_mac_code_page() -> None:
+    """The fuzz run's 102-byte page: 7 good characters, 2 bad bytes; no
+    Chinese encoding reads it, and charset-normalizer's guess (Mac Cyrillic)
+    was called exact, so the mark was never seen: clear and full."""
+    page = bytes.fromhex(
+        "3c21444f43545950452068746d6c3e3c68746d6c3e3c686561643e3c7469746c653e69809ae79fa53c2f7469746c653e3c2f"
+        "686561643e3c626f64793e3c6469763e3c703ee69cbae5af86e2988535e5b9b43c2f703e3c70207469746c653d27e99984e4bbb6")
+    r = scan_bytes(page, "notice.html")[0]
+    assert any(f.rule == "mark.state-secret" for f in r.findings)
+    assert r.extraction.value == "partial" and r.verdict.value == "block"
+
+
 def test_gbk_text_with_one_bad_byte_still_finds_the_mark() -> None:
     text = (f"{MARK}\n关于开展年度安全检查工作的通知\n" + "a" * 100_000).encode("gbk")
     damaged = text[:-50] + b"\xff" + text[-49:]
