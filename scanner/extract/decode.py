@@ -57,16 +57,22 @@ def _common_ratio(text: str, encoding: str) -> float:
     return common / len(han)
 
 
-def _damaged(data: bytes, encoding: str, good_per_bad: int = 4) -> str | None:
+def _replaced(data: bytes, encoding: str) -> tuple[str, int, int]:
+    """``data`` read in ``encoding`` with bad bytes replaced: (text, non-ASCII
+    characters read, bad bytes)."""
+    text = data.decode(encoding, errors="replace")
+    bad = text.count("\ufffd")
+    return text, sum(1 for ch in text if ch > "\x7f") - bad, bad
+
+
+def _damaged(reading: tuple[str, int, int], good_per_bad: int = 4) -> str | None:
     """UTF-8 or GBK text with a few bad bytes (a flipped bit, a cut sequence)
     is still that encoding: read it with those bytes replaced (not exact),
     rather than let a guesser pick a single-byte code page that turns every
     Chinese character into Latin noise and calls that exact (the fuzz tests
     found both).  ``good_per_bad``: the non-ASCII characters read per bad
     byte it takes (one damaged character is up to three bad bytes)."""
-    text = data.decode(encoding, errors="replace")
-    bad = text.count("\ufffd")
-    good = sum(1 for ch in text if ch > "\x7f") - bad
+    text, good, bad = reading
     return text if good >= 4 and bad * good_per_bad <= good else None
 
 
@@ -80,7 +86,8 @@ def decode(data: bytes) -> Decoded:
     text = _strict(data, "utf-8")
     if text is not None:
         return Decoded(text, "utf-8", True)
-    damaged = _damaged(data, "utf-8")
+    utf8 = _replaced(data, "utf-8")
+    damaged = _damaged(utf8)
     if damaged is not None:
         return Decoded(damaged, "utf-8", False)
     candidates = {enc: t for enc in _CHINESE if (t := _strict(data, enc)) is not None}
@@ -90,13 +97,13 @@ def decode(data: bytes) -> Decoded:
     if candidates:
         enc = max(candidates, key=lambda e: _common_ratio(candidates[e], e))
         return Decoded(candidates[enc], enc, True)
-    damaged = _damaged(data, "gb18030")
+    damaged = _damaged(_replaced(data, "gb18030"))
     if damaged is not None:
         return Decoded(damaged, "gb18030", False)
     # no Chinese encoding reads it: a short UTF-8 page with one damaged
     # character has too few good ones for the test above (the fuzz run found
     # a 102-byte page the guesser then read as Mac Cyrillic and called exact)
-    damaged = _damaged(data, "utf-8", good_per_bad=1)
+    damaged = _damaged(utf8, good_per_bad=1)
     if damaged is not None:
         return Decoded(damaged, "utf-8", False)
     from charset_normalizer import from_bytes
