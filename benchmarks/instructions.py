@@ -39,13 +39,16 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(3)
 
 
+_VALGRIND = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+
+
 def command(preclear: str, args: list[str]) -> list[str]:
-    """valgrind around the installation's Python running ``preclear`` (its
-    console script is a wrapper Python would start anyway)."""
+    """The installation's Python running ``preclear`` (its console script is
+    a wrapper Python would start anyway)."""
     python = Path(preclear).resolve().parent / "python"
     if not python.exists():
         fail(f"no python beside {preclear} (give the bin/preclear of a venv)")
-    return ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(python), "-m", "scanner", *args]
+    return [str(python), "-m", "scanner", *args]
 
 
 def instructions(runs: dict[str, list[str]], caches: Path) -> dict[str, int]:
@@ -53,10 +56,9 @@ def instructions(runs: dict[str, list[str]], caches: Path) -> dict[str, int]:
     ``caches``; the instructions each executed."""
     envs = {name: {**os.environ, "PYTHONHASHSEED": "0", "XDG_CACHE_HOME": str(caches / name)} for name in runs}
     for name, cmd in runs.items():  # the warm-up, outside valgrind
-        subprocess.run(cmd[cmd.index("--callgrind-out-file=/dev/null") + 1:], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, env=envs[name], check=False)
-    started = {name: subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=envs[name],
-                                      text=True)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=envs[name], check=False)
+    started = {name: subprocess.Popen([*_VALGRIND, *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      env=envs[name], text=True)
                for name, cmd in runs.items()}
     counts: dict[str, int] = {}
     for name, process in started.items():
