@@ -80,7 +80,6 @@ def test_long_text_goes_through_the_kernel_and_agrees():
     assert normalize(text).text == normalize_reference(text).text
 
 
-
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=600))
 def test_ascii_text_is_only_case_folded(text):
@@ -93,6 +92,7 @@ def test_ascii_text_is_only_case_folded(text):
     else:  # a star (★ after folding) may take the spaces beside it
         assert (fast.index is None) == (ref.index is None)
         assert fast.index is None or np.array_equal(fast.index, ref.index)
+
 
 DIGITS = "0123456789 -+x"
 
