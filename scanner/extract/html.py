@@ -19,9 +19,9 @@ import numpy as np
 from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Document, Part
-from .decode import decode
+from .decode import decode, non_ascii_lines
 from .image import data_uri_pictures
-from .notices import unreadable
+from .notices import encoding_notice, unreadable
 from .ocr import PictureReader
 
 _SKIP = {"script", "style", "template", "head"}
@@ -172,8 +172,9 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     parts += pictures
     notices = []
     if not decoded.exact:
-        notices.append(unreadable(f"text encoding could not be determined; read as {decoded.encoding} "
-                                  "with replacements", part="body", rule="unreadable.encoding"))
+        notices.append(encoding_notice(decoded))
+    if decoded.other is not None:
+        parts.append(Part("big5-reading", non_ascii_lines(_stripped(decoded.other))))
     stripped = _stripped(source)
     if stopped:
         # the parser gave up part-way: the rest of the page is read without its structure

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..lang import Text
 from ..rulebook import BASIS_UNREADABLE, notice_rule
 from ..types import Notice, Severity
+from .decode import Decoded
 
 UNREADABLE_BASIS = BASIS_UNREADABLE
 
@@ -22,3 +23,10 @@ def unreadable(reason: str, part: str = "item", rule: str = "unreadable.extract"
     return Notice(rule=rule, category="unreadable", part=part, reason=reason,
                   severity=Severity.REVIEW, basis=UNREADABLE_BASIS,
                   details=tuple(sorted(details.items())))
+
+
+def encoding_notice(decoded: Decoded) -> Notice:
+    """Bad bytes in a text were replaced: what it was read as."""
+    return unreadable(Text(f"text encoding could not be determined; read as {decoded.encoding} with replacements",
+                           f"无法确定文字编码；已按 {decoded.encoding} 读取，无法解码的字符已替换"),
+                      part="body", rule="unreadable.encoding")

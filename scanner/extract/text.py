@@ -2,21 +2,20 @@
 from __future__ import annotations
 
 from ..config import Limits
-from ..lang import Text
 from ..types import Document, Part
-from .decode import decode
-from .notices import unreadable
+from .decode import decode, non_ascii_lines
+from .notices import encoding_notice
 
 
 def _extract(data: bytes, fmt: str) -> Document:
 
     decoded = decode(data)
+    parts = [Part("body", decoded.text)]
+    if decoded.other is not None:
+        parts.append(Part("big5-reading", non_ascii_lines(decoded.other)))
     if decoded.exact:
-        return Document(format=fmt, parts=(Part("body", decoded.text),))
-    notice = unreadable(Text(f"text encoding could not be determined; read as {decoded.encoding} with replacements",
-                             f"无法确定文字编码；已按 {decoded.encoding} 读取，无法解码的字符已替换"),
-                        part="body", rule="unreadable.encoding")
-    return Document(format=fmt, parts=(Part("body", decoded.text),), notices=(notice,), failed_parts=("body",))
+        return Document(format=fmt, parts=tuple(parts))
+    return Document(format=fmt, parts=tuple(parts), notices=(encoding_notice(decoded),), failed_parts=("body",))
 
 
 def extract_text(data: bytes, name: str, limits: Limits) -> Document:

@@ -33,6 +33,35 @@ def test_decoded_and_mark_found_at_exact_span(engine, text, encoding, expected):
     assert result.verdict.value == "block"
 
 
+@pytest.mark.parametrize("text, encoding", [("工作秘密", "gbk"), ("机密★5年 关", "gbk"), ("機密★5年", "big5")])
+def test_too_few_characters_to_choose_gb_or_big5_keeps_both_readings(text, encoding):
+    decoded = decode(text.encode(encoding))
+    assert decoded.encoding == "gb18030" and decoded.exact and decoded.other is not None
+    assert text in (decoded.text, decoded.other)
+
+
+@pytest.mark.parametrize("text, encoding", [(TEXT, "gbk"), (TRAD, "big5"), ("本文件仅供内部使用", "gbk")])
+def test_a_clear_margin_keeps_one_reading(text, encoding):
+    assert decode(text.encode(encoding)).other is None
+
+
+@pytest.mark.parametrize("name, data", [
+    ("notice.txt", "機密★5年\n".encode("big5")),
+    ("notice.html", "<p>機密★5年</p>".encode("big5")),
+])
+def test_short_big5_mark_is_found_in_the_big5_reading(engine, name, data):
+    result = scan_bytes(data, name, engine=engine)[0]
+    assert [f.part for f in result.findings if f.category == "mark"] == ["big5-reading"]
+    assert result.verdict.value == "block"
+
+
+def test_the_big5_reading_holds_only_the_lines_that_read_differently(engine):
+    data = ("姓名,电话\n" + "\n".join(f"{i},1381234{i:04d}" for i in range(50)) + "\n").encode("gbk")
+    result = scan_bytes(data, "people.csv", engine=engine)[0]
+    assert decode(data).other is not None and result.extraction.value == "full"
+    assert {f.part for f in result.findings} == {"body"}
+
+
 def test_gb18030_only_characters():
     text = "秘密★一年 𠀀 ᠠ"
     decoded = decode(text.encode("gb18030"))

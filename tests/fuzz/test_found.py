@@ -38,6 +38,17 @@ def test_gbk_text_with_one_bad_byte_still_finds_the_mark() -> None:
     assert r.verdict.value == "block" and r.extraction.value == "partial"
 
 
+def test_gbk_text_few_han_characters_that_also_reads_as_big5_is_scanned_as_gbk() -> None:
+    """The fuzz run's mutated GBK page: a mark among hundreds of ASCII tags,
+    five Han characters.  Both Chinese encodings read it strictly and the Big5
+    noise scored higher (5 of 5 common against 4 of 5), so it was read as Big5
+    alone and cleared."""
+    data = b"<span>" * 200 + f"痵{MARK} 关".encode("gb18030")
+    r = scan_bytes(data, "notice.txt")[0]
+    assert any(f.rule == "mark.state-secret" and f.part == "body" for f in r.findings)
+    assert r.verdict.value == "block"
+
+
 def test_pptx_slide_nested_past_libxml2_depth_is_review_not_an_exception() -> None:
     prs = pptx.Presentation()
     prs.slides.add_slide(prs.slide_layouts[1]).shapes.title.text = MARK

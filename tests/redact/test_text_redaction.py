@@ -58,6 +58,12 @@ def test_mark_split_by_markup_is_refused(engine):
         redact_bytes(engine, page, "s.html")
 
 
+def test_mark_only_in_the_big5_reading_of_a_short_text_is_refused(engine):
+    data = "機密★5年\n".encode("big5")  # too few characters to choose GB18030 or Big5: both are scanned
+    with pytest.raises(RedactionRefused, match="would remain in the copy: mark.state-secret in big5-reading"):
+        redact_bytes(engine, data, "n.txt")
+
+
 def test_pdf_is_refused(engine):
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
