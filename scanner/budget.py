@@ -13,6 +13,9 @@ that are not the item's memory (``allowance``).
   worker (the pool reports ``unreadable.crash``): never the machine's OOM
   killer taking the batch, or the service, with it.  Set in pool workers
   and the serial driver.
+- ``headroom``: how much the address space may still grow under the cap.
+  A pool worker left with much less than its first item had is replaced
+  (scanner.run.pool), so items late in a long batch get the same budget.
 - ``allowance``: a stage whose own runtime needs room the item's budget
   does not measure (OCR's model runtime: ~0.7 GB of address space when it
   loads) gets that much more while it runs; what it keeps afterwards (the
@@ -27,11 +30,30 @@ from collections.abc import Iterator
 
 from .config import Limits
 
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+_statm: tuple[int, int] | None = None  # (pid, descriptor of its /proc/self/statm)
+
 
 def address_space() -> int:
-    """The process's address space now, in bytes."""
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    """The process's address space now, in bytes.  The file is opened once
+    per process (a pool worker asks after every item: 1.5 instead of 13 us);
+    a forked child opens its own, since /proc/self is the opener's."""
+    global _statm
+    pid = os.getpid()
+    if _statm is None or _statm[0] != pid:
+        _statm = (pid, os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC))
+    return int(os.pread(_statm[1], 64, 0).split()[0]) * _PAGE
+
+
+def headroom() -> int | None:
+    """How far the address space may still grow under the cap (None: no cap)."""
+    try:
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY:
+            return None
+        return soft - address_space()
+    except (OSError, ValueError):
+        return None
 
 
 def cap_memory(limits: Limits) -> None:

@@ -11,7 +11,10 @@ past ``Limits.item_timeout`` (or its worker dies), that worker is killed and
 replaced, that item becomes ``review`` with an ``unreadable`` finding naming
 the limit, and the rest of its batch is scanned again elsewhere.  At most
 ``window`` items are in flight or waiting to be written, however many the
-walk yields.
+walk yields.  A worker whose address space has grown so far that the next
+item would get less than three quarters of the memory its first item had
+(what its items left behind) stops after its item and is replaced by a
+fresh fork.
 
 Workers die with the driver: a ``kill -9`` of ``preclear scan`` gives the
 driver no chance to stop them, so each worker asks the kernel for SIGKILL
@@ -34,7 +37,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from ..budget import cap_memory
+from ..budget import cap_memory, headroom
 from ..cache import ExtractCache
 from ..config import ScanConfig
 from ..engine import Engine
@@ -52,6 +55,8 @@ BATCH_ITEMS = 16
 BATCH_BYTES = 1 << 20
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 WATCHDOG_SECONDS = 1.0
+RETIRE_SECONDS = 5.0
+WORN_BELOW = 0.75  # a worker left with less than this share of an item's memory is replaced
 
 Task = tuple[int, Item]
 
@@ -99,6 +104,7 @@ def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running:
     engine = _prepared(config)
     cache = ExtractCache(config.cache) if use_cache else None
     cap_memory(config.limits)  # after the engine is warm: the cap is what one item may add
+    room = headroom()  # what the first item gets (less than max_item_memory under a lower hard limit)
     while True:
         try:
             batch = conn.recv()
@@ -107,6 +113,7 @@ def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running:
         if batch is None:
             return
         answers: list[tuple[int, list[ItemResult] | None, str | None]] = []
+        worn = False
         for seq, item in batch:
             running[1] = time.monotonic()  # the start first: a read between the two writes
             running[0] = seq  # then sees the old item with a later start, never an early deadline
@@ -115,7 +122,23 @@ def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running:
             except Exception as exc:  # a bug in a stage: the item fails closed, the worker goes on
                 log.exception("internal error on %s", item.path)
                 answers.append((seq, None, f"internal error: {type(exc).__name__}: {exc}"))
-        conn.send(answers)
+            worn = _worn(room)
+            if worn:
+                break
+        conn.send((answers, worn))
+        if worn:
+            return
+
+
+def _worn(room: int | None) -> bool:
+    """Whether this worker has kept so much of what its items allocated (a
+    fragmented heap after a huge page, a library's caches) that the next
+    item would get much less memory than the first one (``room``): then it
+    stops and a fresh fork takes its place.  A fuzz run's long-lived
+    process, capped once, grew to 1.2 GB; the items after that failed in
+    lxml and pdfium for want of memory they would have had in a new worker."""
+    left = headroom()
+    return room is not None and left is not None and left < room * WORN_BELOW
 
 
 @dataclass
@@ -169,6 +192,12 @@ class _Pool:
         worker.process.join()
         worker.conn.close()
         self.workers[self.workers.index(worker)] = self._start()
+
+    def retire(self, worker: _Worker) -> None:
+        """A worker that stopped of itself (worn): let it exit, so its last
+        log records get out, then start another."""
+        worker.process.join(timeout=RETIRE_SECONDS)
+        self.replace(worker)
 
     def close(self) -> None:
         for w in self.workers:
@@ -270,14 +299,18 @@ def run_pool(config: ScanConfig, items: Iterable[Item], jobs: int | None = None,
             for w in busy:
                 if w.conn in ready:
                     try:
-                        answers = w.conn.recv()
+                        answers, worn = w.conn.recv()
                     except (EOFError, OSError):
                         died(w)
                         continue
                     for (seq, results, error), (_, item) in zip(answers, w.tasks):
                         done[seq] = results if results is not None else _failed(
                             item, str(error), "unreadable.internal")
+                    if worn:  # it stopped early: the rest of its batch goes to the next idle worker
+                        retry.extendleft(reversed(list(w.tasks)[len(answers):]))
                     w.tasks.clear()
+                    if worn:
+                        pool.retire(w)
                 elif w.process.sentinel in ready:
                     died(w)
                 elif time.monotonic() >= w.current()[1] + timeout:
