@@ -4,7 +4,9 @@ executions, crashes, wrongly-full items and peak RSS.
 
 A worker that dies (a C library crashing on an input) is a crash: its
 input is kept in the output folder and a new worker takes its place.  Every
-failing input is written there too, named by what broke.  Exit status 1
+failing input is written there too, named by what broke.  A worker that
+has kept so much memory that the next input would get less than a pool
+worker gives it is replaced, as the pool replaces one.  Exit status 1
 when anything broke.
 """
 from __future__ import annotations
@@ -29,7 +31,8 @@ REPORT_EVERY = 25
 
 def _worker(index: int, seed: int, stop_at: float, budget: int, out: str, queue: mp.Queue) -> None:
     from scanner import Engine, ScanConfig
-    from scanner.budget import cap_memory
+    from scanner.budget import cap_memory, headroom
+    from scanner.run.pool import WORN_BELOW
 
     logging.disable(logging.CRITICAL)  # pdfminer warns on every damaged file; the report is what counts
     warnings.simplefilter("ignore")
@@ -40,11 +43,13 @@ def _worker(index: int, seed: int, stop_at: float, budget: int, out: str, queue:
     for name in names:  # warm every extractor before the memory cap is set
         fuzzlib.check(engine, seeds[name], name)
     cap_memory(engine.config.limits)
+    room = headroom()
     rnd = random.Random(seed)
     current = Path(out) / f"current-{index}.bin"
     done = failures = 0
     slowest = 0.0
-    while time.time() < stop_at and done < budget:
+    worn = False
+    while time.time() < stop_at and done < budget and not worn:
         name = rnd.choice(names)
         try:
             data, applied = fuzzlib.mutate(seeds[name], rnd, rnd.randint(1, 3))
@@ -64,8 +69,12 @@ def _worker(index: int, seed: int, stop_at: float, budget: int, out: str, queue:
             queue.put(("problem", index, name, applied, problems))
         if done % REPORT_EVERY == 0:
             queue.put(("progress", index, REPORT_EVERY, slowest, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        # as a pool worker does: a process that kept what its items allocated is replaced, so
+        # the next mutation is not read short of the memory a real worker would give it
+        left = headroom()
+        worn = room is not None and left is not None and left < room * WORN_BELOW
     queue.put(("progress", index, done % REPORT_EVERY, slowest, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
-    queue.put(("finished", index))
+    queue.put(("worn" if worn else "finished", index))
 
 
 def main() -> int:
@@ -95,7 +104,7 @@ def main() -> int:
 
     for i in range(args.jobs):
         spawn(i)
-    executions = crashes = wrongly_full = slow = other = harness = 0
+    executions = crashes = wrongly_full = slow = other = harness = replaced = 0
     slowest = 0.0
     peak_kb = 0
     finished: set[int] = set()
@@ -125,6 +134,13 @@ def main() -> int:
                 harness += 1
             elif msg[0] == "finished":
                 finished.add(msg[1])
+            elif msg[0] == "worn":
+                replaced += 1
+                workers[msg[1]].join()
+                if time.time() < stop_at:
+                    spawn(msg[1])
+                else:
+                    finished.add(msg[1])
         for index, p in list(workers.items()):
             if index not in finished and not p.is_alive() and p.exitcode not in (0, None):
                 crashes += 1
@@ -141,7 +157,7 @@ def main() -> int:
     elapsed = time.time() - started
     print(f"fuzz: {executions} executions in {elapsed:.0f} s on {args.jobs} workers "
           f"({executions / max(elapsed, 1e-9):.1f}/s); crashes {crashes}, wrongly full {wrongly_full}, "
-          f"over time {slow}, other {other}; mutations the harness could not hold in memory {harness}; slowest item {slowest:.2f} s; "
+          f"over time {slow}, other {other}; mutations the harness could not hold in memory {harness}; workers replaced as worn {replaced}; slowest item {slowest:.2f} s; "
           f"peak RSS per worker {peak_kb / 1024:.0f} MB; failing inputs in {args.out}")
     return 1 if crashes or wrongly_full or slow or other else 0
 
