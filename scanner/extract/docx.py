@@ -28,6 +28,7 @@ from ..errors import ExtractionError
 from ..lang import Text
 from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
+from .leftover import leftover
 from .notices import unreadable
 from .ocr import PictureReader
 from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml, plain_utf8
@@ -77,11 +78,13 @@ def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         props = ooxml_properties(pkg)
         embedded = embedded_notices(pkg, "word/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "word/media/", ocr)
-    parts = [Part(p, "\n".join(lines[p])) for p in _PART_ORDER if lines.get(p)]
-    parts += props
+        parts = [Part(p, "\n".join(lines[p])) for p in _PART_ORDER if lines.get(p)]
+        parts += props
+        others, other_notices = leftover(pkg, failed, parts)
+    parts += others
     parts += pictures
     return Document("docx", parts=tuple(parts),
-                    notices=(*notices, *_notices(stats), *embedded, *picture_notices),
+                    notices=(*notices, *_notices(stats), *embedded, *picture_notices, *other_notices),
                     failed_parts=tuple(failed))
 
 

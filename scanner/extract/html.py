@@ -174,8 +174,8 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     if not decoded.exact:
         notices.append(encoding_notice(decoded))
     if decoded.other is not None:
-        parts.append(Part("big5-reading", non_ascii_lines(_stripped(decoded.other))))
-    stripped = _stripped(source)
+        parts.append(Part("big5-reading", non_ascii_lines(markup_text(decoded.other))))
+    stripped = markup_text(source)
     if stopped:
         # the parser gave up part-way: the rest of the page is read without its structure
         notices.append(unreadable(f"the HTML parser stopped early ({stopped[0].message.strip()}); the page was "
@@ -190,7 +190,7 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                     failed_parts=("body",) if notices else ())
 
 
-def _stripped(source: str) -> str:
+def markup_text(source: str) -> str:
     """The page's text with every tag removed and references decoded (scripts and styles dropped)."""
     return _clean([html.unescape(_TAG.sub(" ", _CODE.sub(" ", source)))])
 

@@ -27,6 +27,7 @@ from ..errors import ExtractionError
 from ..lang import Text
 from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
+from .leftover import leftover
 from .ocr import PictureReader
 from .xmlparts import doctype_notices, embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import ZIP_ERRORS, GuardedZip
@@ -34,6 +35,8 @@ from .zipguard import ZIP_ERRORS, GuardedZip
 PPTX_ERRORS = (PythonPptxError, PackageNotFoundError, KeyError, ValueError, TypeError,
                AttributeError, IndexError, AssertionError, etree.LxmlError)
 _COMMENT_PART = re.compile(r"ppt/comments/(modernComment|comment)[^/]*\.xml")
+# the parts python-pptx reads for ``_slides`` (the rest are left to scanner.extract.leftover)
+_READ_BY_PPTX = re.compile(r"ppt/(?:presentation\.xml|(?:slides|slideLayouts|slideMasters|notesSlides)/[^/]+\.xml)")
 
 
 def extract_pptx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
@@ -43,20 +46,22 @@ def extract_pptx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         props = ooxml_properties(pkg)
         embedded = embedded_notices(pkg, "ppt/embeddings/") + doctype_notices(pkg)
         pictures, picture_notices = package_pictures(pkg, "ppt/media/", ocr)
-    try:
-        parts, notices = _slides(Presentation(io.BytesIO(data)))
-    except (*ZIP_ERRORS, *PPTX_ERRORS) as exc:
-        raise ExtractionError(f"python-pptx cannot read the presentation: {type(exc).__name__}: {exc}",
-                              stage="pptx") from exc
-    if comments:
-        parts.append(Part("comment", "\n".join(comments)))
-        notices.append(Notice("hidden.comments", "hidden", "comment",
-                              Text(f"{len(comments)} comment(s) are stored in the file", f"文件中保存有 {len(comments)} 条批注"),
-                              Severity.REVIEW,
-                              details=(("count", len(comments)),)))
-    parts += props
+        try:
+            parts, notices = _slides(Presentation(io.BytesIO(data)))
+        except (*ZIP_ERRORS, *PPTX_ERRORS) as exc:
+            raise ExtractionError(f"python-pptx cannot read the presentation: {type(exc).__name__}: {exc}",
+                                  stage="pptx") from exc
+        if comments:
+            parts.append(Part("comment", "\n".join(comments)))
+            notices.append(Notice("hidden.comments", "hidden", "comment",
+                                  Text(f"{len(comments)} comment(s) are stored in the file", f"文件中保存有 {len(comments)} 条批注"),
+                                  Severity.REVIEW,
+                                  details=(("count", len(comments)),)))
+        parts += props
+        others, other_notices = leftover(pkg, filter(_READ_BY_PPTX.fullmatch, pkg.names()), parts)
+    parts += others
     parts += pictures
-    return Document("pptx", parts=tuple(parts), notices=(*notices, *embedded, *picture_notices))
+    return Document("pptx", parts=tuple(parts), notices=(*notices, *embedded, *picture_notices, *other_notices))
 
 
 def _slides(prs: Any) -> tuple[list[Part], list[Notice]]:

@@ -21,6 +21,7 @@ from ..errors import ExtractionError
 from ..lang import Text
 from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
+from .leftover import leftover
 from .ocr import PictureReader
 from .xlsxsheet import SheetXml, header_footer, read_book, rels
 from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
@@ -66,17 +67,20 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         props = ooxml_properties(pkg)
         embedded = embedded_notices(pkg, "xl/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "xl/media/", ocr)
+        for part_name, lines in (("comment", comments), ("header", headers), ("footer", footers),
+                                 ("names", book.names)):
+            if lines:
+                parts.append(Part(part_name, "\n".join(lines)))
+        others, other_notices = leftover(pkg, (), [*parts, *props])
     notices[:0] = [*embedded, *picture_notices]
-    for part_name, lines in (("comment", comments), ("header", headers), ("footer", footers),
-                             ("names", book.names)):
-        if lines:
-            parts.append(Part(part_name, "\n".join(lines)))
+    notices += other_notices
     if comments:
         notices.append(Notice("hidden.comments", "hidden", "comment",
                               Text(f"{len(comments)} cell comment(s) are stored in the file", f"文件中保存有 {len(comments)} 条单元格批注"),
                               Severity.REVIEW,
                               details=(("count", len(comments)),)))
     parts += props
+    parts += others
     parts += pictures
     return Document("xlsx", parts=tuple(parts), notices=tuple(notices))
 

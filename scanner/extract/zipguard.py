@@ -91,6 +91,7 @@ class GuardedZip:
         by_ratio = ratio_allowance(len(data), limits)
         self.budget = min(limits.max_total_uncompressed, by_ratio)
         self._budget_limit = "max_expansion_ratio" if by_ratio < limits.max_total_uncompressed else "max_total_uncompressed"
+        self.read_names: set[str] = set()  # the members read whole (scanner.extract.leftover reads the others)
 
     @property
     def comment(self) -> bytes:
@@ -132,6 +133,7 @@ class GuardedZip:
         if info is None:
             raise ExtractionError(f"missing package part {name}", part=str(name), stage=self._stage)
         name = info.filename
+        self.read_names.add(name)
         if is_encrypted(info):
             raise ExtractionError(f"package part {name} is encrypted", part=name, stage=self._stage)
         cap, limit = min((self.budget, self._budget_limit),

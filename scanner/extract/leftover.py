@@ -1,0 +1,145 @@
+"""The parts of an OOXML package that no format reader looked at, read for
+their text, so a mark in a part preclear has no dedicated reader for is
+still seen rather than cleared.
+
+Word, Excel and PowerPoint show text from parts the DOCX, XLSX and PPTX
+readers do not walk: a text box, a shape or a chart drawn on a sheet
+(``xl/drawings/``, ``xl/charts/``), SmartArt (``word/diagrams/``), a notes
+master, custom XML bound to content controls, the cached cells of an
+external link, and a chunk Word imports whole when it opens the file
+(``w:altChunk``: an HTML or text file in the package).  Each such part that
+holds text becomes a part of the item named by its path in the package:
+
+- XML: the text of its elements, a paragraph (``p``) per line;
+- HTML, VML (Office's drawing markup, often not well-formed XML) and plain
+  text: decoded, markup stripped;
+- MHTML and RTF chunks, which are not read here: ``unreadable.extract``;
+- a file of its own outside the folders whose files are scanned (a package,
+  a PDF or a picture dropped into the package): ``unreadable.embedded``.
+
+Lines the format's own parts already hold are not repeated (a chart title
+python-pptx read, a comment's text in its VML shape).  Parts with no
+document text (relationships, themes, styles, settings, fonts, printer
+settings, signatures) and the folders read elsewhere (pictures, embedded
+objects, document properties) are passed over.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+
+from ..errors import ExtractionError
+from ..lang import Text
+from ..types import Notice, Part
+from .decode import decode
+from .notices import encoding_notice, unreadable
+from .sniff import sniff
+from .xmlparts import local, parse_xml
+from .zipguard import GuardedZip
+
+# no document text: how Office, WPS and LibreOffice name these parts
+_NO_TEXT = re.compile(
+    r"(?:theme|styles|stylesWithEffects|settings|fontTable|webSettings|numbering|calcChain|presProps|viewProps"
+    r"|tableStyles|commentsIds|commentsExtensible|people|itemProps|printerSettings|vbaData|vbaProject|sigs?)"
+    r"\d*\.(?:xml|bin|sigs)", re.IGNORECASE)
+_READ_ELSEWHERE = re.compile(r"(?:[^/]+/)?(?:media|embeddings|fonts|theme|printerSettings|activeX)/|docProps/"
+                             r"|_xmlsignatures/|\[trash\]/", re.IGNORECASE)
+_MARKUP = (".htm", ".html", ".xhtml", ".vml")
+_NOT_READ = (".mht", ".mhtml", ".rtf")
+# elements whose text places or formats a shape or chart, not text a reader sees
+_LAYOUT = frozenset({"col", "row", "colOff", "rowOff", "posOffset", "pctWidth", "pctHeight", "pctPosHOffset",
+                     "pctPosVOffset", "f", "formatCode"})
+_FILES = frozenset({"docx", "xlsx", "pptx", "pdf", "ofd", "image", "zip", "tar", "gzip", "bz2", "xz", "doc", "xls",
+                    "ppt", "ole"})
+
+
+def leftover(pkg: GuardedZip, read: Iterable[str], known: Iterable[Part]) -> tuple[list[Part], list[Notice]]:
+    """Parts and notices for the members of ``pkg`` not in ``read`` (and not
+    read by ``pkg`` itself); lines already in ``known`` are left out."""
+    done = set(read) | pkg.read_names
+    todo = [name for name in sorted(pkg.names()) if name not in done and _may_hold_text(name)]
+    if not todo:
+        return [], []
+    seen = {line.strip() for part in known for line in part.text.splitlines()}
+    parts: list[Part] = []
+    notices: list[Notice] = []
+    for name in todo:
+        try:
+            text = _text(pkg.read(name), name, notices)
+        except ExtractionError as exc:
+            notices.append(unreadable(exc.reason, part=name))
+            continue
+        lines = [line for line in text.splitlines() if line.strip() and line.strip() not in seen]
+        if lines:
+            parts.append(Part(name, "\n".join(lines)))
+    return parts, notices
+
+
+def _may_hold_text(name: str) -> bool:
+    base = posixpath.basename(name)
+    return bool(base) and not (name.endswith(".rels") or name == "[Content_Types].xml"
+                               or _NO_TEXT.fullmatch(base) or _READ_ELSEWHERE.match(name))
+
+
+def _text(data: bytes, name: str, notices: list[Notice]) -> str:
+    """The text of one part (``notices`` gets what could not be read)."""
+    ext = posixpath.splitext(name)[1].lower()
+    if ext in _NOT_READ:
+        notices.append(unreadable(Text(f"package part {name} ({ext[1:].upper()}) is not read",
+                                       f"文件包中的部件 {name}（{ext[1:].upper()}）未读取"), part=name))
+        return ""
+    if ext in _MARKUP or ext == ".txt" or not data.lstrip().startswith(b"<"):
+        kind = sniff(data, "")
+        if ext not in _MARKUP and ext != ".txt" and kind in _FILES:
+            notices.append(unreadable(Text(f"package part {name} is a file that is not scanned ({kind})",
+                                           f"文件包中的部件 {name} 是未扫描的文件（{kind}）"),
+                                      part="embedded", rule="unreadable.embedded", object=name))
+            return ""
+        if ext not in _MARKUP and ext != ".txt" and kind not in ("text", "html", "markdown", "csv"):
+            return ""  # bytes, not text
+        decoded = decode(data)
+        if not decoded.exact:
+            notices.append(encoding_notice(decoded))
+        if ext == ".txt":
+            return decoded.text
+        from .html import markup_text
+
+        return markup_text(decoded.text)
+    return _xml_text(parse_xml(data, name))
+
+
+def _xml_text(root: etree._Element) -> str:
+    """The text of every element but those that place a shape (``_LAYOUT``),
+    the runs of a paragraph (an element named ``p``: DrawingML,
+    WordprocessingML) on one line, any other element's text on a line of its
+    own; ``v`` attributes of ``s`` elements too (the
+    strings of a pivot cache, which keeps its source data)."""
+    lines: list[str] = []
+    current: list[str] = []
+    open_paragraphs = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = local(el.tag)
+        if event == "start":
+            if tag == "p":
+                if open_paragraphs == 0 and current:
+                    lines.append("".join(current))
+                    current = []
+                open_paragraphs += 1
+            if el.text and isinstance(el.tag, str) and tag not in _LAYOUT:
+                current.append(el.text)
+            if tag == "s" and el.get("v"):
+                current.append(el.get("v") or "")
+            continue
+        if tag == "p":
+            open_paragraphs -= 1
+        if open_paragraphs == 0 and current:
+            lines.append("".join(current))
+            current = []
+        if el.tail:
+            current.append(el.tail)
+    if current:
+        lines.append("".join(current))
+    return "\n".join(line for line in lines if line.strip())
