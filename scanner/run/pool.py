@@ -124,6 +124,8 @@ def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running:
                 answers.append((seq, None, f"internal error: {type(exc).__name__}: {exc}"))
             worn = _worn(room)
             if worn:
+                log.debug("pool worker %d: less than %d%% of its first item's memory left; replaced",
+                          os.getpid(), WORN_BELOW * 100)
                 break
         conn.send((answers, worn))
         if worn:
