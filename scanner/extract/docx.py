@@ -11,7 +11,12 @@ with the same text.  One pass over each XML part sorts its text into parts:
 - ``hidden`` (``w:vanish`` runs, directly or through a character style),
   ``deleted`` (``w:delText`` and moved-from runs), ``field`` (field codes),
   ``watermark`` (VML text paths), ``chart`` (chart titles and cached values);
-- ``properties:<field>`` (core, app and custom document properties, a part per field).
+- ``attributes`` (alt text of pictures and shapes, link tooltips, content
+  controls' titles, tags and list entries, form fields' texts);
+- ``properties:<field>`` (core, app and custom document properties, a part
+  per field) and ``properties:docvar:<name>`` (document variables);
+- the text of any other part (SmartArt, custom XML, ``w:altChunk`` HTML) by
+  ``leftover``.
 
 Inserted runs stay in the flow where Word shows them; their presence, like
 that of deletions, comments and hidden text, is a ``hidden.*`` notice.
@@ -31,7 +36,15 @@ from .image import package_pictures
 from .leftover import leftover
 from .notices import unreadable
 from .ocr import PictureReader
-from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml, plain_utf8
+from .xmlparts import (
+    attribute_lines,
+    embedded_notices,
+    local,
+    ooxml_properties,
+    parse_xml,
+    plain_utf8,
+    property_parts,
+)
 from .zipguard import GuardedZip
 
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -49,7 +62,7 @@ _STORIES = (
 )
 _PART_ORDER = ("body", "table", "textbox", "header", "footer", "footnote", "endnote",
                "comment", "hidden", "deleted", "field", "watermark", "chart",
-               "glossary", "properties")
+               "glossary", "attributes", "properties")
 _OFF = {"0", "false", "off"}
 
 
@@ -72,10 +85,11 @@ def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                 notices.append(unreadable(exc.reason, part=story))
                 continue
             _Story(root, story, hidden_styles, lines, stats).walk()
+            lines["attributes"] += attribute_lines(root)
         for path in sorted(n for n in pkg.names() if re.fullmatch(r"word/charts/chart\d*\.xml", n)):
             root = parse_xml(pkg.read(path), path)
             lines["chart"] += [t.text for t in root.iter() if local(t.tag) in ("t", "v") and t.text]
-        props = ooxml_properties(pkg)
+        props = ooxml_properties(pkg) + _document_variables(pkg)
         embedded = embedded_notices(pkg, "word/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "word/media/", ocr)
         parts = [Part(p, "\n".join(lines[p])) for p in _PART_ORDER if lines.get(p)]
@@ -86,6 +100,20 @@ def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     return Document("docx", parts=tuple(parts),
                     notices=(*notices, *_notices(stats), *embedded, *picture_notices, *other_notices),
                     failed_parts=tuple(failed))
+
+
+def _document_variables(pkg: GuardedZip) -> list[Part]:
+    """Document variables (``w:docVar`` in the settings): values macros and
+    office systems store with a file (a 密级 among them) and Word never
+    shows, each a part ``properties:docvar:<name>``."""
+    raw = pkg.read_optional("word/settings.xml")
+    if raw is None or b"docVar" not in raw:
+        return []
+    fields: dict[str, list[str]] = {}
+    for el in parse_xml(raw, "word/settings.xml").iter("{*}docVar"):
+        if _attr(el, "val").strip():
+            fields.setdefault(f"docvar:{_attr(el, 'name')}", []).append(_attr(el, "val"))
+    return property_parts(fields)
 
 
 def _stories(pkg: GuardedZip) -> list[tuple[str, str]]:

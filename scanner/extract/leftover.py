@@ -10,7 +10,8 @@ external link, and a chunk Word imports whole when it opens the file
 (``w:altChunk``: an HTML or text file in the package).  Each such part that
 holds text becomes a part of the item named by its path in the package:
 
-- XML: the text of its elements, a paragraph (``p``) per line;
+- XML: the text of its elements, a paragraph (``p``) per line, and the
+  text it keeps in attributes (alt text, tooltips: ``xmlparts.attribute_lines``);
 - HTML, VML (Office's drawing markup, often not well-formed XML) and plain
   text: decoded, markup stripped;
 - MHTML and RTF chunks, which are not read here: ``unreadable.extract``;
@@ -37,7 +38,7 @@ from ..types import Notice, Part
 from .decode import decode
 from .notices import encoding_notice, unreadable
 from .sniff import sniff
-from .xmlparts import local, parse_xml
+from .xmlparts import attribute_lines, local, parse_xml
 from .zipguard import GuardedZip
 
 # no document text: how Office, WPS and LibreOffice name these parts
@@ -142,4 +143,5 @@ def _xml_text(root: etree._Element) -> str:
             current.append(el.tail)
     if current:
         lines.append("".join(current))
+    lines += attribute_lines(root)
     return "\n".join(line for line in lines if line.strip())

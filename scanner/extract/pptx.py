@@ -8,7 +8,9 @@ python-pptx opens it, and zipfile never inflates past a member's declared
 size, so python-pptx is bounded by the same limits.
 
 Parts: ``slide:N``, ``notes:N`` (1-based), ``comment`` (``slide N: text``),
-``master`` (text on slide masters and layouts), ``properties:<field>`` (a part per document property).
+``master`` (text on slide masters and layouts), ``attributes`` (the slides'
+alt text and link tooltips), ``properties:<field>`` (a part per document
+property); the other parts' text (notes master, charts, SmartArt) by ``leftover``.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
 from .leftover import leftover
 from .ocr import PictureReader
-from .xmlparts import doctype_notices, embedded_notices, local, ooxml_properties, parse_xml
+from .xmlparts import attribute_lines, doctype_notices, embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import ZIP_ERRORS, GuardedZip
 
 PPTX_ERRORS = (PythonPptxError, PackageNotFoundError, KeyError, ValueError, TypeError,
@@ -68,7 +70,9 @@ def _slides(prs: Any) -> tuple[list[Part], list[Notice]]:
     parts: list[Part] = []
     notices: list[Notice] = []
     notes: list[Part] = []
+    attributes: list[str] = []
     for number, slide in enumerate(prs.slides, 1):
+        attributes += attribute_lines(slide._element)
         text = "\n".join(_shape_texts(slide.shapes))
         if text:
             parts.append(Part(f"slide:{number}", text))
@@ -89,6 +93,8 @@ def _slides(prs: Any) -> tuple[list[Part], list[Notice]]:
     parts += notes
     if master_lines:
         parts.append(Part("master", "\n".join(dict.fromkeys(master_lines))))
+    if attributes:
+        parts.append(Part("attributes", "\n".join(attributes)))
     return parts, notices
 
 

@@ -8,7 +8,10 @@ from the same tree.
 
 Parts: ``sheet:<name>`` (rows joined by newlines, cells by tabs), ``comment``
 (``Sheet!A1: text``), ``header``/``footer`` (``Sheet: text``, format codes
-removed), ``names`` (defined names and their formulas), ``properties:<field>`` (a part per document property).
+removed), ``names`` (defined names and their formulas), ``sheet-names`` (every
+sheet's name, as its tab shows it), ``attributes`` (cells' input messages
+and error texts, link tooltips), ``properties:<field>`` (a part per document
+property); other parts' text (text boxes, charts) by ``leftover``.
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from .image import package_pictures
 from .leftover import leftover
 from .ocr import PictureReader
 from .xlsxsheet import SheetXml, header_footer, read_book, rels
-from .xmlparts import embedded_notices, local, ooxml_properties, parse_xml
+from .xmlparts import attribute_lines, embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import GuardedZip
 
 _SHEET_STATES = {"hidden": "隐藏", "veryHidden": "深度隐藏"}
@@ -41,9 +44,10 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             book = read_book(pkg)
         except (ValueError, KeyError) as exc:
             raise ExtractionError(f"workbook cannot be read: {type(exc).__name__}: {exc}", stage="xlsx") from exc
-        comments, headers, footers = [], [], []
+        comments, headers, footers, attributes = [], [], [], []
         for sheet in book.sheets:
             sheet_xml = SheetXml(pkg.read(sheet.path), sheet.path)
+            attributes += attribute_lines(sheet_xml.root)
             h, f = _header_footer(header_footer(sheet_xml.root))
             headers += [f"{sheet.name}: {t}" for t in h]
             footers += [f"{sheet.name}: {t}" for t in f]
@@ -67,8 +71,9 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         props = ooxml_properties(pkg)
         embedded = embedded_notices(pkg, "xl/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "xl/media/", ocr)
+        sheet_names = [sheet.name for sheet in book.sheets]
         for part_name, lines in (("comment", comments), ("header", headers), ("footer", footers),
-                                 ("names", book.names)):
+                                 ("names", book.names), ("sheet-names", sheet_names), ("attributes", attributes)):
             if lines:
                 parts.append(Part(part_name, "\n".join(lines)))
         others, other_notices = leftover(pkg, (), [*parts, *props])

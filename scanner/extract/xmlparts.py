@@ -88,6 +88,32 @@ def ooxml_properties(pkg: GuardedZip) -> list[Part]:
     return property_parts(fields)
 
 
+# text Office keeps in attributes, by the element that carries it
+_TEXT_ATTRIBUTES = {
+    "docPr": ("descr", "title"), "cNvPr": ("descr", "title"),  # alt text of pictures, shapes, charts
+    "imagedata": ("title",),  # VML pictures' alt text
+    "hyperlink": ("tooltip", "display"), "hlinkClick": ("tooltip",),  # tooltips; a sheet link's shown text
+    "alias": ("val",), "tag": ("val",),  # a content control's title and tag
+    "listItem": ("displayText", "value"),  # a content control's list entries
+    "default": ("val",), "helpText": ("val",), "statusText": ("val",), "listEntry": ("val",),  # form fields
+    "dataValidation": ("promptTitle", "prompt", "errorTitle", "error"),  # a cell's input message and error
+}
+_TEXT_ELEMENTS = tuple(f"{{*}}{name}" for name in _TEXT_ATTRIBUTES)
+
+
+def attribute_lines(root: etree._Element) -> list[str]:
+    """The text a part keeps in attributes (``_TEXT_ATTRIBUTES``): alt text,
+    tooltips, content-control titles and entries, form-field texts, input
+    messages.  Values without a letter (a check box's ``0``) are left out."""
+    lines = []
+    for el in root.iter(*_TEXT_ELEMENTS):
+        wanted = _TEXT_ATTRIBUTES[local(el.tag)]
+        for key, value in el.attrib.items():
+            if local(key) in wanted and any(ch.isalpha() for ch in value):
+                lines.append(str(value))
+    return lines
+
+
 def property_parts(fields: dict[str, list[str]]) -> list[Part]:
     """``properties:<field>`` parts, one per field, its values one a line."""
     return [Part(f"{PROPERTIES}:{name}", "\n".join(values)) for name, values in fields.items()]

@@ -1,0 +1,108 @@
+"""Text Office keeps outside the flow of a document is read: a sheet's name
+on its tab, a cell's input message, a link's tooltip, a picture's alt text,
+a document variable.  Each file is written by the real library (and one
+re-saved by LibreOffice); each was cleared before, the mark never read."""
+from __future__ import annotations
+
+import io
+
+import docx
+import openpyxl
+import pptx
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
+from PIL import Image
+
+from scanner import scan_bytes
+from scanner.config import Limits
+from scanner.extract import extract
+
+MARK = "机密★5年"
+
+
+def _marks(data: bytes, name: str) -> list[str]:
+    result = scan_bytes(data, name)[0]
+    assert result.extraction.value == "full", [f.reason for f in result.findings]
+    return [f.part for f in result.findings if f.rule == "mark.state-secret"]
+
+
+def _saved(document: object) -> bytes:
+    out = io.BytesIO()
+    document.save(out)  # type: ignore[attr-defined]
+    return out.getvalue()
+
+
+def _png() -> io.BytesIO:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(out, "PNG")
+    out.seek(0)
+    return out
+
+
+def test_sheet_name() -> None:
+    book = openpyxl.Workbook()
+    book.active.title = MARK
+    book.active["A1"] = "数据"
+    assert _marks(_saved(book), "a.xlsx") == ["sheet-names"]
+
+
+def test_cell_input_message_and_link_tooltip() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = "是否公开"
+    check = DataValidation(type="list", formula1='"是,否"', showInputMessage=True, promptTitle="填写说明",
+                           prompt=f"本表为{MARK}")
+    sheet.add_data_validation(check)
+    check.add("A1")
+    sheet["B1"] = "链接"
+    sheet["B1"].hyperlink = Hyperlink(ref="B1", target="https://example.org/", tooltip="秘密★1年")
+    result = scan_bytes(_saved(book), "a.xlsx")[0]
+    assert sorted((f.level, f.part) for f in result.findings if f.category == "mark") == [
+        ("机密", "attributes"), ("秘密", "attributes")]
+
+
+def test_picture_alt_text_in_a_docx_also_after_libreoffice(soffice) -> None:
+    document = docx.Document()
+    document.add_paragraph("正文")
+    document.add_picture(_png())
+    document.inline_shapes[0]._inline.docPr.set("descr", f"扫描件：{MARK}")
+    data = _saved(document)
+    assert _marks(data, "a.docx") == ["attributes"]
+    assert _marks(soffice(data, "docx", "docx"), "b.docx") == ["attributes"]
+
+
+def test_picture_alt_text_in_a_pptx() -> None:
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    picture = slide.shapes.add_picture(_png(), 0, 0)
+    picture._element.nvPicPr.cNvPr.set("descr", MARK)
+    assert _marks(_saved(deck), "a.pptx") == ["attributes"]
+
+
+def test_document_variable() -> None:
+    document = docx.Document()
+    document.add_paragraph("正文")
+    variables = OxmlElement("w:docVars")
+    variable = OxmlElement("w:docVar")
+    variable.set(qn("w:name"), "MiJi")
+    variable.set(qn("w:val"), MARK)
+    variables.append(variable)
+    document.settings.element.append(variables)
+    assert _marks(_saved(document), "a.docx") == ["properties:docvar:MiJi"]
+
+
+def test_a_check_box_default_is_not_text() -> None:
+    """``w:default w:val="1"`` of a check box holds no letter: no part."""
+    document = docx.Document()
+    paragraph = document.add_paragraph("同意")
+    field = OxmlElement("w:ffData")
+    box = OxmlElement("w:checkBox")
+    default = OxmlElement("w:default")
+    default.set(qn("w:val"), "1")
+    box.append(default)
+    field.append(box)
+    paragraph.runs[0]._r.append(field)
+    parts = extract(_saved(document), "a.docx", Limits()).parts
+    assert [p.name for p in parts if p.name == "attributes"] == []
