@@ -184,7 +184,9 @@ class PdfExtractor:
         return extract_pdf(data, name, limits, context.pictures())
 
     def members(self, data: bytes, name: str, fmt: str, limits: Limits) -> Iterator[Member] | None:
-        return None
+        from .pdfattach import has_attachments, iter_attachments
+
+        return iter_attachments(data, limits) if has_attachments(data) else None
 
 
 class OfdExtractor:

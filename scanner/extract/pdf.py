@@ -24,7 +24,8 @@ read on an image-only or vector-drawn page, a page mostly covered by
 pictures, or a page whose glyphs have no Unicode mapping: pdf_ocr.py),
 ``metadata:<field>`` (each info entry and XMP property, e.g.
 ``metadata:Subject``, ``metadata:dc:title``, holding only its value),
-``annotation``, ``form``, ``outline``.  Notices: ``unreadable.encrypted``
+``annotation``, ``form``, ``outline``; attached files are members
+(pdfattach.py).  Notices: ``unreadable.encrypted``
 (a user password other than the empty one), ``unreadable.ocr-needed`` (a
 page that may hold text OCR did not read; a page drawn with vector paths),
 ``unreadable.limit`` (``max_pdf_pages``), ``unreadable.extract`` (a
@@ -226,6 +227,7 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
     notices: list[Notice] = []
     failed: list[str] = []
     annotations: list[str] = []
+    attached: list[str] = []  # "page N: name" of each file attached to an annotation
     count = len(pdf)
     if count > limits.max_pdf_pages:
         notices.append(unreadable(f"limit max_pdf_pages exceeded: {count} pages, only the first "
@@ -236,7 +238,7 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
         part = f"page:{index + 1}"
         unmapped = 0
         try:
-            text, layout, drawn = _pdfium_page(pdf, index, annotations)
+            text, layout, drawn = _pdfium_page(pdf, index, annotations, attached)
             if text is None:
                 text = miner.page_text(index)
                 layout = _layout_part(part, text, partial(miner.page_layout, index))
@@ -269,14 +271,18 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
                                       part=part, rule="unreadable.ocr-needed"))
         parts += ocr_parts
         notices += ocr_notices
+    notices += [unreadable(Text(f"file attached to an annotation not scanned: {where}",
+                                f"批注中的附件未扫描：{where}"),
+                           part="annotation", rule="unreadable.embedded", object=where) for where in attached]
     return parts, notices, failed, annotations
 
 
-def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
-                 annotations: list[str]) -> tuple[str | None, list[Part], str]:
+def _pdfium_page(pdf: pdfium.PdfDocument, index: int, annotations: list[str],
+                 attached: list[str]) -> tuple[str | None, list[Part], str]:
     """(pdfium's text, or None when it is not complete; its layout part, if
     any; for a page without text, what is drawn on it: ``image``, ``vector``
-    or ``""``); the page's annotation lines are appended to ``annotations``."""
+    or ``""``); the page's annotation lines are appended to ``annotations``,
+    the files attached to its annotations to ``attached``."""
     page = pdf[index]
     layout: list[Part] = []
     try:
@@ -291,7 +297,7 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
         finally:
             textpage.close()
         drawn = "" if text.strip() else _drawn(page)
-        annotations.extend(_page_annotations(page, index + 1))
+        annotations.extend(_page_annotations(page, index + 1, attached))
     finally:
         page.close()
     return (text.replace("\r\n", "\n") if complete else None), layout, drawn
@@ -332,8 +338,10 @@ def _any_map_error(raw: Any, count: int) -> bool:
     return any(map(_has_map_error, repeat(raw, count), range(count)))
 
 
-def _page_annotations(page: pdfium.PdfPage, number: int) -> list[str]:
-    """The text entries of the page's annotations, as pdfium decodes PDF text strings."""
+def _page_annotations(page: pdfium.PdfPage, number: int, attached: list[str]) -> list[str]:
+    """The text entries of the page's annotations, as pdfium decodes PDF text
+    strings; a file attached to one (a paperclip on the page, not in the
+    document's attachments that are scanned as members) goes to ``attached``."""
     lines = []
     for i in range(pdfium_c.FPDFPage_GetAnnotCount(page)):
         annot = pdfium_c.FPDFPage_GetAnnot(page, i)
@@ -344,6 +352,12 @@ def _page_annotations(page: pdfium.PdfPage, number: int) -> list[str]:
                 text = _annot_string(annot, key)
                 if text.strip():
                     lines.append(f"p{number} {key}: {text}")
+            if pdfium_c.FPDFAnnot_GetSubtype(annot) == pdfium_c.FPDF_ANNOT_FILEATTACHMENT:
+                attachment = pdfium_c.FPDFAnnot_GetFileAttachment(annot)
+                name = pdfium.PdfAttachment(attachment, None).get_name() if attachment else ""
+                attached.append(f"page {number}: {name or 'unnamed'}")
+                if name:
+                    lines.append(f"p{number} attached file: {name}")
         finally:
             pdfium_c.FPDFPage_CloseAnnot(annot)
     return lines

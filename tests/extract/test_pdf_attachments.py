@@ -1,0 +1,81 @@
+"""Files attached to a PDF are scanned as its members (``report.pdf!data.xlsx``);
+a file attached to an annotation on a page makes the PDF ``review``.  Before,
+both travelled with the PDF unread, and the PDF was cleared."""
+from __future__ import annotations
+
+import ctypes
+import io
+
+import docx
+import openpyxl
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from scanner import scan_bytes
+from scanner.config import Limits, ScanConfig
+
+MARK = "机密★5年"
+
+
+def _libreoffice_pdf(soffice) -> bytes:
+    document = docx.Document()
+    document.add_paragraph("关于公开年度预算的说明")
+    out = io.BytesIO()
+    document.save(out)
+    return soffice(out.getvalue(), "docx", "pdf")
+
+
+def _with_attachment(pdf_bytes: bytes, name: str, data: bytes) -> bytes:
+    pdf = pdfium.PdfDocument(pdf_bytes)
+    pdf.new_attachment(name).set_data(data)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _sheet_with_mark() -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["项目", MARK])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_attached_sheet_is_a_member_and_blocks_the_pdf(soffice) -> None:
+    data = _with_attachment(_libreoffice_pdf(soffice), "预算明细.xlsx", _sheet_with_mark())
+    outer, inner = scan_bytes(data, "report.pdf")
+    assert inner.item == "report.pdf!预算明细.xlsx" and inner.format == "xlsx"
+    assert [f.rule for f in inner.findings] == ["mark.state-secret"]
+    assert outer.verdict.value == "block" and not outer.findings  # the container takes its member's verdict
+
+
+def test_a_clean_attachment_leaves_the_pdf_clear(soffice) -> None:
+    data = _with_attachment(_libreoffice_pdf(soffice), "说明.txt", "附件说明".encode())
+    assert [(r.item, r.verdict.value) for r in scan_bytes(data, "report.pdf")] == [
+        ("report.pdf", "clear"), ("report.pdf!说明.txt", "clear")]
+
+
+def test_an_attachment_past_the_item_size_is_a_limit_not_a_pass(soffice) -> None:
+    data = _with_attachment(_libreoffice_pdf(soffice), "big.txt", b"a" * 50_000)
+    config = ScanConfig(limits=Limits(max_item_bytes=40_000))
+    member = scan_bytes(data, "report.pdf", config)[1]
+    assert member.verdict.value == "review"
+    assert [f.rule for f in member.findings] == ["unreadable.limit"]
+
+
+def test_file_attached_to_an_annotation_is_not_cleared(soffice) -> None:
+    pdf = pdfium.PdfDocument(_libreoffice_pdf(soffice))
+    page = pdf[0]
+    annot = pdfium_c.FPDFPage_CreateAnnot(page, pdfium_c.FPDF_ANNOT_FILEATTACHMENT)
+    name = ctypes.create_string_buffer("原始数据.txt\x00".encode("utf-16-le"))
+    attachment = pdfium_c.FPDFAnnot_AddFileAttachment(annot, ctypes.cast(name, pdfium_c.FPDF_WIDESTRING))
+    body = MARK.encode()
+    pdfium_c.FPDFAttachment_SetFile(attachment, pdf.raw, body, len(body))
+    pdfium_c.FPDFPage_CloseAnnot(annot)
+    page.close()
+    out = io.BytesIO()
+    pdf.save(out)
+    result = scan_bytes(out.getvalue(), "report.pdf")[0]
+    assert result.verdict.value == "review"
+    notice = next(f for f in result.findings if f.rule == "unreadable.embedded")
+    assert "page 1: 原始数据.txt" in notice.reason
