@@ -74,7 +74,7 @@ def pdfium_texts(data: bytes) -> list[str | None]:
     """What the fast path returns per page (None: the page goes to pdfminer)."""
     pdf = pdfium.PdfDocument(data)
     try:
-        return [_pdfium_page(pdf, i, [])[0] for i in range(len(pdf))]
+        return [_pdfium_page(pdf, i, [], [])[0] for i in range(len(pdf))]
     finally:
         pdf.close()
 
