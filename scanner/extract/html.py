@@ -33,6 +33,13 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-siz
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
 _CODE = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+# a string literal (its body) or a comment (its text) of JavaScript, JSON or CSS
+_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`'
+                      r"|/\*(.*?)\*/|(?<![:\\])//([^\n]*)", re.DOTALL)
+# an escape: a code point in hex (JavaScript's three forms, CSS's one), or a character escaped as itself
+_JS_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}|\\x([0-9a-fA-F]{2})|\\(.)", re.DOTALL)
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6}) ?|\\(.)", re.DOTALL)
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\n", "t": "\t", "b": "", "f": "", "v": "", "0": ""}
 _HAN_SPAN = 0xA000 - 0x3400  # U+3400 to U+9FFF, the gap U+4DC0-U+4DFF never counted
 _GAP = slice(0x4DC0 - 0x3400, 0x4E00 - 0x3400)
 
@@ -168,6 +175,10 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         parts.append(Part("attributes", "\n".join(collector.attributes)))
     if collector.comments:
         parts.append(Part("html-comment", "\n".join(collector.comments)))
+    for kind in ("script", "style", "template"):
+        text = _source_text(root, kind)
+        if text:
+            parts.append(Part(kind, text))
     pictures, picture_notices = data_uri_pictures((img.get("src") for img in root.iter("img")), limits, ocr)
     parts += pictures
     notices = []
@@ -188,6 +199,32 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         parts.append(Part("markup-text", stripped))
     return Document(format="html", parts=tuple(parts), notices=(*notices, *picture_notices),
                     failed_parts=("body",) if notices else ())
+
+
+def _source_text(root: Any, kind: str) -> str:
+    """What a page's scripts, style sheets or templates say: not shown as
+    page text, but published with the page and read by anyone who views its
+    source (a mark in a script's data, in a CSS ``content``, in a template a
+    script fills in).  Of a script or style sheet, the string literals and
+    comments, one a line without their quotes (the quotes are syntax, not a
+    quotation that makes a mark a mention), escapes decoded (``\\u673a`` in
+    JavaScript and JSON, ``\\673a`` in CSS)."""
+    if kind == "template":
+        chunks = ["".join(el.itertext()) for el in root.iter(kind)]
+    else:
+        escape = _CSS_ESCAPE if kind == "style" else _JS_ESCAPE
+        chunks = [escape.sub(_escaped_char, next(g for g in m.groups() if g is not None))
+                  for el in root.iter(kind) if el.text for m in _LITERAL.finditer(el.text)]
+    text = "\n".join(line.strip() for chunk in chunks for line in chunk.splitlines() if line.strip())
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")  # pairs of \\uD8xx\\uDCxx
+
+
+def _escaped_char(match: re.Match[str]) -> str:
+    *hexes, simple = match.groups()
+    if simple is not None:
+        return _SIMPLE_ESCAPES.get(simple, simple) if match.re is _JS_ESCAPE else simple
+    code = int(next(g for g in hexes if g is not None), 16)
+    return chr(code) if code <= 0x10FFFF else match.group()
 
 
 def markup_text(source: str) -> str:

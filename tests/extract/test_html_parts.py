@@ -37,6 +37,23 @@ def test_every_stream_gets_its_own_text() -> None:
     # too (inside <style> a comment is the style's own text, not a comment)
     assert got["html-comment"].split("\n") == ["头部注释", "正文注释", "模板注释"]
     assert "脚本文本" not in got["body"] and "模板" not in got["body"]
+    # what the page's source says outside its text: string literals and comments of scripts and styles
+    assert got["script"] == "脚本文本"
+    assert "style" not in got  # a rule without strings or comments says nothing
+    assert got["template"] == "模板"
+
+
+def test_scripts_and_styles_say_what_their_literals_say() -> None:
+    page = ("<html><head><script type='application/json'>{\"密级\": \"\\u673a\\u5bc6\\u2605\\u0035\\u5e74\"}</script>"
+            "<style>.stamp::after { content: '\\79d8\\5bc6\\2605 1\\5e74' } /* 注释 */</style></head>"
+            "<body><p>正文</p><script>// 行注释\nvar a = \"it\\\"s\", b = `模板字符串`, url = 'http://x.cn/a';</script>"
+            "</body></html>")
+    got = parts(page.encode())
+    assert got["script"].split("\n") == ["密级", "机密★5年", "行注释", 'it"s', "模板字符串", "http://x.cn/a"]
+    assert got["style"].split("\n") == ["秘密★1年", "注释"]
+    result = scan_bytes(page.encode(), "page.html")[0]
+    assert sorted((f.level, f.part) for f in result.findings if f.category == "mark") == [
+        ("机密", "script"), ("秘密", "style")]
 
 
 def test_block_elements_break_lines_in_the_stream_they_are_in() -> None:
