@@ -209,7 +209,10 @@ class OfdExtractor:
         return extract_ofd(data, name, limits, context.pictures())
 
     def members(self, data: bytes, name: str, fmt: str, limits: Limits) -> Iterator[Member] | None:
-        return None
+        from .ofd import attachment_paths, iter_attachments
+
+        paths = attachment_paths(data, limits)
+        return iter_attachments(data, paths, limits) if paths else None
 
 
 class ImageExtractor:

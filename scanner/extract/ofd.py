@@ -8,20 +8,24 @@ package root when they start with ``/``, else relative to the file that
 names them.
 
 Parts: ``page:N`` (one line per text object), ``template`` (text on template
-pages, shown under every page that uses them), ``annotation``, ``metadata``.
-Attachments, signatures and custom tags are not read (see docs/formats.md);
-attachments are reported as unreadable so the item is never clear.
+pages, shown under every page that uses them), ``annotation``, ``metadata``,
+``attachments`` (the attachments' names).  Each attached file is a member
+item of its own (``gazette.ofd!Doc_0/Attachs/data.xlsx``), scanned as an
+archive's members are; one the index names but the package lacks is
+``unreadable.embedded``.  Signatures and custom tags are not read (see
+docs/formats.md).
 """
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 
 from lxml import etree
 
 from ..config import Limits
-from ..errors import ExtractionError
+from ..errors import ExtractionError, LimitExceeded
 from ..lang import Text
-from ..types import Document, Notice, Part
+from ..types import Document, Member, Notice, Part
 from .image import package_pictures
 from .notices import unreadable
 from .ocr import PictureReader
@@ -86,11 +90,60 @@ def _document(pkg: GuardedZip, path: str, parts: list[Part], notices: list[Notic
     annotations = _annotations(pkg, path, doc, page_ids)
     if annotations:
         parts.append(Part("annotation", "\n".join(annotations)))
-    attachments = _child_text(doc, "Attachments")
-    if attachments:
-        notices.append(unreadable(Text(f"OFD attachments not scanned ({attachments})", f"OFD 附件未扫描（{attachments}）"),
-                                  part="attachment",
-                                  rule="unreadable.embedded", object=attachments))
+    names = []
+    for label, file_path in _attachments(pkg, path, doc):
+        names.append(f"{label} ({posixpath.basename(file_path)})" if label else posixpath.basename(file_path))
+        if not pkg.has(file_path):
+            notices.append(unreadable(Text(f"OFD attachment {label or file_path} is not in the package ({file_path})",
+                                           f"OFD 附件“{label or file_path}”不在文件包中（{file_path}）"),
+                                      part="attachments", rule="unreadable.embedded", object=file_path))
+    if names:
+        parts.append(Part("attachments", "\n".join(names)))
+
+
+def _attachments(pkg: GuardedZip, doc_path: str, doc: etree._Element) -> list[tuple[str, str]]:
+    """(name, package path) of each file the document's attachment index lists."""
+    loc = _child_text(doc, "Attachments")
+    if not loc:
+        return []
+    index_path = _resolve(doc_path, loc)
+    found = []
+    for attachment in _xml(pkg, index_path).iter():
+        if local(attachment.tag) == "Attachment":
+            file_loc = _child_text(attachment, "FileLoc")
+            if file_loc:
+                found.append((attachment.get("Name") or "", _resolve(index_path, file_loc)))
+    return found
+
+
+def attachment_paths(data: bytes, limits: Limits) -> list[str]:
+    """The package paths of the attached files the package holds, in index
+    order (a package or index that cannot be read gives none: the extractor
+    has said why)."""
+    try:
+        with GuardedZip(data, limits, stage="ofd") as pkg:
+            paths = []
+            for body in (el for el in _xml(pkg, "OFD.xml") if local(el.tag) == "DocBody"):
+                doc_root = _child_text(body, "DocRoot")
+                if doc_root:
+                    doc_path = _resolve("OFD.xml", doc_root)
+                    paths += [path for _, path in _attachments(pkg, doc_path, _xml(pkg, doc_path)) if pkg.has(path)]
+            return list(dict.fromkeys(paths))
+    except (ExtractionError, LimitExceeded):
+        return []
+
+
+def iter_attachments(data: bytes, paths: list[str], limits: Limits) -> Iterator[Member]:
+    """Each of ``paths`` as a member item."""
+    with GuardedZip(data, limits, stage="ofd") as pkg:
+        for path in paths:
+            try:
+                yield Member(path, pkg.read(path))
+            except LimitExceeded as exc:
+                yield Member(path, problem=unreadable(f"limit {exc.limit} exceeded: {exc.reason}",
+                                                      rule="unreadable.limit", limit=exc.limit))
+            except ExtractionError as exc:
+                yield Member(path, problem=unreadable(exc.reason))
 
 
 def _annotations(pkg: GuardedZip, doc_path: str, doc: etree._Element, page_ids: dict[str, int]) -> list[str]:

@@ -33,3 +33,36 @@ def test_ofd_missing_page_part_is_partial(make_samples, b) -> None:
     assert doc.failed_parts == ("page:2",)
     [result] = scan_bytes(broken, "broken.ofd")
     assert result.verdict.value == "review"
+
+
+def _with_attachment(make_samples, data: bytes, files: dict[str, bytes], index: str) -> bytes:
+    """The OFD with an attachment index (``Doc_0/Attachs/Attachments.xml``)
+    and the files it lists, named in Document.xml as GB/T 33190 places them."""
+    src = __import__("zipfile").ZipFile(__import__("io").BytesIO(data))
+    members = {n: src.read(n) for n in src.namelist()}
+    members["Doc_0/Document.xml"] = members["Doc_0/Document.xml"].replace(
+        b"</ofd:Document>", b"<ofd:Attachments>Attachs/Attachments.xml</ofd:Attachments></ofd:Document>")
+    members["Doc_0/Attachs/Attachments.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><ofd:Attachments xmlns:ofd="http://www.ofdspec.org/2016">'
+        f"{index}</ofd:Attachments>").encode()
+    members.update({f"Doc_0/Attachs/{name}": body for name, body in files.items()})
+    return make_samples.build_zip(members)
+
+
+def test_ofd_attachment_is_a_member(make_samples) -> None:
+    index = ('<ofd:Attachment ID="1" Name="原始数据" Format="txt"><ofd:FileLoc>data.txt</ofd:FileLoc></ofd:Attachment>'
+             '<ofd:Attachment ID="2" Name="缺失附件" Format="pdf"><ofd:FileLoc>gone.pdf</ofd:FileLoc></ofd:Attachment>')
+    data = _with_attachment(make_samples, make_samples.build_ofd([["公开内容"]]),
+                            {"data.txt": "机密★5年\n统计数据".encode()}, index)
+    outer, inner = scan_bytes(data, "gazette.ofd")
+    assert inner.item == "gazette.ofd!Doc_0/Attachs/data.txt"
+    assert [f.rule for f in inner.findings] == ["mark.state-secret"]
+    assert outer.verdict.value == "block"
+    missing = next(f for f in outer.findings if f.rule == "unreadable.embedded")
+    assert "Doc_0/Attachs/gone.pdf" in missing.reason
+    texts = {p.name: p.text for p in extract(data, "gazette.ofd", Limits()).parts}
+    assert texts["attachments"] == "原始数据 (data.txt)\n缺失附件 (gone.pdf)"
+
+
+def test_ofd_without_attachments_has_no_members(make_samples) -> None:
+    assert len(scan_bytes(make_samples.build_ofd([["公开内容"]]), "gazette.ofd")) == 1
