@@ -5,7 +5,9 @@ hung item and one item's memory is the whole server's.  This keeps one
 pool worker (scanner.run.pool: the engine inherited by fork, the memory
 cap of scanner.budget) and gives it the items one by one; an item past
 ``item_timeout``, or one whose worker dies, becomes ``review`` with
-``unreadable.limit`` / ``unreadable.crash`` and the worker is replaced.
+``unreadable.limit`` / ``unreadable.crash`` and the worker is replaced; so
+is a worker that has kept so much memory that the next item would run short
+(scanner.run.pool).
 """
 from __future__ import annotations
 
@@ -46,8 +48,10 @@ class IsolatedScanner:
                 w.conn.send([(self._seq, item)])
                 ready = wait([w.conn, w.process.sentinel], timeout=min(self.timeout, 3600.0))
                 if w.conn in ready:
-                    (_, results, error), = w.conn.recv()
+                    [(_, results, error)], worn = w.conn.recv()
                     w.tasks.clear()
+                    if worn:  # it kept too much of what its items allocated: a fresh fork for the next one
+                        self._pool.retire(w)
                     if results is not None:
                         scanned: list[ItemResult] = results
                         return scanned

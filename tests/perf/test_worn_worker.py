@@ -91,3 +91,19 @@ def test_a_worker_that_kept_too_much_is_replaced_and_no_item_runs_short(hoarder,
 
 def test_a_worker_that_keeps_little_stays(hoarder, config, tmp_path):
     assert len(set(_scan(config, tmp_path, 1))) == 1
+
+
+def test_the_services_isolated_worker_is_replaced_too(hoarder, config, tmp_path):
+    from scanner.engine import Engine
+    from scanner.run.isolated import IsolatedScanner
+
+    limited = config.replace(limits=Limits(max_item_memory=100 * MB))
+    scanner = IsolatedScanner(limited, Engine(limited))
+    log = tmp_path / "pids"
+    try:
+        results = [scanner.scan(Item(path=f"{i}.hoard", data=b"HOARD\x0040\x00%s" % str(log).encode()))[0]
+                   for i in range(4)]
+    finally:
+        scanner.close()
+    assert [(r.verdict, r.extraction) for r in results] == [(Verdict.CLEAR, Extraction.FULL)] * 4
+    assert len(set(log.read_text().split())) == 4
