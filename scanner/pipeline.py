@@ -124,13 +124,14 @@ def _scan_item(engine: Engine, item: Item, cache: ExtractCache | None) -> list[I
     findings: list[Finding] = []
     dropped: list[str] = []
     per_part: list[list[Signal]] = []
-    for part in doc.parts:
+    parts = (*doc.parts, Part(NAME_PART, _published_name(item)))
+    for part in parts:
         signals, why = detect(engine, part, hint_cap=HINT_CAP)
         per_part.append(signals)
         dropped += why
-    dropped += _drop_layout_twins(doc.parts, per_part)
+    dropped += _drop_layout_twins(parts, per_part)
     crops = CROPS_PER_ITEM
-    for part, signals in zip(doc.parts, per_part):
+    for part, signals in zip(parts, per_part):
         found = [from_signal(item.path, s, part.text) for s in signals]
         if part.boxes:  # read by OCR: say where on the picture, how sure, and show the place
             found, crops = placed_on_picture(part, found, crops)
@@ -159,6 +160,16 @@ def _scan_item(engine: Engine, item: Item, cache: ExtractCache | None) -> list[I
 
 
 LAYOUT_SUFFIX = ":layout"
+NAME_PART = "file-name"
+
+
+def _published_name(item: Item) -> str:
+    """The name the item is published under, scanned like its text (a file
+    named 机密★5年.txt): its file name, or for a member of an archive or a
+    package its path inside it (folders in a ZIP are published too)."""
+    if item.depth:
+        return item.path.rsplit("!", 1)[1]
+    return os.path.basename(item.path)
 
 
 def _twin_key(signal: Signal) -> tuple[str, str, str | None, str]:
