@@ -9,11 +9,13 @@ names them.
 
 Parts: ``page:N`` (one line per text object), ``template`` (text on template
 pages, shown under every page that uses them), ``annotation``, ``metadata``,
-``attachments`` (the attachments' names).  Each attached file is a member
+``attachments`` (the attachments' names), ``outline`` (bookmark titles),
+and the text of every other XML part under its path (custom tags, composite
+graphics in the resources, extensions, signatures, an unlisted page: by
+``leftover``).  Each attached file is a member
 item of its own (``gazette.ofd!Doc_0/Attachs/data.xlsx``), scanned as an
 archive's members are; one the index names but the package lacks is
-``unreadable.embedded``.  Signatures and custom tags are not read (see
-docs/formats.md).
+``unreadable.embedded``.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from ..errors import ExtractionError, LimitExceeded
 from ..lang import Text
 from ..types import Document, Member, Notice, Part
 from .image import package_pictures
+from .leftover import leftover
 from .notices import unreadable
 from .ocr import PictureReader
 from .xmlparts import local, parse_xml
@@ -46,21 +49,26 @@ def extract_ofd(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> D
         if not bodies:
             raise ExtractionError("OFD.xml names no document (DocBody)", stage="ofd")
         meta: dict[str, list[str]] = {}
+        attached: list[str] = []  # the attachments' paths: members, not parts
         for body in bodies:
             _doc_info(body, meta)
             doc_root = _child_text(body, "DocRoot")
             if doc_root:
-                _document(pkg, _resolve("OFD.xml", doc_root), parts, notices, failed)
+                _document(pkg, _resolve("OFD.xml", doc_root), parts, notices, failed, attached)
         # scanned pages and pasted pictures are image resources of the package
         pictures, picture_notices = package_pictures(pkg, "", ocr)
+        # the rest: custom tags (a 公文's 密级 among them), composite graphics drawn from the
+        # resources, extensions, signatures' XML, and parts no index lists (an unlisted page)
+        others, other_notices = leftover(pkg, attached, parts)
+    parts += others
     parts += pictures
-    notices += picture_notices
+    notices += picture_notices + other_notices
     parts += [Part(f"metadata:{label}", "\n".join(values)) for label, values in meta.items()]
     return Document("ofd", parts=tuple(parts), notices=tuple(notices), failed_parts=tuple(failed))
 
 
 def _document(pkg: GuardedZip, path: str, parts: list[Part], notices: list[Notice],
-              failed: list[str]) -> None:
+              failed: list[str], attached: list[str]) -> None:
     doc = _xml(pkg, path)
     templates = {}
     for el in doc.iter():
@@ -90,8 +98,12 @@ def _document(pkg: GuardedZip, path: str, parts: list[Part], notices: list[Notic
     annotations = _annotations(pkg, path, doc, page_ids)
     if annotations:
         parts.append(Part("annotation", "\n".join(annotations)))
+    outline = [el.get("Title") or "" for el in doc.iter("{*}OutlineElem") if (el.get("Title") or "").strip()]
+    if outline:
+        parts.append(Part("outline", "\n".join(outline)))
     names = []
     for label, file_path in _attachments(pkg, path, doc):
+        attached.append(file_path)
         names.append(f"{label} ({posixpath.basename(file_path)})" if label else posixpath.basename(file_path))
         if not pkg.has(file_path):
             notices.append(unreadable(Text(f"OFD attachment {label or file_path} is not in the package ({file_path})",

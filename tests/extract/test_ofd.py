@@ -66,3 +66,33 @@ def test_ofd_attachment_is_a_member(make_samples) -> None:
 
 def test_ofd_without_attachments_has_no_members(make_samples) -> None:
     assert len(scan_bytes(make_samples.build_ofd([["公开内容"]]), "gazette.ofd")) == 1
+
+
+def test_ofd_text_outside_the_pages(make_samples) -> None:
+    """A 公文's custom tags (its 密级), bookmark titles, text a page draws from
+    a composite graphic in the resources, and a page no index lists: each
+    was cleared before."""
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    src = __import__("zipfile").ZipFile(__import__("io").BytesIO(make_samples.build_ofd([["公开内容"]])))
+    members = {n: src.read(n) for n in src.namelist()}
+    members["Doc_0/Document.xml"] = members["Doc_0/Document.xml"].replace(
+        b"</ofd:Document>",
+        b'<ofd:Outlines><ofd:OutlineElem Title="\xe7\xa7\x98\xe5\xaf\x86\xe2\x98\x851\xe5\xb9\xb4"/></ofd:Outlines>'
+        b"<ofd:CustomTags>Tags/CustomTags.xml</ofd:CustomTags></ofd:Document>")
+    members["Doc_0/Tags/CustomTags.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><gw:GongWen xmlns:gw="urn:gw"><gw:MiJi>机密★5年</gw:MiJi>'
+        "</gw:GongWen>").encode()
+    members["Doc_0/PublicRes.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res {ns}><ofd:CompositeGraphicUnits>'
+        '<ofd:CompositeGraphicUnit ID="50" Width="50" Height="10"><ofd:Content>'
+        '<ofd:TextObject ID="51" Boundary="0 0 50 10" Font="1" Size="5"><ofd:TextCode X="0" Y="5">绝密★长期</ofd:TextCode>'
+        "</ofd:TextObject></ofd:Content></ofd:CompositeGraphicUnit></ofd:CompositeGraphicUnits></ofd:Res>").encode()
+    members["Doc_0/Pages/Page_9/Content.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {ns}><ofd:Content><ofd:Layer ID="1">'
+        '<ofd:TextObject ID="90" Boundary="0 0 50 10" Font="1" Size="5"><ofd:TextCode X="0" Y="5">机密★9年</ofd:TextCode>'
+        "</ofd:TextObject></ofd:Layer></ofd:Content></ofd:Page>").encode()
+    [result] = scan_bytes(make_samples.build_zip(members), "gazette.ofd")
+    marks = sorted((f.text, f.part) for f in result.findings if f.rule.startswith("mark."))
+    assert marks == [("机密★5年", "Doc_0/Tags/CustomTags.xml"), ("机密★9年", "Doc_0/Pages/Page_9/Content.xml"),
+                     ("秘密★1年", "outline"), ("绝密★长期", "Doc_0/PublicRes.xml")]
+    assert result.extraction.value == "full"
