@@ -38,6 +38,7 @@ _LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\
                       r"|/\*(.*?)\*/|(?<![:\\])//([^\n]*)", re.DOTALL)
 # an escape: a code point in hex (JavaScript's three forms, CSS's one), or a character escaped as itself
 _JS_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}|\\x([0-9a-fA-F]{2})|\\(.)", re.DOTALL)
+_JS_HEX_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}|\\x([0-9a-fA-F]{2})")
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6}) ?|\\(.)", re.DOTALL)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\n", "t": "\t", "b": "", "f": "", "v": "", "0": ""}
 _HAN_SPAN = 0xA000 - 0x3400  # U+3400 to U+9FFF, the gap U+4DC0-U+4DFF never counted
@@ -219,11 +220,23 @@ def _source_text(root: Any, kind: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")  # pairs of \\uD8xx\\uDCxx
 
 
+def unicode_escapes_decoded(text: str) -> str:
+    """``text`` with JavaScript's and JSON's code-point escapes (``\\u673a``,
+    ``\\u{673a}``, ``\\x41``) decoded and nothing else changed: a data file
+    written by ``json.dumps`` holds its Chinese only in that form."""
+    decoded = _JS_HEX_ESCAPE.sub(_hex_char, text)
+    return decoded.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def _escaped_char(match: re.Match[str]) -> str:
-    *hexes, simple = match.groups()
+    simple = match.groups()[-1]
     if simple is not None:
         return _SIMPLE_ESCAPES.get(simple, simple) if match.re is _JS_ESCAPE else simple
-    code = int(next(g for g in hexes if g is not None), 16)
+    return _hex_char(match)
+
+
+def _hex_char(match: re.Match[str]) -> str:
+    code = int(next(g for g in match.groups() if g is not None), 16)
     return chr(code) if code <= 0x10FFFF else match.group()
 
 

@@ -186,10 +186,18 @@ def _after_star(text: str, pos: int, level: str) -> tuple[int, str, dict[str, An
 
 
 def _quoted_mention(text: str, start: int, end: int, line_start: int, line_end: int) -> bool:
-    """A mark quoted inside a sentence (标注“机密★5年”的文件) is a mention."""
+    """A mark quoted inside a sentence (标注“机密★5年”的文件, marked "机密★5年"
+    files) is a mention: quotes around it and a word beside them.  Quotes with
+    only syntax beside them are a value, not a quotation: a CSV field
+    (``"机密★5年","文件"``), a JSON or script string (``"level": "机密★5年"``),
+    a quoted mark alone on a line (found by the red-team run: all were cleared)."""
     if start <= line_start or end >= line_end:
         return False
-    return text[start - 1] in _OPEN_QUOTES and text[end] in _CLOSE_QUOTES
+    if not (text[start - 1] in _OPEN_QUOTES and text[end] in _CLOSE_QUOTES):
+        return False
+    before = text[line_start:start - 1].rstrip()
+    after = text[end + 1:line_end].lstrip()
+    return bool(before and before[-1].isalnum()) or bool(after and after[0].isalnum())
 
 
 def match_mark(text: str, start: int, end: int, anchor: str, part: str) -> MarkMatch | Dropped | None:

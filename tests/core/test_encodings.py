@@ -74,3 +74,26 @@ def test_undecodable_bytes_are_a_finding_not_silence(engine):
     assert result.verdict.value in ("review", "block")
     assert result.extraction.value == "partial"
     assert any(f.rule == "unreadable.encoding" for f in result.findings)
+
+
+def test_a_data_file_written_with_unicode_escapes_is_read_decoded(engine):
+    """``json.dumps`` writes Chinese as ``\\u673a``: the file holds no Han
+    character, so the mark was never seen (the red-team run)."""
+    import json
+
+    data = json.dumps({"title": "通知", "level": "机密★5年"}).encode()
+    assert b"\\u673a" in data
+    result = scan_bytes(data, "notice.json", engine=engine)[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "unescaped")]
+    plain = scan_bytes("正文 \\u673a".encode(), "notes.txt", engine=engine)[0]  # a .txt is read as written
+    assert plain.findings == ()
+
+
+def test_a_csv_with_every_field_quoted(engine, tmp_path):
+    import csv
+
+    path = tmp_path / "list.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, quoting=csv.QUOTE_ALL).writerows([["密级", "标题"], ["机密★5年", "年度预算"]])
+    result = scan_bytes(path.read_bytes(), "list.csv", engine=engine)[0]
+    assert [(f.rule, f.text) for f in result.findings] == [("mark.state-secret", "机密★5年")]

@@ -87,6 +87,27 @@ def test_mentions_are_not_marks(scan, text):
     assert [f for f in result.findings if f.category == "mark"] == []
 
 
+@pytest.mark.parametrize("text", [
+    'the file marked "机密★5年" must be kept safe',
+    "他说“机密★5年”的材料已经归档。",
+    "文件标为「秘密★1年」。",
+])
+def test_a_quotation_in_a_sentence_is_a_mention(scan, text):
+    assert [f for f in scan(text).findings if f.category == "mark"] == []
+
+
+@pytest.mark.parametrize("text", [
+    '"机密★5年","关于年度预算的说明"',  # a CSV field
+    '{"title": "通知", "level": "机密★5年"}',  # a JSON value
+    'var level = "机密★5年";',  # a script's string
+    '"机密★5年"',  # a quoted value alone on its line
+    "（“机密★5年”）",  # quoted inside brackets, nothing beside them
+])
+def test_quotes_with_only_syntax_beside_them_hold_a_value_not_a_quotation(scan, text):
+    """Found by the red-team run: each was cleared as a 'quoted mention'."""
+    assert [f.rule for f in scan(text).findings if f.category == "mark"] == ["mark.state-secret"]
+
+
 def test_explain_lists_dropped_mentions(engine):
     from scanner import ScanConfig, scan_bytes
 
