@@ -6,7 +6,9 @@ XLSX the pictures sit in the package's media folder; each is read as a part
 named by its package path (``word/media/image2.png``) so a finding points at
 the picture.  Vector pictures (EMF, WMF, SVG, as files in a package or as
 data URIs) are read from their text records by ``scanner.extract.vector``,
-not rasterised.
+not rasterised.  A raster picture's metadata text (EXIF, XMP, PNG text
+chunks, comments: ``scanner.extract.imagemeta``) is a part of its own,
+``image:metadata`` or ``<package path>:metadata``.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from collections.abc import Iterable
 from ..config import Limits
 from ..lang import Text
 from ..types import Document, Notice, Part
+from .imagemeta import picture_metadata
 from .notices import unreadable
 from .ocr import PictureReader, is_picture
 from .vector import is_vector, read_vector, sniff_vector
@@ -29,6 +32,9 @@ _DATA_URI = re.compile(r"\s*data:image/[\w.+-]+(?:;[\w=.-]+)*;base64,", re.IGNOR
 def extract_image(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
     parts, notices = ocr.read_bytes("image", data)
     notes = () if parts or notices else ("no text found on the picture",)
+    metadata = picture_metadata(data)
+    if metadata:
+        parts.append(Part("image:metadata", metadata))
     return Document("image", parts=tuple(parts), notices=tuple(notices), notes=notes)
 
 
@@ -77,4 +83,8 @@ def read_picture(name: str, data: bytes, ocr: PictureReader) -> tuple[list[Part]
     """A raster picture by OCR, a vector one by its text records (by name, then by the bytes)."""
     if is_vector(name) or sniff_vector(data) is not None:
         return read_vector(name, data, ocr)
-    return ocr.read_bytes(name, data)
+    parts, notices = ocr.read_bytes(name, data)
+    metadata = picture_metadata(data)
+    if metadata:
+        parts = [*parts, Part(f"{name}:metadata", metadata)]
+    return parts, notices
