@@ -10,11 +10,14 @@ Parts: ``sheet:<name>`` (rows joined by newlines, cells by tabs), ``comment``
 (``Sheet!A1: text``), ``header``/``footer`` (``Sheet: text``, format codes
 removed), ``names`` (defined names and their formulas), ``sheet-names`` (every
 sheet's name, as its tab shows it), ``attributes`` (cells' input messages
-and error texts, link tooltips), ``properties:<field>`` (a part per document
+and error texts, link tooltips), ``formulas`` (the string literals of
+formulas), ``number-formats`` (the literal text of number formats),
+``properties:<field>`` (a part per document
 property); other parts' text (text boxes, charts) by ``leftover``.
 """
 from __future__ import annotations
 
+import html
 import re
 
 from lxml import etree
@@ -32,6 +35,9 @@ from .zipguard import GuardedZip
 
 _SHEET_STATES = {"hidden": "隐藏", "veryHidden": "深度隐藏"}
 # &L &C &R sections, &"font,style", &12 sizes, &P page fields and the like
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f(?:\s[^>]*)?>([^<]*)</(?:[\w.-]+:)?f>")
+_FORMAT_CODE = re.compile(rb'\sformatCode="([^"]*)"')
+_QUOTED = re.compile(r'"((?:[^"]|"")*)"')
 _HF_CODE = re.compile(r'&"[^"]*"|&\d+|&[KkLCRPNDTFAZGBIUESXYHO]|&&')
 
 
@@ -45,8 +51,11 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         except (ValueError, KeyError) as exc:
             raise ExtractionError(f"workbook cannot be read: {type(exc).__name__}: {exc}", stage="xlsx") from exc
         comments, headers, footers, attributes = [], [], [], []
+        formulas: list[str] = []
         for sheet in book.sheets:
-            sheet_xml = SheetXml(pkg.read(sheet.path), sheet.path)
+            raw = pkg.read(sheet.path)
+            formulas += _formula_strings(raw)
+            sheet_xml = SheetXml(raw, sheet.path)
             attributes += attribute_lines(sheet_xml.root)
             h, f = _header_footer(header_footer(sheet_xml.root))
             headers += [f"{sheet.name}: {t}" for t in h]
@@ -72,8 +81,12 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         embedded = embedded_notices(pkg, "xl/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "xl/media/", ocr)
         sheet_names = [sheet.name for sheet in book.sheets]
+        if formulas:  # a literal a cell shows as its computed value is read there already
+            cells = {cell for part in parts for line in part.text.splitlines() for cell in line.split("\t")}
+            formulas = [literal for literal in formulas if literal not in cells]
         for part_name, lines in (("comment", comments), ("header", headers), ("footer", footers),
-                                 ("names", book.names), ("sheet-names", sheet_names), ("attributes", attributes)):
+                                 ("names", book.names), ("sheet-names", sheet_names), ("attributes", attributes),
+                                 ("formulas", formulas), ("number-formats", _format_strings(pkg))):
             if lines:
                 parts.append(Part(part_name, "\n".join(lines)))
         others, other_notices = leftover(pkg, (), [*parts, *props])
@@ -88,6 +101,30 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     parts += others
     parts += pictures
     return Document("xlsx", parts=tuple(parts), notices=tuple(notices))
+
+
+def _formula_strings(raw: bytes) -> list[str]:
+    """The string literals of a sheet's formulas (``="机密★5年"``): a cell
+    shows them once computed, and a file written by a library (openpyxl)
+    stores no computed value for the reader to find."""
+    if b"<f" not in raw:
+        return []
+    found = []
+    for formula in _FORMULA.findall(raw):
+        found += _QUOTED.findall(html.unescape(formula.decode("utf-8", "replace")))
+    return [literal.replace('""', '"') for literal in found if any(ch.isalpha() for ch in literal)]
+
+
+def _format_strings(pkg: GuardedZip) -> list[str]:
+    """The literal text of the number formats (``0;-0;"机密★5年"``): every
+    cell in such a format shows it, whatever its value."""
+    raw = pkg.read_optional("xl/styles.xml")
+    if raw is None or b"formatCode" not in raw:
+        return []
+    found = []
+    for code in _FORMAT_CODE.findall(raw):
+        found += _QUOTED.findall(html.unescape(code.decode("utf-8", "replace")))
+    return [literal for literal in dict.fromkeys(found) if any(ch.isalpha() for ch in literal)]
 
 
 def _header_footer(elements: list[etree._Element]) -> tuple[list[str], list[str]]:

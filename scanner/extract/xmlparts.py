@@ -104,14 +104,15 @@ _TEXT_ELEMENTS = tuple(f"{{*}}{name}" for name in _TEXT_ATTRIBUTES)
 def attribute_lines(root: etree._Element) -> list[str]:
     """The text a part keeps in attributes (``_TEXT_ATTRIBUTES``): alt text,
     tooltips, content-control titles and entries, form-field texts, input
-    messages.  Values without a letter (a check box's ``0``) are left out."""
+    messages, each text once.  Values without a letter (a check box's ``0``)
+    are left out."""
     lines = []
     for el in root.iter(*_TEXT_ELEMENTS):
         wanted = _TEXT_ATTRIBUTES[local(el.tag)]
         for key, value in el.attrib.items():
             if local(key) in wanted and any(ch.isalpha() for ch in value):
                 lines.append(str(value))
-    return lines
+    return list(dict.fromkeys(lines))  # a picture's alt text is on its docPr and again on its cNvPr
 
 
 def property_parts(fields: dict[str, list[str]]) -> list[Part]:

@@ -238,8 +238,11 @@ def soffice(tmp_path_factory):
     def convert(data: bytes, ext: str, fmt: str) -> bytes:
         source = work / f"source.{ext}"
         source.write_bytes(data)
+        out = work / "out"  # its own folder: a re-save (docx to docx) must not land on its source
+        target = out / f"source.{fmt.split(':')[0]}"
+        target.unlink(missing_ok=True)
         subprocess.run(["soffice", f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-                        "--convert-to", fmt, "--outdir", str(work), str(source)],
+                        "--convert-to", fmt, "--outdir", str(out), str(source)],
                        check=True, capture_output=True, timeout=120)
-        return (work / f"source.{fmt}").read_bytes()
+        return target.read_bytes()
     return convert

@@ -106,3 +106,30 @@ def test_a_check_box_default_is_not_text() -> None:
     paragraph.runs[0]._r.append(field)
     parts = extract(_saved(document), "a.docx", Limits()).parts
     assert [p.name for p in parts if p.name == "attributes"] == []
+
+
+def _formula_book() -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = '="机密★5年"'  # openpyxl stores the formula and no computed value
+    sheet["A2"] = '=IF(FALSE,"秘密★1年","")'  # a literal no cell shows
+    sheet["A3"] = 0
+    sheet["A3"].number_format = '0;-0;"绝密★长期"'  # shown for a zero
+    return _saved(book)
+
+
+def _marks_by_part(data: bytes, name: str) -> list[tuple[str, str]]:
+    result = scan_bytes(data, name)[0]
+    return sorted((f.text, f.part) for f in result.findings if f.category == "mark")
+
+
+def test_formula_literals_and_number_format_text() -> None:
+    assert _marks_by_part(_formula_book(), "a.xlsx") == [
+        ("机密★5年", "formulas"), ("秘密★1年", "formulas"), ("绝密★长期", "number-formats")]
+
+
+def test_a_formula_literal_a_cell_shows_is_read_once(soffice) -> None:
+    """LibreOffice stores the computed value: the cell reads it, the formula
+    does not repeat it; the literal no cell shows is still read."""
+    assert _marks_by_part(soffice(_formula_book(), "xlsx", "xlsx"), "b.xlsx") == [
+        ("机密★5年", "sheet:Sheet"), ("秘密★1年", "formulas"), ("绝密★长期", "number-formats")]
