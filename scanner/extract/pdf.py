@@ -77,6 +77,9 @@ _ALTERED = ("\ufffd", "\ufffe", "\x00")
 # how pdfminer writes a glyph it cannot map to Unicode
 _MINER_UNMAPPED = re.compile(r"\(cid:\d+\)")
 _ANNOT_KEYS = ("Contents", "T", "Subj", "RC")
+# annotations whose appearance is not read as page text: links and pop-up notes (their text is read
+# from Contents), form fields (their values are the ``form`` part)
+_NOT_DRAWN = (pdfium_c.FPDF_ANNOT_LINK, pdfium_c.FPDF_ANNOT_POPUP, pdfium_c.FPDF_ANNOT_WIDGET)
 
 # Text extraction needs each character's code, Unicode value and position,
 # never its outline.  With the system font mapper, pdfium substitutes an
@@ -298,9 +301,53 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int, annotations: list[str],
             textpage.close()
         drawn = "" if text.strip() else _drawn(page)
         annotations.extend(_page_annotations(page, index + 1, attached))
+        drawing = _draws_annotations(page)
     finally:
         page.close()
+    if drawing:
+        annotations.extend(_appearance_lines(pdf, index, text))
     return (text.replace("\r\n", "\n") if complete else None), layout, drawn
+
+
+def _draws_annotations(page: pdfium.PdfPage) -> bool:
+    """Whether an annotation on the page has an appearance of its own (a
+    stamp, a free-text box, a filled-in field): text drawn there is on the
+    page a reader sees, whatever its ``Contents`` says."""
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page)):
+        annot = pdfium_c.FPDFPage_GetAnnot(page, i)
+        if not annot:
+            continue
+        try:
+            if (pdfium_c.FPDFAnnot_GetSubtype(annot) not in _NOT_DRAWN
+                    and pdfium_c.FPDFAnnot_HasKey(annot, b"AP")):
+                return True
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annot)
+    return False
+
+
+def _appearance_lines(pdf: pdfium.PdfDocument, index: int, text: str) -> list[str]:
+    """The lines the page's annotations draw (``pN appearance: ...``): the page
+    flattened (its annotations' appearances merged into its content, in this
+    in-memory copy only) and read again; the lines it did not have before."""
+    page = pdf[index]
+    try:
+        if pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
+            return []
+    finally:
+        page.close()
+    page = pdf[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            flat = textpage.get_text_range() if textpage.count_chars() > 0 else ""
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    had = {line.strip() for line in text.splitlines()}
+    return [f"p{index + 1} appearance: {line.strip()}" for line in flat.splitlines()
+            if line.strip() and line.strip() not in had]
 
 
 def _drawn(page: pdfium.PdfPage) -> str:

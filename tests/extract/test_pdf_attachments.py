@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+from pathlib import Path
 
 import docx
 import openpyxl
@@ -79,3 +80,31 @@ def test_file_attached_to_an_annotation_is_not_cleared(soffice) -> None:
     assert result.verdict.value == "review"
     notice = next(f for f in result.findings if f.rule == "unreadable.embedded")
     assert "page 1: 原始数据.txt" in notice.reason
+
+
+ZENHEI = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"  # Debian fonts-wqy-zenhei (.ci/run)
+
+
+def test_text_an_annotation_draws_is_read(soffice) -> None:
+    """A stamp whose appearance draws the mark and whose Contents is empty,
+    added with pdfium's own annotation API (as signing and stamping tools
+    do): drawn on the page a reader sees, and cleared before."""
+    pdf = pdfium.PdfDocument(_libreoffice_pdf(soffice))
+    page = pdf[0]
+    font_bytes = Path(ZENHEI).read_bytes()
+    buffer = (ctypes.c_uint8 * len(font_bytes)).from_buffer_copy(font_bytes)
+    font = pdfium_c.FPDFText_LoadFont(pdf.raw, buffer, len(font_bytes), pdfium_c.FPDF_FONT_TRUETYPE, True)
+    annot = pdfium_c.FPDFPage_CreateAnnot(page.raw, pdfium_c.FPDF_ANNOT_STAMP)
+    pdfium_c.FPDFAnnot_SetRect(annot, pdfium_c.FS_RECTF(72, 770, 250, 800))
+    text = pdfium_c.FPDFPageObj_CreateTextObj(pdf.raw, font, 16.0)
+    wide = ctypes.create_string_buffer((MARK + "\0").encode("utf-16-le"))
+    pdfium_c.FPDFText_SetText(text, ctypes.cast(wide, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+    pdfium_c.FPDFPageObj_Transform(text, 1, 0, 0, 1, 76, 778)
+    assert pdfium_c.FPDFAnnot_AppendObject(annot, text)
+    pdfium_c.FPDFPage_CloseAnnot(annot)
+    page.close()
+    out = io.BytesIO()
+    pdf.save(out)
+    result = scan_bytes(out.getvalue(), "stamped.pdf")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "annotation")]
+    assert result.extraction.value == "full"
