@@ -77,6 +77,9 @@ _ALTERED = ("\ufffd", "\ufffe", "\x00")
 # how pdfminer writes a glyph it cannot map to Unicode
 _MINER_UNMAPPED = re.compile(r"\(cid:\d+\)")
 _ANNOT_KEYS = ("Contents", "T", "Subj", "RC")
+# the end of a revision: its cross-reference offset and %%EOF (an incremental update follows it)
+_REVISION_END = re.compile(rb"startxref\s+\d+\s+%%EOF")
+MAX_REVISIONS = 8  # the latest earlier revisions read (a file signed many times keeps many)
 # annotations whose appearance is not read as page text: links and pop-up notes (their text is read
 # from Contents), form fields (their values are the ``form`` part)
 _NOT_DRAWN = (pdfium_c.FPDF_ANNOT_LINK, pdfium_c.FPDF_ANNOT_POPUP, pdfium_c.FPDF_ANNOT_WIDGET)
@@ -119,6 +122,7 @@ def extract_pdf(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> D
             failed.append(part_name)
             notices.append(unreadable(f"{part_name} could not be read: {type(exc).__name__}: {exc}",
                                       part=part_name))
+    parts += _earlier_revisions(data, parts, limits)
     if b"%%EOF" not in data[-2048:]:
         notices.append(unreadable("the file is truncated (no %%EOF trailer); content may be missing"))
     if damaged_pdf_header(data):
@@ -307,6 +311,48 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int, annotations: list[str],
     if drawing:
         annotations.extend(_appearance_lines(pdf, index, text))
     return (text.replace("\r\n", "\n") if complete else None), layout, drawn
+
+
+def _earlier_revisions(data: bytes, parts: list[Part], limits: Limits) -> list[Part]:
+    """The text an incremental update took away (part ``revision:N``).  Saving
+    a PDF incrementally (Acrobat's Save, a signature, a form filled in)
+    appends the changes and keeps every earlier revision in the file: text
+    deleted from the page is still there, a truncation away.  Each earlier
+    revision that pdfium opens is read (its document information and its
+    pages' text, without OCR) and the lines the final document no longer has
+    become its part."""
+    ends = [m.end() for m in _REVISION_END.finditer(data)][:-1]
+    if not ends or b"%%EOF" not in data[-2048:]:
+        return []
+    if data[:1024].find(b"/Linearized") >= 0:
+        ends = ends[1:]  # a linearized file's first section ends with its own %%EOF: not a revision
+    have = {line.strip() for part in parts for line in part.text.splitlines()}
+    found: list[Part] = []
+    for number, end in enumerate(ends[-MAX_REVISIONS:], 1):
+        try:
+            pdf = pdfium.PdfDocument(data[:end])
+        except pdfium.PdfiumError:
+            continue  # a %%EOF inside a stored stream, not the end of a revision
+        try:
+            lines = [str(value) for value in pdf.get_metadata_dict(skip_empty=True).values()]
+            for index in range(min(len(pdf), limits.max_pdf_pages)):
+                page = pdf[index]
+                try:
+                    textpage = page.get_textpage()
+                    try:
+                        lines += textpage.get_text_range().splitlines() if textpage.count_chars() > 0 else []
+                    finally:
+                        textpage.close()
+                finally:
+                    page.close()
+        except pdfium.PdfiumError:
+            continue
+        finally:
+            pdf.close()
+        gone = [line.strip() for line in lines if line.strip() and line.strip() not in have]
+        if gone:
+            found.append(Part(f"revision:{number}", "\n".join(dict.fromkeys(gone))))
+    return found
 
 
 def _draws_annotations(page: pdfium.PdfPage) -> bool:

@@ -1,6 +1,7 @@
-"""Files attached to a PDF are scanned as its members (``report.pdf!data.xlsx``);
-a file attached to an annotation on a page makes the PDF ``review``.  Before,
-both travelled with the PDF unread, and the PDF was cleared."""
+"""What a PDF carries besides its pages' text: attached files are scanned as
+its members (``report.pdf!data.xlsx``), a file attached to an annotation makes
+it ``review``, the text a stamp draws is read, and so is text an incremental
+update deleted from an earlier revision.  Before, each was cleared."""
 from __future__ import annotations
 
 import ctypes
@@ -14,6 +15,7 @@ import pypdfium2.raw as pdfium_c
 
 from scanner import scan_bytes
 from scanner.config import Limits, ScanConfig
+from scanner.extract import extract
 
 MARK = "机密★5年"
 
@@ -108,3 +110,45 @@ def test_text_an_annotation_draws_is_read(soffice) -> None:
     result = scan_bytes(out.getvalue(), "stamped.pdf")[0]
     assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "annotation")]
     assert result.extraction.value == "full"
+
+
+def _reportlab_pdf(lines: list[str]) -> bytes:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.setFont("STSong-Light", 14)
+    for number, line in enumerate(lines):
+        page.drawString(72, 780 - 30 * number, line)
+    page.save()
+    return out.getvalue()
+
+
+def _saved_incrementally(pdf: pdfium.PdfDocument) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out, flags=pdfium_c.FPDF_INCREMENTAL)  # as Acrobat's Save, a signature or a filled-in form
+    return out.getvalue()
+
+
+def test_text_an_incremental_update_deleted_is_read_from_the_earlier_revision() -> None:
+    original = _reportlab_pdf([MARK, "关于开展工作的通知", "正文内容。"])
+    pdf = pdfium.PdfDocument(original)
+    page = pdf[0]
+    for obj in list(page.get_objects()):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT and obj.get_bounds()[1] > 770:  # the mark's line
+            page.remove_obj(obj)
+    page.gen_content()
+    data = _saved_incrementally(pdf)
+    assert data.startswith(original)  # the first revision is still in the file, whole
+    result = scan_bytes(data, "notice.pdf")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "revision:1")]
+
+
+def test_an_update_that_deletes_nothing_adds_no_part() -> None:
+    pdf = pdfium.PdfDocument(_reportlab_pdf(["关于开展工作的通知", "正文内容。"]))
+    pdf.new_attachment("说明.txt").set_data("附件说明".encode())
+    parts = [p.name for p in extract(_saved_incrementally(pdf), "notice.pdf", Limits()).parts]
+    assert not [name for name in parts if name.startswith("revision:")]
