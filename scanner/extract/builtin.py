@@ -265,13 +265,15 @@ class ArchiveExtractor:
 
 class LegacyExtractor:
     """OLE compound files: Word/Excel/PowerPoint 97-2003, WPS Office, and
-    password-protected OOXML; the bodies through LibreOffice."""
+    password-protected OOXML; and RTF; the bodies through LibreOffice."""
 
-    formats = by_structure = frozenset({"doc", "xls", "ppt", "wps", "et", "dps", "ole", "ooxml-encrypted"})
-    converted = frozenset({"doc", "xls", "ppt", "wps", "et", "dps"})
+    formats = by_structure = frozenset({"doc", "xls", "ppt", "wps", "et", "dps", "ole", "ooxml-encrypted", "rtf"})
+    converted = frozenset({"doc", "xls", "ppt", "wps", "et", "dps", "rtf"})
     names = _NO_NAMES  # the Office extensions are named by DocxExtractor, XlsxExtractor and PptxExtractor
 
     def sniff(self, probe: Probe) -> Sniffed | None:
+        if probe.data.startswith(b"{\\rtf"):  # RTF's text is escapes and control words: read as LibreOffice reads it
+            return Sniffed(100, "rtf")
         if not probe.is_ole:
             return None
         streams = probe.ole_streams

@@ -36,7 +36,7 @@ from .xmlparts import PROPERTIES, property_parts
 _NAMES = {"doc": "Word 97-2003 document (.doc)", "xls": "Excel 97-2003 workbook (.xls)",
           "ppt": "PowerPoint 97-2003 presentation (.ppt)", "wps": "WPS Writer document (.wps)",
           "et": "WPS Spreadsheets workbook (.et)", "dps": "WPS Presentation (.dps)",
-          "ole": "OLE compound file of unknown type"}
+          "rtf": "RTF document (.rtf)", "ole": "OLE compound file of unknown type"}
 _SUMMARY = ("title", "subject", "author", "keywords", "comments", "last_saved_by")
 _DOC_SUMMARY = ("company", "manager", "category")
 # OLE property -> the OOXML field label (scanner.extract.xmlparts), so both name a field alike
@@ -51,15 +51,16 @@ def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | No
         return Document(fmt, notices=(unreadable(
             "password-protected Office file (encrypted OOXML package)", rule="unreadable.encrypted"),))
     notices: list[Notice] = []
+    ole = fmt != "rtf"  # RTF is text, not an OLE compound file: its \\info is read from the conversion
     try:
-        props = _properties(data)
+        props = _properties(data) if ole else []
     except OLE_ERRORS as exc:
         props = []
         notices.append(unreadable(f"OLE properties could not be read: {exc}", part="properties"))
     convert = convert or Convert()
     problem = None
     if fmt in TARGETS and convert.enabled:
-        damage = _damage(data)
+        damage = _damage(data) if ole else None
         if damage:
             notices.append(unreadable(f"damaged OLE file ({damage}): LibreOffice may have read only part of it"))
         try:

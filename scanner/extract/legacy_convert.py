@@ -64,6 +64,7 @@ TARGETS = {
     "et": ("xls", "MS Excel 97", "xlsx", "Calc MS Excel 2007 XML"),
     "ppt": ("ppt", "MS PowerPoint 97", "pptx", "Impress MS PowerPoint 2007 XML"),
     "dps": ("ppt", "MS PowerPoint 97", "pptx", "Impress MS PowerPoint 2007 XML"),
+    "rtf": ("rtf", "Rich Text Format", "docx", "MS Word 2007 XML"),
 }
 # share of the item's time limit a conversion may use; the rest reads the result
 TIMEOUT_SHARE = 0.8
