@@ -11,7 +11,8 @@ with the same text.  One pass over each XML part sorts its text into parts:
 - ``hidden`` (``w:vanish`` runs, directly or through a character style),
   ``deleted`` (``w:delText`` and moved-from runs), ``field`` (field codes),
   ``watermark`` (VML text paths), ``chart`` (chart titles and cached values);
-- ``attributes`` (alt text of pictures and shapes, link tooltips, content
+- ``numbering`` (the literal text of list labels), ``attributes`` (alt
+  text of pictures and shapes, link tooltips, content
   controls' titles, tags and list entries, form fields' texts);
 - ``properties:<field>`` (core, app and custom document properties, a part
   per field) and ``properties:docvar:<name>`` (document variables);
@@ -62,8 +63,11 @@ _STORIES = (
 )
 _PART_ORDER = ("body", "table", "textbox", "header", "footer", "footnote", "endnote",
                "comment", "hidden", "deleted", "field", "watermark", "chart",
-               "glossary", "attributes", "properties")
+               "glossary", "numbering", "attributes", "properties")
 _OFF = {"0", "false", "off"}
+# (symbol font, code) -> the character it draws, for the stars marks are written with
+_SYMBOL_FONTS = {("wingdings", 0xAB): "★", ("wingdings", 0xB5): "☆", ("symbol", 0x2A): "*"}
+_LEVEL_NUMBER = re.compile(r"%\d")
 
 
 def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
@@ -90,6 +94,7 @@ def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             root = parse_xml(pkg.read(path), path)
             lines["chart"] += [t.text for t in root.iter() if local(t.tag) in ("t", "v") and t.text]
         props = ooxml_properties(pkg) + _document_variables(pkg)
+        lines["numbering"] += _numbering_text(pkg)
         embedded = embedded_notices(pkg, "word/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "word/media/", ocr)
         parts = [Part(p, "\n".join(lines[p])) for p in _PART_ORDER if lines.get(p)]
@@ -182,8 +187,8 @@ class _Story:
     def walk(self) -> None:
         w = f"{{{self.w}}}"
         tags = [w + t for t in ("p", "r", "t", "delText", "instrText", "delInstrText", "tab",
-                                "br", "cr", "noBreakHyphen", "tbl", "txbxContent", "del", "ins",
-                                "moveFrom", "moveTo", "comment")]
+                                "br", "cr", "noBreakHyphen", "sym", "tbl", "txbxContent", "del", "ins",
+                                "moveFrom", "moveTo", "comment", "fldSimple")]
         tags += [f"{{{MC}}}Fallback", f"{{{VML}}}textpath", f"{{{MATH}}}t"]  # m:t: an equation's text
         paragraphs: list[tuple[str, dict[str, list[str]]]] = []
         hidden_runs: list[bool] = []
@@ -195,8 +200,10 @@ class _Story:
                     paragraphs.append((self._flow(depth), defaultdict(list)))
                 elif tag == "r":
                     hidden_runs.append(self._run_hidden(el))
-                elif tag in ("t", "delText", "instrText", "delInstrText", "tab", "br", "cr", "noBreakHyphen"):
+                elif tag in ("t", "delText", "instrText", "delInstrText", "tab", "br", "cr", "noBreakHyphen", "sym"):
                     self._text(tag, el, paragraphs, hidden_runs, depth)
+                elif tag == "fldSimple" and _attr(el, "instr").strip():  # a field whose code is an attribute
+                    self._emit("field", _attr(el, "instr").strip(), depth)
                 elif tag in ("tbl", "txbxContent", "Fallback"):
                     depth[tag] += 1
                 elif tag in ("del", "moveFrom"):
@@ -248,6 +255,8 @@ class _Story:
             text = "\t"
         elif tag == "noBreakHyphen":
             text = "-"
+        elif tag == "sym":
+            text = _symbol(el)
         else:
             text = "\n"
         if tag in ("delText", "delInstrText") or depth["del"]:
@@ -266,6 +275,30 @@ class _Story:
 
     def _emit(self, channel: str, line: str, depth: dict[str, int]) -> None:
         (self.fallback if depth["Fallback"] else self.lines)[channel].append(line)
+
+
+def _symbol(el: etree._Element) -> str:
+    """The character a ``w:sym`` draws (Insert > Symbol): its code point, or
+    for a symbol font's private-use code the character it shows where it is
+    one a mark is written with (Wingdings' star)."""
+    try:
+        code = int(_attr(el, "char"), 16)
+    except ValueError:
+        return ""
+    if 0xF000 <= code <= 0xF0FF:  # a symbol font's own code, shifted into the private-use area
+        return _SYMBOL_FONTS.get((_attr(el, "font").split()[0].lower() if _attr(el, "font") else "", code & 0xFF),
+                                 chr(code))
+    return chr(code) if code <= 0x10FFFF else ""
+
+
+def _numbering_text(pkg: GuardedZip) -> list[str]:
+    """The literal text of list labels (``w:lvlText``, ``第%1条`` without its
+    number): printed before every paragraph of the list."""
+    raw = pkg.read_optional("word/numbering.xml")
+    if raw is None or b"lvlText" not in raw:
+        return []
+    labels = (_LEVEL_NUMBER.sub("", _attr(el, "val")) for el in parse_xml(raw, "word/numbering.xml").iter("{*}lvlText"))
+    return list(dict.fromkeys(label.strip() for label in labels if any(ch.isalpha() for ch in label)))
 
 
 def _notices(stats: dict[str, int]) -> tuple[Notice, ...]:

@@ -133,3 +133,34 @@ def test_a_formula_literal_a_cell_shows_is_read_once(soffice) -> None:
     does not repeat it; the literal no cell shows is still read."""
     assert _marks_by_part(soffice(_formula_book(), "xlsx", "xlsx"), "b.xlsx") == [
         ("机密★5年", "sheet:Sheet"), ("秘密★1年", "formulas"), ("绝密★长期", "number-formats")]
+
+
+def test_list_label_text(soffice) -> None:
+    """A numbered list whose label is literal text (``w:lvlText``): printed
+    before each item, as LibreOffice's PDF of it shows."""
+    document = docx.Document()
+    document.add_paragraph("关于开展工作的通知", style="List Number")
+    for level in document.part.numbering_part.element.iter(qn("w:lvlText")):
+        if level.get(qn("w:val")) == "%1.":  # the first level of every numbered list, the one used among them
+            level.set(qn("w:val"), f"{MARK} %1.")
+    data = _saved(document)
+    assert _marks(data, "a.docx") == ["numbering"]
+    assert MARK in soffice(data, "docx", "txt:Text").decode("utf-8-sig")
+
+
+def test_a_star_inserted_as_a_symbol_and_a_field_code_in_an_attribute() -> None:
+    document = docx.Document()
+    paragraph = document.add_paragraph("机密")
+    for font, char in (("SimSun", "2605"), ("Wingdings", "F0AB")):  # ★ as itself, and as Wingdings' star
+        run = paragraph.add_run()
+        symbol = OxmlElement("w:sym")
+        symbol.set(qn("w:font"), font)
+        symbol.set(qn("w:char"), char)
+        run._r.append(symbol)
+        paragraph.add_run("5年\n" if font == "SimSun" else "1年")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), f" QUOTE {MARK} ")
+    document.add_paragraph()._p.append(field)
+    result = scan_bytes(_saved(document), "a.docx")[0]
+    assert sorted((f.part, f.text) for f in result.findings if f.category == "mark") == [
+        ("body", "机密★5年"), ("field", MARK)]
