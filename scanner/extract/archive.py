@@ -24,6 +24,7 @@ from ..config import Limits
 from ..errors import ExtractionError, LimitExceeded
 from ..names import escape_name
 from ..types import Document, Member, Notice, Part, Severity
+from .decode import decode
 from .notices import unreadable
 from .zipguard import GuardedZip, is_encrypted, ratio_allowance
 
@@ -40,8 +41,10 @@ def extract_archive(data: bytes, name: str, limits: Limits, fmt: str) -> Documen
         with GuardedZip(data, limits, stage="zip") as zf:
             comment = zf.comment.decode("utf-8", "replace")
             names = [_member_name(i) for i in zf.infos() if not _is_dir(i)]
+            # a comment of each member's own (zip -c, 7-Zip's file comments): shown by archive tools
+            comment += "".join(f"\n{_member_name(i)}: {decode(i.comment).text}" for i in zf.infos() if i.comment)
         if comment.strip():
-            parts.append(Part("comment", comment))
+            parts.append(Part("comment", comment.strip()))
     elif fmt == "tar":
         names = [m.name for m in _tar_members(_tar(data, limits))]
     else:

@@ -9,7 +9,7 @@ size, so python-pptx is bounded by the same limits.
 
 Parts: ``slide:N``, ``notes:N`` (1-based), ``comment`` (``slide N: text``),
 ``master`` (text on slide masters and layouts), ``attributes`` (the slides'
-alt text and link tooltips), ``properties:<field>`` (a part per document
+alt text and link tooltips), ``sections`` (section and custom show names), ``properties:<field>`` (a part per document
 property); the other parts' text (notes master, charts, SmartArt) by ``leftover``.
 """
 from __future__ import annotations
@@ -59,6 +59,9 @@ def extract_pptx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                                   Text(f"{len(comments)} comment(s) are stored in the file", f"文件中保存有 {len(comments)} 条批注"),
                                   Severity.REVIEW,
                                   details=(("count", len(comments)),)))
+        sections = _section_names(pkg)
+        if sections:
+            parts.append(Part("sections", "\n".join(sections)))
         parts += props
         others, other_notices = leftover(pkg, filter(_READ_BY_PPTX.fullmatch, pkg.names()), parts)
     parts += others
@@ -114,6 +117,16 @@ def _shape_texts(shapes: Iterable[Any]) -> Iterator[str]:
             chart = shape.chart
             if chart.has_title and chart.chart_title.has_text_frame:
                 yield chart.chart_title.text_frame.text
+
+
+def _section_names(pkg: GuardedZip) -> list[str]:
+    """The names of the presentation's sections and custom shows, which
+    PowerPoint shows in its slide pane and slide-show menu."""
+    raw = pkg.read_optional("ppt/presentation.xml")
+    if raw is None or not (b"section" in raw or b"custShow" in raw):
+        return []
+    root = parse_xml(raw, "ppt/presentation.xml")
+    return [el.get("name") or "" for el in root.iter("{*}section", "{*}custShow") if (el.get("name") or "").strip()]
 
 
 def _comments(pkg: GuardedZip) -> list[str]:

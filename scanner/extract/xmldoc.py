@@ -4,8 +4,9 @@ Scanned as raw text, ``&#26426;&#23494;`` never becomes 机密, and text held
 in an internal DTD entity is never seen.  The file is parsed with the safe
 parser of ``xmlparts`` (internal entities expanded under libxml2's
 amplification limit, nothing external loaded); text nodes go to ``body``,
-attribute values (SVG titles, labels) to ``attributes``, comments to
-``xml-comment``.  A file that does not parse is still read, with the tags
+attribute values (SVG titles, labels) to ``attributes``, comments and
+processing instructions (inside the root or around it) and the internal
+DTD's entities to ``xml-comment``.  A file that does not parse is still read, with the tags
 stripped and character references decoded, and says it was read partially.
 
 This also reads the XML parts of an OOXML package whose
@@ -34,6 +35,22 @@ def _stripped(text: str) -> str:
     return html.unescape(_TAG.sub(lambda m: f" {m.group(1)} " if m.group(1) else " ", text))
 
 
+def _outside_the_root(root: etree._Element, data: bytes) -> list[str]:
+    """What the file says outside its root element: comments and processing
+    instructions before and after it, and the internal DTD's entities the
+    document does not use (text declared there is in the file all the same;
+    a used one is read where it is used)."""
+    found = []
+    for node in (*reversed(list(root.itersiblings(preceding=True))), *root.itersiblings()):
+        if node.text and node.text.strip():
+            found.append(node.text.strip())
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None:
+        found += [entity.content.strip() for entity in dtd.iterentities()
+                  if entity.content and entity.content.strip() and f"&{entity.name};".encode() not in data]
+    return found
+
+
 def extract_xml(data: bytes, name: str, limits: Limits) -> Document:
 
     try:
@@ -48,7 +65,7 @@ def extract_xml(data: bytes, name: str, limits: Limits) -> Document:
     attributes: list[str] = []
     comments: list[str] = []
     for el in root.iter():
-        if isinstance(el, etree._Comment):
+        if isinstance(el, (etree._Comment, etree._ProcessingInstruction)):
             if el.text and el.text.strip():
                 comments.append(el.text.strip())
         elif isinstance(el.tag, str):
@@ -56,6 +73,7 @@ def extract_xml(data: bytes, name: str, limits: Limits) -> Document:
             attributes += [v.strip() for v in el.attrib.values() if v.strip()]
         if el is not root:
             texts.append(el.tail or "")
+    comments += _outside_the_root(root, data)
     body = "".join(texts).strip()
     parts = [Part(part, text) for part, text in
              (("body", body), ("attributes", "\n".join(attributes)), ("xml-comment", "\n".join(comments)))

@@ -164,3 +164,32 @@ def test_a_star_inserted_as_a_symbol_and_a_field_code_in_an_attribute() -> None:
     result = scan_bytes(_saved(document), "a.docx")[0]
     assert sorted((f.part, f.text) for f in result.findings if f.category == "mark") == [
         ("body", "机密★5年"), ("field", MARK)]
+
+
+def test_presentation_section_names() -> None:
+    """Sections (PowerPoint's slide pane groups them under their names), written
+    into presentation.xml through python-pptx's own element tree."""
+    from lxml import etree
+
+    deck = pptx.Presentation()
+    deck.slides.add_slide(deck.slide_layouts[6])
+    p14 = "http://schemas.microsoft.com/office/powerpoint/2010/main"
+    section_list = etree.fromstring(
+        f'<p:extLst xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:ext '
+        f'uri="{{521415D9-36F7-43E2-AB2F-B90AF26B5E84}}"><p14:sectionLst xmlns:p14="{p14}">'
+        f'<p14:section name="{MARK}" id="{{A1B2C3D4-0000-0000-0000-000000000001}}"><p14:sldIdLst/></p14:section>'
+        "</p14:sectionLst></p:ext></p:extLst>")
+    deck.part._element.append(section_list)
+    assert _marks(_saved(deck), "a.pptx") == ["sections"]
+
+
+def test_a_zip_members_own_comment() -> None:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        info = zipfile.ZipInfo("说明.txt")
+        info.comment = f"\n{MARK}\n".encode()
+        archive.writestr(info, "说明")
+    result = scan_bytes(out.getvalue(), "bundle.zip")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "comment")]

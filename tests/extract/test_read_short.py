@@ -168,6 +168,19 @@ def test_svg_and_xml_are_decoded_as_markup(name, data) -> None:
     assert v == "block" and "mark.state-secret" in rules and extraction == "full"
 
 
+@pytest.mark.parametrize("data", [
+    f'<?xml version="1.0"?>\n<!--\n{MARK}\n-->\n<doc><p>公开内容</p></doc>',
+    f'<?xml version="1.0"?>\n<doc><p>公开内容</p></doc>\n<!-- {MARK} -->',
+    f'<?xml version="1.0"?>\n<?note {MARK}?>\n<doc><p>公开内容</p></doc>',
+    f'<?xml version="1.0"?>\n<!DOCTYPE doc [<!ENTITY unused "{MARK}">]>\n<doc><p>公开内容</p></doc>',
+])
+def test_xml_text_outside_the_root_element(data) -> None:
+    """Comments and processing instructions around the root, and a DTD entity
+    nothing uses: in the file, and cleared before (the red-team run)."""
+    result = scan_bytes(data.encode(), "export.xml")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "xml-comment")]
+
+
 def test_malformed_xml_is_read_stripped_and_partial() -> None:
     v, extraction, rules = verdict(f'<?xml version="1.0"?><doc><p>{REFS}</p><unclosed>'.encode(), "broken.xml")
     assert v == "block" and extraction == "partial" and "unreadable.extract" in rules
