@@ -66,6 +66,33 @@ class TextExtractor:
         return None
 
 
+class MimeExtractor:
+    """MHT/MHTML web archives and EML messages: MIME, decoded by Python's
+    ``email`` package; pictures and attachments are members."""
+
+    formats = frozenset({"mime"})
+    by_structure = _NONE
+    converted = _NONE
+    names = _NO_NAMES
+
+    def sniff(self, probe: Probe) -> Sniffed | None:
+        from .mime import looks_mime
+
+        if probe.looks_binary:
+            return None
+        return Sniffed(40, "mime") if looks_mime(probe.data[:4096], probe.ext) else None
+
+    def extract(self, data: bytes, name: str, limits: Limits, fmt: str, context: ReadContext) -> Document:
+        from .mime import extract_mime
+
+        return extract_mime(data, name, limits)
+
+    def members(self, data: bytes, name: str, fmt: str, limits: Limits) -> Iterator[Member] | None:
+        from .mime import iter_members
+
+        return iter_members(data, limits)
+
+
 class HtmlExtractor:
     formats = frozenset({"html"})
     by_structure = _NONE
@@ -300,5 +327,5 @@ class LegacyExtractor:
 
 BUILTIN: tuple[Extractor, ...] = (
     PdfExtractor(), OfdExtractor(), DocxExtractor(), XlsxExtractor(), PptxExtractor(), ArchiveExtractor(),
-    LegacyExtractor(), ImageExtractor(), HtmlExtractor(), XmlExtractor(), TextExtractor(),
+    LegacyExtractor(), ImageExtractor(), MimeExtractor(), HtmlExtractor(), XmlExtractor(), TextExtractor(),
 )
