@@ -8,9 +8,11 @@ Parts: ``title``, ``meta`` (meta content), ``body`` (visible text),
 """
 from __future__ import annotations
 
+import base64
 import html
 import itertools
 import re
+import urllib.parse
 from typing import Any
 
 import lxml.etree
@@ -25,6 +27,8 @@ from .notices import encoding_notice, unreadable
 from .ocr import PictureReader
 
 _SKIP = {"script", "style", "template", "head"}
+# the elements whose source or attributes carry text a browser shows or a reader of the source sees
+_SOURCE_TAGS = ("script", "style", "template", "iframe", "frame", "object", "embed")
 _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header",
           "footer", "table", "ul", "ol", "blockquote", "pre", "hr", "dt", "dd", "title", "td", "th", "nav",
           "aside", "main", "figure", "figcaption", "address", "center"}
@@ -176,10 +180,16 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         parts.append(Part("attributes", "\n".join(collector.attributes)))
     if collector.comments:
         parts.append(Part("html-comment", "\n".join(collector.comments)))
+    found: dict[str, list[Any]] = {tag: [] for tag in _SOURCE_TAGS}
+    for el in root.iter(*_SOURCE_TAGS):  # one walk of the tree for all of them
+        found[el.tag].append(el)
     for kind in ("script", "style", "template"):
-        text = _source_text(root, kind)
+        text = _source_text(found[kind], kind)
         if text:
             parts.append(Part(kind, text))
+    framed = _framed_pages(found)
+    if framed:
+        parts.append(Part("framed", framed))
     pictures, picture_notices = data_uri_pictures((img.get("src") for img in root.iter("img")), limits, ocr)
     parts += pictures
     notices = []
@@ -202,7 +212,32 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                     failed_parts=("body",) if notices else ())
 
 
-def _source_text(root: Any, kind: str) -> str:
+def _framed_pages(found: dict[str, list[Any]]) -> str:
+    """The text of pages the page carries inside an attribute, which a browser
+    shows in a frame: an ``<iframe srcdoc>``, and a ``data:text/html`` URI
+    as an iframe's ``src``, an object's ``data`` or an embed's ``src``."""
+    pages = [el.get("srcdoc") or "" for el in found["iframe"] if el.get("srcdoc")]
+    for tag, attribute in (("iframe", "src"), ("frame", "src"), ("object", "data"), ("embed", "src")):
+        for el in found[tag]:
+            uri = (el.get(attribute) or "").strip()
+            if uri[:15].lower().startswith("data:text/html"):
+                pages.append(_data_uri_text(uri))
+    return "\n".join(text for text in (markup_text(page) for page in pages) if text)
+
+
+def _data_uri_text(uri: str) -> str:
+    """The text of a ``data:`` URI: base64 or percent-encoded, in its charset (UTF-8 by default)."""
+    header, _, body = uri.partition(",")
+    charset = next((p.split("=", 1)[1] for p in header.split(";")[1:] if p.lower().startswith("charset=")), "utf-8")
+    try:
+        raw = base64.b64decode("".join(body.split())) if header.lower().endswith(";base64") else (
+            urllib.parse.unquote_to_bytes(body))
+        return raw.decode(charset, "replace")
+    except (ValueError, LookupError):
+        return body
+
+
+def _source_text(elements: list[Any], kind: str) -> str:
     """What a page's scripts, style sheets or templates say: not shown as
     page text, but published with the page and read by anyone who views its
     source (a mark in a script's data, in a CSS ``content``, in a template a
@@ -211,11 +246,11 @@ def _source_text(root: Any, kind: str) -> str:
     quotation that makes a mark a mention), escapes decoded (``\\u673a`` in
     JavaScript and JSON, ``\\673a`` in CSS)."""
     if kind == "template":
-        chunks = ["".join(el.itertext()) for el in root.iter(kind)]
+        chunks = ["".join(el.itertext()) for el in elements]
     else:
         escape = _CSS_ESCAPE if kind == "style" else _JS_ESCAPE
         chunks = [escape.sub(_escaped_char, next(g for g in m.groups() if g is not None))
-                  for el in root.iter(kind) if el.text for m in _LITERAL.finditer(el.text)]
+                  for el in elements if el.text for m in _LITERAL.finditer(el.text)]
     text = "\n".join(line.strip() for chunk in chunks for line in chunk.splitlines() if line.strip())
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")  # pairs of \\uD8xx\\uDCxx
 
