@@ -3,7 +3,8 @@
 Parts: ``title``, ``meta`` (meta content), ``body`` (visible text),
 ``hidden`` (elements with the ``hidden`` attribute, ``display:none``,
 ``visibility:hidden``, zero font size, ``<input type=hidden>``),
-``attributes`` (alt and title attributes), ``html-comment``, ``img:N``
+``attributes`` (alt, title, placeholder and other text attributes,
+``data-*`` values with Chinese, the values of visible inputs), ``html-comment``, ``img:N``
 (OCR of a picture written into the page as a ``data:`` URI).
 """
 from __future__ import annotations
@@ -27,6 +28,10 @@ from .notices import encoding_notice, unreadable
 from .ocr import PictureReader
 
 _SKIP = {"script", "style", "template", "head"}
+# attributes whose value is text a reader sees (a tooltip, a picture's description, a box's hint)
+_TEXT_ATTRIBUTES = frozenset({"alt", "title", "placeholder", "aria-label", "aria-description", "label", "summary",
+                              "abbr"})
+_NOT_SHOWN_INPUTS = frozenset({"hidden", "password", "checkbox", "radio", "file", "image", "color", "range"})
 # the elements whose source or attributes carry text a browser shows or a reader of the source sees
 _SOURCE_TAGS = ("script", "style", "template", "iframe", "frame", "object", "embed")
 _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header",
@@ -119,14 +124,20 @@ class _Collector:
                 stack.extend(zip(reversed(el), itertools.repeat(now_hidden), itertools.repeat(_START)))
 
     def _attributes(self, el: Any, hidden: bool, skipped: bool, is_input: bool) -> bool:
-        """Collect an element's alt and title and a hidden input's value;
-        whether its content is hidden."""
+        """Collect an element's text attributes (``_TEXT_ATTRIBUTES``, and a
+        ``data-*`` value holding more than ASCII: text a script shows), an
+        input's value (a hidden one's to the hidden stream); whether its
+        content is hidden."""
         get = el.get
-        for attr in ("alt", "title"):
-            if get(attr):
-                self.attributes.append(get(attr).strip())
-        if is_input and (get("type") or "").lower() == "hidden" and get("value"):
-            self.hidden.append(get("value"))
+        for name, value in el.items():
+            if (name in _TEXT_ATTRIBUTES or (name.startswith("data-") and not value.isascii())) and value.strip():
+                self.attributes.append(value.strip())
+        if is_input and get("value"):
+            kind = (get("type") or "").lower()
+            if kind == "hidden":
+                self.hidden.append(get("value"))
+            elif kind not in _NOT_SHOWN_INPUTS:
+                self.attributes.append(get("value").strip())
         if hidden or skipped:
             return hidden
         style = get("style")

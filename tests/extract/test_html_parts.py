@@ -67,3 +67,21 @@ def test_a_page_the_parser_finds_empty_is_unreadable_not_clear() -> None:
         result = scan_bytes(data, "empty.html")[0]
         assert result.verdict.value == "review", data
         assert any("could not be parsed" in f.reason for f in result.findings), data
+
+
+def test_text_in_attributes_a_browser_shows() -> None:
+    """Framed pages (srcdoc, data: URIs), a search box's hint, a visible
+    input's value, a data-* attribute a script shows: cleared before (the
+    red-team run)."""
+    import base64
+    import urllib.parse
+
+    framed = base64.b64encode("<p>秘密★1年</p>".encode()).decode()
+    page = (f'<html><body><p>正文</p><iframe srcdoc="&lt;p&gt;机密★5年&lt;/p&gt;"></iframe>'
+            f'<object data="data:text/html;base64,{framed}"></object>'
+            f'<iframe src="data:text/html,{urllib.parse.quote("<b>绝密★长期</b>")}"></iframe>'
+            '<input type="search" placeholder="请输入关键词"><input type="text" value="已填写的值">'
+            '<input type="password" value="口令不读"><div data-level="内部资料" data-id="x-1">x</div></body></html>')
+    got = parts(page.encode())
+    assert got["framed"].split("\n") == ["机密★5年", "绝密★长期", "秘密★1年"]  # srcdoc, then by element kind
+    assert got["attributes"].split("\n") == ["请输入关键词", "已填写的值", "内部资料"]
