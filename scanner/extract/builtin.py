@@ -66,6 +66,11 @@ class TextExtractor:
         return None
 
 
+_MIME_NAMES = (".mht", ".mhtml", ".eml")
+_MIME_HEADERS = (b"mime-version:", b"content-type:", b"from:", b"received:", b"return-path:", b"subject:",
+                 b"date:", b"message-id:", b"x-")
+
+
 class MimeExtractor:
     """MHT/MHTML web archives and EML messages: MIME, decoded by Python's
     ``email`` package; pictures and attachments are members."""
@@ -76,11 +81,17 @@ class MimeExtractor:
     names = _NO_NAMES
 
     def sniff(self, probe: Probe) -> Sniffed | None:
-        from .mime import looks_mime
-
+        """By its name and a header on its first line, or by the headers only a
+        MIME document starts with (a sniff every item runs: the ``email``
+        package is imported only to read one)."""
         if probe.looks_binary:
             return None
-        return Sniffed(40, "mime") if looks_mime(probe.data[:4096], probe.ext) else None
+        head = probe.data[:4096].lstrip()
+        first = head[:200].lower()
+        if probe.ext in _MIME_NAMES:
+            return Sniffed(40, "mime") if first.startswith(_MIME_HEADERS) else None
+        lone = first.startswith((b"mime-version:", b"received:", b"return-path:")) and b"content-type:" in head.lower()
+        return Sniffed(40, "mime") if lone else None
 
     def extract(self, data: bytes, name: str, limits: Limits, fmt: str, context: ReadContext) -> Document:
         from .mime import extract_mime

@@ -22,20 +22,6 @@ from .decode import decode
 from .notices import unreadable
 
 _HEADERS = ("Subject", "From", "To", "Cc", "Reply-To", "Comments", "Keywords")
-_EXTENSIONS = (".mht", ".mhtml", ".eml")
-# how a MIME document starts: its headers (one of these among its first lines)
-_STARTS = (b"mime-version:", b"content-type:", b"from:", b"received:", b"return-path:", b"subject:",
-           b"date:", b"message-id:", b"x-")
-
-
-def looks_mime(head: bytes, ext: str) -> bool:
-    """A MIME document by its name or by its first line being a header."""
-    first = head.lstrip()[:200].lower()
-    if ext in _EXTENSIONS:
-        return first.startswith(_STARTS)
-    return first.startswith((b"mime-version:", b"received:", b"return-path:")) and b"content-type:" in head.lower()
-
-
 def _message(data: bytes) -> EmailMessage:
     message = email.message_from_bytes(data, policy=email.policy.default)
     assert isinstance(message, EmailMessage)

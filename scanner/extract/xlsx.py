@@ -54,8 +54,9 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         formulas: list[str] = []
         for sheet in book.sheets:
             raw = pkg.read(sheet.path)
-            formulas += _formula_strings(raw)
             sheet_xml = SheetXml(raw, sheet.path)
+            if sheet_xml.may_hold_formulas():
+                formulas += _formula_strings(raw)
             attributes += attribute_lines(sheet_xml.root)
             h, f = _header_footer(header_footer(sheet_xml.root))
             headers += [f"{sheet.name}: {t}" for t in h]

@@ -177,6 +177,14 @@ class SheetXml:
             return sheet_text(self.root, book)
         return self._grid.text(book)
 
+    def may_hold_formulas(self) -> bool:
+        """False when the grid holds no formula for certain: every row of it
+        was read by the plain or mixed row readers, whose cells have none (a
+        search of a large grid's bytes for ``<f`` costs as much as reading it)."""
+        if self._grid is None or self._grid.tokens is not None or self._grid.rows is None:
+            return True
+        return any(isinstance(run, list) for run in self._grid.rows)
+
 
 # The fast reader.  ``sheetData`` is read with one compiled pattern when it is
 # written the plain way spreadsheet programs write it: rows, cells with r/s/t
