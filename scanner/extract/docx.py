@@ -24,6 +24,7 @@ that of deletions, comments and hidden text, is a ``hidden.*`` notice.
 """
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
 
@@ -68,6 +69,8 @@ _OFF = {"0", "false", "off"}
 # (symbol font, code) -> the character it draws, for the stars marks are written with
 _SYMBOL_FONTS = {("wingdings", 0xAB): "★", ("wingdings", 0xB5): "☆", ("symbol", 0x2A): "*"}
 _LEVEL_NUMBER = re.compile(r"%\d")
+# a level's label in numbering.xml, read from the bytes (the part is large and holds little else to read)
+_LEVEL_TEXT = re.compile(rb'<(?:[\w.-]+:)?lvlText\s[^>]*?\b(?:[\w.-]+:)?val="([^"]*)"')
 
 
 def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
@@ -297,7 +300,8 @@ def _numbering_text(pkg: GuardedZip) -> list[str]:
     raw = pkg.read_optional("word/numbering.xml")
     if raw is None or b"lvlText" not in raw:
         return []
-    labels = (_LEVEL_NUMBER.sub("", _attr(el, "val")) for el in parse_xml(raw, "word/numbering.xml").iter("{*}lvlText"))
+    values = (html.unescape(value.decode("utf-8", "replace")) for value in _LEVEL_TEXT.findall(raw))
+    labels = (_LEVEL_NUMBER.sub("", value) for value in values)
     return list(dict.fromkeys(label.strip() for label in labels if any(ch.isalpha() for ch in label)))
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from lxml import etree
 
@@ -57,14 +57,14 @@ _FILES = frozenset({"docx", "xlsx", "pptx", "pdf", "ofd", "image", "zip", "tar",
                     "ppt", "ole"})
 
 
-def leftover(pkg: GuardedZip, read: Iterable[str], known: Iterable[Part]) -> tuple[list[Part], list[Notice]]:
+def leftover(pkg: GuardedZip, read: Iterable[str], known: Sequence[Part]) -> tuple[list[Part], list[Notice]]:
     """Parts and notices for the members of ``pkg`` not in ``read`` (and not
     read by ``pkg`` itself); lines already in ``known`` are left out."""
     done = set(read) | pkg.read_names
     todo = [name for name in sorted(pkg.names()) if name not in done and _may_hold_text(name)]
     if not todo:
         return [], []
-    seen = {line.strip() for part in known for line in part.text.splitlines()}
+    seen: set[str] | None = None  # the lines the format's parts hold, gathered when a part has text
     parts: list[Part] = []
     notices: list[Notice] = []
     for name in todo:
@@ -73,6 +73,10 @@ def leftover(pkg: GuardedZip, read: Iterable[str], known: Iterable[Part]) -> tup
         except ExtractionError as exc:
             notices.append(unreadable(exc.reason, part=name))
             continue
+        if not text.strip():
+            continue
+        if seen is None:
+            seen = {line.strip() for part in known for line in part.text.splitlines()}
         lines = [line for line in text.splitlines() if line.strip() and line.strip() not in seen]
         if lines:
             parts.append(Part(name, "\n".join(lines)))
