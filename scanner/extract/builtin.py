@@ -212,6 +212,10 @@ class PdfExtractor:
     names: ClassVar[Mapping[str, tuple[str, ...]]] = {".pdf": ("pdf",)}
 
     def sniff(self, probe: Probe) -> Sniffed | None:
+        if probe.data.startswith(b"PK\x03\x04"):
+            # a ZIP whose first member is a stored PDF shows a PDF header near its start: it is read
+            # as the ZIP it is, every member scanned (the red-team run: read as a PDF, the rest unseen)
+            return None
         if probe.pdf_header:
             return Sniffed(100, "pdf")
         return Sniffed(70, "pdf") if probe.damaged_pdf else None  # after every magic number below

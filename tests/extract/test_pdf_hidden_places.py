@@ -152,3 +152,17 @@ def test_an_update_that_deletes_nothing_adds_no_part() -> None:
     pdf.new_attachment("说明.txt").set_data("附件说明".encode())
     parts = [p.name for p in extract(_saved_incrementally(pdf), "notice.pdf", Limits()).parts]
     assert not [name for name in parts if name.startswith("revision:")]
+
+
+def test_a_zip_whose_first_member_is_a_pdf_is_read_as_the_zip() -> None:
+    """Stored first, the PDF's header sits near the start of the ZIP, and the
+    file was read as that PDF alone: the other members went unseen."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as bundle:
+        bundle.writestr("report.pdf", _reportlab_pdf(["关于开展工作的通知"]))
+        bundle.writestr("readme.txt", MARK)
+    results = scan_bytes(out.getvalue(), "bundle")
+    assert [(r.item, r.format, r.verdict.value) for r in results] == [
+        ("bundle", "zip", "block"), ("bundle!readme.txt", "text", "block"), ("bundle!report.pdf", "pdf", "clear")]
