@@ -34,8 +34,9 @@ _MAGIC = {"gzip": b"\x1f\x8b", "bz2": b"BZh", "xz": b"\xfd7zXZ\x00"}
 
 
 def extract_archive(data: bytes, name: str, limits: Limits, fmt: str) -> Document:
-    """The archive's own text (its ZIP comment) and a notice per unsafe member
-    name; ``fmt`` is the sniffed ``zip``/``tar``/``gzip``/``bz2``/``xz``."""
+    """The archive's own text (its ZIP comment and members' comments, tar's pax
+    comments, a gzip header's original name and comment) and a notice per
+    unsafe member name; ``fmt`` is the sniffed ``zip``/``tar``/``gzip``/``bz2``/``xz``."""
     parts, notices = [], []
     if fmt == "zip":
         with GuardedZip(data, limits, stage="zip") as zf:
@@ -46,9 +47,20 @@ def extract_archive(data: bytes, name: str, limits: Limits, fmt: str) -> Documen
         if comment.strip():
             parts.append(Part("comment", comment.strip()))
     elif fmt == "tar":
-        names = [m.name for m in _tar_members(_tar(data, limits))]
+        tar = _tar(data, limits)
+        members = _tar_members(tar)
+        names = [m.name for m in members]
+        # pax comments: the archive's own, then each member's (name: comment)
+        comments = [str(tar.pax_headers["comment"])] if tar.pax_headers.get("comment") else []
+        comments += [f"{m.name}: {m.pax_headers['comment']}" for m in members if m.pax_headers.get("comment")]
+        if comments:
+            parts.append(Part("comment", "\n".join(comments)))
     else:
         names = []
+    if data.startswith(_MAGIC["gzip"]):
+        header = _gzip_header_text(data)
+        if header:
+            parts.append(Part("gzip-header", header))
     for raw in sorted(set(names)):
         safe, problem = safe_name(raw)
         if problem:
@@ -72,6 +84,27 @@ def iter_members(data: bytes, name: str, limits: Limits, fmt: str) -> Iterator[M
         yield Member(stem, inner)
     else:
         raise ExtractionError(f"not an archive: {fmt}", stage="archive")
+
+
+def _gzip_header_text(data: bytes) -> str:
+    """The original file name and the comment a gzip header may carry (RFC
+    1952 FNAME, FCOMMENT: ``gzip -N`` restores the name), a line each."""
+    if len(data) < 10 or data[3] & 0xE0:  # reserved flag bits set: not a header to trust
+        return ""
+    flags, at = data[3], 10
+    if flags & 0x04:  # FEXTRA
+        if len(data) < at + 2:
+            return ""
+        at += 2 + int.from_bytes(data[at:at + 2], "little")
+    fields = []
+    for flag in (0x08, 0x10):  # FNAME, FCOMMENT: zero-terminated
+        if flags & flag:
+            end = data.find(b"\0", at, at + 65536)
+            if end < 0:
+                break
+            fields.append(decode(data[at:end]).text)
+            at = end + 1
+    return "\n".join(field for field in fields if field.strip())
 
 
 def safe_name(raw: str) -> tuple[str, str]:
