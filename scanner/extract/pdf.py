@@ -63,6 +63,7 @@ from ..errors import ExtractionError
 from ..lang import Text
 from ..normalize import STAR, STAR_VARIANTS
 from ..types import Document, Notice, Part
+from .decode import decode
 from .notices import unreadable
 from .ocr import PictureReader
 from .pdf_layout import joined, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
@@ -79,6 +80,7 @@ _MINER_UNMAPPED = re.compile(r"\(cid:\d+\)")
 _ANNOT_KEYS = ("Contents", "T", "Subj", "RC")
 # the end of a revision: its cross-reference offset and %%EOF (an incremental update follows it)
 _REVISION_END = re.compile(rb"startxref\s+\d+\s+%%EOF")
+MAX_STRUCTURE_ELEMENTS = 200_000  # tagged-structure elements looked at for alternate text
 MAX_REVISIONS = 8  # the latest earlier revisions read (a file signed many times keeps many)
 # annotations whose appearance is not read as page text: links and pop-up notes (their text is read
 # from Contents), form fields (their values are the ``form`` part)
@@ -110,10 +112,13 @@ def extract_pdf(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> D
     try:
         miner = _MinerDoc(data)
         parts, notices, failed, annotations = _pages(pdf, miner, limits, ocr)
+        parts += _one("page-labels", _page_labels(pdf, limits))
     finally:
         pdf.close()
     readers: tuple[tuple[str, Callable[[_MinerDoc], list[Part]]], ...] = (
         ("metadata", _metadata), ("annotation", lambda _: _one("annotation", "\n".join(annotations))),
+        ("javascript", lambda m: _one("javascript", _scripts(m))),
+        ("alt-text", lambda m: _one("alt-text", _structure_texts(m))),
         ("form", lambda m: _one("form", _forms(m))), ("outline", lambda m: _one("outline", _outlines(m))))
     for part_name, reader in readers:
         try:
@@ -539,6 +544,82 @@ def _walk_fields(fields: Any, prefix: str, lines: list[str], depth: int) -> None
         kids = resolve1(field.get("Kids"))
         if kids:
             _walk_fields(kids, name + ".", lines, depth + 1)
+
+
+def _scripts(miner: _MinerDoc) -> str:
+    """The document's JavaScript: what runs when it opens (``/OpenAction``)
+    and the scripts of the names tree, stream bytes decoded as text is (a
+    script's bytes are UTF-8 as often as PDFDocEncoding)."""
+    catalog = miner.doc.catalog
+    actions = [resolve1(catalog.get("OpenAction"))]
+    names = resolve1(catalog.get("Names"))
+    if isinstance(names, dict):
+        _name_tree(resolve1(names.get("JavaScript")), actions, 0)
+    scripts = []
+    for action in actions:
+        if not isinstance(action, dict) or _name(action.get("S")) != "JavaScript":
+            continue
+        script = resolve1(action.get("JS"))
+        if hasattr(script, "get_data"):
+            scripts.append(decode(script.get_data()).text)
+        elif isinstance(script, bytes):
+            scripts.append(_string(script))
+    return "\n".join(script for script in scripts if script.strip())
+
+
+def _structure_texts(miner: _MinerDoc) -> str:
+    """The alternate and actual texts of a tagged PDF's structure (a picture's
+    description, which Word and LibreOffice write from its alt text and a
+    screen reader speaks), in the structure's order."""
+    root = resolve1(miner.doc.catalog.get("StructTreeRoot"))
+    if not isinstance(root, dict):
+        return ""
+    found: list[str] = []
+    stack = [resolve1(root.get("K"))]
+    visited = 0
+    while stack and visited < MAX_STRUCTURE_ELEMENTS:
+        node = stack.pop()
+        visited += 1
+        if isinstance(node, list):
+            stack += [resolve1(kid) for kid in reversed(node)]
+        elif isinstance(node, dict):
+            found += [_string(node[key]) for key in ("Alt", "ActualText", "E") if key in node]
+            if "K" in node:
+                stack.append(resolve1(node.get("K")))
+    if stack:
+        raise ExtractionError(f"structure tree larger than {MAX_STRUCTURE_ELEMENTS} elements", part="alt-text")
+    return "\n".join(dict.fromkeys(text for text in found if text.strip()))
+
+
+def _name_tree(node: Any, values: list[Any], depth: int) -> None:
+    """The values of a PDF name tree, in order."""
+    if not isinstance(node, dict) or depth > 32:
+        return
+    pairs = resolve1(node.get("Names")) or []
+    values += [resolve1(value) for value in list(pairs)[1::2]]
+    for kid in resolve1(node.get("Kids")) or []:
+        _name_tree(resolve1(kid), values, depth + 1)
+
+
+def _name(value: Any) -> str:
+    value = resolve1(value)
+    return str(value.name) if isinstance(value, PSLiteral) else str(value or "")
+
+
+def _page_labels(pdf: pdfium.PdfDocument, limits: Limits) -> str:
+    """Page labels with words in them (a viewer shows them for page numbers:
+    ``/PageLabels``' prefixes), one per line."""
+    labels = []
+    for index in range(min(len(pdf), limits.max_pdf_pages)):
+        size = pdfium_c.FPDF_GetPageLabel(pdf, index, None, 0)
+        if size <= 2:
+            continue
+        buffer = (ctypes.c_ushort * (size // 2))()
+        pdfium_c.FPDF_GetPageLabel(pdf, index, buffer, size)
+        label = bytes(buffer)[:size - 2].decode("utf-16-le", "replace")
+        if any(ch.isalpha() for ch in label) and not label.isascii():
+            labels.append(label)
+    return "\n".join(dict.fromkeys(labels))
 
 
 def _outlines(miner: _MinerDoc) -> str:

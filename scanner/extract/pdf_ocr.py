@@ -31,7 +31,9 @@ def wants_ocr(pdf: pdfium.PdfDocument, index: int, text: str) -> bool:
         width, height = page.get_size()
         covered = 0.0
         for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):
-            left, bottom, right, top = obj.get_pos()
+            # pypdfium2 5 renamed get_pos to get_bounds: every page with a picture and a little
+            # text failed with AttributeError ("page text could not be read") on pypdfium2 5
+            left, bottom, right, top = (obj.get_bounds if hasattr(obj, "get_bounds") else obj.get_pos)()
             covered += max(0.0, min(right, width) - max(left, 0.0)) * max(0.0, min(top, height) - max(bottom, 0.0))
             if covered >= COVERED * width * height:
                 return True

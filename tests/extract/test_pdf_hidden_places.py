@@ -166,3 +166,66 @@ def test_a_zip_whose_first_member_is_a_pdf_is_read_as_the_zip() -> None:
     results = scan_bytes(out.getvalue(), "bundle")
     assert [(r.item, r.format, r.verdict.value) for r in results] == [
         ("bundle", "zip", "block"), ("bundle!readme.txt", "text", "block"), ("bundle!report.pdf", "pdf", "clear")]
+
+
+def _docx_with_picture(description: str) -> bytes:
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (200, 120), "white").save(picture, "PNG")
+    document = docx.Document()
+    document.add_paragraph("关于开展工作的通知")
+    document.add_picture(picture)
+    document.inline_shapes[0]._inline.docPr.set("descr", description)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_page_with_a_picture_and_a_little_text_is_read(soffice) -> None:
+    """pypdfium2 5 renamed a picture's get_pos to get_bounds: such a page (a
+    LibreOffice PDF of a short notice with a picture) failed with "page text
+    could not be read" and the whole PDF was review."""
+    result = scan_bytes(soffice(_docx_with_picture("图片"), "docx", "pdf"), "notice.pdf")[0]
+    assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
+
+
+def test_alt_text_of_a_tagged_pdf(soffice) -> None:
+    tagged = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+    data = soffice(_docx_with_picture(f"扫描件：{MARK}"), "docx", tagged)
+    result = scan_bytes(data, "notice.pdf")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "alt-text")]
+
+
+def _minimal_pdf(catalog_extra: str, objects: list[str]) -> bytes:
+    """A one-page PDF with ``catalog_extra`` in its catalog and ``objects`` from
+    number 4 on: the places no library here writes (scripts, page labels)."""
+    bodies = ["<< /Type /Catalog /Pages 2 0 R " + catalog_extra + " >>",
+              "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+              "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>", *objects]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(bodies, 1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n".encode() + body.encode("latin-1") + b"\nendobj\n")
+    start = out.tell()
+    out.write(f"xref\n0 {len(bodies) + 1}\n0000000000 65535 f \n".encode())
+    out.write("".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode())
+    out.write(f"trailer\n<< /Size {len(bodies) + 1} /Root 1 0 R >>\nstartxref\n{start}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def _pdf_text(text: str) -> str:
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def test_scripts_and_page_labels() -> None:
+    script = f"app.alert('{MARK}');".encode().decode("latin-1")  # a script stream's bytes are UTF-8
+    data = _minimal_pdf("/OpenAction 4 0 R /Names << /JavaScript << /Names [(a) 5 0 R] >> >> "
+                        f"/PageLabels << /Nums [0 << /S /D /P {_pdf_text('秘密★1年-')} >>] >>",
+                        ["<< /S /JavaScript /JS 6 0 R >>", f"<< /S /JavaScript /JS {_pdf_text('绝密★长期')} >>",
+                         f"<< /Length {len(script.encode('latin-1'))} >>\nstream\n{script}\nendstream"])
+    result = scan_bytes(data, "notice.pdf")[0]
+    assert sorted((f.part, f.text) for f in result.findings if f.category == "mark") == [
+        ("javascript", "机密★5年"), ("javascript", "绝密★长期"), ("page-labels", "秘密★1年")]
