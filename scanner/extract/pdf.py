@@ -541,6 +541,11 @@ def _walk_fields(fields: Any, prefix: str, lines: list[str], depth: int) -> None
             text = _string(field.get(key))
             if text.strip():
                 lines.append(f"{name}: {text}")
+        for option in resolve1(field.get("Opt")) or ():  # a choice field's entries: (text) or [(export) (text)]
+            option = resolve1(option)
+            shown = _string(resolve1(option[-1])) if isinstance(option, list) and option else _string(option)
+            if shown.strip():
+                lines.append(f"{name} option: {shown}")
         kids = resolve1(field.get("Kids"))
         if kids:
             _walk_fields(kids, name + ".", lines, depth + 1)

@@ -57,7 +57,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             sheet_xml = SheetXml(raw, sheet.path)
             if sheet_xml.may_hold_formulas():
                 formulas += _formula_strings(raw)
-            attributes += attribute_lines(sheet_xml.root)
+            attributes += attribute_lines(sheet_xml.root) + _list_entries(sheet_xml.root)
             h, f = _header_footer(header_footer(sheet_xml.root))
             headers += [f"{sheet.name}: {t}" for t in h]
             footers += [f"{sheet.name}: {t}" for t in f]
@@ -114,6 +114,18 @@ def _formula_strings(raw: bytes) -> list[str]:
     for formula in _FORMULA.findall(raw):
         found += _QUOTED.findall(html.unescape(formula.decode("utf-8", "replace")))
     return [literal.replace('""', '"') for literal in found if any(ch.isalpha() for ch in literal)]
+
+
+def _list_entries(root: etree._Element) -> list[str]:
+    """The entries of an in-cell drop-down list written in the rule itself
+    (``"是,否"``: data validation of type list), a line each."""
+    entries = []
+    for validation in root.iter("{*}dataValidation"):
+        if validation.get("type") == "list":
+            formula = validation.findtext("{*}formula1") or ""
+            if formula.startswith('"') and formula.endswith('"'):
+                entries += [entry for entry in formula[1:-1].split(",") if any(ch.isalpha() for ch in entry)]
+    return entries
 
 
 def _format_strings(pkg: GuardedZip) -> list[str]:

@@ -193,3 +193,12 @@ def test_a_zip_members_own_comment() -> None:
         archive.writestr(info, "说明")
     result = scan_bytes(out.getvalue(), "bundle.zip")[0]
     assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "comment")]
+
+
+def test_the_entries_of_an_in_cell_drop_down_list() -> None:
+    book = openpyxl.Workbook()
+    book.active["A1"] = "密级"
+    choice = DataValidation(type="list", formula1=f'"公开,{MARK}"')
+    book.active.add_data_validation(choice)
+    choice.add("A2")
+    assert _marks(_saved(book), "a.xlsx") == ["attributes"]

@@ -229,3 +229,10 @@ def test_scripts_and_page_labels() -> None:
     result = scan_bytes(data, "notice.pdf")[0]
     assert sorted((f.part, f.text) for f in result.findings if f.category == "mark") == [
         ("javascript", "机密★5年"), ("javascript", "绝密★长期"), ("page-labels", "秘密★1年")]
+
+
+def test_the_options_of_a_choice_field() -> None:
+    data = _minimal_pdf("/AcroForm << /Fields [4 0 R] >>",
+                        [f"<< /FT /Ch /T (level) /Opt [(public) [(c) {_pdf_text(MARK)}]] /V (public) >>"])
+    result = scan_bytes(data, "form.pdf")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "form")]
