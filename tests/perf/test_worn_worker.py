@@ -3,7 +3,7 @@ next item gets less memory than the first one had: every item of a long
 batch has the same ``max_item_memory``.
 
 The memory kept is a real allocation by a real format plug-in (a dist-info
-on ``sys.path``, as pip leaves one) that holds on to a buffer per item, as a
+on ``sys.path``, as pip leaves one) that holds on to a mapping per item, as a
 fragmented heap or a library's cache would."""
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ MB = 1024 * 1024
 HOARDER = '''
 """Hoard notes: ``HOARD``, a NUL, how many MB to keep for good, a NUL, and
 the file where the reading worker writes its pid."""
+import mmap
 import os
 
 from scanner.extract.base import Sniffed
@@ -41,7 +42,8 @@ class HoardExtractor:
 
     def extract(self, data, name, limits, fmt, context):
         size, log = data[6:].split(b"\\x00")
-        KEPT.append(bytearray(int(size) * 1024 * 1024))
+        # a mapping of its own: malloc could serve a bytearray from heap the forked worker already holds
+        KEPT.append(mmap.mmap(-1, int(size) * 1024 * 1024))
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(f"{os.getpid()}\\n")
         return Document("hoard", parts=(Part("body", "notes"),))
