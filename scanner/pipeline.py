@@ -168,7 +168,7 @@ def _published_name(item: Item) -> str:
     named 机密★5年.txt): its file name, or for a member of an archive or a
     package its path inside it (folders in a ZIP are published too)."""
     if item.depth:
-        return item.path.rsplit("!", 1)[1]
+        return item.member or item.path.rsplit("!", 1)[1]
     return os.path.basename(item.path)
 
 
@@ -223,7 +223,7 @@ def _scan_members(engine: Engine, item: Item, inside: Iterator[Member],
     notices: list[Notice] = []
     try:
         for member in inside:
-            child = Item(path=f"{item.path}!{member.name}", data=member.data, depth=item.depth + 1,
+            child = Item(path=f"{item.path}!{member.name}", data=member.data, depth=item.depth + 1, member=member.name,
                          problem=member.problem)
             results += scan_item(engine, child, cache)
     except LimitExceeded as exc:

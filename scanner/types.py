@@ -147,6 +147,8 @@ class Item:
     depth: int = 0
     # a finding the walker already knows (unreadable file, symlink outside root)
     problem: Notice | None = None
+    # a member's name inside its container (its path may hold "!" of its own)
+    member: str = ""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ..config import Limits
 from ..errors import ExtractionError, LimitExceeded
 from ..names import escape_name
 from ..types import Document, Member, Notice, Part, Severity
-from .decode import decode
+from .decode import decoded_text
 from .notices import unreadable
 from .zipguard import GuardedZip, is_encrypted, ratio_allowance
 
@@ -43,7 +43,7 @@ def extract_archive(data: bytes, name: str, limits: Limits, fmt: str) -> Documen
             comment = zf.comment.decode("utf-8", "replace")
             names = [_member_name(i) for i in zf.infos() if not _is_dir(i)]
             # a comment of each member's own (zip -c, 7-Zip's file comments): shown by archive tools
-            comment += "".join(f"\n{_member_name(i)}: {decode(i.comment).text}" for i in zf.infos() if i.comment)
+            comment += "".join(f"\n{_member_name(i)}: {decoded_text(i.comment)}" for i in zf.infos() if i.comment)
         if comment.strip():
             parts.append(Part("comment", comment.strip()))
     elif fmt == "tar":
@@ -102,7 +102,7 @@ def _gzip_header_text(data: bytes) -> str:
             end = data.find(b"\0", at, at + 65536)
             if end < 0:
                 break
-            fields.append(decode(data[at:end]).text)
+            fields.append(decoded_text(data[at:end]))
             at = end + 1
     return "\n".join(field for field in fields if field.strip())
 

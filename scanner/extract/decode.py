@@ -102,6 +102,16 @@ def non_ascii_lines(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.isascii())
 
 
+def decoded_text(data: bytes) -> str:
+    """``decode(data).text``, and when GB18030 was chosen without a clear
+    margin the Big5 reading's lines too: for the short fields (a comment, a
+    picture's description, a file name) read as one text."""
+    decoded = decode(data)
+    if decoded.other is None:
+        return decoded.text
+    return f"{decoded.text}\n{non_ascii_lines(decoded.other)}"
+
+
 def decode(data: bytes) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):

@@ -70,7 +70,7 @@ _OFF = {"0", "false", "off"}
 _SYMBOL_FONTS = {("wingdings", 0xAB): "★", ("wingdings", 0xB5): "☆", ("symbol", 0x2A): "*"}
 _LEVEL_NUMBER = re.compile(r"%\d")
 # a level's label in numbering.xml, read from the bytes (the part is large and holds little else to read)
-_LEVEL_TEXT = re.compile(rb'<(?:[\w.-]+:)?lvlText\s[^>]*?\b(?:[\w.-]+:)?val="([^"]*)"')
+_LEVEL_TEXT = re.compile(rb'<(?:[\w.-]+:)?lvlText\s[^>]{0,256}?\b(?:[\w.-]+:)?val="([^"<]{0,1024})"')
 
 
 def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
@@ -289,9 +289,9 @@ def _symbol(el: etree._Element) -> str:
     except ValueError:
         return ""
     if 0xF000 <= code <= 0xF0FF:  # a symbol font's own code, shifted into the private-use area
-        return _SYMBOL_FONTS.get((_attr(el, "font").split()[0].lower() if _attr(el, "font") else "", code & 0xFF),
-                                 chr(code))
-    return chr(code) if code <= 0x10FFFF else ""
+        font = (_attr(el, "font").split() or [""])[0].lower()
+        return _SYMBOL_FONTS.get((font, code & 0xFF), chr(code))
+    return chr(code) if 0 <= code <= 0x10FFFF else ""
 
 
 def _numbering_text(pkg: GuardedZip) -> list[str]:

@@ -44,7 +44,7 @@ _TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
 _CODE = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 # a string literal (its body) or a comment (its text) of JavaScript, JSON or CSS
 _LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`'
-                      r"|/\*(.*?)\*/|(?<![:\\])//([^\n]*)", re.DOTALL)
+                      r"|/\*(.*?)(?:\*/|\Z)|(?<![:\\])//([^\n]*)", re.DOTALL)
 # an escape: a code point in hex (JavaScript's three forms, CSS's one), or a character escaped as itself
 _JS_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}|\\x([0-9a-fA-F]{2})|\\(.)", re.DOTALL)
 _JS_HEX_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}|\\x([0-9a-fA-F]{2})")

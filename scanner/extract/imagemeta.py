@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from .decode import decode
+from .decode import decoded_text
 
 # EXIF tags that hold text a person wrote, in the main directory
 _EXIF_TEXT = (270, 315, 33432)  # ImageDescription, Artist, Copyright
@@ -48,7 +48,7 @@ def _info_lines(info: dict[Any, object]) -> list[str]:
         if key in _XMP_KEYS:
             lines += _xmp_lines(value.encode("utf-8") if isinstance(value, str) else value)
         elif key == "comment" and isinstance(value, bytes):
-            lines.append(decode(value).text)
+            lines.append(decoded_text(value))
         elif isinstance(value, str) and key not in _NOT_TEXT:
             lines.append(value)  # a PNG text chunk: Title, Description, Comment, Author ...
     return lines
@@ -81,7 +81,7 @@ def _as_written(value: str) -> str:
         raw = value.encode("latin-1")
     except UnicodeEncodeError:
         return value
-    return decode(raw).text if not raw.isascii() else value
+    return decoded_text(raw) if not raw.isascii() else value
 
 
 def _xmp_lines(raw: object) -> list[str]:
@@ -90,7 +90,7 @@ def _xmp_lines(raw: object) -> list[str]:
     try:
         root = etree.fromstring(raw.strip(), etree.XMLParser(resolve_entities=False, no_network=True, recover=True))
     except (etree.XMLSyntaxError, ValueError):
-        return [decode(raw).text]
+        return [decoded_text(raw)]
     if root is None:
         return []
     return [text for text in root.itertext() if text.strip()]

@@ -18,7 +18,7 @@ from email.message import EmailMessage
 
 from ..config import Limits
 from ..types import Document, Member, Notice, Part
-from .decode import decode
+from .decode import decode, decoded_text
 from .notices import unreadable
 
 _HEADERS = ("Subject", "From", "To", "Cc", "Reply-To", "Comments", "Keywords")
@@ -84,10 +84,10 @@ def _text(part: EmailMessage) -> tuple[str, Notice | None]:
     charset = part.get_content_charset()
     notice = None
     try:
-        text = raw.decode(charset) if charset else decode(raw).text
+        text = raw.decode(charset) if charset else decoded_text(raw)
     except (LookupError, UnicodeDecodeError):
         decoded = decode(raw)
-        text = decoded.text
+        text = decoded_text(raw)
         if not decoded.exact:
             notice = unreadable(f"MIME text part not in its declared charset {charset}; read with replacements",
                                 rule="unreadable.encoding")

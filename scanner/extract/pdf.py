@@ -63,7 +63,7 @@ from ..errors import ExtractionError
 from ..lang import Text
 from ..normalize import STAR, STAR_VARIANTS
 from ..types import Document, Notice, Part
-from .decode import decode
+from .decode import decoded_text
 from .notices import unreadable
 from .ocr import PictureReader
 from .pdf_layout import joined, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
@@ -559,14 +559,14 @@ def _scripts(miner: _MinerDoc) -> str:
     actions = [resolve1(catalog.get("OpenAction"))]
     names = resolve1(catalog.get("Names"))
     if isinstance(names, dict):
-        _name_tree(resolve1(names.get("JavaScript")), actions, 0)
+        _name_tree(names.get("JavaScript"), actions)
     scripts = []
     for action in actions:
         if not isinstance(action, dict) or _name(action.get("S")) != "JavaScript":
             continue
         script = resolve1(action.get("JS"))
         if hasattr(script, "get_data"):
-            scripts.append(decode(script.get_data()).text)
+            scripts.append(decoded_text(script.get_data()))
         elif isinstance(script, bytes):
             scripts.append(_string(script))
     return "\n".join(script for script in scripts if script.strip())
@@ -580,30 +580,48 @@ def _structure_texts(miner: _MinerDoc) -> str:
     if not isinstance(root, dict):
         return ""
     found: list[str] = []
-    stack = [resolve1(root.get("K"))]
-    visited = 0
-    while stack and visited < MAX_STRUCTURE_ELEMENTS:
-        node = stack.pop()
-        visited += 1
-        if isinstance(node, list):
-            stack += [resolve1(kid) for kid in reversed(node)]
-        elif isinstance(node, dict):
+    seen: set[int] = set()
+    stack = [root.get("K")]
+    pushed = 1
+    while stack:
+        ref = stack.pop()
+        key = getattr(ref, "objid", None)
+        if key is not None:
+            if key in seen:
+                continue  # an element referred to twice (or a loop) is read once
+            seen.add(key)
+        node = resolve1(ref)
+        kids = node if isinstance(node, list) else [node.get("K")] if isinstance(node, dict) and "K" in node else []
+        if isinstance(node, dict):
             found += [_string(node[key]) for key in ("Alt", "ActualText", "E") if key in node]
-            if "K" in node:
-                stack.append(resolve1(node.get("K")))
-    if stack:
-        raise ExtractionError(f"structure tree larger than {MAX_STRUCTURE_ELEMENTS} elements", part="alt-text")
+        pushed += len(kids)
+        if pushed > MAX_STRUCTURE_ELEMENTS:
+            raise ExtractionError(f"structure tree larger than {MAX_STRUCTURE_ELEMENTS} elements", part="alt-text")
+        stack += reversed(kids)
     return "\n".join(dict.fromkeys(text for text in found if text.strip()))
 
 
-def _name_tree(node: Any, values: list[Any], depth: int) -> None:
-    """The values of a PDF name tree, in order."""
-    if not isinstance(node, dict) or depth > 32:
-        return
-    pairs = resolve1(node.get("Names")) or []
-    values += [resolve1(value) for value in list(pairs)[1::2]]
-    for kid in resolve1(node.get("Kids")) or []:
-        _name_tree(resolve1(kid), values, depth + 1)
+def _name_tree(root: Any, values: list[Any]) -> None:
+    """The values of a PDF name tree, in order; each node read once (a node
+    that lists itself among its kids is a loop, not a tree) and at most
+    ``MAX_STRUCTURE_ELEMENTS`` of them."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        ref = stack.pop()
+        key = getattr(ref, "objid", None)
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        if len(seen) > MAX_STRUCTURE_ELEMENTS:
+            raise ExtractionError("name tree larger than its limit", part="javascript")
+        node = resolve1(ref)
+        if not isinstance(node, dict):
+            continue
+        pairs = resolve1(node.get("Names")) or []
+        values += [resolve1(value) for value in list(pairs)[1::2]]
+        stack += reversed(list(resolve1(node.get("Kids")) or []))
 
 
 def _name(value: Any) -> str:

@@ -35,7 +35,7 @@ from .zipguard import GuardedZip
 
 _SHEET_STATES = {"hidden": "隐藏", "veryHidden": "深度隐藏"}
 # &L &C &R sections, &"font,style", &12 sizes, &P page fields and the like
-_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f(?:\s[^>]*)?>([^<]*)</(?:[\w.-]+:)?f>")
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f(?:\s[^<>]{0,1024})?>([^<]*)</(?:[\w.-]+:)?f>")
 _FORMAT_CODE = re.compile(rb'\sformatCode="([^"]*)"')
 _QUOTED = re.compile(r'"((?:[^"]|"")*)"')
 _HF_CODE = re.compile(r'&"[^"]*"|&\d+|&[KkLCRPNDTFAZGBIUESXYHO]|&&')

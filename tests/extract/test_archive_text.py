@@ -31,3 +31,26 @@ def test_pax_comments_of_a_tar_and_its_members() -> None:
         tar.addfile(info, io.BytesIO(body))
     outer = scan_bytes(out.getvalue(), "bundle.tar")[0]
     assert [(f.rule, f.part, f.text) for f in outer.findings] == [("mark.state-secret", "comment", MARK)]
+
+
+def test_a_short_big5_comment_is_read_both_ways() -> None:
+    """Too short to choose GB18030 or Big5: the Big5 reading is scanned too (a second reader's find)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        info = zipfile.ZipInfo("a.txt")
+        info.comment = "絕密★10年".encode("big5")
+        archive.writestr(info, "说明")
+    outer = scan_bytes(out.getvalue(), "bundle.zip")[0]
+    assert [(f.rule, f.part) for f in outer.findings] == [("mark.state-secret", "comment")]
+
+
+def test_a_member_name_with_an_exclamation_mark_is_scanned_whole() -> None:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("绝密★10年!/x.txt", "说明")
+    member = scan_bytes(out.getvalue(), "bundle.zip")[1]
+    assert [(f.rule, f.part) for f in member.findings] == [("mark.state-secret", "file-name")]

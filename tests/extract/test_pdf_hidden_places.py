@@ -236,3 +236,13 @@ def test_the_options_of_a_choice_field() -> None:
                         [f"<< /FT /Ch /T (level) /Opt [(public) [(c) {_pdf_text(MARK)}]] /V (public) >>"])
     result = scan_bytes(data, "form.pdf")[0]
     assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "form")]
+
+
+def test_a_name_tree_that_lists_itself_is_read_once() -> None:
+    """A node among its own kids, three times: 3**32 visits before (the
+    item's whole time limit); each node is now read once."""
+    data = _minimal_pdf("/Names << /JavaScript 4 0 R >>",
+                        ["<< /Kids [4 0 R 4 0 R 4 0 R] /Names [(a) 5 0 R] >>",
+                         f"<< /S /JavaScript /JS {_pdf_text(MARK)} >>"])
+    result = scan_bytes(data, "loop.pdf")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "javascript")]
