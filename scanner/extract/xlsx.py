@@ -36,7 +36,6 @@ from .zipguard import GuardedZip
 _SHEET_STATES = {"hidden": "隐藏", "veryHidden": "深度隐藏"}
 # &L &C &R sections, &"font,style", &12 sizes, &P page fields and the like
 _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f(?:\s[^<>]{0,1024})?>([^<]*)</(?:[\w.-]+:)?f>")
-_FORMAT_CODE = re.compile(rb'\sformatCode="([^"]*)"')
 _QUOTED = re.compile(r'"((?:[^"]|"")*)"')
 _HF_CODE = re.compile(r'&"[^"]*"|&\d+|&[KkLCRPNDTFAZGBIUESXYHO]|&&')
 
@@ -87,7 +86,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             formulas = [literal for literal in formulas if literal not in cells]
         for part_name, lines in (("comment", comments), ("header", headers), ("footer", footers),
                                  ("names", book.names), ("sheet-names", sheet_names), ("attributes", attributes),
-                                 ("formulas", formulas), ("number-formats", _format_strings(pkg))):
+                                 ("formulas", formulas), ("number-formats", _format_strings(book.format_codes))):
             if lines:
                 parts.append(Part(part_name, "\n".join(lines)))
         others, other_notices = leftover(pkg, (), [*parts, *props])
@@ -128,15 +127,12 @@ def _list_entries(root: etree._Element) -> list[str]:
     return entries
 
 
-def _format_strings(pkg: GuardedZip) -> list[str]:
+def _format_strings(codes: list[str]) -> list[str]:
     """The literal text of the number formats (``0;-0;"机密★5年"``): every
     cell in such a format shows it, whatever its value."""
-    raw = pkg.read_optional("xl/styles.xml")
-    if raw is None or b"formatCode" not in raw:
-        return []
     found = []
-    for code in _FORMAT_CODE.findall(raw):
-        found += _QUOTED.findall(html.unescape(code.decode("utf-8", "replace")))
+    for code in codes:
+        found += _QUOTED.findall(code)
     return [literal for literal in dict.fromkeys(found) if any(ch.isalpha() for ch in literal)]
 
 

@@ -73,6 +73,7 @@ class Book:
     date_styles: frozenset[int] = frozenset()
     duration_styles: frozenset[int] = frozenset()
     names: list[str] = field(default_factory=list)
+    format_codes: list[str] = field(default_factory=list)
 
 
 def rels(pkg: GuardedZip, path: str) -> dict[str, tuple[str, str]]:
@@ -112,7 +113,7 @@ def read_book(pkg: GuardedZip) -> Book:
             book.names.append(f"{el.get('name')}: {el.text}")
     book.names = list({n.split(": ", 1)[0]: n for n in book.names}.values())
     book.strings = _shared_strings(pkg)
-    book.date_styles, book.duration_styles = _date_styles(pkg)
+    book.date_styles, book.duration_styles, book.format_codes = _styles(pkg)
     return book
 
 
@@ -137,11 +138,12 @@ def _text(el: etree._Element) -> str:
     return plain + runs
 
 
-def _date_styles(pkg: GuardedZip) -> tuple[frozenset[int], frozenset[int]]:
-    """Indexes of cell styles whose number format is a date or a duration."""
+def _styles(pkg: GuardedZip) -> tuple[frozenset[int], frozenset[int], list[str]]:
+    """Indexes of cell styles whose number format is a date or a duration,
+    and the codes of the workbook's own number formats."""
     raw = pkg.read_optional("xl/styles.xml")
     if not raw:
-        return frozenset(), frozenset()
+        return frozenset(), frozenset(), []
     root = parse_xml(raw, "xl/styles.xml")
     custom: dict[int, str] = {}
     for fmt in root.iter(f"{{{MAIN_NS}}}numFmt"):
@@ -156,7 +158,7 @@ def _date_styles(pkg: GuardedZip) -> tuple[frozenset[int], frozenset[int]]:
             if is_timedelta_format(code):
                 durations.add(idx)
         break
-    return frozenset(dates), frozenset(durations)
+    return frozenset(dates), frozenset(durations), list(custom.values())
 
 
 class SheetXml:
