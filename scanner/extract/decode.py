@@ -32,6 +32,14 @@ class Decoded:
     exact: bool  # False: undecodable bytes were replaced (the item is only partly read)
     other: str | None = None  # the Big5 reading, when GB18030 was chosen without a clear margin
 
+    def both_readings(self) -> str:
+        """The text, and when GB18030 was chosen without a clear margin the
+        Big5 reading's lines too: for the short fields (a comment, a picture's
+        description, a file name) read as one text."""
+        if self.other is None:
+            return self.text
+        return f"{self.text}\n{non_ascii_lines(self.other)}"
+
 
 def _strict(data: bytes, encoding: str) -> str | None:
     try:
@@ -103,13 +111,8 @@ def non_ascii_lines(text: str) -> str:
 
 
 def decoded_text(data: bytes) -> str:
-    """``decode(data).text``, and when GB18030 was chosen without a clear
-    margin the Big5 reading's lines too: for the short fields (a comment, a
-    picture's description, a file name) read as one text."""
-    decoded = decode(data)
-    if decoded.other is None:
-        return decoded.text
-    return f"{decoded.text}\n{non_ascii_lines(decoded.other)}"
+    """``decode(data).both_readings()``."""
+    return decode(data).both_readings()
 
 
 def decode(data: bytes) -> Decoded:

@@ -35,7 +35,7 @@ from lxml import etree
 from ..errors import ExtractionError
 from ..lang import Text
 from ..types import Notice, Part
-from .decode import decode, decoded_text
+from .decode import decode
 from .notices import encoding_notice, unreadable
 from .sniff import sniff
 from .xmlparts import attribute_lines, local, parse_xml
@@ -108,7 +108,7 @@ def _text(data: bytes, name: str, notices: list[Notice]) -> str:
         decoded = decode(data)
         if not decoded.exact:
             notices.append(encoding_notice(decoded))
-        text = decoded_text(data) if decoded.other is not None else decoded.text
+        text = decoded.both_readings()
         if ext == ".txt":
             return text
         from .html import markup_text

@@ -87,7 +87,7 @@ def _text(part: EmailMessage) -> tuple[str, Notice | None]:
         text = raw.decode(charset) if charset else decoded_text(raw)
     except (LookupError, UnicodeDecodeError):
         decoded = decode(raw)
-        text = decoded_text(raw)
+        text = decoded.both_readings()
         if not decoded.exact:
             notice = unreadable(f"MIME text part not in its declared charset {charset}; read with replacements",
                                 rule="unreadable.encoding")
