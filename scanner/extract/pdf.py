@@ -461,14 +461,20 @@ def _page_annotations(page: pdfium.PdfPage, number: int, attached: list[str]) ->
     return lines
 
 
-def _annot_string(annot: Any, key: str) -> str:
-    name = key.encode("ascii")
-    size = pdfium_c.FPDFAnnot_GetStringValue(annot, name, None, 0)
+def _utf16(getter: Any, *args: Any) -> str:
+    """A string from a pdfium getter that takes ``(*args, buffer, size)``
+    and answers the size in bytes (terminator included) when the buffer is
+    too small: asked once for the size, once for the text."""
+    size = getter(*args, None, 0)
     if size <= 2:  # absent, or only the UTF-16 terminator
         return ""
     buffer = (ctypes.c_ushort * (size // 2))()
-    pdfium_c.FPDFAnnot_GetStringValue(annot, name, buffer, size)
+    getter(*args, buffer, size)
     return bytes(buffer)[:size - 2].decode("utf-16-le", errors="replace")
+
+
+def _annot_string(annot: Any, key: str) -> str:
+    return _utf16(pdfium_c.FPDFAnnot_GetStringValue, annot, key.encode("ascii"))
 
 
 def _string(value: Any) -> str:
@@ -634,12 +640,7 @@ def _page_labels(pdf: pdfium.PdfDocument, limits: Limits) -> str:
     ``/PageLabels``' prefixes), one per line."""
     labels = []
     for index in range(min(len(pdf), limits.max_pdf_pages)):
-        size = pdfium_c.FPDF_GetPageLabel(pdf, index, None, 0)
-        if size <= 2:
-            continue
-        buffer = (ctypes.c_ushort * (size // 2))()
-        pdfium_c.FPDF_GetPageLabel(pdf, index, buffer, size)
-        label = bytes(buffer)[:size - 2].decode("utf-16-le", "replace")
+        label = _utf16(pdfium_c.FPDF_GetPageLabel, pdf, index)
         if any(ch.isalpha() for ch in label) and not label.isascii():
             labels.append(label)
     return "\n".join(dict.fromkeys(labels))
