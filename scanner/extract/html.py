@@ -46,8 +46,9 @@ _CODE = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>", re.DOTALL | r
 _LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`'
                       r"|/\*(.*?)(?:\*/|\Z)|(?<![:\\])//([^\n]*)", re.DOTALL)
 # an escape: a code point in hex (JavaScript's three forms, CSS's one), or a character escaped as itself
-_JS_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}|\\x([0-9a-fA-F]{2})|\\(.)", re.DOTALL)
-_JS_HEX_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}|\\x([0-9a-fA-F]{2})")
+_CODE_POINT_ESCAPES = r"\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}|\\x([0-9a-fA-F]{2})"
+_JS_HEX_ESCAPE = re.compile(_CODE_POINT_ESCAPES)
+_JS_ESCAPE = re.compile(_CODE_POINT_ESCAPES + r"|\\(.)", re.DOTALL)  # and the simple ones: \n, \", \\
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6}) ?|\\(.)", re.DOTALL)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\n", "t": "\t", "b": "", "f": "", "v": "", "0": ""}
 _HAN_SPAN = 0xA000 - 0x3400  # U+3400 to U+9FFF, the gap U+4DC0-U+4DFF never counted
