@@ -168,7 +168,7 @@ def _published_name(item: Item) -> str:
     named 机密★5年.txt): its file name, or for a member of an archive or a
     package its path inside it (folders in a ZIP are published too)."""
     if item.depth:
-        return item.member or item.path.rsplit("!", 1)[1]
+        return item.member
     return os.path.basename(item.path)
 
 

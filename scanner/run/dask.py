@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from ..cache import ExtractCache
@@ -37,7 +38,7 @@ def _with_bytes(item: Item, config: ScanConfig) -> Item:
     if item.source is None or item.problem is not None:
         return item
     try:
-        return Item(path=item.path, data=read_item_bytes(item, config.limits.max_item_bytes), depth=item.depth)
+        return replace(item, source=None, data=read_item_bytes(item, config.limits.max_item_bytes))
     except Exception:  # noqa: BLE001 - let the worker report the read problem the same way a local run does
         return item
 
