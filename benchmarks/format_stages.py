@@ -1,6 +1,6 @@
 """Where a folder's time goes, by format and language: each stage of the
 scan of one kind of file in the mixed folder (Chinese text, English text,
-HTML, CSV, XLSX, DOCX), timed in one process whose engine is built and
+HTML, CSV, XLSX, DOCX; PDF printed by LibreOffice), timed in one process whose engine is built and
 whose first-use costs are paid (a warm-up pass over the whole folder), so
 that each figure is the stage's own rate over that kind's bytes.
 
@@ -23,8 +23,9 @@ from scanner.pipeline import scan_item
 from scanner.run.worker import engine_for
 from scanner.types import Item, Part
 
-# the mixed folder's kinds of file (benchmarks/mixed.py), by how its names end
-KINDS = (".zh.txt", ".en.txt", ".html", ".csv", ".xlsx", ".docx")
+# the mixed folder's kinds of file (benchmarks/mixed.py), by how its names end, and
+# its DOCX printed to PDF by LibreOffice (``mixed.printed_pdfs``)
+KINDS = (".zh.txt", ".en.txt", ".html", ".csv", ".xlsx", ".docx", ".pdf")
 STAGES = ("extract", "normalise", "match", "mark", "lexicon", "pii", "whole item")  # the detectors by id
 ROUNDS = 3
 

@@ -24,6 +24,9 @@ import csv
 import datetime as dt
 import io
 import random
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -257,3 +260,26 @@ def build(root: Path, total_mb: float = 30, files: int = 300, unit_terms: tuple[
             _xlsx(name.with_suffix(".xlsx"), table_rows(rng, per_file // 90))
     stamp.touch()
     return corpus
+
+
+def printed_pdfs(corpus: MixedCorpus) -> Path | None:
+    """The mixed folder's DOCX printed to PDF by LibreOffice (what a unit
+    publishes most, and a toolchain other than the generator's), in a folder
+    beside it; None without LibreOffice.  Converted once, in one soffice
+    process with a profile of its own (a running LibreOffice keeps its lock)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    folder = corpus.root / f"{corpus.folder.name}-pdf"
+    stamp = folder / ".complete-v1"
+    if stamp.exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = sorted(str(p) for p in corpus.folder.glob("*.docx"))
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(folder), *sources], check=True, capture_output=True, timeout=1200)
+    if len(list(folder.glob("*.pdf"))) != len(sources):
+        raise RuntimeError(f"LibreOffice printed {len(list(folder.glob('*.pdf')))} of {len(sources)} DOCX to PDF")
+    stamp.touch()
+    return folder

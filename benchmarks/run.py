@@ -301,8 +301,12 @@ def mixed_rows(c, quick: bool) -> None:
         else:
             row("    CPU: preclear / bare pyahocorasick", f"x{bare['pyahocorasick'] / net:.2f}", ">= x1.00",
                 net <= bare["pyahocorasick"])
+    pdfs = None if quick else mixed.printed_pdfs(m)
     for label, args in (("shipped + 500-term lexicon", unit_args), ("with the 50,000 words", stress_args)):
-        stage_rows(m.folder, label, ScanConfig(lexicons=tuple(a for a in args if a != "--lexicon")))
+        config = ScanConfig(lexicons=tuple(a for a in args if a != "--lexicon"))
+        stage_rows(m.folder, label, config)
+        if pdfs is not None:
+            stage_rows(pdfs, label, config, heading=False, kind_note=", the .docx printed by LibreOffice")
     w1, _ = whole_command(base + unit_args + ["--jobs", "1"])
     w2, _ = whole_command(base + unit_args + ["--jobs", "2"])
     row("M3. mixed folder --jobs 2 / --jobs 1 (whole commands)",
@@ -327,13 +331,14 @@ def mixed_rows(c, quick: bool) -> None:
             f"per core ({cpu10:.1f} -> {cpu30:.1f} s CPU)", ">= 5 .doc/s per core", per_second >= 5)
 
 
-def stage_rows(folder: Path, label: str, config: ScanConfig) -> None:
+def stage_rows(folder: Path, label: str, config: ScanConfig, heading: bool = True, kind_note: str = "") -> None:
     """Each stage's rate by format and language (format_stages.py): MB of
     the kind's files a CPU second, in one warm process."""
-    row(f"stages by format, {label} (MB/s of the files, CPU, warm process)",
-        " / ".join(format_stages.STAGES), "", None)
+    if heading:
+        row(f"stages by format, {label} (MB/s of the files, CPU, warm process)",
+            " / ".join(format_stages.STAGES), "", None)
     for kind in format_stages.folder_stages(folder, config):
-        row(f"    {kind.kind} ({kind.files} files, {kind.bytes / 1e6:.1f} MB)",
+        row(f"    {kind.kind} ({kind.files} files{kind_note}, {kind.bytes / 1e6:.1f} MB)",
             " / ".join(f"{kind.rate(stage):.0f}" for stage in format_stages.STAGES), "", None)
 
 
