@@ -5,8 +5,9 @@ in an internal DTD entity is never seen.  The file is parsed with the safe
 parser of ``xmlparts`` (internal entities expanded under libxml2's
 amplification limit, nothing external loaded); text nodes go to ``body``,
 attribute values (SVG titles, labels) to ``attributes``, comments and
-processing instructions (inside the root or around it) and the internal
-DTD's entities to ``xml-comment``.  A file that does not parse is still read, with the tags
+processing instructions (inside the root, around it or inside the internal
+DTD), the internal DTD's entities and its attributes' default values to
+``xml-comment``.  A file that does not parse is still read, with the tags
 stripped and character references decoded, and says it was read partially.
 
 This also reads the XML parts of an OOXML package whose
@@ -28,6 +29,10 @@ from .notices import unreadable
 from .xmlparts import parse_xml
 
 _TAG = re.compile(r"<!\[CDATA\[(.*?)\]\]>|<!--.*?-->|<[^>]*>", re.DOTALL)
+# the tokens of a prolog: a comment's or a processing instruction's text, a quoted
+# literal (which may hold any of the others), the DOCTYPE, the internal subset's
+# brackets, a tag's start, and runs of anything else
+_PROLOG = re.compile(r"""<!--(.*?)-->|<\?(.*?)\?>|"[^"]*"|'[^']*'|<!DOCTYPE|[\[\]<]|[^<"'\[\]]+""", re.DOTALL)
 
 
 def _stripped(text: str) -> str:
@@ -37,17 +42,46 @@ def _stripped(text: str) -> str:
 
 def _outside_the_root(root: etree._Element, data: bytes) -> list[str]:
     """What the file says outside its root element: comments and processing
-    instructions before and after it, and the internal DTD's entities the
-    document does not use (text declared there is in the file all the same;
-    a used one is read where it is used)."""
+    instructions before and after it, and what the internal DTD declares
+    (text declared there is in the file all the same): its comments and
+    processing instructions, the entities the document does not use (a used
+    one is read where it is used) and its attributes' default values."""
     found = []
     for node in (*reversed(list(root.itersiblings(preceding=True))), *root.itersiblings()):
         if node.text and node.text.strip():
             found.append(node.text.strip())
-    dtd = root.getroottree().docinfo.internalDTD
+    docinfo = root.getroottree().docinfo
+    dtd = docinfo.internalDTD
     if dtd is not None:
+        found += _subset_comments(data, docinfo.encoding)
         found += [entity.content.strip() for entity in dtd.iterentities()
                   if entity.content and entity.content.strip() and f"&{entity.name};".encode() not in data]
+        found += [attribute.default_value.strip() for element in dtd.iterelements()
+                  for attribute in element.iterattributes()
+                  if attribute.default_value and attribute.default_value.strip()]
+    return found
+
+
+def _subset_comments(data: bytes, encoding: str) -> list[str]:
+    """The comments and processing instructions inside the internal DTD:
+    libxml2 keeps them on the DTD, which lxml does not show, so they are
+    found in the file's text (read in the encoding the parser used).  The
+    file parsed, so its prolog is well formed: the tokens stop at the end of
+    the internal subset or at the root element, whichever comes first."""
+    try:
+        text = data.decode(encoding, "replace")
+    except LookupError:
+        text = decode(data).text
+    found = []
+    inside = False
+    for token in _PROLOG.finditer(text):
+        if inside and token.lastindex:  # a comment or a processing instruction
+            if token[token.lastindex].strip():
+                found.append(token[token.lastindex].strip())
+        elif token[0] == "[":
+            inside = True
+        elif token[0] == "]" or (token[0] == "<" and not inside):
+            break
     return found
 
 

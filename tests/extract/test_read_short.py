@@ -181,6 +181,37 @@ def test_xml_text_outside_the_root_element(data) -> None:
     assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "xml-comment")]
 
 
+def _with_subset(subset: str) -> bytes:
+    from xml.dom import minidom
+
+    dom = minidom.getDOMImplementation()
+    doctype = dom.createDocumentType("doc", None, None)
+    doctype.internalSubset = subset
+    document = dom.createDocument(None, "doc", doctype)
+    paragraph = document.documentElement.appendChild(document.createElement("p"))
+    paragraph.appendChild(document.createTextNode("公开内容"))
+    return document.toxml(encoding="utf-8")
+
+
+@pytest.mark.parametrize("subset", [
+    f"<!-- {MARK} --><!ELEMENT doc ANY>",
+    f'<!ELEMENT doc ANY><!ENTITY e "<!-- not a comment -->"><?note {MARK}?>',
+    f'<!ELEMENT p ANY><!ATTLIST p level CDATA "{MARK}">',
+])
+def test_xml_text_inside_the_internal_dtd(subset) -> None:
+    """A comment, a processing instruction or an attribute's default value
+    inside the internal DTD: in the file, and cleared before (the red-team run)."""
+    result = scan_bytes(_with_subset(subset), "export.xml")[0]
+    assert result.extraction.value == "full"
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "xml-comment")]
+
+
+def test_xml_internal_dtd_without_a_mark_stays_clear() -> None:
+    data = _with_subset('<!-- 说明 --><!ELEMENT doc ANY><!ATTLIST p lang CDATA "zh">')
+    result = scan_bytes(data, "export.xml")[0]
+    assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
+
+
 def test_malformed_xml_is_read_stripped_and_partial() -> None:
     v, extraction, rules = verdict(f'<?xml version="1.0"?><doc><p>{REFS}</p><unclosed>'.encode(), "broken.xml")
     assert v == "block" and extraction == "partial" and "unreadable.extract" in rules
