@@ -42,9 +42,12 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-siz
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
 _CODE = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
-# a string literal (its body) or a comment (its text) of JavaScript, JSON or CSS
-_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`'
-                      r"|/\*(.*?)(?:\*/|\Z)|(?<![:\\])//([^\n]*)", re.DOTALL)
+# a string literal (its body) or a comment (its text) of JavaScript, JSON or CSS; a string
+# left open ends at the end of its line (a template literal, of the text), as CSS's bad
+# string does: each character is read once, where failing to close and trying again at the
+# next quote took time quadratic in a line of unclosed quotes
+_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.?)*+)(?:"|$)|\'((?:[^\'\\\n]|\\.?)*+)(?:\'|$)|`((?:[^`\\]|\\.?)*+)`?'
+                      r"|/\*(.*?)(?:\*/|\Z)|(?<![:\\])//([^\n]*)", re.DOTALL | re.MULTILINE)
 # an escape: a code point in hex (JavaScript's three forms, CSS's one), or a character escaped as itself
 _CODE_POINT_ESCAPES = r"\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}|\\x([0-9a-fA-F]{2})"
 _JS_HEX_ESCAPE = re.compile(_CODE_POINT_ESCAPES)

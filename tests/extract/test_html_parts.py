@@ -85,3 +85,18 @@ def test_text_in_attributes_a_browser_shows() -> None:
     got = parts(page.encode())
     assert got["framed"].split("\n") == ["机密★5年", "绝密★长期", "秘密★1年"]  # srcdoc, then by element kind
     assert got["attributes"].split("\n") == ["请输入关键词", "已填写的值", "内部资料"]
+
+
+def test_a_line_of_unclosed_quotes_is_read_in_linear_time() -> None:
+    """``"\\"\\"\\…`` never closes: tried again at every quote, a 40 KB script
+    took 12 s and the time grew faster than the square of its length.  A
+    string left open ends at the end of its line, and the mark after the
+    line is still read."""
+    import time
+
+    page = ("<html><body><p>正文</p><script>" + '"\\' * 100_000 + ";\nvar level = '机密★5年';</script>"
+            "<style>" + "'\\" * 100_000 + "</style></body></html>")
+    started = time.process_time()
+    got = parts(page.encode())
+    assert time.process_time() - started < 5
+    assert got["script"].split("\n")[-1] == "机密★5年"
