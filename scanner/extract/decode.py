@@ -11,7 +11,12 @@ last resort, exact only when it reads cleanly.
 """
 from __future__ import annotations
 
+import base64
+import re
+import urllib.parse
 from dataclasses import dataclass
+
+from ..errors import LimitExceeded
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -154,3 +159,46 @@ def decode(data: bytes) -> Decoded:
             # decoded as some single-byte code page is not a reading
             return Decoded(text, best.encoding, best.chaos < _MAX_CHAOS)
     return Decoded(data.decode("gb18030", errors="replace"), "gb18030", False)
+
+
+@dataclass(frozen=True)
+class DataUri:
+    """What a ``data:`` URI holds (RFC 2397)."""
+
+    media_type: str  # lowercase; text/plain when the URI names none
+    charset: str | None
+    data: bytes
+
+    def text(self) -> str:
+        """The bytes in the charset the URI names, else read as ``decode`` reads a file's bytes."""
+        if self.charset:
+            try:
+                return self.data.decode(self.charset, "replace")
+            except LookupError:
+                pass
+        return decoded_text(self.data)
+
+
+def data_uri(uri: str, max_bytes: int, strict: bool = True) -> DataUri:
+    """A ``data:`` URI decoded: base64 (whitespace ignored) or percent-encoded.
+    Its size is checked before it is decoded (``LimitExceeded``).  Strict,
+    base64 that is not raises ``ValueError``; else it is read as far as it
+    goes, as a person would recover it (percent escapes, characters outside
+    the alphabet and missing padding do not stop it)."""
+    header, _, body = uri.strip().partition(",")
+    params = [p.strip() for p in header[5:].split(";")]
+    media_type = params[0].lower() if "/" in params[0] else "text/plain"
+    charset = next((p.split("=", 1)[1].strip("\"' ") for p in params[1:] if p.lower().startswith("charset=")), None)
+    encoded = params[-1].lower() == "base64"
+    if (len(body) * 3 // 4 if encoded else len(body)) > max_bytes:
+        raise LimitExceeded("max_item_bytes", f"a data: URI of {len(body)} characters")
+    if not encoded:
+        data = urllib.parse.unquote_to_bytes(body)
+    elif strict:
+        data = base64.b64decode("".join(body.split()), validate=True)
+    else:
+        compact = re.sub(rb"[^A-Za-z0-9+/]", b"", urllib.parse.unquote_to_bytes(body))
+        if len(compact) % 4 == 1:  # a last character alone holds no whole byte
+            compact = compact[:-1]
+        data = base64.b64decode(compact + b"=" * (-len(compact) % 4))
+    return DataUri(media_type, charset or None, data)

@@ -12,21 +12,18 @@ chunks, comments: ``scanner.extract.imagemeta``) is a part of its own,
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 from collections.abc import Iterable
 
 from ..config import Limits
+from ..errors import LimitExceeded
 from ..lang import Text
 from ..types import Document, Notice, Part
+from .decode import data_uri
 from .imagemeta import picture_metadata
 from .notices import unreadable
 from .ocr import PictureReader, is_picture
 from .vector import is_vector, read_vector, sniff_vector
 from .zipguard import GuardedZip
-
-_DATA_URI = re.compile(r"\s*data:image/[\w.+-]+(?:;[\w=.-]+)*;base64,", re.IGNORECASE)
 
 
 def extract_image(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
@@ -51,24 +48,23 @@ def package_pictures(pkg: GuardedZip, folder: str, ocr: PictureReader) -> tuple[
 
 def data_uri_pictures(sources: Iterable[str | None], limits: Limits,
                       ocr: PictureReader) -> tuple[list[Part], list[Notice]]:
-    """OCR the ``src`` of each ``<img>`` (in document order) that is a base64 ``data:`` URI."""
+    """Read the ``src`` of each ``<img>`` (in document order) that is a
+    ``data:`` URI of a picture, base64 or percent-encoded (an SVG often is)."""
     parts: list[Part] = []
     notices: list[Notice] = []
     for number, source in enumerate(sources, 1):
-        src = source or ""
-        match = _DATA_URI.match(src)
-        if not match:
+        src = (source or "").lstrip()
+        if src[:11].lower() != "data:image/":
             continue
         name = f"img:{number}"
-        encoded = src[match.end():]
-        if len(encoded) * 3 // 4 > limits.max_item_bytes:
+        try:
+            data = data_uri(src, limits.max_item_bytes).data
+        except LimitExceeded:
             notices.append(unreadable(Text(f"picture {name} is larger than max_item_bytes",
                                            f"图片 {name} 超过 max_item_bytes"), part=name,
                                       rule="unreadable.limit", limit="max_item_bytes"))
             continue
-        try:
-            data = base64.b64decode("".join(encoded.split()), validate=True)
-        except (binascii.Error, ValueError) as exc:
+        except ValueError as exc:  # base64 that is not
             notices.append(unreadable(Text(f"picture {name}: its data: URI is not valid base64 ({exc})",
                                            f"图片 {name}：其 data: URI 不是有效的 base64（{exc}）"), part=name,
                                       rule="unreadable.ocr-needed", picture=name, cause="undecodable"))

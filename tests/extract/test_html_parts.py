@@ -3,6 +3,11 @@ visible body, the hidden part, the attributes and the comments, and a page
 lxml finds empty is said to be unreadable, not cleared."""
 from __future__ import annotations
 
+import base64
+import urllib.parse
+
+import pytest
+
 from scanner import scan_bytes
 from scanner.config import ScanConfig
 from scanner.extract import extract
@@ -73,9 +78,6 @@ def test_text_in_attributes_a_browser_shows() -> None:
     """Framed pages (srcdoc, data: URIs), a search box's hint, a visible
     input's value, a data-* attribute a script shows: cleared before (the
     red-team run)."""
-    import base64
-    import urllib.parse
-
     framed = base64.b64encode("<p>秘密★1年</p>".encode()).decode()
     page = (f'<html><body><p>正文</p><iframe srcdoc="&lt;p&gt;机密★5年&lt;/p&gt;"></iframe>'
             f'<object data="data:text/html;base64,{framed}"></object>'
@@ -100,3 +102,63 @@ def test_a_line_of_unclosed_quotes_is_read_in_linear_time() -> None:
     got = parts(page.encode())
     assert time.process_time() - started < 5
     assert got["script"].split("\n")[-1] == "机密★5年"
+
+
+def _data(media_type: str, text: str, charset: str = "utf-8") -> str:
+    """A data: URI percent-encoded (as urllib.parse.quote writes it)."""
+    return f"data:{media_type},{urllib.parse.quote(text.encode(charset))}"
+
+
+def _data64(media_type: str, content: bytes) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(content).decode()}"
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="5" y="30">机密★5年</text></svg>'
+
+
+CSS = '.stamp::after { content: "机密★5年" }'
+SCRIPT = "var level = '\\u673a\\u5bc6\\u2605\\u0035\\u5e74';"
+LINK, STYLE_SHEET = '<a href="{}">下载</a>', '<link rel="stylesheet" href="{}">'
+
+
+@pytest.mark.parametrize("element, part", [
+    (LINK.format(_data("text/plain;charset=utf-8", "机密★5年")), "data-uri"),
+    (LINK.format(_data64("text/plain", "机密★5年".encode())), "data-uri"),
+    (LINK.format(_data("text/plain;charset=gbk", "机密★5年", "gbk")), "data-uri"),
+    (LINK.format(_data("text/plain", "机密★5年", "gbk")), "data-uri"),  # no charset: read as a file's bytes are
+    (LINK.format(_data("text/html", "<p>机密★5年</p>")), "data-uri"),
+    (STYLE_SHEET.format(_data("text/css", CSS)), "data-uri"),
+    (STYLE_SHEET.format(_data64("text/css", "/* 机密★5年 */ p { color: red }".encode())), "data-uri"),
+    ('<script src="{}"></script>'.format(_data("text/javascript", SCRIPT)), "data-uri"),
+    ('<object data="{}"></object>'.format(_data("text/plain", "机密★5年")), "framed"),
+    ('<object data="{}"></object>'.format(_data64("image/svg+xml", SVG.encode())), "framed"),
+    ('<iframe src="{}"></iframe>'.format(_data("text/css", "/* 机密★5年 */")), "framed"),
+    ('<img src="{}" alt="印章">'.format(_data("image/svg+xml", SVG)), "img:1"),
+    ('<img src="data:image/svg+xml;utf8,{}" alt="印章">'.format(SVG.replace('"', "'")), "img:1"),
+])
+def test_text_in_data_uris(element: str, part: str) -> None:
+    """A link's target, a style sheet, a script, an object or a picture
+    written into the page as a ``data:`` URI, percent-encoded or base64, in
+    its charset: cleared before (the red-team run)."""
+    page = f"<html><head><title>通知</title></head><body><p>正文</p>{element}</body></html>"
+    result = scan_bytes(page.encode(), "page.html")[0]
+    assert result.extraction.value == "full"
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", part)]
+
+
+def test_data_uris_without_a_mark_stay_clear() -> None:
+    """A picture in a link and a text without a mark: nothing to find, and a
+    picture is not read as text."""
+    import io
+
+    from PIL import Image
+
+    icon = io.BytesIO()
+    Image.new("RGB", (16, 16), "red").save(icon, "PNG")
+    page = (f'<html><body><p>正文</p><a href="{_data64("image/png", icon.getvalue())}">图标</a>'
+            f'<link rel="icon" href="{_data64("image/png", icon.getvalue())}">'
+            f'<a href="{_data("text/plain", "公开的说明")}">说明</a><a href="data:text/plain;base64,%%%">坏</a>'
+            '</body></html>')
+    result = scan_bytes(page.encode(), "page.html")[0]
+    assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
+    assert parts(page.encode())["data-uri"] == "公开的说明"
