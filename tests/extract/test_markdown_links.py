@@ -1,0 +1,56 @@
+"""What a reader of a rendered Markdown file sees of its links: a title (a
+tooltip) and a target's address with its percent escapes decoded.  The body
+is the file's text as written, so a title that is exactly a mark reads as a
+mark quoted beside a word (``org "机密★5年"``, a mention) and an encoded
+address not at all: both were cleared (the red-team run)."""
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+
+from scanner import scan_bytes
+from scanner.config import ScanConfig
+from scanner.extract import extract
+
+MARK = "机密★5年"
+
+
+def findings(text: str, encoding: str = "utf-8") -> tuple[str, str, list[tuple[str, str]]]:
+    result = scan_bytes(text.encode(encoding), "notes.md")[0]
+    return result.verdict.value, result.extraction.value, [(f.rule, f.part) for f in result.findings]
+
+
+@pytest.mark.parametrize("text", [
+    f'参见[通知][ref]。\n\n[ref]: https://example.org/notice "{MARK}"\n',
+    f"参见[通知][ref]。\n\n[ref]: https://example.org/notice '{MARK}'\n",
+    f'参见[通知](https://example.org/notice "{MARK}")。\n',
+    f"参见[通知](https://example.org/notice '{MARK}')。\n",
+    f'![印章](seal.png "{MARK}")\n',
+    '参见[通知](https://example.org/notice "&#26426;&#23494;&#9733;5&#24180;")。\n',  # a title's references
+])
+def test_a_link_title_is_read_without_its_quotes(text: str) -> None:
+    assert findings(text) == ("block", "full", [("mark.state-secret", "links")])
+
+
+@pytest.mark.parametrize("text", [
+    f"[ref]: https://example.org ({MARK})\n",  # parentheses are not quotes
+    f'[ref]: <https://example.org/a notice>\n    "{MARK}"\n',  # a quoted mark alone on its line is a value
+])
+def test_titles_the_body_found_already_are_titles_too(text: str) -> None:
+    assert findings(text)[2] == [("mark.state-secret", "body"), ("mark.state-secret", "links")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_percent_encoded_link_target_is_read_decoded(encoding: str) -> None:
+    address = "https://example.org/files/" + urllib.parse.quote(MARK.encode(encoding)) + ".pdf"
+    assert findings(f"下载[附件]({address})；或复制 <{address}>\n") == (
+        "block", "full", [("mark.state-secret", "links"), ("mark.state-secret", "links")])
+
+
+def test_links_without_a_mark_stay_clear() -> None:
+    text = ('# 说明\n\n参见[通知](https://example.org/%E9%80%9A%E7%9F%A5 "公开的通知")，完成率 100%。\n\n'
+            "[ref]: https://example.org/a%20b 'title'\n")
+    assert findings(text) == ("clear", "full", [])
+    document = extract(text.encode(), "notes.md", ScanConfig().limits)
+    assert {part.name: part.text for part in document.parts}["links"] == "公开的通知\ntitle\nhttps://example.org/通知"
