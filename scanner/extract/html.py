@@ -7,15 +7,16 @@ Parts: ``title``, ``meta`` (meta content), ``body`` (visible text),
 ``data-*`` values with Chinese, the values of visible inputs), ``html-comment``,
 ``script``, ``style`` and ``template`` (what the page's source says), ``framed``
 (pages a frame shows from an attribute), ``data-uri`` (the text of every other
-``data:`` URI an attribute holds: a link's target, a style sheet, an object),
-``img:N`` (a picture written into the page as a ``data:`` URI).
+``data:`` URI an attribute holds: a link's target, a style sheet, a script),
+``img:N`` and ``picture:N`` (a picture written into the page as a ``data:``
+URI: an ``<img>``'s, any other attribute's).
 """
 from __future__ import annotations
 
 import html
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import lxml.etree
@@ -45,7 +46,8 @@ _DATA_SCHEME = re.compile(r":(?<=[dD][aA][tT][aA]:)")
 _DATA_URIS = lxml.etree.XPath("//@*[starts-with(translate(normalize-space(substring(., 1, 64)), 'DATA', 'data'), "
                               "'data:')]")
 # how the text of a data: URI is read, by its media type: beyond these, any other
-# text/* as it stands, */*+xml as markup, */*+json as a script; other types not at all
+# text/* as it stands, */*+xml as markup, */*+json as a script; pictures as pictures,
+# other types not at all
 _READINGS = {"text/html": "markup", "application/xhtml+xml": "markup", "text/css": "style",
              "text/javascript": "script", "application/javascript": "script", "application/x-javascript": "script",
              "text/ecmascript": "script", "application/ecmascript": "script", "application/json": "script"}
@@ -217,16 +219,8 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         text = _source_text(found[kind], kind)
         if text:
             parts.append(Part(kind, text))
-    framed, uri_notices = _framed_pages(found, limits)
-    if framed:
-        parts.append(Part("framed", framed))
-    if _DATA_SCHEME.search(source):
-        carried, notices_ = _carried_text(_other_data_uris(root), "data-uri", limits)
-        uri_notices += notices_
-        if carried:
-            parts.append(Part("data-uri", carried))
-    pictures, picture_notices = data_uri_pictures((img.get("src") for img in root.iter("img")), limits, ocr)
-    parts += pictures
+    carried, carried_notices = _carried(root, source, found, limits, ocr)
+    parts += carried
     notices = []
     if not decoded.exact:
         notices.append(encoding_notice(decoded))
@@ -243,8 +237,31 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         notices.append(unreadable("the HTML parser dropped text it could not place; the page was also read with "
                                   "the markup stripped", part="body"))
         parts.append(Part("markup-text", stripped))
-    return Document(format="html", parts=tuple(parts), notices=(*notices, *uri_notices, *picture_notices),
+    return Document(format="html", parts=tuple(parts), notices=(*notices, *carried_notices),
                     failed_parts=("body",) if notices else ())
+
+
+def _carried(root: Any, source: str, found: dict[str, list[Any]], limits: Limits,
+             ocr: PictureReader) -> tuple[list[Part], list[Notice]]:
+    """What the page carries inside attributes: ``framed``, ``data-uri``,
+    ``img:N`` and ``picture:N``.  The ``data:`` URIs of attributes other than
+    a frame's are looked for (one XPath query) only in a page that says
+    ``data:``, in any case."""
+    framed, notices = _framed_pages(found, limits)
+    parts = [Part("framed", framed)] if framed else []
+    uris = [(value.getparent().tag, value.attrname, str(value))
+            for value in _DATA_URIS(root)] if _DATA_SCHEME.search(source) else []
+    others = [(tag, attribute, uri) for tag, attribute, uri in uris if (tag, attribute) != ("img", "src")]
+    text, text_notices = _carried_text((uri for tag, attribute, uri in others if _FRAMES.get(tag) != attribute),
+                                       "data-uri", limits)
+    if text:
+        parts.append(Part("data-uri", text))
+    # a picture in any attribute but a srcset (a list of URIs), a frame's too
+    shown = (uri for _, attribute, uri in others if attribute != "srcset" and uri.lstrip()[5:11].lower() == "image/")
+    pictures, picture_notices = data_uri_pictures(
+        itertools.chain(((f"img:{number}", img.get("src")) for number, img in enumerate(root.iter("img"), 1)),
+                        ((f"picture:{number}", uri) for number, uri in enumerate(shown, 1))), limits, ocr)
+    return parts + pictures, notices + text_notices + picture_notices
 
 
 def _framed_pages(found: dict[str, list[Any]], limits: Limits) -> tuple[str, list[Notice]]:
@@ -257,16 +274,6 @@ def _framed_pages(found: dict[str, list[Any]], limits: Limits) -> tuple[str, lis
     return "\n".join(text for text in (*pages, carried) if text), notices
 
 
-def _other_data_uris(root: Any) -> Iterator[str]:
-    """The ``data:`` URIs of attributes a frame does not show (read as
-    ``framed``) and that are not an ``<img>``'s picture (read as ``img:N``):
-    a link's target, a style sheet's, an object's, a hidden field's."""
-    for value in _DATA_URIS(root):
-        tag, attribute = value.getparent().tag, value.attrname
-        if _FRAMES.get(tag) != attribute and (tag, attribute) != ("img", "src"):
-            yield str(value)
-
-
 def _is_data_uri(value: str) -> bool:
     return value.lstrip()[:5].lower() == "data:"
 
@@ -275,9 +282,9 @@ def _carried_text(uris: Iterable[str], part: str, limits: Limits) -> tuple[str, 
     """The text ``data:`` URIs carry, read as each one's media type says
     (``_READINGS``): a page or a drawing with the markup stripped, a style
     sheet or a script by its literals and comments as ``<style>`` and
-    ``<script>`` are, other text as it stands; nothing of other types
-    (pictures, fonts, files).  A URI past ``max_item_bytes`` is not decoded
-    and says so."""
+    ``<script>`` are, other text as it stands; nothing of pictures (read as
+    pictures) or other types (fonts, files).  A URI past ``max_item_bytes``
+    is not decoded and says so."""
     texts: list[str] = []
     notices: list[Notice] = []
     for uri in uris:
@@ -297,6 +304,8 @@ def _carried_text(uris: Iterable[str], part: str, limits: Limits) -> tuple[str, 
 
 
 def _reading(media_type: str) -> str | None:
+    if media_type.startswith("image/"):  # a picture, SVG too: read as one (data_uri_pictures)
+        return None
     if media_type in _READINGS:
         return _READINGS[media_type]
     if media_type.endswith("+xml") or media_type == "text/xml":

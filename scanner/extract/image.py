@@ -46,17 +46,16 @@ def package_pictures(pkg: GuardedZip, folder: str, ocr: PictureReader) -> tuple[
     return parts, notices
 
 
-def data_uri_pictures(sources: Iterable[str | None], limits: Limits,
+def data_uri_pictures(sources: Iterable[tuple[str, str | None]], limits: Limits,
                       ocr: PictureReader) -> tuple[list[Part], list[Notice]]:
-    """Read the ``src`` of each ``<img>`` (in document order) that is a
-    ``data:`` URI of a picture, base64 or percent-encoded (an SVG often is)."""
+    """Read each source that is a ``data:`` URI of a picture, base64 or
+    percent-encoded (an SVG often is), as the part it is named."""
     parts: list[Part] = []
     notices: list[Notice] = []
-    for number, source in enumerate(sources, 1):
+    for name, source in sources:
         src = (source or "").lstrip()
         if src[:11].lower() != "data:image/":
             continue
-        name = f"img:{number}"
         try:
             data = data_uri(src, limits.max_item_bytes).data
         except LimitExceeded:

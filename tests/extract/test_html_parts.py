@@ -131,7 +131,9 @@ LINK, STYLE_SHEET = '<a href="{}">下载</a>', '<link rel="stylesheet" href="{}"
     (STYLE_SHEET.format(_data64("text/css", "/* 机密★5年 */ p { color: red }".encode())), "data-uri"),
     ('<script src="{}"></script>'.format(_data("text/javascript", SCRIPT)), "data-uri"),
     ('<object data="{}"></object>'.format(_data("text/plain", "机密★5年")), "framed"),
-    ('<object data="{}"></object>'.format(_data64("image/svg+xml", SVG.encode())), "framed"),
+    ('<object data="{}"></object>'.format(_data64("image/svg+xml", SVG.encode())), "picture:1"),
+    (LINK.format(_data("image/svg+xml", SVG)), "picture:1"),
+    ('<video poster="{}"></video>'.format(_data("image/svg+xml", SVG)), "picture:1"),
     ('<iframe src="{}"></iframe>'.format(_data("text/css", "/* 机密★5年 */")), "framed"),
     ('<img src="{}" alt="印章">'.format(_data("image/svg+xml", SVG)), "img:1"),
     ('<img src="data:image/svg+xml;utf8,{}" alt="印章">'.format(SVG.replace('"', "'")), "img:1"),
@@ -139,7 +141,8 @@ LINK, STYLE_SHEET = '<a href="{}">下载</a>', '<link rel="stylesheet" href="{}"
 def test_text_in_data_uris(element: str, part: str) -> None:
     """A link's target, a style sheet, a script, an object or a picture
     written into the page as a ``data:`` URI, percent-encoded or base64, in
-    its charset: cleared before (the red-team run)."""
+    its charset: cleared before (the red-team run).  A picture outside an
+    ``<img>`` is read as a picture (``picture:N``), an SVG by its text."""
     page = f"<html><head><title>通知</title></head><body><p>正文</p>{element}</body></html>"
     result = scan_bytes(page.encode(), "page.html")[0]
     assert result.extraction.value == "full"
@@ -147,8 +150,9 @@ def test_text_in_data_uris(element: str, part: str) -> None:
 
 
 def test_data_uris_without_a_mark_stay_clear() -> None:
-    """A picture in a link and a text without a mark: nothing to find, and a
-    picture is not read as text."""
+    """An icon in a link and a text without a mark: nothing to find, and a
+    picture is not read as text (an icon too small to hold a line is not
+    read at all, as in an ``<img>``)."""
     import io
 
     from PIL import Image

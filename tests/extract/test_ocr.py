@@ -357,6 +357,19 @@ def test_pictures_written_into_a_web_page(engine: Engine, cache: ExtractCache) -
 
 
 @needs_ocr
+def test_pictures_a_web_page_shows_outside_img(engine: Engine, cache: ExtractCache) -> None:
+    """A picture as an object's data or a link's target: cleared before (the red-team run)."""
+    import base64
+    scan_ = base64.b64encode(shot("mark-150")).decode()
+    icon = base64.b64encode(P.encode(P.logo(200))).decode()
+    page = (f'<!doctype html><html><body><p>通知公告</p><a href="data:image/png;base64,{icon}">徽标</a>'
+            f'<object data="data:image/png;base64,{scan_}"></object></body></html>')
+    result = scan(engine, cache, page.encode(), "notice.html")
+    assert result.extraction.value == "full"
+    assert [f.part for f in result.findings if f.rule == MARK] == ["picture:2"]
+
+
+@needs_ocr
 def test_scanned_page_in_an_ofd(engine: Engine, cache: ExtractCache, make_samples, b) -> None:
     """An OFD whose page draws a scanned picture (its resource, Doc_0/Res/)."""
     ofd = make_samples.build_ofd([["扫描件"]], title="通知")
