@@ -166,3 +166,16 @@ def test_data_uris_without_a_mark_stay_clear() -> None:
     result = scan_bytes(page.encode(), "page.html")[0]
     assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
     assert parts(page.encode())["data-uri"] == "公开的说明"
+
+
+def test_a_data_uri_past_the_item_limit_is_not_decoded_and_says_so() -> None:
+    """A data: URI decodes to no more than its own length, so within a page
+    held to ``max_item_bytes`` this cannot happen on a scan; extract()
+    called with a smaller limit shows the check."""
+    from dataclasses import replace
+
+    page = f'<html><body><p>正文</p><a href="{_data("text/plain", "说明" * 100)}">说明</a></body></html>'
+    limits = replace(ScanConfig().limits, max_item_bytes=1000)
+    document = extract(page.encode(), "page.html", limits)
+    assert [(n.rule, n.part) for n in document.notices] == [("unreadable.limit", "data-uri")]
+    assert document.extraction.value == "partial"
