@@ -58,7 +58,8 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-siz
                            re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
-_CODE = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_ANGLE = re.compile(r"<[^>]*>")
+_CODE_START = re.compile(r"<(script|style|template)\b", re.IGNORECASE)
 # a string literal (its body) or a comment (its text) of JavaScript, JSON or CSS; a string
 # left open ends at the end of its line (a template literal, of the text), as CSS's bad
 # string does: each character is read once, where failing to close and trying again at the
@@ -363,7 +364,50 @@ def _hex_char(match: re.Match[str]) -> str:
 
 def markup_text(source: str) -> str:
     """The page's text with every tag removed and references decoded (scripts and styles dropped)."""
-    return _clean([html.unescape(_TAG.sub(" ", _CODE.sub(" ", source)))])
+    return _clean([html.unescape(_without_tags(_without_code(source)))])
+
+
+def _without_tags(text: str) -> str:
+    """``_TAG.sub(" ", text)`` in time linear in the text.  The pattern alone
+    scans to the end of the text from every ``<!--`` that no ``-->`` follows
+    and every ``<`` that no ``>`` follows, so a page of them took minutes.
+    Past the last ``-->`` no comment can match, past the last ``>`` no tag:
+    each stretch gets only what can match in it, and no match crosses from
+    one stretch into the next (a tag ends at the first ``>``, a comment at
+    the first ``-->``, and each stretch ends with one)."""
+    comments_end = text.rfind("-->") + 3 if "-->" in text else 0
+    rest = text[comments_end:]
+    tags_end = rest.rfind(">") + 1
+    return _TAG.sub(" ", text[:comments_end]) + _ANGLE.sub(" ", rest[:tags_end]) + rest[tags_end:]
+
+
+def _without_code(text: str) -> str:
+    """Each ``<script>``, ``<style>`` and ``<template>`` element, up to its
+    closing tag in any case, replaced by a space (the pattern
+    ``<(script|style|template)\\b[^>]*>.*?</\\1\\s*>``), in time linear in
+    the text: once no closing tag of a name follows, no later opening tag of
+    that name can match and none is tried (the pattern scanned to the end
+    of the page from every unclosed ``<script>``)."""
+    pieces: list[str] = []
+    kept = at = 0
+    closings: dict[str, re.Pattern[str]] = {}
+    unclosed: set[str] = set()
+    while (opening := _CODE_START.search(text, at)) is not None:
+        name = opening[1].lower()
+        at = opening.start() + 1
+        if name in unclosed:
+            continue
+        tag_end = text.find(">", opening.end())
+        if tag_end < 0:
+            break  # no ">" left: no opening tag can end
+        closing = closings.setdefault(name, re.compile(rf"</{name}\s*>", re.IGNORECASE)).search(text, tag_end + 1)
+        if closing is None:
+            unclosed.add(name)
+            continue
+        pieces += [text[kept:opening.start()], " "]
+        kept = at = closing.end()
+    pieces.append(text[kept:])
+    return "".join(pieces)
 
 
 def _lost_han(stripped: str, parts: list[Part]) -> bool:
