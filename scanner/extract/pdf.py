@@ -24,8 +24,9 @@ read on an image-only or vector-drawn page, a page mostly covered by
 pictures, or a page whose glyphs have no Unicode mapping: pdf_ocr.py),
 ``metadata:<field>`` (each info entry and XMP property, e.g.
 ``metadata:Subject``, ``metadata:dc:title``, holding only its value),
-``annotation``, ``form``, ``outline``; attached files are members
-(pdfattach.py).  Notices: ``unreadable.encrypted``
+``annotation`` (a redaction's overlay text too), ``link`` (the address or
+file each link opens, percent-escapes decoded), ``form``, ``outline``;
+attached files are members (pdfattach.py).  Notices: ``unreadable.encrypted``
 (a user password other than the empty one), ``unreadable.ocr-needed`` (a
 page that may hold text OCR did not read; a page drawn with vector paths),
 ``unreadable.limit`` (``max_pdf_pages``), ``unreadable.extract`` (a
@@ -38,9 +39,11 @@ import ctypes
 import io
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -77,7 +80,8 @@ _PDFIUM_PASSWORD = 4
 _ALTERED = ("\ufffd", "\ufffe", "\x00")
 # how pdfminer writes a glyph it cannot map to Unicode
 _MINER_UNMAPPED = re.compile(r"\(cid:\d+\)")
-_ANNOT_KEYS = ("Contents", "T", "Subj", "RC")
+# a redaction's OverlayText is what it shows in place of the text it removes
+_ANNOT_KEYS = ("Contents", "T", "Subj", "RC", "OverlayText")
 # the end of a revision: its cross-reference offset and %%EOF (an incremental update follows it)
 _REVISION_END = re.compile(rb"startxref\s+\d+\s+%%EOF")
 MAX_STRUCTURE_ELEMENTS = 200_000  # tagged-structure elements looked at for alternate text
@@ -85,6 +89,8 @@ MAX_REVISIONS = 8  # the latest earlier revisions read (a file signed many times
 # annotations whose appearance is not read as page text: links and pop-up notes (their text is read
 # from Contents), form fields (their values are the ``form`` part)
 _NOT_DRAWN = (pdfium_c.FPDF_ANNOT_LINK, pdfium_c.FPDF_ANNOT_POPUP, pdfium_c.FPDF_ANNOT_WIDGET)
+# link actions that open a file: its name is read
+_FILE_ACTIONS = (pdfium_c.PDFACTION_LAUNCH, pdfium_c.PDFACTION_REMOTEGOTO, pdfium_c.PDFACTION_EMBEDDEDGOTO)
 
 # Text extraction needs each character's code, Unicode value and position,
 # never its outline.  With the system font mapper, pdfium substitutes an
@@ -116,7 +122,8 @@ def extract_pdf(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> D
     finally:
         pdf.close()
     readers: tuple[tuple[str, Callable[[_MinerDoc], list[Part]]], ...] = (
-        ("metadata", _metadata), ("annotation", lambda _: _one("annotation", "\n".join(annotations))),
+        ("metadata", _metadata), ("annotation", lambda _: _one("annotation", "\n".join(annotations.lines))),
+        ("link", lambda _: _one("link", "\n".join(annotations.links))),
         ("javascript", lambda m: _one("javascript", _scripts(m))),
         ("alt-text", lambda m: _one("alt-text", _structure_texts(m))),
         ("form", lambda m: _one("form", _forms(m))), ("outline", lambda m: _one("outline", _outlines(m))))
@@ -231,15 +238,23 @@ def _one(name: str, text: str) -> list[Part]:
     return [Part(name, text)] if text else []
 
 
+@dataclass
+class _Annotations:
+    """What the pages' annotations hold, read from the same loaded pages."""
+
+    lines: list[str] = field(default_factory=list)  # the ``annotation`` part
+    links: list[str] = field(default_factory=list)  # the ``link`` part: the address or file each link opens
+    attached: list[tuple[int, str]] = field(default_factory=list)  # (page number, name) of a file attached to one
+
+
 def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
-           ocr: PictureReader) -> tuple[list[Part], list[Notice], list[str], list[str]]:
-    """Page parts, notices, failed parts, and the annotation text read from
-    the same loaded pages."""
+           ocr: PictureReader) -> tuple[list[Part], list[Notice], list[str], _Annotations]:
+    """Page parts, notices, failed parts, and what the annotations on the
+    same loaded pages hold."""
     parts: list[Part] = []
     notices: list[Notice] = []
     failed: list[str] = []
-    annotations: list[str] = []
-    attached: list[str] = []  # "page N: name" of each file attached to an annotation
+    annotations = _Annotations()
     count = len(pdf)
     if count > limits.max_pdf_pages:
         notices.append(unreadable(f"limit max_pdf_pages exceeded: {count} pages, only the first "
@@ -250,7 +265,7 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
         part = f"page:{index + 1}"
         unmapped = 0
         try:
-            text, layout, drawn = _pdfium_page(pdf, index, annotations, attached)
+            text, layout, drawn = _pdfium_page(pdf, index, annotations)
             if text is None:
                 text = miner.page_text(index)
                 layout = _layout_part(part, text, partial(miner.page_layout, index))
@@ -285,16 +300,16 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
         notices += ocr_notices
     notices += [unreadable(Text(f"file attached to an annotation not scanned: {where}",
                                 f"批注中的附件未扫描：{where}"),
-                           part="annotation", rule="unreadable.embedded", object=where) for where in attached]
+                           part="annotation", rule="unreadable.embedded", object=where)
+                for where in (f"page {number}: {name}" for number, name in annotations.attached)]
     return parts, notices, failed, annotations
 
 
-def _pdfium_page(pdf: pdfium.PdfDocument, index: int, annotations: list[str],
-                 attached: list[str]) -> tuple[str | None, list[Part], str]:
+def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
+                 annotations: _Annotations) -> tuple[str | None, list[Part], str]:
     """(pdfium's text, or None when it is not complete; its layout part, if
     any; for a page without text, what is drawn on it: ``image``, ``vector``
-    or ``""``); the page's annotation lines are appended to ``annotations``,
-    the files attached to its annotations to ``attached``."""
+    or ``""``); what the page's annotations hold goes to ``annotations``."""
     page = pdf[index]
     layout: list[Part] = []
     try:
@@ -309,12 +324,11 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int, annotations: list[str],
         finally:
             textpage.close()
         drawn = "" if text.strip() else _drawn(page)
-        annotations.extend(_page_annotations(page, index + 1, attached))
-        drawing = _draws_annotations(page)
+        drawing = _page_annotations(pdf, page, index + 1, annotations)
     finally:
         page.close()
     if drawing:
-        annotations.extend(_appearance_lines(pdf, index, text))
+        annotations.lines.extend(_appearance_lines(pdf, index, text))
     return (text.replace("\r\n", "\n") if complete else None), layout, drawn
 
 
@@ -358,23 +372,6 @@ def _earlier_revisions(data: bytes, parts: list[Part], limits: Limits) -> list[P
         if gone:
             found.append(Part(f"revision:{number}", "\n".join(dict.fromkeys(gone))))
     return found
-
-
-def _draws_annotations(page: pdfium.PdfPage) -> bool:
-    """Whether an annotation on the page has an appearance of its own (a
-    stamp, a free-text box, a filled-in field): text drawn there is on the
-    page a reader sees, whatever its ``Contents`` says."""
-    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page)):
-        annot = pdfium_c.FPDFPage_GetAnnot(page, i)
-        if not annot:
-            continue
-        try:
-            if (pdfium_c.FPDFAnnot_GetSubtype(annot) not in _NOT_DRAWN
-                    and pdfium_c.FPDFAnnot_HasKey(annot, b"AP")):
-                return True
-        finally:
-            pdfium_c.FPDFPage_CloseAnnot(annot)
-    return False
 
 
 def _appearance_lines(pdf: pdfium.PdfDocument, index: int, text: str) -> list[str]:
@@ -436,11 +433,15 @@ def _any_map_error(raw: Any, count: int) -> bool:
     return any(map(_has_map_error, repeat(raw, count), range(count)))
 
 
-def _page_annotations(page: pdfium.PdfPage, number: int, attached: list[str]) -> list[str]:
+def _page_annotations(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, number: int,
+                      found: _Annotations) -> bool:
     """The text entries of the page's annotations, as pdfium decodes PDF text
-    strings; a file attached to one (a paperclip on the page, not in the
-    document's attachments that are scanned as members) goes to ``attached``."""
-    lines = []
+    strings, and what its links open; a file attached to one (a paperclip on
+    the page, not in the document's attachments that are scanned as members)
+    goes to ``found.attached``.  Answers whether an annotation on the page
+    has an appearance of its own (a stamp, a free-text box: text drawn there
+    is on the page a reader sees, whatever its ``Contents`` says)."""
+    draws = False
     for i in range(pdfium_c.FPDFPage_GetAnnotCount(page)):
         annot = pdfium_c.FPDFPage_GetAnnot(page, i)
         if not annot:
@@ -449,28 +450,64 @@ def _page_annotations(page: pdfium.PdfPage, number: int, attached: list[str]) ->
             for key in _ANNOT_KEYS:
                 text = _annot_string(annot, key)
                 if text.strip():
-                    lines.append(f"p{number} {key}: {text}")
-            if pdfium_c.FPDFAnnot_GetSubtype(annot) == pdfium_c.FPDF_ANNOT_FILEATTACHMENT:
+                    found.lines.append(f"p{number} {key}: {text}")
+            subtype = pdfium_c.FPDFAnnot_GetSubtype(annot)
+            if subtype == pdfium_c.FPDF_ANNOT_LINK:
+                target = _link_target(pdf, annot)
+                if target.strip():
+                    found.links.append(f"p{number} {target}")
+            elif subtype == pdfium_c.FPDF_ANNOT_FILEATTACHMENT:
                 attachment = pdfium_c.FPDFAnnot_GetFileAttachment(annot)
                 name = pdfium.PdfAttachment(attachment, None).get_name() if attachment else ""
-                attached.append(f"page {number}: {name or 'unnamed'}")
+                found.attached.append((number, name or "unnamed"))
                 if name:
-                    lines.append(f"p{number} attached file: {name}")
+                    found.lines.append(f"p{number} attached file: {name}")
+            draws = draws or (subtype not in _NOT_DRAWN and bool(pdfium_c.FPDFAnnot_HasKey(annot, b"AP")))
         finally:
             pdfium_c.FPDFPage_CloseAnnot(annot)
-    return lines
+    return draws
+
+
+def _link_target(pdf: pdfium.PdfDocument, annot: Any) -> str:
+    """The address a link opens (``/URI``) or the file (``/Launch``,
+    ``/GoToR``), its bytes read as text is (a BOM, UTF-8, GBK:
+    scanner.extract.decode) and percent-escapes decoded as a browser shows
+    them (``%E6%9C%BA`` is 机)."""
+    link = pdfium_c.FPDFAnnot_GetLink(annot)
+    action = pdfium_c.FPDFLink_GetAction(link) if link else None
+    if not action:
+        return ""
+    kind = pdfium_c.FPDFAction_GetType(action)
+    if kind == pdfium_c.PDFACTION_URI:
+        raw = _fetched(pdfium_c.FPDFAction_GetURIPath, pdf, action, unit=ctypes.c_char)
+    elif kind in _FILE_ACTIONS:
+        path = _fetched(pdfium_c.FPDFAction_GetFilePath, action, unit=ctypes.c_char).decode("utf-8", "replace")
+        try:  # pdfium reads a file name's bytes (/F) a character each: the bytes again, UTF-16 or GBK
+            raw = path.encode("latin-1")
+        except UnicodeEncodeError:  # a Unicode name (/UF)
+            raw = path.encode()
+    else:
+        return ""
+    return decoded_text(unquote_to_bytes(decoded_text(raw)))
+
+
+def _fetched(getter: Any, *args: Any, unit: Any = ctypes.c_ushort) -> bytes:
+    """What a pdfium getter that takes ``(*args, buffer, size)`` fills in,
+    its terminator (one ``unit``) dropped; the getter answers the size in
+    bytes, terminator included, when the buffer is too small: asked once for
+    the size, once for the data."""
+    size = getter(*args, None, 0)
+    width = ctypes.sizeof(unit)
+    if size <= width:  # absent, or only the terminator
+        return b""
+    buffer = (unit * (size // width))()
+    getter(*args, buffer, size)
+    return bytes(buffer)[:size - width]
 
 
 def _utf16(getter: Any, *args: Any) -> str:
-    """A string from a pdfium getter that takes ``(*args, buffer, size)``
-    and answers the size in bytes (terminator included) when the buffer is
-    too small: asked once for the size, once for the text."""
-    size = getter(*args, None, 0)
-    if size <= 2:  # absent, or only the UTF-16 terminator
-        return ""
-    buffer = (ctypes.c_ushort * (size // 2))()
-    getter(*args, buffer, size)
-    return bytes(buffer)[:size - 2].decode("utf-16-le", errors="replace")
+    """A string from a pdfium getter that fills in UTF-16 (``_fetched``)."""
+    return _fetched(getter, *args).decode("utf-16-le", errors="replace")
 
 
 def _annot_string(annot: Any, key: str) -> str:

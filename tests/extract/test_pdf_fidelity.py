@@ -23,7 +23,7 @@ from reportlab.pdfgen import canvas
 from scanner import scan_bytes
 from scanner.config import Limits
 from scanner.extract import extract
-from scanner.extract.pdf import _MinerDoc, _pdfium_page, _string
+from scanner.extract.pdf import _Annotations, _MinerDoc, _pdfium_page, _string
 
 # Debian fonts-wqy-zenhei (installed by .ci/run): TrueType outlines reportlab can embed
 ZENHEI = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -74,7 +74,7 @@ def pdfium_texts(data: bytes) -> list[str | None]:
     """What the fast path returns per page (None: the page goes to pdfminer)."""
     pdf = pdfium.PdfDocument(data)
     try:
-        return [_pdfium_page(pdf, i, [], [])[0] for i in range(len(pdf))]
+        return [_pdfium_page(pdf, i, _Annotations())[0] for i in range(len(pdf))]
     finally:
         pdf.close()
 

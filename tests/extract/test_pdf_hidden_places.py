@@ -197,12 +197,13 @@ def test_alt_text_of_a_tagged_pdf(soffice) -> None:
     assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "alt-text")]
 
 
-def _minimal_pdf(catalog_extra: str, objects: list[str]) -> bytes:
-    """A one-page PDF with ``catalog_extra`` in its catalog and ``objects`` from
-    number 4 on: the places no library here writes (scripts, page labels)."""
+def _minimal_pdf(catalog_extra: str, objects: list[str], page_extra: str = "") -> bytes:
+    """A one-page PDF with ``catalog_extra`` in its catalog, ``page_extra`` in
+    its page and ``objects`` from number 4 on: the places no library here
+    writes (scripts, page labels)."""
     bodies = ["<< /Type /Catalog /Pages 2 0 R " + catalog_extra + " >>",
               "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-              "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>", *objects]
+              "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] " + page_extra + " >>", *objects]
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n")
     offsets = []
@@ -246,3 +247,46 @@ def test_a_name_tree_that_lists_itself_is_read_once() -> None:
                          f"<< /S /JavaScript /JS {_pdf_text(MARK)} >>"])
     result = scan_bytes(data, "loop.pdf")[0]
     assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "javascript")]
+
+
+def _findings(data: bytes, name: str = "notice.pdf") -> list[tuple[str, str]]:
+    result = scan_bytes(data, name)[0]
+    return sorted((f.part, f.text) for f in result.findings if f.category == "mark")
+
+
+def test_a_link_s_address_is_read_with_its_percent_escapes_decoded() -> None:
+    """reportlab's linkURL, as a browser shows the address: ``%E6%9C%BA`` is 机."""
+    from urllib.parse import quote
+
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 780, "Annual report")
+    page.linkURL(f"https://example.invalid/files?level={quote(MARK)}", (72, 700, 300, 720))
+    page.save()
+    result = scan_bytes(out.getvalue(), "links.pdf")[0]
+    assert [(f.rule, f.part, f.text) for f in result.findings] == [("mark.state-secret", "link", MARK)]
+    assert result.extraction.value == "full"
+
+
+def test_the_files_links_open_and_an_address_escaped_in_gbk() -> None:
+    link = "<< /Type /Annot /Subtype /Link /Rect [0 {0} 100 {1}] /A {2} >>"
+    gbk = "".join(f"%{byte:02X}" for byte in "秘密★1年".encode("gbk"))
+    data = _minimal_pdf("", [link.format(0, 20, f"<< /S /URI /URI (http://example.invalid/{gbk}) >>"),
+                             link.format(30, 50, f"<< /S /Launch /F {_pdf_text('绝密★长期 名单.xls')} >>"),
+                             link.format(60, 80, "<< /S /GoToR /D [0 /Fit] /F << /Type /Filespec "
+                                                 f"/F {_pdf_text(MARK + ' 纪要.pdf')} >> >>")],
+                        page_extra="/Annots [4 0 R 5 0 R 6 0 R]")
+    assert _findings(data) == [("link", "机密★5年"), ("link", "秘密★1年"), ("link", "绝密★长期")]
+
+
+def test_the_text_a_redaction_puts_in_place_of_what_it_removes() -> None:
+    """A redaction's ``OverlayText`` (shown once it is applied); its
+    ``Contents`` was read already, as every annotation's."""
+    redaction = (f"<< /Type /Annot /Subtype /Redact /Rect [0 0 100 20] /OverlayText {_pdf_text(MARK)} "
+                 f"/Contents {_pdf_text('秘密★1年')} >>")
+    data = _minimal_pdf("", [redaction], page_extra="/Annots [4 0 R]")
+    result = scan_bytes(data, "redacted.pdf")[0]
+    assert sorted((f.part, f.text) for f in result.findings) == [("annotation", "机密★5年"), ("annotation", "秘密★1年")]
+    assert result.extraction.value == "full"
