@@ -24,9 +24,10 @@ read on an image-only or vector-drawn page, a page mostly covered by
 pictures, or a page whose glyphs have no Unicode mapping: pdf_ocr.py),
 ``metadata:<field>`` (each info entry and XMP property, e.g.
 ``metadata:Subject``, ``metadata:dc:title``, holding only its value),
-``annotation`` (a redaction's overlay text too), ``link`` (the address or
-file each link opens, percent-escapes decoded), ``form``, ``outline``;
-attached files are members (pdfattach.py).  Notices: ``unreadable.encrypted``
+``annotation`` (a redaction's overlay text too, and the text stamps,
+free-text boxes and form fields draw), ``link`` (the address or file each
+link opens, percent-escapes decoded), ``form``, ``outline``; attached files
+are members (pdfattach.py).  Notices: ``unreadable.encrypted``
 (a user password other than the empty one), ``unreadable.ocr-needed`` (a
 page that may hold text OCR did not read; a page drawn with vector paths),
 ``unreadable.limit`` (``max_pdf_pages``), ``unreadable.extract`` (a
@@ -87,8 +88,8 @@ _REVISION_END = re.compile(rb"startxref\s+\d+\s+%%EOF")
 MAX_STRUCTURE_ELEMENTS = 200_000  # tagged-structure elements looked at for alternate text
 MAX_REVISIONS = 8  # the latest earlier revisions read (a file signed many times keeps many)
 # annotations whose appearance is not read as page text: links and pop-up notes (their text is read
-# from Contents), form fields (their values are the ``form`` part)
-_NOT_DRAWN = (pdfium_c.FPDF_ANNOT_LINK, pdfium_c.FPDF_ANNOT_POPUP, pdfium_c.FPDF_ANNOT_WIDGET)
+# from Contents); a form field's is, less the lines its value (the ``form`` part) holds
+_NOT_DRAWN = (pdfium_c.FPDF_ANNOT_LINK, pdfium_c.FPDF_ANNOT_POPUP)
 # link actions that open a file: its name is read
 _FILE_ACTIONS = (pdfium_c.PDFACTION_LAUNCH, pdfium_c.PDFACTION_REMOTEGOTO, pdfium_c.PDFACTION_EMBEDDEDGOTO)
 
@@ -324,11 +325,11 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
         finally:
             textpage.close()
         drawn = "" if text.strip() else _drawn(page)
-        drawing = _page_annotations(pdf, page, index + 1, annotations)
+        values = _page_annotations(pdf, page, index + 1, annotations)
     finally:
         page.close()
-    if drawing:
-        annotations.lines.extend(_appearance_lines(pdf, index, text))
+    if values is not None:
+        annotations.lines.extend(_appearance_lines(pdf, index, text, values))
     return (text.replace("\r\n", "\n") if complete else None), layout, drawn
 
 
@@ -374,10 +375,12 @@ def _earlier_revisions(data: bytes, parts: list[Part], limits: Limits) -> list[P
     return found
 
 
-def _appearance_lines(pdf: pdfium.PdfDocument, index: int, text: str) -> list[str]:
+def _appearance_lines(pdf: pdfium.PdfDocument, index: int, text: str, values: list[str]) -> list[str]:
     """The lines the page's annotations draw (``pN appearance: ...``): the page
     flattened (its annotations' appearances merged into its content, in this
-    in-memory copy only) and read again; the lines it did not have before."""
+    in-memory copy only) and read again; the lines it did not have before,
+    less those within one of its form fields' ``values`` (white space aside:
+    the ``form`` part holds them)."""
     page = pdf[index]
     try:
         if pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
@@ -394,8 +397,9 @@ def _appearance_lines(pdf: pdfium.PdfDocument, index: int, text: str) -> list[st
     finally:
         page.close()
     had = {line.strip() for line in text.splitlines()}
+    held = "\0".join("".join(value.split()) for value in values)  # NUL: no line matches across two values
     return [f"p{index + 1} appearance: {line.strip()}" for line in flat.splitlines()
-            if line.strip() and line.strip() not in had]
+            if line.strip() and line.strip() not in had and "".join(line.split()) not in held]
 
 
 def _drawn(page: pdfium.PdfPage) -> str:
@@ -434,14 +438,16 @@ def _any_map_error(raw: Any, count: int) -> bool:
 
 
 def _page_annotations(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, number: int,
-                      found: _Annotations) -> bool:
+                      found: _Annotations) -> list[str] | None:
     """The text entries of the page's annotations, as pdfium decodes PDF text
     strings, and what its links open; a file attached to one (a paperclip on
     the page, not in the document's attachments that are scanned as members)
-    goes to ``found.attached``.  Answers whether an annotation on the page
-    has an appearance of its own (a stamp, a free-text box: text drawn there
-    is on the page a reader sees, whatever its ``Contents`` says)."""
+    goes to ``found.attached``.  Answers None when no annotation on the page
+    has an appearance of its own (a stamp, a free-text box, a filled-in
+    field: text drawn there is on the page a reader sees, whatever its
+    ``Contents`` or value says), else the values of its form fields."""
     draws = False
+    values: list[str] = []
     for i in range(pdfium_c.FPDFPage_GetAnnotCount(page)):
         annot = pdfium_c.FPDFPage_GetAnnot(page, i)
         if not annot:
@@ -463,9 +469,11 @@ def _page_annotations(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, number: int
                 if name:
                     found.lines.append(f"p{number} attached file: {name}")
             draws = draws or (subtype not in _NOT_DRAWN and bool(pdfium_c.FPDFAnnot_HasKey(annot, b"AP")))
+            if subtype == pdfium_c.FPDF_ANNOT_WIDGET:
+                values.append(_annot_string(annot, "V"))
         finally:
             pdfium_c.FPDFPage_CloseAnnot(annot)
-    return draws
+    return values if draws else None
 
 
 def _link_target(pdf: pdfium.PdfDocument, annot: Any) -> str:

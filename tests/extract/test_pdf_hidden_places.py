@@ -249,6 +249,21 @@ def test_a_name_tree_that_lists_itself_is_read_once() -> None:
     assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "javascript")]
 
 
+# STSong-Light, one of the CJK fonts every reader has (reportlab's UnicodeCIDFont): UCS-2 codes, nothing embedded
+_SONG = ("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+         "/DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+         "/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> "
+         "/FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6 "
+         "/FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >> "
+         ">>] >>")
+
+
+def _drawing(text: str, extra: str = "") -> str:
+    """A stream that draws ``text`` in font /F1 (``_SONG``)."""
+    ops = f"BT /F1 12 Tf 4 6 Td <{text.encode('utf-16-be').hex()}> Tj ET"
+    return f"<< /Length {len(ops)} {extra} >>\nstream\n{ops}\nendstream"
+
+
 def _findings(data: bytes, name: str = "notice.pdf") -> list[tuple[str, str]]:
     result = scan_bytes(data, name)[0]
     return sorted((f.part, f.text) for f in result.findings if f.category == "mark")
@@ -289,4 +304,16 @@ def test_the_text_a_redaction_puts_in_place_of_what_it_removes() -> None:
     data = _minimal_pdf("", [redaction], page_extra="/Annots [4 0 R]")
     result = scan_bytes(data, "redacted.pdf")[0]
     assert sorted((f.part, f.text) for f in result.findings) == [("annotation", "机密★5年"), ("annotation", "秘密★1年")]
+    assert result.extraction.value == "full"
+
+
+def test_a_form_field_that_shows_other_text_than_its_value() -> None:
+    """A viewer draws a field's appearance stream: here the mark, while its
+    value, which the ``form`` part reads, says 公开."""
+    field = (f"<< /Type /Annot /Subtype /Widget /FT /Tx /T (level) /V {_pdf_text('公开')} "
+             "/Rect [10 10 190 40] /P 3 0 R /AP << /N 5 0 R >> >>")
+    appearance = _drawing(MARK, "/Type /XObject /Subtype /Form /BBox [0 0 180 30] /Resources << /Font << /F1 6 0 R >> >>")
+    data = _minimal_pdf("/AcroForm << /Fields [4 0 R] >>", [field, appearance, _SONG], page_extra="/Annots [4 0 R]")
+    result = scan_bytes(data, "form.pdf")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "annotation")]
     assert result.extraction.value == "full"
