@@ -26,8 +26,9 @@ pictures, or a page whose glyphs have no Unicode mapping: pdf_ocr.py),
 ``metadata:Subject``, ``metadata:dc:title``, holding only its value),
 ``annotation`` (a redaction's overlay text too, and the text stamps,
 free-text boxes and form fields draw), ``link`` (the address or file each
-link opens, percent-escapes decoded), ``form``, ``outline``; attached files
-are members (pdfattach.py).  Notices: ``unreadable.encrypted``
+link opens, percent-escapes decoded), ``form``, ``outline``,
+``attachments`` (attached files' descriptions); attached files are members
+(pdfattach.py).  Notices: ``unreadable.encrypted``
 (a user password other than the empty one), ``unreadable.ocr-needed`` (a
 page that may hold text OCR did not read; a page drawn with vector paths),
 ``unreadable.limit`` (``max_pdf_pages``), ``unreadable.extract`` (a
@@ -127,7 +128,8 @@ def extract_pdf(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> D
         ("link", lambda _: _one("link", "\n".join(annotations.links))),
         ("javascript", lambda m: _one("javascript", _scripts(m))),
         ("alt-text", lambda m: _one("alt-text", _structure_texts(m))),
-        ("form", lambda m: _one("form", _forms(m))), ("outline", lambda m: _one("outline", _outlines(m))))
+        ("form", lambda m: _one("form", _forms(m))), ("outline", lambda m: _one("outline", _outlines(m))),
+        ("attachments", lambda m: _one("attachments", _descriptions(m, annotations.attached))))
     for part_name, reader in readers:
         try:
             parts += reader(miner)
@@ -171,6 +173,7 @@ class _MinerDoc:
         self._data = data
         self._doc: PDFDocument | None = None
         self._pages: list[PDFPage] | None = None
+        self._file_specs: list[dict[str, Any]] | None = None
 
     @property
     def doc(self) -> PDFDocument:
@@ -186,6 +189,19 @@ class _MinerDoc:
         if self._pages is None:
             self._pages = list(PDFPage.create_pages(self.doc))
         return self._pages
+
+    @property
+    def file_specs(self) -> list[dict[str, Any]]:
+        """The file specifications of the document's attached files (the
+        ``EmbeddedFiles`` name tree), walked once for the readers that need
+        them."""
+        if self._file_specs is None:
+            names = resolve1(self.doc.catalog.get("Names"))
+            specs: list[Any] = []
+            if isinstance(names, dict) and "EmbeddedFiles" in names:
+                _name_tree(names["EmbeddedFiles"], specs, "attachments")
+            self._file_specs = [spec for spec in specs if isinstance(spec, dict)]
+        return self._file_specs
 
     def page_text(self, index: int) -> str:
         rsrc = PDFResourceManager()
@@ -610,7 +626,7 @@ def _scripts(miner: _MinerDoc) -> str:
     actions = [resolve1(catalog.get("OpenAction"))]
     names = resolve1(catalog.get("Names"))
     if isinstance(names, dict):
-        _name_tree(names.get("JavaScript"), actions)
+        _name_tree(names.get("JavaScript"), actions, "javascript")
     scripts = []
     for action in actions:
         if not isinstance(action, dict) or _name(action.get("S")) != "JavaScript":
@@ -652,7 +668,7 @@ def _structure_texts(miner: _MinerDoc) -> str:
     return "\n".join(dict.fromkeys(text for text in found if text.strip()))
 
 
-def _name_tree(root: Any, values: list[Any]) -> None:
+def _name_tree(root: Any, values: list[Any], part: str) -> None:
     """The values of a PDF name tree, in order; each node read once (a node
     that lists itself among its kids is a loop, not a tree) and at most
     ``MAX_STRUCTURE_ELEMENTS`` of them."""
@@ -666,7 +682,7 @@ def _name_tree(root: Any, values: list[Any]) -> None:
                 continue
             seen.add(key)
         if len(seen) > MAX_STRUCTURE_ELEMENTS:
-            raise ExtractionError("name tree larger than its limit", part="javascript")
+            raise ExtractionError("name tree larger than its limit", part=part)
         node = resolve1(ref)
         if not isinstance(node, dict):
             continue
@@ -697,3 +713,21 @@ def _outlines(miner: _MinerDoc) -> str:
     except PDFNoOutlines:
         return ""
     return "\n".join(t for t in titles if t.strip())
+
+
+def _descriptions(miner: _MinerDoc, annotated: list[tuple[int, str]]) -> str:
+    """The descriptions of attached files (``/Desc``, what a viewer's
+    attachments pane shows beside the name): the document's, and those of
+    files attached to annotations on the ``annotated`` pages."""
+    specs = [("", spec) for spec in miner.file_specs]
+    for number in dict.fromkeys(number for number, _name in annotated):
+        for annot in resolve1(miner.pages[number - 1].annots) or ():
+            annot = resolve1(annot)
+            if isinstance(annot, dict) and _name(annot.get("Subtype")) == "FileAttachment":
+                specs.append((f"page {number} ", resolve1(annot.get("FS"))))
+    lines = []
+    for where, spec in specs:
+        text = _string(spec.get("Desc")) if isinstance(spec, dict) else ""
+        if text.strip():
+            lines.append(f"{where}{_string(spec.get('UF') or spec.get('F'))}: {text}")
+    return "\n".join(lines)

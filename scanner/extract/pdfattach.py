@@ -7,7 +7,8 @@ it, unseen on the pages.  The attachments are read through pdfium after the
 same stream check the page reader makes (a bomb is refused before pdfium
 inflates anything); one larger than ``max_item_bytes`` is an
 ``unreadable.limit`` member.  Files attached to an annotation on a page are
-found by the page reader (``pdf._page_annotations``) and reported there.
+found by the page reader (``pdf._page_annotations``) and reported there;
+the descriptions of both are its ``attachments`` part.
 """
 from __future__ import annotations
 

@@ -317,3 +317,25 @@ def test_a_form_field_that_shows_other_text_than_its_value() -> None:
     result = scan_bytes(data, "form.pdf")[0]
     assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "annotation")]
     assert result.extraction.value == "full"
+
+
+def _attached(description: str, name: str = "notes.txt") -> list[str]:
+    """A file specification (first object) and the attached file's stream."""
+    return [f"<< /Type /Filespec /F ({name}) /UF ({name}) /EF << /F 5 0 R >> /Desc {_pdf_text(description)} >>",
+            "<< /Type /EmbeddedFile /Length 11 >>\nstream\nplain notes\nendstream"]
+
+
+def test_the_description_of_an_attached_file() -> None:
+    """The text a viewer's attachments pane shows beside the file's name."""
+    data = _minimal_pdf("/Names << /EmbeddedFiles << /Names [(notes.txt) 4 0 R] >> >>", _attached(MARK))
+    outer, member = scan_bytes(data, "report.pdf")
+    assert [(f.rule, f.part) for f in outer.findings] == [("mark.state-secret", "attachments")]
+    assert outer.extraction.value == "full"
+    assert (member.item, member.verdict.value) == ("report.pdf!notes.txt", "clear")
+
+
+def test_the_description_of_a_file_attached_to_an_annotation() -> None:
+    spec, body = _attached(MARK)
+    data = _minimal_pdf("", [f"<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 20 20] /FS {spec} >>", body],
+                        page_extra="/Annots [4 0 R]")
+    assert _findings(data) == [("attachments", MARK)]
