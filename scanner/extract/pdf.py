@@ -27,8 +27,8 @@ pictures, or a page whose glyphs have no Unicode mapping: pdf_ocr.py),
 ``annotation`` (a redaction's overlay text too, and the text stamps,
 free-text boxes and form fields draw), ``link`` (the address or file each
 link opens, percent-escapes decoded), ``form``, ``outline``,
-``attachments`` (attached files' descriptions); attached files are members
-(pdfattach.py).  Notices: ``unreadable.encrypted``
+``attachments`` (attached files' descriptions), ``threads`` (article
+threads' titles); attached files are members (pdfattach.py).  Notices: ``unreadable.encrypted``
 (a user password other than the empty one), ``unreadable.ocr-needed`` (a
 page that may hold text OCR did not read; a page drawn with vector paths),
 ``unreadable.limit`` (``max_pdf_pages``), ``unreadable.extract`` (a
@@ -129,7 +129,8 @@ def extract_pdf(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> D
         ("javascript", lambda m: _one("javascript", _scripts(m))),
         ("alt-text", lambda m: _one("alt-text", _structure_texts(m))),
         ("form", lambda m: _one("form", _forms(m))), ("outline", lambda m: _one("outline", _outlines(m))),
-        ("attachments", lambda m: _one("attachments", _descriptions(m, annotations.attached))))
+        ("attachments", lambda m: _one("attachments", _descriptions(m, annotations.attached))),
+        ("threads", lambda m: _one("threads", _threads(m))))
     for part_name, reader in readers:
         try:
             parts += reader(miner)
@@ -731,3 +732,26 @@ def _descriptions(miner: _MinerDoc, annotated: list[tuple[int, str]]) -> str:
         if text.strip():
             lines.append(f"{where}{_string(spec.get('UF') or spec.get('F'))}: {text}")
     return "\n".join(lines)
+
+
+def _threads(miner: _MinerDoc) -> str:
+    """The entries of article threads' information dictionaries (``/I``:
+    ``/Title``, ``/Subject``...), which a viewer's articles pane lists."""
+    threads = resolve1(miner.doc.catalog.get("Threads"))
+    lines = []
+    for thread in threads if isinstance(threads, list) else ():
+        thread = resolve1(thread)
+        info = resolve1(thread.get("I")) if isinstance(thread, dict) else None
+        if isinstance(info, dict):
+            lines += _string_values(info)
+    return "\n".join(lines)
+
+
+def _string_values(entries: dict[str, Any]) -> list[str]:
+    """The text strings among a dictionary's values."""
+    texts = []
+    for value in entries.values():
+        value = resolve1(value)
+        if isinstance(value, bytes) and _string(value).strip():
+            texts.append(_string(value))
+    return texts

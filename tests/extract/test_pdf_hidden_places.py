@@ -339,3 +339,10 @@ def test_the_description_of_a_file_attached_to_an_annotation() -> None:
     data = _minimal_pdf("", [f"<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 20 20] /FS {spec} >>", body],
                         page_extra="/Annots [4 0 R]")
     assert _findings(data) == [("attachments", MARK)]
+
+
+def test_article_thread_titles() -> None:
+    data = _minimal_pdf("/Threads [4 0 R]",
+                        [f"<< /Type /Thread /I << /Title {_pdf_text(MARK)} /Subject (budget) >> /F 5 0 R >>",
+                         "<< /Type /Bead /T 4 0 R /N 5 0 R /V 5 0 R /P 3 0 R /R [0 0 100 100] >>"])
+    assert _findings(data) == [("threads", MARK)]
