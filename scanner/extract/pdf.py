@@ -28,7 +28,8 @@ pictures, or a page whose glyphs have no Unicode mapping: pdf_ocr.py),
 free-text boxes and form fields draw), ``link`` (the address or file each
 link opens, percent-escapes decoded), ``form``, ``outline``,
 ``attachments`` (attached files' descriptions), ``threads`` (article
-threads' titles); attached files are members (pdfattach.py).  Notices: ``unreadable.encrypted``
+threads' titles), ``portfolio`` (a portfolio's column names and its files'
+values in them); attached files are members (pdfattach.py).  Notices: ``unreadable.encrypted``
 (a user password other than the empty one), ``unreadable.ocr-needed`` (a
 page that may hold text OCR did not read; a page drawn with vector paths),
 ``unreadable.limit`` (``max_pdf_pages``), ``unreadable.extract`` (a
@@ -130,7 +131,7 @@ def extract_pdf(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> D
         ("alt-text", lambda m: _one("alt-text", _structure_texts(m))),
         ("form", lambda m: _one("form", _forms(m))), ("outline", lambda m: _one("outline", _outlines(m))),
         ("attachments", lambda m: _one("attachments", _descriptions(m, annotations.attached))),
-        ("threads", lambda m: _one("threads", _threads(m))))
+        ("threads", lambda m: _one("threads", _threads(m))), ("portfolio", lambda m: _one("portfolio", _portfolio(m))))
     for part_name, reader in readers:
         try:
             parts += reader(miner)
@@ -747,11 +748,35 @@ def _threads(miner: _MinerDoc) -> str:
     return "\n".join(lines)
 
 
+def _portfolio(miner: _MinerDoc) -> str:
+    """A portfolio's column names (``/Collection /Schema``, each field's
+    ``/N``) and the values of its files in them (each file specification's
+    ``/CI``): a viewer shows both in the portfolio's file list."""
+    collection = resolve1(miner.doc.catalog.get("Collection"))
+    if not isinstance(collection, dict):
+        return ""
+    schema = resolve1(collection.get("Schema"))
+    fields = [resolve1(value) for value in schema.values()] if isinstance(schema, dict) else []
+    lines = [_string(field.get("N")) for field in fields if isinstance(field, dict)]
+    for spec in miner.file_specs:
+        items = resolve1(spec.get("CI"))
+        if isinstance(items, dict):
+            lines += _string_values(items)
+    return "\n".join(line for line in lines if line.strip())
+
+
 def _string_values(entries: dict[str, Any]) -> list[str]:
-    """The text strings among a dictionary's values."""
+    """The text strings among a dictionary's values; a portfolio's subitem
+    (``<< /P prefix /D value >>``) is its prefix and value as shown, joined."""
     texts = []
     for value in entries.values():
         value = resolve1(value)
-        if isinstance(value, bytes) and _string(value).strip():
-            texts.append(_string(value))
+        if isinstance(value, dict):
+            text = _string(value.get("P")) + _string(value.get("D"))
+        elif isinstance(value, bytes):
+            text = _string(value)
+        else:
+            continue
+        if text.strip():
+            texts.append(text)
     return texts

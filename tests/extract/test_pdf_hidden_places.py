@@ -346,3 +346,14 @@ def test_article_thread_titles() -> None:
                         [f"<< /Type /Thread /I << /Title {_pdf_text(MARK)} /Subject (budget) >> /F 5 0 R >>",
                          "<< /Type /Bead /T 4 0 R /N 5 0 R /V 5 0 R /P 3 0 R /R [0 0 100 100] >>"])
     assert _findings(data) == [("threads", MARK)]
+
+
+def test_a_portfolio_s_column_names_and_its_files_values() -> None:
+    spec, body = _attached("说明")
+    spec = spec.replace("/Desc", f"/CI << /level {_pdf_text('秘密★1年')} /page << /D 3 /P {_pdf_text('绝密★长期 ')} >> >> "
+                                 "/Desc")
+    data = _minimal_pdf("/Names << /EmbeddedFiles << /Names [(notes.txt) 4 0 R] >> >> "
+                        "/Collection << /Type /Collection /View /D /Schema << "
+                        f"/level << /Type /CollectionField /Subtype /S /N {_pdf_text(MARK)} /O 1 >> "
+                        "/page << /Type /CollectionField /Subtype /N /N (Page) /O 2 >> >> >>", [spec, body])
+    assert _findings(data) == [("portfolio", "机密★5年"), ("portfolio", "秘密★1年"), ("portfolio", "绝密★长期")]
