@@ -344,6 +344,9 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
             textpage.close()
         drawn = "" if text.strip() else _drawn(page)
         values = _page_annotations(pdf, page, index + 1, annotations)
+        # the appearances merged into the page's content (in this in-memory copy only), read below
+        if values is not None and pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
+            values = None
     finally:
         page.close()
     if values is not None:
@@ -394,17 +397,10 @@ def _earlier_revisions(data: bytes, parts: list[Part], limits: Limits) -> list[P
 
 
 def _appearance_lines(pdf: pdfium.PdfDocument, index: int, text: str, values: list[str]) -> list[str]:
-    """The lines the page's annotations draw (``pN appearance: ...``): the page
-    flattened (its annotations' appearances merged into its content, in this
-    in-memory copy only) and read again; the lines it did not have before,
-    less those within one of its form fields' ``values`` (white space aside:
-    the ``form`` part holds them)."""
-    page = pdf[index]
-    try:
-        if pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
-            return []
-    finally:
-        page.close()
+    """The lines the page's annotations draw (``pN appearance: ...``): the
+    page, flattened, read again; the lines it did not have before, less
+    those within one of its form fields' ``values`` (white space aside: the
+    ``form`` part holds them)."""
     page = pdf[index]
     try:
         textpage = page.get_textpage()
@@ -461,9 +457,10 @@ def _page_annotations(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, number: int
     strings, and what its links open; a file attached to one (a paperclip on
     the page, not in the document's attachments that are scanned as members)
     goes to ``found.attached``.  Answers None when no annotation on the page
-    has an appearance of its own (a stamp, a free-text box, a filled-in
-    field: text drawn there is on the page a reader sees, whatever its
-    ``Contents`` or value says), else the values of its form fields."""
+    has an appearance of its own that may draw text (a stamp, a free-text
+    box, a filled-in field: text drawn there is on the page a reader sees,
+    whatever its ``Contents`` or value says), else the values of its form
+    fields."""
     draws = False
     values: list[str] = []
     for i in range(pdfium_c.FPDFPage_GetAnnotCount(page)):
@@ -486,12 +483,23 @@ def _page_annotations(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, number: int
                 found.attached.append((number, name or "unnamed"))
                 if name:
                     found.lines.append(f"p{number} attached file: {name}")
-            draws = draws or (subtype not in _NOT_DRAWN and bool(pdfium_c.FPDFAnnot_HasKey(annot, b"AP")))
+            draws = draws or (subtype not in _NOT_DRAWN and _shows_text(annot))
             if subtype == pdfium_c.FPDF_ANNOT_WIDGET:
                 values.append(_annot_string(annot, "V"))
         finally:
             pdfium_c.FPDFPage_CloseAnnot(annot)
     return values if draws else None
+
+
+# what an appearance stream draws text with: the text-showing operators, or another XObject (Do)
+_SHOWS_TEXT = re.compile(r"T[jJ]|['\"]|Do")
+
+
+def _shows_text(annot: Any) -> bool:
+    """Whether the annotation's appearance may draw text (a blank form
+    field's does not: flattening its page would find nothing)."""
+    appearance = _utf16(pdfium_c.FPDFAnnot_GetAP, annot, pdfium_c.FPDF_ANNOT_APPEARANCEMODE_NORMAL)
+    return _SHOWS_TEXT.search(appearance) is not None
 
 
 def _link_target(pdf: pdfium.PdfDocument, annot: Any) -> str:
