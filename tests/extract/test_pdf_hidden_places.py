@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ctypes
 import io
+import struct
+import zlib
 from pathlib import Path
 
 import docx
@@ -201,19 +203,45 @@ def _minimal_pdf(catalog_extra: str, objects: list[str], page_extra: str = "") -
     """A one-page PDF with ``catalog_extra`` in its catalog, ``page_extra`` in
     its page and ``objects`` from number 4 on: the places no library here
     writes (scripts, page labels)."""
-    bodies = ["<< /Type /Catalog /Pages 2 0 R " + catalog_extra + " >>",
-              "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-              "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] " + page_extra + " >>", *objects]
+    return _raw_pdf(["<< /Type /Catalog /Pages 2 0 R " + catalog_extra + " >>",
+                     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] " + page_extra + " >>", *objects])
+
+
+def _raw_pdf(bodies: list[str], packed: tuple[int, ...] = ()) -> bytes:
+    """A PDF of ``bodies``, numbered from 1 (the catalog), with a correct
+    cross-reference table; the objects numbered in ``packed`` are written
+    compressed in an object stream, and the cross-reference as a stream
+    (PDF 1.5, as Word and Acrobat write)."""
+    raw = [body.encode("latin-1") for body in bodies]
+    entries: dict[int, tuple[int, int, int]] = {}  # number: (type, offset or object stream, generation or index)
+    if packed:
+        header, packed_bodies = b"", b""
+        for index, number in enumerate(packed):
+            header += f"{number} {len(packed_bodies)} ".encode()
+            packed_bodies += raw[number - 1] + b"\n"
+            entries[number] = (2, len(raw) + 1, index)
+        stream = zlib.compress(header + packed_bodies)
+        raw.append(f"<< /Type /ObjStm /N {len(packed)} /First {len(header)} /Filter /FlateDecode "
+                   f"/Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream")
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(bodies, 1):
-        offsets.append(out.tell())
-        out.write(f"{number} 0 obj\n".encode() + body.encode("latin-1") + b"\nendobj\n")
+    for number, body in enumerate(raw, 1):
+        if number not in entries:
+            entries[number] = (1, out.tell(), 0)
+            out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
     start = out.tell()
-    out.write(f"xref\n0 {len(bodies) + 1}\n0000000000 65535 f \n".encode())
-    out.write("".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode())
-    out.write(f"trailer\n<< /Size {len(bodies) + 1} /Root 1 0 R >>\nstartxref\n{start}\n%%EOF\n".encode())
+    if packed:
+        size = len(raw) + 2  # the free object 0 and the cross-reference stream
+        entries[size - 1] = (1, start, 0)
+        rows = b"".join(struct.pack(">BIH", *entries.get(number, (0, 0, 65535))) for number in range(size))
+        out.write(f"{size - 1} 0 obj\n<< /Type /XRef /Size {size} /W [1 4 2] /Root 1 0 R /Length {len(rows)} >>"
+                  "\nstream\n".encode() + rows + b"\nendstream\nendobj\n")
+    else:
+        out.write(f"xref\n0 {len(raw) + 1}\n0000000000 65535 f \n".encode())
+        out.write("".join(f"{entries[number][1]:010d} 00000 n \n" for number in range(1, len(raw) + 1)).encode())
+        out.write(f"trailer\n<< /Size {len(raw) + 1} /Root 1 0 R >>\n".encode())
+    out.write(f"startxref\n{start}\n%%EOF\n".encode())
     return out.getvalue()
 
 
@@ -357,3 +385,50 @@ def test_a_portfolio_s_column_names_and_its_files_values() -> None:
                         f"/level << /Type /CollectionField /Subtype /S /N {_pdf_text(MARK)} /O 1 >> "
                         "/page << /Type /CollectionField /Subtype /N /N (Page) /O 2 >> >> >>", [spec, body])
     assert _findings(data) == [("portfolio", "机密★5年"), ("portfolio", "秘密★1年"), ("portfolio", "绝密★长期")]
+
+
+def _past_the_count(second: str = MARK, packed: tuple[int, ...] = ()) -> bytes:
+    """Two pages in the page tree, whose ``/Count`` says one; ``second`` is
+    drawn on the second."""
+    page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >> " \
+           "/Contents {} 0 R >>"
+    return _raw_pdf(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 1 >>",
+                     page.format(6), page.format(7), _SONG, _drawing("关于开展工作的通知"), _drawing(second)], packed)
+
+
+def test_a_page_past_the_page_tree_s_count_is_read() -> None:
+    """pdfium takes the page count from ``/Count``; a viewer that walks the
+    tree shows the second page.  A reportlab file edited so, and the same
+    pages in a compressed object stream (Word, Acrobat)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    pages = canvas.Canvas(out)
+    for line in ("关于开展工作的通知", MARK):
+        pages.setFont("STSong-Light", 14)
+        pages.drawString(72, 780, line)
+        pages.showPage()
+    pages.save()
+    edited = out.getvalue().replace(b"/Count 2", b"/Count 1")  # the same length: the offsets hold
+    assert len(pdfium.PdfDocument(edited)) == 1
+    for data in (edited, _past_the_count(), _past_the_count(packed=(2, 3, 4))):
+        result = scan_bytes(data, "notice.pdf")[0]
+        assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "page:2")]
+        assert result.extraction.value == "full"
+
+
+def test_a_page_tree_that_lists_itself_is_walked_once() -> None:
+    data = _raw_pdf(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [2 0 R 3 0 R 2 0 R] /Count 1 >>",
+                     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"])
+    result = scan_bytes(data, "loop.pdf")[0]
+    assert (result.verdict.value, result.extraction.value) == ("clear", "full")
+
+
+def test_a_page_past_the_count_with_no_text_is_not_cleared() -> None:
+    """pdfium cannot render it for OCR: a scanned page there is not read."""
+    result = scan_bytes(_past_the_count(second=""), "notice.pdf")[0]
+    assert (result.verdict.value, result.extraction.value) == ("review", "partial")
+    assert [(f.rule, f.part) for f in result.findings] == [("unreadable.extract", "page:2")]
