@@ -30,12 +30,13 @@ free-text boxes and form fields draw), ``link`` (the address or file each
 link opens, percent-escapes decoded), ``form``, ``outline``,
 ``attachments`` (attached files' descriptions), ``threads`` (article
 threads' titles), ``portfolio`` (a portfolio's column names and its files'
-values in them); attached files are members (pdfattach.py).  Notices: ``unreadable.encrypted``
-(a user password other than the empty one), ``unreadable.ocr-needed`` (a
-page that may hold text OCR did not read; a page drawn with vector paths),
-``unreadable.limit`` (``max_pdf_pages``), ``unreadable.extract`` (a
-truncated file, a damaged header, a structure pdfminer could not read,
-glyphs that neither library can map to text).
+values in them); attached files are members (pdfattach.py).  Notices:
+``unreadable.encrypted`` (a user password other than the empty one),
+``unreadable.ocr-needed`` (a page that may hold text OCR did not read; a
+page drawn with vector paths), ``unreadable.limit`` (``max_pdf_pages``),
+``unreadable.extract`` (a truncated file, a damaged header, a structure
+pdfminer could not read, glyphs that neither library can map to text, a
+page past the ``/Count`` with no text pdfminer can read).
 """
 from __future__ import annotations
 
@@ -367,18 +368,18 @@ def _object_streams(doc: PDFDocument) -> set[int]:
     found: set[int] = set()
     for xref in doc.xrefs:
         if isinstance(xref, PDFXRefStream):
-            found.update(_stream_entries(xref))
+            found |= _stream_entries(xref)
         elif isinstance(xref, PDFXRefFallback):  # a damaged file's objects, found by a scan
             found.update(where for where, _index, _gen in xref.offsets.values() if where is not None)
     return found
 
 
-def _stream_entries(xref: PDFXRefStream) -> list[int]:
+def _stream_entries(xref: PDFXRefStream) -> set[int]:
     """The object streams a cross-reference stream's type-2 entries name,
     its rows read at once (a file has thousands of them)."""
     kind, where, width = xref.fl1 or 0, xref.fl2 or 0, xref.entlen or 0
     if not kind or not width or xref.data is None:  # without a type field every entry is of type 1
-        return []
+        return set()
     rows = np.frombuffer(xref.data, np.uint8)[:len(xref.data) // width * width].reshape(-1, width)
 
     def column(start: int, size: int) -> Any:
@@ -387,7 +388,7 @@ def _stream_entries(xref: PDFXRefStream) -> list[int]:
             value = value * np.uint64(256) + rows[:, k]
         return value
 
-    return list(set(column(kind, where)[column(0, kind) == 2].tolist()))
+    return set(column(kind, where)[column(0, kind) == 2].tolist())
 
 
 def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
