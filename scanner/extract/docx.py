@@ -12,7 +12,7 @@ with the same text.  One pass over each XML part sorts its text into parts:
   ``deleted`` (``w:delText`` and moved-from runs), ``field`` (field codes),
   ``watermark`` (VML text paths), ``chart`` (chart titles and cached values);
 - ``numbering`` (the literal text of list labels), ``attributes`` (alt
-  text of pictures and shapes, link tooltips, content
+  text and names of pictures and shapes, link tooltips, content
   controls' titles, tags and list entries, form fields' texts);
 - ``properties:<field>`` (core, app and custom document properties, a part
   per field) and ``properties:docvar:<name>`` (document variables);

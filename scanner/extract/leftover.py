@@ -11,7 +11,7 @@ external link, and a chunk Word imports whole when it opens the file
 holds text becomes a part of the item named by its path in the package:
 
 - XML: the text of its elements, a paragraph (``p``) per line, and the
-  text it keeps in attributes (alt text, tooltips: ``xmlparts.attribute_lines``);
+  text it keeps in attributes (alt text, shape names, tooltips: ``xmlparts.attribute_lines``);
 - HTML, VML (Office's drawing markup, often not well-formed XML) and plain
   text: decoded, markup stripped;
 - MHTML and RTF chunks, which are not read here: ``unreadable.extract``;

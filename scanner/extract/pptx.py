@@ -9,7 +9,7 @@ size, so python-pptx is bounded by the same limits.
 
 Parts: ``slide:N``, ``notes:N`` (1-based), ``comment`` (``slide N: text``),
 ``master`` (text on slide masters and layouts), ``attributes`` (the slides'
-alt text and link tooltips), ``sections`` (section and custom show names), ``properties:<field>`` (a part per document
+alt text, shape names and link tooltips), ``sections`` (section and custom show names), ``properties:<field>`` (a part per document
 property); the other parts' text (notes master, charts, SmartArt) by ``leftover``.
 """
 from __future__ import annotations

@@ -10,7 +10,7 @@ Parts: ``sheet:<name>`` (rows joined by newlines, cells by tabs), ``comment``
 (``Sheet!A1: text``), ``header``/``footer`` (``Sheet: text``, format codes
 removed), ``names`` (defined names and their formulas), ``sheet-names`` (every
 sheet's name, as its tab shows it), ``attributes`` (cells' input messages
-and error texts, link tooltips), ``formulas`` (the string literals of
+and error texts, link tooltips, autofilter values), ``formulas`` (the string literals of
 formulas), ``number-formats`` (the literal text of number formats),
 ``properties:<field>`` (a part per document
 property); other parts' text (text boxes, charts) by ``leftover``.

@@ -90,27 +90,33 @@ def ooxml_properties(pkg: GuardedZip) -> list[Part]:
 
 # text Office keeps in attributes, by the element that carries it
 _TEXT_ATTRIBUTES = {
-    "docPr": ("descr", "title"), "cNvPr": ("descr", "title"),  # alt text of pictures, shapes, charts
+    # alt text and names of pictures, shapes, charts (the name the selection pane lists)
+    "docPr": ("descr", "title", "name"), "cNvPr": ("descr", "title", "name"),
     "imagedata": ("title",),  # VML pictures' alt text
     "hyperlink": ("tooltip", "display"), "hlinkClick": ("tooltip",),  # tooltips; a sheet link's shown text
     "alias": ("val",), "tag": ("val",),  # a content control's title and tag
     "listItem": ("displayText", "value"),  # a content control's list entries
     "default": ("val",), "helpText": ("val",), "statusText": ("val",), "listEntry": ("val",),  # form fields
     "dataValidation": ("promptTitle", "prompt", "errorTitle", "error"),  # a cell's input message and error
+    "filter": ("val",), "customFilter": ("val",),  # the values an autofilter keeps, its custom operands
 }
 _TEXT_ELEMENTS = tuple(f"{{*}}{name}" for name in _TEXT_ATTRIBUTES)
 
 
 def attribute_lines(root: etree._Element) -> list[str]:
     """The text a part keeps in attributes (``_TEXT_ATTRIBUTES``): alt text,
-    tooltips, content-control titles and entries, form-field texts, input
-    messages, each text once.  Values without a letter (a check box's ``0``)
-    are left out."""
+    shape names, tooltips, content-control titles and entries, form-field
+    texts, input messages, autofilter values, each text once.  Values without
+    a letter (a check box's ``0``) are left out, and so are ASCII shape names:
+    Office names every shape (``TextBox 3``, ``Picture 1``), a line per shape
+    that holds no mark, since a mark is never ASCII; a Chinese Office's
+    defaults (``文本框 3``) are read, and hold none either."""
     lines = []
     for el in root.iter(*_TEXT_ELEMENTS):
         wanted = _TEXT_ATTRIBUTES[local(el.tag)]
         for key, value in el.attrib.items():
-            if local(key) in wanted and any(ch.isalpha() for ch in value):
+            name = local(key)
+            if name in wanted and any(ch.isalpha() for ch in value) and not (name == "name" and value.isascii()):
                 lines.append(str(value))
     return list(dict.fromkeys(lines))  # a picture's alt text is on its docPr and again on its cNvPr
 

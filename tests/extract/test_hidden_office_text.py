@@ -1,0 +1,100 @@
+"""Places in an XLSX, PPTX or DOCX where a person sees or recovers text
+that no part read (a red-team run found each cleared, extraction full): a
+shared string no cell uses, a conditional-formatting rule, a cell style's
+name, a hyperlink's target, an autofilter's values, a shape's name.  Each
+file is written by the real library; only the unused shared string, which
+no library writes, is made by deleting a cell from xlsxwriter's sheet."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import openpyxl
+import pptx
+import xlsxwriter
+from openpyxl.worksheet.filters import CustomFilter, CustomFilters
+from PIL import Image
+
+from scanner import scan_bytes
+from scanner.config import Limits
+from scanner.extract import extract
+
+MARK = "机密★5年"
+
+
+def _marks(data: bytes, name: str) -> list[str]:
+    result = scan_bytes(data, name)[0]
+    assert result.extraction.value == "full", [f.reason for f in result.findings]
+    return [f.part for f in result.findings if f.rule == "mark.state-secret"]
+
+
+def _saved(document: object) -> bytes:
+    out = io.BytesIO()
+    document.save(out)  # type: ignore[attr-defined]
+    return out.getvalue()
+
+
+def _part(data: bytes, name: str, part: str) -> str:
+    return "\n".join(p.text for p in extract(data, name, Limits()).parts if p.name == part)
+
+
+def test_autofilter_values() -> None:
+    """The values an autofilter keeps (ticked in its list) and a custom
+    filter's operand."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["密级", "备注"])
+    sheet.append(["公开", "无"])
+    sheet.auto_filter.ref = "A1:B2"
+    sheet.auto_filter.add_filter_column(0, [MARK])
+    sheet.auto_filter.add_filter_column(1, [])
+    sheet.auto_filter.filterColumn[1].filters = None
+    sheet.auto_filter.filterColumn[1].customFilters = CustomFilters(customFilter=[CustomFilter(val="*秘密★1年*")])
+    result = scan_bytes(_saved(book), "a.xlsx")[0]
+    assert result.extraction.value == "full"
+    assert sorted((f.text, f.part) for f in result.findings if f.category == "mark") == [
+        (MARK, "attributes"), ("秘密★1年", "attributes")]
+
+
+def test_shape_name_in_a_pptx() -> None:
+    """The name PowerPoint's Selection Pane lists."""
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    slide.shapes.add_textbox(0, 0, 100, 100).name = MARK
+    assert _marks(_saved(deck), "a.pptx") == ["attributes"]
+
+
+def test_default_shape_names_stay_clear() -> None:
+    """Every shape has a name: an English default is not read, a Chinese
+    one is read and holds no mark."""
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    slide.shapes.add_textbox(0, 0, 100, 100).text_frame.text = "正文"
+    slide.shapes.add_textbox(0, 0, 100, 100).name = "文本框 3"
+    data = _saved(deck)
+    result = scan_bytes(data, "a.pptx")[0]
+    assert (result.extraction.value, result.verdict.value, result.findings) == ("full", "clear", ())
+    assert _part(data, "a.pptx", "attributes") == "文本框 3"
+
+
+def test_picture_file_name_in_a_docx(tmp_path: Path) -> None:
+    """python-docx keeps the inserted file's name as the picture's name."""
+    picture = tmp_path / f"{MARK}.png"
+    Image.new("RGB", (40, 20), "white").save(picture)
+    document = docx.Document()
+    document.add_paragraph("正文")
+    document.add_picture(str(picture))
+    assert _marks(_saved(document), "a.docx") == ["attributes"]
+
+
+def test_chart_name_in_an_xlsx_drawing() -> None:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_column("A1", [1, 2, 3])
+    chart = book.add_chart({"type": "column", "name": MARK})
+    chart.add_series({"values": "=Sheet1!$A$1:$A$3"})
+    sheet.insert_chart("C1", chart)
+    book.close()
+    assert _marks(out.getvalue(), "a.xlsx") == ["xl/drawings/drawing1.xml"]
