@@ -11,7 +11,8 @@ Parts: ``sheet:<name>`` (rows joined by newlines, cells by tabs), ``comment``
 removed), ``names`` (defined names and their formulas), ``sheet-names`` (every
 sheet's name, as its tab shows it), ``attributes`` (cells' input messages
 and error texts, link tooltips, autofilter values), ``formulas`` (the string literals of
-formulas), ``number-formats`` (the literal text of number formats),
+formulas), ``conditional-formats`` (the text of conditional-formatting
+rules), ``number-formats`` (the literal text of number formats),
 ``properties:<field>`` (a part per document
 property); other parts' text (text boxes, charts) by ``leftover``.
 """
@@ -51,12 +52,14 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             raise ExtractionError(f"workbook cannot be read: {type(exc).__name__}: {exc}", stage="xlsx") from exc
         comments, headers, footers, attributes = [], [], [], []
         formulas: list[str] = []
+        rules: list[str] = []
         for sheet in book.sheets:
             raw = pkg.read(sheet.path)
             sheet_xml = SheetXml(raw, sheet.path)
             if sheet_xml.may_hold_formulas():
                 formulas += _formula_strings(raw)
             attributes += attribute_lines(sheet_xml.root) + _list_entries(sheet_xml.root)
+            rules += _rule_strings(sheet_xml.root)
             h, f = _header_footer(header_footer(sheet_xml.root))
             headers += [f"{sheet.name}: {t}" for t in h]
             footers += [f"{sheet.name}: {t}" for t in f]
@@ -86,7 +89,8 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             formulas = [literal for literal in formulas if literal not in cells]
         for part_name, lines in (("comment", comments), ("header", headers), ("footer", footers),
                                  ("names", book.names), ("sheet-names", sheet_names), ("attributes", attributes),
-                                 ("formulas", formulas), ("number-formats", _format_strings(book.format_codes))):
+                                 ("formulas", formulas), ("conditional-formats", list(dict.fromkeys(rules))),
+                                 ("number-formats", _format_strings(book.format_codes))):
             if lines:
                 parts.append(Part(part_name, "\n".join(lines)))
         others, other_notices = leftover(pkg, (), [*parts, *props])
@@ -113,6 +117,21 @@ def _formula_strings(raw: bytes) -> list[str]:
     for formula in _FORMULA.findall(raw):
         found += _QUOTED.findall(html.unescape(formula.decode("utf-8", "replace")))
     return [literal.replace('""', '"') for literal in found if any(ch.isalpha() for ch in literal)]
+
+
+def _rule_strings(root: etree._Element) -> list[str]:
+    """The text of a sheet's conditional-formatting rules (Excel's rules
+    manager shows it): their formulas' string literals (``A1="机密★5年"``)
+    and the text a "contains" rule looks for.  The rules are children of the
+    worksheet (and of its ``extLst``, Excel 2010's own), so the grid is not
+    walked for them."""
+    found = []
+    for holder in root.iterchildren("{*}conditionalFormatting", "{*}extLst"):
+        for rule in holder.iter("{*}cfRule"):
+            found.append(rule.get("text") or "")
+            for formula in rule.iter("{*}formula", "{*}f"):
+                found += [literal.replace('""', '"') for literal in _QUOTED.findall(formula.text or "")]
+    return [text for text in found if any(ch.isalpha() for ch in text)]
 
 
 def _list_entries(root: etree._Element) -> list[str]:

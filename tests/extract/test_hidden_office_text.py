@@ -7,12 +7,15 @@ no library writes, is made by deleting a cell from xlsxwriter's sheet."""
 from __future__ import annotations
 
 import io
+import types
 from pathlib import Path
 
 import docx
 import openpyxl
 import pptx
 import xlsxwriter
+from openpyxl.formatting.rule import FormulaRule, Rule
+from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.worksheet.filters import CustomFilter, CustomFilters
 from PIL import Image
 
@@ -37,6 +40,37 @@ def _saved(document: object) -> bytes:
 
 def _part(data: bytes, name: str, part: str) -> str:
     return "\n".join(p.text for p in extract(data, name, Limits()).parts if p.name == part)
+
+
+def test_conditional_formatting_rules() -> None:
+    """A rule's formula literal and the text a "contains" rule looks for:
+    Excel's Conditional Formatting manager shows both."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = "数据"
+    sheet.conditional_formatting.add("A1:A9", FormulaRule(formula=[f'A1="{MARK}"']))
+    contains = Rule(type="containsText", operator="containsText", text="秘密★1年",
+                    dxf=DifferentialStyle(), formula=['NOT(ISERROR(SEARCH("秘密★1年",B1)))'])
+    sheet.conditional_formatting.add("B1:B9", contains)
+    result = scan_bytes(_saved(book), "a.xlsx")[0]
+    assert result.extraction.value == "full"
+    assert sorted((f.text, f.part) for f in result.findings if f.category == "mark") == [
+        (MARK, "conditional-formats"), ("秘密★1年", "conditional-formats")]
+
+
+def test_conditional_formatting_rule_of_excel_2010(b: types.SimpleNamespace) -> None:
+    """Excel keeps a rule that refers to another sheet in the worksheet's
+    ``extLst`` (openpyxl cannot write one: added to its output)."""
+    book = openpyxl.Workbook()
+    book.active["A1"] = "数据"
+    rule = ('<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+            'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:conditionalFormattings>'
+            '<x14:conditionalFormatting xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+            '<x14:cfRule type="expression" priority="1" id="{00000000-0000-0000-0000-000000000001}">'
+            f'<xm:f>Sheet2!$A$1="{MARK}"</xm:f><x14:dxf/></x14:cfRule><xm:sqref>A1</xm:sqref>'
+            "</x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst></worksheet>")
+    data = b.zip_edit(_saved(book), edit={"xl/worksheets/sheet1.xml": lambda xml: xml.replace("</worksheet>", rule)})
+    assert _marks(data, "a.xlsx") == ["conditional-formats"]
 
 
 def test_autofilter_values() -> None:
