@@ -13,6 +13,7 @@ sheet's name, as its tab shows it), ``attributes`` (cells' input messages
 and error texts, link tooltips, autofilter values), ``formulas`` (the string literals of
 formulas), ``conditional-formats`` (the text of conditional-formatting
 rules), ``number-formats`` (the literal text of number formats),
+``cell-styles`` (the names of cell styles),
 ``properties:<field>`` (a part per document
 property); other parts' text (text boxes, charts) by ``leftover``.
 """
@@ -90,7 +91,8 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         for part_name, lines in (("comment", comments), ("header", headers), ("footer", footers),
                                  ("names", book.names), ("sheet-names", sheet_names), ("attributes", attributes),
                                  ("formulas", formulas), ("conditional-formats", list(dict.fromkeys(rules))),
-                                 ("number-formats", _format_strings(book.format_codes))):
+                                 ("number-formats", _format_strings(book.format_codes)),
+                                 ("cell-styles", book.style_names)):
             if lines:
                 parts.append(Part(part_name, "\n".join(lines)))
         others, other_notices = leftover(pkg, (), [*parts, *props])

@@ -74,6 +74,7 @@ class Book:
     duration_styles: frozenset[int] = frozenset()
     names: list[str] = field(default_factory=list)
     format_codes: list[str] = field(default_factory=list)
+    style_names: list[str] = field(default_factory=list)
 
 
 def rels(pkg: GuardedZip, path: str) -> dict[str, tuple[str, str]]:
@@ -113,7 +114,7 @@ def read_book(pkg: GuardedZip) -> Book:
             book.names.append(f"{el.get('name')}: {el.text}")
     book.names = list({n.split(": ", 1)[0]: n for n in book.names}.values())
     book.strings = _shared_strings(pkg)
-    book.date_styles, book.duration_styles, book.format_codes = _styles(pkg)
+    book.date_styles, book.duration_styles, book.format_codes, book.style_names = _styles(pkg)
     return book
 
 
@@ -138,12 +139,14 @@ def _text(el: etree._Element) -> str:
     return plain + runs
 
 
-def _styles(pkg: GuardedZip) -> tuple[frozenset[int], frozenset[int], list[str]]:
+def _styles(pkg: GuardedZip) -> tuple[frozenset[int], frozenset[int], list[str], list[str]]:
     """Indexes of cell styles whose number format is a date or a duration,
-    and the codes of the workbook's own number formats."""
+    the codes of the workbook's own number formats, and the names of its
+    named cell styles (Excel's Cell Styles gallery) that are not ASCII: an
+    English Excel's built-in names (Normal, Hyperlink) hold no mark."""
     raw = pkg.read_optional("xl/styles.xml")
     if not raw:
-        return frozenset(), frozenset(), []
+        return frozenset(), frozenset(), [], []
     root = parse_xml(raw, "xl/styles.xml")
     custom: dict[int, str] = {}
     for fmt in root.iter(f"{{{MAIN_NS}}}numFmt"):
@@ -158,7 +161,9 @@ def _styles(pkg: GuardedZip) -> tuple[frozenset[int], frozenset[int], list[str]]
             if is_timedelta_format(code):
                 durations.add(idx)
         break
-    return frozenset(dates), frozenset(durations), list(custom.values())
+    names = [style.get("name") or "" for styles in root.iterchildren(f"{{{MAIN_NS}}}cellStyles") for style in styles]
+    return (frozenset(dates), frozenset(durations), list(custom.values()),
+            [name for name in dict.fromkeys(names) if not name.isascii()])
 
 
 class SheetXml:

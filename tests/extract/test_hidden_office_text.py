@@ -15,6 +15,7 @@ import openpyxl
 import pptx
 import xlsxwriter
 from openpyxl.formatting.rule import FormulaRule, Rule
+from openpyxl.styles import NamedStyle
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.worksheet.filters import CustomFilter, CustomFilters
 from PIL import Image
@@ -71,6 +72,18 @@ def test_conditional_formatting_rule_of_excel_2010(b: types.SimpleNamespace) -> 
             "</x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst></worksheet>")
     data = b.zip_edit(_saved(book), edit={"xl/worksheets/sheet1.xml": lambda xml: xml.replace("</worksheet>", rule)})
     assert _marks(data, "a.xlsx") == ["conditional-formats"]
+
+
+def test_cell_style_name() -> None:
+    """A named cell style, listed by Excel's Cell Styles gallery; the
+    built-in Normal is left out."""
+    book = openpyxl.Workbook()
+    book.add_named_style(NamedStyle(name=MARK))
+    book.active["A1"] = "数据"
+    book.active["A1"].style = MARK
+    data = _saved(book)
+    assert _marks(data, "a.xlsx") == ["cell-styles"]
+    assert _part(data, "a.xlsx", "cell-styles") == MARK
 
 
 def test_autofilter_values() -> None:
