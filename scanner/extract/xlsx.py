@@ -10,7 +10,8 @@ Parts: ``sheet:<name>`` (rows joined by newlines, cells by tabs), ``comment``
 (``Sheet!A1: text``), ``header``/``footer`` (``Sheet: text``, format codes
 removed), ``names`` (defined names and their formulas), ``sheet-names`` (every
 sheet's name, as its tab shows it), ``attributes`` (cells' input messages
-and error texts, link tooltips, autofilter values), ``formulas`` (the string literals of
+and error texts, link tooltips, autofilter values), ``links`` (where
+hyperlinks lead: ``Sheet!A1: target``), ``formulas`` (the string literals of
 formulas), ``conditional-formats`` (the text of conditional-formatting
 rules), ``number-formats`` (the literal text of number formats),
 ``cell-styles`` (the names of cell styles),
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -31,7 +33,7 @@ from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
 from .leftover import leftover
 from .ocr import PictureReader
-from .xlsxsheet import SheetXml, header_footer, read_book, rels
+from .xlsxsheet import REL_NS, SheetXml, header_footer, read_book, rels
 from .xmlparts import attribute_lines, embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import GuardedZip
 
@@ -54,6 +56,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         comments, headers, footers, attributes = [], [], [], []
         formulas: list[str] = []
         rules: list[str] = []
+        links: list[str] = []
         for sheet in book.sheets:
             raw = pkg.read(sheet.path)
             sheet_xml = SheetXml(raw, sheet.path)
@@ -64,7 +67,10 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             h, f = _header_footer(header_footer(sheet_xml.root))
             headers += [f"{sheet.name}: {t}" for t in h]
             footers += [f"{sheet.name}: {t}" for t in f]
-            comments += [f"{sheet.name}!{ref}: {text}" for ref, text in _comments(pkg, sheet.path)]
+            external: dict[str, str] = {}
+            sheet_rels = rels(pkg, sheet.path, external)
+            links += _links(sheet_xml.root, sheet.name, external)
+            comments += [f"{sheet.name}!{ref}: {text}" for ref, text in _comments(pkg, sheet_rels)]
             if sheet.chart:
                 continue
             part = f"sheet:{sheet.name}"
@@ -90,7 +96,8 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             formulas = [literal for literal in formulas if literal not in cells]
         for part_name, lines in (("comment", comments), ("header", headers), ("footer", footers),
                                  ("names", book.names), ("sheet-names", sheet_names), ("attributes", attributes),
-                                 ("formulas", formulas), ("conditional-formats", list(dict.fromkeys(rules))),
+                                 ("links", links), ("formulas", formulas),
+                                 ("conditional-formats", list(dict.fromkeys(rules))),
                                  ("number-formats", _format_strings(book.format_codes)),
                                  ("cell-styles", book.style_names)):
             if lines:
@@ -119,6 +126,33 @@ def _formula_strings(raw: bytes) -> list[str]:
     for formula in _FORMULA.findall(raw):
         found += _QUOTED.findall(html.unescape(formula.decode("utf-8", "replace")))
     return [literal.replace('""', '"') for literal in found if any(ch.isalpha() for ch in literal)]
+
+
+def _links(root: etree._Element, sheet: str, external: dict[str, str]) -> list[str]:
+    """Where the sheet's hyperlinks lead, ``Sheet!A1: target`` (Excel shows
+    it on the cell and in the link dialog): a place in the book and an
+    address outside it, ``external`` (the sheet's external relationships);
+    an address no hyperlink names (a linked object's file) ``Sheet: target``."""
+    lines = []
+    named = set()
+    for holder in root.iterchildren("{*}hyperlinks"):
+        for link in holder.iterchildren("{*}hyperlink"):
+            rid = link.get(f"{{{REL_NS}}}id") or ""
+            named.add(rid)
+            for target in (_unquoted(external.get(rid, "")), link.get("location")):
+                if target:
+                    lines.append(f"{sheet}!{link.get('ref') or ''}: {target}")
+    return lines + [f"{sheet}: {_unquoted(target)}" for rid, target in external.items() if rid not in named and target]
+
+
+def _unquoted(url: str) -> str:
+    """An address with its percent-encoding decoded (``%E6%9C%BA%E5%AF%86``
+    is 机密): as UTF-8, or as GB18030 (older Chinese sites) when the bytes
+    are not UTF-8."""
+    try:
+        return unquote(url, errors="strict")
+    except UnicodeDecodeError:
+        return unquote(url, encoding="gb18030", errors="replace")
 
 
 def _rule_strings(root: etree._Element) -> list[str]:
@@ -169,10 +203,11 @@ def _header_footer(elements: list[etree._Element]) -> tuple[list[str], list[str]
     return headers, footers
 
 
-def _comments(pkg: GuardedZip, sheet_path: str) -> list[tuple[str, str]]:
-    """(cell, text) for the legacy comments and threaded comments of one sheet."""
+def _comments(pkg: GuardedZip, sheet_rels: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    """(cell, text) for the legacy comments and threaded comments of one
+    sheet, found by its relationships."""
     out = []
-    for rel_type, target in rels(pkg, sheet_path).values():
+    for rel_type, target in sheet_rels.values():
         if not (rel_type.lower().endswith(("/comments", "/threadedcomment")) and pkg.has(target)):
             continue
         for el in parse_xml(pkg.read(target), target).iter():

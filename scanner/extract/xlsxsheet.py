@@ -46,7 +46,7 @@ from .xmlparts import local, parse_xml, utf8_declared
 from .zipguard import GuardedZip
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 _ROW, _C, _V, _IS, _T, _R = (f"{{{MAIN_NS}}}{t}" for t in ("row", "c", "v", "is", "t", "r"))
@@ -77,8 +77,10 @@ class Book:
     style_names: list[str] = field(default_factory=list)
 
 
-def rels(pkg: GuardedZip, path: str) -> dict[str, tuple[str, str]]:
-    """Relationship id -> (type, target package path) for the part at ``path``."""
+def rels(pkg: GuardedZip, path: str, external: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, target package path) for the part at
+    ``path``; ``external`` (when given) gets id -> target, as written, of the
+    relationships that lead out of the package (a hyperlink's address)."""
     folder, base = posixpath.split(path)
     rels_path = posixpath.join(folder, "_rels", base + ".rels")
     raw = pkg.read_optional(rels_path)
@@ -88,6 +90,8 @@ def rels(pkg: GuardedZip, path: str) -> dict[str, tuple[str, str]]:
     for rel in parse_xml(raw, rels_path):
         target = rel.get("Target") or ""
         if rel.get("TargetMode") == "External":
+            if external is not None:
+                external[rel.get("Id") or ""] = target
             continue
         full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
         out[rel.get("Id") or ""] = (rel.get("Type") or "", full)
@@ -104,7 +108,7 @@ def read_book(pkg: GuardedZip) -> Book:
     for el in parse_xml(pkg.read(path), path).iter():
         tag = local(el.tag)
         if tag == "sheet":
-            rel_type, target = rels_.get(el.get(f"{{{_REL_NS}}}id") or "", ("", ""))
+            rel_type, target = rels_.get(el.get(f"{{{REL_NS}}}id") or "", ("", ""))
             if target and pkg.has(target):
                 book.sheets.append(Sheet(el.get("name") or target, target, el.get("state") or "visible",
                                          "chartsheet" in rel_type))

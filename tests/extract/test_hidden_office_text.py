@@ -7,17 +7,21 @@ no library writes, is made by deleting a cell from xlsxwriter's sheet."""
 from __future__ import annotations
 
 import io
+import re
 import types
 from pathlib import Path
+from urllib.parse import quote
 
 import docx
 import openpyxl
 import pptx
+import pytest
 import xlsxwriter
 from openpyxl.formatting.rule import FormulaRule, Rule
 from openpyxl.styles import NamedStyle
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.worksheet.filters import CustomFilter, CustomFilters
+from openpyxl.worksheet.hyperlink import Hyperlink
 from PIL import Image
 
 from scanner import scan_bytes
@@ -84,6 +88,45 @@ def test_cell_style_name() -> None:
     data = _saved(book)
     assert _marks(data, "a.xlsx") == ["cell-styles"]
     assert _part(data, "a.xlsx", "cell-styles") == MARK
+
+
+@pytest.mark.parametrize("target", [
+    f"https://example.org/{MARK}.pdf",
+    "https://example.org/" + quote(MARK) + ".pdf",  # percent-encoded UTF-8
+    "https://example.org/" + quote(MARK, encoding="gb18030") + ".pdf",  # percent-encoded GBK
+    f"file:///C:/文件/{MARK}.docx",
+])
+def test_hyperlink_target(target: str) -> None:
+    book = openpyxl.Workbook()
+    book.active["A1"] = "链接"
+    book.active["A1"].hyperlink = target
+    data = _saved(book)
+    assert _marks(data, "a.xlsx") == ["links"]
+    assert _part(data, "a.xlsx", "links").startswith("Sheet!A1: ")
+
+
+def test_hyperlink_place_in_the_book_and_shown_text() -> None:
+    book = openpyxl.Workbook()
+    book.active["A1"] = "跳转"
+    book.active["A1"].hyperlink = Hyperlink(ref="A1", location=f"'{MARK}'!A1")
+    book.active["A2"] = "链接"
+    book.active["A2"].hyperlink = Hyperlink(ref="A2", location="Sheet!A1", display="秘密★1年")
+    result = scan_bytes(_saved(book), "a.xlsx")[0]
+    assert result.extraction.value == "full"
+    assert sorted((f.text, f.part) for f in result.findings if f.category == "mark") == [
+        (MARK, "links"), ("秘密★1年", "attributes")]
+
+
+def test_an_address_no_hyperlink_names(b: types.SimpleNamespace) -> None:
+    """The link deleted by hand from the sheet: its address stays in the
+    sheet's relationships."""
+    book = openpyxl.Workbook()
+    book.active["A1"] = "链接"
+    book.active["A1"].hyperlink = f"https://example.org/{MARK}.pdf"
+    data = b.zip_edit(_saved(book), edit={
+        "xl/worksheets/sheet1.xml": lambda xml: re.sub(r"<hyperlinks>.*</hyperlinks>", "", xml)})
+    assert _marks(data, "a.xlsx") == ["links"]
+    assert _part(data, "a.xlsx", "links") == f"Sheet: https://example.org/{MARK}.pdf"
 
 
 def test_autofilter_values() -> None:
