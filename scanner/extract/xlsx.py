@@ -6,7 +6,8 @@ sheet is parsed once: its cells are rendered by ``xlsxsheet`` (openpyxl's
 value rules without its per-cell cost) and its header/footer text is taken
 from the same tree.
 
-Parts: ``sheet:<name>`` (rows joined by newlines, cells by tabs), ``comment``
+Parts: ``sheet:<name>`` (rows joined by newlines, cells by tabs),
+``unused-strings`` (shared strings no cell shows), ``comment``
 (``Sheet!A1: text``), ``header``/``footer`` (``Sheet: text``, format codes
 removed), ``names`` (defined names and their formulas), ``sheet-names`` (every
 sheet's name, as its tab shows it), ``attributes`` (cells' input messages
@@ -33,7 +34,7 @@ from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
 from .leftover import leftover
 from .ocr import PictureReader
-from .xlsxsheet import REL_NS, SheetXml, header_footer, read_book, rels
+from .xlsxsheet import REL_NS, Book, SheetXml, header_footer, read_book, rels
 from .xmlparts import attribute_lines, embedded_notices, local, ooxml_properties, parse_xml
 from .zipguard import GuardedZip
 
@@ -94,10 +95,10 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         if formulas:  # a literal a cell shows as its computed value is read there already
             cells = {cell for part in parts for line in part.text.splitlines() for cell in line.split("\t")}
             formulas = [literal for literal in formulas if literal not in cells]
-        for part_name, lines in (("comment", comments), ("header", headers), ("footer", footers),
-                                 ("names", book.names), ("sheet-names", sheet_names), ("attributes", attributes),
-                                 ("links", links), ("formulas", formulas),
-                                 ("conditional-formats", list(dict.fromkeys(rules))),
+        for part_name, lines in (("unused-strings", _unused_strings(book)), ("comment", comments),
+                                 ("header", headers), ("footer", footers), ("names", book.names),
+                                 ("sheet-names", sheet_names), ("attributes", attributes), ("links", links),
+                                 ("formulas", formulas), ("conditional-formats", list(dict.fromkeys(rules))),
                                  ("number-formats", _format_strings(book.format_codes)),
                                  ("cell-styles", book.style_names)):
             if lines:
@@ -114,6 +115,20 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     parts += others
     parts += pictures
     return Document("xlsx", parts=tuple(parts), notices=tuple(notices))
+
+
+def _unused_strings(book: Book) -> list[str]:
+    """The shared strings no cell shows, once every sheet was read: the
+    string of a cell deleted by hand, or one a writer kept after its cell
+    changed, stays in ``sharedStrings.xml``, where unzipping the file finds
+    it."""
+    count = len(book.strings)
+    shown = book.shown
+    if shown and min(shown) < 0:  # -1 shows the last string, as Python and openpyxl read it
+        shown = {index % count for index in shown}
+    if len(shown) == count:
+        return []
+    return [text for at, text in enumerate(book.strings) if at not in shown and any(ch.isalpha() for ch in text)]
 
 
 def _formula_strings(raw: bytes) -> list[str]:

@@ -23,7 +23,7 @@ import itertools
 import operator
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import TypeVar
@@ -65,7 +65,9 @@ class Sheet:
 
 @dataclass
 class Book:
-    """What the cell text depends on, read once per workbook."""
+    """What the cell text depends on, read once per workbook; and ``shown``,
+    the indexes of the shared strings that the cells read so far show (as
+    Python reads them: ``-1`` is the last), noted where they are looked up."""
 
     sheets: list[Sheet] = field(default_factory=list)
     epoch: datetime = CALENDAR_WINDOWS_1900
@@ -75,6 +77,7 @@ class Book:
     names: list[str] = field(default_factory=list)
     format_codes: list[str] = field(default_factory=list)
     style_names: list[str] = field(default_factory=list)
+    shown: set[int] = field(default_factory=set)
 
 
 def rels(pkg: GuardedZip, path: str, external: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
@@ -331,7 +334,7 @@ class _Grid:
             if isinstance(run, str):
                 lines.append(run)
             elif isinstance(run, _MixedRows):
-                lines += _mixed_lines(run.matches, self.escaped, book.strings)
+                lines += _mixed_lines(run.matches, self.escaped, book)
             else:
                 lines += _grid_lines(run, self.escaped, book)
         return "\n".join(lines)
@@ -530,9 +533,11 @@ def _other_run(text: str, runs: list[_Run], after_row: bool) -> bool:
     return _split(_mixed_row().findall(text), _MIXED_OTHER, _MixedRows, _token_run, runs, after_row)
 
 
-def _mixed_lines(matches: list[tuple[str, ...]], escaped: dict[str, str], strings: list[str]) -> list[str]:
+def _mixed_lines(matches: list[tuple[str, ...]], escaped: dict[str, str], book: Book) -> list[str]:
     """``_grid_lines`` for mixed rows: column by column, numbers rendered as
-    in plain rows, inline strings unescaped, shared strings looked up."""
+    in plain rows, inline strings unescaped, shared strings looked up (and
+    noted shown), each ``int`` once."""
+    strings = book.strings
     groups = list(zip(*matches))
     columns: list[tuple[str, ...]] = []
     for at in range(0, _MIXED_OTHER, _MIXED_GROUPS):
@@ -541,7 +546,12 @@ def _mixed_lines(matches: list[tuple[str, ...]], escaped: dict[str, str], string
         if any(inline):
             column = tuple(map(operator.add, column, map(escaped.get, inline, inline)))
         if any(shared):
-            column = tuple(map(operator.add, column, [strings[int(k)] if k else "" for k in shared]))
+            indexes = list(map(int, filter(None, shared)))
+            book.shown.update(indexes)
+            texts: Iterator[str] = map(strings.__getitem__, indexes)
+            if not all(shared):  # rows whose cell in the column is no shared string
+                texts = iter([next(texts) if k else "" for k in shared])
+            column = tuple(map(operator.add, column, texts))
         columns.append(column)
     while columns and not any(columns[-1]):
         columns.pop()  # the columns no row has text in
@@ -715,7 +725,10 @@ def _value(raw: str | None, kind: str, style_attr: str | None, book: Book) -> st
             return "#VALUE!"
         return when.isoformat() if isinstance(when, (datetime, date, time)) else str(when)
     if kind == "s":
-        return book.strings[int(raw)]
+        index = int(raw)
+        text = book.strings[index]
+        book.shown.add(index)
+        return text
     if kind == "b":
         return str(bool(int(raw)))
     if kind == "d":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import types
+import zipfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -45,6 +46,38 @@ def _saved(document: object) -> bytes:
 
 def _part(data: bytes, name: str, part: str) -> str:
     return "\n".join(p.text for p in extract(data, name, Limits()).parts if p.name == part)
+
+
+def _strings_book() -> bytes:
+    """xlsxwriter's book (shared strings, as Excel writes text): 数据 in A1,
+    the mark in A2 and 备注 in C3 (a row the fast reader takes cell by cell)."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_string("A1", "数据")
+    sheet.write_string("A2", MARK)
+    sheet.write_string("C3", "备注")
+    book.close()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("reader", ["fast", "lxml"])
+def test_a_shared_string_no_cell_uses(b: types.SimpleNamespace, reader: str) -> None:
+    """The mark's cell deleted by hand from the sheet: its string stays in
+    ``sharedStrings.xml``, where unzipping the file finds it.  A comment in
+    the sheet sends it to lxml, the other reader."""
+    def delete_a2(sheet: str) -> str:
+        sheet = re.sub(r'<row r="2"[^>]*>.*?</row>', "", sheet)
+        return sheet.replace("<sheetData>", "<!-- x --><sheetData>") if reader == "lxml" else sheet
+
+    data = b.zip_edit(_strings_book(), edit={"xl/worksheets/sheet1.xml": delete_a2})
+    assert MARK in zipfile.ZipFile(io.BytesIO(data)).read("xl/sharedStrings.xml").decode("utf-8")
+    assert _marks(data, "a.xlsx") == ["unused-strings"]
+    assert _part(data, "a.xlsx", "unused-strings") == MARK  # 数据 and 备注 are shown by their cells
+
+
+def test_every_shared_string_used_gives_no_part() -> None:
+    assert _part(_strings_book(), "a.xlsx", "unused-strings") == ""
 
 
 def test_conditional_formatting_rules() -> None:

@@ -6,6 +6,7 @@ malformed parts)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from hypothesis import given, settings, strategies as st
 from lxml import etree
@@ -74,20 +75,25 @@ def outcome(read: Callable[[], tuple[etree._Element, str]]) -> tuple[str, ...]:
     return ("ok", text, *(f"{el.tag}={el.text}" for el in header_footer(root) if isinstance(el.tag, str)))
 
 
-def lxml_way(raw: bytes) -> tuple[etree._Element, str]:
+def lxml_way(raw: bytes, book: Book) -> tuple[etree._Element, str]:
     root = parse_xml(raw, "xl/worksheets/sheet1.xml")
-    return root, sheet_text(root, BOOK)
+    return root, sheet_text(root, book)
 
 
-def fast_way(raw: bytes) -> tuple[etree._Element, str]:
+def fast_way(raw: bytes, book: Book) -> tuple[etree._Element, str]:
     part = SheetXml(raw, "xl/worksheets/sheet1.xml")
-    return part.root, part.text(BOOK)
+    return part.root, part.text(book)
 
 
 @settings(max_examples=800, deadline=None)
 @given(sheet())
 def test_fast_grid_reader_equals_lxml_and_sheet_text(raw: bytes) -> None:
-    assert outcome(lambda: fast_way(raw)) == outcome(lambda: lxml_way(raw))
+    """The same text, and the same shared strings noted shown."""
+    fast_book, slow_book = replace(BOOK, shown=set()), replace(BOOK, shown=set())
+    expected = outcome(lambda: lxml_way(raw, slow_book))
+    assert outcome(lambda: fast_way(raw, fast_book)) == expected
+    if expected[0] == "ok":
+        assert fast_book.shown == slow_book.shown
 
 
 def test_plain_sheet_takes_the_fast_reader() -> None:
