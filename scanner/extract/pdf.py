@@ -76,7 +76,7 @@ from .decode import decoded_text
 from .notices import unreadable
 from .ocr import PictureReader
 from .pdf_layout import joined, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
-from .pdf_ocr import read_page, wants_ocr
+from .pdf_ocr import few_characters, pictures_cover, read_page
 from .pdfstreams import check_streams
 from .sniff import damaged_pdf_header
 from .xmlparts import parse_xml
@@ -294,7 +294,8 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
         unmapped = 0
         try:
             # a page past pdfium's count is pdfminer's alone: no annotations, no OCR (pdfium cannot render it)
-            text, layout, drawn = _pdfium_page(pdf, index, annotations) if index < count else (None, [], "")
+            text, layout, drawn, covered = (_pdfium_page(pdf, index, annotations) if index < count
+                                            else (None, [], "", False))
             if text is None:
                 text = miner.page_text(index)
                 layout = _layout_part(part, text, partial(miner.page_layout, index))
@@ -309,7 +310,7 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
             # OCR: image-only or mostly-image pages, and glyphs without a Unicode mapping
             # (a vector-drawn page is read too: text drawn as outlines)
             scan = index < count and (unmapped or drawn in ("image", "vector")
-                                      or (text.strip() and wants_ocr(pdf, index, text)))
+                                      or (text.strip() and covered and few_characters(text)))
             ocr_parts, ocr_notices = read_page(pdf, index, ocr) if scan else ([], [])
         except (pdfium.PdfiumError, ExtractionError, *MINER_ERRORS) as exc:
             failed.append(part)
@@ -392,10 +393,12 @@ def _stream_entries(xref: PDFXRefStream) -> set[int]:
 
 
 def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
-                 annotations: _Annotations) -> tuple[str | None, list[Part], str]:
+                 annotations: _Annotations) -> tuple[str | None, list[Part], str, bool]:
     """(pdfium's text, or None when it is not complete; its layout part, if
     any; for a page without text, what is drawn on it: ``image``, ``vector``
-    or ``""``); what the page's annotations hold goes to ``annotations``."""
+    or ``""``; whether pictures cover most of a page with few characters or
+    an incomplete text, the page read by OCR if its text has few characters
+    too); what the page's annotations hold goes to ``annotations``."""
     page = pdf[index]
     layout: list[Part] = []
     try:
@@ -410,6 +413,7 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
         finally:
             textpage.close()
         drawn = "" if text.strip() else _drawn(page)
+        covered = (not complete or few_characters(text)) and pictures_cover(page)
         values = _page_annotations(pdf, page, index + 1, annotations)
         # the appearances merged into the page's content (in this in-memory copy only), read below
         if values is not None and pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
@@ -418,7 +422,7 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
         page.close()
     if values is not None:
         annotations.lines.extend(_appearance_lines(pdf, index, text, values))
-    return (text.replace("\r\n", "\n") if complete else None), layout, drawn
+    return (text.replace("\r\n", "\n") if complete else None), layout, drawn, covered
 
 
 def _earlier_revisions(data: bytes, parts: list[Part], limits: Limits) -> list[Part]:

@@ -22,26 +22,27 @@ COVERED = 0.5
 TEXT_PAGE_CHARS = 500
 
 
-def wants_ocr(pdf: pdfium.PdfDocument, index: int, text: str) -> bool:
-    """Whether pictures cover most of a page that has some text layer."""
-    # str.split() cuts at exactly the characters str.isspace() names, in C
-    # (a generator over a page's characters was a fifth of a text PDF's reading)
-    if len(text) >= TEXT_PAGE_CHARS and len("".join(text.split())) >= TEXT_PAGE_CHARS:
-        return False
-    page = pdf[index]
-    try:
-        width, height = page.get_size()
-        covered = 0.0
-        for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):
-            # pypdfium2 5 renamed get_pos to get_bounds: every page with a picture and a little
-            # text failed with AttributeError ("page text could not be read") on pypdfium2 5
-            left, bottom, right, top = (obj.get_bounds if hasattr(obj, "get_bounds") else obj.get_pos)()
-            covered += max(0.0, min(right, width) - max(left, 0.0)) * max(0.0, min(top, height) - max(bottom, 0.0))
-            if covered >= COVERED * width * height:
-                return True
-        return False
-    finally:
-        page.close()
+def few_characters(text: str) -> bool:
+    """Whether a page's text layer holds too few visible characters for a
+    page of text (pictures covering it are then looked for).  str.split()
+    cuts at exactly the characters str.isspace() names, in C (a generator
+    over a page's characters was a fifth of a text PDF's reading)."""
+    return len(text) < TEXT_PAGE_CHARS or len("".join(text.split())) < TEXT_PAGE_CHARS
+
+
+def pictures_cover(page: pdfium.PdfPage) -> bool:
+    """Whether pictures cover most of the page (asked of a page already
+    loaded: loading it again cost as much as reading its text)."""
+    width, height = page.get_size()
+    covered = 0.0
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):
+        # pypdfium2 5 renamed get_pos to get_bounds: every page with a picture and a little
+        # text failed with AttributeError ("page text could not be read") on pypdfium2 5
+        left, bottom, right, top = (obj.get_bounds if hasattr(obj, "get_bounds") else obj.get_pos)()
+        covered += max(0.0, min(right, width) - max(left, 0.0)) * max(0.0, min(top, height) - max(bottom, 0.0))
+        if covered >= COVERED * width * height:
+            return True
+    return False
 
 
 def read_page(pdf: pdfium.PdfDocument, index: int, ocr: PictureReader) -> tuple[list[Part], list[Notice]]:
