@@ -24,6 +24,7 @@ import numpy as np
 
 from ..config import Limits
 from ..errors import ExtractionError, LimitExceeded
+from ..lang import Text
 from ..types import Document, Notice, Part
 from .decode import data_uri, decode, non_ascii_lines
 from .image import data_uri_pictures
@@ -283,9 +284,10 @@ def _carried_text(uris: Iterable[str], part: str, limits: Limits) -> tuple[str, 
     """The text ``data:`` URIs carry, read as each one's media type says
     (``_READINGS``): a page or a drawing with the markup stripped, a style
     sheet or a script by its literals and comments as ``<style>`` and
-    ``<script>`` are, other text as it stands; nothing of pictures (read as
-    pictures) or other types (fonts, files).  A URI past ``max_item_bytes``
-    is not decoded and says so."""
+    ``<script>`` are, other text as it stands; pictures are read as pictures.
+    A file of any other type (a PDF, an Office file a link downloads) is not
+    read, and says so (``unreadable.embedded``: the page is not cleared
+    with a file inside it unread), as does a URI past ``max_item_bytes``."""
     texts: list[str] = []
     notices: list[Notice] = []
     for uri in uris:
@@ -301,6 +303,12 @@ def _carried_text(uris: Iterable[str], part: str, limits: Limits) -> tuple[str, 
             texts.append(_code_text([carried.text()], reading))
         elif reading == "text":
             texts.append(_clean([carried.text()]))
+        elif not carried.media_type.startswith(("image/", "font/")) and "font" not in carried.media_type \
+                and carried.data:  # a picture is read as one; a font holds no text of the page
+            notices.append(unreadable(Text(f"a data: URI of type {carried.media_type} ({len(carried.data)} bytes) "
+                                           "is a file that is not scanned",
+                                           f"data: URI 中类型为 {carried.media_type} 的文件（{len(carried.data)} 字节）未扫描"),
+                                      part=part, rule="unreadable.embedded", object=carried.media_type))
     return "\n".join(text for text in texts if text), notices
 
 

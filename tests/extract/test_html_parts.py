@@ -4,6 +4,7 @@ lxml finds empty is said to be unreadable, not cleared."""
 from __future__ import annotations
 
 import base64
+import io
 import urllib.parse
 
 import pytest
@@ -179,3 +180,25 @@ def test_a_data_uri_past_the_item_limit_is_not_decoded_and_says_so() -> None:
     document = extract(page.encode(), "page.html", limits)
     assert [(n.rule, n.part) for n in document.notices] == [("unreadable.limit", "data-uri")]
     assert document.extraction.value == "partial"
+
+
+def test_a_file_in_a_data_uri_is_not_cleared_unread() -> None:
+    """A link that downloads a PDF written into the page (``<a download
+    href="data:application/pdf;base64,…">``): the file is not read, so the
+    page is ``review`` and says which file; a web font in a ``<link>`` holds
+    no text of the page and stays clear."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    pdf.drawString(72, 720, "report")
+    pdf.save()
+    page = (f'<html><body><p>正文</p><a download="报告.pdf" href="{_data64("application/pdf", out.getvalue())}">'
+            "下载</a></body></html>")
+    result = scan_bytes(page.encode(), "page.html")[0]
+    assert (result.verdict.value, result.extraction.value) == ("review", "partial")
+    assert [(f.rule, f.part) for f in result.findings] == [("unreadable.embedded", "data-uri")]
+    font = (f'<html><head><link rel="preload" as="font" href="{_data64("font/woff2", b"wOF2" + bytes(60))}">'
+            "</head><body><p>正文</p></body></html>")
+    result = scan_bytes(font.encode(), "page.html")[0]
+    assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
