@@ -332,6 +332,11 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
                                            "read no text on it, and pictures on it are not read",
                                            f"第 {index + 1} 页在文件声明的页数之外：pdfminer 未读出文字，"
                                            "页面上的图片未读取"), part=part))
+        if index >= count and resolve1(miner.pages[index].annots):
+            notices.append(unreadable(Text(f"page {index + 1} lies past the page count the file declares: its "
+                                           "annotations (notes, links, attached files) are not read",
+                                           f"第 {index + 1} 页在文件声明的页数之外：其批注（注释、链接、附件）未读取"),
+                                      part=part))
         parts += ocr_parts
         notices += ocr_notices
     notices += [unreadable(Text(f"file attached to an annotation not scanned: {where}",
@@ -381,6 +386,9 @@ def _stream_entries(xref: PDFXRefStream) -> set[int]:
     kind, where, width = xref.fl1 or 0, xref.fl2 or 0, xref.entlen or 0
     if not kind or not width or xref.data is None:  # without a type field every entry is of type 1
         return set()
+    if not all(isinstance(w, int) and 0 <= w <= 8 for w in (kind, where, width - kind - where)):
+        raise ExtractionError(f"cross-reference stream with field widths {xref.fl1}, {xref.fl2}, {xref.fl3}",
+                              part="page-tree")  # /W from the file: 10**12 bytes a field loops as long
     rows = np.frombuffer(xref.data, np.uint8)[:len(xref.data) // width * width].reshape(-1, width)
 
     def column(start: int, size: int) -> Any:
@@ -414,14 +422,13 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
             textpage.close()
         drawn = "" if text.strip() else _drawn(page)
         covered = (not complete or few_characters(text)) and pictures_cover(page)
-        values = _page_annotations(pdf, page, index + 1, annotations)
         # the appearances merged into the page's content (in this in-memory copy only), read below
-        if values is not None and pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
-            values = None
+        flat = (_page_annotations(pdf, page, index + 1, annotations)
+                and pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) == pdfium_c.FLATTEN_SUCCESS)
     finally:
         page.close()
-    if values is not None:
-        annotations.lines.extend(_appearance_lines(pdf, index, text, values))
+    if flat:
+        annotations.lines.extend(_appearance_lines(pdf, index, text))
     return (text.replace("\r\n", "\n") if complete else None), layout, drawn, covered
 
 
@@ -467,11 +474,12 @@ def _earlier_revisions(data: bytes, parts: list[Part], limits: Limits) -> list[P
     return found
 
 
-def _appearance_lines(pdf: pdfium.PdfDocument, index: int, text: str, values: list[str]) -> list[str]:
+def _appearance_lines(pdf: pdfium.PdfDocument, index: int, text: str) -> list[str]:
     """The lines the page's annotations draw (``pN appearance: ...``): the
-    page, flattened, read again; the lines it did not have before, less
-    those within one of its form fields' ``values`` (white space aside: the
-    ``form`` part holds them)."""
+    page, flattened, read again; the lines it did not have before.  A form
+    field's value is often the ``form`` part's too: read twice rather than
+    dropped on a comparison with what pdfium says the value is (the field
+    list pdfminer reads need not hold the widget, nor the value be a string)."""
     page = pdf[index]
     try:
         textpage = page.get_textpage()
@@ -482,9 +490,8 @@ def _appearance_lines(pdf: pdfium.PdfDocument, index: int, text: str, values: li
     finally:
         page.close()
     had = {line.strip() for line in text.splitlines()}
-    held = "\0".join("".join(value.split()) for value in values)  # NUL: no line matches across two values
     return [f"p{index + 1} appearance: {line.strip()}" for line in flat.splitlines()
-            if line.strip() and line.strip() not in had and "".join(line.split()) not in held]
+            if line.strip() and line.strip() not in had]
 
 
 def _drawn(page: pdfium.PdfPage) -> str:
@@ -523,17 +530,18 @@ def _any_map_error(raw: Any, count: int) -> bool:
 
 
 def _page_annotations(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, number: int,
-                      found: _Annotations) -> list[str] | None:
+                      found: _Annotations) -> bool:
     """The text entries of the page's annotations, as pdfium decodes PDF text
     strings, and what its links open; a file attached to one (a paperclip on
     the page, not in the document's attachments that are scanned as members)
-    goes to ``found.attached``.  Answers None when no annotation on the page
-    has an appearance of its own that may draw text (a stamp, a free-text
-    box, a filled-in field: text drawn there is on the page a reader sees,
-    whatever its ``Contents`` or value says), else the values of its form
-    fields."""
+    goes to ``found.attached``.  Answers whether an annotation on the page
+    has an appearance of its own (a stamp, a free-text box, a filled-in
+    field: text drawn there is on the page a reader sees, whatever its
+    ``Contents`` or value says).  Whether the appearance draws text is not
+    guessed from its operators: pdfium hands the stream over decoded as a
+    text string, and a stream that starts with FE FF reads as UTF-16 while
+    its content still draws."""
     draws = False
-    values: list[str] = []
     for i in range(pdfium_c.FPDFPage_GetAnnotCount(page)):
         annot = pdfium_c.FPDFPage_GetAnnot(page, i)
         if not annot:
@@ -554,23 +562,10 @@ def _page_annotations(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, number: int
                 found.attached.append((number, name or "unnamed"))
                 if name:
                     found.lines.append(f"p{number} attached file: {name}")
-            draws = draws or (subtype not in _NOT_DRAWN and _shows_text(annot))
-            if subtype == pdfium_c.FPDF_ANNOT_WIDGET:
-                values.append(_annot_string(annot, "V"))
+            draws = draws or (subtype not in _NOT_DRAWN and bool(pdfium_c.FPDFAnnot_HasKey(annot, b"AP")))
         finally:
             pdfium_c.FPDFPage_CloseAnnot(annot)
-    return values if draws else None
-
-
-# what an appearance stream draws text with: the text-showing operators, or another XObject (Do)
-_SHOWS_TEXT = re.compile(r"T[jJ]|['\"]|Do")
-
-
-def _shows_text(annot: Any) -> bool:
-    """Whether the annotation's appearance may draw text (a blank form
-    field's does not: flattening its page would find nothing)."""
-    appearance = _utf16(pdfium_c.FPDFAnnot_GetAP, annot, pdfium_c.FPDF_ANNOT_APPEARANCEMODE_NORMAL)
-    return _SHOWS_TEXT.search(appearance) is not None
+    return draws
 
 
 def _link_target(pdf: pdfium.PdfDocument, annot: Any) -> str:
@@ -620,7 +615,11 @@ def _annot_string(annot: Any, key: str) -> str:
 
 
 def _string(value: Any) -> str:
+    """A PDF object as the text a viewer shows: a text string decoded, a name
+    as itself, a text stream (a field's value may be one) by its data."""
     value = resolve1(value)
+    if isinstance(value, PDFStream):
+        value = value.get_data()
     if isinstance(value, bytes):
         return decode_text(value)
     if isinstance(value, PSLiteral):

@@ -14,6 +14,7 @@ import docx
 import openpyxl
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+import pytest
 
 from scanner import scan_bytes
 from scanner.config import Limits, ScanConfig
@@ -432,3 +433,73 @@ def test_a_page_past_the_count_with_no_text_is_not_cleared() -> None:
     result = scan_bytes(_past_the_count(second=""), "notice.pdf")[0]
     assert (result.verdict.value, result.extraction.value) == ("review", "partial")
     assert [(f.rule, f.part) for f in result.findings] == [("unreadable.extract", "page:2")]
+
+
+def _verdict(data: bytes) -> tuple[str, str, list[tuple[str, str]]]:
+    result = scan_bytes(data, "x.pdf")[0]
+    return result.verdict.value, result.extraction.value, [(f.rule, f.part) for f in result.findings]
+
+
+@pytest.mark.parametrize("prefix", [b"", b"\xfe\xff\n", b"\xff\xfe\n"])
+def test_a_stamp_is_read_whatever_bytes_its_appearance_starts_with(prefix: bytes) -> None:
+    """pdfium hands an appearance stream over decoded as a text string: one
+    that starts with FE FF reads as UTF-16 (no operator in sight) while its
+    content still draws the mark.  The page is flattened whenever an
+    annotation has an appearance, not when its text looks like drawing."""
+    ops = prefix.decode("latin-1") + f"BT /F1 12 Tf 4 6 Td <{MARK.encode('utf-16-be').hex()}> Tj ET"
+    appearance = (f"<< /Type /XObject /Subtype /Form /BBox [0 0 180 30] /Resources << /Font << /F1 6 0 R >> >> "
+                  f"/Length {len(ops)} >>\nstream\n{ops}\nendstream")
+    stamp = "<< /Type /Annot /Subtype /Stamp /Rect [10 10 190 40] /AP << /N 5 0 R >> >>"
+    data = _minimal_pdf("", [stamp, appearance, _SONG], page_extra="/Annots [4 0 R]")
+    assert _verdict(data) == ("block", "full", [("mark.state-secret", "annotation")])
+
+
+def test_a_widget_no_field_list_names_is_read_by_its_appearance() -> None:
+    """A filled-in field the form's field list does not hold: its value is
+    in no ``form`` part, so what its appearance draws is kept, not dropped
+    as a copy of the value; a value written as a text stream is read too."""
+    appearance = _drawing(MARK, "/Type /XObject /Subtype /Form /BBox [0 0 180 30] "
+                                "/Resources << /Font << /F1 6 0 R >> >>")
+    field = (f"<< /Type /Annot /Subtype /Widget /FT /Tx /T (level) /V {_pdf_text(MARK)} "
+             "/Rect [10 10 190 40] /P 3 0 R /AP << /N 5 0 R >> >>")
+    data = _minimal_pdf("/AcroForm << /Fields [] >>", [field, appearance, _SONG], page_extra="/Annots [4 0 R]")
+    assert _verdict(data) == ("block", "full", [("mark.state-secret", "annotation")])
+    value = b"\xfe\xff" + MARK.encode("utf-16-be")
+    stream = f"<< /Length {len(value)} >>\nstream\n" + value.decode("latin-1") + "\nendstream"
+    field = field.replace(f"/V {_pdf_text(MARK)}", "/V 7 0 R")
+    data = _minimal_pdf("/AcroForm << /Fields [4 0 R] >>", [field, appearance, _SONG, stream],
+                        page_extra="/Annots [4 0 R]")
+    assert ("mark.state-secret", "form") in _verdict(data)[2]
+
+
+def test_annotations_on_a_page_past_the_count_are_not_cleared() -> None:
+    """pdfminer reads the text of a page past ``/Count``, not its
+    annotations: a file attached there is not read, and the page says so."""
+    resources = "/MediaBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >>"
+    attached = MARK.encode()
+    bodies = ["<< /Type /Catalog /Pages 2 0 R >>",
+              "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 1 >>",
+              f"<< /Type /Page /Parent 2 0 R {resources} /Contents 6 0 R >>",
+              f"<< /Type /Page /Parent 2 0 R {resources} /Contents 7 0 R /Annots [8 0 R] >>",
+              _SONG, _drawing("关于开展工作的通知"), _drawing("附件二"),
+              ("<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 20 20] "
+               "/FS << /Type /Filespec /F (data.txt) /EF << /F 9 0 R >> >> >>"),
+              f"<< /Type /EmbeddedFile /Length {len(attached)} >>\nstream\n{attached.decode('latin-1')}\nendstream"]
+    assert _verdict(_raw_pdf(bodies)) == ("review", "partial", [("unreadable.extract", "page:2")])
+
+
+def test_a_cross_reference_stream_with_absurd_field_widths_is_refused() -> None:
+    """``/W [1 10**12 1]`` in a hybrid file's cross-reference stream: a field
+    of 10**12 bytes is no file's, and reading it a byte at a time never ends."""
+    base = _raw_pdf(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"])
+    body = base.partition(b"xref\n")[0]
+    stream_at = len(body)
+    body += (b"9 0 obj\n<< /Type /XRef /Size 10 /Index [9 1] /W [1 1000000000000 1] /Length 3 >>\nstream\n"
+             b"\x01\x00\x00\nendstream\nendobj\n")
+    table_at = len(body)
+    body += (b"xref\n0 4\n0000000000 65535 f \n"
+             + b"".join(f"{base.index(f'{n} 0 obj'.encode()):010d} 00000 n \n".encode() for n in (1, 2, 3))
+             + f"trailer\n<< /Size 10 /Root 1 0 R /XRefStm {stream_at} >>\nstartxref\n{table_at}\n%%EOF\n".encode())
+    verdict, extraction, findings = _verdict(body)
+    assert (verdict, extraction) == ("review", "failed") and ("unreadable.extract", "page-tree") in findings
