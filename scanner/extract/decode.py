@@ -174,7 +174,7 @@ class DataUri:
         if self.charset:
             try:
                 return self.data.decode(self.charset, "replace")
-            except LookupError:
+            except (LookupError, ValueError):  # no such codec; one that refuses bytes whatever (idna)
                 pass
         return decoded_text(self.data)
 

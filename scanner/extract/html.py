@@ -43,9 +43,15 @@ _FRAMES = {"iframe": "src", "frame": "src", "object": "data", "embed": "src"}
 # "data:" in any case; the colon first, so that re skips from colon to colon
 # (an IGNORECASE search, without a literal to skip to, cost a sixth of reading a page)
 _DATA_SCHEME = re.compile(r":(?<=[dD][aA][tT][aA]:)")
-# the attributes whose value is a data: URI, found by libxml2 rather than by a walk in Python
-_DATA_URIS = lxml.etree.XPath("//@*[starts-with(translate(normalize-space(substring(., 1, 64)), 'DATA', 'data'), "
+# a character reference, which may spell "data:" in an attribute (&#100;ata&colon;): the
+# parser decodes it, as a browser does, so such a page is looked at too
+_REFERENCE = re.compile(r"&(?:#|colon;)", re.IGNORECASE)
+# the attributes whose value is a data: URI (leading white space aside, however long, as a
+# browser strips it), found by libxml2 rather than by a walk in Python
+_DATA_URIS = lxml.etree.XPath("//@*[starts-with(translate(substring(normalize-space(.), 1, 5), 'DATA', 'data'), "
                               "'data:')]")
+# where one candidate of a srcset ends: its width or density descriptor, then a comma or the end
+_SRCSET_CANDIDATE_END = re.compile(r"\s+\d+(?:\.\d+)?[wxh]\s*(?:,\s*|$)")
 # how the text of a data: URI is read, by its media type: beyond these, any other
 # text/* as it stands, */*+xml as markup, */*+json as a script; pictures as pictures,
 # other types not at all
@@ -248,18 +254,20 @@ def _carried(root: Any, source: str, found: dict[str, list[Any]], limits: Limits
     """What the page carries inside attributes: ``framed``, ``data-uri``,
     ``img:N`` and ``picture:N``.  The ``data:`` URIs of attributes other than
     a frame's are looked for (one XPath query) only in a page that says
-    ``data:``, in any case."""
+    ``data:``, in any case, or holds a character reference."""
     framed, notices = _framed_pages(found, limits)
     parts = [Part("framed", framed)] if framed else []
     uris = [(value.getparent().tag, value.attrname, str(value))
-            for value in _DATA_URIS(root)] if _DATA_SCHEME.search(source) else []
+            for value in _DATA_URIS(root)] if _DATA_SCHEME.search(source) or _REFERENCE.search(source) else []
     others = [(tag, attribute, uri) for tag, attribute, uri in uris if (tag, attribute) != ("img", "src")]
     text, text_notices = _carried_text((uri for tag, attribute, uri in others if _FRAMES.get(tag) != attribute),
                                        "data-uri", limits)
     if text:
         parts.append(Part("data-uri", text))
-    # a picture in any attribute but a srcset (a list of URIs), a frame's too
-    shown = (uri for _, attribute, uri in others if attribute != "srcset" and uri.lstrip()[5:11].lower() == "image/")
+    # a picture in any attribute, a frame's too; each candidate of a srcset (a list of URIs)
+    candidates = (candidate for _, attribute, uri in others
+                  for candidate in (_srcset_candidates(uri) if attribute == "srcset" else [uri]))
+    shown = (uri for uri in candidates if uri.lstrip()[5:11].lower() == "image/")
     pictures, picture_notices = data_uri_pictures(
         itertools.chain(((f"img:{number}", img.get("src")) for number, img in enumerate(root.iter("img"), 1)),
                         ((f"picture:{number}", uri) for number, uri in enumerate(shown, 1))), limits, ocr)
@@ -274,6 +282,12 @@ def _framed_pages(found: dict[str, list[Any]], limits: Limits) -> tuple[str, lis
     uris = [el.get(attribute) for tag, attribute in _FRAMES.items() for el in found[tag]]
     carried, notices = _carried_text((uri for uri in uris if uri and _is_data_uri(uri)), "framed", limits)
     return "\n".join(text for text in (*pages, carried) if text), notices
+
+
+def _srcset_candidates(value: str) -> list[str]:
+    """The URIs of a ``srcset`` (``data:image/png;base64,… 1x, data:… 2x``):
+    cut after each descriptor, not at every comma, which a data: URI holds."""
+    return [uri for uri in _SRCSET_CANDIDATE_END.split(value.strip()) if uri.strip()]
 
 
 def _is_data_uri(value: str) -> bool:

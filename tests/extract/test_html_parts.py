@@ -202,3 +202,26 @@ def test_a_file_in_a_data_uri_is_not_cleared_unread() -> None:
             "</head><body><p>正文</p></body></html>")
     result = scan_bytes(font.encode(), "page.html")[0]
     assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
+
+
+@pytest.mark.parametrize("element", [
+    '<a href="&#100;ata:text/plain;charset=utf-8,{mark}">x</a>',  # "data:" spelled with references
+    '<a href="data&colon;text/plain;charset=utf-8,{mark}">x</a>',
+    '<a href="' + " " * 70 + 'data:text/plain;charset=utf-8,{mark}">x</a>',  # white space a browser strips
+    '<img srcset="data:image/svg+xml;charset=utf-8,{svg}">',  # a picture in a srcset
+    '<picture><source srcset="data:image/svg+xml;charset=utf-8,{svg} 1x, b.png 2x"><img src="b.png"></picture>',
+])
+def test_data_uris_a_browser_reads_however_written(element: str) -> None:
+    mark = "机密★5年"
+    svg = urllib.parse.quote(f'<svg xmlns="http://www.w3.org/2000/svg"><text>{mark}</text></svg>')
+    page = f"<html><body><p>正文</p>{element.format(mark=urllib.parse.quote(mark), svg=svg)}</body></html>"
+    result = scan_bytes(page.encode(), "page.html")[0]
+    assert result.verdict.value == "block", [(f.rule, f.part) for f in result.findings]
+
+
+def test_a_data_uri_in_a_charset_that_refuses_bytes_does_not_fail_the_page() -> None:
+    """``charset=idna`` names a codec that refuses any byte string: the URI
+    is read as file bytes are, and the page's own mark is still found."""
+    page = '<html><body><p>机密★5年</p><a href="data:text/plain;charset=idna,%E6%9C%BA">x</a></body></html>'
+    result = scan_bytes(page.encode(), "page.html")[0]
+    assert (result.verdict.value, result.extraction.value) == ("block", "full")
