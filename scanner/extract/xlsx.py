@@ -56,6 +56,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             raise ExtractionError(f"workbook cannot be read: {type(exc).__name__}: {exc}", stage="xlsx") from exc
         comments, headers, footers, attributes = [], [], [], []
         formulas: list[str] = []
+        filters: list[str] = []
         rules: list[str] = []
         links: list[str] = []
         for sheet in book.sheets:
@@ -65,6 +66,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                 formulas += _formula_strings(raw)
             attributes += attribute_lines(sheet_xml.root) + _list_entries(sheet_xml.root)
             rules += _rule_strings(sheet_xml.root)
+            filters += _filter_values(sheet_xml.root)
             h, f = _header_footer(header_footer(sheet_xml.root))
             headers += [f"{sheet.name}: {t}" for t in h]
             footers += [f"{sheet.name}: {t}" for t in f]
@@ -92,13 +94,14 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         embedded = embedded_notices(pkg, "xl/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "xl/media/", ocr)
         sheet_names = [sheet.name for sheet in book.sheets]
-        if formulas:  # a literal a cell shows as its computed value is read there already
+        if formulas or filters:  # a literal or a filter value a cell shows is read there already
             cells = {cell for part in parts for line in part.text.splitlines() for cell in line.split("\t")}
             formulas = [literal for literal in formulas if literal not in cells]
+            filters = [value for value in dict.fromkeys(filters) if value not in cells]
         for part_name, lines in (("unused-strings", _unused_strings(book)), ("comment", comments),
                                  ("header", headers), ("footer", footers), ("names", book.names),
                                  ("sheet-names", sheet_names), ("attributes", attributes), ("links", links),
-                                 ("formulas", formulas), ("conditional-formats", list(dict.fromkeys(rules))),
+                                 ("formulas", formulas), ("filters", filters), ("conditional-formats", list(dict.fromkeys(rules))),
                                  ("number-formats", _format_strings(book.format_codes)),
                                  ("cell-styles", book.style_names)):
             if lines:
@@ -183,6 +186,15 @@ def _rule_strings(root: etree._Element) -> list[str]:
             for formula in rule.iter("{*}formula", "{*}f"):
                 found += [literal.replace('""', '"') for literal in _QUOTED.findall(formula.text or "")]
     return [text for text in found if any(ch.isalpha() for ch in text)]
+
+
+def _filter_values(root: etree._Element) -> list[str]:
+    """The values a sheet's autofilter keeps and its custom filters'
+    operands.  Most are a copy of a cell of their column, read there with
+    its row around it; alone on a line, a 秘密 chosen in a 密级 column's
+    filter would read as a bare level, so those are left out by the caller."""
+    return [value for el in root.iter("{*}filter", "{*}customFilter")
+            if (value := el.get("val") or "") and any(ch.isalpha() for ch in value)]
 
 
 def _list_entries(root: etree._Element) -> list[str]:

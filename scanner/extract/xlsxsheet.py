@@ -156,8 +156,10 @@ def _styles(pkg: GuardedZip) -> tuple[frozenset[int], frozenset[int], list[str],
         return frozenset(), frozenset(), [], []
     root = parse_xml(raw, "xl/styles.xml")
     custom: dict[int, str] = {}
+    codes = []  # every format's code: two may share an id (a conditional format's dxf)
     for fmt in root.iter(f"{{{MAIN_NS}}}numFmt"):
-        custom[int(fmt.get("numFmtId") or 0)] = fmt.get("formatCode") or ""
+        codes.append(fmt.get("formatCode") or "")
+        custom[int(fmt.get("numFmtId") or 0)] = codes[-1]
     dates, durations = set(), set()
     for xfs in root.iter(f"{{{MAIN_NS}}}cellXfs"):
         for idx, xf in enumerate(x for x in xfs if x.tag == f"{{{MAIN_NS}}}xf"):
@@ -169,7 +171,7 @@ def _styles(pkg: GuardedZip) -> tuple[frozenset[int], frozenset[int], list[str],
                 durations.add(idx)
         break
     names = [style.get("name") or "" for styles in root.iterchildren(f"{{{MAIN_NS}}}cellStyles") for style in styles]
-    return (frozenset(dates), frozenset(durations), list(custom.values()),
+    return (frozenset(dates), frozenset(durations), list(dict.fromkeys(codes)),
             [name for name in dict.fromkeys(names) if not name.isascii()])
 
 

@@ -98,7 +98,6 @@ _TEXT_ATTRIBUTES = {
     "listItem": ("displayText", "value"),  # a content control's list entries
     "default": ("val",), "helpText": ("val",), "statusText": ("val",), "listEntry": ("val",),  # form fields
     "dataValidation": ("promptTitle", "prompt", "errorTitle", "error"),  # a cell's input message and error
-    "filter": ("val",), "customFilter": ("val",),  # the values an autofilter keeps, its custom operands
 }
 _TEXT_ELEMENTS = tuple(f"{{*}}{name}" for name in _TEXT_ATTRIBUTES)
 
@@ -106,7 +105,7 @@ _TEXT_ELEMENTS = tuple(f"{{*}}{name}" for name in _TEXT_ATTRIBUTES)
 def attribute_lines(root: etree._Element) -> list[str]:
     """The text a part keeps in attributes (``_TEXT_ATTRIBUTES``): alt text,
     shape names, tooltips, content-control titles and entries, form-field
-    texts, input messages, autofilter values, each text once.  Values without
+    texts, input messages, each text once.  Values without
     a letter (a check box's ``0``) are left out, and so are ASCII shape names:
     Office names every shape (``TextBox 3``, ``Picture 1``), a line per shape
     that holds no mark, since a mark is never ASCII; a Chinese Office's

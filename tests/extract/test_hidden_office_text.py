@@ -177,7 +177,23 @@ def test_autofilter_values() -> None:
     result = scan_bytes(_saved(book), "a.xlsx")[0]
     assert result.extraction.value == "full"
     assert sorted((f.text, f.part) for f in result.findings if f.category == "mark") == [
-        (MARK, "attributes"), ("秘密★1年", "attributes")]
+        (MARK, "filters"), ("秘密★1年", "filters")]
+
+
+def test_a_filter_on_a_value_the_column_holds_is_no_bare_level() -> None:
+    """A register with a 密级 column filtered to show its 秘密 rows: the
+    value is a cell's, read in its row; alone on a line of its own it would
+    read as a bare level and block an ordinary register."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["序号", "文件名称", "密级"], ["1", "年度工作计划", "公开"], ["2", "内部通报", "内部"],
+                ["3", "会议纪要", "秘密"]):
+        sheet.append(row)
+    sheet.auto_filter.ref = "A1:C4"
+    sheet.auto_filter.add_filter_column(2, ["秘密"])
+    result = scan_bytes(_saved(book), "register.xlsx")[0]
+    assert (result.verdict.value, result.extraction.value) == ("clear", "full"), [
+        (f.rule, f.part) for f in result.findings]
 
 
 def test_shape_name_in_a_pptx() -> None:
@@ -221,3 +237,21 @@ def test_chart_name_in_an_xlsx_drawing() -> None:
     sheet.insert_chart("C1", chart)
     book.close()
     assert _marks(out.getvalue(), "a.xlsx") == ["xl/drawings/drawing1.xml"]
+
+
+def test_a_number_format_shares_its_id_with_a_differential_format(b: types.SimpleNamespace) -> None:
+    """A conditional format's dxf may give its own numFmt the id of the
+    cells' format; the cells' format's literal text is still read."""
+    book = openpyxl.Workbook()
+    book.active.append(["项目", "金额"])
+    book.active.append(["差旅", 12])
+    book.active["B2"].number_format = f'0;-0;"{MARK}"'
+
+    def add_dxf(styles: str) -> str:
+        styles = re.sub(r"<dxfs[^>]*/>|<dxfs.*?</dxfs>", "", styles, flags=re.DOTALL)
+        dxf = '<dxfs count="1"><dxf><numFmt numFmtId="164" formatCode="0.00"/></dxf></dxfs>'
+        return styles.replace("<tableStyles", dxf + "<tableStyles")
+
+    data = b.zip_edit(_saved(book), edit={"xl/styles.xml": add_dxf})
+    assert 'formatCode="0.00"' in zipfile.ZipFile(io.BytesIO(data)).read("xl/styles.xml").decode("utf-8")
+    assert _marks(data, "b.xlsx") == ["number-formats"]
