@@ -202,3 +202,13 @@ def data_uri(uri: str, max_bytes: int, strict: bool = True) -> DataUri:
             compact = compact[:-1]
         data = base64.b64decode(compact + b"=" * (-len(compact) % 4))
     return DataUri(media_type, charset or None, data)
+
+
+def unquoted_url(url: str) -> str:
+    """An address with its percent-encoding decoded as a browser shows it
+    (``%E6%9C%BA%E5%AF%86`` is 机密): as UTF-8, or as GB18030 (older Chinese
+    sites) when the bytes are not UTF-8."""
+    try:
+        return urllib.parse.unquote(url, errors="strict")
+    except UnicodeDecodeError:
+        return urllib.parse.unquote(url, encoding="gb18030", errors="replace")

@@ -41,6 +41,7 @@ from .ocr import PictureReader
 from .xmlparts import (
     attribute_lines,
     embedded_notices,
+    external_targets,
     local,
     ooxml_properties,
     parse_xml,
@@ -64,7 +65,7 @@ _STORIES = (
 )
 _PART_ORDER = ("body", "table", "textbox", "header", "footer", "footnote", "endnote",
                "comment", "hidden", "deleted", "field", "watermark", "chart",
-               "glossary", "numbering", "attributes", "properties")
+               "glossary", "numbering", "attributes", "links", "properties")
 _OFF = {"0", "false", "off"}
 # (symbol font, code) -> the character it draws, for the stars marks are written with
 _SYMBOL_FONTS = {("wingdings", 0xAB): "★", ("wingdings", 0xB5): "☆", ("symbol", 0x2A): "*"}
@@ -100,6 +101,7 @@ def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         lines["numbering"] += _numbering_text(pkg)
         embedded = embedded_notices(pkg, "word/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "word/media/", ocr)
+        lines["links"] += external_targets(pkg, "word/")
         parts = [Part(p, "\n".join(lines[p])) for p in _PART_ORDER if lines.get(p)]
         parts += props
         others, other_notices = leftover(pkg, failed, parts)

@@ -31,7 +31,15 @@ from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
 from .leftover import leftover
 from .ocr import PictureReader
-from .xmlparts import attribute_lines, doctype_notices, embedded_notices, local, ooxml_properties, parse_xml
+from .xmlparts import (
+    attribute_lines,
+    doctype_notices,
+    embedded_notices,
+    external_targets,
+    local,
+    ooxml_properties,
+    parse_xml,
+)
 from .zipguard import ZIP_ERRORS, GuardedZip
 
 PPTX_ERRORS = (PythonPptxError, PackageNotFoundError, KeyError, ValueError, TypeError,
@@ -59,9 +67,9 @@ def extract_pptx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                                   Text(f"{len(comments)} comment(s) are stored in the file", f"文件中保存有 {len(comments)} 条批注"),
                                   Severity.REVIEW,
                                   details=(("count", len(comments)),)))
-        sections = _section_names(pkg)
-        if sections:
-            parts.append(Part("sections", "\n".join(sections)))
+        for part_name, found in (("sections", _section_names(pkg)), ("links", external_targets(pkg, "ppt/"))):
+            if found:
+                parts.append(Part(part_name, "\n".join(found)))
         parts += props
         others, other_notices = leftover(pkg, filter(_READ_BY_PPTX.fullmatch, pkg.names()), parts)
     parts += others

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import html
 import re
-import urllib.parse
 
 from ..config import Limits
 from ..types import Document, Part
-from .decode import decode, non_ascii_lines
+from .decode import decode, non_ascii_lines, unquoted_url
 from .notices import encoding_notice
 
 # data and code files whose strings may be written with \u escapes (json.dumps writes Chinese so)
@@ -62,11 +61,7 @@ def _markdown_links(text: str) -> str:
         lines += [html.unescape(_ESCAPED.sub(r"\1", next(g for g in m.groups() if g is not None)))
                   for m in _LINK_TITLE.finditer(text)]
     if "%" in text:
-        for m in _PERCENT_ENCODED.finditer(text):
-            try:
-                lines.append(urllib.parse.unquote(m.group(), errors="strict"))
-            except UnicodeDecodeError:
-                lines.append(urllib.parse.unquote(m.group(), encoding="gb18030", errors="replace"))
+        lines += [unquoted_url(m.group()) for m in _PERCENT_ENCODED.finditer(text)]
     return "\n".join(line.strip() for line in lines if line.strip())
 
 

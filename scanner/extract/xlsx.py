@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import unquote
 
 from lxml import etree
 
@@ -31,6 +30,7 @@ from ..config import Limits
 from ..errors import ExtractionError
 from ..lang import Text
 from ..types import Document, Notice, Part, Severity
+from .decode import unquoted_url
 from .image import package_pictures
 from .leftover import leftover
 from .ocr import PictureReader
@@ -157,20 +157,10 @@ def _links(root: etree._Element, sheet: str, external: dict[str, str]) -> list[s
         for link in holder.iterchildren("{*}hyperlink"):
             rid = link.get(f"{{{REL_NS}}}id") or ""
             named.add(rid)
-            for target in (_unquoted(external.get(rid, "")), link.get("location")):
+            for target in (unquoted_url(external.get(rid, "")), link.get("location")):
                 if target:
                     lines.append(f"{sheet}!{link.get('ref') or ''}: {target}")
-    return lines + [f"{sheet}: {_unquoted(target)}" for rid, target in external.items() if rid not in named and target]
-
-
-def _unquoted(url: str) -> str:
-    """An address with its percent-encoding decoded (``%E6%9C%BA%E5%AF%86``
-    is 机密): as UTF-8, or as GB18030 (older Chinese sites) when the bytes
-    are not UTF-8."""
-    try:
-        return unquote(url, errors="strict")
-    except UnicodeDecodeError:
-        return unquote(url, encoding="gb18030", errors="replace")
+    return lines + [f"{sheet}: {unquoted_url(target)}" for rid, target in external.items() if rid not in named and target]
 
 
 def _rule_strings(root: etree._Element) -> list[str]:

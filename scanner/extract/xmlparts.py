@@ -9,6 +9,7 @@ from lxml import etree
 from ..errors import ExtractionError
 from ..lang import Text
 from ..types import Notice, Part
+from .decode import unquoted_url
 from .notices import unreadable
 from .zipguard import GuardedZip
 
@@ -150,3 +151,18 @@ def embedded_notices(pkg: GuardedZip, folder: str) -> tuple[Notice, ...]:
     return tuple(unreadable(Text(f"embedded object not scanned: {path}", f"嵌入对象未扫描：{path}"),
                             part="embedded", rule="unreadable.embedded", object=path)
                  for path in embedding_paths(pkg, folder) if open_object(pkg.read(path))[0] == "unknown")
+
+
+def external_targets(pkg: GuardedZip, folder: str) -> list[str]:
+    """Where the relationships of the parts under ``folder`` lead outside the
+    package, percent-encoding decoded (``unquoted_url``): a hyperlink's
+    address, which Word and PowerPoint show when it is pointed at, a linked
+    picture's or file's; one a line, each once."""
+    targets = []
+    for name in pkg.names():
+        if name.startswith(folder) and name.endswith(".rels"):
+            raw = pkg.read(name)
+            if b"External" in raw:
+                targets += [rel.get("Target") or "" for rel in parse_xml(raw, name)
+                            if rel.get("TargetMode") == "External"]
+    return list(dict.fromkeys(unquoted_url(target) for target in targets if target.strip()))

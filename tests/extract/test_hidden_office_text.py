@@ -255,3 +255,45 @@ def test_a_number_format_shares_its_id_with_a_differential_format(b: types.Simpl
     data = b.zip_edit(_saved(book), edit={"xl/styles.xml": add_dxf})
     assert 'formatCode="0.00"' in zipfile.ZipFile(io.BytesIO(data)).read("xl/styles.xml").decode("utf-8")
     assert _marks(data, "b.xlsx") == ["number-formats"]
+
+
+def _docx_with_link(address: str) -> bytes:
+    """A Word document whose paragraph links to ``address`` (python-docx
+    has no call for it: the relationship and ``w:hyperlink`` as Word writes them)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("详见")
+    rid = paragraph.part.relate_to(address, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rid)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "附件"
+    run.append(text)
+    link.append(run)
+    paragraph._p.append(link)
+    return _saved(document)
+
+
+@pytest.mark.parametrize("address", [
+    f"https://example.org/files/{MARK}.pdf",
+    "https://example.org/files/" + quote(MARK) + ".pdf",
+    "https://example.org/files/" + quote(MARK.encode("gb18030")) + ".pdf",
+])
+def test_where_a_word_or_powerpoint_link_leads(address: str) -> None:
+    """The address shows when the link is pointed at; the text shown is 附件."""
+    assert _marks(_docx_with_link(address), "a.docx") == ["links"]
+    deck = pptx.Presentation()
+    box = deck.slides.add_slide(deck.slide_layouts[6]).shapes.add_textbox(0, 0, 100, 100)
+    run = box.text_frame.paragraphs[0].add_run()
+    run.text = "附件"
+    run.hyperlink.address = address
+    assert _marks(_saved(deck), "a.pptx") == ["links"]
+
+
+def test_an_ordinary_link_stays_clear() -> None:
+    result = scan_bytes(_docx_with_link("https://www.gov.cn/zhengce/"), "a.docx")[0]
+    assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
