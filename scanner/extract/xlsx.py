@@ -11,11 +11,11 @@ Parts: ``sheet:<name>`` (rows joined by newlines, cells by tabs),
 (``Sheet!A1: text``), ``header``/``footer`` (``Sheet: text``, format codes
 removed), ``names`` (defined names and their formulas), ``sheet-names`` (every
 sheet's name, as its tab shows it), ``attributes`` (cells' input messages
-and error texts, link tooltips, autofilter values), ``links`` (where
-hyperlinks lead: ``Sheet!A1: target``), ``formulas`` (the string literals of
-formulas), ``conditional-formats`` (the text of conditional-formatting
-rules), ``number-formats`` (the literal text of number formats),
-``cell-styles`` (the names of cell styles),
+and error texts, link tooltips), ``filters`` (autofilter values no cell
+shows), ``links`` (where hyperlinks lead: ``Sheet!A1: target``),
+``formulas`` (the string literals of formulas), ``conditional-formats``
+(the text of conditional-formatting rules), ``number-formats`` (the literal
+text of number formats), ``cell-styles`` (the names of cell styles),
 ``properties:<field>`` (a part per document
 property); other parts' text (text boxes, charts) by ``leftover``.
 """
@@ -180,10 +180,11 @@ def _rule_strings(root: etree._Element) -> list[str]:
 
 def _filter_values(root: etree._Element) -> list[str]:
     """The values a sheet's autofilter keeps and its custom filters'
-    operands.  Most are a copy of a cell of their column, read there with
+    operands (children of the worksheet's ``autoFilter``: the grid is not
+    walked).  Most are a copy of a cell of their column, read there with
     its row around it; alone on a line, a 秘密 chosen in a 密级 column's
     filter would read as a bare level, so those are left out by the caller."""
-    return [value for el in root.iter("{*}filter", "{*}customFilter")
+    return [value for holder in root.iterchildren("{*}autoFilter") for el in holder.iter("{*}filter", "{*}customFilter")
             if (value := el.get("val") or "") and any(ch.isalpha() for ch in value)]
 
 
