@@ -8,9 +8,11 @@ python-pptx opens it, and zipfile never inflates past a member's declared
 size, so python-pptx is bounded by the same limits.
 
 Parts: ``slide:N``, ``notes:N`` (1-based), ``comment`` (``slide N: text``),
-``master`` (text on slide masters and layouts), ``attributes`` (the slides'
-alt text, shape names and link tooltips), ``sections`` (section and custom show names), ``properties:<field>`` (a part per document
-property); the other parts' text (notes master, charts, SmartArt) by ``leftover``.
+``master`` (text on slide masters and layouts), ``attributes`` (the alt
+text, shape names and link tooltips of slides, masters and layouts),
+``sections`` (section and custom show names), ``links`` (where links lead
+outside the file), ``properties:<field>`` (a part per document property);
+the other parts' text (notes master, charts, SmartArt) by ``leftover``.
 """
 from __future__ import annotations
 
@@ -99,8 +101,11 @@ def _slides(prs: Any) -> tuple[list[Part], list[Notice]]:
     master_lines: list[str] = []
     for master in prs.slide_masters:
         master_lines += _shape_texts(master.shapes)
+        attributes += attribute_lines(master._element)  # alt text and names every slide under it shows
         for layout in master.slide_layouts:
             master_lines += _shape_texts(layout.shapes)
+            attributes += attribute_lines(layout._element)
+    attributes = list(dict.fromkeys(attributes))
     parts += notes
     if master_lines:
         parts.append(Part("master", "\n".join(dict.fromkeys(master_lines))))

@@ -35,7 +35,7 @@ from .image import package_pictures
 from .leftover import leftover
 from .ocr import PictureReader
 from .xlsxsheet import REL_NS, Book, SheetXml, header_footer, read_book, rels
-from .xmlparts import attribute_lines, embedded_notices, local, ooxml_properties, parse_xml
+from .xmlparts import attribute_lines, embedded_notices, external_targets, local, ooxml_properties, parse_xml
 from .zipguard import GuardedZip
 
 _SHEET_STATES = {"hidden": "隐藏", "veryHidden": "深度隐藏"}
@@ -98,6 +98,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             cells = {cell for part in parts for line in part.text.splitlines() for cell in line.split("\t")}
             formulas = [literal for literal in formulas if literal not in cells]
             filters = [value for value in dict.fromkeys(filters) if value not in cells]
+        links += external_targets(pkg, "xl/drawings/")  # a shape's or a picture's link on a sheet
         for part_name, lines in (("unused-strings", _unused_strings(book)), ("comment", comments),
                                  ("header", headers), ("footer", footers), ("names", book.names),
                                  ("sheet-names", sheet_names), ("attributes", attributes), ("links", links),

@@ -297,3 +297,26 @@ def test_where_a_word_or_powerpoint_link_leads(address: str) -> None:
 def test_an_ordinary_link_stays_clear() -> None:
     result = scan_bytes(_docx_with_link("https://www.gov.cn/zhengce/"), "a.docx")[0]
     assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
+
+
+def test_a_shape_name_on_the_slide_master() -> None:
+    """A placeholder on the slide master renamed: the master view's
+    selection pane lists it (slides read alone never named it)."""
+    deck = pptx.Presentation()
+    deck.slides.add_slide(deck.slide_layouts[6]).shapes.add_textbox(0, 0, 100, 100).text_frame.text = "正文"
+    deck.slide_master.shapes[0].name = MARK
+    assert _marks(_saved(deck), "a.pptx") == ["attributes"]
+
+
+def test_a_link_on_a_sheet_s_picture(b: types.SimpleNamespace) -> None:
+    """A picture on a sheet that links to an address (xlsxwriter's
+    insert_image with a url): the address is in the drawing's relationships."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_string("A1", "说明")
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(picture, "PNG")
+    sheet.insert_image("B2", "p.png", {"image_data": picture, "url": f"https://example.org/{quote(MARK)}.pdf"})
+    book.close()
+    assert _marks(out.getvalue(), "a.xlsx") == ["links"]
