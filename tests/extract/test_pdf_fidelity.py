@@ -232,12 +232,15 @@ def test_annotations_read_by_pdfium_equal_pdfminer(font: str) -> None:
 
 
 def test_native_map_error_loop_equals_the_ctypes_loop(zenhei: str) -> None:
-    """Batch workers (numba loaded) check map errors in one native loop; it
-    must flag exactly the pages the per-character ctypes calls flag."""
+    """Batch workers (numba loaded) check map errors in one native loop, a
+    one-file scan through a ctypes prototype without argument types: both
+    must flag exactly the pages pypdfium2's own binding flags."""
+    import ctypes
     from itertools import repeat
 
     import pypdfium2.raw as pdfium_c
 
+    from scanner.extract.pdf import _HAS_MAP_ERROR
     from scanner.extract.pdfium_check import any_map_error
 
     clean = render([[(zenhei, line) for line in source_lines(3, count=4)]])
@@ -251,6 +254,9 @@ def test_native_map_error_loop_equals_the_ctypes_loop(zenhei: str) -> None:
             count = textpage.count_chars()
             per_char = any(map(pdfium_c.FPDFText_HasUnicodeMapError, repeat(textpage.raw, count), range(count)))
             assert any_map_error(textpage.raw, count) == per_char
+            handle = ctypes.cast(textpage.raw, ctypes.c_void_p)
+            assert [_HAS_MAP_ERROR(handle, i) for i in range(count)] == [
+                pdfium_c.FPDFText_HasUnicodeMapError(textpage.raw, i) for i in range(count)]
             seen.append(per_char)
             textpage.close()
         pdf.close()
