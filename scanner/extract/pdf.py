@@ -36,7 +36,8 @@ values in them); attached files are members (pdfattach.py).  Notices:
 page drawn with vector paths), ``unreadable.limit`` (``max_pdf_pages``),
 ``unreadable.extract`` (a truncated file, a damaged header, a structure
 pdfminer could not read, glyphs that neither library can map to text, a
-page past the ``/Count`` with no text pdfminer can read).
+page past the ``/Count`` with no text pdfminer can read or with annotations,
+a cross-reference stream with fields wider than 8 bytes).
 """
 from __future__ import annotations
 
