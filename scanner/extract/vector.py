@@ -17,9 +17,6 @@ cannot give is an ``unreadable.ocr-needed`` notice naming the picture:
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 import struct
 import zlib
 from collections.abc import Iterator
@@ -27,6 +24,7 @@ from collections.abc import Iterator
 from ..config import Limits
 from ..errors import ExtractionError
 from ..types import Notice, Part
+from .decode import data_uri
 from .notices import unreadable
 from .ocr import RULE, PictureReader
 from .xmlparts import local, parse_xml
@@ -58,7 +56,6 @@ _PLACEABLE = 0x9AC6CDD7
 # an EMZ/WMZ/SVGZ inflates to at most this (a drawing holding a scan at 300 dpi is ~30 MB)
 MAX_INFLATED = 64 << 20
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-_DATA_URI = re.compile(r"\s*data:image/[\w.+-]+(?:;[\w=.-]+)*;base64,", re.IGNORECASE)
 _NOT_TAKEN = "a bitmap drawn inside the picture could not be taken out for OCR"
 # a bitmap this small holds no line of text (ocr.MIN_SIDE): the drawing's fills and patterns
 _MIN_BITMAP_SIDE = 12
@@ -154,14 +151,13 @@ def _svg(name: str, data: bytes, ocr: PictureReader) -> tuple[list[Part], list[N
         return parts, notices  # already a notice
     images = (el for el in root.iter() if local(el.tag) == "image")
     for number, el in enumerate(images, 1):
-        href = el.get(_XLINK_HREF) or el.get("href") or ""
-        match = _DATA_URI.match(href)
-        if not match:
+        href = (el.get(_XLINK_HREF) or el.get("href") or "").lstrip()
+        if href[:11].lower() != "data:image/":
             continue
         where = f"{name}#img:{number}"
         try:
-            picture = base64.b64decode("".join(href[match.end():].split()), validate=True)
-        except (binascii.Error, ValueError) as exc:
+            picture = data_uri(href, len(href)).data  # a data: URI decodes to no more than its length
+        except ValueError as exc:
             notices.append(_notice(where, "undecodable", f"picture {where}: its data: URI is not valid base64 "
                                    f"({exc})"))
             continue
