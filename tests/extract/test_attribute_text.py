@@ -19,19 +19,7 @@ from scanner import scan_bytes
 from scanner.config import Limits
 from scanner.extract import extract
 
-MARK = "机密★5年"
-
-
-def _marks(data: bytes, name: str) -> list[str]:
-    result = scan_bytes(data, name)[0]
-    assert result.extraction.value == "full", [f.reason for f in result.findings]
-    return [f.part for f in result.findings if f.rule == "mark.state-secret"]
-
-
-def _saved(document: object) -> bytes:
-    out = io.BytesIO()
-    document.save(out)  # type: ignore[attr-defined]
-    return out.getvalue()
+from .marked import MARK, mark_parts, saved
 
 
 def _png() -> io.BytesIO:
@@ -45,7 +33,7 @@ def test_sheet_name() -> None:
     book = openpyxl.Workbook()
     book.active.title = MARK
     book.active["A1"] = "数据"
-    assert _marks(_saved(book), "a.xlsx") == ["sheet-names"]
+    assert mark_parts(saved(book), "a.xlsx") == ["sheet-names"]
 
 
 def test_cell_input_message_and_link_tooltip() -> None:
@@ -58,7 +46,7 @@ def test_cell_input_message_and_link_tooltip() -> None:
     check.add("A1")
     sheet["B1"] = "链接"
     sheet["B1"].hyperlink = Hyperlink(ref="B1", target="https://example.org/", tooltip="秘密★1年")
-    result = scan_bytes(_saved(book), "a.xlsx")[0]
+    result = scan_bytes(saved(book), "a.xlsx")[0]
     assert sorted((f.level, f.part) for f in result.findings if f.category == "mark") == [
         ("机密", "attributes"), ("秘密", "attributes")]
 
@@ -68,9 +56,9 @@ def test_picture_alt_text_in_a_docx_also_after_libreoffice(soffice) -> None:
     document.add_paragraph("正文")
     document.add_picture(_png())
     document.inline_shapes[0]._inline.docPr.set("descr", f"扫描件：{MARK}")
-    data = _saved(document)
-    assert _marks(data, "a.docx") == ["attributes"]
-    assert _marks(soffice(data, "docx", "docx"), "b.docx") == ["attributes"]
+    data = saved(document)
+    assert mark_parts(data, "a.docx") == ["attributes"]
+    assert mark_parts(soffice(data, "docx", "docx"), "b.docx") == ["attributes"]
 
 
 def test_picture_alt_text_in_a_pptx() -> None:
@@ -78,7 +66,7 @@ def test_picture_alt_text_in_a_pptx() -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     picture = slide.shapes.add_picture(_png(), 0, 0)
     picture._element.nvPicPr.cNvPr.set("descr", MARK)
-    assert _marks(_saved(deck), "a.pptx") == ["attributes"]
+    assert mark_parts(saved(deck), "a.pptx") == ["attributes"]
 
 
 def test_document_variable() -> None:
@@ -90,7 +78,7 @@ def test_document_variable() -> None:
     variable.set(qn("w:val"), MARK)
     variables.append(variable)
     document.settings.element.append(variables)
-    assert _marks(_saved(document), "a.docx") == ["properties:docvar:MiJi"]
+    assert mark_parts(saved(document), "a.docx") == ["properties:docvar:MiJi"]
 
 
 def test_a_check_box_default_is_not_text() -> None:
@@ -104,7 +92,7 @@ def test_a_check_box_default_is_not_text() -> None:
     box.append(default)
     field.append(box)
     paragraph.runs[0]._r.append(field)
-    parts = extract(_saved(document), "a.docx", Limits()).parts
+    parts = extract(saved(document), "a.docx", Limits()).parts
     assert [p.name for p in parts if p.name == "attributes"] == []
 
 
@@ -115,7 +103,7 @@ def _formula_book() -> bytes:
     sheet["A2"] = '=IF(FALSE,"秘密★1年","")'  # a literal no cell shows
     sheet["A3"] = 0
     sheet["A3"].number_format = '0;-0;"绝密★长期"'  # shown for a zero
-    return _saved(book)
+    return saved(book)
 
 
 def _marks_by_part(data: bytes, name: str) -> list[tuple[str, str]]:
@@ -143,8 +131,8 @@ def test_list_label_text(soffice) -> None:
     for level in document.part.numbering_part.element.iter(qn("w:lvlText")):
         if level.get(qn("w:val")) == "%1.":  # the first level of every numbered list, the one used among them
             level.set(qn("w:val"), f"{MARK} %1.")
-    data = _saved(document)
-    assert _marks(data, "a.docx") == ["numbering"]
+    data = saved(document)
+    assert mark_parts(data, "a.docx") == ["numbering"]
     assert MARK in soffice(data, "docx", "txt:Text").decode("utf-8-sig")
 
 
@@ -161,7 +149,7 @@ def test_a_star_inserted_as_a_symbol_and_a_field_code_in_an_attribute() -> None:
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), f" QUOTE {MARK} ")
     document.add_paragraph()._p.append(field)
-    result = scan_bytes(_saved(document), "a.docx")[0]
+    result = scan_bytes(saved(document), "a.docx")[0]
     assert sorted((f.part, f.text) for f in result.findings if f.category == "mark") == [
         ("body", "机密★5年"), ("field", MARK)]
 
@@ -180,7 +168,7 @@ def test_presentation_section_names() -> None:
         f'<p14:section name="{MARK}" id="{{A1B2C3D4-0000-0000-0000-000000000001}}"><p14:sldIdLst/></p14:section>'
         "</p14:sectionLst></p:ext></p:extLst>")
     deck.part._element.append(section_list)
-    assert _marks(_saved(deck), "a.pptx") == ["sections"]
+    assert mark_parts(saved(deck), "a.pptx") == ["sections"]
 
 
 def test_a_zip_members_own_comment() -> None:
@@ -201,4 +189,4 @@ def test_the_entries_of_an_in_cell_drop_down_list() -> None:
     choice = DataValidation(type="list", formula1=f'"公开,{MARK}"')
     book.active.add_data_validation(choice)
     choice.add("A2")
-    assert _marks(_saved(book), "a.xlsx") == ["attributes"]
+    assert mark_parts(saved(book), "a.xlsx") == ["attributes"]

@@ -29,19 +29,7 @@ from scanner import scan_bytes
 from scanner.config import Limits
 from scanner.extract import extract
 
-MARK = "机密★5年"
-
-
-def _marks(data: bytes, name: str) -> list[str]:
-    result = scan_bytes(data, name)[0]
-    assert result.extraction.value == "full", [f.reason for f in result.findings]
-    return [f.part for f in result.findings if f.rule == "mark.state-secret"]
-
-
-def _saved(document: object) -> bytes:
-    out = io.BytesIO()
-    document.save(out)  # type: ignore[attr-defined]
-    return out.getvalue()
+from .marked import MARK, mark_parts, saved
 
 
 def _part(data: bytes, name: str, part: str) -> str:
@@ -72,7 +60,7 @@ def test_a_shared_string_no_cell_uses(b: types.SimpleNamespace, reader: str) -> 
 
     data = b.zip_edit(_strings_book(), edit={"xl/worksheets/sheet1.xml": delete_a2})
     assert MARK in zipfile.ZipFile(io.BytesIO(data)).read("xl/sharedStrings.xml").decode("utf-8")
-    assert _marks(data, "a.xlsx") == ["unused-strings"]
+    assert mark_parts(data, "a.xlsx") == ["unused-strings"]
     assert _part(data, "a.xlsx", "unused-strings") == MARK  # 数据 and 备注 are shown by their cells
 
 
@@ -90,7 +78,7 @@ def test_conditional_formatting_rules() -> None:
     contains = Rule(type="containsText", operator="containsText", text="秘密★1年",
                     dxf=DifferentialStyle(), formula=['NOT(ISERROR(SEARCH("秘密★1年",B1)))'])
     sheet.conditional_formatting.add("B1:B9", contains)
-    result = scan_bytes(_saved(book), "a.xlsx")[0]
+    result = scan_bytes(saved(book), "a.xlsx")[0]
     assert result.extraction.value == "full"
     assert sorted((f.text, f.part) for f in result.findings if f.category == "mark") == [
         (MARK, "conditional-formats"), ("秘密★1年", "conditional-formats")]
@@ -107,8 +95,8 @@ def test_conditional_formatting_rule_of_excel_2010(b: types.SimpleNamespace) -> 
             '<x14:cfRule type="expression" priority="1" id="{00000000-0000-0000-0000-000000000001}">'
             f'<xm:f>Sheet2!$A$1="{MARK}"</xm:f><x14:dxf/></x14:cfRule><xm:sqref>A1</xm:sqref>'
             "</x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst></worksheet>")
-    data = b.zip_edit(_saved(book), edit={"xl/worksheets/sheet1.xml": lambda xml: xml.replace("</worksheet>", rule)})
-    assert _marks(data, "a.xlsx") == ["conditional-formats"]
+    data = b.zip_edit(saved(book), edit={"xl/worksheets/sheet1.xml": lambda xml: xml.replace("</worksheet>", rule)})
+    assert mark_parts(data, "a.xlsx") == ["conditional-formats"]
 
 
 def test_cell_style_name() -> None:
@@ -118,8 +106,8 @@ def test_cell_style_name() -> None:
     book.add_named_style(NamedStyle(name=MARK))
     book.active["A1"] = "数据"
     book.active["A1"].style = MARK
-    data = _saved(book)
-    assert _marks(data, "a.xlsx") == ["cell-styles"]
+    data = saved(book)
+    assert mark_parts(data, "a.xlsx") == ["cell-styles"]
     assert _part(data, "a.xlsx", "cell-styles") == MARK
 
 
@@ -133,8 +121,8 @@ def test_hyperlink_target(target: str) -> None:
     book = openpyxl.Workbook()
     book.active["A1"] = "链接"
     book.active["A1"].hyperlink = target
-    data = _saved(book)
-    assert _marks(data, "a.xlsx") == ["links"]
+    data = saved(book)
+    assert mark_parts(data, "a.xlsx") == ["links"]
     assert _part(data, "a.xlsx", "links").startswith("Sheet!A1: ")
 
 
@@ -144,7 +132,7 @@ def test_hyperlink_place_in_the_book_and_shown_text() -> None:
     book.active["A1"].hyperlink = Hyperlink(ref="A1", location=f"'{MARK}'!A1")
     book.active["A2"] = "链接"
     book.active["A2"].hyperlink = Hyperlink(ref="A2", location="Sheet!A1", display="秘密★1年")
-    result = scan_bytes(_saved(book), "a.xlsx")[0]
+    result = scan_bytes(saved(book), "a.xlsx")[0]
     assert result.extraction.value == "full"
     assert sorted((f.text, f.part) for f in result.findings if f.category == "mark") == [
         (MARK, "links"), ("秘密★1年", "attributes")]
@@ -156,9 +144,9 @@ def test_an_address_no_hyperlink_names(b: types.SimpleNamespace) -> None:
     book = openpyxl.Workbook()
     book.active["A1"] = "链接"
     book.active["A1"].hyperlink = f"https://example.org/{MARK}.pdf"
-    data = b.zip_edit(_saved(book), edit={
+    data = b.zip_edit(saved(book), edit={
         "xl/worksheets/sheet1.xml": lambda xml: re.sub(r"<hyperlinks>.*</hyperlinks>", "", xml)})
-    assert _marks(data, "a.xlsx") == ["links"]
+    assert mark_parts(data, "a.xlsx") == ["links"]
     assert _part(data, "a.xlsx", "links") == f"Sheet: https://example.org/{MARK}.pdf"
 
 
@@ -174,7 +162,7 @@ def test_autofilter_values() -> None:
     sheet.auto_filter.add_filter_column(1, [])
     sheet.auto_filter.filterColumn[1].filters = None
     sheet.auto_filter.filterColumn[1].customFilters = CustomFilters(customFilter=[CustomFilter(val="*秘密★1年*")])
-    result = scan_bytes(_saved(book), "a.xlsx")[0]
+    result = scan_bytes(saved(book), "a.xlsx")[0]
     assert result.extraction.value == "full"
     assert sorted((f.text, f.part) for f in result.findings if f.category == "mark") == [
         (MARK, "filters"), ("秘密★1年", "filters")]
@@ -191,7 +179,7 @@ def test_a_filter_on_a_value_the_column_holds_is_no_bare_level() -> None:
         sheet.append(row)
     sheet.auto_filter.ref = "A1:C4"
     sheet.auto_filter.add_filter_column(2, ["秘密"])
-    result = scan_bytes(_saved(book), "register.xlsx")[0]
+    result = scan_bytes(saved(book), "register.xlsx")[0]
     assert (result.verdict.value, result.extraction.value) == ("clear", "full"), [
         (f.rule, f.part) for f in result.findings]
 
@@ -201,7 +189,7 @@ def test_shape_name_in_a_pptx() -> None:
     deck = pptx.Presentation()
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     slide.shapes.add_textbox(0, 0, 100, 100).name = MARK
-    assert _marks(_saved(deck), "a.pptx") == ["attributes"]
+    assert mark_parts(saved(deck), "a.pptx") == ["attributes"]
 
 
 def test_default_shape_names_stay_clear() -> None:
@@ -211,7 +199,7 @@ def test_default_shape_names_stay_clear() -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     slide.shapes.add_textbox(0, 0, 100, 100).text_frame.text = "正文"
     slide.shapes.add_textbox(0, 0, 100, 100).name = "文本框 3"
-    data = _saved(deck)
+    data = saved(deck)
     result = scan_bytes(data, "a.pptx")[0]
     assert (result.extraction.value, result.verdict.value, result.findings) == ("full", "clear", ())
     assert _part(data, "a.pptx", "attributes") == "文本框 3"
@@ -224,7 +212,7 @@ def test_picture_file_name_in_a_docx(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("正文")
     document.add_picture(str(picture))
-    assert _marks(_saved(document), "a.docx") == ["attributes"]
+    assert mark_parts(saved(document), "a.docx") == ["attributes"]
 
 
 def test_chart_name_in_an_xlsx_drawing() -> None:
@@ -236,7 +224,7 @@ def test_chart_name_in_an_xlsx_drawing() -> None:
     chart.add_series({"values": "=Sheet1!$A$1:$A$3"})
     sheet.insert_chart("C1", chart)
     book.close()
-    assert _marks(out.getvalue(), "a.xlsx") == ["xl/drawings/drawing1.xml"]
+    assert mark_parts(out.getvalue(), "a.xlsx") == ["xl/drawings/drawing1.xml"]
 
 
 def test_a_number_format_shares_its_id_with_a_differential_format(b: types.SimpleNamespace) -> None:
@@ -252,9 +240,9 @@ def test_a_number_format_shares_its_id_with_a_differential_format(b: types.Simpl
         dxf = '<dxfs count="1"><dxf><numFmt numFmtId="164" formatCode="0.00"/></dxf></dxfs>'
         return styles.replace("<tableStyles", dxf + "<tableStyles")
 
-    data = b.zip_edit(_saved(book), edit={"xl/styles.xml": add_dxf})
+    data = b.zip_edit(saved(book), edit={"xl/styles.xml": add_dxf})
     assert 'formatCode="0.00"' in zipfile.ZipFile(io.BytesIO(data)).read("xl/styles.xml").decode("utf-8")
-    assert _marks(data, "b.xlsx") == ["number-formats"]
+    assert mark_parts(data, "b.xlsx") == ["number-formats"]
 
 
 def _docx_with_link(address: str) -> bytes:
@@ -275,7 +263,7 @@ def _docx_with_link(address: str) -> bytes:
     run.append(text)
     link.append(run)
     paragraph._p.append(link)
-    return _saved(document)
+    return saved(document)
 
 
 @pytest.mark.parametrize("address", [
@@ -285,13 +273,13 @@ def _docx_with_link(address: str) -> bytes:
 ])
 def test_where_a_word_or_powerpoint_link_leads(address: str) -> None:
     """The address shows when the link is pointed at; the text shown is 附件."""
-    assert _marks(_docx_with_link(address), "a.docx") == ["links"]
+    assert mark_parts(_docx_with_link(address), "a.docx") == ["links"]
     deck = pptx.Presentation()
     box = deck.slides.add_slide(deck.slide_layouts[6]).shapes.add_textbox(0, 0, 100, 100)
     run = box.text_frame.paragraphs[0].add_run()
     run.text = "附件"
     run.hyperlink.address = address
-    assert _marks(_saved(deck), "a.pptx") == ["links"]
+    assert mark_parts(saved(deck), "a.pptx") == ["links"]
 
 
 def test_an_ordinary_link_stays_clear() -> None:
@@ -305,7 +293,7 @@ def test_a_shape_name_on_the_slide_master() -> None:
     deck = pptx.Presentation()
     deck.slides.add_slide(deck.slide_layouts[6]).shapes.add_textbox(0, 0, 100, 100).text_frame.text = "正文"
     deck.slide_master.shapes[0].name = MARK
-    assert _marks(_saved(deck), "a.pptx") == ["attributes"]
+    assert mark_parts(saved(deck), "a.pptx") == ["attributes"]
 
 
 def test_a_link_on_a_sheet_s_picture(b: types.SimpleNamespace) -> None:
@@ -319,4 +307,4 @@ def test_a_link_on_a_sheet_s_picture(b: types.SimpleNamespace) -> None:
     Image.new("RGB", (8, 8), "white").save(picture, "PNG")
     sheet.insert_image("B2", "p.png", {"image_data": picture, "url": f"https://example.org/{quote(MARK)}.pdf"})
     book.close()
-    assert _marks(out.getvalue(), "a.xlsx") == ["links"]
+    assert mark_parts(out.getvalue(), "a.xlsx") == ["links"]
