@@ -43,7 +43,6 @@ INFLATER = _inflater()
 # a small member may compress extremely well (a blank XML part); ratios only
 # matter once there is real volume behind them
 RATIO_FLOOR_BYTES = 4 * 1024 * 1024
-_CHUNK = 256 * 1024
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, ..., name length, extra length
 _LOCAL_SIGNATURE = b"PK\x03\x04"
 _UNSUPPORTED_FLAGS = 0x1 | 0x20 | 0x40  # encrypted, patched data, strong encryption: zipfile's to refuse
@@ -143,17 +142,17 @@ class GuardedZip:
         if whole is not None:
             self.budget -= len(whole)
             return whole
-        out = bytearray()
         try:
             with self._zf.open(info) as fh:
-                while chunk := fh.read(_CHUNK):
-                    out += chunk
-                    if len(out) > cap:
-                        raise LimitExceeded(limit, f"member {name!r} inflates past {cap} bytes")
+                # one call, as zipfile's own read makes: read in chunks, zipfile fails on a member whose
+                # recorded compressed size runs past the file once the stream has ended
+                out = fh.read(cap + 1)
         except ZIP_ERRORS as exc:
             raise ExtractionError(f"cannot inflate {name}: {exc}", part=name, stage=self._stage) from exc
+        if len(out) > cap:
+            raise LimitExceeded(limit, f"member {name!r} inflates past {cap} bytes")
         self.budget -= len(out)
-        return bytes(out)
+        return out
 
     def _inflate_whole(self, info: zipfile.ZipInfo, cap: int, inflater: ModuleType) -> bytes | None:
         """The member in one call when it is exactly what zipfile's streaming

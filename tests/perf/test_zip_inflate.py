@@ -203,3 +203,18 @@ def test_mutated_packages_read_as_zipfile_reads_them(kind: str, cuts: list[tuple
 
 
 MUTABLE = {"docx": docx_bytes(), "xlsx": xlsx_bytes(), "streamed": streamed_zip()}
+
+
+def test_a_compressed_size_past_the_file_reads_as_zipfile_reads_it(inflater: ModuleType) -> None:
+    """The central directory says a member's compressed data runs past the end
+    of the file, though its deflate stream ends in it (found by the test
+    above): zipfile's one-call read returns the member; read in chunks,
+    zipfile raised EOFError once the stream had ended: the part was unread (review)."""
+    data = bytearray(docx_bytes())
+    entry = data.index(b"PK\x01\x02", data.rindex(b"PK\x03\x04"))
+    while not data[entry + 46:].startswith(b"word/styles.xml"):
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    struct.pack_into("<I", data, entry + 20, len(data) * 400)  # the compressed size
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/styles.xml")
+    assert zipfile_answer(bytes(data), info) is not None
+    assert_reads_as_zipfile(bytes(data), Limits(max_item_bytes=4 << 20))
