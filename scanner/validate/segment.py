@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import logging
 import marshal
 import os
@@ -70,6 +71,12 @@ def _writable(folder: Path) -> bool:
     return os.access(folder, os.W_OK | os.X_OK)
 
 
+def _cut_points(wordcut: WordCut | JiebaCut, block: str) -> tuple[tuple[str, ...], frozenset[int]]:
+    """A block's words and the offsets where they end."""
+    words = tuple(wordcut.cut(block))
+    return words, frozenset(itertools.accumulate(map(len, words)))
+
+
 class JiebaCut:
     """jieba's own cut, where ``WordCut``'s automaton cannot be kept."""
 
@@ -94,7 +101,7 @@ class WordBoundaries:
             self._blocks = jieba.re_han_default
             # a block's cut depends on its text alone (the dictionary is fixed from here
             # on): the hits of one sentence, and sentences a folder repeats, share it
-            self._cut = functools.lru_cache(maxsize=CUT_CACHE)(lambda block: tuple(wordcut.cut(block)))
+            self._cut = functools.lru_cache(maxsize=CUT_CACHE)(functools.partial(_cut_points, wordcut))
             self._wordcut = wordcut
         return self._wordcut
 
@@ -189,26 +196,45 @@ class WordBoundaries:
 
     def confirms(self, text: str, start: int, end: int) -> tuple[bool, str]:
         """Whether ``text[start:end]`` starts and ends on jieba word boundaries
-        (of a jieba pass over the window around it)."""
+        (of a jieba pass over the window around it).  The window's blocks are
+        cut apart, so a boundary of the hit is a cut point where it is a
+        block's edge or a word's end inside the block that holds it: only
+        those one or two blocks are looked at."""
         self._get()
         lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
         s, e = start - lo, end - lo
-        cuts = {0}
-        inside: list[str] = []  # words overlapping the hit
         at = 0
+        starts: bool | None = None
+        ends = False
         for block in self._blocks.split(text[lo:hi]):
-            if at < e and at + len(block) > s:  # a block the hit overlaps: its cut points matter
-                for word in self._cut(block):
+            after = at + len(block)
+            if starts is None and after > s:  # the block holding the hit's first character
+                starts = s == at or s - at in self._cut(block)[1]
+                if not starts:
+                    break
+            if after >= e:  # the block holding its last character
+                ends = e == after or e - at in self._cut(block)[1]
+                break
+            at = after
+        if starts and ends:
+            return True, "jieba: the term stands as a word here"
+        return False, f"jieba: the hit is part of other words ({'/'.join(self._inside(text[lo:hi], s, e))})"
+
+    def _inside(self, window: str, s: int, e: int) -> list[str]:
+        """The words of the window's cut that overlap ``[s, e)``."""
+        inside: list[str] = []
+        at = 0
+        for block in self._blocks.split(window):
+            if at >= e:
+                break
+            if at + len(block) > s:
+                for word in self._cut(block)[0]:
                     if at < e and at + len(word) > s:
                         inside.append(word)
                     at += len(word)
-                    cuts.add(at)
-            else:  # any other block: only its ends are cut points (one of them may be the hit's)
+            else:
                 at += len(block)
-                cuts.add(at)
-        if s in cuts and e in cuts:
-            return True, "jieba: the term stands as a word here"
-        return False, f"jieba: the hit is part of other words ({'/'.join(inside)})"
+        return inside
 
     def __getstate__(self) -> dict[str, Any]:
         # the tokenizer is rebuilt lazily in each process

@@ -90,14 +90,6 @@ class Words:
         automaton = daachorse.CharwiseDoubleArrayAhoCorasick.deserialize(data[end:]) if count else None
         return cls(automaton, frequencies)
 
-    def found(self, text: str) -> list[tuple[int, int, int]]:
-        """(start, end, frequency) of every word in ``text``, overlapping."""
-        if self.automaton is None:
-            return []
-        frequencies = self.frequencies
-        return [(s, e, frequencies[p]) for s, e, p in self.automaton.find_overlapping(text)]
-
-
 class WordCut:
     """``jieba.Tokenizer.cut(text, HMM=True)`` for jieba's dictionary
     (``base``) with words added by ``add_word`` (``added``: their final
@@ -124,15 +116,16 @@ class WordCut:
                         out.extend(x)
         return out
 
-    def _route(self, sentence: str) -> list[int]:
+    def _route(self, sentence: str) -> tuple[list[int], list[dict[int, float] | None]]:
         """jieba's get_DAG and calc: for each position, the last position of
-        the word the best route takes from it.  The same sums in the same
-        order (``log(freq or 1) - logtotal + route``), the larger end on a
-        tie (jieba's ``max`` of (sum, end) pairs); a position where no word
-        starts takes its character alone (frequency 0).  Lists, not jieba's
-        dicts of tuples: this loop is most of a confirmation's cost."""
+        the word the best route takes from it; and the DAG, each start's
+        word ends with the logarithm of their frequency.  The same sums in
+        the same order (``log(freq) - logtotal + route``), the larger end on a tie
+        (jieba's ``max`` of (sum, end) pairs); a position where no word
+        starts takes its character alone (frequency 0, read as 1).  Lists,
+        not jieba's dicts of tuples: this loop is most of a confirmation's cost."""
         n = len(sentence)
-        starting: list[dict[int, int] | None] = [None] * n  # start -> {last position: frequency}
+        starting: list[dict[int, float] | None] = [None] * n  # start -> {last position: log(frequency)}
         for words in (self.base, self.added) if self.added_freq else (self.base,):
             if words.automaton is None:
                 continue
@@ -140,56 +133,58 @@ class WordCut:
             for s, e, p in words.automaton.find_overlapping(sentence):  # an added word's frequency replaces the base's
                 ends = starting[s]
                 if ends is None:
-                    starting[s] = {e - 1: frequencies[p]}
+                    starting[s] = {e - 1: log(frequencies[p])}
                 else:
-                    ends[e - 1] = frequencies[p]
+                    ends[e - 1] = log(frequencies[p])
         logtotal = self.logtotal
+        alone = log(1) - logtotal
         score = [0.0] * (n + 1)
         last = list(range(n))
         for idx in range(n - 1, -1, -1):
             ends = starting[idx]
             if ends is None:
-                score[idx] = log(1) - logtotal + score[idx + 1]
-                continue
-            best = -inf
-            for x in sorted(ends) if len(ends) > 1 else ends:  # ascending: ``>=`` leaves the larger end on a tie
-                total = log(ends[x] or 1) - logtotal + score[x + 1]
-                if total >= best:
-                    best, last[idx] = total, x
-            score[idx] = best
-        return last
-
-    def _is_word(self, text: str) -> bool:
-        """``FREQ.get(text)`` is truthy: an added word, or a base word spanning all of ``text``."""
-        if text in self.added_freq:
-            return True
-        return any(s == 0 and e == len(text) for s, e, _ in self.base.found(text))
+                score[idx] = alone + score[idx + 1]
+            elif len(ends) == 1:
+                for x, logged in ends.items():
+                    score[idx] = logged - logtotal + score[x + 1]
+                    last[idx] = x
+            else:
+                best = -inf
+                for x in sorted(ends):  # ascending: ``>=`` leaves the larger end on a tie
+                    total = ends[x] - logtotal + score[x + 1]
+                    if total >= best:
+                        best, last[idx] = total, x
+                score[idx] = best
+        return last, starting
 
     def _cut_dag(self, sentence: str) -> Iterator[str]:
         """jieba's __cut_DAG: the route's words, each run of single
-        characters between them as ``_run`` gives it."""
-        last = self._route(sentence)
+        characters between them as ``_run`` gives it (a run that is itself
+        a word of the dictionary is one the DAG lists from its start)."""
+        last, starting = self._route(sentence)
         x = 0
-        buf = ""
+        run_start = -1
         n = len(sentence)
         while x < n:
             y = last[x] + 1
             if y - x == 1:
-                buf += sentence[x]
+                if run_start < 0:
+                    run_start = x
             else:
-                if buf:
-                    yield from self._run(buf)
-                    buf = ""
+                if run_start >= 0:
+                    yield from self._run(sentence[run_start:x], x - 1 in (starting[run_start] or ()))
+                    run_start = -1
                 yield sentence[x:y]
             x = y
-        if buf:
-            yield from self._run(buf)
+        if run_start >= 0:
+            yield from self._run(sentence[run_start:], n - 1 in (starting[run_start] or ()))
 
-    def _run(self, buf: str) -> Iterator[str]:
+    @staticmethod
+    def _run(buf: str, is_word: bool) -> Iterator[str]:
         """A run of characters the route took one at a time: one character
         as it is, a dictionary word character by character, anything else
         as jieba's HMM cuts it."""
-        if len(buf) == 1 or self._is_word(buf):
+        if len(buf) == 1 or is_word:
             yield from buf
         else:
             _, _, finalseg = _jieba_parts()

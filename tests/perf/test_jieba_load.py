@@ -120,7 +120,7 @@ def test_the_short_terms_are_added_once_and_read_back_by_a_later_process(built, 
     store_checked(base, planted.serialize())
     later = WordBoundaries(SHORT, cache_dir=str(tmp_path))._get()
     assert later.added_freq == {**freq, "保护": 1}
-    assert later._is_word("天枢七号") and not first._get()._is_word("天枢七号")
+    assert later.cut("天枢七号") == ["天枢七号"] != first._get().cut("天枢七号")  # the planted word
     for word in SHORT[1:]:
         at = TEXT.index(word)
         assert WordBoundaries(SHORT, cache_dir=str(tmp_path)).confirms(TEXT, at, at + len(word)) == \
@@ -162,7 +162,7 @@ def test_other_terms_or_a_rebuilt_dictionary_cache_make_other_files(built, tmp_p
     replacement.write_bytes(marshal.dumps((freq | {"天枢七号": 50}, total + 50)))
     os.replace(replacement, tmp_path / "jieba.cache")
     rebuilt = WordBoundaries(SHORT, cache_dir=str(tmp_path))._get()
-    assert rebuilt._is_word("天枢七号")
+    assert rebuilt.cut("天枢七号") == ["天枢七号"]
     assert len(words_files(tmp_path)) == 3 and len(words_files(tmp_path, "base")) == 2
 
 
