@@ -4,8 +4,9 @@ confirmed by jieba (short terms must be words) and, for label lexicons, by
 standing as a label."""
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from .base import PartText, Signal
 from .marks import anchor_rows
 
 if TYPE_CHECKING:
+    from ..match.hits import PatternTable
     from ..match.lexicon import LexiconEntry
 
 # parts that are labels by nature: a marker there is a label, not prose
@@ -42,9 +44,22 @@ class LexiconDetector:
              "本单位密点词库中的词语，按词库规定的密级处理。", BASIS_SECRET_POINT),
     )
 
+    def __init__(self) -> None:
+        # each engine's pattern table -> what a signal of a pattern always says (filled as patterns hit)
+        self._said: weakref.WeakKeyDictionary[PatternTable, dict[int, Said]] = weakref.WeakKeyDictionary()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}  # what patterns said is worked out again where it is unpickled
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+
     def find(self, text: PartText) -> list[Signal]:
         hits, table = text.hits, text.engine.table
         patterns = table.patterns
+        said = self._said.get(table)
+        if said is None:
+            said = self._said[table] = {}
         rows = np.flatnonzero(~anchor_rows(table)[hits.pids])
         pids = hits.pids[rows]
         label = table.label[pids]
@@ -59,7 +74,10 @@ class LexiconDetector:
             pattern = patterns[pid]
             entry = pattern.entry
             assert entry is not None
-            signal = lexicon_signal(text, entry, pattern.surface, s, e, marker_spans, int(rows[position]))
+            fixed = said.get(pid)
+            if fixed is None:
+                fixed = said[pid] = Said.of(entry, pattern.surface)
+            signal = lexicon_signal(text, entry, fixed, s, e, marker_spans, int(rows[position]))
             if signal is None:
                 continue
             key = (signal.start, signal.end, signal.rule + entry.term)
@@ -88,45 +106,63 @@ def note_more(signals: list[Signal], listed: dict[str, int], more: dict[str, int
             details={**last.details, "more": extra})
 
 
-def lexicon_signal(text: PartText, entry: LexiconEntry, surface: str, s: int, e: int,
-                   marker_spans: list[tuple[int, int]], row: int = -1) -> Signal | None:
-    """The signal of one hit of ``entry`` (matched as ``surface``), unless
-    jieba or the label check refutes it (dropped, with why)."""
-    norm = text.text
-    explanation: list[str] = [f"lexicon {entry.lexicon} line {entry.line}: {entry.term} ({entry.level})"]
-    if surface != entry.term:
-        explanation.append(f"matched alias {surface}")
-    if entry.boundary == "word" or (entry.boundary == "auto" and e - s <= 2):
-        ok, why = text.engine.words.confirms(norm, s, e)
-        if not ok:
-            text.drop(s, e, why, row)
-            return None
-        explanation.append(why)
-    if entry.placement == "label":
-        ok, why = _is_label(norm, s, e, text.part, marker_spans)
-        if not ok:
-            text.drop(s, e, why, row)
-            return None
-        explanation.append(why)
+class Said(NamedTuple):
+    """What every signal of one pattern (a lexicon term or one of its
+    aliases) says, worked out when it first hits: a bought word list's
+    terms hit thousands of times a folder."""
+
+    rule: str
+    category: str
+    basis: str
     reason: str
-    if entry.kind == "work-secret":
-        rule_id, category, basis = "marker.work-secret", "work-secret", BASIS_WORK_SECRET
-        reason = Text(f"work-secret/internal marker {entry.term}", f"工作秘密或内部标识“{entry.term}”")
-    elif entry.kind == "draft":
-        rule_id, category, basis = "marker.draft", "draft", BASIS_DRAFT
-        reason = Text(f"non-final draft marker {entry.term}", f"非定稿标识“{entry.term}”")
-    else:
-        rule_id, category, basis = f"lexicon.{entry.lexicon}", "secret-point", BASIS_SECRET_POINT
-        scope = f", {entry.category}" if entry.category else ""
-        reason = Text(f"secret point {entry.term} ({entry.level}{scope})",
-                      f"密点“{entry.term}”（{entry.level}" + (f"，{entry.category}" if entry.category else "") + "）")
-        if entry.note:
-            reason = join([reason, Text(entry.note, entry.note)])
-    details: dict[str, Any] = {"lexicon": entry.lexicon, "term": entry.term}
-    if entry.category:
-        details["scope"] = entry.category
-    return text.signal(rule_id, category, entry.level, s, e, reason, basis, scope=entry.category or category,
-                       details=details, explanation=tuple(explanation))
+    scope: str
+    details: dict[str, Any]
+    explanation: tuple[str, ...]
+
+    @classmethod
+    def of(cls, entry: LexiconEntry, surface: str) -> Said:
+        explanation = [f"lexicon {entry.lexicon} line {entry.line}: {entry.term} ({entry.level})"]
+        if surface != entry.term:
+            explanation.append(f"matched alias {surface}")
+        reason: str
+        if entry.kind == "work-secret":
+            rule_id, category, basis = "marker.work-secret", "work-secret", BASIS_WORK_SECRET
+            reason = Text(f"work-secret/internal marker {entry.term}", f"工作秘密或内部标识“{entry.term}”")
+        elif entry.kind == "draft":
+            rule_id, category, basis = "marker.draft", "draft", BASIS_DRAFT
+            reason = Text(f"non-final draft marker {entry.term}", f"非定稿标识“{entry.term}”")
+        else:
+            rule_id, category, basis = f"lexicon.{entry.lexicon}", "secret-point", BASIS_SECRET_POINT
+            scope = f", {entry.category}" if entry.category else ""
+            reason = Text(f"secret point {entry.term} ({entry.level}{scope})",
+                          f"密点“{entry.term}”（{entry.level}" + (f"，{entry.category}" if entry.category else "") + "）")
+            if entry.note:
+                reason = join([reason, Text(entry.note, entry.note)])
+        details: dict[str, Any] = {"lexicon": entry.lexicon, "term": entry.term}
+        if entry.category:
+            details["scope"] = entry.category
+        return cls(rule_id, category, basis, reason, entry.category or category, details, tuple(explanation))
+
+
+def lexicon_signal(text: PartText, entry: LexiconEntry, said: Said, s: int, e: int,
+                   marker_spans: list[tuple[int, int]], row: int = -1) -> Signal | None:
+    """The signal of one hit of ``entry`` (``said``: what its pattern's
+    signals say), unless jieba or the label check refutes it (dropped, with why)."""
+    explanation = said.explanation
+    if entry.boundary == "word" or (entry.boundary == "auto" and e - s <= 2):
+        ok, why = text.engine.words.confirms(text.text, s, e)
+        if not ok:
+            text.drop(s, e, why, row)
+            return None
+        explanation += (why,)
+    if entry.placement == "label":
+        ok, why = _is_label(text.text, s, e, text.part, marker_spans)
+        if not ok:
+            text.drop(s, e, why, row)
+            return None
+        explanation += (why,)
+    return text.signal(said.rule, said.category, entry.level, s, e, said.reason, said.basis, scope=said.scope,
+                       details=dict(said.details), explanation=explanation)
 
 
 def _is_label(norm: str, start: int, end: int, part: str, marker_spans: list[tuple[int, int]]) -> tuple[bool, str]:
