@@ -4,7 +4,9 @@ executions, crashes, wrongly-full items and peak RSS.
 
 A worker that dies (a C library crashing on an input) is a crash: its
 input is kept in the output folder and a new worker takes its place.  Every
-failing input is written there too, named by what broke.  A worker that
+failing input is written there too, named by what broke.  The slowest input
+of the run is kept as well (``slowest-SEED.bin``, what it was made from
+beside it in ``.name``).  A worker that
 has kept so much memory that the next input would get less than a pool
 worker gives it is replaced, as the pool replaces one.  Exit status 1
 when anything broke.
@@ -59,7 +61,10 @@ def _worker(index: int, seed: int, stop_at: float, budget: int, out: str, queue:
         current.write_bytes(data)
         (Path(out) / f"current-{index}.name").write_text(f"{name} {' '.join(applied)}")
         problems, seconds = fuzzlib.check(engine, data, name)
-        slowest = max(slowest, seconds)
+        if seconds > slowest:  # kept, so that the slowest item of a run can be scanned again
+            slowest = seconds
+            (Path(out) / f"slowest-{seed}.bin").write_bytes(data)
+            (Path(out) / f"slowest-{seed}.name").write_text(f"{seconds:.2f} s: {name} {' '.join(applied)}")
         done += 1
         if problems:
             failures += 1
@@ -68,12 +73,14 @@ def _worker(index: int, seed: int, stop_at: float, budget: int, out: str, queue:
             (Path(out) / f"{kind}-{digest}-{name}").write_bytes(data)
             queue.put(("problem", index, name, applied, problems))
         if done % REPORT_EVERY == 0:
-            queue.put(("progress", index, REPORT_EVERY, slowest, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+            queue.put(("progress", index, REPORT_EVERY, slowest, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                       seed))
         # as a pool worker does: a process that kept what its items allocated is replaced, so
         # the next mutation is not read short of the memory a real worker would give it
         left = headroom()
         worn = room is not None and left is not None and left < room * WORN_BELOW
-    queue.put(("progress", index, done % REPORT_EVERY, slowest, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    queue.put(("progress", index, done % REPORT_EVERY, slowest, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               seed))
     queue.put(("worn" if worn else "finished", index))
 
 
@@ -106,6 +113,7 @@ def main() -> int:
         spawn(i)
     executions = crashes = wrongly_full = slow = other = harness = replaced = 0
     slowest = 0.0
+    slowest_at = -1  # the seed of the worker whose slowest-SEED.bin holds the run's slowest input
     peak_kb = 0
     finished: set[int] = set()
     while len(finished) < len(workers):
@@ -116,7 +124,8 @@ def main() -> int:
         if msg is not None:
             if msg[0] == "progress":
                 executions += msg[2]
-                slowest = max(slowest, msg[3])
+                if msg[3] > slowest:
+                    slowest, slowest_at = msg[3], msg[5]
                 peak_kb = max(peak_kb, msg[4])
             elif msg[0] == "problem":
                 _, index, name, applied, problems = msg
@@ -155,6 +164,9 @@ def main() -> int:
                 else:
                     finished.add(index)
     elapsed = time.time() - started
+    if slowest_at >= 0:
+        kept = Path(args.out) / f"slowest-{slowest_at}"
+        print(f"slowest item: {kept.with_suffix('.name').read_text()} (input in {kept.with_suffix('.bin')})")
     print(f"fuzz: {executions} executions in {elapsed:.0f} s on {args.jobs} workers "
           f"({executions / max(elapsed, 1e-9):.1f}/s); crashes {crashes}, wrongly full {wrongly_full}, "
           f"over time {slow}, other {other}; mutations the harness could not hold in memory {harness}; workers replaced as worn {replaced}; slowest item {slowest:.2f} s; "
