@@ -19,8 +19,9 @@ text in reading order from the character boxes (scanner.extract.pdf_layout)
 as ``page:N:layout`` when its lines read otherwise; the pipeline keeps one
 finding of what both parts show.
 
-Parts: ``page:N`` (1-based; pages the page tree holds past its ``/Count``
-follow, read by pdfminer), ``page:N:layout``, ``page:N:ocr`` (what OCR
+Parts: ``page:N`` (1-based, as pdfium walks the page tree; pages the tree
+holds past its ``/Count`` and pages only pdfminer takes follow, read by
+pdfminer), ``page:N:layout``, ``page:N:ocr`` (what OCR
 read on an image-only or vector-drawn page, a page mostly covered by
 pictures, or a page whose glyphs have no Unicode mapping: pdf_ocr.py),
 ``metadata:<field>`` (each info entry and XMP property, e.g.
@@ -158,7 +159,7 @@ def _damaged(data: bytes, limits: Limits, cause: Exception) -> Document:
     miner = _MinerDoc(data)
     parts: list[Part] = []
     try:
-        for index in range(min(len(miner.pages), limits.max_pdf_pages)):
+        for index in range(min(len(miner.numbered), limits.max_pdf_pages)):
             text = miner.page_text(index)
             if text.strip():
                 parts.append(Part(f"page:{index + 1}", text))
@@ -179,6 +180,7 @@ class _MinerDoc:
         self.data = data
         self._doc: PDFDocument | None = None
         self._pages: list[PDFPage] | None = None
+        self._numbered: list[PDFPage | None] | None = None
         self._file_specs: list[dict[str, Any]] | None = None
 
     @property
@@ -195,6 +197,28 @@ class _MinerDoc:
         if self._pages is None:
             self._pages = list(PDFPage.create_pages(self.doc))
         return self._pages
+
+    @property
+    def numbered(self) -> list[PDFPage | None]:
+        """The pages as the scanner numbers them: the page tree's leaves in
+        the order pdfium walks it, which is pdfium's numbering (a kid without
+        ``/Kids`` is a page whatever its ``/Type`` says; None where a kid is
+        not a dictionary), then the pages only pdfminer's walk takes (a node
+        whose ``/Type`` is ``/Page``, pages found without a page tree).
+        pdfminer's own list skips a kid without ``/Type /Page``, so its
+        numbers can differ from pdfium's: a page read by pdfminer in place
+        of pdfium's is this list's page of the same number."""
+        if self._numbered is None:
+            leaves = _pdfium_leaves(self.doc)
+            seen = {page.pageid for page in leaves if page is not None}
+            self._numbered = leaves + [page for page in self.pages if page.pageid not in seen]
+        return self._numbered
+
+    def page(self, index: int) -> PDFPage:
+        page = self.numbered[index]
+        if page is None:
+            raise ExtractionError(f"page {index + 1} is not a page dictionary in the page tree", stage="pdf")
+        return page
 
     @property
     def file_specs(self) -> list[dict[str, Any]]:
@@ -214,7 +238,7 @@ class _MinerDoc:
         out = io.StringIO()
         device = TextConverter(rsrc, out, laparams=LAParams())
         try:
-            PDFPageInterpreter(rsrc, device).process_page(self.pages[index])
+            PDFPageInterpreter(rsrc, device).process_page(self.page(index))
         finally:
             device.close()
         return out.getvalue().rstrip("\x0c")
@@ -223,7 +247,7 @@ class _MinerDoc:
         """The page's characters in reading order (scanner.extract.pdf_layout)."""
         device = PDFPageAggregator(PDFResourceManager(), laparams=None)
         try:
-            PDFPageInterpreter(device.rsrcmgr, device).process_page(self.pages[index])
+            PDFPageInterpreter(device.rsrcmgr, device).process_page(self.page(index))
             return miner_reading_order(_miner_chars(device.get_result()))
         finally:
             device.close()
@@ -333,7 +357,7 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
                                            "read no text on it, and pictures on it are not read",
                                            f"第 {index + 1} 页在文件声明的页数之外：pdfminer 未读出文字，"
                                            "页面上的图片未读取"), part=part))
-        if index >= count and resolve1(miner.pages[index].annots):
+        if index >= count and resolve1(miner.page(index).annots):
             notices.append(unreadable(Text(f"page {index + 1} lies past the page count the file declares: its "
                                            "annotations (notes, links, attached files) are not read",
                                            f"第 {index + 1} 页在文件声明的页数之外：其批注（注释、链接、附件）未读取"),
@@ -347,26 +371,122 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
     return parts, notices, failed, annotations
 
 
-# the name /Page, as written or #-escaped (both libraries decode it): each page object holds it once
-_PAGE_NAME = re.compile(rb"/(?:P|#50)(?:a|#61)(?:g|#67)(?:e|#65)(?![A-Za-z0-9#])")
+_AGE, _IDS = rb"(?:a|#61)(?:g|#67)(?:e|#65)", rb"(?:i|#69)(?:d|#64)(?:s|#73)"
+# in one scan of the bytes: the name /Page, as written or #-escaped (both libraries decode it; each page object
+# holds it once), and the name /Kids (a page-tree node's, a form field's) with the array written after it
+# (group 2) when it holds digits, white space and R only; a /Kids followed by anything else is odd (a reference
+# to an array, a dictionary in place, null, a comment)
+_PAGE_OR_KIDS = re.compile(rb"/(?:P" + _AGE + rb"|#50" + _AGE + rb"|(?P<kids>K" + _IDS + rb"|#4[Bb]" + _IDS
+                           + rb"))(?![A-Za-z0-9#])(?(kids)\s*(?:\[([\d\sR]*)\])?)")
+
+
+@dataclass
+class _TreeBytes:
+    """What a file's bytes say of its page tree without parsing it."""
+
+    names: int = 0  # the name /Page: each page object holds it once
+    leaves: int = 1  # the most leaves the /Kids arrays make room for (a node of k kids adds k - 1)
+    odd: bool = False  # a /Kids not written as an array of references
+
+    def add(self, data: bytes) -> None:
+        for match in _PAGE_OR_KIDS.finditer(data):
+            if not match.group("kids"):
+                self.names += 1
+                continue
+            tokens = (match.group(2) or b"").split()
+            numbers = tokens[0::3] + tokens[1::3]
+            if (match.group(2) is None or len(tokens) % 3 or any(token != b"R" for token in tokens[2::3])
+                    or not all(number.isdigit() for number in numbers)):
+                self.odd = True
+            else:
+                self.leaves += max(len(tokens) // 3 - 1, 0)
+
+    def plain(self, count: int) -> bool:
+        """Whether the bytes plainly hold the ``count`` pages pdfium reads:
+        one ``/Page`` name for each, every ``/Kids`` an array of references,
+        and room for no more leaves than ``count`` (pdfium then reads every
+        leaf, or fails on a page it cannot load: ``review``).  A decoy only
+        adds names or room (an empty ``/Kids`` adds none): it makes the walk
+        happen, it cannot hide a leaf.  What this cannot see is a node whose
+        ``/Type`` is ``/Page`` (pdfminer and pdf.js show it as a page,
+        pdfium walks into it) when the names still add up, a kid without
+        ``/Type`` under it."""
+        return self.names == count and self.leaves <= count and not self.odd
 
 
 def _past_count(miner: _MinerDoc, count: int) -> int:
     """How many pages the page tree holds past the ``count`` pdfium reads.
 
     pdfium takes the count from the page tree's ``/Count``; a viewer that
-    walks the tree shows the pages a smaller ``/Count`` leaves out, and
-    pdfminer finds them.  Its walk costs some 0.2 ms a page, so it is made
-    only when the name ``/Page`` occurs more than ``count`` times in the
-    file's bytes and its object streams (0.7 ms a MB): more pages than
-    pdfium's count may then be there (an earlier revision's page objects
-    are counted too; the walk tells)."""
-    names = len(_PAGE_NAME.findall(miner.data))
-    if names <= count:
+    walks the tree shows the pages a smaller ``/Count`` leaves out.  pdfium
+    takes a kid without ``/Kids`` for a page whatever its ``/Type``, and
+    pdfminer only a kid whose ``/Type`` is ``/Page``: one reads a page the
+    other skips, and a page past ``/Count`` behind a kid without ``/Type``
+    was read by neither.  Pages are numbered as pdfium walks the tree
+    (``_MinerDoc.numbered``): those past its count, and those only pdfminer
+    takes, follow and are read by pdfminer.  The walk costs some 0.2 ms a
+    page, so it is made only when the file's bytes and its object streams
+    (0.7 ms a MB) do not plainly hold ``count`` pages (``_TreeBytes``):
+    an earlier revision's page objects and a form field's kids make the
+    walk happen too; it tells."""
+    seen = _TreeBytes()
+    seen.add(miner.data)
+    if seen.names <= count and seen.leaves <= count and not seen.odd:
         for number in _object_streams(miner.doc):
             stream = miner.doc.getobj(number)
-            names += len(_PAGE_NAME.findall(stream.get_data())) if isinstance(stream, PDFStream) else 0
-    return max(len(miner.pages) - count, 0) if names > count else 0
+            if isinstance(stream, PDFStream):
+                seen.add(stream.get_data())
+    return 0 if seen.plain(count) else max(len(miner.numbered) - count, 0)
+
+
+def _pdfium_leaves(doc: PDFDocument) -> list[PDFPage | None]:
+    """The page tree's leaves in pdfium's order (CPDF_Document's walk): a
+    kid holding ``/Kids`` is a node, any other kid a page, a kid that is not
+    a dictionary a page pdfium cannot load (None); a kid that is one of its
+    own ancestors is passed over.  Each page gets the attributes its nodes
+    pass down, as pdfminer's walk gives them."""
+    root_ref = doc.catalog.get("Pages")
+    root = resolve1(root_ref)
+    if not isinstance(root, dict):
+        return []
+    inherited = {key: value for key, value in doc.catalog.items() if key in PDFPage.INHERITABLE_ATTRS}
+    if "Kids" not in root:
+        return [PDFPage(doc, getattr(root_ref, "objid", None), {**inherited, **root}, None)]
+    leaves: list[PDFPage | None] = []
+    walked = 0
+    stack: list[tuple[Iterator[Any], dict[str, Any], frozenset[Any]]] = [
+        (iter(_kids(root)), {**inherited, **root}, frozenset({getattr(root_ref, "objid", None)}))]
+    while stack:
+        kids, attrs, ancestors = stack[-1]
+        ref = next(kids, None)
+        if ref is None:
+            stack.pop()
+            continue
+        walked += 1
+        if walked > MAX_STRUCTURE_ELEMENTS:
+            raise ExtractionError(f"page tree larger than {MAX_STRUCTURE_ELEMENTS} kids", part="page-tree")
+        objid = getattr(ref, "objid", None)
+        node = resolve1(ref)
+        if objid is not None and objid in ancestors:
+            continue
+        if not isinstance(node, dict):
+            leaves.append(None)
+            continue
+        own = {**{key: value for key, value in attrs.items() if key in PDFPage.INHERITABLE_ATTRS}, **node}
+        if "Kids" in node and isinstance(resolve1(node["Kids"]), list):
+            stack.append((iter(_kids(node)), own, ancestors | {objid}))
+        else:
+            leaves.append(PDFPage(doc, objid, own, None))
+    return leaves
+
+
+def _kids(node: dict[str, Any]) -> list[Any]:
+    """A node's kids, a null among them kept (pdfium counts it a page)."""
+    kids = resolve1(node.get("Kids"))
+    return [_NULL if kid is None else kid for kid in kids] if isinstance(kids, list) else []
+
+
+_NULL = object()  # a null kid: not a dictionary
 
 
 def _object_streams(doc: PDFDocument) -> set[int]:
@@ -807,7 +927,7 @@ def _descriptions(miner: _MinerDoc, annotated: list[tuple[int, str]]) -> str:
     files attached to annotations on the ``annotated`` pages."""
     specs = [("", spec) for spec in miner.file_specs]
     for number in dict.fromkeys(number for number, _name in annotated):
-        for annot in resolve1(miner.pages[number - 1].annots) or ():
+        for annot in resolve1(miner.page(number - 1).annots) or ():
             annot = resolve1(annot)
             if isinstance(annot, dict) and _name(annot.get("Subtype")) == "FileAttachment":
                 specs.append((f"page {number} ", resolve1(annot.get("FS"))))

@@ -388,6 +388,23 @@ def test_a_portfolio_s_column_names_and_its_files_values() -> None:
     assert _findings(data) == [("portfolio", "机密★5年"), ("portfolio", "秘密★1年"), ("portfolio", "绝密★长期")]
 
 
+def _reportlab_pages(lines: list[str]) -> bytes:
+    """A page for each line, as reportlab writes them: a flat page tree."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    pages = canvas.Canvas(out)
+    for line in lines:
+        pages.setFont("STSong-Light", 14)
+        pages.drawString(72, 780, line)
+        pages.showPage()
+    pages.save()
+    return out.getvalue()
+
+
 def _past_the_count(second: str = MARK, packed: tuple[int, ...] = ()) -> bytes:
     """Two pages in the page tree, whose ``/Count`` says one; ``second`` is
     drawn on the second."""
@@ -401,24 +418,59 @@ def test_a_page_past_the_page_tree_s_count_is_read() -> None:
     """pdfium takes the page count from ``/Count``; a viewer that walks the
     tree shows the second page.  A reportlab file edited so, and the same
     pages in a compressed object stream (Word, Acrobat)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    out = io.BytesIO()
-    pages = canvas.Canvas(out)
-    for line in ("关于开展工作的通知", MARK):
-        pages.setFont("STSong-Light", 14)
-        pages.drawString(72, 780, line)
-        pages.showPage()
-    pages.save()
-    edited = out.getvalue().replace(b"/Count 2", b"/Count 1")  # the same length: the offsets hold
+    edited = _reportlab_pages(["关于开展工作的通知", MARK]).replace(b"/Count 2", b"/Count 1")  # the same length: the offsets hold
     assert len(pdfium.PdfDocument(edited)) == 1
     for data in (edited, _past_the_count(), _past_the_count(packed=(2, 3, 4))):
         result = scan_bytes(data, "notice.pdf")[0]
         assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "page:2")]
         assert result.extraction.value == "full"
+
+
+def test_a_page_behind_a_kid_without_type_is_read() -> None:
+    """pdfium takes a kid without ``/Type`` for a page, pdfminer passes it
+    over: a reportlab file whose first page lost its ``/Type /Page`` and
+    whose ``/Count`` says 1 had pdfium read that page, and the page after
+    it, which a viewer walking the tree shows, was read by neither (the
+    name /Page occurred once, as often as pdfium's count: no walk)."""
+    data = _reportlab_pages(["关于开展工作的通知", MARK])
+    edited = data.replace(b"/Type /Page\n", b" " * 12, 1).replace(b"/Count 2", b"/Count 1")  # offsets hold
+    assert len(pdfium.PdfDocument(edited)) == 1
+    result = scan_bytes(edited, "notice.pdf")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "page:2")]
+    assert result.extraction.value == "full"
+
+
+def test_a_kid_without_type_past_the_count_is_read() -> None:
+    """Past ``/Count`` and without ``/Type``: pdfium stops before it and
+    pdfminer's walk does not take it for a page."""
+    page = "<< /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >> /Contents {} 0 R >>"
+    data = _raw_pdf(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 1 >>",
+                     page.format(6).replace("<<", "<< /Type /Page", 1), page.format(7), _SONG,
+                     _drawing("关于开展工作的通知"), _drawing(MARK)])
+    assert _verdict(data) == ("block", "full", [("mark.state-secret", "page:2")])
+
+
+def test_a_node_typed_as_a_page_is_read() -> None:
+    """A kid whose ``/Type`` is ``/Page`` and that holds ``/Kids``: pdfminer
+    (and pdf.js) take it for a page and draw its contents, pdfium walks into
+    its kids.  pdfium's count held its one kid, so the page pdfminer found
+    was dropped as one already read."""
+    resources = "/MediaBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >>"
+    data = _raw_pdf(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                     f"<< /Type /Page /Parent 2 0 R /Kids [4 0 R] {resources} /Contents 7 0 R >>",
+                     f"<< /Type /Page /Parent 3 0 R {resources} /Contents 6 0 R >>", _SONG,
+                     _drawing("关于开展工作的通知"), _drawing(MARK)])
+    assert _verdict(data) == ("block", "full", [("mark.state-secret", "page:2")])
+
+
+def test_a_plain_page_tree_is_not_walked() -> None:
+    """The walk costs some 0.2 ms a page: a file whose bytes hold one
+    ``/Page`` for each page pdfium counts, and no room for more, is not
+    walked."""
+    from scanner.extract.pdf import _MinerDoc, _past_count
+
+    miner = _MinerDoc(_reportlab_pages(["关于开展工作的通知", "正文"]))
+    assert _past_count(miner, 2) == 0 and miner._numbered is None
 
 
 def test_a_page_tree_that_lists_itself_is_walked_once() -> None:
