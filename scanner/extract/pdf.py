@@ -29,9 +29,11 @@ pictures, or a page whose glyphs have no Unicode mapping: pdf_ocr.py),
 ``annotation`` (a redaction's overlay text too, and the text stamps,
 free-text boxes and form fields draw), ``link`` (the address or file each
 link opens, percent-escapes decoded), ``form``, ``outline``,
+``javascript`` (the scripts the document runs when it opens and from its
+names tree, and those links, bookmarks, events and action chains run),
 ``attachments`` (attached files' descriptions), ``threads`` (article
-threads' titles), ``portfolio`` (a portfolio's column names and its files'
-values in them); attached files are members (pdfattach.py).  Notices:
+threads' titles), ``portfolio`` (a portfolio's column names, its files'
+values in them, its folders' names and descriptions); attached files are members (pdfattach.py).  Notices:
 ``unreadable.encrypted`` (a user password other than the empty one),
 ``unreadable.ocr-needed`` (a page that may hold text OCR did not read; a
 page drawn with vector paths), ``unreadable.limit`` (``max_pdf_pages``),
@@ -181,6 +183,7 @@ class _MinerDoc:
         self._doc: PDFDocument | None = None
         self._pages: list[PDFPage] | None = None
         self._numbered: list[PDFPage | None] | None = None
+        self._packed: list[bytes] | None = None
         self._file_specs: list[dict[str, Any]] | None = None
 
     @property
@@ -213,6 +216,15 @@ class _MinerDoc:
             seen = {page.pageid for page in leaves if page is not None}
             self._numbered = leaves + [page for page in self.pages if page.pageid not in seen]
         return self._numbered
+
+    @property
+    def packed(self) -> list[bytes]:
+        """The data of the object streams the cross-references point into
+        (the objects a byte check does not see in the file's own bytes)."""
+        if self._packed is None:
+            streams = (self.doc.getobj(number) for number in sorted(_object_streams(self.doc)))
+            self._packed = [stream.get_data() for stream in streams if isinstance(stream, PDFStream)]
+        return self._packed
 
     def page(self, index: int) -> PDFPage:
         page = self.numbered[index]
@@ -432,10 +444,8 @@ def _past_count(miner: _MinerDoc, count: int) -> int:
     seen = _TreeBytes()
     seen.add(miner.data)
     if seen.names <= count and seen.leaves <= count and not seen.odd:
-        for number in _object_streams(miner.doc):
-            stream = miner.doc.getobj(number)
-            if isinstance(stream, PDFStream):
-                seen.add(stream.get_data())
+        for data in miner.packed:
+            seen.add(data)
     return 0 if seen.plain(count) else max(len(miner.numbered) - count, 0)
 
 
@@ -826,23 +836,79 @@ def _walk_fields(fields: Any, prefix: str, lines: list[str], depth: int) -> None
 
 def _scripts(miner: _MinerDoc) -> str:
     """The document's JavaScript: what runs when it opens (``/OpenAction``)
-    and the scripts of the names tree, stream bytes decoded as text is (a
-    script's bytes are UTF-8 as often as PDFDocEncoding)."""
+    and the scripts of the names tree, then every other script action in
+    the file: what a link or a bookmark runs (``/A``), what runs on a page,
+    a field or an annotation's events or the document's (``/AA``), the
+    actions chained after another (``/Next``).  Stream bytes are decoded as
+    text is (a script's bytes are UTF-8 as often as PDFDocEncoding), and a
+    script two actions run is read once.  The file's objects are walked for
+    the others only when the name ``/JS`` (an action's script) occurs in its
+    bytes and object streams more often than the document's scripts hold it."""
     catalog = miner.doc.catalog
     actions = [resolve1(catalog.get("OpenAction"))]
     names = resolve1(catalog.get("Names"))
     if isinstance(names, dict):
         _name_tree(names.get("JavaScript"), actions, "javascript")
+    actions = [action for action in actions if _runs_script(action)]
+    if _count_name(miner, _JS_NAME) > len(actions):
+        known = {id(action) for action in actions}
+        actions += [action for action in _script_actions(miner.doc) if id(action) not in known]
     scripts = []
     for action in actions:
-        if not isinstance(action, dict) or _name(action.get("S")) != "JavaScript":
-            continue
         script = resolve1(action.get("JS"))
         if hasattr(script, "get_data"):
             scripts.append(decoded_text(script.get_data()))
         elif isinstance(script, bytes):
             scripts.append(_string(script))
-    return "\n".join(script for script in scripts if script.strip())
+    return "\n".join(dict.fromkeys(script for script in scripts if script.strip()))
+
+
+def _name_pattern(name: str) -> re.Pattern[bytes]:
+    """The PDF name ``/name`` as written or with any character #-escaped
+    (pdfminer and pdfium decode both)."""
+    hexes = ("".join(h if h.isdigit() else f"[{h}{h.upper()}]" for h in f"{ord(ch):02x}") for ch in name)
+    chars = "".join(f"(?:{re.escape(ch)}|#{digits})" for ch, digits in zip(name, hexes))
+    return re.compile(f"/{chars}(?![A-Za-z0-9#])".encode())
+
+
+_JS_NAME = _name_pattern("JS")
+MAX_OBJECTS = 200_000  # objects walked for the script actions outside the document's own
+
+
+def _count_name(miner: _MinerDoc, pattern: re.Pattern[bytes]) -> int:
+    """How often a name occurs in the file's bytes and its object streams."""
+    found = len(pattern.findall(miner.data))
+    return found + sum(len(pattern.findall(data)) for data in miner.packed)
+
+
+def _runs_script(action: Any) -> bool:
+    """A JavaScript action, or a rendition action's script (``/JS``)."""
+    return isinstance(action, dict) and _name(action.get("S")) in ("JavaScript", "Rendition") and "JS" in action
+
+
+def _script_actions(doc: PDFDocument) -> list[dict[str, Any]]:
+    """Every script action among the objects the cross-references hold,
+    and the dictionaries written in place inside them, in object order."""
+    found: list[dict[str, Any]] = []
+    numbers = dict.fromkeys(objid for xref in doc.xrefs for objid in xref.get_objids())
+    if len(numbers) > MAX_OBJECTS:
+        raise ExtractionError(f"more than {MAX_OBJECTS} objects to look for scripts in", part="javascript")
+    for objid in numbers:
+        try:
+            stack = [doc.getobj(objid)]
+        except MINER_ERRORS:
+            continue  # a free or damaged entry: nothing there to run
+        while stack:
+            value = stack.pop()
+            if isinstance(value, PDFStream):
+                value = value.attrs
+            if isinstance(value, dict):
+                if _runs_script(value):
+                    found.append(value)
+                stack += reversed(list(value.values()))
+            elif isinstance(value, list):
+                stack += reversed(value)
+    return found
 
 
 def _structure_texts(miner: _MinerDoc) -> str:
@@ -955,7 +1021,8 @@ def _threads(miner: _MinerDoc) -> str:
 def _portfolio(miner: _MinerDoc) -> str:
     """A portfolio's column names (``/Collection /Schema``, each field's
     ``/N``) and the values of its files in them (each file specification's
-    ``/CI``): a viewer shows both in the portfolio's file list."""
+    ``/CI``): a viewer shows both in the portfolio's file list; then its
+    folders (``_folders``)."""
     collection = resolve1(miner.doc.catalog.get("Collection"))
     if not isinstance(collection, dict):
         return ""
@@ -966,7 +1033,33 @@ def _portfolio(miner: _MinerDoc) -> str:
         items = resolve1(spec.get("CI"))
         if isinstance(items, dict):
             lines += _string_values(items)
+    lines += _folders(collection.get("Folders"))
     return "\n".join(line for line in lines if line.strip())
+
+
+def _folders(root: Any) -> list[str]:
+    """A portfolio's folders (``/Collection /Folders``, PDF 1.7 extension
+    level 3): each folder's name, its description and its values in the
+    portfolio's columns, as a viewer lists the folders beside the files;
+    the root's children (``/Child``) and their siblings (``/Next``) walked
+    depth first, each folder once."""
+    lines: list[str] = []
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        ref = stack.pop()
+        folder = resolve1(ref)
+        if not isinstance(folder, dict) or id(folder) in seen:
+            continue
+        seen.add(id(folder))
+        if len(seen) > MAX_STRUCTURE_ELEMENTS:
+            raise ExtractionError(f"more than {MAX_STRUCTURE_ELEMENTS} portfolio folders", part="portfolio")
+        lines += [_string(folder.get(key)) for key in ("Name", "Desc")]
+        items = resolve1(folder.get("CI"))
+        if isinstance(items, dict):
+            lines += _string_values(items)
+        stack += [folder.get("Next"), folder.get("Child")]
+    return lines
 
 
 def _string_values(entries: dict[str, Any]) -> list[str]:

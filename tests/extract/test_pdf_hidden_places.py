@@ -405,6 +405,46 @@ def _reportlab_pages(lines: list[str]) -> bytes:
     return out.getvalue()
 
 
+def test_a_portfolio_s_folders() -> None:
+    """A portfolio's folder tree (``/Folders``: a root whose ``/Child`` and
+    its ``/Next`` siblings a viewer lists beside the files): each folder's
+    name, description and values in the columns."""
+    data = _minimal_pdf("/Collection << /Type /Collection /View /T /Folders 4 0 R >>",
+                        ["<< /Type /Folder /ID 0 /Name (root) /Child 5 0 R >>",
+                         f"<< /Type /Folder /ID 1 /Parent 4 0 R /Name {_pdf_text(MARK)} /Next 6 0 R /Child 7 0 R >>",
+                         f"<< /Type /Folder /ID 2 /Parent 4 0 R /Name (docs) /Desc {_pdf_text('秘密★1年')} /Next 5 0 R >>",
+                         f"<< /Type /Folder /ID 3 /Parent 5 0 R /Name (old) /CI << /level {_pdf_text('绝密★长期')} >> >>"])
+    assert _findings(data) == [("portfolio", "机密★5年"), ("portfolio", "秘密★1年"), ("portfolio", "绝密★长期")]
+
+
+def test_scripts_links_and_events_run() -> None:
+    """What a link runs (``/A``) and the action chained after it
+    (``/Next``), what runs when a page opens or a field changes (``/AA``),
+    and a bookmark's script: read with the document's scripts."""
+    script = "<< /S /JavaScript /JS {} {} >>"
+    link = "<< /Type /Annot /Subtype /Link /Rect [0 0 50 20] /A 5 0 R >>"
+    field = (f"<< /Type /Annot /Subtype /Widget /FT /Tx /T (level) /Rect [0 30 50 50] /P 3 0 R "
+             f"/AA << /K {script.format(_pdf_text('秘密★1年'), '')} >> >>")
+    data = _minimal_pdf("/AcroForm << /Fields [6 0 R] >> /Outlines 8 0 R",
+                        [link, script.format("(app.alert\\(1\\))", "/Next [7 0 R]"), field,
+                         script.format(_pdf_text(MARK), ""),
+                         "<< /Type /Outlines /First 9 0 R /Last 9 0 R /Count 1 >>",
+                         "<< /Title (Go) /Parent 8 0 R /A << /S /GoTo /D [3 0 R /Fit] /Next 10 0 R >> >>",
+                         script.format(_pdf_text("绝密★长期"), "")],
+                        page_extra=f"/Annots [4 0 R 6 0 R] /AA << /O {script.format(_pdf_text('机密★10年'), '')} >>")
+    assert _findings(data) == [("javascript", "机密★10年"), ("javascript", "机密★5年"), ("javascript", "秘密★1年"),
+                               ("javascript", "绝密★长期")]
+
+
+def test_a_script_the_document_and_a_link_both_run_is_read_once() -> None:
+    data = _minimal_pdf("/Names << /JavaScript << /Names [(a) 5 0 R] >> >>",
+                        ["<< /Type /Annot /Subtype /Link /Rect [0 0 50 20] /A 5 0 R >>",
+                         f"<< /S /JavaScript /JS {_pdf_text(MARK)} /Next << /S /JavaScript /JS {_pdf_text(MARK)} >> >>"],
+                        page_extra="/Annots [4 0 R]")
+    result = scan_bytes(data, "notice.pdf")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "javascript")]
+
+
 def _past_the_count(second: str = MARK, packed: tuple[int, ...] = ()) -> bytes:
     """Two pages in the page tree, whose ``/Count`` says one; ``second`` is
     drawn on the second."""
