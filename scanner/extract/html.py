@@ -7,9 +7,10 @@ Parts: ``title``, ``meta`` (meta content), ``body`` (visible text),
 ``data-*`` values with Chinese, the values of visible inputs), ``html-comment``,
 ``script``, ``style`` and ``template`` (what the page's source says), ``framed``
 (pages a frame shows from an attribute), ``data-uri`` (the text of every other
-``data:`` URI an attribute holds: a link's target, a style sheet, a script),
-``img:N`` and ``picture:N`` (a picture written into the page as a ``data:``
-URI: an ``<img>``'s, any other attribute's).
+``data:`` URI an attribute holds: a link's target, a style sheet, a script;
+and of those a style sheet or a style attribute names, ``url()`` and
+``@import``), ``img:N`` and ``picture:N`` (a picture written into the page
+as a ``data:`` URI: an ``<img>``'s, any other attribute's or style's).
 """
 from __future__ import annotations
 
@@ -50,6 +51,11 @@ _REFERENCE = re.compile(r"&(?:#|colon;)", re.IGNORECASE)
 # browser strips it), found by libxml2 rather than by a walk in Python
 _DATA_URIS = lxml.etree.XPath("//@*[starts-with(translate(substring(normalize-space(.), 1, 5), 'DATA', 'data'), "
                               "'data:')]")
+# the style attributes that may name a data: URI (url(data:...) in any case), found by libxml2
+_STYLE_DATA = lxml.etree.XPath("//@style[contains(translate(., 'DATA', 'data'), 'data:')]")
+# a URI a style sheet names: url() unquoted (group 1), or a string, in url(), @import or image-set() (2, 3);
+# runs possessive, a string ends with its line: each character is looked at once
+_CSS_URI = re.compile(r"""url\(\s*+([^\s"')]++)|"([^"\n]*+)"|'([^'\n]*+)'""", re.IGNORECASE)
 # where one candidate of a srcset ends: its width or density descriptor, then a comma or the end
 _SRCSET_CANDIDATE_END = re.compile(r"\s+\d+(?:\.\d+)?[wxh]\s*(?:,\s*|$)")
 # how the text of a data: URI is read, by its media type: beyond these, any other
@@ -257,14 +263,19 @@ def _carried(root: Any, source: str, found: dict[str, list[Any]], limits: Limits
     ``data:``, in any case, or holds a character reference."""
     framed, notices = _framed_pages(found, limits)
     parts = [Part("framed", framed)] if framed else []
-    uris = [(value.getparent().tag, value.attrname, str(value))
-            for value in _DATA_URIS(root)] if _DATA_SCHEME.search(source) or _REFERENCE.search(source) else []
+    says_data = bool(_DATA_SCHEME.search(source) or _REFERENCE.search(source))
+    uris = [(value.getparent().tag, value.attrname, str(value)) for value in _DATA_URIS(root)] if says_data else []
     others = [(tag, attribute, uri) for tag, attribute, uri in uris if (tag, attribute) != ("img", "src")]
+    # the data: URIs of style sheets (url(), @import; "data:" may be spelled with CSS escapes there) and
+    # of style attributes (where the parser decoded character references), one reading as an attribute's
+    sheets = [el.text for el in found["style"] if el.text and (says_data or "\\" in el.text)]
+    styled = _css_data_uris(sheets + ([str(value) for value in _STYLE_DATA(root)] if says_data else []))
+    others += [("style", "url", uri) for uri in styled]
     text, text_notices = _carried_text((uri for tag, attribute, uri in others if _FRAMES.get(tag) != attribute),
                                        "data-uri", limits)
     if text:
         parts.append(Part("data-uri", text))
-    # a picture in any attribute, a frame's too; each candidate of a srcset (a list of URIs)
+    # a picture in any attribute or style, a frame's too; each candidate of a srcset (a list of URIs)
     candidates = (candidate for _, attribute, uri in others
                   for candidate in (_srcset_candidates(uri) if attribute == "srcset" else [uri]))
     shown = (uri for uri in candidates if uri.lstrip()[5:11].lower() == "image/")
@@ -282,6 +293,22 @@ def _framed_pages(found: dict[str, list[Any]], limits: Limits) -> tuple[str, lis
     uris = [el.get(attribute) for tag, attribute in _FRAMES.items() for el in found[tag]]
     carried, notices = _carried_text((uri for uri in uris if uri and _is_data_uri(uri)), "framed", limits)
     return "\n".join(text for text in (*pages, carried) if text), notices
+
+
+def _css_data_uris(sheets: list[str]) -> list[str]:
+    """The ``data:`` URIs style sheets name: in ``url()``, quoted or not, and
+    as strings (``@import``, ``image-set()``), CSS escapes decoded as a
+    browser decodes them."""
+    found = []
+    for sheet in sheets:
+        if not _DATA_SCHEME.search(sheet) and "\\" not in sheet:
+            continue
+        for match in _CSS_URI.finditer(sheet):
+            uri = next(group for group in match.groups() if group is not None)
+            uri = _CSS_ESCAPE.sub(_escaped_char, uri) if "\\" in uri else uri
+            if _is_data_uri(uri):
+                found.append(uri)
+    return found
 
 
 def _srcset_candidates(value: str) -> list[str]:
@@ -346,17 +373,20 @@ def _source_text(elements: list[Any], kind: str) -> str:
     ``_code_text`` reads."""
     if kind == "template":
         return _lines(["".join(el.itertext()) for el in elements])
-    return _code_text([el.text for el in elements if el.text], kind)
+    return _code_text([el.text for el in elements if el.text], kind, data_uris=kind != "style")
 
 
-def _code_text(sources: list[str], kind: str) -> str:
+def _code_text(sources: list[str], kind: str, data_uris: bool = True) -> str:
     """The string literals and comments of scripts (``kind`` ``script``) or
     style sheets (``style``), one a line without their quotes (the quotes are
     syntax, not a quotation that makes a mark a mention), escapes decoded
-    (``\\u673a`` in JavaScript and JSON, ``\\673a`` in CSS)."""
+    (``\\u673a`` in JavaScript and JSON, ``\\673a`` in CSS); without the
+    ``data:`` URIs when not ``data_uris`` (a page's style sheets: what they
+    carry is read as ``data-uri`` or a picture, not twice)."""
     escape = _CSS_ESCAPE if kind == "style" else _JS_ESCAPE
-    return _lines([escape.sub(_escaped_char, next(g for g in m.groups() if g is not None))
-                   for source in sources for m in _LITERAL.finditer(source)])
+    literals = [escape.sub(_escaped_char, next(g for g in m.groups() if g is not None))
+                for source in sources for m in _LITERAL.finditer(source)]
+    return _lines(literals if data_uris else [text for text in literals if not _is_data_uri(text)])
 
 
 def _lines(chunks: list[str]) -> str:

@@ -225,3 +225,40 @@ def test_a_data_uri_in_a_charset_that_refuses_bytes_does_not_fail_the_page() -> 
     page = '<html><body><p>机密★5年</p><a href="data:text/plain;charset=idna,%E6%9C%BA">x</a></body></html>'
     result = scan_bytes(page.encode(), "page.html")[0]
     assert (result.verdict.value, result.extraction.value) == ("block", "full")
+
+
+@pytest.mark.parametrize("element, part", [
+    # url() unquoted, percent-encoded; quoted with the mark as it stands (read once, not also as a style literal)
+    ("<style>.a {{ background: url(data:text/plain;charset=utf-8,{mark}) }}</style>", "data-uri"),
+    ('<style>.a {{ background: URL( "data:text/plain;charset=utf-8,机密★5年" ) }}</style>', "data-uri"),
+    ("<style>@import '{css}';</style>", "data-uri"),  # a style sheet a style sheet imports, base64
+    ('<style>.a {{ background: url("data\\3A text/plain;charset=utf-8,{mark}") }}</style>', "data-uri"),  # escaped
+    ('<div style="background-image: url(&quot;{svg}&quot;)">x</div>', "picture:1"),
+    ("<style>.seal {{ background: image-set('{svg}' 1x) }}</style>", "picture:1"),
+])
+def test_data_uris_in_style_sheets_and_style_attributes(element: str, part: str) -> None:
+    """CSS ``url(data:…)`` and ``@import`` in a ``<style>`` and in a
+    ``style`` attribute, decoded as an attribute's ``data:`` URI is (text as
+    ``data-uri``, a picture as ``picture:N``): cleared before."""
+    mark = "机密★5年"
+    css = _data64("text/css", f"/* {mark} */".encode())
+    svg = _data("image/svg+xml;charset=utf-8", SVG)
+    page = (f"<html><body><p>正文</p>{element.format(mark=urllib.parse.quote(mark), css=css, svg=svg)}"
+            "</body></html>")
+    result = scan_bytes(page.encode(), "page.html")[0]
+    assert result.extraction.value == "full"
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", part)]
+
+
+def test_a_file_or_a_font_in_a_style_sheet() -> None:
+    """A PDF a style names is a file not read: ``review``, not clear; a web
+    font holds no text of the page and stays clear."""
+    pdf = _data64("application/pdf", b"%PDF-1.7\n" + bytes(64))
+    font = _data64("font/woff2", b"wOF2" + bytes(60))
+    page = f'<html><body><p>正文</p><div style="background: url({pdf})">x</div></body></html>'
+    result = scan_bytes(page.encode(), "page.html")[0]
+    assert (result.verdict.value, result.extraction.value) == ("review", "partial")
+    assert [(f.rule, f.part) for f in result.findings] == [("unreadable.embedded", "data-uri")]
+    page = f"<html><head><style>@font-face {{ src: url({font}) }}</style></head><body><p>正文</p></body></html>"
+    result = scan_bytes(page.encode(), "page.html")[0]
+    assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
