@@ -1,7 +1,9 @@
 """Plain text, Markdown and CSV: the decoded text is the ``body`` part; a
 data or code file whose strings are written with ``\\u`` escapes also has
 them decoded (``unescaped``); a Markdown file's link titles and
-percent-encoded link targets are read as a reader sees them (``links``)."""
+percent-encoded link targets are read as a reader sees them (``links``), and
+its lines with character references, decoded as the rendered page shows them
+(``references``)."""
 from __future__ import annotations
 
 import html
@@ -27,6 +29,8 @@ _LINK_TITLE = re.compile(r"\]\(\s*+(?:<[^<>\n]*>|[^\s()<>]*+)\s++" + _TITLE_BODY
 # /%E6%9C%BA...); looked for only where a run starts, so each run is scanned once
 _PERCENT_ENCODED = re.compile(r"""(?<![^\s()<>\[\]"'])(?=[^\s()<>\[\]"']*?%[89A-Fa-f][0-9A-Fa-f])[^\s()<>\[\]"']+""")
 _ESCAPED = re.compile(r"\\(.)")
+# a character reference, as HTML reads it: decimal, hexadecimal or named (some names need no semicolon)
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 
 
 def _extract(data: bytes, fmt: str, name: str = "") -> Document:
@@ -43,6 +47,9 @@ def _extract(data: bytes, fmt: str, name: str = "") -> Document:
         links = _markdown_links(decoded.text)
         if links:
             parts.append(Part("links", links))
+        references = _markdown_references(decoded.text)
+        if references:
+            parts.append(Part("references", references))
     if decoded.other is not None:
         parts.append(Part("big5-reading", non_ascii_lines(decoded.other)))
     if decoded.exact:
@@ -63,6 +70,30 @@ def _markdown_links(text: str) -> str:
     if "%" in text:
         lines += [unquoted_url(m.group()) for m in _PERCENT_ENCODED.finditer(text)]
     return "\n".join(line.strip() for line in lines if line.strip())
+
+
+def _markdown_references(text: str) -> str:
+    """Each line in which a character reference spells more than ASCII
+    (``&#31192;&#23494;`` is 秘密, ``&#9733;`` a star), decoded as the
+    rendered page shows it, one a line; references to ASCII (``&amp;``) do
+    not make a line read again.  A link title's references are read in
+    ``links`` and are left out here; the rest of such a line is its body's
+    text, so a line holding a mark as it stands and such a reference is read
+    twice."""
+    if "&" not in text:
+        return ""
+    if "](" in text or "]:" in text:  # a title, with what surrounds it, blanked out: the newlines kept
+        text = _LINK_TITLE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    lines = []
+    end = -1  # where the last line taken ends: each line is looked for its ends once
+    for match in _CHARACTER_REFERENCE.finditer(text):
+        if match.start() < end or html.unescape(match.group()).isascii():
+            continue
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        lines.append(html.unescape(text[start:end]).strip())
+    return "\n".join(line for line in lines if line)
 
 
 def extract_text(data: bytes, name: str, limits: Limits) -> Document:

@@ -54,3 +54,22 @@ def test_links_without_a_mark_stay_clear() -> None:
     assert findings(text) == ("clear", "full", [])
     document = extract(text.encode(), "notes.md", ScanConfig().limits)
     assert {part.name: part.text for part in document.parts}["links"] == "公开的通知\ntitle\nhttps://example.org/通知"
+
+
+@pytest.mark.parametrize("text", [
+    "# 通知\n\n此件为&#26426;&#23494;&#9733;5&#24180;，注意保管。\n",  # decimal
+    "此件为&#x673A;&#x5BC6;&#x2605;5&#x5E74;\n",  # hexadecimal
+    "此件为&#26426;&#23494;&starf;5年 &amp; 其他\n",  # a named reference (the star), beside one to ASCII
+])
+def test_character_references_in_the_text_are_read_as_rendered(text: str) -> None:
+    """A Markdown renderer passes ``&#26426;`` through to HTML, which shows
+    机: the body, the text as written, held no mark (the red-team list)."""
+    assert findings(text) == ("block", "full", [("mark.state-secret", "references")])
+
+
+def test_references_to_ascii_and_a_title_s_references_are_not_read_again() -> None:
+    text = ('# 说明\n\nA &amp; B &lt;br&gt; 完成率 100%。\n\n'
+            '参见[通知](https://example.org/notice "&#26426;&#23494;&#9733;5&#24180;")。\n')
+    document = extract(text.encode(), "notes.md", ScanConfig().limits)
+    assert "references" not in {part.name for part in document.parts}
+    assert findings(text) == ("block", "full", [("mark.state-secret", "links")])
