@@ -16,6 +16,7 @@ shows), ``links`` (where hyperlinks lead: ``Sheet!A1: target``),
 ``formulas`` (the string literals of formulas), ``conditional-formats``
 (the text of conditional-formatting rules), ``number-formats`` (the literal
 text of number formats), ``cell-styles`` (the names of cell styles),
+``table-styles`` (the names of the book's own table styles),
 ``properties:<field>`` (a part per document
 property); other parts' text (text boxes, charts) by ``leftover``.
 """
@@ -104,7 +105,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                                  ("sheet-names", sheet_names), ("attributes", attributes), ("links", links),
                                  ("formulas", formulas), ("filters", filters), ("conditional-formats", list(dict.fromkeys(rules))),
                                  ("number-formats", _format_strings(book.format_codes)),
-                                 ("cell-styles", book.style_names)):
+                                 ("cell-styles", book.style_names), ("table-styles", book.table_style_names)):
             if lines:
                 parts.append(Part(part_name, "\n".join(lines)))
         others, other_notices = leftover(pkg, (), [*parts, *props])

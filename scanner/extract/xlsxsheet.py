@@ -77,6 +77,7 @@ class Book:
     names: list[str] = field(default_factory=list)
     format_codes: list[str] = field(default_factory=list)
     style_names: list[str] = field(default_factory=list)
+    table_style_names: list[str] = field(default_factory=list)
     shown: set[int] = field(default_factory=set)
 
 
@@ -121,7 +122,8 @@ def read_book(pkg: GuardedZip) -> Book:
             book.names.append(f"{el.get('name')}: {el.text}")
     book.names = list({n.split(": ", 1)[0]: n for n in book.names}.values())
     book.strings = _shared_strings(pkg)
-    book.date_styles, book.duration_styles, book.format_codes, book.style_names = _styles(pkg)
+    (book.date_styles, book.duration_styles, book.format_codes, book.style_names,
+     book.table_style_names) = _styles(pkg)
     return book
 
 
@@ -146,14 +148,16 @@ def _text(el: etree._Element) -> str:
     return plain + runs
 
 
-def _styles(pkg: GuardedZip) -> tuple[frozenset[int], frozenset[int], list[str], list[str]]:
+def _styles(pkg: GuardedZip) -> tuple[frozenset[int], frozenset[int], list[str], list[str], list[str]]:
     """Indexes of cell styles whose number format is a date or a duration,
     the codes of the workbook's own number formats, and the names of its
-    named cell styles (Excel's Cell Styles gallery) that are not ASCII: an
-    English Excel's built-in names (Normal, Hyperlink) hold no mark."""
+    named cell styles (Excel's Cell Styles gallery) and of its own table and
+    pivot table styles (the Table Styles gallery's Custom row) that are not
+    ASCII: an English Excel's built-in names (Normal, Hyperlink,
+    TableStyleMedium9) hold no mark."""
     raw = pkg.read_optional("xl/styles.xml")
     if not raw:
-        return frozenset(), frozenset(), [], []
+        return frozenset(), frozenset(), [], [], []
     root = parse_xml(raw, "xl/styles.xml")
     custom: dict[int, str] = {}
     codes = []  # every format's code: two may share an id (a conditional format's dxf)
@@ -171,8 +175,10 @@ def _styles(pkg: GuardedZip) -> tuple[frozenset[int], frozenset[int], list[str],
                 durations.add(idx)
         break
     names = [style.get("name") or "" for styles in root.iterchildren(f"{{{MAIN_NS}}}cellStyles") for style in styles]
+    tables = [style.get("name") or "" for styles in root.iterchildren(f"{{{MAIN_NS}}}tableStyles") for style in styles]
     return (frozenset(dates), frozenset(durations), list(dict.fromkeys(codes)),
-            [name for name in dict.fromkeys(names) if not name.isascii()])
+            [name for name in dict.fromkeys(names) if not name.isascii()],
+            [name for name in dict.fromkeys(tables) if not name.isascii()])
 
 
 class SheetXml:
