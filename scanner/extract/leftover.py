@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from lxml import etree
 
@@ -57,10 +57,14 @@ _FILES = frozenset({"docx", "xlsx", "pptx", "pdf", "ofd", "image", "zip", "tar",
                     "ppt", "ole"})
 
 
-def leftover(pkg: GuardedZip, read: Iterable[str], known: Sequence[Part]) -> tuple[list[Part], list[Notice]]:
+def leftover(pkg: GuardedZip, read: Iterable[str], known: Sequence[Part],
+             parsed: Mapping[str, etree._Element] | None = None) -> tuple[list[Part], list[Notice]]:
     """Parts and notices for the members of ``pkg`` not in ``read`` (and not
-    read by ``pkg`` itself); lines already in ``known`` are left out."""
-    done = set(read) | pkg.read_names
+    read by ``pkg`` itself); lines already in ``known`` are left out.
+    ``parsed``: members the format's reader parsed for a few attributes, whose
+    other text is read here from their trees (not inflated again)."""
+    parsed = parsed or {}
+    done = (set(read) | pkg.read_names) - parsed.keys()
     todo = [name for name in sorted(pkg.names()) if name not in done and _may_hold_text(name)]
     if not todo:
         return [], []
@@ -69,7 +73,7 @@ def leftover(pkg: GuardedZip, read: Iterable[str], known: Sequence[Part]) -> tup
     notices: list[Notice] = []
     for name in todo:
         try:
-            text = _text(pkg.read(name), name, notices)
+            text = _xml_text(parsed[name]) if name in parsed else _text(pkg.read(name), name, notices)
         except ExtractionError as exc:
             notices.append(unreadable(exc.reason, part=name))
             continue

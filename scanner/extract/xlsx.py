@@ -16,7 +16,8 @@ shows), ``links`` (where hyperlinks lead: ``Sheet!A1: target``),
 ``formulas`` (the string literals of formulas), ``conditional-formats``
 (the text of conditional-formatting rules), ``number-formats`` (the literal
 text of number formats), ``cell-styles`` (the names of cell styles),
-``table-styles`` (the names of the book's own table styles),
+``table-styles`` (the names of the book's own table styles), ``tables``
+(tables' names, comments and the column names no cell shows),
 ``properties:<field>`` (a part per document
 property); other parts' text (text boxes, charts) by ``leftover``.
 """
@@ -34,6 +35,7 @@ from ..types import Document, Notice, Part, Severity
 from .decode import unquoted_url
 from .image import package_pictures
 from .leftover import leftover
+from .notices import unreadable
 from .ocr import PictureReader
 from .xlsxsheet import REL_NS, Book, SheetXml, header_footer, read_book, rels
 from .xmlparts import attribute_lines, embedded_notices, external_targets, local, ooxml_properties, parse_xml
@@ -60,6 +62,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         filters: list[str] = []
         rules: list[str] = []
         links: list[str] = []
+        related: dict[str, etree._Element] = {}  # the sheets' tables, by path
         for sheet in book.sheets:
             raw = pkg.read(sheet.path)
             sheet_xml = SheetXml(raw, sheet.path)
@@ -75,6 +78,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             sheet_rels = rels(pkg, sheet.path, external)
             links += _links(sheet_xml.root, sheet.name, external)
             comments += [f"{sheet.name}!{ref}: {text}" for ref, text in _comments(pkg, sheet_rels)]
+            _related_parts(pkg, sheet_rels, related, notices)
             if sheet.chart:
                 continue
             part = f"sheet:{sheet.name}"
@@ -95,20 +99,23 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         embedded = embedded_notices(pkg, "xl/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "xl/media/", ocr)
         sheet_names = [sheet.name for sheet in book.sheets]
-        if formulas or filters:  # a literal or a filter value a cell shows is read there already
+        tables = [text for root in related.values() if local(root.tag) == "table" for text in _table_strings(root)]
+        if formulas or filters or tables:
+            # a literal, a filter value, a column's name a cell shows is read there already
             cells = {cell for part in parts for line in part.text.splitlines() for cell in line.split("\t")}
             formulas = [literal for literal in formulas if literal not in cells]
-            filters = [value for value in dict.fromkeys(filters) if value not in cells]
+            filters, tables = ([text for text in dict.fromkeys(lines) if text not in cells] for lines in (filters, tables))
         links += external_targets(pkg, "xl/drawings/")  # a shape's or a picture's link on a sheet
         for part_name, lines in (("unused-strings", _unused_strings(book)), ("comment", comments),
                                  ("header", headers), ("footer", footers), ("names", book.names),
                                  ("sheet-names", sheet_names), ("attributes", attributes), ("links", links),
                                  ("formulas", formulas), ("filters", filters), ("conditional-formats", list(dict.fromkeys(rules))),
                                  ("number-formats", _format_strings(book.format_codes)),
-                                 ("cell-styles", book.style_names), ("table-styles", book.table_style_names)):
+                                 ("cell-styles", book.style_names), ("table-styles", book.table_style_names),
+                                 ("tables", tables)):
             if lines:
                 parts.append(Part(part_name, "\n".join(lines)))
-        others, other_notices = leftover(pkg, (), [*parts, *props])
+        others, other_notices = leftover(pkg, (), [*parts, *props], related)
     notices[:0] = [*embedded, *picture_notices]
     notices += other_notices
     if comments:
@@ -120,6 +127,35 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     parts += others
     parts += pictures
     return Document("xlsx", parts=tuple(parts), notices=tuple(notices))
+
+
+def _related_parts(pkg: GuardedZip, sheet_rels: dict[str, tuple[str, str]], found: dict[str, etree._Element],
+                   notices: list[Notice]) -> None:
+    """Parse the sheet's tables into ``found`` (path -> tree), each once;
+    ``leftover`` reads their other text from these trees (a table's
+    calculated column formulas).  One that is not well-formed is
+    ``unreadable.extract``, as ``leftover`` would say."""
+    for rel_type, target in sheet_rels.values():
+        if rel_type.lower().endswith("/table") and target not in found and pkg.has(target):
+            try:
+                found[target] = parse_xml(pkg.read(target), target)
+            except ExtractionError as exc:
+                notices.append(unreadable(exc.reason, part=target))
+
+
+def _table_strings(root: etree._Element) -> list[str]:
+    """A table's own text: its name (Table Design shows it, formulas use it)
+    when not ASCII as Excel's ``Table1`` is, its comment (Name Manager), its
+    alt text (Excel 2010's ``x14:table`` in its ``extLst``), and its columns'
+    names and total row labels, which its header and total cells show (the
+    caller leaves out those a cell does show)."""
+    found = []
+    for table in root.iter("{*}table"):
+        found += [name for key in ("name", "displayName") if not (name := table.get(key) or "").isascii()]
+        found += [table.get(key) or "" for key in ("comment", "altText", "altTextSummary")]
+    for column in root.iter("{*}tableColumn"):
+        found += [column.get("name") or "", column.get("totalsRowLabel") or ""]
+    return [text for text in found if any(ch.isalpha() for ch in text)]
 
 
 def _unused_strings(book: Book) -> list[str]:
