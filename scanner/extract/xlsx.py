@@ -18,6 +18,8 @@ shows), ``links`` (where hyperlinks lead: ``Sheet!A1: target``),
 text of number formats), ``cell-styles`` (the names of cell styles),
 ``table-styles`` (the names of the book's own table styles), ``tables``
 (tables' names, comments and the column names no cell shows),
+``pivot-tables`` (pivot tables' names and captions no cell shows),
+``pivot-filters`` (the strings of pivot tables' label filters),
 ``properties:<field>`` (a part per document
 property); other parts' text (text boxes, charts) by ``leftover``.
 """
@@ -62,7 +64,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         filters: list[str] = []
         rules: list[str] = []
         links: list[str] = []
-        related: dict[str, etree._Element] = {}  # the sheets' tables, by path
+        related: dict[str, etree._Element] = {}  # the sheets' tables and pivot tables, by path
         for sheet in book.sheets:
             raw = pkg.read(sheet.path)
             sheet_xml = SheetXml(raw, sheet.path)
@@ -100,11 +102,18 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         pictures, picture_notices = package_pictures(pkg, "xl/media/", ocr)
         sheet_names = [sheet.name for sheet in book.sheets]
         tables = [text for root in related.values() if local(root.tag) == "table" for text in _table_strings(root)]
-        if formulas or filters or tables:
-            # a literal, a filter value, a column's name a cell shows is read there already
+        pivots: list[str] = []
+        pivot_filters: list[str] = []
+        for root in related.values():
+            if local(root.tag) == "pivotTableDefinition":
+                pivots += _pivot_names(root)
+                pivot_filters += _pivot_filters(root)
+        if formulas or filters or tables or pivots or pivot_filters:
+            # a literal, a filter value, a column's name, a pivot's caption a cell shows is read there already
             cells = {cell for part in parts for line in part.text.splitlines() for cell in line.split("\t")}
             formulas = [literal for literal in formulas if literal not in cells]
-            filters, tables = ([text for text in dict.fromkeys(lines) if text not in cells] for lines in (filters, tables))
+            filters, tables, pivots, pivot_filters = ([text for text in dict.fromkeys(lines) if text not in cells]
+                                                      for lines in (filters, tables, pivots, pivot_filters))
         links += external_targets(pkg, "xl/drawings/")  # a shape's or a picture's link on a sheet
         for part_name, lines in (("unused-strings", _unused_strings(book)), ("comment", comments),
                                  ("header", headers), ("footer", footers), ("names", book.names),
@@ -112,7 +121,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                                  ("formulas", formulas), ("filters", filters), ("conditional-formats", list(dict.fromkeys(rules))),
                                  ("number-formats", _format_strings(book.format_codes)),
                                  ("cell-styles", book.style_names), ("table-styles", book.table_style_names),
-                                 ("tables", tables)):
+                                 ("tables", tables), ("pivot-tables", pivots), ("pivot-filters", pivot_filters)):
             if lines:
                 parts.append(Part(part_name, "\n".join(lines)))
         others, other_notices = leftover(pkg, (), [*parts, *props], related)
@@ -131,12 +140,12 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
 
 def _related_parts(pkg: GuardedZip, sheet_rels: dict[str, tuple[str, str]], found: dict[str, etree._Element],
                    notices: list[Notice]) -> None:
-    """Parse the sheet's tables into ``found`` (path -> tree), each once;
-    ``leftover`` reads their other text from these trees (a table's
-    calculated column formulas).  One that is not well-formed is
+    """Parse the sheet's tables and pivot tables into ``found`` (path ->
+    tree), each once; ``leftover`` reads their other text from these trees
+    (a table's calculated column formulas).  One that is not well-formed is
     ``unreadable.extract``, as ``leftover`` would say."""
     for rel_type, target in sheet_rels.values():
-        if rel_type.lower().endswith("/table") and target not in found and pkg.has(target):
+        if rel_type.lower().endswith(("/table", "/pivottable")) and target not in found and pkg.has(target):
             try:
                 found[target] = parse_xml(pkg.read(target), target)
             except ExtractionError as exc:
@@ -155,6 +164,40 @@ def _table_strings(root: etree._Element) -> list[str]:
         found += [table.get(key) or "" for key in ("comment", "altText", "altTextSummary")]
     for column in root.iter("{*}tableColumn"):
         found += [column.get("name") or "", column.get("totalsRowLabel") or ""]
+    return [text for text in found if any(ch.isalpha() for ch in text)]
+
+
+_PIVOT_TEXT = ("name", "dataCaption", "grandTotalCaption", "errorCaption", "missingCaption", "rowHeaderCaption",
+               "colHeaderCaption", "altText", "altTextSummary")
+
+
+def _pivot_names(root: etree._Element) -> list[str]:
+    """A pivot table's own text: its name (PivotTable Analyze shows it),
+    captions and alt text (on the definition and on Excel 2010's
+    ``x14:pivotTableDefinition``), the names given to its fields, items and
+    data fields; most are shown by the pivot's cells (left out by the
+    caller), not when the pivot was written without them.  ASCII ones are
+    left out: English Excel's ``PivotTable1``, ``Values``, ``Sum of …``."""
+    found = []
+    for pivot in root.iter("{*}pivotTableDefinition"):
+        found += [pivot.get(key) or "" for key in _PIVOT_TEXT]
+    for el in root.iter("{*}pivotField", "{*}dataField", "{*}item"):
+        found.append(el.get("n" if local(el.tag) == "item" else "name") or "")
+    return [text for text in found if not text.isascii() and any(ch.isalpha() for ch in text)]
+
+
+def _pivot_filters(root: etree._Element) -> list[str]:
+    """The strings a pivot table's label filters compare its labels with
+    (``captionContains``: ``stringValue1``; between: ``stringValue2``), as
+    the filter dialog shows them, the filters' names and descriptions, and
+    the values of the autofilter Excel writes inside each (``*机密*``,
+    wildcards removed)."""
+    found = []
+    for holder in root.iterchildren("{*}filters"):
+        for pivot_filter in holder.iterchildren("{*}filter"):
+            found += [pivot_filter.get(key) or "" for key in ("stringValue1", "stringValue2", "name", "description")]
+            found += [(el.get("val") or "").strip("*?") for auto in pivot_filter.iterchildren("{*}autoFilter")
+                      for el in auto.iter("{*}customFilter", "{*}filter")]
     return [text for text in found if any(ch.isalpha() for ch in text)]
 
 

@@ -7,6 +7,8 @@ library here writes (pivot tables, phonetic runs) are added to openpyxl's
 package as Excel writes them."""
 from __future__ import annotations
 
+import types
+
 import openpyxl
 import pytest
 from openpyxl.styles.table import TableStyle, TableStyleElement
@@ -81,3 +83,82 @@ def test_a_table_s_name_and_column_after_libreoffice(soffice) -> None:
     for kw in ({"displayName": MARK}, {"displayName": "Register", "header": False}):
         assert mark_parts(soffice(_table(**kw), "xlsx", "xlsx"), "b.xlsx") == ["tables"]
 
+
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PIVOT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.pivot"
+
+
+def _pivot(b: types.SimpleNamespace, name: str, label_filter: str) -> bytes:
+    """The register and, on a second sheet, a pivot table of 金额 by 项目
+    named ``name`` and keeping the items whose caption does not contain
+    ``label_filter``, as Excel writes one (a cache to refresh on open, the
+    filter's autofilter beside its string); openpyxl writes no pivot table."""
+    book = openpyxl.Workbook()
+    book.active.title = "数据"
+    for row in (["密级", "项目", "金额"], ["公开", "差旅", 12], ["内部", "会议", 30]):
+        book.active.append(row)
+    book.create_sheet("透视")
+    ns = f'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="{_R}"'
+    cache = (f'<pivotCacheDefinition {ns} r:id="rId1" refreshOnLoad="1" recordCount="0"><cacheSource type="worksheet">'
+             '<worksheetSource ref="A1:C3" sheet="数据"/></cacheSource><cacheFields count="3">'
+             '<cacheField name="密级" numFmtId="0"><sharedItems/></cacheField><cacheField name="项目" numFmtId="0">'
+             '<sharedItems count="2"><s v="差旅"/><s v="会议"/></sharedItems></cacheField>'
+             '<cacheField name="金额" numFmtId="0"><sharedItems containsSemiMixedTypes="0" containsString="0" '
+             'containsNumber="1" containsInteger="1" minValue="12" maxValue="30"/></cacheField></cacheFields>'
+             '</pivotCacheDefinition>')
+    pivot = (f'<pivotTableDefinition {ns} name="{name}" cacheId="1" dataCaption="值" outline="1" outlineData="1">'
+             '<location ref="A3:B5" firstHeaderRow="1" firstDataRow="1" firstDataCol="1"/><pivotFields count="3">'
+             '<pivotField showAll="0"/><pivotField axis="axisRow" showAll="0"><items count="3"><item x="0"/>'
+             '<item x="1"/><item t="default"/></items></pivotField><pivotField dataField="1" showAll="0"/>'
+             '</pivotFields><rowFields count="1"><field x="1"/></rowFields><rowItems count="1"><i><x/></i></rowItems>'
+             '<colItems count="1"><i/></colItems><dataFields count="1"><dataField name="求和项:金额" fld="2" '
+             'baseField="0" baseItem="0"/></dataFields><filters count="1"><filter fld="1" type="captionNotContains" '
+             f'evalOrder="-1" id="1" stringValue1="{label_filter}"><autoFilter ref="A1"><filterColumn colId="0">'
+             f'<customFilters><customFilter operator="notEqual" val="*{label_filter}*"/></customFilters></filterColumn>'
+             '</autoFilter></filter></filters><pivotTableStyleInfo name="PivotStyleLight16" showRowHeaders="1" '
+             'showColHeaders="1"/></pivotTableDefinition>')
+
+    def rels(*targets: tuple[str, str, str]) -> str:
+        return ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                + "".join(f'<Relationship Id="{rid}" Type="{_R}/{kind}" Target="{target}"/>'
+                          for rid, kind, target in targets) + "</Relationships>")
+
+    def types_(xml: str) -> str:
+        return xml.replace("</Types>", (
+            f'<Override PartName="/xl/pivotCache/pivotCacheDefinition1.xml" ContentType="{_PIVOT_TYPE}CacheDefinition+xml"/>'
+            f'<Override PartName="/xl/pivotTables/pivotTable1.xml" ContentType="{_PIVOT_TYPE}Table+xml"/></Types>'))
+
+    return b.zip_edit(saved(book), replace={
+        "xl/pivotCache/pivotCacheDefinition1.xml": cache,
+        "xl/pivotTables/pivotTable1.xml": pivot,
+        "xl/pivotTables/_rels/pivotTable1.xml.rels":
+            rels(("rId1", "pivotCacheDefinition", "../pivotCache/pivotCacheDefinition1.xml")),
+        "xl/worksheets/_rels/sheet2.xml.rels": rels(("rId1", "pivotTable", "../pivotTables/pivotTable1.xml")),
+    }, edit={
+        "[Content_Types].xml": types_,
+        "xl/_rels/workbook.xml.rels": lambda xml: xml.replace("</Relationships>", (
+            f'<Relationship Id="rIdP" Type="{_R}/pivotCacheDefinition" '
+            'Target="pivotCache/pivotCacheDefinition1.xml"/></Relationships>')),
+        "xl/workbook.xml": lambda xml: xml.replace("</workbook>", (
+            f'<pivotCaches><pivotCache xmlns:r="{_R}" cacheId="1" r:id="rIdP"/></pivotCaches></workbook>')),
+    })
+
+
+def test_a_pivot_table_s_label_filter(b: types.SimpleNamespace) -> None:
+    """The string a label filter compares captions with, read once (not
+    again as its autofilter's ``*…*``)."""
+    data = _pivot(b, "数据透视表1", MARK)
+    assert mark_parts(data, "a.xlsx") == ["pivot-filters"]
+    assert _part(data, "pivot-filters") == MARK
+    assert _part(data, "pivot-tables") == "数据透视表1\n值\n求和项:金额"  # no cell shows them: no computed pivot
+
+
+def test_a_pivot_table_s_name_also_after_libreoffice(b: types.SimpleNamespace, soffice) -> None:
+    """The name PivotTable Analyze shows; LibreOffice keeps it (and lays
+    the pivot out in cells, which then show its captions: not read again)
+    and drops the label filter."""
+    data = _pivot(b, f"透视表{MARK}", "会")
+    assert mark_parts(data, "a.xlsx") == ["pivot-tables"]
+    again = soffice(data, "xlsx", "xlsx")
+    assert mark_parts(again, "b.xlsx") == ["pivot-tables"]
+    assert _part(again, "pivot-tables") == f"透视表{MARK}"
