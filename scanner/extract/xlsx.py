@@ -14,7 +14,8 @@ sheet's name, as its tab shows it), ``attributes`` (cells' input messages
 and error texts, link tooltips), ``filters`` (autofilter values no cell
 shows), ``links`` (where hyperlinks lead: ``Sheet!A1: target``),
 ``formulas`` (the string literals of formulas), ``conditional-formats``
-(the text of conditional-formatting rules), ``number-formats`` (the literal
+(the text of conditional-formatting rules), ``data-validations`` (the
+string literals of data-validation formulas), ``number-formats`` (the literal
 text of number formats), ``cell-styles`` (the names of cell styles),
 ``table-styles`` (the names of the book's own table styles), ``tables``
 (tables' names, comments and the column names no cell shows),
@@ -63,6 +64,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         formulas: list[str] = []
         filters: list[str] = []
         rules: list[str] = []
+        validations: list[str] = []
         links: list[str] = []
         related: dict[str, etree._Element] = {}  # the sheets' tables and pivot tables, by path
         for sheet in book.sheets:
@@ -70,7 +72,9 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             sheet_xml = SheetXml(raw, sheet.path)
             if sheet_xml.may_hold_formulas():
                 formulas += _formula_strings(raw)
-            attributes += attribute_lines(sheet_xml.root) + _list_entries(sheet_xml.root)
+            entries, literals = _validation_text(sheet_xml.root)
+            attributes += attribute_lines(sheet_xml.root) + entries
+            validations += literals
             rules += _rule_strings(sheet_xml.root)
             filters += _filter_values(sheet_xml.root)
             h, f = _header_footer(header_footer(sheet_xml.root))
@@ -108,18 +112,19 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             if local(root.tag) == "pivotTableDefinition":
                 pivots += _pivot_names(root)
                 pivot_filters += _pivot_filters(root)
-        if formulas or filters or tables or pivots or pivot_filters:
+        if formulas or filters or validations or tables or pivots or pivot_filters:
             # a literal, a filter value, a column's name, a pivot's caption a cell shows is read there already
             cells = {cell for part in parts for line in part.text.splitlines() for cell in line.split("\t")}
             formulas = [literal for literal in formulas if literal not in cells]
-            filters, tables, pivots, pivot_filters = ([text for text in dict.fromkeys(lines) if text not in cells]
-                                                      for lines in (filters, tables, pivots, pivot_filters))
+            filters, validations, tables, pivots, pivot_filters = (
+                [text for text in dict.fromkeys(lines) if text not in cells]
+                for lines in (filters, validations, tables, pivots, pivot_filters))
         links += external_targets(pkg, "xl/drawings/")  # a shape's or a picture's link on a sheet
         for part_name, lines in (("unused-strings", _unused_strings(book)), ("comment", comments),
                                  ("header", headers), ("footer", footers), ("names", book.names),
                                  ("sheet-names", sheet_names), ("attributes", attributes), ("links", links),
                                  ("formulas", formulas), ("filters", filters), ("conditional-formats", list(dict.fromkeys(rules))),
-                                 ("number-formats", _format_strings(book.format_codes)),
+                                 ("data-validations", validations), ("number-formats", _format_strings(book.format_codes)),
                                  ("cell-styles", book.style_names), ("table-styles", book.table_style_names),
                                  ("tables", tables), ("pivot-tables", pivots), ("pivot-filters", pivot_filters)):
             if lines:
@@ -269,16 +274,26 @@ def _filter_values(root: etree._Element) -> list[str]:
             if (value := el.get("val") or "") and any(ch.isalpha() for ch in value)]
 
 
-def _list_entries(root: etree._Element) -> list[str]:
+def _validation_text(root: etree._Element) -> tuple[list[str], list[str]]:
     """The entries of an in-cell drop-down list written in the rule itself
-    (``"是,否"``: data validation of type list), a line each."""
-    entries = []
+    (``"是,否"``: data validation of type list), a line each; and the string
+    literals of the other validation formulas (a custom rule's
+    ``A1<>"机密"``, a list a formula draws), which Excel's Data Validation
+    dialog shows.  The worksheet's rules and Excel 2010's
+    (``x14:dataValidation``, its formula in an ``xm:f``: a rule that refers
+    to another sheet)."""
+    entries: list[str] = []
+    literals: list[str] = []
     for validation in root.iter("{*}dataValidation"):
-        if validation.get("type") == "list":
-            formula = validation.findtext("{*}formula1") or ""
-            if formula.startswith('"') and formula.endswith('"'):
+        for name in ("formula1", "formula2"):
+            holder = validation.find(f"{{*}}{name}")
+            formula = "".join(holder.itertext()).strip() if holder is not None else ""
+            if name == "formula1" and validation.get("type") == "list" and formula.startswith('"') \
+                    and formula.endswith('"'):
                 entries += [entry for entry in formula[1:-1].split(",") if any(ch.isalpha() for ch in entry)]
-    return entries
+            elif '"' in formula:
+                literals += [literal.replace('""', '"') for literal in _QUOTED.findall(formula)]
+    return entries, [literal for literal in literals if any(ch.isalpha() for ch in literal)]
 
 
 def _format_strings(codes: list[str]) -> list[str]:

@@ -8,10 +8,12 @@ package as Excel writes them."""
 from __future__ import annotations
 
 import types
+from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
 from openpyxl.styles.table import TableStyle, TableStyleElement
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from scanner.config import Limits
@@ -162,3 +164,42 @@ def test_a_pivot_table_s_name_also_after_libreoffice(b: types.SimpleNamespace, s
     again = soffice(data, "xlsx", "xlsx")
     assert mark_parts(again, "b.xlsx") == ["pivot-tables"]
     assert _part(again, "pivot-tables") == f"透视表{MARK}"
+
+
+def _validated(formula: str, shown: str = "差旅") -> bytes:
+    """The register with a custom validation rule on its 项目 column; A2 shows ``shown``."""
+    book = _register()
+    book.active["A2"] = shown
+    rule = DataValidation(type="custom", formula1=formula, showErrorMessage=True, error="不可填写")
+    book.active.add_data_validation(rule)
+    rule.add("A2:A100")
+    return saved(book)
+
+
+def test_a_custom_data_validation_formula_also_after_libreoffice(soffice) -> None:
+    """The literal of a custom rule's formula (the Data Validation dialog
+    shows it), read beside the rule's error text; LibreOffice keeps the
+    rule.  A literal a cell shows is read in its row only."""
+    data = _validated(f'A2<>"{MARK}"')
+    assert mark_parts(data, "a.xlsx") == ["data-validations"]
+    assert _part(data, "data-validations") == MARK
+    assert mark_parts(soffice(data, "xlsx", "xlsx"), "b.xlsx") == ["data-validations"]
+    assert mark_parts(_validated(f'A2<>"{MARK}"', shown=MARK), "c.xlsx") == ["sheet:Sheet"]
+
+
+@pytest.mark.parametrize(("kind", "formula", "part"), [
+    ("custom", f'Sheet2!$A$1<>"{MARK}"', "data-validations"),
+    ("list", f'"公开,{MARK}"', "attributes"),  # a drop-down list's entries, as the worksheet's are
+], ids=["custom", "list"])
+def test_a_data_validation_of_excel_2010(b: types.SimpleNamespace, kind: str, formula: str, part: str) -> None:
+    """Excel keeps a rule that refers to another sheet in the worksheet's
+    ``extLst``, its formula in an ``xm:f`` (openpyxl cannot write one:
+    added to its output)."""
+    rule = ('<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+            'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations count="1" '
+            'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+            f'<x14:dataValidation type="{kind}" allowBlank="1" showErrorMessage="1"><x14:formula1><xm:f>{escape(formula)}'
+            '</xm:f></x14:formula1><xm:sqref>A2:A100</xm:sqref></x14:dataValidation></x14:dataValidations></ext>'
+            '</extLst></worksheet>')
+    data = b.zip_edit(saved(_register()), edit={"xl/worksheets/sheet1.xml": lambda xml: xml.replace("</worksheet>", rule)})
+    assert mark_parts(data, "a.xlsx") == [part]
