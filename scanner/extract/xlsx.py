@@ -7,7 +7,8 @@ value rules without its per-cell cost) and its header/footer text is taken
 from the same tree.
 
 Parts: ``sheet:<name>`` (rows joined by newlines, cells by tabs),
-``unused-strings`` (shared strings no cell shows), ``comment``
+``unused-strings`` (shared strings no cell shows), ``phonetic`` (shared
+strings' phonetic runs, which cells' text leaves out), ``comment``
 (``Sheet!A1: text``), ``header``/``footer`` (``Sheet: text``, format codes
 removed), ``names`` (defined names and their formulas), ``sheet-names`` (every
 sheet's name, as its tab shows it), ``attributes`` (cells' input messages
@@ -120,7 +121,8 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                 [text for text in dict.fromkeys(lines) if text not in cells]
                 for lines in (filters, validations, tables, pivots, pivot_filters))
         links += external_targets(pkg, "xl/drawings/")  # a shape's or a picture's link on a sheet
-        for part_name, lines in (("unused-strings", _unused_strings(book)), ("comment", comments),
+        for part_name, lines in (("unused-strings", _unused_strings(book)), ("phonetic", book.phonetic),
+                                 ("comment", comments),
                                  ("header", headers), ("footer", footers), ("names", book.names),
                                  ("sheet-names", sheet_names), ("attributes", attributes), ("links", links),
                                  ("formulas", formulas), ("filters", filters), ("conditional-formats", list(dict.fromkeys(rules))),

@@ -7,11 +7,14 @@ library here writes (pivot tables, phonetic runs) are added to openpyxl's
 package as Excel writes them."""
 from __future__ import annotations
 
+import io
 import types
+import zipfile
 from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
+import xlsxwriter
 from openpyxl.styles.table import TableStyle, TableStyleElement
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
@@ -203,3 +206,32 @@ def test_a_data_validation_of_excel_2010(b: types.SimpleNamespace, kind: str, fo
             '</extLst></worksheet>')
     data = b.zip_edit(saved(_register()), edit={"xl/worksheets/sheet1.xml": lambda xml: xml.replace("</worksheet>", rule)})
     assert mark_parts(data, "a.xlsx") == [part]
+
+
+
+def _strings_book(b: types.SimpleNamespace, phonetic: str) -> bytes:
+    """xlsxwriter's book (shared strings, as Excel writes text): 密级 in A1,
+    公开 in A2; with ``phonetic``, the reading Excel's phonetic guide shows
+    over A1 (xlsxwriter writes no phonetic run: added to its shared strings
+    as Excel writes it)."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_string("A1", "密级")
+    sheet.write_string("A2", "公开")
+    book.close()
+    run = f'<rPh sb="0" eb="2"><t>{phonetic}</t></rPh><phoneticPr fontId="1" type="noConversion"/>'
+    return b.zip_edit(out.getvalue(), edit={"xl/sharedStrings.xml": lambda xml: xml.replace(
+        "<t>密级</t>", "<t>密级</t>" + run, 1)}) if phonetic else out.getvalue()
+
+
+def test_a_phonetic_run_in_a_shared_string(b: types.SimpleNamespace) -> None:
+    """Read as a part of its own: the cell's text, as openpyxl gives it,
+    stays the same."""
+    data = _strings_book(b, MARK)
+    assert "<rPh" in zipfile.ZipFile(io.BytesIO(data)).read("xl/sharedStrings.xml").decode("utf-8")
+    assert mark_parts(data, "a.xlsx") == ["phonetic"]
+    assert _part(data, "phonetic") == MARK
+    assert _part(data, "sheet:Sheet1") == _part(_strings_book(b, ""), "sheet:Sheet1") == "密级\n公开"
+    assert openpyxl.load_workbook(io.BytesIO(data)).active["A1"].value == "密级"
+    assert _part(_strings_book(b, ""), "phonetic") == ""
