@@ -2,9 +2,9 @@
 mark in it (docs/fuzzing.md listed them as not read): a custom table
 style's name, a table's own names, a pivot table's names and label
 filters, a data-validation formula, a shared string's phonetic run.  Each
-file is written by the real library (openpyxl, LibreOffice); the parts no
-library here writes (pivot tables, phonetic runs) are added to openpyxl's
-package as Excel writes them."""
+file is written by the real library (openpyxl, xlsxwriter, LibreOffice);
+what none of them writes (pivot tables, phonetic runs, Excel 2010's
+validation rules) is added to its package as Excel writes it."""
 from __future__ import annotations
 
 import io
