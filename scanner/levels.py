@@ -39,6 +39,18 @@ BY_NAME: dict[str, Level] = {level.name: level for level in LEVELS}
 STATE_SECRET_LEVELS: tuple[str, ...] = tuple(level.name for level in LEVELS if level.max_years is not None)
 # the level whose hits a scan lists only up to a cap per lexicon
 HINT_LEVEL = "提示"
+# what a form's classification field offers beside the levels
+_NOT_CLASSIFIED = ("公开", "非密", "不涉密")
+
+
+def level_picker(entries: list[str]) -> bool:
+    """Whether a list control's entries (an in-cell drop-down, a content
+    control's list) are a classification field's choices: a state-secret
+    level and at least one more level or 公开/非密 among them.  Its entries
+    are then read on one line, as a form's 密级：□绝密 □机密 □秘密 is, not
+    each alone on a line like a bare mark."""
+    offered = {entry.strip() for entry in entries}
+    return bool(offered & set(STATE_SECRET_LEVELS)) and len(offered & {*LEVEL_NAMES, *_NOT_CLASSIFIED}) >= 2
 
 
 class Category(NamedTuple):

@@ -35,6 +35,7 @@ from lxml import etree
 from ..config import Limits
 from ..errors import ExtractionError
 from ..lang import Text
+from ..levels import level_picker
 from ..types import Document, Notice, Part, Severity
 from .decode import unquoted_url
 from .image import package_pictures
@@ -278,7 +279,8 @@ def _filter_values(root: etree._Element) -> list[str]:
 
 def _validation_text(root: etree._Element) -> tuple[list[str], list[str]]:
     """The entries of an in-cell drop-down list written in the rule itself
-    (``"是,否"``: data validation of type list), a line each; and the string
+    (``"是,否"``: data validation of type list), a line each (a 密级 field's
+    choices on one line: ``levels.level_picker``); and the string
     literals of the other validation formulas (a custom rule's
     ``A1<>"机密"``, a list a formula draws), which Excel's Data Validation
     dialog shows.  The worksheet's rules and Excel 2010's
@@ -292,7 +294,8 @@ def _validation_text(root: etree._Element) -> tuple[list[str], list[str]]:
             formula = "".join(holder.itertext()).strip() if holder is not None else ""
             if name == "formula1" and validation.get("type") == "list" and formula.startswith('"') \
                     and formula.endswith('"'):
-                entries += [entry for entry in formula[1:-1].split(",") if any(ch.isalpha() for ch in entry)]
+                listed = [entry for entry in formula[1:-1].split(",") if any(ch.isalpha() for ch in entry)]
+                entries += [",".join(listed)] if level_picker(listed) else listed
             elif '"' in formula:
                 literals += [literal.replace('""', '"') for literal in _QUOTED.findall(formula)]
     return entries, [literal for literal in literals if any(ch.isalpha() for ch in literal)]

@@ -8,6 +8,7 @@ from lxml import etree
 
 from ..errors import ExtractionError
 from ..lang import Text
+from ..levels import level_picker
 from ..types import Notice, Part
 from .decode import unquoted_url
 from .notices import unreadable
@@ -101,6 +102,7 @@ _TEXT_ATTRIBUTES = {
     "dataValidation": ("promptTitle", "prompt", "errorTitle", "error"),  # a cell's input message and error
 }
 _TEXT_ELEMENTS = tuple(f"{{*}}{name}" for name in _TEXT_ATTRIBUTES)
+_LIST_ENTRIES = ("listItem", "listEntry")  # a content control's and a legacy form field's list
 
 
 def attribute_lines(root: etree._Element) -> list[str]:
@@ -110,15 +112,27 @@ def attribute_lines(root: etree._Element) -> list[str]:
     a letter (a check box's ``0``) are left out, and so are ASCII shape names:
     Office names every shape (``TextBox 3``, ``Picture 1``), a line per shape
     that holds no mark, since a mark is never ASCII; a Chinese Office's
-    defaults (``文本框 3``) are read, and hold none either."""
-    lines = []
+    defaults (``文本框 3``) are read, and hold none either.  A list whose
+    entries are a 密级 field's choices (``levels.level_picker``) is one line,
+    as the form shows them, not a bare level alone on each line."""
+    lines: list[str] = []
+    choices: dict[etree._Element, list[int]] = {}  # a list control -> where its entries are in ``lines``
     for el in root.iter(*_TEXT_ELEMENTS):
-        wanted = _TEXT_ATTRIBUTES[local(el.tag)]
+        tag = local(el.tag)
+        wanted = _TEXT_ATTRIBUTES[tag]
         for key, value in el.attrib.items():
             name = local(key)
             if name in wanted and any(ch.isalpha() for ch in value) and not (name == "name" and value.isascii()):
+                if tag in _LIST_ENTRIES and (control := el.getparent()) is not None:
+                    choices.setdefault(control, []).append(len(lines))
                 lines.append(str(value))
-    return list(dict.fromkeys(lines))  # a picture's alt text is on its docPr and again on its cNvPr
+    for at in choices.values():  # a 密级 field's choices: one line, in the place of its first entry
+        entries = [lines[i] for i in at]
+        if level_picker(entries):
+            lines[at[0]] = "、".join(dict.fromkeys(entries))
+            for i in at[1:]:
+                lines[i] = ""
+    return list(dict.fromkeys(filter(None, lines)))  # a picture's alt text is on its docPr and again on its cNvPr
 
 
 def property_parts(fields: dict[str, list[str]]) -> list[Part]:

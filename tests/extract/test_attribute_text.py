@@ -5,12 +5,15 @@ re-saved by LibreOffice); each was cleared before, the mark never read."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import docx
 import openpyxl
 import pptx
+import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Cm
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from PIL import Image
@@ -190,3 +193,64 @@ def test_the_entries_of_an_in_cell_drop_down_list() -> None:
     book.active.add_data_validation(choice)
     choice.add("A2")
     assert mark_parts(saved(book), "a.xlsx") == ["attributes"]
+
+
+def _classification_field_book() -> bytes:
+    """A blank register as units publish them: a 密级 column whose cells offer the levels."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "文件名称", "密级", "是否涉密"])
+    for column, choices in (("C", '"绝密,机密,秘密,公开"'), ("D", '"非密,秘密"')):
+        field = DataValidation(type="list", formula1=choices)
+        sheet.add_data_validation(field)
+        field.add(f"{column}2:{column}200")
+    return saved(book)
+
+
+@pytest.mark.parametrize("resaved", [False, True])
+def test_a_classification_fields_drop_down_is_no_mark(soffice, resaved: bool) -> None:
+    """The choices of a 密级 field are read on one line, as a form's
+    密级：□绝密 □机密 □秘密 is, not each as a bare level alone on a line:
+    the blank register was blocked (mark.bare-level in attributes)."""
+    data = soffice(_classification_field_book(), "xlsx", "xlsx") if resaved else _classification_field_book()
+    result = scan_bytes(data, "register.xlsx")[0]
+    assert result.extraction.value == "full"
+    assert [f.rule for f in result.findings if f.category == "mark"] == []
+    attributes = {part.name: part.text for part in extract(data, "register.xlsx", Limits()).parts}["attributes"]
+    assert "绝密,机密,秘密,公开" in attributes.splitlines() and "非密,秘密" in attributes.splitlines()
+
+
+def _drop_down_control(document: Any, entries: list[str]) -> None:
+    """A content control offering ``entries`` (Word's Developer > Drop-Down List)."""
+    sdt, properties, choices, content = (OxmlElement(tag) for tag in ("w:sdt", "w:sdtPr", "w:dropDownList",
+                                                                        "w:sdtContent"))
+    for entry in entries:
+        item = OxmlElement("w:listItem")
+        item.set(qn("w:displayText"), entry)
+        item.set(qn("w:value"), entry)
+        choices.append(item)
+    properties.append(choices)
+    sdt.append(properties)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "请选择"
+    run.append(text)
+    content.append(run)
+    sdt.append(content)
+    paragraph = document.add_paragraph("密级：")
+    paragraph._p.append(sdt)
+
+
+def test_a_content_controls_level_choices_are_no_mark_but_a_mark_among_them_is() -> None:
+    document = docx.Document()
+    _drop_down_control(document, ["绝密", "机密", "秘密", "非密"])
+    result = scan_bytes(saved(document), "form.docx")[0]
+    assert [f.rule for f in result.findings if f.category == "mark"] == []
+    document = docx.Document()
+    _drop_down_control(document, ["绝密", "机密", "秘密", MARK])
+    document.add_paragraph().add_run().add_picture(_png(), width=Cm(1))
+    document.inline_shapes[0]._inline.docPr.set("descr", "机密")  # the text of an entry, elsewhere: kept
+    data = saved(document)
+    assert mark_parts(data, "form.docx") == ["attributes"]
+    attributes = {part.name: part.text for part in extract(data, "form.docx", Limits()).parts}["attributes"]
+    assert attributes.splitlines()[:2] == [f"绝密、机密、秘密、{MARK}", "机密"]
