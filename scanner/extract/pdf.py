@@ -452,42 +452,58 @@ def _past_count(miner: _MinerDoc, count: int) -> int:
 def _pdfium_leaves(doc: PDFDocument) -> list[PDFPage | None]:
     """The page tree's leaves in pdfium's order (CPDF_Document's walk): a
     kid holding ``/Kids`` is a node, any other kid a page, a kid that is not
-    a dictionary a page pdfium cannot load (None); a kid that is one of its
-    own ancestors is passed over.  Each page gets the attributes its nodes
-    pass down, as pdfminer's walk gives them."""
+    a dictionary a page pdfium cannot load (None); a stream is its
+    dictionary (pdfium takes a stream's dictionary for a kid, and walks into
+    its ``/Kids``); a kid that is one of its own ancestors is passed over.
+    Each page gets the attributes its nodes pass down, as pdfminer's walk
+    gives them.  The ancestors are one set, a node added on the way down and
+    taken out on the way up: a chain of nested nodes costs its length, not
+    its square."""
     root_ref = doc.catalog.get("Pages")
-    root = resolve1(root_ref)
-    if not isinstance(root, dict):
+    root = _tree_node(resolve1(root_ref))
+    if root is None:
         return []
     inherited = {key: value for key, value in doc.catalog.items() if key in PDFPage.INHERITABLE_ATTRS}
     if "Kids" not in root:
         return [PDFPage(doc, getattr(root_ref, "objid", None), {**inherited, **root}, None)]
     leaves: list[PDFPage | None] = []
     walked = 0
-    stack: list[tuple[Iterator[Any], dict[str, Any], frozenset[Any]]] = [
-        (iter(_kids(root)), {**inherited, **root}, frozenset({getattr(root_ref, "objid", None)}))]
+    root_id = getattr(root_ref, "objid", None)
+    ancestors = {root_id} if root_id is not None else set()
+    stack: list[tuple[Iterator[Any], dict[str, Any], Any]] = [(iter(_kids(root)), {**inherited, **root}, root_id)]
     while stack:
-        kids, attrs, ancestors = stack[-1]
+        kids, attrs, node_id = stack[-1]
         ref = next(kids, None)
         if ref is None:
             stack.pop()
+            ancestors.discard(node_id)
             continue
         walked += 1
         if walked > MAX_STRUCTURE_ELEMENTS:
             raise ExtractionError(f"page tree larger than {MAX_STRUCTURE_ELEMENTS} kids", part="page-tree")
         objid = getattr(ref, "objid", None)
-        node = resolve1(ref)
         if objid is not None and objid in ancestors:
             continue
-        if not isinstance(node, dict):
+        node = _tree_node(resolve1(ref))
+        if node is None:
             leaves.append(None)
             continue
         own = {**{key: value for key, value in attrs.items() if key in PDFPage.INHERITABLE_ATTRS}, **node}
         if "Kids" in node and isinstance(resolve1(node["Kids"]), list):
-            stack.append((iter(_kids(node)), own, ancestors | {objid}))
+            stack.append((iter(_kids(node)), own, objid))
+            if objid is not None:
+                ancestors.add(objid)
         else:
             leaves.append(PDFPage(doc, objid, own, None))
     return leaves
+
+
+def _tree_node(value: Any) -> dict[str, Any] | None:
+    """A page-tree kid as pdfium reads it: a dictionary, or a stream's
+    dictionary; None for anything else."""
+    if isinstance(value, PDFStream):
+        value = value.attrs
+    return value if isinstance(value, dict) else None
 
 
 def _kids(node: dict[str, Any]) -> list[Any]:

@@ -503,6 +503,42 @@ def test_a_node_typed_as_a_page_is_read() -> None:
     assert _verdict(data) == ("block", "full", [("mark.state-secret", "page:2")])
 
 
+def test_a_page_tree_node_written_as_a_stream_is_walked_as_pdfium_walks_it() -> None:
+    """pdfium takes a stream's dictionary for a kid and walks into its
+    ``/Kids``: counted as one kid that is no page, it left the numbering one
+    short, and the page past ``/Count`` was read by neither reader."""
+    resources = "/MediaBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >>"
+    data = _raw_pdf(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+                     "<< /Type /Pages /Parent 2 0 R /Kids [8 0 R 9 0 R] /Count 2 /Length 0 >>\nstream\n\nendstream",
+                     f"<< /Type /Page /Parent 2 0 R {resources} /Contents 7 0 R >>", _SONG,
+                     _drawing("关于开展工作的通知"), _drawing(MARK),
+                     f"<< /Type /Page /Parent 3 0 R {resources} /Contents 6 0 R >>",
+                     f"<< /Type /Page /Parent 3 0 R {resources} /Contents 6 0 R >>"])
+    assert len(pdfium.PdfDocument(data)) == 2
+    assert _verdict(data) == ("block", "full", [("mark.state-secret", "page:3")])
+
+
+def test_a_deep_page_tree_is_walked_in_linear_memory() -> None:
+    """A chain of nested nodes: each level copied its ancestors' set before
+    (8,000 levels, a 660 KB file, took 1.4 GB and 4.5 s)."""
+    import tracemalloc
+
+    from scanner.extract.pdf import _MinerDoc, _pdfium_leaves
+
+    depth = 3000
+    nodes = [f"<< /Type /Pages /Kids [{number + 1} 0 R] /Count 1 >>" for number in range(2, depth + 2)]
+    miner = _MinerDoc(_raw_pdf(["<< /Type /Catalog /Pages 2 0 R >>", *nodes,
+                                "<< /Type /Page /MediaBox [0 0 200 200] >>"]))
+    miner.doc.getobj(2)
+    tracemalloc.start()
+    try:
+        leaves = _pdfium_leaves(miner.doc)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(leaves) == 1 and peak < 40 * 2**20
+
+
 def test_a_plain_page_tree_is_not_walked() -> None:
     """The walk costs some 0.2 ms a page: a file whose bytes hold one
     ``/Page`` for each page pdfium counts, and no room for more, is not
