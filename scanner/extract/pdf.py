@@ -865,7 +865,9 @@ def _scripts(miner: _MinerDoc) -> str:
     names = resolve1(catalog.get("Names"))
     if isinstance(names, dict):
         _name_tree(names.get("JavaScript"), actions, "javascript")
-    actions = [action for action in actions if _runs_script(action)]
+    # each script action once: the open action and a names-tree entry (or entries) may be one object,
+    # which holds the name /JS once in the bytes however often it is listed
+    actions = list({id(action): action for action in actions if _runs_script(action)}.values())
     if _count_name(miner, _JS_NAME) > len(actions):
         known = {id(action) for action in actions}
         actions += [action for action in _script_actions(miner.doc) if id(action) not in known]

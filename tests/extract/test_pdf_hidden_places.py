@@ -445,6 +445,18 @@ def test_a_script_the_document_and_a_link_both_run_is_read_once() -> None:
     assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "javascript")]
 
 
+def test_a_script_the_document_lists_twice_does_not_hide_a_link_s_script() -> None:
+    """The open action is also the names tree's script (one object, one
+    ``/JS`` in the bytes): counted twice among the document's scripts, it
+    made the file's two ``/JS`` look all accounted for, and the script a
+    link runs was never read."""
+    data = _minimal_pdf("/OpenAction 5 0 R /Names << /JavaScript << /Names [(a) 5 0 R (b) 5 0 R] >> >>",
+                        ["<< /Type /Annot /Subtype /Link /Rect [0 0 50 20] /A 6 0 R >>",
+                         "<< /S /JavaScript /JS (app.alert\\(1\\)) >>", f"<< /S /JavaScript /JS {_pdf_text(MARK)} >>"],
+                        page_extra="/Annots [4 0 R]")
+    assert _findings(data) == [("javascript", MARK)]
+
+
 def _past_the_count(second: str = MARK, packed: tuple[int, ...] = ()) -> bytes:
     """Two pages in the page tree, whose ``/Count`` says one; ``second`` is
     drawn on the second."""
