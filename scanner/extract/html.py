@@ -51,11 +51,16 @@ _REFERENCE = re.compile(r"&(?:#|colon;)", re.IGNORECASE)
 # browser strips it), found by libxml2 rather than by a walk in Python
 _DATA_URIS = lxml.etree.XPath("//@*[starts-with(translate(substring(normalize-space(.), 1, 5), 'DATA', 'data'), "
                               "'data:')]")
-# the style attributes that may name a data: URI (url(data:...) in any case), found by libxml2
-_STYLE_DATA = lxml.etree.XPath("//@style[contains(translate(., 'DATA', 'data'), 'data:')]")
-# a URI a style sheet names: url() unquoted (group 1), or a string, in url(), @import or image-set() (2, 3);
-# runs possessive, a string ends with its line: each character is looked at once
-_CSS_URI = re.compile(r"""url\(\s*+([^\s"')]++)|"([^"\n]*+)"|'([^'\n]*+)'""", re.IGNORECASE)
+# the style attributes that may name a data: URI (url(data:...) in any case, or "data:" spelled with CSS
+# escapes), found by libxml2
+_STYLE_DATA = lxml.etree.XPath("//@style[contains(translate(., 'DATA', 'data'), 'data:') or contains(., '\\')]")
+# a style sheet's tokens that may hold a URI, as a browser's CSS tokenizer cuts them: a comment (passed
+# over), a string (groups 1, 2: in url(), @import or image-set(); \" and a line ended by \ inside it, as
+# _LITERAL reads them) and an unquoted url() (3; an escape in it, a hex escape with the white space that
+# ends it); runs possessive: each character is looked at once
+_CSS_URI = re.compile(r"""/\*.*?(?:\*/|\Z)|"((?:[^"\\\n]|\\.?)*+)(?:"|$)|'((?:[^'\\\n]|\\.?)*+)(?:'|$)"""
+                      r"""|url\(\s*+((?:[^\s"'()\\]|\\[0-9a-fA-F]{1,6}\s?|\\.)++)""",
+                      re.IGNORECASE | re.DOTALL | re.MULTILINE)
 # where one candidate of a srcset ends: its width or density descriptor, then a comma or the end
 _SRCSET_CANDIDATE_END = re.compile(r"\s+\d+(?:\.\d+)?[wxh]\s*(?:,\s*|$)")
 # how the text of a data: URI is read, by its media type: beyond these, any other
@@ -269,7 +274,8 @@ def _carried(root: Any, source: str, found: dict[str, list[Any]], limits: Limits
     # the data: URIs of style sheets (url(), @import; "data:" may be spelled with CSS escapes there) and
     # of style attributes (where the parser decoded character references), one reading as an attribute's
     sheets = [el.text for el in found["style"] if el.text and (says_data or "\\" in el.text)]
-    styled = _css_data_uris(sheets + ([str(value) for value in _STYLE_DATA(root)] if says_data else []))
+    attributes = [str(value) for value in _STYLE_DATA(root)] if says_data or "\\" in source else []
+    styled = _css_data_uris(sheets + attributes)
     others += [("style", "url", uri) for uri in styled]
     text, text_notices = _carried_text((uri for tag, attribute, uri in others if _FRAMES.get(tag) != attribute),
                                        "data-uri", limits)
@@ -304,11 +310,13 @@ def _css_data_uris(sheets: list[str]) -> list[str]:
         if not _DATA_SCHEME.search(sheet) and "\\" not in sheet:
             continue
         for match in _CSS_URI.finditer(sheet):
-            uri = next(group for group in match.groups() if group is not None)
+            uri = next((group for group in match.groups() if group is not None), None)
+            if uri is None:  # a comment
+                continue
             uri = _CSS_ESCAPE.sub(_escaped_char, uri) if "\\" in uri else uri
             if _is_data_uri(uri):
                 found.append(uri)
-    return found
+    return list(dict.fromkeys(found))  # a URI two rules name is read once
 
 
 def _srcset_candidates(value: str) -> list[str]:
@@ -319,6 +327,11 @@ def _srcset_candidates(value: str) -> list[str]:
 
 def _is_data_uri(value: str) -> bool:
     return value.lstrip()[:5].lower() == "data:"
+
+
+def _media_type(uri: str) -> str:
+    """What a ``data:`` URI says its media type is, as written."""
+    return uri.lstrip()[5:].split(",", 1)[0].split(";", 1)[0].strip().lower()
 
 
 def _carried_text(uris: Iterable[str], part: str, limits: Limits) -> tuple[str, list[Notice]]:
@@ -386,7 +399,11 @@ def _code_text(sources: list[str], kind: str, data_uris: bool = True) -> str:
     escape = _CSS_ESCAPE if kind == "style" else _JS_ESCAPE
     literals = [escape.sub(_escaped_char, next(g for g in m.groups() if g is not None))
                 for source in sources for m in _LITERAL.finditer(source)]
-    return _lines(literals if data_uris else [text for text in literals if not _is_data_uri(text)])
+    if not data_uris:  # only the URIs read as data-uri or pictures: a literal the URI scan cut otherwise stays,
+        # and so does a font's (data-uri passes fonts over)
+        read = {uri for uri in _css_data_uris(sources) if "font" not in _media_type(uri)}
+        literals = [text for text in literals if text not in read]
+    return _lines(literals)
 
 
 def _lines(chunks: list[str]) -> str:

@@ -262,3 +262,29 @@ def test_a_file_or_a_font_in_a_style_sheet() -> None:
     page = f"<html><head><style>@font-face {{ src: url({font}) }}</style></head><body><p>正文</p></body></html>"
     result = scan_bytes(page.encode(), "page.html")[0]
     assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
+
+
+@pytest.mark.parametrize("element", [
+    # an apostrophe in a comment on each side: the URI scan took the text between them for a string
+    "<style>/* don't */ .a {{ background: url(\"data:text/plain;charset=utf-8,{mark}\") }} /* won't */</style>",
+    '<style>.a {{ background: url("data:text/plain;charset=utf-8,x\\"{mark}") }}</style>',  # an escaped quote
+    '<style>.a {{ background: url("data:text/plain;charset=utf-8,\\\n{mark}") }}</style>',  # a line ended by \
+    "<style>.a {{ background: url(d\\61 ta:text/plain;charset=utf-8,{mark}) }}</style>",  # a hex escape, its space
+    "<div style=\"background: url('d\\61ta:text/plain;charset=utf-8,{mark}')\">x</div>",  # an escape in an attribute
+])
+def test_a_style_sheet_s_data_uri_the_uri_scan_once_cut_otherwise(element: str) -> None:
+    """A ``data:`` URI in a string the style literals dropped (as read as
+    ``data-uri``) while the scan for URIs, blind to comments and escapes,
+    did not find it: read by neither, cleared (the first three were read as
+    style literals before the style sheets' URIs were)."""
+    page = f"<html><body><p>正文</p>{element.format(mark='机密★5年')}</body></html>"
+    result = scan_bytes(page.encode(), "page.html")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "data-uri")]
+
+
+def test_a_font_named_by_a_string_stays_a_style_literal() -> None:
+    """data-uri passes a font over: its string is not dropped from the style
+    literals (a ``content`` string shows it as it stands)."""
+    page = '<html><body><p>正文</p><style>p::before { content: "data:font/x,机密★5年" }</style></body></html>'
+    result = scan_bytes(page.encode(), "page.html")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "style")]
