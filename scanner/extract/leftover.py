@@ -58,13 +58,13 @@ _FILES = frozenset({"docx", "xlsx", "pptx", "pdf", "ofd", "image", "zip", "tar",
 
 
 def leftover(pkg: GuardedZip, read: Iterable[str], known: Sequence[Part],
-             parsed: Mapping[str, etree._Element] | None = None) -> tuple[list[Part], list[Notice]]:
+             texts: Mapping[str, str] | None = None) -> tuple[list[Part], list[Notice]]:
     """Parts and notices for the members of ``pkg`` not in ``read`` (and not
     read by ``pkg`` itself); lines already in ``known`` are left out.
-    ``parsed``: members the format's reader parsed for a few attributes, whose
-    other text is read here from their trees (not inflated again)."""
-    parsed = parsed or {}
-    done = (set(read) | pkg.read_names) - parsed.keys()
+    ``texts``: members the format's reader read for a few attributes, and
+    their text as ``part_text`` gave it then (not inflated again here)."""
+    texts = texts or {}
+    done = (set(read) | pkg.read_names) - texts.keys()
     todo = [name for name in sorted(pkg.names()) if name not in done and _may_hold_text(name)]
     if not todo:
         return [], []
@@ -73,7 +73,7 @@ def leftover(pkg: GuardedZip, read: Iterable[str], known: Sequence[Part],
     notices: list[Notice] = []
     for name in todo:
         try:
-            text = _xml_text(parsed[name]) if name in parsed else _text(pkg.read(name), name, notices)
+            text = texts[name] if name in texts else part_text(pkg.read(name), name, notices)
         except ExtractionError as exc:
             notices.append(unreadable(exc.reason, part=name))
             continue
@@ -93,35 +93,43 @@ def _may_hold_text(name: str) -> bool:
                                or _NO_TEXT.fullmatch(base) or _READ_ELSEWHERE.match(name))
 
 
-def _text(data: bytes, name: str, notices: list[Notice]) -> str:
-    """The text of one part (``notices`` gets what could not be read)."""
+def xml_part(data: bytes, name: str) -> bool:
+    """Whether ``part_text`` reads the part as XML: markup (``.vml``,
+    ``.htm``), text and the formats not read aside, bytes that open with ``<``."""
+    ext = posixpath.splitext(name)[1].lower()
+    return ext not in _MARKUP and ext != ".txt" and ext not in _NOT_READ and data.lstrip().startswith(b"<")
+
+
+def part_text(data: bytes, name: str, notices: list[Notice]) -> str:
+    """The text of one part (``notices`` gets what could not be read); XML
+    (``xml_part``) parsed by ``parse_xml`` (its error raised) and read by ``xml_text``."""
+    if xml_part(data, name):
+        return xml_text(parse_xml(data, name))
     ext = posixpath.splitext(name)[1].lower()
     if ext in _NOT_READ:
         notices.append(unreadable(Text(f"package part {name} ({ext[1:].upper()}) is not read",
                                        f"文件包中的部件 {name}（{ext[1:].upper()}）未读取"), part=name))
         return ""
-    if ext in _MARKUP or ext == ".txt" or not data.lstrip().startswith(b"<"):
-        kind = sniff(data, "")
-        if ext not in _MARKUP and ext != ".txt" and kind in _FILES:
-            notices.append(unreadable(Text(f"package part {name} is a file that is not scanned ({kind})",
-                                           f"文件包中的部件 {name} 是未扫描的文件（{kind}）"),
-                                      part="embedded", rule="unreadable.embedded", object=name))
-            return ""
-        if ext not in _MARKUP and ext != ".txt" and kind not in ("text", "html", "markdown", "csv"):
-            return ""  # bytes, not text
-        decoded = decode(data)
-        if not decoded.exact:
-            notices.append(encoding_notice(decoded))
-        text = decoded.both_readings()
-        if ext == ".txt":
-            return text
-        from .html import markup_text
+    kind = sniff(data, "")
+    if ext not in _MARKUP and ext != ".txt" and kind in _FILES:
+        notices.append(unreadable(Text(f"package part {name} is a file that is not scanned ({kind})",
+                                       f"文件包中的部件 {name} 是未扫描的文件（{kind}）"),
+                                  part="embedded", rule="unreadable.embedded", object=name))
+        return ""
+    if ext not in _MARKUP and ext != ".txt" and kind not in ("text", "html", "markdown", "csv"):
+        return ""  # bytes, not text
+    decoded = decode(data)
+    if not decoded.exact:
+        notices.append(encoding_notice(decoded))
+    text = decoded.both_readings()
+    if ext == ".txt":
+        return text
+    from .html import markup_text
 
-        return markup_text(text)
-    return _xml_text(parse_xml(data, name))
+    return markup_text(text)
 
 
-def _xml_text(root: etree._Element) -> str:
+def xml_text(root: etree._Element) -> str:
     """The text of every element but those that place a shape (``_LAYOUT``),
     the runs of a paragraph (an element named ``p``: DrawingML,
     WordprocessingML) on one line, any other element's text on a line of its

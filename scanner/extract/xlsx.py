@@ -39,7 +39,7 @@ from ..levels import level_picker
 from ..types import Document, Notice, Part, Severity
 from .decode import unquoted_url
 from .image import package_pictures
-from .leftover import leftover
+from .leftover import leftover, part_text, xml_part, xml_text
 from .notices import unreadable
 from .ocr import PictureReader
 from .xlsxsheet import REL_NS, Book, SheetXml, header_footer, read_book, rels
@@ -68,7 +68,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         rules: list[str] = []
         validations: list[str] = []
         links: list[str] = []
-        related: dict[str, etree._Element] = {}  # the sheets' tables and pivot tables, by path
+        related: list[str] = []  # the paths of the sheets' tables and pivot tables
         for sheet in book.sheets:
             raw = pkg.read(sheet.path)
             sheet_xml = SheetXml(raw, sheet.path)
@@ -86,7 +86,8 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             sheet_rels = rels(pkg, sheet.path, external)
             links += _links(sheet_xml.root, sheet.name, external)
             comments += [f"{sheet.name}!{ref}: {text}" for ref, text in _comments(pkg, sheet_rels)]
-            _related_parts(pkg, sheet_rels, related, notices)
+            related += [target for rel_type, target in sheet_rels.values()
+                        if rel_type.lower().endswith(("/table", "/pivottable"))]
             if sheet.chart:
                 continue
             part = f"sheet:{sheet.name}"
@@ -107,13 +108,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         embedded = embedded_notices(pkg, "xl/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "xl/media/", ocr)
         sheet_names = [sheet.name for sheet in book.sheets]
-        tables = [text for root in related.values() if local(root.tag) == "table" for text in _table_strings(root)]
-        pivots: list[str] = []
-        pivot_filters: list[str] = []
-        for root in related.values():
-            if local(root.tag) == "pivotTableDefinition":
-                pivots += _pivot_names(root)
-                pivot_filters += _pivot_filters(root)
+        tables, pivots, pivot_filters, related_texts = _related_parts(pkg, related, notices)
         if formulas or filters or validations or tables or pivots or pivot_filters:
             # a literal, a filter value, a column's name, a pivot's caption a cell shows is read there already
             cells = {cell for part in parts for line in part.text.splitlines() for cell in line.split("\t")}
@@ -132,7 +127,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                                  ("tables", tables), ("pivot-tables", pivots), ("pivot-filters", pivot_filters)):
             if lines:
                 parts.append(Part(part_name, "\n".join(lines)))
-        others, other_notices = leftover(pkg, (), [*parts, *props], related)
+        others, other_notices = leftover(pkg, (), [*parts, *props], related_texts)
     notices[:0] = [*embedded, *picture_notices]
     notices += other_notices
     if comments:
@@ -146,18 +141,42 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     return Document("xlsx", parts=tuple(parts), notices=tuple(notices))
 
 
-def _related_parts(pkg: GuardedZip, sheet_rels: dict[str, tuple[str, str]], found: dict[str, etree._Element],
-                   notices: list[Notice]) -> None:
-    """Parse the sheet's tables and pivot tables into ``found`` (path ->
-    tree), each once; ``leftover`` reads their other text from these trees
-    (a table's calculated column formulas).  One that is not well-formed is
-    ``unreadable.extract``, as ``leftover`` would say."""
-    for rel_type, target in sheet_rels.values():
-        if rel_type.lower().endswith(("/table", "/pivottable")) and target not in found and pkg.has(target):
-            try:
-                found[target] = parse_xml(pkg.read(target), target)
-            except ExtractionError as exc:
-                notices.append(unreadable(exc.reason, part=target))
+def _related_parts(pkg: GuardedZip, paths: list[str], notices: list[Notice]
+                   ) -> tuple[list[str], list[str], list[str], dict[str, str]]:
+    """The text of the sheets' tables and pivot tables (``paths``, read once
+    the reader's own parts were): a table's (``_table_strings``), a pivot
+    table's names and its filters' strings; and path -> the part's text as
+    ``leftover`` reads it (a table's calculated column formulas), for it to
+    read them from there (not inflated again).  One at a time, no tree kept.
+    A path the reader read itself (a relationship typed as a table that
+    leads to a sheet or the shared strings) is passed over: read already,
+    and not again by ``leftover``.  A part not well-formed is
+    ``unreadable.extract``, as ``leftover`` says."""
+    own = set(pkg.read_names)
+    tables: dict[str, None] = {}  # each text once (most tables' columns are named alike)
+    pivots: dict[str, None] = {}
+    pivot_filters: dict[str, None] = {}
+    texts: dict[str, str] = {}
+    for path in dict.fromkeys(paths):
+        if path in own or not pkg.has(path):
+            continue
+        try:
+            data = pkg.read(path)
+            if not xml_part(data, path):
+                texts[path] = part_text(data, path, notices)
+                continue
+            root = parse_xml(data, path)
+        except ExtractionError as exc:
+            notices.append(unreadable(exc.reason, part=path))
+            continue
+        del data
+        if local(root.tag) == "table":
+            tables.update(dict.fromkeys(_table_strings(root)))
+        elif local(root.tag) == "pivotTableDefinition":
+            pivots.update(dict.fromkeys(_pivot_names(root)))
+            pivot_filters.update(dict.fromkeys(_pivot_filters(root)))
+        texts[path] = xml_text(root)
+    return list(tables), list(pivots), list(pivot_filters), texts
 
 
 def _table_strings(root: etree._Element) -> list[str]:

@@ -235,3 +235,17 @@ def test_a_phonetic_run_in_a_shared_string(b: types.SimpleNamespace) -> None:
     assert _part(data, "sheet:Sheet1") == _part(_strings_book(b, ""), "sheet:Sheet1") == "密级\n公开"
     assert openpyxl.load_workbook(io.BytesIO(data)).active["A1"].value == "密级"
     assert _part(_strings_book(b, ""), "phonetic") == ""
+
+
+def test_a_table_relationship_to_a_part_read_already(b: types.SimpleNamespace) -> None:
+    """A sheet's relationship typed as a table that leads to the shared
+    strings or to another sheet (not a table: Excel writes none such) does
+    not make them read a second time, as the part's own text."""
+    book = openpyxl.Workbook()
+    book.active.append(["标题", MARK, "备注"])
+    book.create_sheet("二").append(["名称", f"{MARK}附件"])
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId8" Type="{_R}/table" Target="sheet2.xml"/>'
+            f'<Relationship Id="rId9" Type="{_R}/table" Target="../sharedStrings.xml"/></Relationships>')
+    data = b.zip_edit(saved(book), replace={"xl/worksheets/_rels/sheet1.xml.rels": rels})
+    assert mark_parts(data, "a.xlsx") == ["sheet:Sheet", "sheet:二"]
