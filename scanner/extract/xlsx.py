@@ -50,6 +50,7 @@ _SHEET_STATES = {"hidden": "隐藏", "veryHidden": "深度隐藏"}
 # &L &C &R sections, &"font,style", &12 sizes, &P page fields and the like
 _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f(?:\s[^<>]{0,1024})?>([^<]*)</(?:[\w.-]+:)?f>")
 _QUOTED = re.compile(r'"((?:[^"]|"")*)"')
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")  # a character an attribute cannot hold: a line break is _x000a_
 _HF_CODE = re.compile(r'&"[^"]*"|&\d+|&[KkLCRPNDTFAZGBIUESXYHO]|&&')
 
 
@@ -114,7 +115,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             cells = {cell for part in parts for line in part.text.splitlines() for cell in line.split("\t")}
             formulas = [literal for literal in formulas if literal not in cells]
             filters, validations, tables, pivots, pivot_filters = (
-                [text for text in dict.fromkeys(lines) if text not in cells]
+                [text for text in dict.fromkeys(lines) if not all(line in cells for line in text.split("\n"))]
                 for lines in (filters, validations, tables, pivots, pivot_filters))
         links += external_targets(pkg, "xl/drawings/")  # a shape's or a picture's link on a sheet
         for part_name, lines in (("unused-strings", _unused_strings(book)), ("phonetic", book.phonetic),
@@ -189,8 +190,9 @@ def _table_strings(root: etree._Element) -> list[str]:
     for table in root.iter("{*}table"):
         found += [name for key in ("name", "displayName") if not (name := table.get(key) or "").isascii()]
         found += [table.get(key) or "" for key in ("comment", "altText", "altTextSummary")]
-    for column in root.iter("{*}tableColumn"):
-        found += [column.get("name") or "", column.get("totalsRowLabel") or ""]
+    for column in root.iter("{*}tableColumn"):  # a header cell of two lines names its column a_x000a_b
+        found += [_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), column.get(key) or "")
+                  for key in ("name", "totalsRowLabel")]
     return [text for text in found if any(ch.isalpha() for ch in text)]
 
 

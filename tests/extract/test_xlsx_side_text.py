@@ -249,3 +249,22 @@ def test_a_table_relationship_to_a_part_read_already(b: types.SimpleNamespace) -
             f'<Relationship Id="rId9" Type="{_R}/table" Target="../sharedStrings.xml"/></Relationships>')
     data = b.zip_edit(saved(book), replace={"xl/worksheets/_rels/sheet1.xml.rels": rels})
     assert mark_parts(data, "a.xlsx") == ["sheet:Sheet", "sheet:二"]
+
+
+def test_a_column_named_by_a_header_cell_of_two_lines() -> None:
+    """openpyxl and Excel write a header cell's line break in its column's
+    name as ``_x000a_``: the name is the cell's text, read in its row only;
+    a headerless table's such column is read, its line break restored."""
+    book = _register()
+    book.active["A1"] = f"项目\n{MARK}"
+    book.active.add_table(Table(displayName="Register", ref="A1:B2"))
+    data = saved(book)
+    assert "_x000a_" in zipfile.ZipFile(io.BytesIO(data)).read("xl/tables/table1.xml").decode("utf-8")
+    assert mark_parts(data, "a.xlsx") == ["sheet:Sheet"]
+    assert _part(data, "tables") == ""
+    book = _register()
+    book.active.delete_rows(1)
+    table = Table(displayName="Register", ref="A1:B1", headerRowCount=0, autoFilter=None)
+    table.tableColumns = [TableColumn(id=1, name=f"项目\n{MARK}"), TableColumn(id=2, name="金额")]
+    book.active.add_table(table)
+    assert _part(saved(book), "tables").splitlines() == ["项目", MARK, "金额"]
