@@ -303,7 +303,8 @@ def _validation_text(root: etree._Element) -> tuple[list[str], list[str]]:
     (``"是,否"``: data validation of type list), a line each (a 密级 field's
     choices on one line: ``levels.level_picker``); and the string
     literals of the other validation formulas (a custom rule's
-    ``A1<>"机密"``, a list a formula draws), which Excel's Data Validation
+    ``A1<>"机密"``, a list a formula draws; a formula's on one line when
+    they are a 密级 field's choices), which Excel's Data Validation
     dialog shows.  The worksheet's rules and Excel 2010's
     (``x14:dataValidation``, its formula in an ``xm:f``: a rule that refers
     to another sheet)."""
@@ -318,7 +319,8 @@ def _validation_text(root: etree._Element) -> tuple[list[str], list[str]]:
                 listed = [entry for entry in formula[1:-1].split(",") if any(ch.isalpha() for ch in entry)]
                 entries += [",".join(listed)] if level_picker(listed) else listed
             elif '"' in formula:
-                literals += [literal.replace('""', '"') for literal in _QUOTED.findall(formula)]
+                found = [literal.replace('""', '"') for literal in _QUOTED.findall(formula)]
+                literals += [",".join(dict.fromkeys(found))] if level_picker(found) else found
     return entries, [literal for literal in literals if any(ch.isalpha() for ch in literal)]
 
 
