@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 
 from .cache import ExtractCache
-from .detect import HINT_CAP, Signal, detect
+from .detect import HINT_CAP, HintBudget, Signal, detect
 from .engine import Engine
 from .errors import ItemError, LimitExceeded
 from .extract import extract, members, unreadable
@@ -125,11 +125,13 @@ def _scan_item(engine: Engine, item: Item, cache: ExtractCache | None) -> list[I
     dropped: list[str] = []
     per_part: list[list[Signal]] = []
     parts = (*doc.parts, Part(NAME_PART, _published_name(item)))
+    hints = HintBudget()  # the item lists HINT_CAP 提示 hits of a lexicon, whatever its number of parts
     for part in parts:
-        signals, why = detect(engine, part, hint_cap=HINT_CAP)
+        signals, why = detect(engine, part, hint_cap=HINT_CAP, hints=hints)
         per_part.append(signals)
         dropped += why
     dropped += _drop_layout_twins(parts, per_part)
+    hints.note(per_part)
     crops = CROPS_PER_ITEM
     for part, signals in zip(parts, per_part):
         found = [from_signal(item.path, s, part.text) for s in signals]

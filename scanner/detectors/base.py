@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from ..normalize import NormText, normalize
 from ..rulebook import Rule
 from ..types import Part, Severity
 from ..validate.segment import WordBoundaries
+
+if TYPE_CHECKING:
+    from .lexicon import HintBudget
 
 
 @dataclass(frozen=True)
@@ -76,14 +79,17 @@ class PartText:
     they share: the engine, the automaton's hits (found once, on first use),
     and the list of hits dropped and why (for ``--explain``)."""
 
-    def __init__(self, engine: Tables, part: Part, hint_cap: int | None = None) -> None:
+    def __init__(self, engine: Tables, part: Part, hint_cap: int | None = None,
+                 hints: HintBudget | None = None) -> None:
         self.engine = engine
         self.part = part.name
         self.original = part.text
         self.norm: NormText = normalize(part.text)
         self.text = self.norm.text
-        # list at most this many 提示-level hits of one lexicon (None: every one)
+        # list at most this many 提示-level hits of one lexicon (None: every one), in this
+        # part or, with ``hints`` (the item's count so far), in the whole item
         self.hint_cap = hint_cap
+        self.hints = hints
         self._dropped: list[tuple[int, int, str]] = []
 
     @cached_property

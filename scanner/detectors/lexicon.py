@@ -4,6 +4,7 @@ confirmed by jieba (short terms must be words) and, for label lexicons, by
 standing as a label."""
 from __future__ import annotations
 
+import sys
 import weakref
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -67,13 +68,16 @@ class LexiconDetector:
         queue = HitQueue(hits.starts[rows], hits.ends[rows], pids, table.hint_group[pids])
         signals: list[Signal] = []
         seen: set[tuple[int, int, str]] = set()
-        listed: dict[str, int] = {}  # lexicon -> index in signals of its last listed 提示 hit
-        listed_count: dict[str, int] = {}
-        more: dict[str, int] = {}
+        budget = text.hints if text.hints is not None else HintBudget()
+        cap = text.hint_cap if text.hint_cap is not None else sys.maxsize
         for position, s, e, pid in queue:
             pattern = patterns[pid]
             entry = pattern.entry
             assert entry is not None
+            capped = text.hint_cap is not None and entry.level == HINT_LEVEL
+            if capped and budget.listed.get(entry.lexicon, 0) >= cap:  # full in an earlier part
+                budget.count(entry.lexicon, 1 + queue.close(position))
+                continue
             fixed = said.get(pid)
             if fixed is None:
                 fixed = said[pid] = Said.of(entry, pattern.surface)
@@ -84,26 +88,44 @@ class LexiconDetector:
             if key in seen:
                 continue
             seen.add(key)
-            if text.hint_cap is not None and entry.level == HINT_LEVEL:
-                listed[entry.lexicon] = len(signals)
-                listed_count[entry.lexicon] = listed_count.get(entry.lexicon, 0) + 1
-                if listed_count[entry.lexicon] >= text.hint_cap:  # full: the rest of its hits are counted
-                    extra = queue.close(position)
-                    if extra:
-                        more[entry.lexicon] = extra
             signals.append(signal)
-        note_more(signals, listed, more)
+            if capped:
+                budget.listed[entry.lexicon] = budget.listed.get(entry.lexicon, 0) + 1
+                if budget.listed[entry.lexicon] >= cap:  # full: the rest of its hits are counted
+                    budget.count(entry.lexicon, queue.close(position))
+        if text.hints is None:
+            budget.note([signals], item=False)
         return signals
 
 
-def note_more(signals: list[Signal], listed: dict[str, int], more: dict[str, int]) -> None:
-    """Put each capped lexicon's count of unlisted hits on its last listed signal."""
-    for lexicon, extra in more.items():
-        last = signals[listed[lexicon]]
-        signals[listed[lexicon]] = replace(
-            last, reason=join([last.reason, Text(f"{extra} more 提示 hits of lexicon {lexicon} in this part not listed",
-                                                 f"本部分另有词库 {lexicon} 的 {extra} 处“提示”级命中未列出")]),
-            details={**last.details, "more": extra})
+class HintBudget:
+    """How many 提示 hits of each lexicon are listed so far and how many
+    more were only counted: one part's (``detect`` alone), or a whole
+    item's, its parts detected in turn (the pipeline), so that a PDF lists
+    its first ``HINT_CAP`` hits of a bought word list, not that many on
+    every page, and confirms no more than that."""
+
+    def __init__(self) -> None:
+        self.listed: dict[str, int] = {}
+        self.more: dict[str, int] = {}
+
+    def count(self, lexicon: str, hits: int) -> None:
+        if hits:
+            self.more[lexicon] = self.more.get(lexicon, 0) + hits
+
+    def note(self, per_part: list[list[Signal]], item: bool = True) -> None:
+        """Put each capped lexicon's count on its last listed 提示 signal
+        (``per_part``: the signals of each part, edited in place)."""
+        for lexicon, extra in self.more.items():
+            where = next(((signals, at) for signals in reversed(per_part) for at in range(len(signals) - 1, -1, -1)
+                          if signals[at].level == HINT_LEVEL and signals[at].details.get("lexicon") == lexicon), None)
+            if where is None:  # its last listed hit was dropped since (a layout twin): nothing to carry the count
+                continue
+            signals, at = where
+            scope = Text(f"{extra} more 提示 hits of lexicon {lexicon} in this {'item' if item else 'part'} not listed",
+                         f"本{'项目' if item else '部分'}另有词库 {lexicon} 的 {extra} 处“提示”级命中未列出")
+            signals[at] = replace(signals[at], reason=join([signals[at].reason, scope]),
+                                  details={**signals[at].details, "more": extra})
 
 
 class Said(NamedTuple):

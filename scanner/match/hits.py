@@ -1,7 +1,7 @@
 """What an automaton key stands for (``Pattern``), and a part's hits as
 arrays, in the order detection considers them.
 
-A bought 提示 word list hits every ~18 characters, and a part lists only
+A bought 提示 word list hits every ~18 characters, and an item lists only
 its first ``HINT_CAP`` of them per lexicon; the rest are only counted.  So
 hits stay numpy arrays (no Python tuple per hit), are ordered by one sort,
 and detection walks them in Python only until a capped lexicon is full;

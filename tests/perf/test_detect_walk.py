@@ -11,7 +11,7 @@ import pytest
 from scanner.config import CacheSettings, ScanConfig
 from scanner.detect import Signal, detect
 from scanner.detectors import PartText
-from scanner.detectors.lexicon import lexicon_signal, note_more
+from scanner.detectors.lexicon import HintBudget, Said, lexicon_signal
 from scanner.detectors.marks import mark_signal
 from scanner.detectors.pii import PiiDetector
 from scanner.engine import Engine
@@ -29,9 +29,8 @@ def reference_detect(engine: Engine, part: Part, hint_cap: int | None) -> tuple[
     seen_entries: set = set()
     marks: list[Signal] = []
     signals: list[Signal] = []
-    listed: dict[str, int] = {}
     count: dict[str, int] = {}
-    more: dict[str, int] = {}
+    budget = HintBudget()
     for s, e, pattern in sorted(hits, key=lambda h: (h[0], -h[1])):
         if pattern.entry is None:
             mark = mark_signal(text, s, e, pattern.anchor, seen_marks)
@@ -41,16 +40,15 @@ def reference_detect(engine: Engine, part: Part, hint_cap: int | None) -> tuple[
         lexicon = pattern.entry.lexicon
         capped = hint_cap is not None and pattern.entry.level == "提示"
         if capped and count.get(lexicon, 0) >= hint_cap:
-            more[lexicon] = more.get(lexicon, 0) + 1
+            budget.count(lexicon, 1)
             continue
-        signal = lexicon_signal(text, pattern.entry, pattern.surface, s, e, marker_spans)
+        signal = lexicon_signal(text, pattern.entry, Said.of(pattern.entry, pattern.surface), s, e, marker_spans)
         if signal is not None and (signal.start, signal.end, signal.rule + pattern.entry.term) not in seen_entries:
             seen_entries.add((signal.start, signal.end, signal.rule + pattern.entry.term))
             if capped:
-                listed[lexicon] = len(signals)
                 count[lexicon] = count.get(lexicon, 0) + 1
             signals.append(signal)
-    note_more(signals, listed, more)
+    budget.note([signals], item=False)
     # the detectors' order: marks, then lexicon terms, then personal data
     return marks + signals + PiiDetector().find(text), text.dropped
 

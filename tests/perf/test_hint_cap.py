@@ -38,3 +38,28 @@ def test_below_the_cap_and_above_提示_nothing_changes(tmp_path):
     many = "天枢工程。\n" * (HINT_CAP + 20)
     result = scan_item(engine, Item(path="many.txt", data=many.encode()))[0]
     assert len([f for f in result.findings if f.rule == "lexicon.bought"]) == HINT_CAP + 20
+
+
+def test_an_item_of_many_parts_lists_the_cap_once(tmp_path):
+    """The cap is the item's, not each part's: a PDF of 300 pages, a workbook
+    of many sheets or a document with tables lists its first HINT_CAP hints
+    of a bought list and counts the rest on the last one listed, wherever."""
+    import io
+
+    import docx
+
+    engine = _engine(tmp_path, "游行示威,提示\n")
+    document = docx.Document()
+    for _ in range(40):
+        document.add_paragraph("关于游行示威的报道。")
+    table = document.add_table(rows=40, cols=1)
+    for row in table.rows:
+        row.cells[0].text = "游行示威的照片。"
+    out = io.BytesIO()
+    document.save(out)
+    result = scan_item(engine, Item(path="report.docx", data=out.getvalue()))[0]
+    hints = [f for f in result.findings if f.rule == "lexicon.bought"]
+    assert len(hints) == HINT_CAP
+    assert [f.part for f in hints] == ["body"] * 40 + ["table"] * (HINT_CAP - 40)
+    assert [dict(f.details).get("more") for f in hints] == [None] * (HINT_CAP - 1) + [80 - HINT_CAP]
+    assert f"{80 - HINT_CAP} more 提示 hits of lexicon bought in this item not listed" in hints[-1].reason
