@@ -46,11 +46,22 @@ _NOT_CLASSIFIED = ("公开", "非密", "不涉密")
 def level_picker(entries: list[str]) -> bool:
     """Whether a list control's entries (an in-cell drop-down, a content
     control's list) are a classification field's choices: a state-secret
-    level and at least one more level or 公开/非密 among them.  Its entries
-    are then read on one line, as a form's 密级：□绝密 □机密 □秘密 is, not
-    each alone on a line like a bare mark."""
+    level and at least one more level or 公开/非密 among them.  Its plain
+    entries (``level_choice``) are then read on one line, as a form's
+    密级：□绝密 □机密 □秘密 is, not each alone on a line like a bare mark."""
     offered = {entry.strip() for entry in entries}
     return bool(offered & set(STATE_SECRET_LEVELS)) and len(offered & {*LEVEL_NAMES, *_NOT_CLASSIFIED}) >= 2
+
+
+def level_choice(entry: str) -> bool:
+    """Whether a picker's entry may join its one line: a level, 公开/非密/
+    不涉密, or text without 密 (请选择), which no state-secret level lacks,
+    whatever its script or the characters hidden in it (機密, 机\u200b密).
+    Any other entry (机密★, 秘密★1年, 秘密 一年) stays alone on its line, read
+    as it was: beside the next choice the grammar no longer saw 机密★ as a
+    mark with the default period (机密★、公开 was cleared)."""
+    text = entry.strip()
+    return text in LEVEL_NAMES or text in _NOT_CLASSIFIED or "密" not in text
 
 
 class Category(NamedTuple):

@@ -8,7 +8,7 @@ from lxml import etree
 
 from ..errors import ExtractionError
 from ..lang import Text
-from ..levels import level_picker
+from ..levels import level_choice, level_picker
 from ..types import Notice, Part
 from .decode import unquoted_url
 from .notices import unreadable
@@ -114,7 +114,8 @@ def attribute_lines(root: etree._Element) -> list[str]:
     that holds no mark, since a mark is never ASCII; a Chinese Office's
     defaults (``文本框 3``) are read, and hold none either.  A list whose
     entries are a 密级 field's choices (``levels.level_picker``) is one line,
-    as the form shows them, not a bare level alone on each line."""
+    as the form shows them, not a bare level alone on each line; an entry
+    holding more than a level (机密★) stays on its own (``levels.level_choice``)."""
     lines: list[str] = []
     choices: dict[etree._Element, list[int]] = {}  # a list control -> where its entries are in ``lines``
     for el in root.iter(*_TEXT_ELEMENTS):
@@ -127,10 +128,10 @@ def attribute_lines(root: etree._Element) -> list[str]:
                     choices.setdefault(control, []).append(len(lines))
                 lines.append(str(value))
     for at in choices.values():  # a 密级 field's choices: one line, in the place of its first entry
-        entries = [lines[i] for i in at]
-        if level_picker(entries):
-            lines[at[0]] = "、".join(dict.fromkeys(entries))
-            for i in at[1:]:
+        if level_picker([lines[i] for i in at]):
+            joined = [i for i in at if level_choice(lines[i])]  # a mark among them stays alone on its line
+            lines[joined[0]] = "、".join(dict.fromkeys(lines[i] for i in joined))
+            for i in joined[1:]:
                 lines[i] = ""
     return list(dict.fromkeys(filter(None, lines)))  # a picture's alt text is on its docPr and again on its cNvPr
 

@@ -253,7 +253,7 @@ def test_a_content_controls_level_choices_are_no_mark_but_a_mark_among_them_is()
     data = saved(document)
     assert mark_parts(data, "form.docx") == ["attributes"]
     attributes = {part.name: part.text for part in extract(data, "form.docx", Limits()).parts}["attributes"]
-    assert attributes.splitlines()[:2] == [f"绝密、机密、秘密、{MARK}", "机密"]
+    assert attributes.splitlines()[:3] == ["绝密、机密、秘密", MARK, "机密"]
 
 
 @pytest.mark.parametrize("formula", ['OR(C2="公开",C2="内部",C2="秘密",C2="机密")', 'IF(A2=1,"秘密","公开")'])
@@ -269,3 +269,34 @@ def test_a_classification_fields_custom_rule_is_no_mark(formula: str) -> None:
     assert [f.rule for f in result.findings if f.category == "mark"] == []
     assert any(part.name == "data-validations" and "秘密" in part.text
                for part in extract(saved(book), "register.xlsx", Limits()).parts)
+
+
+def _book_with_rule(formula: str) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["序号", "密级"])
+    field = DataValidation(type="custom" if formula.startswith("OR") else "list", formula1=formula)
+    book.active.add_data_validation(field)
+    field.add("B2:B100")
+    return saved(book)
+
+
+def _form_with_control(entries: list[str]) -> bytes:
+    document = docx.Document()
+    _drop_down_control(document, entries)
+    return saved(document)
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("form.docx", _form_with_control(["公开", "机密★", "秘密"])),
+    ("register.xlsx", _book_with_rule('"公开,机密★,秘密"')),
+    ("register.xlsx", _book_with_rule('OR(B2="公开",B2="机密★",B2="秘密")')),
+])
+def test_a_mark_among_a_classification_fields_choices_stays_alone_on_its_line(name: str, data: bytes) -> None:
+    """机密★ (a mark, its default period) among the levels a list offers:
+    joined to the next choice (机密★、秘密) the grammar read no mark there,
+    and the file was cleared; it stays alone on its line, as it was read
+    before the choices were joined."""
+    result = scan_bytes(data, name)[0]
+    assert result.extraction.value == "full"
+    assert [f.rule for f in result.findings if f.category == "mark"] == ["mark.state-secret"]
+
