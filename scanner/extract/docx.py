@@ -193,7 +193,7 @@ class _Story:
         w = f"{{{self.w}}}"
         tags = [w + t for t in ("p", "r", "t", "delText", "instrText", "delInstrText", "tab",
                                 "br", "cr", "noBreakHyphen", "sym", "tbl", "txbxContent", "del", "ins",
-                                "moveFrom", "moveTo", "comment", "fldSimple")]
+                                "moveFrom", "moveTo", "comment", "fldSimple", "ddList")]
         tags += [f"{{{MC}}}Fallback", f"{{{VML}}}textpath", f"{{{MATH}}}t"]  # m:t: an equation's text
         paragraphs: list[tuple[str, dict[str, list[str]]]] = []
         hidden_runs: list[bool] = []
@@ -205,7 +205,8 @@ class _Story:
                     paragraphs.append((self._flow(depth), defaultdict(list)))
                 elif tag == "r":
                     hidden_runs.append(self._run_hidden(el))
-                elif tag in ("t", "delText", "instrText", "delInstrText", "tab", "br", "cr", "noBreakHyphen", "sym"):
+                elif tag in ("t", "delText", "instrText", "delInstrText", "tab", "br", "cr", "noBreakHyphen", "sym",
+                             "ddList"):
                     self._text(tag, el, paragraphs, hidden_runs, depth)
                 elif tag == "fldSimple" and _attr(el, "instr").strip():  # a field whose code is an attribute
                     self._emit("field", _attr(el, "instr").strip(), depth)
@@ -262,6 +263,8 @@ class _Story:
             text = "-"
         elif tag == "sym":
             text = _symbol(el)
+        elif tag == "ddList":
+            text = _shown_entry(el)
         else:
             text = "\n"
         if tag in ("delText", "delInstrText") or depth["del"]:
@@ -280,6 +283,19 @@ class _Story:
 
     def _emit(self, channel: str, line: str, depth: dict[str, int]) -> None:
         (self.fallback if depth["Fallback"] else self.lines)[channel].append(line)
+
+
+def _shown_entry(dd_list: etree._Element) -> str:
+    """The entry a legacy drop-down form field (FORMDROPDOWN) shows where it
+    stands: the one ``w:result`` picks, else ``w:default``'s, else the first.
+    Word writes no field result for it and draws the entry from ``w:ffData``,
+    so 密级：[机密] was read only as the list's entries (in attributes, on one
+    line once they are a 密级 field's choices: a form showing 密级：机密 was cleared)."""
+    entries = [_attr(el, "val") for el in dd_list if local(el.tag) == "listEntry"]
+    picks = {local(el.tag): _attr(el, "val") for el in dd_list if local(el.tag) in ("result", "default")}
+    pick = picks.get("result", picks.get("default", "0"))
+    index = int(pick) if pick.strip().isdecimal() else 0
+    return entries[index] if 0 <= index < len(entries) else ""
 
 
 def _symbol(el: etree._Element) -> str:

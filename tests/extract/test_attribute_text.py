@@ -300,3 +300,43 @@ def test_a_mark_among_a_classification_fields_choices_stays_alone_on_its_line(na
     assert result.extraction.value == "full"
     assert [f.rule for f in result.findings if f.category == "mark"] == ["mark.state-secret"]
 
+
+def _legacy_drop_down(paragraph: Any, entries: list[str], picked: str | None) -> None:
+    """Word's legacy drop-down form field (FORMDROPDOWN) as Word writes it:
+    no field result, the entry shown picked by ``w:result`` in its ``w:ffData``."""
+    begin, field_data, choices = OxmlElement("w:fldChar"), OxmlElement("w:ffData"), OxmlElement("w:ddList")
+    begin.set(qn("w:fldCharType"), "begin")
+    if picked is not None:
+        result = OxmlElement("w:result")
+        result.set(qn("w:val"), picked)
+        choices.append(result)
+    for entry in entries:
+        item = OxmlElement("w:listEntry")
+        item.set(qn("w:val"), entry)
+        choices.append(item)
+    field_data.append(choices)
+    begin.append(field_data)
+    code, end = OxmlElement("w:instrText"), OxmlElement("w:fldChar")
+    code.text = " FORMDROPDOWN "
+    end.set(qn("w:fldCharType"), "end")
+    for child in (begin, code, end):
+        run = OxmlElement("w:r")
+        run.append(child)
+        paragraph._p.append(run)
+
+
+@pytest.mark.parametrize(("picked", "shown"), [("1", "机密"), (None, "绝密")])
+def test_the_entry_a_legacy_drop_down_shows_is_read_where_it_stands(picked: str | None, shown: str) -> None:
+    """A legacy drop-down shows its picked entry (the first when none is
+    picked) in the text, 密级：机密, though no run holds it: read only as
+    the list's entries, one line once they were a 密级 field's choices, the
+    form was cleared."""
+    document = docx.Document()
+    document.add_paragraph("关于某项目的报告")
+    _legacy_drop_down(document.add_paragraph("密级："), ["绝密", "机密", "秘密", "公开"], picked)
+    document.add_paragraph("正文。")
+    data = saved(document)
+    result = scan_bytes(data, "form.docx")[0]
+    assert [(f.rule, f.part) for f in result.findings if f.category == "mark"] == [("mark.form-field", "body")]
+    body = {part.name: part.text for part in extract(data, "form.docx", Limits()).parts}["body"]
+    assert f"密级：{shown}" in body.splitlines()
