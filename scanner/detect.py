@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .detectors import PartText, Signal
-from .detectors.lexicon import HintBudget
+from .detectors import HintBudget, PartText, Signal
 from .types import Part
 
 if TYPE_CHECKING:

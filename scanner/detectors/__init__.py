@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import plugins
 from ..errors import ConfigError
-from .base import Detector, Hits, PartText, Signal
+from .base import Detector, HintBudget, Hits, PartText, Signal
 from .lexicon import LexiconDetector
 from .marks import MarkDetector
 from .pii import PiiDetector
@@ -21,7 +21,7 @@ from .pii import PiiDetector
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
-__all__ = ["BUILTIN", "GROUP", "Detector", "Hits", "PartText", "Signal", "detectors", "registered"]
+__all__ = ["BUILTIN", "GROUP", "Detector", "HintBudget", "Hits", "PartText", "Signal", "detectors", "registered"]
 
 GROUP = plugins.DETECTORS
 BUILTIN: tuple[Detector, ...] = (MarkDetector(), LexiconDetector(), PiiDetector())

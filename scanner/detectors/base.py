@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
-from ..levels import severity_of
+from ..lang import Text, join
+from ..levels import HINT_LEVEL, severity_of
 from ..match.automaton import Matcher
 from ..match.hits import PatternTable
 from ..normalize import NormText, normalize
 from ..rulebook import Rule
 from ..types import Part, Severity
 from ..validate.segment import WordBoundaries
-
-if TYPE_CHECKING:
-    from .lexicon import HintBudget
 
 
 @dataclass(frozen=True)
@@ -72,6 +70,36 @@ class Tables(Protocol):
     @property
     def words(self) -> WordBoundaries:
         """Word boundaries for short terms."""
+
+
+class HintBudget:
+    """How many 提示 hits of each lexicon are listed so far and how many
+    more were only counted: one part's (``detect`` alone), or a whole
+    item's, its parts detected in turn (the pipeline), so that a PDF lists
+    its first ``HINT_CAP`` hits of a bought word list, not that many on
+    every page, and confirms no more than that."""
+
+    def __init__(self) -> None:
+        self.listed: dict[str, int] = {}
+        self.more: dict[str, int] = {}
+
+    def count(self, lexicon: str, hits: int) -> None:
+        if hits:
+            self.more[lexicon] = self.more.get(lexicon, 0) + hits
+
+    def note(self, per_part: list[list[Signal]], item: bool = True) -> None:
+        """Put each capped lexicon's count on its last listed 提示 signal
+        (``per_part``: the signals of each part, edited in place)."""
+        for lexicon, extra in self.more.items():
+            where = next(((signals, at) for signals in reversed(per_part) for at in range(len(signals) - 1, -1, -1)
+                          if signals[at].level == HINT_LEVEL and signals[at].details.get("lexicon") == lexicon), None)
+            if where is None:  # its last listed hit was dropped since (a layout twin): nothing to carry the count
+                continue
+            signals, at = where
+            scope = Text(f"{extra} more 提示 hits of lexicon {lexicon} in this {'item' if item else 'part'} not listed",
+                         f"本{'项目' if item else '部分'}另有词库 {lexicon} 的 {extra} 处“提示”级命中未列出")
+            signals[at] = replace(signals[at], reason=join([signals[at].reason, scope]),
+                                  details={**signals[at].details, "more": extra})
 
 
 class PartText:

@@ -11,7 +11,8 @@ import pytest
 from scanner.config import CacheSettings, ScanConfig
 from scanner.detect import Signal, detect
 from scanner.detectors import PartText
-from scanner.detectors.lexicon import HintBudget, Said, lexicon_signal
+from scanner.detectors.base import HintBudget
+from scanner.detectors.lexicon import Said, lexicon_signal
 from scanner.detectors.marks import mark_signal
 from scanner.detectors.pii import PiiDetector
 from scanner.engine import Engine
