@@ -64,6 +64,16 @@ def level_choice(entry: str) -> bool:
     return text in LEVEL_NAMES or text in _NOT_CLASSIFIED or "密" not in text
 
 
+def choice_lines(entries: list[str], separator: str) -> list[str]:
+    """A list control's entries as lines: one each, or for a 密级 field's
+    choices (``level_picker``) the plain ones joined on one line and each
+    entry holding more than a level (机密★, 秘密★1年) alone after it."""
+    if not level_picker(entries):
+        return entries
+    plain = [entry for entry in entries if level_choice(entry)]
+    return [separator.join(dict.fromkeys(plain)), *(entry for entry in entries if not level_choice(entry))]
+
+
 class Category(NamedTuple):
     """What kind of thing a finding is; ``score`` for findings without a level."""
 

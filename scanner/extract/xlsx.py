@@ -35,7 +35,7 @@ from lxml import etree
 from ..config import Limits
 from ..errors import ExtractionError
 from ..lang import Text
-from ..levels import level_choice, level_picker
+from ..levels import choice_lines
 from ..types import Document, Notice, Part, Severity
 from .decode import unquoted_url
 from .image import package_pictures
@@ -298,20 +298,10 @@ def _filter_values(root: etree._Element) -> list[str]:
             if (value := el.get("val") or "") and any(ch.isalpha() for ch in value)]
 
 
-def _choices(listed: list[str]) -> list[str]:
-    """A list's entries a line each, or a 密级 field's choices on one line
-    (``levels.level_picker``) and the entries holding more than a level
-    (机密★, 秘密★1年) each alone after it, read as they were (``levels.level_choice``)."""
-    if not level_picker(listed):
-        return listed
-    plain = [entry for entry in listed if level_choice(entry)]
-    return [",".join(dict.fromkeys(plain)), *(entry for entry in listed if not level_choice(entry))]
-
-
 def _validation_text(root: etree._Element) -> tuple[list[str], list[str]]:
     """The entries of an in-cell drop-down list written in the rule itself
     (``"是,否"``: data validation of type list), a line each (a 密级 field's
-    choices on one line: ``levels.level_picker``); and the string
+    choices on one line: ``levels.choice_lines``); and the string
     literals of the other validation formulas (a custom rule's
     ``A1<>"机密"``, a list a formula draws; a formula's on one line when
     they are a 密级 field's choices), which Excel's Data Validation
@@ -327,10 +317,10 @@ def _validation_text(root: etree._Element) -> tuple[list[str], list[str]]:
             if name == "formula1" and validation.get("type") == "list" and formula.startswith('"') \
                     and formula.endswith('"'):
                 listed = [entry for entry in formula[1:-1].split(",") if any(ch.isalpha() for ch in entry)]
-                entries += _choices(listed)
+                entries += choice_lines(listed, ",")
             elif '"' in formula:
                 found = [literal.replace('""', '"') for literal in _QUOTED.findall(formula)]
-                literals += _choices(found)
+                literals += choice_lines(found, ",")
     return entries, [literal for literal in literals if any(ch.isalpha() for ch in literal)]
 
 

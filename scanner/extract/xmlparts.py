@@ -8,7 +8,7 @@ from lxml import etree
 
 from ..errors import ExtractionError
 from ..lang import Text
-from ..levels import level_choice, level_picker
+from ..levels import choice_lines
 from ..types import Notice, Part
 from .decode import unquoted_url
 from .notices import unreadable
@@ -113,9 +113,9 @@ def attribute_lines(root: etree._Element) -> list[str]:
     Office names every shape (``TextBox 3``, ``Picture 1``), a line per shape
     that holds no mark, since a mark is never ASCII; a Chinese Office's
     defaults (``文本框 3``) are read, and hold none either.  A list whose
-    entries are a 密级 field's choices (``levels.level_picker``) is one line,
+    entries are a 密级 field's choices is one line,
     as the form shows them, not a bare level alone on each line; an entry
-    holding more than a level (机密★) stays on its own (``levels.level_choice``)."""
+    holding more than a level (机密★) stays on its own (``levels.choice_lines``)."""
     lines: list[str] = []
     choices: dict[etree._Element, list[int]] = {}  # a list control -> where its entries are in ``lines``
     for el in root.iter(*_TEXT_ELEMENTS):
@@ -127,12 +127,10 @@ def attribute_lines(root: etree._Element) -> list[str]:
                 if tag in _LIST_ENTRIES and (control := el.getparent()) is not None:
                     choices.setdefault(control, []).append(len(lines))
                 lines.append(str(value))
-    for at in choices.values():  # a 密级 field's choices: one line, in the place of its first entry
-        if level_picker([lines[i] for i in at]):
-            joined = [i for i in at if level_choice(lines[i])]  # a mark among them stays alone on its line
-            lines[joined[0]] = "、".join(dict.fromkeys(lines[i] for i in joined))
-            for i in joined[1:]:
-                lines[i] = ""
+    for at in choices.values():  # a 密级 field's choices: one line, where the control's entries were
+        grouped = choice_lines([lines[i] for i in at], "、")
+        for n, i in enumerate(at):  # fewer lines than entries: the rest left empty, then dropped
+            lines[i] = grouped[n] if n < len(grouped) else ""
     return list(dict.fromkeys(filter(None, lines)))  # a picture's alt text is on its docPr and again on its cNvPr
 
 

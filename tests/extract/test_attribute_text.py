@@ -259,16 +259,12 @@ def test_a_content_controls_level_choices_are_no_mark_but_a_mark_among_them_is()
 @pytest.mark.parametrize("formula", ['OR(C2="公开",C2="内部",C2="秘密",C2="机密")', 'IF(A2=1,"秘密","公开")'])
 def test_a_classification_fields_custom_rule_is_no_mark(formula: str) -> None:
     """A custom rule or a formula list over a 密级 column names the levels it allows: choices, not marks."""
-    book = openpyxl.Workbook()
-    book.active.append(["序号", "密级"])
-    field = DataValidation(type="custom" if formula.startswith("OR") else "list", formula1=formula)
-    book.active.add_data_validation(field)
-    field.add("C2:C100")
-    result = scan_bytes(saved(book), "register.xlsx")[0]
+    data = _book_with_rule(formula)
+    result = scan_bytes(data, "register.xlsx")[0]
     assert result.extraction.value == "full"
     assert [f.rule for f in result.findings if f.category == "mark"] == []
     assert any(part.name == "data-validations" and "秘密" in part.text
-               for part in extract(saved(book), "register.xlsx", Limits()).parts)
+               for part in extract(data, "register.xlsx", Limits()).parts)
 
 
 def _book_with_rule(formula: str) -> bytes:
