@@ -5,7 +5,6 @@ standing as a label."""
 from __future__ import annotations
 
 import sys
-import weakref
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -18,7 +17,6 @@ from .base import HintBudget, PartText, Signal
 from .marks import anchor_rows
 
 if TYPE_CHECKING:
-    from ..match.hits import PatternTable
     from ..match.lexicon import LexiconEntry
 
 # parts that are labels by nature: a marker there is a label, not prose
@@ -44,22 +42,9 @@ class LexiconDetector:
              "本单位密点词库中的词语，按词库规定的密级处理。", BASIS_SECRET_POINT),
     )
 
-    def __init__(self) -> None:
-        # each engine's pattern table -> what a signal of a pattern always says (filled as patterns hit)
-        self._said: weakref.WeakKeyDictionary[PatternTable, dict[int, Said]] = weakref.WeakKeyDictionary()
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}  # what patterns said is worked out again where it is unpickled
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()  # type: ignore[misc]
-
     def find(self, text: PartText) -> list[Signal]:
         hits, table = text.hits, text.engine.table
         patterns = table.patterns
-        said = self._said.get(table)
-        if said is None:
-            said = self._said[table] = {}
         rows = np.flatnonzero(~anchor_rows(table)[hits.pids])
         pids = hits.pids[rows]
         label = table.label[pids]
@@ -77,10 +62,8 @@ class LexiconDetector:
             if capped and budget.listed.get(entry.lexicon, 0) >= cap:  # full in an earlier part
                 budget.count(entry.lexicon, 1 + queue.close(position))
                 continue
-            fixed = said.get(pid)
-            if fixed is None:
-                fixed = said[pid] = Said.of(entry, pattern.surface)
-            signal = lexicon_signal(text, entry, fixed, s, e, marker_spans, int(rows[position]))
+            signal = lexicon_signal(text, entry, Said.of(entry, pattern.surface), s, e, marker_spans,
+                                    int(rows[position]))
             if signal is None:
                 continue
             key = (signal.start, signal.end, signal.rule + entry.term)
@@ -99,8 +82,7 @@ class LexiconDetector:
 
 class Said(NamedTuple):
     """What every signal of one pattern (a lexicon term or one of its
-    aliases) says, worked out when it first hits: a bought word list's
-    terms hit thousands of times a folder."""
+    aliases) says, whatever the hit: apart from the checks each hit needs."""
 
     rule: str
     category: str
