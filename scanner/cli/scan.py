@@ -167,18 +167,43 @@ def _suppressed(database: str) -> Callable[[ItemResult, Finding], Any] | None:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    _check_scan_args(args)
+    with _quiet_dask(args.engine == "dask" and not args.verbose):
+        return _scan(args, config)
+
+
+@contextlib.contextmanager
+def _quiet_dask(quiet: bool) -> Iterator[None]:
+    """Without -v, the Dask cluster's INFO logging (scheduler, nannies,
+    workers; each process reads the setting at import) and its notices (that
+    the unused dashboard port is taken by another cluster) are not shown.
+    Both settings last as long as the scan: ``main`` called in a process
+    that goes on (a test, a script) left them behind, and a later verbose
+    Dask run there, or any process it started, was silent."""
+    if not quiet:
+        yield
+        return
+    name = "DASK_LOGGING__DISTRIBUTED"
+    before = os.environ.get(name)
+    os.environ.setdefault(name, "warning")
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"distributed\.")
+            yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
+def _scan(args: argparse.Namespace, config: ScanConfig) -> int:
     from ..report import ReportOptions, Summary, lexicon_line, make_reporter
     from ..report.summary import item_line, print_summary
     from ..run.select import results_for, with_progress
     from ..walk import WalkStats, walk
 
-    config = config_from_args(args)
-    _check_scan_args(args)
-    if args.engine == "dask" and not args.verbose:
-        # the cluster's INFO logging (scheduler, nannies, workers; read at import by every process) only with -v
-        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
-        # and its notices, e.g. that the (unused) dashboard port is taken by another cluster
-        warnings.filterwarnings("ignore", category=UserWarning, module=r"distributed\.")
     to_terminal = args.output is None and sys.stdout.isatty()
     fmt = args.format or ("summary" if to_terminal else "jsonl")
     stats = WalkStats()

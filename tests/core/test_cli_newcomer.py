@@ -129,3 +129,18 @@ def test_dask_driver_is_quiet_unless_verbose(folder, tmp_path):
     loud = preclear("-v", "scan", folder, "--engine", "dask", "--jobs", "1", cwd=tmp_path)
     assert loud.returncode == 1
     assert "INFO distributed.scheduler" in loud.stderr
+
+
+def test_a_quiet_dask_scan_in_a_process_leaves_no_setting_behind(folder, tmp_path, monkeypatch):
+    # main() run in a process that goes on (a test, a script) set Dask's logging to warning for good: a later
+    # `preclear -v` started from that process inherited it and printed no INFO (test order made this flaky)
+    from scanner.cli import main
+
+    monkeypatch.delenv("DASK_LOGGING__DISTRIBUTED", raising=False)
+    filters = list(__import__("warnings").filters)
+    assert main(["scan", str(folder), "--engine", "dask", "--jobs", "1", "--output", str(tmp_path / "r.jsonl")]) == 1
+    assert "DASK_LOGGING__DISTRIBUTED" not in os.environ
+    assert list(__import__("warnings").filters) == filters
+    loud = preclear("-v", "scan", folder, "--engine", "dask", "--jobs", "1", cwd=tmp_path)
+    assert loud.returncode == 1
+    assert "INFO distributed.scheduler" in loud.stderr
