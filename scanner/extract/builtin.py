@@ -59,7 +59,9 @@ class TextExtractor:
     def extract(self, data: bytes, name: str, limits: Limits, fmt: str, context: ReadContext) -> Document:
         from .text import extract_csv, extract_markdown, extract_text
 
-        read = {"text": extract_text, "markdown": extract_markdown, "csv": extract_csv}[fmt]
+        if fmt == "text":
+            return extract_text(data, name, limits, context.pictures())
+        read = {"markdown": extract_markdown, "csv": extract_csv}[fmt]
         return read(data, name, limits)
 
     def members(self, data: bytes, name: str, fmt: str, limits: Limits) -> Iterator[Member] | None:

@@ -284,7 +284,7 @@ def _carried(root: Any, source: str, found: dict[str, list[Any]], limits: Limits
     # a picture in any attribute or style, a frame's too; each candidate of a srcset (a list of URIs)
     candidates = (candidate for _, attribute, uri in others
                   for candidate in (_srcset_candidates(uri) if attribute == "srcset" else [uri]))
-    shown = (uri for uri in candidates if uri.lstrip()[5:11].lower() == "image/")
+    shown = (uri for uri in candidates if _is_picture(uri))
     pictures, picture_notices = data_uri_pictures(
         itertools.chain(((f"img:{number}", img.get("src")) for number, img in enumerate(root.iter("img"), 1)),
                         ((f"picture:{number}", uri) for number, uri in enumerate(shown, 1))), limits, ocr)
@@ -319,6 +319,27 @@ def _css_data_uris(sheets: list[str]) -> list[str]:
     return list(dict.fromkeys(found))  # a URI two rules name is read once
 
 
+def style_sheet_carried(sheet: str, limits: Limits, ocr: PictureReader) -> tuple[list[Part], list[Notice]]:
+    """What a style sheet file (``.css``) carries in its ``data:`` URIs,
+    found and read as a page's style sheets' are (``_css_data_uris``): their
+    text as ``data-uri``, their pictures as ``picture:N``.  A URI whose text
+    is written in it as it stands (``url("data:text/plain,机密★5年")``) is
+    left to the file's body, which reads the sheet as written: read in both,
+    one mark would be two findings."""
+    uris = _css_data_uris([sheet])
+    texts: list[str] = []
+    notices: list[Notice] = []
+    for uri in uris:
+        text, got = _carried_text([uri], "data-uri", limits)
+        notices += got
+        if text and not all(line in uri and line in sheet for line in text.splitlines()):
+            texts.append(text)
+    parts = [Part("data-uri", "\n".join(texts))] if texts else []
+    pictures, picture_notices = data_uri_pictures(
+        ((f"picture:{number}", uri) for number, uri in enumerate(filter(_is_picture, uris), 1)), limits, ocr)
+    return parts + pictures, notices + picture_notices
+
+
 def _srcset_candidates(value: str) -> list[str]:
     """The URIs of a ``srcset`` (``data:image/png;base64,… 1x, data:… 2x``):
     cut after each descriptor, not at every comma, which a data: URI holds."""
@@ -327,6 +348,10 @@ def _srcset_candidates(value: str) -> list[str]:
 
 def _is_data_uri(value: str) -> bool:
     return value.lstrip()[:5].lower() == "data:"
+
+
+def _is_picture(uri: str) -> bool:
+    return uri.lstrip()[5:11].lower() == "image/"
 
 
 def _media_type(uri: str) -> str:

@@ -3,19 +3,26 @@ data or code file whose strings are written with ``\\u`` escapes also has
 them decoded (``unescaped``); a Markdown file's link titles and
 percent-encoded link targets are read as a reader sees them (``links``), and
 its lines with character references, decoded as the rendered page shows them
-(``references``)."""
+(``references``); a style sheet's ``data:`` URIs are decoded as an HTML
+page's style sheets' are (``data-uri``, ``picture:N``)."""
 from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 from ..config import Limits
-from ..types import Document, Part
+from ..types import Document, Notice, Part
 from .decode import decode, non_ascii_lines, unquoted_url
 from .notices import encoding_notice
 
+if TYPE_CHECKING:
+    from .ocr import PictureReader
+
 # data and code files whose strings may be written with \u escapes (json.dumps writes Chinese so)
 _ESCAPING = (".json", ".geojson", ".js", ".mjs", ".ts", ".yaml", ".yml", ".toml", ".py", ".java", ".php")
+# style sheets: the URIs in their url() and @import are read as a page's style sheets' are
+_STYLE_SHEETS = (".css",)
 # a link's or a picture's title: after an inline link's target, ](url "title"), or a
 # reference definition's, [ref]: url "title" (on its line or the next); in double or
 # single quotes or parentheses, escapes allowed.  Whitespace runs are possessive and a
@@ -33,10 +40,16 @@ _ESCAPED = re.compile(r"\\(.)")
 _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 
 
-def _extract(data: bytes, fmt: str, name: str = "") -> Document:
+def _extract(data: bytes, fmt: str, limits: Limits, name: str = "", ocr: PictureReader | None = None) -> Document:
 
     decoded = decode(data)
     parts = [Part("body", decoded.text)]
+    carried: list[Notice] = []
+    if ocr is not None and name.lower().endswith(_STYLE_SHEETS):
+        from .html import style_sheet_carried
+
+        got, carried = style_sheet_carried(decoded.text, limits, ocr)
+        parts += got
     if name.lower().endswith(_ESCAPING) and "\\" in decoded.text:
         from .html import unicode_escapes_decoded  # lxml's import only where it is needed
 
@@ -53,8 +66,9 @@ def _extract(data: bytes, fmt: str, name: str = "") -> Document:
     if decoded.other is not None:
         parts.append(Part("big5-reading", non_ascii_lines(decoded.other)))
     if decoded.exact:
-        return Document(format=fmt, parts=tuple(parts))
-    return Document(format=fmt, parts=tuple(parts), notices=(encoding_notice(decoded),), failed_parts=("body",))
+        return Document(format=fmt, parts=tuple(parts), notices=tuple(carried))
+    return Document(format=fmt, parts=tuple(parts), notices=(encoding_notice(decoded), *carried),
+                    failed_parts=("body",))
 
 
 def _markdown_links(text: str) -> str:
@@ -96,13 +110,14 @@ def _markdown_references(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def extract_text(data: bytes, name: str, limits: Limits) -> Document:
-    return _extract(data, "text", name)
+def extract_text(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
+    """``ocr`` reads the pictures a style sheet's ``data:`` URIs hold."""
+    return _extract(data, "text", limits, name, ocr)
 
 
 def extract_markdown(data: bytes, name: str, limits: Limits) -> Document:
-    return _extract(data, "markdown")
+    return _extract(data, "markdown", limits)
 
 
 def extract_csv(data: bytes, name: str, limits: Limits) -> Document:
-    return _extract(data, "csv")
+    return _extract(data, "csv", limits)

@@ -288,3 +288,55 @@ def test_a_font_named_by_a_string_stays_a_style_literal() -> None:
     page = '<html><body><p>正文</p><style>p::before { content: "data:font/x,机密★5年" }</style></body></html>'
     result = scan_bytes(page.encode(), "page.html")[0]
     assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "style")]
+
+
+@pytest.mark.parametrize("rule, part", [
+    (".a {{ background: url(data:text/plain;base64,{base64}) }}", "data-uri"),  # the fault's case
+    (".a {{ background: url(data:text/plain;charset=utf-8,{mark}) }}", "data-uri"),  # percent-encoded
+    ("@import '{css}';", "data-uri"),  # a style sheet a style sheet imports
+    ("/* don't */ .a {{ background: url(d\\61 ta:text/plain;charset=utf-8,{mark}) }}", "data-uri"),  # escaped
+    (".seal {{ background: url(\"{svg}\") }}", "picture:1"),
+])
+def test_a_style_sheet_file_s_data_uris(rule: str, part: str) -> None:
+    """A ``.css`` file's ``url(data:…)`` and ``@import``, found and decoded
+    as an HTML page's style sheets' are, named as there (text ``data-uri``,
+    a picture ``picture:N``): read as plain text before, cleared."""
+    mark = "机密★5年"
+    sheet = rule.format(base64=base64.b64encode(mark.encode()).decode(), mark=urllib.parse.quote(mark),
+                        css=_data64("text/css", f"/* {mark} */".encode()),
+                        svg=_data("image/svg+xml;charset=utf-8", SVG))
+    result = scan_bytes(f"body {{ color: black }}\n{sheet}\n".encode(), "site.css")[0]
+    assert (result.verdict.value, result.extraction.value) == ("block", "full")
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", part)]
+
+
+def test_a_style_sheet_file_is_still_read_as_written() -> None:
+    """Its text stays the ``body`` (a mark in a comment or a ``content``
+    string); a URI holding its text as it stands is read there once, not
+    also as ``data-uri``; a URI without a mark stays clear, and a file in
+    one is not cleared unread, as in a page."""
+    for sheet in ("/* 机密★5年 */ p { color: red }", '.a::after { content: "机密★5年" }',
+                  '.a { background: url("data:text/plain;charset=utf-8,机密★5年") }'):
+        result = scan_bytes(sheet.encode(), "site.css")[0]
+        assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "body")], sheet
+    sheet = f'.a {{ background: url({_data64("text/plain", "公开的说明".encode())}) }}'
+    assert [(p.name, p.text) for p in extract(sheet.encode(), "site.css", ScanConfig().limits).parts] == [
+        ("body", sheet), ("data-uri", "公开的说明")]
+    assert scan_bytes(sheet.encode(), "site.css")[0].verdict.value == "clear"
+    sheet = f'.a {{ background: url({_data64("application/pdf", b"%PDF-1.7" + bytes(64))}) }}'
+    result = scan_bytes(sheet.encode(), "site.css")[0]
+    assert (result.verdict.value, result.extraction.value) == ("review", "partial")
+    assert [(f.rule, f.part) for f in result.findings] == [("unreadable.embedded", "data-uri")]
+
+
+def test_a_style_sheet_in_an_archive() -> None:
+    """A ``.css`` member of a ZIP (a site's folder) is read as such a file is."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("site/index.html", "<html><body><p>正文</p></body></html>")
+        zf.writestr("site/style.css", f".a {{ background: url({_data64('text/plain', '机密★5年'.encode())}) }}")
+    results = scan_bytes(out.getvalue(), "site.zip")
+    found = [(r.item, f.rule, f.part) for r in results for f in r.findings]
+    assert found == [("site.zip!site/style.css", "mark.state-secret", "data-uri")]
