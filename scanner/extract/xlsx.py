@@ -28,6 +28,7 @@ property); other parts' text (text boxes, charts) by ``leftover``.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 
 from lxml import etree
@@ -158,6 +159,7 @@ def _related_parts(pkg: GuardedZip, paths: list[str], notices: list[Notice]
     pivots: dict[str, None] = {}
     pivot_filters: dict[str, None] = {}
     texts: dict[str, str] = {}
+    caches: dict[str, list[str]] = {}  # a pivot cache's path -> its fields' names
     for path in dict.fromkeys(paths):
         if path in own or not pkg.has(path):
             continue
@@ -175,9 +177,40 @@ def _related_parts(pkg: GuardedZip, paths: list[str], notices: list[Notice]
             tables.update(dict.fromkeys(_table_strings(root)))
         elif local(root.tag) == "pivotTableDefinition":
             pivots.update(dict.fromkeys(_pivot_names(root)))
-            pivot_filters.update(dict.fromkeys(_pivot_filters(root)))
+            cache = _cache_path(pkg, path)
+            if cache and cache not in caches:  # pivot tables may share one
+                caches[cache] = _cache_fields(pkg, cache, own, texts, notices)
+            pivot_filters.update(dict.fromkeys(_pivot_filters(root, caches.get(cache, []))))
         texts[path] = xml_text(root)
     return list(tables), list(pivots), list(pivot_filters), texts
+
+
+def _cache_path(pkg: GuardedZip, path: str) -> str:
+    """The cache the pivot table at ``path`` reads (its ``pivotCacheDefinition`` relationship), "" when none."""
+    return next((target for rel_type, target in rels(pkg, path).values()
+                 if rel_type.lower().endswith("/pivotcachedefinition")), "")
+
+
+def _cache_fields(pkg: GuardedZip, cache: str, own: set[str], texts: dict[str, str],
+                  notices: list[Notice]) -> list[str]:
+    """The names of a pivot cache's fields, which its pivot tables' filters
+    name by number; the cache's text goes to ``texts``, for ``leftover`` to
+    read it from there (not inflated again).  None when the cache is not
+    there, was read already or is not well-formed."""
+    if cache in own or not pkg.has(cache):
+        return []
+    try:
+        data = pkg.read(cache)
+        if not xml_part(data, cache):
+            texts[cache] = part_text(data, cache, notices)
+            return []
+        root = parse_xml(data, cache)
+    except ExtractionError as exc:
+        notices.append(unreadable(exc.reason, part=cache))
+        texts[cache] = ""  # said once, here
+        return []
+    texts[cache] = xml_text(root)
+    return [field.get("name") or "" for field in root.iter("{*}cacheField")]
 
 
 def _table_strings(root: etree._Element) -> list[str]:
@@ -215,18 +248,42 @@ def _pivot_names(root: etree._Element) -> list[str]:
     return [text for text in found if not text.isascii() and any(ch.isalpha() for ch in text)]
 
 
-def _pivot_filters(root: etree._Element) -> list[str]:
+# the label filters that keep the items whose caption is not the filter's string, by how
+# Excel's Label Filter dialog names them (标签筛选: 不等于, 不包含, ...); value and date filters alike
+_EXCLUDING = {"NotEqual": "不等于", "NotBeginsWith": "开头不是", "NotEndsWith": "结尾不是", "NotContains": "不包含",
+              "NotBetween": "不介于"}
+
+
+def _pivot_filters(root: etree._Element, fields: list[str]) -> list[str]:
     """The strings a pivot table's label filters compare its labels with
     (``captionContains``: ``stringValue1``; between: ``stringValue2``), as
     the filter dialog shows them, the filters' names and descriptions, and
     the values of the autofilter Excel writes inside each (``*机密*``,
-    wildcards removed)."""
+    wildcards removed).  A filter that hides the items it names (does not
+    equal, does not contain) is read as its condition, on one line with its
+    field's name (the pivot field's own, else the cache's: ``fields``) and
+    the dialog's words, ``密级 不等于 秘密``: its string is a field's value
+    used to hide rows, shown by no cell, and alone on a line a 秘密 read as
+    a bare level (as a 密级 field's choices would, ``levels.choice_lines``);
+    a string holding more than a level (秘密★1年) is still a mark there.  A
+    filter that keeps what it names is read as its string alone: the
+    pivot's label cells show it (and are read instead once laid out)."""
+    given = [field.get("name") or "" for holder in root.iterchildren("{*}pivotFields")
+             for field in holder.iterchildren("{*}pivotField")]
+    names = [own or cached for own, cached in itertools.zip_longest(given, fields, fillvalue="")]
     found = []
     for holder in root.iterchildren("{*}filters"):
         for pivot_filter in holder.iterchildren("{*}filter"):
-            found += [pivot_filter.get(key) or "" for key in ("stringValue1", "stringValue2", "name", "description")]
-            found += [(el.get("val") or "").strip("*?") for auto in pivot_filter.iterchildren("{*}autoFilter")
-                      for el in auto.iter("{*}customFilter", "{*}filter")]
+            strings = [pivot_filter.get(key) or "" for key in ("stringValue1", "stringValue2")]
+            strings += [(el.get("val") or "").strip("*?") for auto in pivot_filter.iterchildren("{*}autoFilter")
+                        for el in auto.iter("{*}customFilter", "{*}filter")]
+            kind = pivot_filter.get("type") or ""
+            words = next((words for suffix, words in _EXCLUDING.items() if kind.endswith(suffix)), None)
+            if words is not None and any(strings):  # each string once: Excel's autofilter repeats the filter's
+                number = pivot_filter.get("fld") or ""
+                field = names[int(number)] if number.isdigit() and int(number) < len(names) else ""
+                strings = [f"{field or '标签'} {words} {' 与 '.join(dict.fromkeys(s for s in strings if s))}"]
+            found += [*strings, *(pivot_filter.get(key) or "" for key in ("name", "description"))]
     return [text for text in found if any(ch.isalpha() for ch in text)]
 
 

@@ -19,6 +19,7 @@ from openpyxl.styles.table import TableStyle, TableStyleElement
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
+from scanner import scan_bytes
 from scanner.config import Limits
 from scanner.extract import extract
 
@@ -93,35 +94,44 @@ _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PIVOT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.pivot"
 
 
-def _pivot(b: types.SimpleNamespace, name: str, label_filter: str) -> bytes:
-    """The register and, on a second sheet, a pivot table of 金额 by 项目
-    named ``name`` and keeping the items whose caption does not contain
-    ``label_filter``, as Excel writes one (a cache to refresh on open, the
-    filter's autofilter beside its string); openpyxl writes no pivot table."""
+def _pivot(b: types.SimpleNamespace, name: str, label_filter: str, kind: str = "captionNotContains",
+           field: int = 1, levels: tuple[str, str] = ("公开", "内部")) -> bytes:
+    """The register (its rows at ``levels``) and, on a second sheet, a pivot
+    table of 金额 by 项目 (``field`` 1) or by 密级 (0), named ``name`` and
+    keeping the items whose caption does not contain ``label_filter`` (or
+    as the filter of type ``kind`` says), as Excel writes one: a cache to
+    refresh on open listing each field's items, the filter's autofilter
+    beside its string (``*…*`` for contains).  openpyxl writes no pivot
+    table."""
     book = openpyxl.Workbook()
     book.active.title = "数据"
-    for row in (["密级", "项目", "金额"], ["公开", "差旅", 12], ["内部", "会议", 30]):
+    for row in (["密级", "项目", "金额"], [levels[0], "差旅", 12], [levels[1], "会议", 30]):
         book.active.append(row)
     book.create_sheet("透视")
     ns = f'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="{_R}"'
     cache = (f'<pivotCacheDefinition {ns} r:id="rId1" refreshOnLoad="1" recordCount="0"><cacheSource type="worksheet">'
              '<worksheetSource ref="A1:C3" sheet="数据"/></cacheSource><cacheFields count="3">'
-             '<cacheField name="密级" numFmtId="0"><sharedItems/></cacheField><cacheField name="项目" numFmtId="0">'
+             f'<cacheField name="密级" numFmtId="0"><sharedItems count="2"><s v="{levels[0]}"/><s v="{levels[1]}"/>'
+             '</sharedItems></cacheField><cacheField name="项目" numFmtId="0">'
              '<sharedItems count="2"><s v="差旅"/><s v="会议"/></sharedItems></cacheField>'
              '<cacheField name="金额" numFmtId="0"><sharedItems containsSemiMixedTypes="0" containsString="0" '
              'containsNumber="1" containsInteger="1" minValue="12" maxValue="30"/></cacheField></cacheFields>'
              '</pivotCacheDefinition>')
+    axis = '<pivotField axis="axisRow" showAll="0"><items count="3"><item x="0"/><item x="1"/><item t="default"/>' \
+           '</items></pivotField>'
+    fields = [axis if at == field else '<pivotField showAll="0"/>' for at in range(2)]
+    operator = 'operator="notEqual" ' if kind.startswith("captionNot") else ""
+    wildcard = "*" if kind.endswith("Contains") else ""
     pivot = (f'<pivotTableDefinition {ns} name="{name}" cacheId="1" dataCaption="值" outline="1" outlineData="1">'
-             '<location ref="A3:B5" firstHeaderRow="1" firstDataRow="1" firstDataCol="1"/><pivotFields count="3">'
-             '<pivotField showAll="0"/><pivotField axis="axisRow" showAll="0"><items count="3"><item x="0"/>'
-             '<item x="1"/><item t="default"/></items></pivotField><pivotField dataField="1" showAll="0"/>'
-             '</pivotFields><rowFields count="1"><field x="1"/></rowFields><rowItems count="1"><i><x/></i></rowItems>'
-             '<colItems count="1"><i/></colItems><dataFields count="1"><dataField name="求和项:金额" fld="2" '
-             'baseField="0" baseItem="0"/></dataFields><filters count="1"><filter fld="1" type="captionNotContains" '
+             f'<location ref="A3:B5" firstHeaderRow="1" firstDataRow="1" firstDataCol="1"/><pivotFields count="3">'
+             f'{"".join(fields)}<pivotField dataField="1" showAll="0"/>'
+             f'</pivotFields><rowFields count="1"><field x="{field}"/></rowFields><rowItems count="1"><i><x/></i>'
+             '</rowItems><colItems count="1"><i/></colItems><dataFields count="1"><dataField name="求和项:金额" fld="2" '
+             f'baseField="0" baseItem="0"/></dataFields><filters count="1"><filter fld="{field}" type="{kind}" '
              f'evalOrder="-1" id="1" stringValue1="{label_filter}"><autoFilter ref="A1"><filterColumn colId="0">'
-             f'<customFilters><customFilter operator="notEqual" val="*{label_filter}*"/></customFilters></filterColumn>'
-             '</autoFilter></filter></filters><pivotTableStyleInfo name="PivotStyleLight16" showRowHeaders="1" '
-             'showColHeaders="1"/></pivotTableDefinition>')
+             f'<customFilters><customFilter {operator}val="{wildcard}{label_filter}{wildcard}"/></customFilters>'
+             '</filterColumn></autoFilter></filter></filters><pivotTableStyleInfo name="PivotStyleLight16" '
+             'showRowHeaders="1" showColHeaders="1"/></pivotTableDefinition>')
 
     def rels(*targets: tuple[str, str, str]) -> str:
         return ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -151,11 +161,54 @@ def _pivot(b: types.SimpleNamespace, name: str, label_filter: str) -> bytes:
 
 def test_a_pivot_table_s_label_filter(b: types.SimpleNamespace) -> None:
     """The string a label filter compares captions with, read once (not
-    again as its autofilter's ``*…*``)."""
+    again as its autofilter's ``*…*``), in its condition on its field."""
     data = _pivot(b, "数据透视表1", MARK)
     assert mark_parts(data, "a.xlsx") == ["pivot-filters"]
-    assert _part(data, "pivot-filters") == MARK
+    assert _part(data, "pivot-filters") == f"项目 不包含 {MARK}"
     assert _part(data, "pivot-tables") == "数据透视表1\n值\n求和项:金额"  # no cell shows them: no computed pivot
+
+
+@pytest.mark.parametrize(("kind", "field", "line"), [
+    ("captionNotEqual", 0, "密级 不等于 {}"), ("captionNotContains", 1, "项目 不包含 {}"),
+    ("captionNotBeginsWith", 0, "密级 开头不是 {}"),
+], ids=["not-equal", "not-contains", "not-begins-with"])
+def test_a_pivot_filter_that_hides_a_level(b: types.SimpleNamespace, kind: str, field: int, line: str) -> None:
+    """A label filter that hides the items labelled 秘密 names a field's
+    value, shown by no cell: read as its condition on the field, not as 秘密
+    alone on a line (a bare level: ``block`` before); a string holding more
+    than a level is still a mark in that line, and a book holding the rows
+    it hides still blocks."""
+    data = _pivot(b, "数据透视表1", "秘密", kind, field)
+    result = scan_bytes(data, "a.xlsx")[0]
+    assert (result.verdict.value, result.findings) == ("clear", ())
+    assert _part(data, "pivot-filters") == line.format("秘密")
+    for mark in ("机密★5年", "秘密★1年"):
+        data = _pivot(b, "数据透视表1", mark, kind, field)
+        assert mark_parts(data, "a.xlsx") == ["pivot-filters"]
+        assert _part(data, "pivot-filters") == line.format(mark)
+    # the rows it hides are still in the book: the cache lists 秘密 among its 密级 items, read as before
+    result = scan_bytes(_pivot(b, "数据透视表1", "秘密", kind, field, levels=("公开", "秘密")), "a.xlsx")[0]
+    assert result.verdict.value == "block"
+    assert "pivot-filters" not in {f.part for f in result.findings}
+
+
+def test_a_pivot_filter_on_a_field_given_a_name(b: types.SimpleNamespace) -> None:
+    """The field is named as the pivot shows it: the name given to it there, else the cache's."""
+    data = b.zip_edit(_pivot(b, "数据透视表1", "秘密", "captionNotEqual", 0), edit={
+        "xl/pivotTables/pivotTable1.xml": lambda xml: xml.replace('<pivotField axis=', '<pivotField name="等级" axis=')})
+    assert _part(data, "pivot-filters") == "等级 不等于 秘密"
+
+
+def test_a_pivot_filter_that_keeps_a_level(b: types.SimpleNamespace) -> None:
+    """A label filter that keeps only the items labelled 秘密 is read as its
+    string alone, as before: the pivot shows those items, their label cells
+    say 秘密 (read there once the pivot is laid out), and a reviewer looks
+    at a book that shows only what is labelled 秘密."""
+    data = _pivot(b, "数据透视表1", "秘密", "captionEqual", 0)
+    result = scan_bytes(data, "a.xlsx")[0]
+    assert result.verdict.value == "block"
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.bare-level", "pivot-filters")]
+    assert _part(data, "pivot-filters") == "秘密"
 
 
 def test_a_pivot_table_s_name_also_after_libreoffice(b: types.SimpleNamespace, soffice) -> None:
