@@ -177,7 +177,7 @@ def _related_parts(pkg: GuardedZip, paths: list[str], notices: list[Notice]
             tables.update(dict.fromkeys(_table_strings(root)))
         elif local(root.tag) == "pivotTableDefinition":
             pivots.update(dict.fromkeys(_pivot_names(root)))
-            cache = _cache_path(pkg, path)
+            cache = _cache_path(pkg, path, notices)
             if cache and cache not in caches:  # pivot tables may share one
                 caches[cache] = _cache_fields(pkg, cache, own, texts, notices)
             pivot_filters.update(dict.fromkeys(_pivot_filters(root, caches.get(cache, []))))
@@ -185,9 +185,17 @@ def _related_parts(pkg: GuardedZip, paths: list[str], notices: list[Notice]
     return list(tables), list(pivots), list(pivot_filters), texts
 
 
-def _cache_path(pkg: GuardedZip, path: str) -> str:
-    """The cache the pivot table at ``path`` reads (its ``pivotCacheDefinition`` relationship), "" when none."""
-    return next((target for rel_type, target in rels(pkg, path).values()
+def _cache_path(pkg: GuardedZip, path: str, notices: list[Notice]) -> str:
+    """The cache the pivot table at ``path`` reads (its ``pivotCacheDefinition``
+    relationship), "" when none; relationships not well-formed are
+    ``unreadable.extract`` (the cache is then read by ``leftover`` alone), not
+    the whole book unread."""
+    try:
+        found = rels(pkg, path)
+    except ExtractionError as exc:
+        notices.append(unreadable(exc.reason, part=exc.part or path))
+        return ""
+    return next((target for rel_type, target in found.values()
                  if rel_type.lower().endswith("/pivotcachedefinition")), "")
 
 
@@ -280,8 +288,10 @@ def _pivot_filters(root: etree._Element, fields: list[str]) -> list[str]:
             kind = pivot_filter.get("type") or ""
             words = next((words for suffix, words in _EXCLUDING.items() if kind.endswith(suffix)), None)
             if words is not None and any(strings):  # each string once: Excel's autofilter repeats the filter's
-                number = pivot_filter.get("fld") or ""
-                field = names[int(number)] if number.isdigit() and int(number) < len(names) else ""
+                # a field's number: not int() of any digits (², or more than 4300 of them, raise)
+                number = (pivot_filter.get("fld") or "").strip()
+                at = int(number) if number.isdecimal() and len(number) < 10 else len(names)
+                field = names[at] if at < len(names) else ""
                 strings = [f"{field or '标签'} {words} {' 与 '.join(dict.fromkeys(s for s in strings if s))}"]
             found += [*strings, *(pivot_filter.get(key) or "" for key in ("name", "description"))]
     return [text for text in found if any(ch.isalpha() for ch in text)]

@@ -199,6 +199,25 @@ def test_a_pivot_filter_on_a_field_given_a_name(b: types.SimpleNamespace) -> Non
     assert _part(data, "pivot-filters") == "等级 不等于 秘密"
 
 
+def test_a_pivot_with_damaged_relationships_or_field_number(b: types.SimpleNamespace) -> None:
+    """A pivot table's relationships not well-formed (which cache it reads
+    is then not known) are said, not the whole book left unread with a mark
+    in its cells; a filter's field number int() refuses (``²``) names no
+    field.  Each failed the book before (``unreadable.extract`` on the item)."""
+    data = b.zip_edit(_pivot(b, "数据透视表1", "秘密", "captionNotEqual", 0, levels=("公开", MARK)),
+                      replace={"xl/pivotTables/_rels/pivotTable1.xml.rels": "<Relationships"})
+    result = scan_bytes(data, "a.xlsx")[0]
+    assert (result.verdict.value, result.extraction.value) == ("block", "partial")
+    found = {(f.rule, f.part) for f in result.findings}
+    assert {("mark.state-secret", "sheet:数据"),
+            ("unreadable.extract", "xl/pivotTables/_rels/pivotTable1.xml.rels")} <= found
+    assert _part(data, "pivot-filters") == "标签 不等于 秘密"
+    for number in ("²", "9" * 5000):
+        data = b.zip_edit(_pivot(b, "数据透视表1", "秘密", "captionNotEqual", 0), edit={
+            "xl/pivotTables/pivotTable1.xml": lambda xml, n=number: xml.replace('<filter fld="0"', f'<filter fld="{n}"')})
+        assert _part(data, "pivot-filters") == "标签 不等于 秘密", number
+
+
 def test_a_pivot_filter_that_keeps_a_level(b: types.SimpleNamespace) -> None:
     """A label filter that keeps only the items labelled 秘密 is read as its
     string alone, as before: the pivot shows those items, their label cells
