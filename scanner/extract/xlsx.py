@@ -36,7 +36,7 @@ from lxml import etree
 from ..config import Limits
 from ..errors import ExtractionError
 from ..lang import Text
-from ..levels import choice_lines
+from ..levels import choice_lines, level_choice
 from ..types import Document, Notice, Part, Severity
 from .decode import unquoted_url
 from .image import package_pictures
@@ -272,9 +272,11 @@ def _pivot_filters(root: etree._Element, fields: list[str]) -> list[str]:
     field's name (the pivot field's own, else the cache's: ``fields``) and
     the dialog's words, ``密级 不等于 秘密``: its string is a field's value
     used to hide rows, shown by no cell, and alone on a line a 秘密 read as
-    a bare level (as a 密级 field's choices would, ``levels.choice_lines``);
-    a string holding more than a level (秘密★1年) is still a mark there.  A
-    filter that keeps what it names is read as its string alone: the
+    a bare level (as a 密级 field's choices would, ``levels.choice_lines``).
+    A string holding more than a level (秘密★1年, 机密 5年, ``level_choice``)
+    is read alone, as before: beside the dialog's words the grammar no
+    longer saw 机密 5年 as a mark, and a cell showing it reads it instead.
+    A filter that keeps what it names is read as its string alone: the
     pivot's label cells show it (and are read instead once laid out)."""
     given = [field.get("name") or "" for holder in root.iterchildren("{*}pivotFields")
              for field in holder.iterchildren("{*}pivotField")]
@@ -287,12 +289,13 @@ def _pivot_filters(root: etree._Element, fields: list[str]) -> list[str]:
                         for el in auto.iter("{*}customFilter", "{*}filter")]
             kind = pivot_filter.get("type") or ""
             words = next((words for suffix, words in _EXCLUDING.items() if kind.endswith(suffix)), None)
-            if words is not None and any(strings):  # each string once: Excel's autofilter repeats the filter's
+            compared = list(dict.fromkeys(s for s in strings if s))  # Excel's autofilter repeats the filter's
+            if words is not None and compared and all(map(level_choice, compared)):
                 # a field's number: not int() of any digits (², or more than 4300 of them, raise)
                 number = (pivot_filter.get("fld") or "").strip()
                 at = int(number) if number.isdecimal() and len(number) < 10 else len(names)
                 field = names[at] if at < len(names) else ""
-                strings = [f"{field or '标签'} {words} {' 与 '.join(dict.fromkeys(s for s in strings if s))}"]
+                strings = [f"{field or '标签'} {words} {' 与 '.join(compared)}"]
             found += [*strings, *(pivot_filter.get(key) or "" for key in ("name", "description"))]
     return [text for text in found if any(ch.isalpha() for ch in text)]
 
