@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import lxml.etree
@@ -302,42 +302,59 @@ def _framed_pages(found: dict[str, list[Any]], limits: Limits) -> tuple[str, lis
 
 
 def _css_data_uris(sheets: list[str]) -> list[str]:
-    """The ``data:`` URIs style sheets name: in ``url()``, quoted or not, and
-    as strings (``@import``, ``image-set()``), CSS escapes decoded as a
-    browser decodes them."""
-    found = []
-    for sheet in sheets:
-        if not _DATA_SCHEME.search(sheet) and "\\" not in sheet:
+    """The ``data:`` URIs style sheets name (``_css_data_uri_matches``), each once."""
+    return list(dict.fromkeys(uri for sheet in sheets for _, uri in _css_data_uri_matches(sheet)))
+
+
+def _css_data_uri_matches(sheet: str) -> Iterator[tuple[str, str]]:
+    """Each ``data:`` URI a style sheet names, as written and as a browser
+    reads it: in ``url()``, quoted or not, and as strings (``@import``,
+    ``image-set()``), CSS escapes decoded."""
+    if not _DATA_SCHEME.search(sheet) and "\\" not in sheet:
+        return
+    for match in _CSS_URI.finditer(sheet):
+        written = next((group for group in match.groups() if group is not None), None)
+        if written is None:  # a comment
             continue
-        for match in _CSS_URI.finditer(sheet):
-            uri = next((group for group in match.groups() if group is not None), None)
-            if uri is None:  # a comment
-                continue
-            uri = _CSS_ESCAPE.sub(_escaped_char, uri) if "\\" in uri else uri
-            if _is_data_uri(uri):
-                found.append(uri)
-    return list(dict.fromkeys(found))  # a URI two rules name is read once
+        uri = _CSS_ESCAPE.sub(_escaped_char, written) if "\\" in written else written
+        if _is_data_uri(uri):
+            yield written, uri
 
 
 def style_sheet_carried(sheet: str, limits: Limits, ocr: PictureReader) -> tuple[list[Part], list[Notice]]:
     """What a style sheet file (``.css``) carries in its ``data:`` URIs,
-    found and read as a page's style sheets' are (``_css_data_uris``): their
-    text as ``data-uri``, their pictures as ``picture:N``.  A URI whose text
-    is written in it as it stands (``url("data:text/plain,机密★5年")``) is
-    left to the file's body, which reads the sheet as written: read in both,
-    one mark would be two findings."""
-    uris = _css_data_uris([sheet])
+    found and read as a page's style sheets' are (``_css_data_uri_matches``):
+    their text as ``data-uri``, their pictures as ``picture:N``.  A URI whose
+    text is written in it as it stands (``url("data:text/plain,机密★5年")``)
+    is left to the file's body, which reads the sheet as written: read in
+    both, one mark would be two findings."""
+    uris: dict[str, str] = {}  # each URI once (two rules may name it), as first written
+    for written, uri in _css_data_uri_matches(sheet):
+        uris.setdefault(uri, written)
     texts: list[str] = []
     notices: list[Notice] = []
-    for uri in uris:
+    for uri, written in uris.items():
         text, got = _carried_text([uri], "data-uri", limits)
         notices += got
-        if text and not all(line in uri and line in sheet for line in text.splitlines()):
+        if text and not _written_in(text.splitlines(), written):
             texts.append(text)
     parts = [Part("data-uri", "\n".join(texts))] if texts else []
     pictures, picture_notices = data_uri_pictures(
         ((f"picture:{number}", uri) for number, uri in enumerate(filter(_is_picture, uris), 1)), limits, ocr)
     return parts + pictures, notices + picture_notices
+
+
+def _written_in(lines: list[str], written: str) -> bool:
+    """Whether ``lines`` are in ``written`` as they stand, in their order:
+    one pass over it (looking each line up in the whole sheet took time
+    growing with the square of a sheet of many URIs)."""
+    at = 0
+    for line in lines:
+        at = written.find(line, at)
+        if at < 0:
+            return False
+        at += len(line)
+    return True
 
 
 def _srcset_candidates(value: str) -> list[str]:

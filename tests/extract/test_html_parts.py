@@ -295,6 +295,7 @@ def test_a_font_named_by_a_string_stays_a_style_literal() -> None:
     (".a {{ background: url(data:text/plain;charset=utf-8,{mark}) }}", "data-uri"),  # percent-encoded
     ("@import '{css}';", "data-uri"),  # a style sheet a style sheet imports
     ("/* don't */ .a {{ background: url(d\\61 ta:text/plain;charset=utf-8,{mark}) }}", "data-uri"),  # escaped
+    (".a {{ background: url(\"data:text/plain,\\673a 密★5年\") }}", "data-uri"),  # the body reads no 机密
     (".seal {{ background: url(\"{svg}\") }}", "picture:1"),
 ])
 def test_a_style_sheet_file_s_data_uris(rule: str, part: str) -> None:
@@ -340,3 +341,20 @@ def test_a_style_sheet_in_an_archive() -> None:
     results = scan_bytes(out.getvalue(), "site.zip")
     found = [(r.item, f.rule, f.part) for r in results for f in r.findings]
     assert found == [("site.zip!site/style.css", "mark.state-secret", "data-uri")]
+
+
+def test_a_style_sheet_file_of_many_uris_is_read_in_linear_time() -> None:
+    """Whether a URI's text is written in it as it stands was looked up
+    line by line in the whole sheet: 40,000 URIs (1.7 MB) took 28 s, one
+    URI of 100,000 lines (1.1 MB) 73 s, the time growing with the square
+    of the sheet.  The mark after them is still read."""
+    import time
+
+    mark = f".z {{ background: url({_data64('text/plain', '机密★5年'.encode())}) }}"
+    for sheet in ("".join(f".c{i} {{ background: url(data:,u{i:07d}) }}\n" for i in range(30_000)) + mark,
+                  '.a { background: url("data:text/plain,' + "%0A".join(f"u{i:07d}" for i in range(50_000))
+                  + '") }\n' + mark):
+        started = time.process_time()
+        result = scan_bytes(sheet.encode(), "site.css")[0]
+        assert time.process_time() - started < 5
+        assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "data-uri")]
