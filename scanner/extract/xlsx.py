@@ -161,18 +161,9 @@ def _related_parts(pkg: GuardedZip, paths: list[str], notices: list[Notice]
     texts: dict[str, str] = {}
     caches: dict[str, list[str]] = {}  # a pivot cache's path -> its fields' names
     for path in dict.fromkeys(paths):
-        if path in own or not pkg.has(path):
+        root = _related_xml(pkg, path, own, texts, notices)
+        if root is None:
             continue
-        try:
-            data = pkg.read(path)
-            if not xml_part(data, path):
-                texts[path] = part_text(data, path, notices)
-                continue
-            root = parse_xml(data, path)
-        except ExtractionError as exc:
-            notices.append(unreadable(exc.reason, part=path))
-            continue
-        del data
         if local(root.tag) == "table":
             tables.update(dict.fromkeys(_table_strings(root)))
         elif local(root.tag) == "pivotTableDefinition":
@@ -181,8 +172,28 @@ def _related_parts(pkg: GuardedZip, paths: list[str], notices: list[Notice]
             if cache and cache not in caches:  # pivot tables may share one
                 caches[cache] = _cache_fields(pkg, cache, own, texts, notices)
             pivot_filters.update(dict.fromkeys(_pivot_filters(root, caches.get(cache, []))))
-        texts[path] = xml_text(root)
     return list(tables), list(pivots), list(pivot_filters), texts
+
+
+def _related_xml(pkg: GuardedZip, path: str, own: set[str], texts: dict[str, str],
+                 notices: list[Notice]) -> etree._Element | None:
+    """The tree of the part at ``path``, its text put in ``texts`` as
+    ``leftover`` reads it; None when the reader read the part itself
+    (``own``), the package lacks it, it is not XML (its text put in
+    ``texts`` all the same) or not well-formed (``unreadable.extract``)."""
+    if path in own or not pkg.has(path):
+        return None
+    try:
+        data = pkg.read(path)
+        if not xml_part(data, path):
+            texts[path] = part_text(data, path, notices)
+            return None
+        root = parse_xml(data, path)
+    except ExtractionError as exc:
+        notices.append(unreadable(exc.reason, part=path))
+        return None
+    texts[path] = xml_text(root)
+    return root
 
 
 def _cache_path(pkg: GuardedZip, path: str, notices: list[Notice]) -> str:
@@ -203,22 +214,10 @@ def _cache_fields(pkg: GuardedZip, cache: str, own: set[str], texts: dict[str, s
                   notices: list[Notice]) -> list[str]:
     """The names of a pivot cache's fields, which its pivot tables' filters
     name by number; the cache's text goes to ``texts``, for ``leftover`` to
-    read it from there (not inflated again).  None when the cache is not
-    there, was read already or is not well-formed."""
-    if cache in own or not pkg.has(cache):
-        return []
-    try:
-        data = pkg.read(cache)
-        if not xml_part(data, cache):
-            texts[cache] = part_text(data, cache, notices)
-            return []
-        root = parse_xml(data, cache)
-    except ExtractionError as exc:
-        notices.append(unreadable(exc.reason, part=cache))
-        texts[cache] = ""  # said once, here
-        return []
-    texts[cache] = xml_text(root)
-    return [field.get("name") or "" for field in root.iter("{*}cacheField")]
+    read it from there (not inflated again).  No names when the cache is
+    not there, was read already or is not well-formed."""
+    root = _related_xml(pkg, cache, own, texts, notices)
+    return [] if root is None else [field.get("name") or "" for field in root.iter("{*}cacheField")]
 
 
 def _table_strings(root: etree._Element) -> list[str]:
