@@ -96,8 +96,8 @@ def _markdown_references(text: str) -> str:
     twice."""
     if "&" not in text:
         return ""
-    if "](" in text or "]:" in text:  # a title, with what surrounds it, blanked out: the newlines kept
-        text = _LINK_TITLE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    if "](" in text or "]:" in text:
+        text = _LINK_TITLE.sub(_blank_title, text)
     lines = []
     end = -1  # where the last line taken ends: each line is looked for its ends once
     for match in _CHARACTER_REFERENCE.finditer(text):
@@ -108,6 +108,15 @@ def _markdown_references(text: str) -> str:
         end = len(text) if end < 0 else end
         lines.append(html.unescape(text[start:end]).strip())
     return "\n".join(line for line in lines if line)
+
+
+def _blank_title(match: re.Match[str]) -> str:
+    """A link's text with its title blanked out (read in ``links``) and its
+    target kept: ``links`` reads a target's percent escapes, its character
+    references are read here."""
+    title = next(g for g in range(1, len(match.groups()) + 1) if match.group(g) is not None)
+    start, end = match.start(title) - match.start(), match.end(title) - match.start()
+    return match.group()[:start] + " " * (end - start) + match.group()[end:]
 
 
 def extract_text(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:

@@ -73,3 +73,13 @@ def test_references_to_ascii_and_a_title_s_references_are_not_read_again() -> No
     document = extract(text.encode(), "notes.md", ScanConfig().limits)
     assert "references" not in {part.name for part in document.parts}
     assert findings(text) == ("block", "full", [("mark.state-secret", "links")])
+
+
+@pytest.mark.parametrize("text", [
+    '参见[通知](https://example.org/&#x673A;&#x5BC6;&#x2605;5&#x5E74; "标题")。\n',
+    "参见[通知][ref]。\n\n[ref]: https://example.org/&#x673A;&#x5BC6;&#x2605;5&#x5E74; '标题'\n",
+])
+def test_a_target_s_references_are_read_beside_a_title(text: str) -> None:
+    """Only the title is left out of ``references``: the whole link after
+    the text was, and a target the references spell was read nowhere."""
+    assert findings(text) == ("block", "full", [("mark.state-secret", "references")])
