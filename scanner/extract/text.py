@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..config import Limits
+from ..match.marks import CLAUSE_ENDS
 from ..types import Document, Notice, Part
 from .decode import decode, non_ascii_lines, unquoted_url
 from .notices import encoding_notice
@@ -38,6 +39,8 @@ _PERCENT_ENCODED = re.compile(r"""(?<![^\s()<>\[\]"'])(?=[^\s()<>\[\]"']*?%[89A-
 _ESCAPED = re.compile(r"\\(.)")
 # a character reference, as HTML reads it: decimal, hexadecimal or named (some names need no semicolon)
 _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
+# a reference, or a clause end as the mark grammar knows one (a reference's own ';' is not one)
+_REFERENCE_OR_CLAUSE_END = re.compile(f"{_CHARACTER_REFERENCE.pattern}|[{CLAUSE_ENDS}]")
 
 
 def _extract(data: bytes, fmt: str, limits: Limits, name: str = "", ocr: PictureReader | None = None) -> Document:
@@ -87,13 +90,15 @@ def _markdown_links(text: str) -> str:
 
 
 def _markdown_references(text: str) -> str:
-    """Each line in which a character reference spells more than ASCII
-    (``&#31192;&#23494;`` is 秘密, ``&#9733;`` a star), decoded as the
-    rendered page shows it, one a line; references to ASCII (``&amp;``) do
-    not make a line read again.  A link title's references are read in
-    ``links`` and are left out here; the rest of such a line is its body's
-    text, so a line holding a mark as it stands and such a reference is read
-    twice."""
+    """What character references add to the page: each line in which one
+    spells more than ASCII (``&#31192;&#23494;`` is 秘密, ``&#9733;`` a star),
+    decoded as the rendered page shows it, one a line; references to ASCII
+    (``&amp;``) do not make a line read again.  Of such a line only the
+    clauses holding such a reference are read, with the clause ends beside
+    them: a mark as it stands in another clause is the body's (no mark, nor
+    what decides one, reaches past a clause end); one in the same clause is
+    read in both.  A link title's references are read in ``links`` and are
+    left out here."""
     if "&" not in text:
         return ""
     if "](" in text or "]:" in text:
@@ -106,8 +111,39 @@ def _markdown_references(text: str) -> str:
         start = text.rfind("\n", 0, match.start()) + 1
         end = text.find("\n", match.end())
         end = len(text) if end < 0 else end
-        lines.append(html.unescape(text[start:end]).strip())
+        lines.append(_clauses_read(text[start:end]))
     return "\n".join(line for line in lines if line)
+
+
+def _clauses_read(line: str) -> str:
+    """The clauses of a line that hold a reference to more than ASCII, its
+    references decoded, each with the clause ends beside it (a clause that
+    did not start its line is not read as if it did)."""
+    clauses: list[tuple[str, bool]] = []  # (decoded text, holds a reference to more than ASCII)
+    ends: list[str] = []
+    pieces: list[str] = []
+    adds = False
+    last = 0
+    for match in _REFERENCE_OR_CLAUSE_END.finditer(line):
+        pieces.append(line[last:match.start()])
+        last = match.end()
+        if match.group()[0] != "&":
+            clauses.append(("".join(pieces), adds))
+            ends.append(match.group())
+            pieces, adds = [], False
+            continue
+        decoded = html.unescape(match.group())
+        pieces.append(decoded)
+        adds = adds or not decoded.isascii()
+    pieces.append(line[last:])
+    clauses.append(("".join(pieces), adds))
+    read = []
+    for number, (clause, adds) in enumerate(clauses):
+        if adds:
+            read.append(clause)
+        if number < len(ends) and (adds or clauses[number + 1][1]):
+            read.append(ends[number])
+    return "".join(read).strip()
 
 
 def _blank_title(match: re.Match[str]) -> str:

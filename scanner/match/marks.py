@@ -52,7 +52,13 @@ _DATE_RE = re.compile(
 )
 _PERIOD_RE = re.compile(rf"(?P<n>{_NUM})[ \t]*(?P<unit>年|个月)")
 _LONG_TERM_RE = re.compile(r"长期")
-_CONDITION_RE = re.compile(r"(?P<cond>[^\n\r，。；;,:：!！?？★]{1,30}?(?:解密|启用前|公布前|公开前|发布前|后公开|前))")
+# Clause ends: nothing that decides a mark lies past one of these from it.  A period, a time and a
+# form field hold none and a condition stops at them; around a mark the grammar reads the characters
+# beside it (a quote, 级), whether more than a label stands before or after it on its line, and lines
+# that are a level or a mark alone, which hold none (scanner.extract.text cuts a Markdown line into
+# clauses there).
+CLAUSE_ENDS = "，。；;,!！?？"
+_CONDITION_RE = re.compile(rf"(?P<cond>[^\n\r{CLAUSE_ENDS}:：★]{{1,30}}?(?:解密|启用前|公布前|公开前|发布前|后公开|前))")
 _DATE_TAIL_RE = re.compile(r"(?:[ \t]*(?:解密|以前|前|止))?")
 _FIELD_RE = re.compile(rf"[ \t]*[:：]?[ \t]*(?P<level>{'|'.join(LEVEL_WORDS)})")
 _LEVEL_FIRSTS = "".join(level[0] for level in LEVEL_WORDS)

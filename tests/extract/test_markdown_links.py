@@ -83,3 +83,25 @@ def test_a_target_s_references_are_read_beside_a_title(text: str) -> None:
     """Only the title is left out of ``references``: the whole link after
     the text was, and a target the references spell was read nowhere."""
     assert findings(text) == ("block", "full", [("mark.state-secret", "references")])
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("此件机密★5年，另有&#x5BC6;字。\n", "，另有密字。"),
+    ("机密★5年\n\n附件&#x2460;；机密★5年的正文。\n", "附件①；"),
+])
+def test_a_mark_as_it_stands_is_not_read_again_beside_a_reference(text: str, read: str) -> None:
+    """A line's clauses without a reference are the body's: the mark in one
+    was found twice, in ``body`` and in ``references`` (the fuzz run)."""
+    document = extract(text.encode(), "notes.md", ScanConfig().limits)
+    assert {part.name: part.text for part in document.parts}["references"] == read
+    assert findings(text)[2] == [("mark.state-secret", "body")] * text.count(MARK)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("此件机密★5年，另件&#x673A;&#x5BC6;★5年。\n", ["body", "references"]),  # each mark once
+    ("机密&#x2605;5年，见附件\n", ["references"]),  # the clause the star is in
+    ("&#x673A;&#x5BC6;★解密条件：见附件，另行通知\n", ["references"]),  # a mark at the head, to the line's end
+    ("# 通知\n\n正文，&#x673A;&#x5BC6;\n", []),  # 机密 does not start its line: no bare level
+])
+def test_a_clause_with_references_is_read_with_its_ends(text: str, found: list[str]) -> None:
+    assert [part for _, part in findings(text)[2]] == found
