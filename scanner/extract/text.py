@@ -15,6 +15,7 @@ from ..config import Limits
 from ..match.marks import CLAUSE_ENDS
 from ..types import Document, Notice, Part
 from .decode import decode, non_ascii_lines, unquoted_url
+from .mdcode import ShownAsWritten
 from .notices import encoding_notice
 
 if TYPE_CHECKING:
@@ -60,10 +61,11 @@ def _extract(data: bytes, fmt: str, limits: Limits, name: str = "", ocr: Picture
         if unescaped != decoded.text:
             parts.append(Part("unescaped", unescaped))
     if fmt == "markdown":
-        links = _markdown_links(decoded.text)
+        code = ShownAsWritten(decoded.text)
+        links = _markdown_links(decoded.text, code)
         if links:
             parts.append(Part("links", links))
-        references = _markdown_references(decoded.text)
+        references = _markdown_references(decoded.text, code)
         if references:
             parts.append(Part("references", references))
     if decoded.other is not None:
@@ -74,69 +76,89 @@ def _extract(data: bytes, fmt: str, limits: Limits, name: str = "", ocr: Picture
                     failed_parts=("body",))
 
 
-def _markdown_links(text: str) -> str:
+def _markdown_links(text: str, code: ShownAsWritten) -> str:
     """What a reader of the rendered page sees of its links, one a line:
     their titles (a tooltip), without the quotes, which are syntax: the body
     reads ``url "机密★5年"`` as a mark quoted beside a word, a mention; and
     the targets with percent-encoded characters, decoded (the address a
-    browser shows), in UTF-8 or else GB18030."""
+    browser shows), in UTF-8 or else GB18030.  In code, which the page shows
+    as written, a title is read as written (its references and escapes not
+    decoded) and a target is left to the body."""
     lines = []
     if "](" in text or "]:" in text:
-        lines += [html.unescape(_ESCAPED.sub(r"\1", next(g for g in m.groups() if g is not None)))
-                  for m in _LINK_TITLE.finditer(text)]
+        for match in _LINK_TITLE.finditer(text):
+            title = _title(match)
+            written = match.group(title)
+            as_written = ("&" in written or "\\" in written) and code.holds(match.start(title), match.end(title))
+            lines.append(written if as_written else html.unescape(_ESCAPED.sub(r"\1", written)))
     if "%" in text:
-        lines += [unquoted_url(m.group()) for m in _PERCENT_ENCODED.finditer(text)]
+        lines += [unquoted_url(m.group()) for m in _PERCENT_ENCODED.finditer(text) if not code.holds(*m.span())]
     return "\n".join(line.strip() for line in lines if line.strip())
 
 
-def _markdown_references(text: str) -> str:
+def _markdown_references(text: str, code: ShownAsWritten) -> str:
     """What character references add to the page: each line in which one
     spells more than ASCII (``&#31192;&#23494;`` is 秘密, ``&#9733;`` a star),
     decoded as the rendered page shows it, one a line; references to ASCII
-    (``&amp;``) do not make a line read again.  Of such a line only the
-    clauses holding such a reference are read, with the clause ends beside
-    them: a mark as it stands in another clause is the body's (no mark, nor
-    what decides one, reaches past a clause end); one in the same clause is
-    read in both.  A link title's references are read in ``links`` and are
-    left out here."""
+    (``&amp;``) do not make a line read again, nor do those in code, which
+    the page shows as written (``&#31192;``), as the body reads them.  Of
+    such a line only the clauses holding such a reference are read, with the
+    clause ends beside them: a mark as it stands in another clause is the
+    body's (no mark, nor what decides one, reaches past a clause end); one
+    in the same clause is read in both.  A link title's references are read
+    in ``links`` and are left out here."""
     if "&" not in text:
         return ""
     if "](" in text or "]:" in text:
         text = _LINK_TITLE.sub(_blank_title, text)
     lines = []
-    end = -1  # where the last line taken ends: each line is looked for its ends once
+    end = -1  # where the last line read ends: each line with a reference is read once
     for match in _CHARACTER_REFERENCE.finditer(text):
-        if match.start() < end or html.unescape(match.group()).isascii():
+        if match.start() < end:
             continue
         start = text.rfind("\n", 0, match.start()) + 1
         end = text.find("\n", match.end())
         end = len(text) if end < 0 else end
-        lines.append(_clauses_read(text[start:end]))
+        lines.append(_clauses_read(text[start:end], start, code))
     return "\n".join(line for line in lines if line)
 
 
-def _clauses_read(line: str) -> str:
-    """The clauses of a line that hold a reference to more than ASCII, its
-    references decoded, each with the clause ends beside it (a clause that
-    did not start its line is not read as if it did)."""
-    clauses: list[tuple[str, bool]] = []  # (decoded text, holds a reference to more than ASCII)
+def _adds(decoded: str) -> bool:
+    """A reference so decoded spells more than ASCII."""
+    return not decoded.isascii()
+
+
+def _clauses_read(line: str, start: int, code: ShownAsWritten) -> str:
+    """The clauses of a line (at ``start`` in the text) that hold a
+    reference adding to the page, its references decoded but in code, each
+    with the clause ends beside it (a clause that did not start its line is
+    not read as if it did)."""
+    if not any(_adds(html.unescape(match.group())) for match in _CHARACTER_REFERENCE.finditer(line)):
+        return ""
+    clauses: list[tuple[str, bool]] = []  # (decoded text, holds a reference adding to the page)
     ends: list[str] = []
     pieces: list[str] = []
     adds = False
     last = 0
+    coded = code.meets(start, start + len(line))  # the page's code is read for such a line only
     for match in _REFERENCE_OR_CLAUSE_END.finditer(line):
         pieces.append(line[last:match.start()])
         last = match.end()
-        if match.group()[0] != "&":
+        token = match.group()
+        if token[0] != "&":
             clauses.append(("".join(pieces), adds))
-            ends.append(match.group())
+            ends.append(token)
             pieces, adds = [], False
-            continue
-        decoded = html.unescape(match.group())
-        pieces.append(decoded)
-        adds = adds or not decoded.isascii()
+        elif coded and code.holds(start + match.start(), start + last):
+            pieces.append(token)
+        else:
+            decoded = html.unescape(token)
+            pieces.append(decoded)
+            adds = adds or _adds(decoded)
     pieces.append(line[last:])
     clauses.append(("".join(pieces), adds))
+    if not any(adds for _, adds in clauses):  # all in code
+        return ""
     read = []
     for number, (clause, adds) in enumerate(clauses):
         if adds:
@@ -150,9 +172,14 @@ def _blank_title(match: re.Match[str]) -> str:
     """A link's text with its title blanked out (read in ``links``) and its
     target kept: ``links`` reads a target's percent escapes, its character
     references are read here."""
-    title = next(g for g in range(1, len(match.groups()) + 1) if match.group(g) is not None)
+    title = _title(match)
     start, end = match.start(title) - match.start(), match.end(title) - match.start()
     return match.group()[:start] + " " * (end - start) + match.group()[end:]
+
+
+def _title(match: re.Match[str]) -> int:
+    """The group of a ``_LINK_TITLE`` match that holds the title."""
+    return next(group for group in range(1, len(match.groups()) + 1) if match.group(group) is not None)
 
 
 def extract_text(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:

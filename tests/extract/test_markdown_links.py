@@ -91,7 +91,7 @@ def test_a_target_s_references_are_read_beside_a_title(text: str) -> None:
 ])
 def test_a_mark_as_it_stands_is_not_read_again_beside_a_reference(text: str, read: str) -> None:
     """A line's clauses without a reference are the body's: the mark in one
-    was found twice, in ``body`` and in ``references`` (the fuzz run)."""
+    was found twice, in ``body`` and in ``references`` (a second reader)."""
     document = extract(text.encode(), "notes.md", ScanConfig().limits)
     assert {part.name: part.text for part in document.parts}["references"] == read
     assert findings(text)[2] == [("mark.state-secret", "body")] * text.count(MARK)
@@ -105,3 +105,42 @@ def test_a_mark_as_it_stands_is_not_read_again_beside_a_reference(text: str, rea
 ])
 def test_a_clause_with_references_is_read_with_its_ends(text: str, found: list[str]) -> None:
     assert [part for _, part in findings(text)[2]] == found
+
+
+@pytest.mark.parametrize("text", [
+    "示例：`&#x673A;&#x5BC6;★5年` 是字符引用的写法。\n",  # a code span
+    "``a`&#x673A;&#x5BC6;★5年``\n",  # one of two backticks, holding one
+    "```html\n&#x673A;&#x5BC6;★5年\n```\n",  # a fenced code block
+    "~~~\n&#x673A;&#x5BC6;★5年\n~~~\n",
+    "写法：\n\n    &#x673A;&#x5BC6;★5年\n",  # an indented code block
+    "1. 写法：\n   ```\n   &#x673A;&#x5BC6;★5年\n   ```\n",  # a fence in a list item, or not: code either way
+    "- ```\n  &#x673A;&#x5BC6;★5年\n  ```\n",  # a fence first in a list item
+    "| 写法 | 说明 |\n|---|---|\n| `&#x673A;&#x5BC6;★5年` | 标志 |\n",  # a code span in a table's cell
+    '`[通知](https://example.org/ "&#x673A;&#x5BC6;★5年")`\n',  # a link title in code
+    "`https://example.org/%E6%9C%BA%E5%AF%86%E2%98%855%E5%B9%B4`\n",  # a percent-encoded target in code
+])
+def test_code_is_read_as_written(text: str) -> None:
+    """CommonMark decodes no reference in code spans and code blocks: the
+    page shows ``&#x673A;`` there, as the body reads it, and the decoded
+    mark blocked (a second reader)."""
+    assert findings(text) == ("clear", "full", [])
+
+
+def test_a_mark_in_code_as_it_stands_is_read_in_the_body() -> None:
+    assert findings("示例：`机密★5年`\n\n```\n机密★5年\n```\n")[2] == [("mark.state-secret", "body")] * 2
+
+
+@pytest.mark.parametrize("text", [
+    "`x` 此件&#x673A;&#x5BC6;★5年\n",  # beside a code span
+    "段落\n    &#x673A;&#x5BC6;★5年\n",  # an indented line that goes on with a paragraph
+    "- 项目\n\n    &#x673A;&#x5BC6;★5年\n",  # a list item's paragraph
+    "\\`&#x673A;&#x5BC6;★5年\\`\n",  # backticks escaped
+    "命令 `ls\n-a` 和 &#x673A;&#x5BC6;★5年 的 `x`\n",  # between a span over two lines and the next
+    "| a | b | c |\n|---|---|---|\n| `x | &#x673A;&#x5BC6;★5年 | y` |\n",  # backticks in two cells
+    '<span title="`">&#x673A;&#x5BC6;★5年</span>`\n',  # a backtick in a tag
+    "<div>\n```\n&#x673A;&#x5BC6;★5年\n```\n</div>\n",  # a fence in HTML, which the browser decodes
+    "<https://example.org/&#x673A;&#x5BC6;&#x2605;5&#x5E74;>\n",  # an autolink (cmark decodes it)
+    "- ```\n  x\n```\ny\n```\n&#x673A;&#x5BC6;★5年\n",  # a fence its list item's end closes, then another
+])
+def test_references_outside_code_are_read(text: str) -> None:
+    assert findings(text) == ("block", "full", [("mark.state-secret", "references")])
