@@ -144,3 +144,22 @@ def test_a_mark_in_code_as_it_stands_is_read_in_the_body() -> None:
 ])
 def test_references_outside_code_are_read(text: str) -> None:
     assert findings(text) == ("block", "full", [("mark.state-secret", "references")])
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("此件为机密★&#53;年。\n", "mark.state-secret"),  # the period's digit
+    ("此件为机密★&#32;5年。\n", "mark.state-secret"),  # a space where the body reads '&#32;'
+    ("表单 密级&#58;秘密\n", "mark.form-field"),  # the field's colon
+    ("表单 密级&colon;秘密\n", "mark.form-field"),
+])
+def test_references_to_ascii_that_make_a_mark_are_read(text: str, rule: str) -> None:
+    """Only references to HTML's syntax (``&amp;``, ``&lt;``) are left to
+    the body: a line whose references spelled ASCII alone was not read, and
+    a mark a digit or a colon completes was cleared."""
+    assert findings(text) == ("block", "full", [(rule, "references")])
+
+
+def test_a_line_break_a_reference_spells_is_a_space() -> None:
+    """``&#10;`` is a line break in the paragraph's text, which the page lays
+    out as a space: 机密 after it is not a level alone on a line."""
+    assert findings("# 通知\n\n正文&#10;&#x673A;&#x5BC6;\n") == ("clear", "full", [])
