@@ -33,8 +33,11 @@ LEVEL_WORDS = STATE_SECRET_LEVELS
 FIELD_WORD = "密级"
 DEFAULT_MAX_YEARS = {level.name: level.max_years for level in LEVELS if level.max_years is not None}
 
-# parts where a bare level line counts anywhere, not only at the head
-HEADER_PARTS = ("header", "footer", "title", "html-title", "properties", "metadata")
+# parts where a bare level line counts anywhere, not only at the head: headers,
+# and parts whose every line is a whole text of its own (a property's value; an
+# attribute's: a picture's alt text, a tooltip, a field's entry), the head of
+# no flow, so that a picture's alt text 机密 counts whatever alt texts precede it
+HEADER_PARTS = ("header", "footer", "title", "html-title", "properties", "metadata", "attributes")
 HEAD_LINES = 3
 # parts whose head is not the document's: a later page or slide
 _LATER_PAGE = re.compile(r"(?:page|slide|notes):(?!1(?::|$))")

@@ -336,3 +336,61 @@ def test_the_entry_a_legacy_drop_down_shows_is_read_where_it_stands(picked: str 
     assert [(f.rule, f.part) for f in result.findings if f.category == "mark"] == [("mark.form-field", "body")]
     body = {part.name: part.text for part in extract(data, "form.docx", Limits()).parts}["body"]
     assert f"密级：{shown}" in body.splitlines()
+
+
+def _pictures(document: Any, alt_texts: list[str]) -> None:
+    """A paragraph per picture, each with its alt text (Word's Alt Text pane)."""
+    for alt in alt_texts:
+        document.add_paragraph().add_run().add_picture(_png(), width=Cm(1))
+        document.inline_shapes[len(document.inline_shapes) - 1]._inline.docPr.set("descr", alt)
+
+
+def _attribute_marks(data: bytes, name: str) -> list[tuple[str, str, str]]:
+    result = scan_bytes(data, name)[0]
+    assert result.extraction.value == "full"
+    return [(f.rule, f.part, f.text) for f in result.findings if f.category == "mark"]
+
+
+@pytest.mark.parametrize("before", ["pictures", "choices"])
+def test_an_attributes_bare_level_counts_whatever_attribute_lines_precede_it(before: str) -> None:
+    """Each line of ``attributes`` is a whole text of its own (a picture's alt
+    text, a control's entries): a picture described as 机密 was a bare-level
+    mark only while no more than two lines preceded it there; three pictures'
+    alt texts, or three 密级 fields' choices (one line each), before it, and the
+    file was cleared."""
+    document = docx.Document()
+    document.add_paragraph("关于某项目的报告")
+    if before == "pictures":
+        _pictures(document, ["单位标志", "项目现场照片", "组织结构图"])
+    else:
+        for choices in (["绝密", "机密", "秘密", "公开"], ["机密", "秘密", "非密"], ["秘密", "不涉密"]):
+            _drop_down_control(document, choices)
+    _pictures(document, ["机密"])
+    data = saved(document)
+    assert _attribute_marks(data, "report.docx") == [("mark.bare-level", "attributes", "机密")]
+    attributes = {part.name: part.text for part in extract(data, "report.docx", Limits()).parts}["attributes"]
+    assert attributes.splitlines()[3:] == ["机密"]
+
+
+def test_a_slides_bare_level_alt_text_counts_after_other_slides_pictures() -> None:
+    """The same in a deck, whose attributes gather every slide's alt texts in turn."""
+    deck = pptx.Presentation()
+    for alt in ("封面图片", "项目现场照片", "组织结构图", "机密"):
+        picture = deck.slides.add_slide(deck.slide_layouts[6]).shapes.add_picture(_png(), 0, 0)
+        picture._element.nvPicPr.cNvPr.set("descr", alt)
+    assert _attribute_marks(saved(deck), "a.pptx") == [("mark.bare-level", "attributes", "机密")]
+
+
+@pytest.mark.parametrize("before", [[], ["单位标志", "项目现场照片", "组织结构图"]])
+def test_a_bare_level_heading_the_body_is_read_whatever_attributes_the_file_holds(before: list[str]) -> None:
+    """A 公文's bare 机密 on its first line is read at the head of ``body``,
+    the same with pictures' alt texts and 密级 choices in the file or not:
+    ``attributes`` is a part of its own, its lines not counted in the body's head."""
+    document = docx.Document()
+    _pictures(document, before)
+    if before:
+        _drop_down_control(document, ["绝密", "机密", "秘密", "公开"])
+    document.add_paragraph("机密")
+    document.add_paragraph("关于某项目的报告")
+    document.add_paragraph("各单位：现将有关事项通知如下。")
+    assert _attribute_marks(saved(document), "notice.docx") == [("mark.bare-level", "body", "机密")]
