@@ -175,10 +175,16 @@ def _published_name(item: Item) -> str:
 
 
 def _twin_key(signal: Signal) -> tuple[str, str, str | None, str]:
-    """A mark is the same mark whatever the ★'s place and the rule that read it."""
+    """A mark is the same mark whatever the ★'s place, the line breaks in it
+    (a form's 密级 | 机密 cells: 密级 机密 on one line in the stream, a cell
+    a line in the layout) and the rule that read it."""
     if signal.category == "mark":
-        return signal.category, "", signal.level, signal.matched.replace("★", "")
+        return signal.category, "", signal.level, _unspaced(signal.matched).replace("★", "")
     return signal.category, signal.rule, signal.level, signal.matched
+
+
+def _unspaced(text: str) -> str:
+    return "".join(text.split())
 
 
 def _drop_layout_twins(parts: tuple[Part, ...], per_part: list[list[Signal]]) -> list[str]:
@@ -205,7 +211,7 @@ def _drop_layout_twins(parts: tuple[Part, ...], per_part: list[list[Signal]]) ->
                 kept_layout.append(signal)
                 continue
             unpaired.remove(twin)
-            if signal.matched != stream[twin].matched:  # a mark the stream reads out of order
+            if _unspaced(signal.matched) != _unspaced(stream[twin].matched):  # a mark the stream reads out of order
                 dropped_stream.add(twin)
                 kept_layout.append(signal)
                 gone, kept = stream[twin], part.name

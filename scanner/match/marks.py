@@ -5,7 +5,8 @@ Forms (Provisional Rules on Classification Management, Art. 24; GB/T 9704):
 ``密级★解密时间`` (机密★2030年12月31日, 秘密★2027.6.30),
 ``密级★解密条件`` (机密★工程验收后解密, 绝密★启用前),
 a bare level alone on a line at the head of a document or in a header,
-and form fields (密级：秘密).  Mentions are not marks: 绝密级, 机密级国家秘密,
+and form fields (密级：秘密; a form's cells read in turn, 密级 on one line and
+机密 alone on the next).  Mentions are not marks: 绝密级, 机密级国家秘密,
 机密性, 秘密花园, a mark quoted inside a sentence.
 
 At the head of a document (its first lines, a header, a cover: where GB/T
@@ -68,6 +69,7 @@ _LEVEL_FIRSTS = "".join(level[0] for level in LEVEL_WORDS)
 _OPEN_QUOTES = "“‘「『\"'《〈"
 _CLOSE_QUOTES = "”’」』\"'》〉"
 _LABEL_STRIP = " \t★[]【】()（）〔〕<>《》"
+_FIELD_LABEL_STRIP = _LABEL_STRIP + ":："
 
 
 def chinese_number(text: str) -> int | None:
@@ -259,6 +261,11 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str) -> MarkM
     if line.startswith(level) and _starts_line(text, line_start, start) and (
             misplaced := _misplaced_star(text, start, end, line_start, line_end, level, part)):
         return misplaced
+    if line == level and (label := _label_before(text, line_start, line_end)) is not None:
+        return MarkMatch("mark.form-field", level, label, end,
+                         Text("classification form field: the level on the line after its 密级 label "
+                              "(a form's cells read in turn)", "密级栏：“密级”后的单元格（下一行）填写的密级"),
+                         {"form": "form-field", "label": "line-before"})
     if line == level:
         if part.split(":")[0] in HEADER_PARTS:
             return MarkMatch("mark.bare-level", level, start, end,
@@ -272,12 +279,45 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str) -> MarkM
     return None
 
 
+def _line_before(text: str, line_start: int) -> tuple[int, int]:
+    """The bounds of the nearest line before the one at ``line_start`` that is not empty."""
+    end = max(line_start - 1, 0)
+    while end > 0 and text[end - 1] == "\n":
+        end -= 1
+    return text.rfind("\n", 0, end) + 1, end
+
+
+def _line_after(text: str, line_end: int) -> tuple[int, int]:
+    """The bounds of the nearest line after the one ending at ``line_end`` that is not empty."""
+    start = min(line_end + 1, len(text))
+    while start < len(text) and text[start] == "\n":
+        start += 1
+    end = text.find("\n", start)
+    return start, len(text) if end < 0 else end
+
+
 def _in_level_table(text: str, line_start: int, line_end: int) -> bool:
     """A line next to this one also opens with a level: a table of levels and
     periods (绝密 三十年 / 机密 二十年), not a mark."""
-    before = text[:max(line_start - 1, 0)].rstrip("\n").rsplit("\n", 1)[-1]
-    after = text[line_end + 1:].lstrip("\n").split("\n", 1)[0]
-    return any(line.strip(_LABEL_STRIP).startswith(LEVEL_WORDS) for line in (before, after))
+    return any(text[slice(*bounds)].strip(_LABEL_STRIP).startswith(LEVEL_WORDS)
+               for bounds in (_line_before(text, line_start), _line_after(text, line_end)))
+
+
+def _field_label(text: str) -> bool:
+    """Only the 密级 label (密级, 密级：, 【密级】): a form's cell, a column's header."""
+    return text.strip(_FIELD_LABEL_STRIP) == FIELD_WORD
+
+
+def _label_before(text: str, line_start: int, line_end: int) -> int | None:
+    """Where the 密级 label starts when the line before this one (a level
+    alone) is only that label and the line after opens with no level: a
+    form's cells read in turn, 密级 and its value (a Word table's row, each
+    cell a line), not a list of the levels under a heading 密级 (绝密 / 机密 / 秘密)."""
+    start, end = _line_before(text, line_start)
+    after = text[slice(*_line_after(text, line_end))]
+    if not _field_label(text[start:end]) or after.strip(_LABEL_STRIP).startswith(LEVEL_WORDS):
+        return None
+    return text.index(FIELD_WORD, start, end)
 
 
 def _misplaced_star(text: str, start: int, end: int, line_start: int, line_end: int, level: str,

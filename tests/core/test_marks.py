@@ -108,6 +108,26 @@ def test_quotes_with_only_syntax_beside_them_hold_a_value_not_a_quotation(scan, 
     assert [f.rule for f in scan(text).findings if f.category == "mark"] == ["mark.state-secret"]
 
 
+@pytest.mark.parametrize("text, span, label", [
+    ("第一段。\n第二段。\n第三段。\n第四段。\n密级\n机密\n正文。\n", "密级\n机密", "line-before"),  # a form's cells in turn
+    ("第一段。\n第二段。\n第三段。\n第四段。\n【密级】：\n\n机密\n", "密级】：\n\n机密", "line-before"),
+])
+def test_a_level_under_or_after_its_classification_label_is_a_form_field(scan, text, span, label):
+    """Found by a second reader: 密级 above and 机密 below was read as a
+    value, a mark only as a bare line at the head of the text."""
+    [f] = [f for f in scan(text).findings if f.category == "mark"]
+    assert (f.rule, f.level, dict(f.details)["label"]) == ("mark.form-field", "机密", label)
+    assert text[f.start:f.end] == f.text == span
+
+
+@pytest.mark.parametrize("text", [
+    "第一段。\n第二段。\n第三段。\n第四段。\n密级\n绝密\n机密\n秘密\n",  # the levels listed under a heading
+    "第一段。\n第二段。\n第三段。\n第四段。\n密级\n机密\n秘密\n公开\n",
+])
+def test_levels_that_are_no_classification_fields_value(scan, text):
+    assert [f for f in scan(text).findings if f.category == "mark"] == []
+
+
 def test_explain_lists_dropped_mentions(engine):
     from scanner import ScanConfig, scan_bytes
 
