@@ -40,7 +40,7 @@ STATE_SECRET_LEVELS: tuple[str, ...] = tuple(level.name for level in LEVELS if l
 # the level whose hits a scan lists only up to a cap per lexicon
 HINT_LEVEL = "提示"
 # what a form's classification field offers beside the levels
-_NOT_CLASSIFIED = ("公开", "非密", "不涉密")
+NOT_CLASSIFIED = ("公开", "非密", "不涉密")
 
 
 def level_picker(entries: list[str]) -> bool:
@@ -50,7 +50,7 @@ def level_picker(entries: list[str]) -> bool:
     entries (``level_choice``) are then read on one line, as a form's
     密级：□绝密 □机密 □秘密 is, not each alone on a line like a bare mark."""
     offered = {entry.strip() for entry in entries}
-    return bool(offered & set(STATE_SECRET_LEVELS)) and len(offered & {*LEVEL_NAMES, *_NOT_CLASSIFIED}) >= 2
+    return bool(offered & set(STATE_SECRET_LEVELS)) and len(offered & {*LEVEL_NAMES, *NOT_CLASSIFIED}) >= 2
 
 
 def level_choice(entry: str) -> bool:
@@ -61,7 +61,7 @@ def level_choice(entry: str) -> bool:
     as it was: beside the next choice the grammar no longer saw 机密★ as a
     mark with the default period (机密★、公开 was cleared)."""
     text = entry.strip()
-    return text in LEVEL_NAMES or text in _NOT_CLASSIFIED or "密" not in text
+    return text in LEVEL_NAMES or text in NOT_CLASSIFIED or "密" not in text
 
 
 def choice_lines(entries: list[str], separator: str) -> list[str]:

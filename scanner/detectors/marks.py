@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..match.marks import Dropped, match_mark
+from ..match.marks import ColumnFields, Dropped, match_mark
 from ..rulebook import BASIS_MARK, Rule, rule
 from ..types import Severity
 from .base import PartText, Signal
@@ -24,8 +24,9 @@ def anchor_rows(table: PatternTable) -> np.ndarray:
 
 
 class MarkDetector:
-    """State-secret marks (机密★5年), form fields (密级：秘密) and bare level
-    lines at the head of a document; mentions (绝密级, a quoted mark) are dropped."""
+    """State-secret marks (机密★5年), form fields (密级：秘密, 机密 under a 密级
+    column's header) and bare level lines at the head of a document; mentions
+    (绝密级, a quoted mark) are dropped."""
 
     id = "mark"
     rules: tuple[Rule, ...] = (
@@ -45,22 +46,24 @@ class MarkDetector:
         rows = np.flatnonzero(anchor_rows(text.engine.table)[hits.pids])
         patterns = text.engine.table.patterns
         seen: list[tuple[int, int]] = []
+        columns = ColumnFields(text.norm)  # the part's 密级 columns, read on first need
         signals = []
         for row, s, e, pid in zip(rows.tolist(), hits.starts[rows].tolist(), hits.ends[rows].tolist(),
                                   hits.pids[rows].tolist()):
             anchor = patterns[pid].anchor
             assert anchor is not None
-            signal = mark_signal(text, s, e, anchor, seen, row)
+            signal = mark_signal(text, s, e, anchor, seen, row, columns)
             if signal is not None:
                 signals.append(signal)
         return signals
 
 
 def mark_signal(text: PartText, s: int, e: int, anchor: str, seen: list[tuple[int, int]],
-                row: int = -1) -> Signal | None:
+                row: int = -1, columns: ColumnFields | None = None) -> Signal | None:
     """The mark the grammar reads at an anchor hit (row ``row`` of the hits),
-    unless it is a mention (dropped, with why) or inside a mark already found (``seen``)."""
-    result = match_mark(text.text, s, e, anchor, text.part)
+    unless it is a mention (dropped, with why) or inside a mark already found
+    (``seen``); ``columns``: the part's, shared by its hits."""
+    result = match_mark(text.text, s, e, anchor, text.part, columns or ColumnFields(text.norm))
     if result is None:
         return None
     if isinstance(result, Dropped):

@@ -6,7 +6,8 @@ Forms (Provisional Rules on Classification Management, Art. 24; GB/T 9704):
 ``密级★解密条件`` (机密★工程验收后解密, 绝密★启用前),
 a bare level alone on a line at the head of a document or in a header,
 and form fields (密级：秘密; a form's cells read in turn, 密级 on one line and
-机密 alone on the next).  Mentions are not marks: 绝密级, 机密级国家秘密,
+机密 alone on the next; 机密 alone in its cell under a 密级 column's header,
+the column's only level).  Mentions are not marks: 绝密级, 机密级国家秘密,
 机密性, 秘密花园, a mark quoted inside a sentence.
 
 At the head of a document (its first lines, a header, a cover: where GB/T
@@ -23,12 +24,15 @@ characters have already been folded.
 """
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..lang import Text, join, part_label
-from ..levels import LEVELS, STATE_SECRET_LEVELS
+from ..levels import LEVEL_NAMES, LEVELS, NOT_CLASSIFIED, STATE_SECRET_LEVELS
+from ..normalize import NormText, normalize
 
 LEVEL_WORDS = STATE_SECRET_LEVELS
 FIELD_WORD = "密级"
@@ -70,6 +74,8 @@ _OPEN_QUOTES = "“‘「『\"'《〈"
 _CLOSE_QUOTES = "”’」』\"'》〉"
 _LABEL_STRIP = " \t★[]【】()（）〔〕<>《》"
 _FIELD_LABEL_STRIP = _LABEL_STRIP + ":："
+# a cell longer than this holds neither the 密级 label nor a level alone (【密级】： is five)
+_SHORT_CELL = 16
 
 
 def chinese_number(text: str) -> int | None:
@@ -211,8 +217,11 @@ def _quoted_mention(text: str, start: int, end: int, line_start: int, line_end: 
     return bool(before and before[-1].isalnum()) or bool(after and after[0].isalnum())
 
 
-def match_mark(text: str, start: int, end: int, anchor: str, part: str) -> MarkMatch | Dropped | None:
-    """Evaluate the grammar at one anchor hit ``text[start:end] == anchor``."""
+def match_mark(text: str, start: int, end: int, anchor: str, part: str,
+               columns: Callable[[int, int], bool] | None = None) -> MarkMatch | Dropped | None:
+    """Evaluate the grammar at one anchor hit ``text[start:end] == anchor``;
+    ``columns`` says whether a span lies in a cell under a 密级 column's
+    header (``ColumnFields`` of the part), when the text is a part's."""
     line_start, line_end = _line_bounds(text, start, end)
     if anchor == FIELD_WORD:
         if start > 0 and text[start - 1] in _LEVEL_FIRSTS:
@@ -266,6 +275,11 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str) -> MarkM
                          Text("classification form field: the level on the line after its 密级 label "
                               "(a form's cells read in turn)", "密级栏：“密级”后的单元格（下一行）填写的密级"),
                          {"form": "form-field", "label": "line-before"})
+    if columns is not None and columns(start, end):
+        return MarkMatch("mark.form-field", level, start, end,
+                         Text("classification form field: the level in a 密级 column, under its header",
+                              "密级栏：表格“密级”列中填写的密级"),
+                         {"form": "form-field", "label": "column-header"})
     if line == level:
         if part.split(":")[0] in HEADER_PARTS:
             return MarkMatch("mark.bare-level", level, start, end,
@@ -318,6 +332,95 @@ def _label_before(text: str, line_start: int, line_end: int) -> int | None:
     if not _field_label(text[start:end]) or after.strip(_LABEL_STRIP).startswith(LEVEL_WORDS):
         return None
     return text.index(FIELD_WORD, start, end)
+
+
+class ColumnFields:
+    """A part read as a table, rows on lines and cells between tabs in its
+    original text (a sheet's rows, a slide's table; normalising drops a tab
+    between two Chinese cells, so the columns are read there): which cells
+    hold only a state-secret level under a 密级 column's header, a form's
+    密级 field and its value.  Read once per part, on the first level that
+    may be one, so a register of thousands of rows reads its columns once.
+
+    Down a 密级 column, blank cells are passed over; the column ends at a
+    cell that is neither blank nor a level.  Its level is the field's value
+    when it is the column's only one (a form's row, or the one value picked
+    in a blank register); a column of several levels is a register's, each
+    row another file's level, or a table of the levels (密级 / 件数: 绝密 3,
+    机密 5), and is read as values, not fields (a register with a 秘密 row
+    is not blocked for it, as its autofilter on 秘密 is not).  A row of one
+    cell is not read here (``_label_before``)."""
+
+    def __init__(self, norm: NormText) -> None:
+        self.norm = norm
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def __call__(self, start: int, end: int) -> bool:
+        """Whether the normalised span ``[start, end)`` lies in such a cell."""
+        if self._starts is None:
+            cells = _column_fields(self.norm.original) if FIELD_WORD in self.norm.text else []
+            self._starts, self._ends = [a for a, _ in cells], [b for _, b in cells]
+        if not self._starts:
+            return False
+        os_, oe = self.norm.to_original(start, end)
+        at = bisect.bisect_right(self._starts, os_) - 1
+        return at >= 0 and oe <= self._ends[at]
+
+
+def _cell_kind(cell: str) -> str:
+    """``blank``, ``label`` (密级), a state-secret level alone (its name), ``level``
+    (any other value a 密级 column holds: 公开, 内部, 机密★5年) or ``other``."""
+    if not cell.strip():
+        return "blank"
+    if len(cell) > _SHORT_CELL or cell.isascii():
+        return "other"
+    value = normalize(cell).text.strip(_FIELD_LABEL_STRIP)
+    if value == FIELD_WORD:
+        return "label"
+    if value in STATE_SECRET_LEVELS:
+        return value
+    return "level" if value.startswith(LEVEL_NAMES) or value in NOT_CLASSIFIED else "other"
+
+
+_COLUMN_VALUES = frozenset({"level", *STATE_SECRET_LEVELS})
+
+
+def _column_fields(original: str) -> list[tuple[int, int]]:
+    """The original spans of the cells ``ColumnFields`` reads, in order."""
+    # a 密级 column being read -> the levels in it so far, and the span of the
+    # state-secret one standing alone in a row of cells, if any
+    columns: dict[int, tuple[int, tuple[int, int] | None]] = {}
+    found: list[tuple[int, int]] = []
+
+    def close(column: int) -> None:
+        levels, span = columns.pop(column, (0, None))
+        if levels == 1 and span is not None:
+            found.append(span)
+
+    pos = 0
+    for line in original.split("\n"):
+        cells = line.split("\t")
+        at = pos
+        for column, cell in enumerate(cells):
+            # outside a 密级 column only its label matters, and 密 is in every spelling of it
+            kind = _cell_kind(cell) if column in columns or "密" in cell else "other"
+            if kind == "label":
+                close(column)
+                columns[column] = (0, None)
+            elif kind in _COLUMN_VALUES:
+                if column in columns:
+                    levels, span = columns[column]
+                    if kind != "level" and len(cells) > 1:
+                        span = (at, at + len(cell))
+                    columns[column] = (levels + 1, span)
+            elif kind == "other":
+                close(column)
+            at += len(cell) + 1
+        pos += len(line) + 1
+    for column in list(columns):
+        close(column)
+    return sorted(found)
 
 
 def _misplaced_star(text: str, start: int, end: int, line_start: int, line_end: int, level: str,

@@ -1,15 +1,23 @@
-"""A form's 密级 field in a table is read as 密级：机密 is (``mark.form-field``):
-the level in the cell after a 密级 cell (a Word table, a printed form's
-layout, read a cell a line).  Read as a value, a level was a mark only as a
-bare line at the head of its part, so a Word form's 密级 | 机密 row was
-cleared.  The list of the levels under a heading 密级 is no field.  Each file
-is written by its library."""
+"""A table's 密级 field is read as a form's 密级：机密 is (``mark.form-field``):
+the level in a 密级 column under its header, the column's only one (a
+sheet's rows, a slide's table), and the level in the cell after a 密级 cell
+(a Word table, a printed form's layout, read a cell a line).  Read as a
+value, a level was a mark only as a bare line at the head of its part, so a
+register's one picked 机密 or a Word form's 密级 | 机密 row was cleared.  A
+blank register, a register's levels (several rows, each another file's),
+the list of the levels under a heading 密级 and a table of the levels
+themselves (密级 / 件数) are no field.  Each file is written by its library
+(one register re-saved by LibreOffice)."""
 from __future__ import annotations
 
 import io
 
 import docx
+import openpyxl
+import pptx
 import pytest
+from openpyxl.worksheet.datavalidation import DataValidation
+from pptx.util import Cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -26,6 +34,64 @@ def _marks(data: bytes, name: str) -> list[tuple[str, str, str, str | None]]:
     result = scan_bytes(data, name)[0]
     assert result.extraction.value == "full"
     return [(f.rule, f.part, f.text, dict(f.details).get("label")) for f in result.findings if f.category == "mark"]
+
+
+def _register(rows: list[list[object]]) -> bytes:
+    """A register as units keep them: a 密级 column whose cells offer the levels, some picked."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "文件名称", "密级", "份数"])
+    for row in rows:
+        sheet.append(row)
+    choice = DataValidation(type="list", formula1='"绝密,机密,秘密,公开"')
+    sheet.add_data_validation(choice)
+    choice.add("C2:C200")
+    return saved(book)
+
+
+@pytest.mark.parametrize("resaved", [False, True])
+def test_the_level_picked_under_a_classification_columns_header_is_a_form_field(soffice, resaved: bool) -> None:
+    """The one value picked in a 密级 column that offers the levels: that field's value."""
+    data = _register([[1, "关于某项目的报告", None, 2], [2, "某工程设计方案", "机密", 1], [3, "会议纪要", None, 1]])
+    if resaved:
+        data = soffice(data, "xlsx", "xlsx")
+    assert _marks(data, "register.xlsx") == [("mark.form-field", "sheet:Sheet", "机密", "column-header")]
+
+
+def test_a_one_row_forms_classification_column_is_a_form_field() -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["文件名称", "密级", "保密期限"])
+    book.active.append(["某工程设计方案", "機密", "10年"])  # as typed in traditional characters
+    assert _marks(saved(book), "form.xlsx") == [("mark.form-field", "sheet:Sheet", "機密", "column-header")]
+
+
+def test_a_registers_levels_and_a_table_of_the_levels_are_no_field() -> None:
+    """No level picked, a level in several rows (a register: each row's is
+    another file's, and a register with a 秘密 row is not blocked for it),
+    a level in another column, and the levels as a table's row names (定密
+    counts, the levels' periods): no field; a mark in such a table is still read."""
+    assert _marks(_register([]), "register.xlsx") == []
+    assert _marks(_register([[1, "关于某项目的报告", "公开", 2], [2, "某工程设计方案", "机密", 1],
+                             [3, "会议纪要", "秘密", 1]]), "register.xlsx") == []
+    book = openpyxl.Workbook()
+    for row in (["序号", "密级", "备注"], [1, "公开", "机密"], [2, "公开", "附件为机密"]):
+        book.active.append(row)
+    assert _marks(saved(book), "register.xlsx") == []
+    book = openpyxl.Workbook()
+    for row in (["密级", "件数", "保密期限"], ["绝密", 3, "30年"], ["机密", 12, "20年"], ["秘密", 40, "10年"],
+                ["合计", 55, "本表定为机密★5年"]):
+        book.active.append(row)
+    assert _marks(saved(book), "counts.xlsx") == [("mark.state-secret", "sheet:Sheet", "机密★5年", None)]
+
+
+def test_a_slide_tables_classification_column_is_a_form_field() -> None:
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    table = slide.shapes.add_table(2, 3, Cm(1), Cm(1), Cm(15), Cm(3)).table
+    for row, cells in enumerate((["文件名称", "密级", "份数"], ["某工程设计方案", "秘密", "2"])):
+        for column, text in enumerate(cells):
+            table.cell(row, column).text = text
+    assert _marks(saved(deck), "a.pptx") == [("mark.form-field", "slide:1", "秘密", "column-header")]
 
 
 def _form(rows: list[list[str]]) -> bytes:
