@@ -129,12 +129,13 @@ def part_text(data: bytes, name: str, notices: list[Notice]) -> str:
     return markup_text(text)
 
 
-def xml_text(root: etree._Element) -> str:
+def xml_text(root: etree._Element, items: bool = True) -> str:
     """The text of every element but those that place a shape (``_LAYOUT``),
     the runs of a paragraph (an element named ``p``: DrawingML,
     WordprocessingML) on one line, any other element's text on a line of its
     own; ``v`` attributes of ``s`` elements too (the
-    strings of a pivot cache, which keeps its source data)."""
+    strings of a pivot cache, which keeps its source data), unless not
+    ``items``: a pivot cache definition the XLSX reader read them from."""
     lines: list[str] = []
     current: list[str] = []
     open_paragraphs = 0
@@ -148,7 +149,7 @@ def xml_text(root: etree._Element) -> str:
                 open_paragraphs += 1
             if el.text and isinstance(el.tag, str) and tag not in _LAYOUT:
                 current.append(el.text)
-            if tag == "s" and el.get("v"):
+            if items and tag == "s" and el.get("v"):
                 current.append(el.get("v") or "")
             continue
         if tag == "p":

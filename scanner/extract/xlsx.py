@@ -22,6 +22,8 @@ text of number formats), ``cell-styles`` (the names of cell styles),
 (tables' names, comments and the column names no cell shows),
 ``pivot-tables`` (pivot tables' names and captions no cell shows),
 ``pivot-filters`` (the strings of pivot tables' label filters),
+``pivot-caches`` (pivot caches' field names, calculated fields' and items'
+formulas' string literals, the items no cell shows),
 ``properties:<field>`` (a part per document
 property); other parts' text (text boxes, charts) by ``leftover``.
 """
@@ -30,13 +32,14 @@ from __future__ import annotations
 import html
 import itertools
 import re
+from typing import NamedTuple
 
 from lxml import etree
 
 from ..config import Limits
 from ..errors import ExtractionError
 from ..lang import Text
-from ..levels import choice_lines, level_choice
+from ..levels import choice_lines, level_choice, level_picker
 from ..types import Document, Notice, Part, Severity
 from .decode import unquoted_url
 from .image import package_pictures
@@ -110,14 +113,18 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         embedded = embedded_notices(pkg, "xl/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "xl/media/", ocr)
         sheet_names = [sheet.name for sheet in book.sheets]
-        tables, pivots, pivot_filters, related_texts = _related_parts(pkg, related, notices)
-        if formulas or filters or validations or tables or pivots or pivot_filters:
+        found = _related_parts(pkg, related, book.pivot_caches, notices)
+        tables, pivots, pivot_filters, caches = found.tables, found.pivots, found.pivot_filters, found.caches
+        if formulas or filters or validations or tables or pivots or pivot_filters or caches or found.items:
             # a literal, a filter value, a column's name, a pivot's caption a cell shows is read there already
             cells = {cell for part in parts for line in part.text.splitlines() for cell in line.split("\t")}
             formulas = [literal for literal in formulas if literal not in cells]
             filters, validations, tables, pivots, pivot_filters = (
-                [text for text in dict.fromkeys(lines) if not all(line in cells for line in text.split("\n"))]
+                [text for text in dict.fromkeys(lines) if not _shown(text, cells)]
                 for lines in (filters, validations, tables, pivots, pivot_filters))
+            # a cache's source sheet is named in sheet-names (its tab)
+            caches = [text for text in caches if not _shown(text, cells) and text not in sheet_names]
+            caches = list(dict.fromkeys([*caches, *(line for items in found.items for line in _item_lines(items, cells))]))
         links += external_targets(pkg, "xl/drawings/")  # a shape's or a picture's link on a sheet
         for part_name, lines in (("unused-strings", _unused_strings(book)), ("phonetic", book.phonetic),
                                  ("comment", comments),
@@ -126,10 +133,11 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                                  ("formulas", formulas), ("filters", filters), ("conditional-formats", list(dict.fromkeys(rules))),
                                  ("data-validations", validations), ("number-formats", _format_strings(book.format_codes)),
                                  ("cell-styles", book.style_names), ("table-styles", book.table_style_names),
-                                 ("tables", tables), ("pivot-tables", pivots), ("pivot-filters", pivot_filters)):
+                                 ("tables", tables), ("pivot-tables", pivots), ("pivot-filters", pivot_filters),
+                                 ("pivot-caches", caches)):
             if lines:
                 parts.append(Part(part_name, "\n".join(lines)))
-        others, other_notices = leftover(pkg, (), [*parts, *props], related_texts)
+        others, other_notices = leftover(pkg, (), [*parts, *props], found.texts)
     notices[:0] = [*embedded, *picture_notices]
     notices += other_notices
     if comments:
@@ -143,23 +151,44 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     return Document("xlsx", parts=tuple(parts), notices=tuple(notices))
 
 
-def _related_parts(pkg: GuardedZip, paths: list[str], notices: list[Notice]
-                   ) -> tuple[list[str], list[str], list[str], dict[str, str]]:
+class _Related(NamedTuple):
+    """What the sheets' tables and pivot tables and the book's pivot caches
+    hold (``_related_parts``), before the lines a cell shows are left out."""
+
+    tables: list[str]
+    pivots: list[str]
+    pivot_filters: list[str]
+    caches: list[str]  # pivot caches' names, captions and formulas' literals
+    items: list[list[str]]  # pivot caches' items, by the field (or group) that lists them
+    texts: dict[str, str]  # path -> the part's text as ``leftover`` reads it
+
+
+class _Cache(NamedTuple):
+    """A pivot cache definition's text (``_cache_text``)."""
+
+    fields: list[str]  # its fields' names, which its pivot tables' filters name by number
+    lines: list[str]
+    items: list[list[str]]
+
+
+def _related_parts(pkg: GuardedZip, paths: list[str], cache_paths: list[str], notices: list[Notice]) -> _Related:
     """The text of the sheets' tables and pivot tables (``paths``, read once
-    the reader's own parts were): a table's (``_table_strings``), a pivot
-    table's names and its filters' strings; and path -> the part's text as
-    ``leftover`` reads it (a table's calculated column formulas), for it to
-    read them from there (not inflated again).  One at a time, no tree kept.
-    A path the reader read itself (a relationship typed as a table that
-    leads to a sheet or the shared strings) is passed over: read already,
-    and not again by ``leftover``.  A part not well-formed is
-    ``unreadable.extract``, as ``leftover`` says."""
+    the reader's own parts were) and of the pivot caches they read or the
+    book lists (``cache_paths``: a cache no pivot table reads any more
+    still holds its data): a table's (``_table_strings``), a pivot table's
+    names and its filters' strings, a cache's (``_cache_text``); and path
+    -> the part's text as ``leftover`` reads it (a table's calculated
+    column formulas), for it to read them from there (not inflated again).
+    One at a time, no tree kept.  A path the reader read itself (a
+    relationship typed as a table that leads to a sheet or the shared
+    strings) is passed over: read already, and not again by ``leftover``.
+    A part not well-formed is ``unreadable.extract``, as ``leftover`` says."""
     own = set(pkg.read_names)
     tables: dict[str, None] = {}  # each text once (most tables' columns are named alike)
     pivots: dict[str, None] = {}
     pivot_filters: dict[str, None] = {}
     texts: dict[str, str] = {}
-    caches: dict[str, list[str]] = {}  # a pivot cache's path -> its fields' names
+    caches: dict[str, _Cache | None] = {}  # a pivot cache's path -> its text
     for path in dict.fromkeys(paths):
         root = _related_xml(pkg, path, own, texts, notices)
         if root is None:
@@ -170,16 +199,24 @@ def _related_parts(pkg: GuardedZip, paths: list[str], notices: list[Notice]
             pivots.update(dict.fromkeys(_pivot_names(root)))
             cache = _cache_path(pkg, path, notices)
             if cache and cache not in caches:  # pivot tables may share one
-                caches[cache] = _cache_fields(pkg, cache, own, texts, notices)
-            pivot_filters.update(dict.fromkeys(_pivot_filters(root, caches.get(cache, []))))
-    return list(tables), list(pivots), list(pivot_filters), texts
+                caches[cache] = _cache_text(pkg, cache, own, texts, notices)
+            read = caches.get(cache)
+            pivot_filters.update(dict.fromkeys(_pivot_filters(root, read.fields if read else [])))
+    for cache in cache_paths:
+        if cache not in caches:
+            caches[cache] = _cache_text(pkg, cache, own, texts, notices)
+    read_caches = [cache for cache in caches.values() if cache is not None]
+    return _Related(list(tables), list(pivots), list(pivot_filters),
+                    [line for cache in read_caches for line in cache.lines],
+                    [items for cache in read_caches for items in cache.items], texts)
 
 
 def _related_xml(pkg: GuardedZip, path: str, own: set[str], texts: dict[str, str],
-                 notices: list[Notice]) -> etree._Element | None:
+                 notices: list[Notice], items: bool = True) -> etree._Element | None:
     """The tree of the part at ``path``, its text put in ``texts`` as
-    ``leftover`` reads it; None when the reader read the part itself
-    (``own``), the package lacks it, it is not XML (its text put in
+    ``leftover`` reads it (a pivot cache's items left out when not
+    ``items``: the caller reads them); None when the reader read the part
+    itself (``own``), the package lacks it, it is not XML (its text put in
     ``texts`` all the same) or not well-formed (``unreadable.extract``)."""
     if path in own or not pkg.has(path):
         return None
@@ -192,7 +229,7 @@ def _related_xml(pkg: GuardedZip, path: str, own: set[str], texts: dict[str, str
     except ExtractionError as exc:
         notices.append(unreadable(exc.reason, part=path))
         return None
-    texts[path] = xml_text(root)
+    texts[path] = xml_text(root, items=items)
     return root
 
 
@@ -210,14 +247,83 @@ def _cache_path(pkg: GuardedZip, path: str, notices: list[Notice]) -> str:
                  if rel_type.lower().endswith("/pivotcachedefinition")), "")
 
 
-def _cache_fields(pkg: GuardedZip, cache: str, own: set[str], texts: dict[str, str],
-                  notices: list[Notice]) -> list[str]:
-    """The names of a pivot cache's fields, which its pivot tables' filters
-    name by number; the cache's text goes to ``texts``, for ``leftover`` to
-    read it from there (not inflated again).  No names when the cache is
-    not there, was read already or is not well-formed."""
-    root = _related_xml(pkg, cache, own, texts, notices)
-    return [] if root is None else [field.get("name") or "" for field in root.iter("{*}cacheField")]
+# the text a pivot cache definition keeps in attributes, by the element that carries it: its
+# fields' names and captions (the PivotTable Fields list shows them; a calculated field has
+# no column whose header cell shows its name), OLAP hierarchies', KPIs', dimensions' and
+# calculated members' captions and names, the sheet its data comes from (Change Data Source)
+_CACHE_TEXT = {"cacheField": ("name", "caption", "propertyName"),
+               "cacheHierarchy": ("caption", "allCaption", "displayFolder"), "kpi": ("caption", "displayFolder"),
+               "dimension": ("caption", "name"), "measureGroup": ("caption", "name"),
+               "calculatedMember": ("name", "memberName"), "worksheetSource": ("sheet",), "rangeSet": ("sheet",)}
+# formulas: a calculated field's, a calculated item's (Fields, Items & Sets), an OLAP member's MDX
+_CACHE_FORMULAS = {"cacheField": "formula", "calculatedItem": "formula", "calculatedMember": "mdx"}
+# a field's items (shared items, a group's items, OLAP entries) and a consolidation's page items
+_CACHE_ITEM_TAGS = tuple(f"{{*}}{tag}" for tag in ("s", "n", "b", "e", "m", "d", "pageItem"))
+_ITEM_TEXT = {"s": ("v", "c"), "pageItem": ("name",)}  # a string's value and caption; any other item's caption
+_CACHE_OWN_TAGS = tuple(f"{{*}}{tag}" for tag in {*_CACHE_TEXT, *_CACHE_FORMULAS})
+
+
+def _cache_text(pkg: GuardedZip, cache: str, own: set[str], texts: dict[str, str],
+                notices: list[Notice]) -> _Cache | None:
+    """A pivot cache definition's text, which Excel shows in the PivotTable
+    Fields list, the Calculated Field dialog and the pivot's filter lists:
+    the names and captions of its fields (``_CACHE_TEXT``) when not ASCII
+    (Excel's ``Field1``), the string literals of its formulas
+    (``_CACHE_FORMULAS``: ``IF(密级="机密★5年",1,0)``, as data-validation
+    formulas' are read), and the items each field (or a group of it)
+    lists, its column's values (``s`` elements' ``v``, any item's caption
+    ``c``), kept apart for the caller to leave out those a cell shows.
+    Its text (its items left out) goes to ``texts``, for ``leftover`` to
+    read it from there (not inflated again).  None when the cache is not
+    there, was read already or is not well-formed."""
+    root = _related_xml(pkg, cache, own, texts, notices, items=False)
+    if root is None:
+        return None
+    lines: list[str] = []
+    for el in root.iter(*_CACHE_OWN_TAGS):
+        tag = local(el.tag)
+        lines += [text for key in _CACHE_TEXT.get(tag, ())
+                  if not (text := _xstring(el.get(key) or "")).isascii() and any(ch.isalpha() for ch in text)]
+        if tag in _CACHE_FORMULAS:
+            lines += [literal for literal in _formula_literals(_xstring(el.get(_CACHE_FORMULAS[tag]) or ""))
+                      if any(ch.isalpha() for ch in literal)]
+    by_holder: dict[etree._Element, list[str]] = {}
+    for el in root.iter(*_CACHE_ITEM_TAGS):  # a cache may list a million items: the tags looked for by libxml2
+        if (holder := el.getparent()) is not None:
+            found = by_holder.get(holder)
+            if found is None:
+                found = by_holder[holder] = []
+            tag = el.tag  # local() as a slice: a call per item cost a fifth of the loop
+            for key in _ITEM_TEXT.get(tag[tag.rfind("}") + 1:], ("c",)):
+                if (text := el.get(key)) and not text.isspace():
+                    found.append(_xstring(text))
+    fields = [field.get("name") or "" for field in root.iter("{*}cacheField")]
+    return _Cache(fields, lines, [list(dict.fromkeys(items)) for items in by_holder.values() if items])
+
+
+def _item_lines(items: list[str], cells: set[str]) -> list[str]:
+    """A pivot cache field's items as lines, as its filter list shows them,
+    less those a cell shows (its column's values, read in their rows): one
+    each, or a 密级 field's plain choices (公开, 秘密: ``levels.choice_lines``)
+    on one line, read unless a cell shows each of them, and an item holding
+    more than a level (机密★5年) alone, unless a cell shows it."""
+    if not level_picker(items):
+        return [item for item in items if not _shown(item, cells)]
+    joined, *alone = choice_lines(items, "、")
+    shown = all(_shown(item, cells) for item in items if level_choice(item))
+    return [*([] if shown else [joined]), *(item for item in alone if not _shown(item, cells))]
+
+
+def _shown(text: str, cells: set[str]) -> bool:
+    """Whether cells show ``text``: each of its lines is a cell's (a cell of
+    two lines is two in ``cells``)."""
+    return all(line in cells for line in text.split("\n"))
+
+
+def _xstring(text: str) -> str:
+    """An attribute's text with the characters it cannot hold restored: a
+    header cell of two lines names its column or cache field a_x000a_b."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 def _table_strings(root: etree._Element) -> list[str]:
@@ -231,8 +337,7 @@ def _table_strings(root: etree._Element) -> list[str]:
         found += [name for key in ("name", "displayName") if not (name := table.get(key) or "").isascii()]
         found += [table.get(key) or "" for key in ("comment", "altText", "altTextSummary")]
     for column in root.iter("{*}tableColumn"):  # a header cell of two lines names its column a_x000a_b
-        found += [_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), column.get(key) or "")
-                  for key in ("name", "totalsRowLabel")]
+        found += [_xstring(column.get(key) or "") for key in ("name", "totalsRowLabel")]
     return [text for text in found if any(ch.isalpha() for ch in text)]
 
 
@@ -388,9 +493,15 @@ def _validation_text(root: etree._Element) -> tuple[list[str], list[str]]:
                 listed = [entry for entry in formula[1:-1].split(",") if any(ch.isalpha() for ch in entry)]
                 entries += choice_lines(listed, ",")
             elif '"' in formula:
-                found = [literal.replace('""', '"') for literal in _QUOTED.findall(formula)]
-                literals += choice_lines(found, ",")
+                literals += _formula_literals(formula)
     return entries, [literal for literal in literals if any(ch.isalpha() for ch in literal)]
+
+
+def _formula_literals(formula: str) -> list[str]:
+    """A formula's string literals (``A1<>"机密"``), ``""`` read as the
+    quote it stands for; when they are a 密级 field's choices (``IF(A1="公开",
+    …,IF(A1="秘密",…))``) the plain ones on one line (``levels.choice_lines``)."""
+    return choice_lines([literal.replace('""', '"') for literal in _QUOTED.findall(formula)], ",")
 
 
 def _format_strings(codes: list[str]) -> list[str]:

@@ -80,6 +80,7 @@ class Book:
     table_style_names: list[str] = field(default_factory=list)
     phonetic: list[str] = field(default_factory=list)
     shown: set[int] = field(default_factory=set)
+    pivot_caches: list[str] = field(default_factory=list)  # the book's pivot cache definitions, by path
 
 
 def rels(pkg: GuardedZip, path: str, external: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
@@ -104,12 +105,15 @@ def rels(pkg: GuardedZip, path: str, external: dict[str, str] | None = None) -> 
 
 
 def read_book(pkg: GuardedZip) -> Book:
-    """Sheets, date system, shared strings, date styles and global names."""
+    """Sheets, date system, shared strings, date styles, global names and
+    the pivot caches the workbook lists."""
     path = "xl/workbook.xml"
     if not pkg.has(path):
         raise ExtractionError("no workbook part in the package", stage="xlsx")
     book = Book()
     rels_ = rels(pkg, path)
+    book.pivot_caches = [target for rel_type, target in rels_.values()
+                         if rel_type.lower().endswith("/pivotcachedefinition")]
     for el in parse_xml(pkg.read(path), path).iter():
         tag = local(el.tag)
         if tag == "sheet":

@@ -1,7 +1,8 @@
 """Text a workbook keeps beside its cells, each place once cleared with a
 mark in it (docs/fuzzing.md listed them as not read): a custom table
 style's name, a table's own names, a pivot table's names and label
-filters, a data-validation formula, a shared string's phonetic run.  Each
+filters, a pivot cache's fields, formulas and items, a data-validation
+formula, a shared string's phonetic run.  Each
 file is written by the real library (openpyxl, xlsxwriter, LibreOffice);
 what none of them writes (pivot tables, phonetic runs, Excel 2010's
 validation rules) is added to its package as Excel writes it."""
@@ -186,18 +187,18 @@ def test_a_pivot_filter_that_hides_a_level(b: types.SimpleNamespace, kind: str, 
         data = _pivot(b, "数据透视表1", mark, kind, field)
         assert mark_parts(data, "a.xlsx") == ["pivot-filters"], mark
         assert _part(data, "pivot-filters") == mark
-    # the rows it hides are still in the book: the cache lists 秘密 among its 密级 items, read as before
+    # the rows it hides are still in the book, read in their rows as a register's 密级 column is, not
+    # again as the cache's items (alone on a line the cache's 秘密 was a bare level: block)
     result = scan_bytes(_pivot(b, "数据透视表1", "秘密", kind, field, levels=("公开", "秘密")), "a.xlsx")[0]
-    assert result.verdict.value == "block"
-    assert "pivot-filters" not in {f.part for f in result.findings}
+    assert (result.verdict.value, result.findings) == ("clear", ())
 
 
 def test_a_pivot_filter_that_hides_a_mark_a_cell_shows(b: types.SimpleNamespace) -> None:
     """A filter hiding the rows marked 机密★5年 of a register that shows
-    them: the mark is read in its row (and the cache's items), not a third
-    time in the filter's condition."""
+    them: the mark is read in its row, not again in the filter's condition
+    or as the cache's item."""
     data = _pivot(b, "数据透视表1", MARK, "captionNotEqual", 0, levels=("公开", MARK))
-    assert mark_parts(data, "a.xlsx") == ["sheet:数据", "xl/pivotCache/pivotCacheDefinition1.xml"]
+    assert mark_parts(data, "a.xlsx") == ["sheet:数据"]
 
 
 def test_a_pivot_filter_on_a_field_given_a_name(b: types.SimpleNamespace) -> None:
@@ -247,6 +248,101 @@ def test_a_pivot_table_s_name_also_after_libreoffice(b: types.SimpleNamespace, s
     again = soffice(data, "xlsx", "xlsx")
     assert mark_parts(again, "b.xlsx") == ["pivot-tables"]
     assert _part(again, "pivot-tables") == f"透视表{MARK}"
+
+
+def _cache_edit(b: types.SimpleNamespace, data: bytes, old: str, new: str) -> bytes:
+    """``data`` with ``old`` in its pivot cache definition written ``new``."""
+    def edit(xml: str) -> str:
+        assert old in xml
+        return xml.replace(old, new)
+    return b.zip_edit(data, edit={"xl/pivotCache/pivotCacheDefinition1.xml": edit})
+
+
+_FIELD = '<cacheField name="金额"'
+_FIELDS = '</cacheFields>'
+_FLAG = f'<cacheField name="Flag" numFmtId="0" formula="IF(密级=&quot;{MARK}&quot;,1,0)" databaseField="0"/>'
+_CALCULATED_ITEM = (f'<calculatedItems count="1"><calculatedItem formula="IF(金额&gt;20,&quot;{MARK}&quot;,0)">'
+                    '<pivotArea cacheIndex="1" outline="0" fieldPosition="0"><references count="1">'
+                    '<reference field="1" count="1"><x v="2"/></reference></references></pivotArea></calculatedItem>'
+                    '</calculatedItems>')
+_GROUP = ('<fieldGroup base="1"><discretePr count="2"><x v="0"/><x v="1"/></discretePr><groupItems count="1">'
+          f'<s v="{MARK}"/></groupItems></fieldGroup>')
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    (_FIELD, f'<cacheField name="{MARK}" numFmtId="0" formula="金额*2" databaseField="0"/>{_FIELD}'),
+    (_FIELD, f'<cacheField name="Field1" caption="{MARK}" numFmtId="0" formula="1" databaseField="0"/>{_FIELD}'),
+    (_FIELD, _FLAG + _FIELD),
+    (_FIELDS, _FIELDS + _CALCULATED_ITEM),
+    ('<s v="会议"/></sharedItems>', '<s v="会议"/></sharedItems>' + _GROUP),
+    ('sheet="数据"', f'sheet="{MARK}"'),
+], ids=["calculated-field-name", "field-caption", "calculated-field-formula", "calculated-item-formula",
+        "group-name", "source-sheet"])
+def test_a_pivot_cache_s_own_text(b: types.SimpleNamespace, old: str, new: str) -> None:
+    """What a pivot cache keeps in attributes and Excel shows: a calculated
+    field's name and its formula's string literals (the PivotTable Fields
+    list, the Calculated Field dialog), a field's caption, a calculated
+    item's formula, a group's name, the sheet its data comes from (Change
+    Data Source); no cell shows them.  Each was cleared before: the cache's
+    attributes were not read."""
+    data = _cache_edit(b, _pivot(b, "数据透视表1", "会"), old, new)
+    assert mark_parts(data, "a.xlsx") == ["pivot-caches"]
+    assert _part(data, "pivot-caches") == MARK
+
+
+def test_a_pivot_cache_no_pivot_table_reads(b: types.SimpleNamespace) -> None:
+    """The book lists a cache whose pivot table was deleted: it still holds
+    its fields and data (Excel keeps it), read as a pivot's cache is."""
+    data = _cache_edit(b, _pivot(b, "数据透视表1", "会"), _FIELD,
+                       f'<cacheField name="标志" formula="IF(密级=&quot;{MARK}&quot;,1,0)" databaseField="0"/>{_FIELD}')
+    data = b.zip_edit(data, replace={"xl/worksheets/_rels/sheet2.xml.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>')})
+    assert mark_parts(data, "a.xlsx") == ["pivot-caches"]
+    assert _part(data, "pivot-caches") == f"标志\n{MARK}"
+
+
+def test_a_pivot_cache_s_items_a_cell_does_not_show(b: types.SimpleNamespace) -> None:
+    """The cache's items are its columns' values, read in their rows: an
+    item no cell shows (its row deleted since the cache was refreshed) is
+    read, a 密级 field's plain levels as its choices on one line, as its
+    filter list offers them, not a bare 秘密 alone on a line."""
+    data = _pivot(b, "数据透视表1", "会")
+    assert _part(data, "pivot-caches") == ""  # its field names and items are the register's cells
+    data = _cache_edit(b, _pivot(b, "数据透视表1", "会"), '<s v="内部"/>', f'<s v="{MARK}"/>')
+    assert mark_parts(data, "a.xlsx") == ["pivot-caches"]
+    assert _part(data, "pivot-caches") == MARK  # 公开 is a cell's
+    data = _cache_edit(b, _pivot(b, "数据透视表1", "会"), '<s v="内部"/>', '<s v="秘密"/>')
+    result = scan_bytes(data, "a.xlsx")[0]
+    assert (result.verdict.value, result.findings) == ("clear", ())
+    assert _part(data, "pivot-caches") == "公开、秘密"
+    data = _cache_edit(b, _pivot(b, "数据透视表1", "会"), '<sharedItems count="2"><s v="公开"/><s v="内部"/>',
+                       '<sharedItems count="1"><s v="秘密"/>')
+    result = scan_bytes(data, "a.xlsx")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.bare-level", "pivot-caches")]
+
+
+def test_a_pivot_cache_written_by_libreoffice(b: types.SimpleNamespace, soffice) -> None:
+    """LibreOffice writes the cache again from the register (with its
+    records) and lays the pivot out in cells: the register's 秘密 and
+    机密★5年 are read in its rows, not again as the cache's items (they
+    were, the mark twice and 秘密 alone on a line: a bare level)."""
+    again = soffice(_pivot(b, "数据透视表1", "会", levels=("公开", MARK)), "xlsx", "xlsx")
+    assert "pivotCacheRecords1.xml" in " ".join(zipfile.ZipFile(io.BytesIO(again)).namelist())
+    assert mark_parts(again, "b.xlsx") == ["sheet:数据"]
+    result = scan_bytes(soffice(_pivot(b, "数据透视表1", "会", levels=("公开", "秘密")), "xlsx", "xlsx"), "c.xlsx")[0]
+    assert (result.verdict.value, result.findings) == ("clear", ())
+
+
+def test_a_pivot_cache_s_formula_offering_levels(b: types.SimpleNamespace) -> None:
+    """A calculated field's formula that compares a 密级 field with its
+    levels reads them on one line, as a 密级 field's choices: no block; one
+    holding a mark still blocks."""
+    formula = 'IF(密级=&quot;秘密&quot;,2,IF(密级=&quot;公开&quot;,0,1))'
+    data = _cache_edit(b, _pivot(b, "数据透视表1", "会"), _FIELD,
+                       f'<cacheField name="权重" formula="{formula}" databaseField="0"/>{_FIELD}')
+    result = scan_bytes(data, "a.xlsx")[0]
+    assert (result.verdict.value, result.findings) == ("clear", ())
+    assert _part(data, "pivot-caches") == "权重\n秘密,公开"
 
 
 def _validated(formula: str, shown: str = "差旅") -> bytes:
