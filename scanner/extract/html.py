@@ -321,13 +321,18 @@ def _css_data_uri_matches(sheet: str) -> Iterator[tuple[str, str]]:
             yield written, uri
 
 
-def style_sheet_carried(sheet: str, limits: Limits, ocr: PictureReader) -> tuple[list[Part], list[Notice]]:
-    """What a style sheet file (``.css``) carries in its ``data:`` URIs,
-    found and read as a page's style sheets' are (``_css_data_uri_matches``):
-    their text as ``data-uri``, their pictures as ``picture:N``.  A URI whose
-    text is written in it as it stands (``url("data:text/plain,机密★5年")``)
-    is left to the file's body, which reads the sheet as written: read in
-    both, one mark would be two findings."""
+def style_sheet_parts(sheet: str, limits: Limits, ocr: PictureReader) -> tuple[list[Part], list[Notice]]:
+    """What a style sheet file (``.css``, a web archive's ``text/css`` part)
+    says beside its text as written (its ``body``), read as a page's style
+    sheets are: ``style``, its string literals and comments with CSS escapes
+    decoded (``content: "\\673a\\5bc6"``, as ``_source_text`` reads a
+    ``<style>``), those that read otherwise than written; and what its
+    ``data:`` URIs carry (``_css_data_uri_matches``): their text as
+    ``data-uri``, their pictures as ``picture:N``.  A literal or a URI whose
+    text is written in it as it stands (``content: "机密★5年"``,
+    ``url("data:text/plain,机密★5年")``) is left to the body: read in both,
+    one mark would be two findings."""
+    style = _code_text([sheet], "style", data_uris=False, as_written=False) if "\\" in sheet else ""
     uris: dict[str, str] = {}  # each URI once (two rules may name it), as first written
     for written, uri in _css_data_uri_matches(sheet):
         uris.setdefault(uri, written)
@@ -338,7 +343,7 @@ def style_sheet_carried(sheet: str, limits: Limits, ocr: PictureReader) -> tuple
         notices += got
         if text and not _written_in(text.splitlines(), written):
             texts.append(text)
-    parts = [Part("data-uri", "\n".join(texts))] if texts else []
+    parts = [Part(name, text) for name, text in (("style", style), ("data-uri", "\n".join(texts))) if text]
     pictures, picture_notices = data_uri_pictures(
         ((f"picture:{number}", uri) for number, uri in enumerate(filter(_is_picture, uris), 1)), limits, ocr)
     return parts + pictures, notices + picture_notices
@@ -431,16 +436,23 @@ def _source_text(elements: list[Any], kind: str) -> str:
     return _code_text([el.text for el in elements if el.text], kind, data_uris=kind != "style")
 
 
-def _code_text(sources: list[str], kind: str, data_uris: bool = True) -> str:
+def _code_text(sources: list[str], kind: str, data_uris: bool = True, as_written: bool = True) -> str:
     """The string literals and comments of scripts (``kind`` ``script``) or
     style sheets (``style``), one a line without their quotes (the quotes are
     syntax, not a quotation that makes a mark a mention), escapes decoded
     (``\\u673a`` in JavaScript and JSON, ``\\673a`` in CSS); without the
     ``data:`` URIs when not ``data_uris`` (a page's style sheets: what they
-    carry is read as ``data-uri`` or a picture, not twice)."""
+    carry is read as ``data-uri`` or a picture, not twice); without those
+    whose lines read as written when not ``as_written`` (a style sheet
+    file, whose body reads them so)."""
     escape = _CSS_ESCAPE if kind == "style" else _JS_ESCAPE
-    literals = [escape.sub(_escaped_char, next(g for g in m.groups() if g is not None))
-                for source in sources for m in _LITERAL.finditer(source)]
+    literals = []
+    for source in sources:
+        for match in _LITERAL.finditer(source):
+            written = next(g for g in match.groups() if g is not None)
+            text = escape.sub(_escaped_char, written)
+            if as_written or not _written_in([line.strip() for line in text.splitlines() if line.strip()], written):
+                literals.append(text)
     if not data_uris:  # only the URIs read as data-uri or pictures: a literal the URI scan cut otherwise stays,
         # and so does a font's (data-uri passes fonts over)
         read = {uri for uri in _css_data_uris(sources) if "font" not in _media_type(uri)}

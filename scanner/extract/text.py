@@ -3,8 +3,9 @@ data or code file whose strings are written with ``\\u`` escapes also has
 them decoded (``unescaped``); a Markdown file's link titles and
 percent-encoded link targets are read as a reader sees them (``links``), and
 its lines with character references, decoded as the rendered page shows them
-(``references``); a style sheet's ``data:`` URIs are decoded as an HTML
-page's style sheets' are (``data-uri``, ``picture:N``)."""
+(``references``); a style sheet's literals with CSS escapes and its
+``data:`` URIs are decoded as an HTML page's style sheets' are (``style``,
+``data-uri``, ``picture:N``)."""
 from __future__ import annotations
 
 import html
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 # data and code files whose strings may be written with \u escapes (json.dumps writes Chinese so)
 _ESCAPING = (".json", ".geojson", ".js", ".mjs", ".ts", ".yaml", ".yml", ".toml", ".py", ".java", ".php")
-# style sheets: the URIs in their url() and @import are read as a page's style sheets' are
+# style sheets: their escaped literals and the URIs in their url() and @import are read as a page's style sheets' are
 _STYLE_SHEETS = (".css",)
 # a link's or a picture's title: after an inline link's target, ](url "title"), or a
 # reference definition's, [ref]: url "title" (on its line or the next); in double or
@@ -52,9 +53,9 @@ def _extract(data: bytes, fmt: str, limits: Limits, name: str = "", ocr: Picture
     parts = [Part("body", decoded.text)]
     carried: list[Notice] = []
     if ocr is not None and name.lower().endswith(_STYLE_SHEETS):
-        from .html import style_sheet_carried
+        from .html import style_sheet_parts
 
-        got, carried = style_sheet_carried(decoded.text, limits, ocr)
+        got, carried = style_sheet_parts(decoded.text, limits, ocr)
         parts += got
     if name.lower().endswith(_ESCAPING) and "\\" in decoded.text:
         from .html import unicode_escapes_decoded  # lxml's import only where it is needed

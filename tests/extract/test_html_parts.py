@@ -311,6 +311,40 @@ def test_a_style_sheet_file_s_data_uris(rule: str, part: str) -> None:
     assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", part)]
 
 
+@pytest.mark.parametrize("sheet", [
+    '.stamp::after {{ content: "{escaped}" }}',
+    ".stamp::after {{ content: '{escaped}' }}",
+    "/* {escaped} */ p {{ color: red }}",
+    '.stamp::after {{ content: "机密\\2605 5\\5e74" }}',  # the body reads 机密 alone: no mark
+], ids=["double-quoted", "single-quoted", "comment", "half-escaped"])
+def test_a_style_sheet_file_s_escaped_literals(sheet: str) -> None:
+    """A ``.css`` file's strings and comments with CSS escapes
+    (``\\673a\\5bc6``) are decoded as a page's ``<style>`` is, in the part
+    named as there (``style``): read as plain text before, cleared."""
+    escaped = "".join(f"\\{ord(ch):x} " if ord(ch) > 127 else ch for ch in "机密★5年")
+    sheet = sheet.format(escaped=escaped)
+    result = scan_bytes(f"body {{ color: black }}\n{sheet}\n".encode(), "site.css")[0]
+    assert (result.verdict.value, result.extraction.value) == ("block", "full")
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "style")]
+    got = {p.name: p.text for p in extract(sheet.encode(), "site.css", ScanConfig().limits).parts}
+    assert got["style"] == parts(f"<html><head><style>{sheet}</style></head><body>正文</body></html>".encode())["style"]
+
+
+def test_a_style_sheet_file_s_literals_read_once() -> None:
+    """A literal that reads as written (its mark as it stands; an escape
+    only for its line break) is the body's, not also ``style``'s; an
+    escaped 公开 is read, and clear."""
+    for sheet in ('.a::after { content: "机密★5年" }', '.a::after { content: "机密★5年\\A" }',
+                  '.a::after { content: "\\673a\\5bc6\\2605 5\\5e74" } .b::after { content: "机密★5年" }'):
+        result = scan_bytes(sheet.encode(), "site.css")[0]
+        assert [f.part for f in result.findings if f.rule == "mark.state-secret"] == (
+            ["body", "style"] if "673a" in sheet else ["body"]), sheet
+    sheet = '.a::after { content: "\\516c\\5f00" }'
+    assert [(p.name, p.text) for p in extract(sheet.encode(), "site.css", ScanConfig().limits).parts] == [
+        ("body", sheet), ("style", "公开")]
+    assert scan_bytes(sheet.encode(), "site.css")[0].verdict.value == "clear"
+
+
 def test_a_style_sheet_file_is_still_read_as_written() -> None:
     """Its text stays the ``body`` (a mark in a comment or a ``content``
     string); a URI holding its text as it stands is read there once, not
