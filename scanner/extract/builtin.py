@@ -98,7 +98,7 @@ class MimeExtractor:
     def extract(self, data: bytes, name: str, limits: Limits, fmt: str, context: ReadContext) -> Document:
         from .mime import extract_mime
 
-        return extract_mime(data, name, limits)
+        return extract_mime(data, name, limits, context.pictures())
 
     def members(self, data: bytes, name: str, fmt: str, limits: Limits) -> Iterator[Member] | None:
         from .mime import iter_members

@@ -321,7 +321,8 @@ def _css_data_uri_matches(sheet: str) -> Iterator[tuple[str, str]]:
             yield written, uri
 
 
-def style_sheet_parts(sheet: str, limits: Limits, ocr: PictureReader) -> tuple[list[Part], list[Notice]]:
+def style_sheet_parts(sheet: str, limits: Limits, ocr: PictureReader,
+                      within: str = "") -> tuple[list[Part], list[Notice]]:
     """What a style sheet file (``.css``, a web archive's ``text/css`` part)
     says beside its text as written (its ``body``), read as a page's style
     sheets are: ``style``, its string literals and comments with CSS escapes
@@ -331,7 +332,8 @@ def style_sheet_parts(sheet: str, limits: Limits, ocr: PictureReader) -> tuple[l
     ``data-uri``, their pictures as ``picture:N``.  A literal or a URI whose
     text is written in it as it stands (``content: "机密★5年"``,
     ``url("data:text/plain,机密★5年")``) is left to the body: read in both,
-    one mark would be two findings."""
+    one mark would be two findings.  Each part's name after ``within`` (a
+    web archive's ``text:2:``: its style sheet is one part of several)."""
     style = _code_text([sheet], "style", data_uris=False, as_written=False) if "\\" in sheet else ""
     uris: dict[str, str] = {}  # each URI once (two rules may name it), as first written
     for written, uri in _css_data_uri_matches(sheet):
@@ -339,13 +341,13 @@ def style_sheet_parts(sheet: str, limits: Limits, ocr: PictureReader) -> tuple[l
     texts: list[str] = []
     notices: list[Notice] = []
     for uri, written in uris.items():
-        text, got = _carried_text([uri], "data-uri", limits)
+        text, got = _carried_text([uri], f"{within}data-uri", limits)
         notices += got
         if text and not _written_in(text.splitlines(), written):
             texts.append(text)
-    parts = [Part(name, text) for name, text in (("style", style), ("data-uri", "\n".join(texts))) if text]
+    parts = [Part(f"{within}{name}", text) for name, text in (("style", style), ("data-uri", "\n".join(texts))) if text]
     pictures, picture_notices = data_uri_pictures(
-        ((f"picture:{number}", uri) for number, uri in enumerate(filter(_is_picture, uris), 1)), limits, ocr)
+        ((f"{within}picture:{number}", uri) for number, uri in enumerate(filter(_is_picture, uris), 1)), limits, ocr)
     return parts + pictures, notices + picture_notices
 
 

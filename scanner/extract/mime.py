@@ -5,7 +5,8 @@ Their text is encoded (quoted-printable or base64, in any charset), so read
 as plain text the mark is never seen.  Python's ``email`` parser decodes
 them: the headers (subject, sender, recipients; RFC 2047 words decoded)
 are ``headers``, each text part is ``text:N`` (HTML with its markup
-stripped), and every other part (a picture of the page, an attached file)
+stripped; a style sheet as written, and read as a ``.css`` file is beside
+it: ``text:N:style``, ``text:N:data-uri``, ``text:N:picture:M``), and every other part (a picture of the page, an attached file)
 is a member item of its own, named by its file name or content location.
 """
 from __future__ import annotations
@@ -15,11 +16,15 @@ import email.policy
 import posixpath
 from collections.abc import Iterator
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 from ..config import Limits
 from ..types import Document, Member, Notice, Part
 from .decode import decode, decoded_text
 from .notices import unreadable
+
+if TYPE_CHECKING:
+    from .ocr import PictureReader
 
 _HEADERS = ("Subject", "From", "To", "Cc", "Reply-To", "Comments", "Keywords")
 def _message(data: bytes) -> EmailMessage:
@@ -28,7 +33,8 @@ def _message(data: bytes) -> EmailMessage:
     return message
 
 
-def extract_mime(data: bytes, name: str, limits: Limits) -> Document:
+def extract_mime(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
+    """``ocr`` reads the pictures a style sheet's ``data:`` URIs hold."""
     message = _message(data)
     headers = [f"{key}: {value}" for key in _HEADERS for value in message.get_all(key, []) if str(value).strip()]
     parts = [Part("headers", "\n".join(headers))] if headers else []
@@ -39,6 +45,12 @@ def extract_mime(data: bytes, name: str, limits: Limits) -> Document:
             notices.append(notice)
         if text.strip():
             parts.append(Part(f"text:{number}", text))
+        if part.get_content_type() == "text/css":  # read as a .css file is (what a page's <style> says)
+            from .html import style_sheet_parts
+
+            got, got_notices = style_sheet_parts(text, limits, ocr, within=f"text:{number}:")
+            parts += got
+            notices += got_notices
     for defect in message.defects:
         notices.append(unreadable(f"MIME structure damaged: {type(defect).__name__}", part="item"))
     return Document("mime", parts=tuple(parts), notices=tuple(notices))
