@@ -1,4 +1,4 @@
-"""Mixed rows (``xlsxsheet._mixed_row()``: cells A, B, C... each a plain
+"""Mixed rows (``xlsxsheet._mixed_row``: cells A, B, C... each a plain
 number, an inline string, an empty inline string or a shared string) give
 exactly what lxml and ``sheet_text`` give: on sheets openpyxl writes and on
 hand-written grids of near-miss cells (references, styles, other types,
@@ -6,18 +6,32 @@ formulas, escaped, empty, white-space and tab texts, rows past column Z),
 and the path is taken on openpyxl's sheets of strings."""
 from __future__ import annotations
 
+import importlib.util
 import io
+import re
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import etree
 
 from scanner.errors import ExtractionError
-from scanner.extract import xlsxsheet
+from scanner.extract import xlsxkernel, xlsxsheet
 from scanner.extract.xlsxsheet import Book, SheetXml, header_footer, sheet_text
 from scanner.extract.xmlparts import parse_xml
+
+# the module before the mixed rows were read by patterns as wide as the grid's rows, verbatim
+if "xlsxsheet_reference" not in sys.modules:
+    _spec = importlib.util.spec_from_file_location("xlsxsheet_reference",
+                                                   Path(__file__).with_name("xlsxsheet_reference.py"))
+    assert _spec is not None and _spec.loader is not None
+    sys.modules["xlsxsheet_reference"] = importlib.util.module_from_spec(_spec)  # dataclasses look it up
+    _spec.loader.exec_module(sys.modules["xlsxsheet_reference"])
+reference = sys.modules["xlsxsheet_reference"]
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 BOOK = Book(strings=["共享", "a&b", "", "x\ty\t", " "], date_styles=frozenset({1}), duration_styles=frozenset({2}))
@@ -156,7 +170,7 @@ def test_openpyxl_string_rows_take_the_mixed_rows() -> None:
     part = SheetXml(raw, "sheet1.xml")
     assert part._grid is not None and part._grid.tokens is None and part._grid.rows is not None
     assert [type(run) for run in part._grid.rows] == [xlsxsheet._MixedRows]  # every row read by the pattern
-    assert len(part._grid.rows[0].matches) == len(rows)  # type: ignore[union-attr]
+    assert len(part._grid.rows[0].groups[0]) == len(rows)  # type: ignore[union-attr]
     expected = "\n".join("\t".join(map(str, row)).rstrip("\t") for row in rows)
     assert part.text(BOOK) == expected == sheet_text(parse_xml(raw, "s"), BOOK)
 
@@ -182,3 +196,75 @@ def test_mixed_rows_between_plain_rows() -> None:
     assert [type(run) for run in part._grid.rows] == [str, xlsxsheet._MixedRows, str]
     assert part.text(BOOK) == "1\t1.5\n2\t1.5\n<x>\t3\n1\t1.5\n2\t1.5" == sheet_text(parse_xml(raw, "s"), BOOK)
     assert part.text(DATE_BOOK) == sheet_text(parse_xml(raw, "s"), DATE_BOOK)  # style 0 a date: the token walk
+
+
+# The reading against the module before it (``xlsxsheet_reference``): the
+# same text, shared strings noted shown and choice of lxml, on grids of rows
+# of every width around those of the row patterns (5, 10, 16, 26 cells), with
+# plain rows (kernel or pattern) and token runs; in a fifth of the grids, also
+# near-miss cells and references lxml refuses (in a string, a formula, a tag).
+BAD_TEXTS = st.sampled_from(["a & b", "&bogus;", "&#0;", "&#xD800;", "&amp", "&#10;", "&#65;&#x42;"])
+BETWEEN = st.sampled_from([""] * 10 + ["\n", "<row/>", '<row r="9"><c r="A9"><v>1</v></c><c r="B9"><v>2.50</v></c></row>',
+                                       '<row r="9"><c r="A9"><f>A1&amp;B1</f><v>1</v></c></row>'])
+BAD_BETWEEN = st.sampled_from(['<row r="9"><c r="A9" t="str"><f>A1&bogus;</f><v>1</v></c></row>',
+                               '<row r="&amp;"><c r="A9"><v>1</v></c></row>', "&amp;", "a & b"])
+
+
+@st.composite
+def wide_row(draw: st.DrawFn, row: int, hostile: bool) -> str:
+    width = draw(st.sampled_from([1, 4, 5, 6, 9, 10, 11, 15, 16, 17, 25, 26, 27, 29]))
+    texts = st.one_of(TEXTS, BAD_TEXTS) if hostile else TEXTS
+    cells = []
+    for column in LETTERS[:width]:
+        if hostile and draw(st.integers(0, 19)) == 0:
+            cells.append(draw(cell(column, row)))
+            continue
+        form = draw(st.sampled_from([f'<c r="{column}{row}" t="inlineStr"><is><t>{{t}}</t></is></c>',
+                                     f'<c r="{column}{row}" t="inlineStr"></c>', f'<c r="{column}{row}"><v>{{n}}</v></c>',
+                                     f'<c r="{column}{row}" s="3" t="s"><v>{{i}}</v></c>']))
+        number = draw(st.one_of(NUMBERS if hostile else NUMBERS.filter(re.compile(xlsxsheet._NUMBER).fullmatch),
+                                st.sampled_from(["1", "42", "45000"])))  # a column of digits, often
+        cells.append(form.format(t=draw(texts), n=number, i=draw(st.sampled_from("01234"))))
+    return f'<row r="{row}">' + "".join(cells) + "</row>"
+
+
+@st.composite
+def wide_sheet(draw: st.DrawFn) -> bytes:
+    hostile = draw(st.integers(0, 4)) == 0
+    between = st.one_of(BETWEEN, BAD_BETWEEN) if hostile else draw(st.sampled_from([BETWEEN, st.just("")]))
+    rows = [draw(wide_row(n, hostile)) for n in range(1, draw(st.integers(2, 9)))]
+    grid = "".join(draw(between) + row for row in rows) + draw(between)
+    return f'<worksheet xmlns="{NS}"><sheetData>{grid}</sheetData></worksheet>'.encode()
+
+
+def reading(module: object, raw: bytes, book: Book, kernel: bool) -> tuple[object, ...]:
+    """What a module's ``SheetXml`` gives: whether lxml read the grid, the
+    text (or the error) and the shared strings noted shown."""
+    book = replace(book, shown=set())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(xlsxkernel, "KERNEL_MIN_BYTES", 0 if kernel else 1 << 62)
+        try:
+            part = module.SheetXml(raw, "xl/worksheets/sheet1.xml")  # type: ignore[attr-defined]
+            return part._grid is None, part.text(book), sorted(book.shown)
+        except (ExtractionError, ValueError, IndexError, OverflowError) as exc:
+            return "error", type(exc).__name__, str(exc)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(wide_sheet(), mixed_sheet()), st.sampled_from([BOOK, DATE_BOOK]), st.booleans())
+def test_mixed_rows_read_as_before(raw: bytes, book: Book, kernel: bool) -> None:
+    assert reading(xlsxsheet, raw, book, kernel) == reading(reference, raw, book, kernel)
+
+
+def test_mixed_rows_take_the_narrowest_pattern() -> None:
+    """openpyxl's nine columns of strings are matched by the ten-cell
+    pattern (30 groups a row, not 79), a wider row by the next one."""
+    rows: list[list[object]] = [["序号", "姓名", "金额", "备注", "a & b", 1, 2.5, "", "机密"]] * 3
+    part = SheetXml(openpyxl_sheet(rows), "sheet1.xml")
+    assert part._grid is not None and part._grid.rows is not None
+    assert [len(run.groups) for run in part._grid.rows] == [30]  # type: ignore[union-attr]
+    wide = SheetXml(openpyxl_sheet([*rows, ["宽", *range(1, 11)]]), "sheet1.xml")
+    assert wide._grid is not None and wide._grid.rows is not None
+    assert [len(run.groups) for run in wide._grid.rows] == [48]  # type: ignore[union-attr]
+    assert wide.text(BOOK) == "\n".join(["序号\t姓名\t金额\t备注\ta & b\t1\t2.5\t\t机密"] * 3
+                                        + ["宽\t" + "\t".join(map(str, range(1, 11)))])
