@@ -6,14 +6,11 @@ formulas, escaped, empty, white-space and tab texts, rows past column Z),
 and the path is taken on openpyxl's sheets of strings."""
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
-import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -23,15 +20,6 @@ from scanner.errors import ExtractionError
 from scanner.extract import xlsxkernel, xlsxsheet
 from scanner.extract.xlsxsheet import Book, SheetXml, header_footer, sheet_text
 from scanner.extract.xmlparts import parse_xml
-
-# the module before the mixed rows were read by patterns as wide as the grid's rows, verbatim
-if "xlsxsheet_reference" not in sys.modules:
-    _spec = importlib.util.spec_from_file_location("xlsxsheet_reference",
-                                                   Path(__file__).with_name("xlsxsheet_reference.py"))
-    assert _spec is not None and _spec.loader is not None
-    sys.modules["xlsxsheet_reference"] = importlib.util.module_from_spec(_spec)  # dataclasses look it up
-    _spec.loader.exec_module(sys.modules["xlsxsheet_reference"])
-reference = sys.modules["xlsxsheet_reference"]
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 BOOK = Book(strings=["共享", "a&b", "", "x\ty\t", " "], date_styles=frozenset({1}), duration_styles=frozenset({2}))
@@ -198,11 +186,10 @@ def test_mixed_rows_between_plain_rows() -> None:
     assert part.text(DATE_BOOK) == sheet_text(parse_xml(raw, "s"), DATE_BOOK)  # style 0 a date: the token walk
 
 
-# The reading against the module before it (``xlsxsheet_reference``): the
-# same text, shared strings noted shown and choice of lxml, on grids of rows
-# of every width around those of the row patterns (5, 10, 16, 26 cells), with
-# plain rows (kernel or pattern) and token runs; in a fifth of the grids, also
-# near-miss cells and references lxml refuses (in a string, a formula, a tag).
+# Rows of every width around those of the row patterns (5, 10, 16, 26 cells),
+# with plain rows (kernel or pattern) and token runs; in a fifth of the grids,
+# also near-miss cells and references lxml refuses (in a string, a formula, a
+# tag): the same text, shared strings noted shown, or error as lxml's reading.
 BAD_TEXTS = st.sampled_from(["a & b", "&bogus;", "&#0;", "&#xD800;", "&amp", "&#10;", "&#65;&#x42;"])
 BETWEEN = st.sampled_from([""] * 10 + ["\n", "<row/>", '<row r="9"><c r="A9"><v>1</v></c><c r="B9"><v>2.50</v></c></row>',
                                        '<row r="9"><c r="A9"><f>A1&amp;B1</f><v>1</v></c></row>'])
@@ -237,23 +224,12 @@ def wide_sheet(draw: st.DrawFn) -> bytes:
     return f'<worksheet xmlns="{NS}"><sheetData>{grid}</sheetData></worksheet>'.encode()
 
 
-def reading(module: object, raw: bytes, book: Book, kernel: bool) -> tuple[object, ...]:
-    """What a module's ``SheetXml`` gives: whether lxml read the grid, the
-    text (or the error) and the shared strings noted shown."""
-    book = replace(book, shown=set())
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(wide_sheet(), st.sampled_from([BOOK, DATE_BOOK]), st.booleans())
+def test_rows_of_every_width_equal_lxml_and_sheet_text(raw: bytes, book: Book, kernel: bool) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(xlsxkernel, "KERNEL_MIN_BYTES", 0 if kernel else 1 << 62)
-        try:
-            part = module.SheetXml(raw, "xl/worksheets/sheet1.xml")  # type: ignore[attr-defined]
-            return part._grid is None, part.text(book), sorted(book.shown)
-        except (ExtractionError, ValueError, IndexError, OverflowError) as exc:
-            return "error", type(exc).__name__, str(exc)
-
-
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(wide_sheet(), mixed_sheet()), st.sampled_from([BOOK, DATE_BOOK]), st.booleans())
-def test_mixed_rows_read_as_before(raw: bytes, book: Book, kernel: bool) -> None:
-    assert reading(xlsxsheet, raw, book, kernel) == reading(reference, raw, book, kernel)
+        same_as_lxml(raw, book)
 
 
 def test_mixed_rows_take_the_narrowest_pattern() -> None:
