@@ -60,6 +60,19 @@ PART_ARG_LABELS = {
 }
 
 
+def part_kind(part: str) -> str:
+    """What a part locator names: its first word (``page`` of ``page:3``,
+    ``sheet`` of ``sheet:机密``), and of a part of a web archive's or a
+    message's text part (``text:2:attributes``, its page's alt texts), the
+    part's own (``attributes``), so that it is read as an ``.html`` file's is."""
+    kind, _, rest = part.partition(":")
+    if kind == "text" and rest:
+        number, _, inner = rest.partition(":")
+        if inner and number.isdigit():
+            return part_kind(inner)
+    return kind
+
+
 def part_label(part: str) -> str:
     """A part locator (``header``, ``page:3``, ``sheet:工资表``, ``page:3:layout``) in Chinese."""
     if part.endswith(":layout"):

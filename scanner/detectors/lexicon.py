@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from ..lang import Text, join
+from ..lang import Text, join, part_kind
 from ..levels import HINT_LEVEL
 from ..match.hits import HitQueue
 from ..rulebook import BASIS_DRAFT, BASIS_SECRET_POINT, BASIS_WORK_SECRET, Rule, rule
@@ -140,7 +140,7 @@ def lexicon_signal(text: PartText, entry: LexiconEntry, said: Said, s: int, e: i
 
 def _is_label(norm: str, start: int, end: int, part: str, marker_spans: list[tuple[int, int]]) -> tuple[bool, str]:
     """A marker counts when it stands as a label, not when prose mentions it."""
-    if part.split(":")[0] in LABEL_PARTS:
+    if part_kind(part) in LABEL_PARTS:
         return True, f"marker in the {part}"
     before, after = norm[start - 1:start], norm[end:end + 1]
     if before in _BRACKETS and after == _BRACKETS[before]:

@@ -196,9 +196,25 @@ def _clean(chunks: list[str]) -> str:
 
 
 def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
-
     decoded = decode(data)
-    source = _XML_DECL.sub("", decoded.text)
+    if not _XML_DECL.sub("", decoded.text).strip():
+        return Document(format="html", parts=())
+    page = read_page(decoded.text, limits, ocr)
+    notices = [] if decoded.exact else [encoding_notice(decoded)]
+    parts = list(page.parts)
+    if decoded.other is not None:
+        parts.append(Part("big5-reading", non_ascii_lines(markup_text(decoded.other))))
+    return Document(format="html", parts=tuple(parts), notices=(*notices, *page.notices),
+                    failed_parts=("body",) if notices else page.failed_parts)
+
+
+def read_page(text: str, limits: Limits, ocr: PictureReader) -> Document:
+    """A page's text, already decoded (an ``.html`` file's bytes, a web
+    archive's or a message's ``text/html`` part in its charset), read into
+    ``extract_html``'s parts; ``failed_parts`` is ``body`` when the parser
+    stopped early or dropped text (the page also read with the markup
+    stripped, ``markup-text``, and a notice)."""
+    source = _XML_DECL.sub("", text)
     if not source.strip():
         return Document(format="html", parts=())
     # huge_tree: without it libxml2 stops, silently, at 256 levels of nesting or a
@@ -241,10 +257,6 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     carried, carried_notices = _carried(root, source, found, limits, ocr)
     parts += carried
     notices = []
-    if not decoded.exact:
-        notices.append(encoding_notice(decoded))
-    if decoded.other is not None:
-        parts.append(Part("big5-reading", non_ascii_lines(markup_text(decoded.other))))
     stripped = markup_text(source)
     if stopped:
         # the parser gave up part-way: the rest of the page is read without its structure

@@ -4,13 +4,18 @@
 Their text is encoded (quoted-printable or base64, in any charset), so read
 as plain text the mark is never seen.  Python's ``email`` parser decodes
 them: the headers (subject, sender, recipients; RFC 2047 words decoded)
-are ``headers``, each text part is ``text:N`` (HTML with its markup
-stripped; a style sheet as written, and read as a ``.css`` file is beside
-it: ``text:N:style``, ``text:N:data-uri``, ``text:N:picture:M``), and every other part (a picture of the page, an attached file)
-is a member item of its own, named by its file name or content location.
+are ``headers``, each text part is ``text:N`` (a style sheet as written,
+and read as a ``.css`` file is beside it: ``text:N:style``,
+``text:N:data-uri``, ``text:N:picture:M``; XML with its markup stripped),
+an HTML page is read as an ``.html`` file is, its parts under its own
+(``text:N`` its visible text, ``text:N:attributes``, ``text:N:html-comment``,
+``text:N:img:M``...), and every other part (a picture of the page, an
+attached file) is a member item of its own, named by its file name or
+content location.
 """
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
 import posixpath
@@ -19,8 +24,9 @@ from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
 from ..config import Limits
+from ..errors import ExtractionError
 from ..types import Document, Member, Notice, Part
-from .decode import decode, decoded_text
+from .decode import decode, non_ascii_lines
 from .notices import unreadable
 
 if TYPE_CHECKING:
@@ -34,26 +40,70 @@ def _message(data: bytes) -> EmailMessage:
 
 
 def extract_mime(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
-    """``ocr`` reads the pictures a style sheet's ``data:`` URIs hold."""
+    """``ocr`` reads the pictures a page's or a style sheet's ``data:`` URIs hold."""
     message = _message(data)
     headers = [f"{key}: {value}" for key in _HEADERS for value in message.get_all(key, []) if str(value).strip()]
     parts = [Part("headers", "\n".join(headers))] if headers else []
     notices: list[Notice] = []
+    failed: list[str] = []
     for number, part in enumerate((p for p in message.walk() if _is_text(p)), 1):
-        text, notice = _text(part)
+        text, other, notice = _text(part)
         if notice is not None:
             notices.append(notice)
+        within = f"text:{number}"
+        if part.get_content_type() == "text/html":
+            page = _page(text, other, limits, ocr, within)
+            parts += page.parts
+            notices += page.notices
+            failed += page.failed_parts
+            continue
+        if other is not None:
+            text = f"{text}\n{non_ascii_lines(other)}"
+        if part.get_content_subtype() == "xml":
+            from .html import markup_text
+
+            text = markup_text(text)
         if text.strip():
-            parts.append(Part(f"text:{number}", text))
+            parts.append(Part(within, text))
         if part.get_content_type() == "text/css":  # read as a .css file is (what a page's <style> says)
             from .html import style_sheet_parts
 
-            got, got_notices = style_sheet_parts(text, limits, ocr, within=f"text:{number}:")
+            got, got_notices = style_sheet_parts(text, limits, ocr, within=f"{within}:")
             parts += got
             notices += got_notices
     for defect in message.defects:
         notices.append(unreadable(f"MIME structure damaged: {type(defect).__name__}", part="item"))
-    return Document("mime", parts=tuple(parts), notices=tuple(notices))
+    return Document("mime", parts=tuple(parts), notices=tuple(notices), failed_parts=tuple(failed))
+
+
+def _page(text: str, other: str | None, limits: Limits, ocr: PictureReader, within: str) -> Document:
+    """An HTML part read as an ``.html`` file is (``html.read_page``: what its
+    reader sees besides the visible text, an ``<img>``'s alt text, a comment, a
+    script's strings, a ``data:`` picture), each part named under ``within``:
+    the page's visible text (``body``) is ``within`` itself, the others
+    ``within:attributes``..., and so are the parts its notices name.  Read
+    with the markup stripped before, all but the visible text was lost; the
+    stripped text is not kept beside ``body`` (a mark would be two findings):
+    what it holds and no other part does, the reader finds (``markup-text``).
+    A page the parser cannot read at all is read so, and says so."""
+    from .html import markup_text, read_page
+
+    def named(part: str) -> str:
+        return within if part == "body" else f"{within}:{part}"
+
+    try:
+        page = read_page(text, limits, ocr)
+    except ExtractionError as exc:
+        stripped = markup_text(text)
+        page = Document("html", parts=(Part("body", stripped),) if stripped else (),
+                        notices=(unreadable(f"{exc.reason}; the page was read with the markup stripped",
+                                            part="body"),), failed_parts=("body",))
+    parts = [dataclasses.replace(p, name=named(p.name)) for p in page.parts]
+    if other is not None:  # the Big5 reading of a part without a charset, as an .html file's
+        parts.append(Part(f"{within}:big5-reading", non_ascii_lines(markup_text(other))))
+    return Document("html", parts=tuple(parts),
+                    notices=tuple(dataclasses.replace(n, part=named(n.part)) for n in page.notices),
+                    failed_parts=tuple(named(p) for p in page.failed_parts))
 
 
 def iter_members(data: bytes, limits: Limits) -> Iterator[Member] | None:
@@ -87,24 +137,22 @@ def _is_text(part: EmailMessage) -> bool:
     return part.get_content_maintype() == "text" and not part.get_filename()
 
 
-def _text(part: EmailMessage) -> tuple[str, Notice | None]:
+def _text(part: EmailMessage) -> tuple[str, str | None, Notice | None]:
     """A text part decoded in its charset (strictly: bytes it does not read
-    make the notice), HTML with its markup stripped."""
+    make the notice), and when GB18030 was chosen for it without a clear
+    margin, its Big5 reading (``Decoded.other``)."""
     raw = part.get_payload(decode=True)
     if not isinstance(raw, bytes):
-        return "", unreadable("MIME text part cannot be decoded")
+        return "", None, unreadable("MIME text part cannot be decoded")
     charset = part.get_content_charset()
+    if charset:
+        try:
+            return raw.decode(charset), None, None
+        except (LookupError, UnicodeDecodeError):
+            pass
+    decoded = decode(raw)
     notice = None
-    try:
-        text = raw.decode(charset) if charset else decoded_text(raw)
-    except (LookupError, UnicodeDecodeError):
-        decoded = decode(raw)
-        text = decoded.both_readings()
-        if not decoded.exact:
-            notice = unreadable(f"MIME text part not in its declared charset {charset}; read with replacements",
-                                rule="unreadable.encoding")
-    if part.get_content_subtype() in ("html", "xml"):
-        from .html import markup_text
-
-        text = markup_text(text)
-    return text, notice
+    if charset and not decoded.exact:
+        notice = unreadable(f"MIME text part not in its declared charset {charset}; read with replacements",
+                            rule="unreadable.encoding")
+    return decoded.text, decoded.other, notice

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..lang import Text, join, part_label
+from ..lang import Text, join, part_kind, part_label
 from ..levels import LEVEL_NAMES, LEVELS, NOT_CLASSIFIED, STATE_SECRET_LEVELS
 from ..normalize import NormText, normalize
 
@@ -139,7 +139,7 @@ def _head_line(text: str, line_start: int) -> bool:
 def _document_head(text: str, line_start: int, part: str) -> bool:
     """A header-like part, or the first lines of the document (not of a
     later page, whose first lines may be a table of levels and periods)."""
-    if part.split(":")[0] in HEADER_PARTS:
+    if part_kind(part) in HEADER_PARTS:
         return True
     return not _LATER_PAGE.match(part) and _head_line(text, line_start)
 
@@ -281,7 +281,7 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
                               "密级栏：表格“密级”列中填写的密级"),
                          {"form": "form-field", "label": "column-header"})
     if line == level:
-        if part.split(":")[0] in HEADER_PARTS:
+        if part_kind(part) in HEADER_PARTS:
             return MarkMatch("mark.bare-level", level, start, end,
                              Text(f"bare level {level} in the {part}", f"单独成行的密级“{level}”，位于{part_label(part)}"),
                              {"form": "bare"})

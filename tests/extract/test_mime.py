@@ -120,3 +120,98 @@ def test_a_style_sheet_part_is_read_once() -> None:
     data = _page_with_style_sheet('.stamp::after { content: "\\516c\\5f00" }', "mht")
     assert {p.name: p.text for p in extract(data, "notice.mht", ScanConfig().limits).parts}["text:2:style"] == "公开"
     assert scan_bytes(data, "notice.mht")[0].verdict.value == "clear"
+
+
+def _page(page: str, kind: str) -> bytes:
+    """A page in a web archive (an MHT as a browser saves one, the page
+    quoted-printable in UTF-8) or as an e-mail's HTML body (base64)."""
+    if kind == "eml":
+        message = EmailMessage()
+        message["Subject"] = "通知"
+        message.set_content(page, subtype="html", cte="base64")
+        return message.as_bytes()
+    utf8 = email_charset.Charset("utf-8")
+    utf8.body_encoding = email_charset.QP
+    mht = MIMEMultipart("related")
+    mht["Subject"] = "通知"
+    mht["MIME-Version"] = "1.0"
+    part = MIMEText(page, "html", utf8)  # type: ignore[arg-type]
+    part["Content-Location"] = "https://example.invalid/notice.htm"
+    mht.attach(part)
+    return mht.as_bytes()
+
+
+_SVG = f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="5" y="30">{MARK}</text></svg>'
+
+
+@pytest.mark.parametrize("kind", ["mht", "eml"])
+@pytest.mark.parametrize(("element", "part"), [
+    (f'<img src="image001.png" alt="{MARK}">', "text:1:attributes"),
+    (f"<!-- {MARK} -->", "text:1:html-comment"),
+    (f"<script>var level = '{MARK}';</script>", "text:1:script"),
+    (f'<style>.stamp::after {{ content: "{_ESCAPED}" }}</style>', "text:1:style"),
+    (f"<template><p>{MARK}</p></template>", "text:1:template"),
+    (f'<a href="data:text/plain;base64,{base64.b64encode(MARK.encode()).decode()}">附件</a>', "text:1:data-uri"),
+    (f'<img src="data:image/svg+xml;base64,{base64.b64encode(_SVG.encode()).decode()}">', "text:1:img:1"),
+    (f'<meta name="description" content="{MARK}">', "text:1:meta"),
+], ids=["alt", "comment", "script", "style", "template", "data-uri", "img", "meta"])
+def test_an_html_part_is_read_as_an_html_file(kind: str, element: str, part: str) -> None:
+    """An HTML part is read as an ``.html`` file is, its parts under its own:
+    read with the markup stripped before, a picture's alt text, a comment, a
+    script's string, a ``data:`` URI or picture was lost and the page cleared."""
+    page = f"<html><head><title>通知</title></head><body><p>关于开展工作的通知</p>{element}</body></html>"
+    result = scan_bytes(_page(page, kind), f"notice.{kind}")[0]
+    assert (result.format, result.extraction.value) == ("mime", "full")
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", part)]
+
+
+def test_an_html_part_s_visible_text_is_read_once() -> None:
+    """The page's visible text is ``text:N`` (as the stripped text was), its
+    title and hidden text parts beside it: each mark is one finding; a
+    bare level among a page's alt texts is a mark as in an ``.html`` file's
+    ``attributes`` (not a line deep in a body); a clean page stays clear."""
+    page = (f"<html><head><title>{MARK}</title></head><body><p>说明</p><p>{MARK}</p>"
+            f"<div hidden>{MARK}</div></body></html>")
+    result = scan_bytes(_page(page, "mht"), "notice.mht")[0]
+    assert sorted((f.rule, f.part) for f in result.findings) == [
+        ("mark.state-secret", "text:1"), ("mark.state-secret", "text:1:hidden"), ("mark.state-secret", "text:1:title")]
+    alts = "".join(f'<img src="image00{n}.png" alt="{alt}">' for n, alt in enumerate(["图一", "图二", "图三", "机密"]))
+    result = scan_bytes(_page(f"<html><body><p>说明</p>{alts}</body></html>", "mht"), "notice.mht")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.bare-level", "text:1:attributes")]
+    clean = ("<html><head><title>通知</title><style>p { color: red }</style></head><body><p>关于开展工作的通知</p>"
+             '<img src="image001.png" alt="图一"><!-- 公开 --><script>var a = "公开";</script></body></html>')
+    for kind in ("mht", "eml"):
+        result = scan_bytes(_page(clean, kind), f"notice.{kind}")[0]
+        assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
+
+
+def test_an_html_part_read_in_part_is_not_cleared() -> None:
+    """Text the HTML parser drops (after ``</html>``) is read with the markup
+    stripped, and the page, read in part, is ``review`` (cleared before); a
+    page the parser finds empty too; a file in a ``data:`` URI is not read and
+    says so."""
+    result = scan_bytes(_page("<html><body><p>说明</p></body></html>附注", "mht"), "notice.mht")[0]
+    assert (result.verdict.value, result.extraction.value) == ("review", "partial")
+    assert [(f.rule, f.part) for f in result.findings] == [("unreadable.extract", "text:1")]
+    document = extract(_page("<html><body><p>说明</p></body></html>附注", "mht"), "notice.mht", ScanConfig().limits)
+    assert {p.name: p.text for p in document.parts}["text:1:markup-text"] == "说明   附注"
+    result = scan_bytes(_page("<!-- 说明 -->", "eml"), "notice.eml")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("unreadable.extract", "text:1")]
+    pdf = base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()
+    page = f'<html><body><p>说明</p><a download href="data:application/pdf;base64,{pdf}">下载</a></body></html>'
+    result = scan_bytes(_page(page, "eml"), "notice.eml")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("unreadable.embedded", "text:1:data-uri")]
+
+
+def test_an_html_part_keeps_its_charset() -> None:
+    """A page in GB2312, quoted-printable, as Word saves one: its alt text
+    decoded in the part's charset."""
+    email_charset.add_charset("gb2312", email_charset.QP, email_charset.QP)
+    mht = MIMEMultipart("related")
+    mht["MIME-Version"] = "1.0"
+    mht.attach(MIMEText(f"<html><body><p>通知</p><img src='image001.png' alt='{MARK}'></body></html>",
+                        "html", "gb2312"))
+    data = mht.as_bytes()
+    assert MARK.encode("gb2312", "ignore") not in data
+    result = scan_bytes(data, "notice.mht")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "text:1:attributes")]
