@@ -23,7 +23,9 @@ text of number formats), ``cell-styles`` (the names of cell styles),
 ``pivot-tables`` (pivot tables' names and captions no cell shows),
 ``pivot-filters`` (the strings of pivot tables' label filters),
 ``pivot-caches`` (pivot caches' field names, calculated fields' and items'
-formulas' string literals, the items no cell shows),
+formulas' string literals, the items no cell shows), ``connections``
+(external data connections' names, descriptions, sources, queries' string
+literals and parameters' prompts),
 ``properties:<field>`` (a part per document
 property); other parts' text (text boxes, charts) by ``leftover``.
 """
@@ -115,7 +117,9 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         sheet_names = [sheet.name for sheet in book.sheets]
         found = _related_parts(pkg, related, book.pivot_caches, notices)
         tables, pivots, pivot_filters, caches = found.tables, found.pivots, found.pivot_filters, found.caches
-        if formulas or filters or validations or tables or pivots or pivot_filters or caches or found.items:
+        connections = _connections(pkg, book.connections, found.texts, notices)
+        if formulas or filters or validations or tables or pivots or pivot_filters or caches or found.items \
+                or connections:
             # a literal, a filter value, a column's name, a pivot's caption a cell shows is read there already
             cells = {cell for part in parts for line in part.text.splitlines() for cell in line.split("\t")}
             formulas = [literal for literal in formulas if literal not in cells]
@@ -125,6 +129,10 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             # a cache's source sheet is named in sheet-names (its tab)
             caches = [text for text in caches if not _shown(text, cells) and text not in sheet_names]
             caches = list(dict.fromkeys([*caches, *(line for items in found.items for line in _item_lines(items, cells))]))
+            # what a query brought into cells (a parameter's value, a literal it selects by) is read there,
+            # a connection named as its sheet or its table, there
+            connections = [text for text in dict.fromkeys(connections)
+                           if not _shown(text, cells) and text not in sheet_names and text not in tables]
         links += external_targets(pkg, "xl/drawings/")  # a shape's or a picture's link on a sheet
         for part_name, lines in (("unused-strings", _unused_strings(book)), ("phonetic", book.phonetic),
                                  ("comment", comments),
@@ -134,7 +142,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                                  ("data-validations", validations), ("number-formats", _format_strings(book.format_codes)),
                                  ("cell-styles", book.style_names), ("table-styles", book.table_style_names),
                                  ("tables", tables), ("pivot-tables", pivots), ("pivot-filters", pivot_filters),
-                                 ("pivot-caches", caches)):
+                                 ("pivot-caches", caches), ("connections", connections)):
             if lines:
                 parts.append(Part(part_name, "\n".join(lines)))
         others, other_notices = leftover(pkg, (), [*parts, *props], found.texts)
@@ -299,6 +307,77 @@ def _cache_text(pkg: GuardedZip, cache: str, own: set[str], texts: dict[str, str
                     found.append(_xstring(text))
     fields = [field.get("name") or "" for field in root.iter("{*}cacheField")]
     return _Cache(fields, lines, [list(dict.fromkeys(items)) for items in by_holder.values() if items])
+
+
+# the text a connections part keeps in attributes, by the element that carries it: what Data >
+# Queries & Connections and a connection's Properties show (its name and description, the file
+# or address it reads, its command text, a parameter's prompt and value), Excel 2013's model
+# connections' too; the command (``_sql_text``) is read apart
+_CONNECTION_TEXT = {"connection": ("name", "description", "sourceFile", "odcFile"),
+                    "dbPr": ("connection",), "olapPr": ("localConnection",), "webPr": ("url", "post", "editPage"),
+                    "textPr": ("sourceFile",), "s": ("v",), "parameter": ("name", "prompt", "string"),
+                    "rangePr": ("sourceName",), "dbTable": ("name",), "oledbPr": ("connection",),
+                    "dataFeedPr": ("connection",)}
+_CONNECTION_COMMANDS = {"dbPr": ("command", "serverCommand")}
+_CONNECTION_TAGS = tuple(f"{{*}}{tag}" for tag in {*_CONNECTION_TEXT, *_CONNECTION_COMMANDS})
+_ADDRESSES = frozenset({"url", "editPage"})
+_CONNECTION_STRINGS = frozenset({"connection", "localConnection"})
+# a SQL command's string literals ('' the quote), quoted and bracketed names, and comments
+_SQL_TOKEN = re.compile(r"'((?:[^']|'')*)'|\"((?:[^\"]|\"\")*)\"|\[([^\]]*)\]|--([^\n]*)|/\*(.*?)(?:\*/|\Z)",
+                        re.DOTALL)
+
+
+def _connections(pkg: GuardedZip, paths: list[str], texts: dict[str, str], notices: list[Notice]) -> list[str]:
+    """What the book's external data connections (``xl/connections.xml``)
+    keep in attributes (``_CONNECTION_TEXT``), which ``leftover``, reading
+    text nodes, never saw: a connection's name and description (Data >
+    Queries & Connections lists them), the file, database or address it
+    reads (percent-encoding decoded), a parameter's prompt and value, and
+    of its command (the query its Properties show) the string literals,
+    names and comments (``_sql_text``: ``WHERE 密级='机密★5年'``).  A
+    name, a source, an address only when not ASCII (Excel's
+    ``Connection1``, a plain path).  Its text goes to ``texts`` for
+    ``leftover`` (not read again); a part not well-formed is
+    ``unreadable.extract``."""
+    own = set(pkg.read_names)
+    lines: list[str] = []
+    for path in dict.fromkeys([*paths, *(["xl/connections.xml"] if pkg.has("xl/connections.xml") else [])]):
+        root = _related_xml(pkg, path, own, texts, notices)
+        if root is None:
+            continue
+        for el in root.iter(*_CONNECTION_TAGS):
+            tag = local(el.tag)
+            for key in _CONNECTION_TEXT.get(tag, ()):
+                text = _xstring(el.get(key) or "").strip()
+                if key in _ADDRESSES:
+                    text = unquoted_url(text)
+                # of a connection string (Provider=…;Data Source=C:\资料\库.accdb) its values: its source's
+                # path is the connection's sourceFile, read once
+                for value in (_connection_values(text) if key in _CONNECTION_STRINGS else [text]):
+                    if value and any(ch.isalpha() for ch in value) and (key == "description" or not value.isascii()):
+                        lines.append(value)
+            for key in _CONNECTION_COMMANDS.get(tag, ()):
+                command = _xstring(el.get(key) or "").strip()
+                if el.get("commandType", "2") == "2":  # SQL, the default
+                    lines += _sql_text(command)
+                elif not command.isascii():  # a table's, a cube's name, a file's (Excel's own types)
+                    lines.append(command)
+    return lines
+
+
+def _connection_values(text: str) -> list[str]:
+    """The values of a connection string's ``key=value`` pairs, quotes removed."""
+    return [pair.partition("=")[2].strip().strip("\"'").strip() for pair in text.split(";")]
+
+
+def _sql_text(command: str) -> list[str]:
+    """A SQL command's string literals, quoted or bracketed names and
+    comments, one a line, those with a letter: a 密级 field's levels it
+    compares with on one line (``levels.choice_lines``, as ``_formula_literals``
+    reads a formula's), not each a bare level."""
+    found = [next(group for group in match.groups() if group is not None) for match in _SQL_TOKEN.finditer(command)]
+    texts = [text.replace("''", "'").replace('""', '"').strip() for text in found]
+    return choice_lines([text for text in texts if any(ch.isalpha() for ch in text)], ",")
 
 
 def _item_lines(items: list[str], cells: set[str]) -> list[str]:

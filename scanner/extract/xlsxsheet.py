@@ -81,6 +81,7 @@ class Book:
     phonetic: list[str] = field(default_factory=list)
     shown: set[int] = field(default_factory=set)
     pivot_caches: list[str] = field(default_factory=list)  # the book's pivot cache definitions, by path
+    connections: list[str] = field(default_factory=list)  # its external data connections' part, by path
 
 
 def rels(pkg: GuardedZip, path: str, external: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
@@ -106,7 +107,7 @@ def rels(pkg: GuardedZip, path: str, external: dict[str, str] | None = None) -> 
 
 def read_book(pkg: GuardedZip) -> Book:
     """Sheets, date system, shared strings, date styles, global names and
-    the pivot caches the workbook lists."""
+    the pivot caches and the connections part the workbook lists."""
     path = "xl/workbook.xml"
     if not pkg.has(path):
         raise ExtractionError("no workbook part in the package", stage="xlsx")
@@ -114,6 +115,7 @@ def read_book(pkg: GuardedZip) -> Book:
     rels_ = rels(pkg, path)
     book.pivot_caches = [target for rel_type, target in rels_.values()
                          if rel_type.lower().endswith("/pivotcachedefinition")]
+    book.connections = [target for rel_type, target in rels_.values() if rel_type.lower().endswith("/connections")]
     for el in parse_xml(pkg.read(path), path).iter():
         tag = local(el.tag)
         if tag == "sheet":

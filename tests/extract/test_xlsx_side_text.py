@@ -444,3 +444,78 @@ def test_a_column_named_by_a_header_cell_of_two_lines() -> None:
     table.tableColumns = [TableColumn(id=1, name=f"项目\n{MARK}"), TableColumn(id=2, name="金额")]
     book.active.add_table(table)
     assert _part(saved(book), "tables").splitlines() == ["项目", MARK, "金额"]
+
+
+_CONNECTIONS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.connections+xml"
+_CONNECTIONS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/connections"
+
+
+def _connected(b: types.SimpleNamespace, connection: str, rows: tuple[tuple[str, str], ...] = ()) -> bytes:
+    """The register (and ``rows``, what a query brought in) with an external
+    data connection, its part as Excel writes it: ``xl/connections.xml``,
+    its content type and the workbook's relationship to it."""
+    book = _register()
+    for row in rows:
+        book.active.append(list(row))
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<connections xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           f"{connection}</connections>")
+
+    def types_(text: str) -> str:
+        return text.replace("</Types>", f'<Override PartName="/xl/connections.xml" ContentType="{_CONNECTIONS_TYPE}"/>'
+                                        "</Types>")
+
+    def rels(text: str) -> str:
+        return text.replace("</Relationships>", f'<Relationship Id="rId99" Type="{_CONNECTIONS_REL}" '
+                                                'Target="connections.xml"/></Relationships>')
+
+    return b.zip_edit(saved(book), replace={"xl/connections.xml": xml},
+                      edit={"[Content_Types].xml": types_, "xl/_rels/workbook.xml.rels": rels})
+
+
+def _db(name: str = "数据库", description: str = "", command: str = "SELECT * FROM 文件", kind: int = 2) -> str:
+    """An Access database's connection (Data > Get Data > From Access)."""
+    source = "C:\\资料\\数据库.accdb"
+    return (f'<connection id="1" sourceFile="{source}" keepAlive="1" name="{escape(name)}" '
+            f'description="{escape(description)}" type="5" refreshedVersion="6" background="1" saveData="1">'
+            f'<dbPr connection="Provider=Microsoft.ACE.OLEDB.12.0;User ID=Admin;Data Source={source};Mode=Share Deny '
+            f'Write" command="{escape(command, {chr(34): "&quot;"})}" commandType="{kind}"/></connection>')
+
+
+@pytest.mark.parametrize(("connection", "text"), [
+    (_db(description=MARK), f"数据库\n{MARK}\nC:\\资料\\数据库.accdb"),
+    (_db(name=MARK), f"{MARK}\nC:\\资料\\数据库.accdb"),
+    (_db(command=f"SELECT * FROM 文件 WHERE 密级='{MARK}' -- 年度清单"), f"数据库\nC:\\资料\\数据库.accdb\n{MARK}\n年度清单"),
+    (_db(command=MARK, kind=3), f"数据库\nC:\\资料\\数据库.accdb\n{MARK}"),  # a table's name
+    (('<connection id="1" name="报表" type="4" refreshedVersion="6" background="1" saveData="1">'
+      '<webPr sourceData="1" parsePre="1" consecutive="1" xl2000="1" url="https://example.invalid/%E6%9C%BA%E5%AF%86'
+      '%E2%98%855%E5%B9%B4.htm"><tables count="1"><x v="1"/></tables></webPr></connection>'),
+     f"报表\nhttps://example.invalid/{MARK}.htm"),
+    (('<connection id="1" name="清单" type="6" refreshedVersion="6" background="1" saveData="1">'
+      '<textPr codePage="936" sourceFile="C:\\资料\\清单.txt" delimited="1" comma="1"><textFields count="1">'
+      '<textField/></textFields></textPr>'
+      f'<parameters count="1"><parameter name="级别" prompt="{MARK}" parameterType="prompt"/></parameters></connection>'),
+     f"清单\nC:\\资料\\清单.txt\n级别\n{MARK}"),
+], ids=["description", "name", "command", "table-command", "web-address", "parameter-prompt"])
+def test_a_connection_s_own_text(b: types.SimpleNamespace, connection: str, text: str) -> None:
+    """What an external data connection keeps in attributes and Excel shows
+    (Data > Queries & Connections, the connection's Properties): its name and
+    description, the file or address it reads, its command's literals and
+    comments, a parameter's prompt.  Each was cleared before: ``leftover``
+    read the part's text nodes only, and it has none."""
+    data = _connected(b, connection)
+    assert mark_parts(data, "a.xlsx") == ["connections"]
+    assert _part(data, "connections") == text
+
+
+def test_a_connection_s_query_read_once_and_its_levels_as_choices(b: types.SimpleNamespace) -> None:
+    """A query's literal its rows show in cells is read there, not again; a
+    command comparing a 密级 field with the levels reads them on one line,
+    its choices, and a clean book stays clear."""
+    data = _connected(b, _db(command=f"SELECT 项目, 密级 FROM 文件 WHERE 密级='{MARK}'"), rows=(("会议", MARK),))
+    assert mark_parts(data, "a.xlsx") == ["sheet:Sheet"]
+    assert _part(data, "connections") == "数据库\nC:\\资料\\数据库.accdb"
+    data = _connected(b, _db(command="SELECT * FROM 文件 WHERE 密级 IN ('公开','秘密')"))
+    result = scan_bytes(data, "a.xlsx")[0]
+    assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
+    assert _part(data, "connections") == "数据库\nC:\\资料\\数据库.accdb\n公开,秘密"
