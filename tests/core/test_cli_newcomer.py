@@ -133,7 +133,7 @@ def test_dask_driver_is_quiet_unless_verbose(folder, tmp_path):
 
 def test_a_quiet_dask_scan_in_a_process_leaves_no_setting_behind(folder, tmp_path, monkeypatch):
     # main() run in a process that goes on (a test, a script) set Dask's logging to warning for good: a later
-    # `preclear -v` started from that process inherited it and printed no INFO (test order made this flaky)
+    # `preclear -v` started from that process inherited it and printed no INFO
     from scanner.cli import main
 
     monkeypatch.delenv("DASK_LOGGING__DISTRIBUTED", raising=False)
