@@ -41,6 +41,8 @@ STATE_SECRET_LEVELS: tuple[str, ...] = tuple(level.name for level in LEVELS if l
 HINT_LEVEL = "提示"
 # what a form's classification field offers beside the levels
 NOT_CLASSIFIED = ("公开", "非密", "不涉密")
+# the values a 密级 field or column holds: a level (the hint level is none) or one of those
+FIELD_VALUES: tuple[str, ...] = (*(name for name in LEVEL_NAMES if name != HINT_LEVEL), *NOT_CLASSIFIED)
 
 
 def level_picker(entries: list[str]) -> bool:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..lang import Text, join, part_kind, part_label
-from ..levels import LEVEL_NAMES, LEVELS, NOT_CLASSIFIED, STATE_SECRET_LEVELS
+from ..levels import FIELD_VALUES, LEVEL_NAMES, LEVELS, NOT_CLASSIFIED, STATE_SECRET_LEVELS
 from ..normalize import NormText, normalize
 
 LEVEL_WORDS = STATE_SECRET_LEVELS
@@ -322,14 +322,22 @@ def _field_label(text: str) -> bool:
     return text.strip(_FIELD_LABEL_STRIP) == FIELD_WORD
 
 
+def _field_value(line: str) -> bool:
+    """A line a 密级 field's value could be: opening with a state-secret level
+    (秘密, 机密★5年), or another level or 公开, 非密, 不涉密 alone."""
+    value = line.strip(_LABEL_STRIP)
+    return value.startswith(LEVEL_WORDS) or value in FIELD_VALUES
+
+
 def _label_before(text: str, line_start: int, line_end: int) -> int | None:
     """Where the 密级 label starts when the line before this one (a level
-    alone) is only that label and the line after opens with no level: a
+    alone) is only that label and the line after is no value it could hold: a
     form's cells read in turn, 密级 and its value (a Word table's row, each
-    cell a line), not a list of the levels under a heading 密级 (绝密 / 机密 / 秘密)."""
+    cell a line), not a list of the values under a heading 密级 (绝密 / 机密 /
+    秘密; a search page's filter, 秘密 / 内部 / 公开)."""
     start, end = _line_before(text, line_start)
     after = text[slice(*_line_after(text, line_end))]
-    if not _field_label(text[start:end]) or after.strip(_LABEL_STRIP).startswith(LEVEL_WORDS):
+    if not _field_label(text[start:end]) or _field_value(after):
         return None
     return text.index(FIELD_WORD, start, end)
 

@@ -111,6 +111,7 @@ def test_quotes_with_only_syntax_beside_them_hold_a_value_not_a_quotation(scan, 
 @pytest.mark.parametrize("text, span, label", [
     ("第一段。\n第二段。\n第三段。\n第四段。\n密级\n机密\n正文。\n", "密级\n机密", "line-before"),  # a form's cells in turn
     ("第一段。\n第二段。\n第三段。\n第四段。\n【密级】：\n\n机密\n", "密级】：\n\n机密", "line-before"),
+    ("第一段。\n第二段。\n第三段。\n第四段。\n密级\n机密\n公开属性\n不予公开\n", "密级\n机密", "line-before"),
     ("文件名称\t密级\t份数\n某方案\t机密\t1\n", "机密", "column-header"),  # a one-row form
     ("文件名称\t密级\n某方案\t\n某报告\t机 密\n", "机 密", "column-header"),  # a blank cell passed over
 ])
@@ -125,6 +126,8 @@ def test_a_level_under_or_after_its_classification_label_is_a_form_field(scan, t
 @pytest.mark.parametrize("text", [
     "第一段。\n第二段。\n第三段。\n第四段。\n密级\n绝密\n机密\n秘密\n",  # the levels listed under a heading
     "第一段。\n第二段。\n第三段。\n第四段。\n密级\n机密\n秘密\n公开\n",
+    "第一段。\n第二段。\n第三段。\n第四段。\n密级\n秘密\n内部\n公开\n",  # a filter's values, not only levels
+    "第一段。\n第二段。\n第三段。\n第四段。\n密级\n机密\n非密\n",
     "密级\t件数\n绝密\t3\n机密\t5\n秘密\t9\n",  # a table of the levels, not their values
     "序号\t文件名称\t密级\n1\t某报告\t公开\n2\t某方案\t机密\n",  # a register: each row another file's level
     "序号\t密级\t备注\n1\t公开\t机密\n",  # a level in another column

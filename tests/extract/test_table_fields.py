@@ -153,3 +153,33 @@ def test_the_levels_listed_under_a_heading_are_no_field() -> None:
     for text in ("关于定密工作的说明", "一、概述", "国家秘密分为三级。", "二、分级", "密级", "绝密", "机密", "秘密"):
         document.add_paragraph(text)
     assert _marks(saved(document), "notes.docx") == []
+
+
+@pytest.mark.parametrize("values", [["秘密", "内部", "公开"], ["秘密", "非密"]])
+def test_the_values_a_filter_lists_under_its_classification_heading_are_no_field(values: list[str]) -> None:
+    """A search page's filter, 密级 and its values a block each: read a line
+    each, 秘密 under 密级 was taken for that field's value, as only a
+    state-secret level after it made a list; 内部, 公开 and 非密 do too (found
+    by a second reader: the page was blocked).  The same filled in is a field."""
+    options = "".join(f"<li>{value}</li>" for value in values)
+    page = ("<html><body><h1>档案检索</h1><p>请选择检索条件。</p><p>本页面为公开检索页面。</p><p>更新于2024年。</p>"
+            f"<div><h4>密级</h4><ul>{options}</ul></div><div><h4>年度</h4><ul><li>2023</li><li>2024</li></ul></div>"
+            "</body></html>")
+    assert _marks(page.encode(), "search.html") == []
+    filled = page.replace(f"<ul>{options}</ul>", "<p>秘密</p><h4>份数</h4><p>2</p>", 1)
+    assert _marks(filled.encode(), "record.html") == [("mark.form-field", "body", "密级\n秘密", "line-before")]
+
+
+def test_a_word_tables_row_of_the_classification_values_is_no_field() -> None:
+    """A table counting files by level, its levels a row after the 密级 cell
+    (密级 | 秘密 | 内部 | 公开), is read a cell a line as a list of the levels."""
+    rows = [["单位", "某局", "年度", "2023"], ["密级", "秘密", "内部", "公开"], ["件数", "3", "12", "40"]]
+    document = docx.Document()
+    for text in ("关于档案整理情况的报告", "一、基本情况", "二、整理结果", "三、下一步工作", "附表："):
+        document.add_paragraph(text)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for row, cells in enumerate(rows):
+        for column, text in enumerate(cells):
+            table.cell(row, column).text = text
+    data = saved(document)
+    assert _marks(data, "report.docx") == []
