@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..match.marks import ColumnFields, Dropped, match_mark
+from ..match.marks import Dropped, PartContext, match_mark
 from ..rulebook import BASIS_MARK, Rule, rule
 from ..types import Severity
 from .base import PartText, Signal
@@ -46,24 +46,24 @@ class MarkDetector:
         rows = np.flatnonzero(anchor_rows(text.engine.table)[hits.pids])
         patterns = text.engine.table.patterns
         seen: list[tuple[int, int]] = []
-        columns = ColumnFields(text.norm)  # the part's 密级 columns, read on first need
+        context = PartContext(text.norm)  # the part read whole, on the first hit that needs it
         signals = []
         for row, s, e, pid in zip(rows.tolist(), hits.starts[rows].tolist(), hits.ends[rows].tolist(),
                                   hits.pids[rows].tolist()):
             anchor = patterns[pid].anchor
             assert anchor is not None
-            signal = mark_signal(text, s, e, anchor, seen, row, columns)
+            signal = mark_signal(text, s, e, anchor, seen, context, row)
             if signal is not None:
                 signals.append(signal)
         return signals
 
 
-def mark_signal(text: PartText, s: int, e: int, anchor: str, seen: list[tuple[int, int]],
-                row: int = -1, columns: ColumnFields | None = None) -> Signal | None:
+def mark_signal(text: PartText, s: int, e: int, anchor: str, seen: list[tuple[int, int]], context: PartContext,
+                row: int = -1) -> Signal | None:
     """The mark the grammar reads at an anchor hit (row ``row`` of the hits),
     unless it is a mention (dropped, with why) or inside a mark already found
-    (``seen``); ``columns``: the part's, shared by its hits."""
-    result = match_mark(text.text, s, e, anchor, text.part, columns or ColumnFields(text.norm))
+    (``seen``); ``context``: the part's, one shared by all its hits."""
+    result = match_mark(text.text, s, e, anchor, text.part, context)
     if result is None:
         return None
     if isinstance(result, Dropped):

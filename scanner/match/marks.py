@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +42,11 @@ DEFAULT_MAX_YEARS = {level.name: level.max_years for level in LEVELS if level.ma
 # attribute's: a picture's alt text, a tooltip, a field's entry), the head of
 # no flow, so that a picture's alt text 机密 counts whatever alt texts precede it
 HEADER_PARTS = ("header", "footer", "title", "html-title", "properties", "metadata", "attributes")
+# of those, the parts whose lines may be the values of a list, each another
+# record's or another choice (an XML export's attributes, a page's data-*
+# values, a select's options): a level there among other values a 密级 field
+# holds (公开, 内部, another level) is one of them, a bare mark only at the head
+_VALUE_LIST_PARTS = ("attributes",)
 HEAD_LINES = 3
 # parts whose head is not the document's: a later page or slide
 _LATER_PAGE = re.compile(r"(?:page|slide|notes):(?!1(?::|$))")
@@ -218,10 +222,10 @@ def _quoted_mention(text: str, start: int, end: int, line_start: int, line_end: 
 
 
 def match_mark(text: str, start: int, end: int, anchor: str, part: str,
-               columns: Callable[[int, int], bool] | None = None) -> MarkMatch | Dropped | None:
+               context: PartContext | None = None) -> MarkMatch | Dropped | None:
     """Evaluate the grammar at one anchor hit ``text[start:end] == anchor``;
-    ``columns`` says whether a span lies in a cell under a 密级 column's
-    header (``ColumnFields`` of the part), when the text is a part's."""
+    ``context`` reads the whole part (``text``) where the grammar needs more
+    than the hit's lines: without it, a level is no column's field and no list's value."""
     line_start, line_end = _line_bounds(text, start, end)
     if anchor == FIELD_WORD:
         if start > 0 and text[start - 1] in _LEVEL_FIRSTS:
@@ -275,13 +279,15 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
                          Text("classification form field: the level on the line after its 密级 label "
                               "(a form's cells read in turn)", "密级栏：“密级”后的单元格（下一行）填写的密级"),
                          {"form": "form-field", "label": "line-before"})
-    if columns is not None and columns(start, end):
+    if context is not None and context.column_field(start, end):
         return MarkMatch("mark.form-field", level, start, end,
                          Text("classification form field: the level in a 密级 column, under its header",
                               "密级栏：表格“密级”列中填写的密级"),
                          {"form": "form-field", "label": "column-header"})
     if line == level:
-        if part_kind(part) in HEADER_PARTS:
+        kind = part_kind(part)
+        listed = kind in _VALUE_LIST_PARTS and context is not None and context.lists_other_values(level)
+        if kind in HEADER_PARTS and not listed:
             return MarkMatch("mark.bare-level", level, start, end,
                              Text(f"bare level {level} in the {part}", f"单独成行的密级“{level}”，位于{part_label(part)}"),
                              {"form": "bare"})
@@ -289,6 +295,8 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
             return MarkMatch("mark.bare-level", level, start, end,
                              Text(f"bare level {level} at the head of the document", f"文件开头单独成行的密级“{level}”"),
                              {"form": "bare"})
+        if listed:
+            return Dropped(start, end, "level alone on a line among other values a 密级 field holds: a list's value")
         return Dropped(start, end, "level alone on a line, but not at the head of the document")
     return None
 
@@ -326,7 +334,7 @@ def _field_value(line: str) -> bool:
     """A line a 密级 field's value could be: opening with a state-secret level
     (秘密, 机密★5年), or another level or 公开, 非密, 不涉密 alone."""
     value = line.strip(_LABEL_STRIP)
-    return value.startswith(LEVEL_WORDS) or value in FIELD_VALUES
+    return value.startswith(LEVEL_WORDS) or value in _FIELD_VALUE_SET
 
 
 def _label_before(text: str, line_start: int, line_end: int) -> int | None:
@@ -342,30 +350,24 @@ def _label_before(text: str, line_start: int, line_end: int) -> int | None:
     return text.index(FIELD_WORD, start, end)
 
 
-class ColumnFields:
-    """A part read as a table, rows on lines and cells between tabs in its
-    original text (a sheet's rows, a slide's table; normalising drops a tab
-    between two Chinese cells, so the columns are read there): which cells
-    hold only a state-secret level under a 密级 column's header, a form's
-    密级 field and its value.  Read once per part, on the first level that
-    may be one, so a register of thousands of rows reads its columns once.
+class PartContext:
+    """A part read whole where the grammar needs more than a hit's own lines,
+    each reading done once, on the first hit that asks for it: a register of
+    thousands of rows or an export of thousands of records is read once.
 
-    Down a 密级 column, blank cells are passed over; the column ends at a
-    cell that is neither blank nor a level.  Its level is the field's value
-    when it is the column's only one (a form's row, or the one value picked
-    in a blank register); a column of several levels is a register's, each
-    row another file's level, or a table of the levels (密级 / 件数: 绝密 3,
-    机密 5), and is read as values, not fields (a register with a 秘密 row
-    is not blocked for it, as its autofilter on 秘密 is not).  A row of one
-    cell is not read here (``_label_before``)."""
+    ``column_field``: whether a span is a cell that a 密级 column's header
+    makes that field's value (``_column_fields``).  ``lists_other_values``:
+    whether the part's lines hold, alone on one, a value a 密级 field holds
+    other than a given level: the part is then a list of such values."""
 
     def __init__(self, norm: NormText) -> None:
         self.norm = norm
         self._starts: list[int] | None = None
         self._ends: list[int] = []
+        self._values: frozenset[str] | None = None
 
-    def __call__(self, start: int, end: int) -> bool:
-        """Whether the normalised span ``[start, end)`` lies in such a cell."""
+    def column_field(self, start: int, end: int) -> bool:
+        """Whether the normalised span ``[start, end)`` lies in a cell that is a 密级 column's field."""
         if self._starts is None:
             cells = _column_fields(self.norm.original) if FIELD_WORD in self.norm.text else []
             self._starts, self._ends = [a for a, _ in cells], [b for _, b in cells]
@@ -374,6 +376,16 @@ class ColumnFields:
         os_, oe = self.norm.to_original(start, end)
         at = bisect.bisect_right(self._starts, os_) - 1
         return at >= 0 and oe <= self._ends[at]
+
+    def lists_other_values(self, level: str) -> bool:
+        """Whether a line of the part is only a value a 密级 field holds (公开, 内部, a level) besides ``level``."""
+        if self._values is None:
+            self._values = frozenset(value for line in self.norm.text.split("\n")
+                                     if (value := line.strip(_LABEL_STRIP)) in _FIELD_VALUE_SET)
+        return bool(self._values - {level})
+
+
+_FIELD_VALUE_SET = frozenset(FIELD_VALUES)
 
 
 def _cell_kind(cell: str) -> str:
@@ -395,7 +407,20 @@ _COLUMN_VALUES = frozenset({"level", *STATE_SECRET_LEVELS})
 
 
 def _column_fields(original: str) -> list[tuple[int, int]]:
-    """The original spans of the cells ``ColumnFields`` reads, in order."""
+    """The original spans of the cells that are a 密级 column's field, in
+    order: a part read as a table, rows on lines and cells between tabs in its
+    original text (a sheet's rows, a slide's table; normalising drops a tab
+    between two Chinese cells, so the columns are read there), a cell holding
+    only a state-secret level under a 密级 column's header.
+
+    Down a 密级 column, blank cells are passed over; the column ends at a
+    cell that is neither blank nor a level.  Its level is the field's value
+    when it is the column's only one (a form's row, or the one value picked
+    in a blank register); a column of several levels is a register's, each
+    row another file's level, or a table of the levels (密级 / 件数: 绝密 3,
+    机密 5), and is read as values, not fields (a register with a 秘密 row
+    is not blocked for it, as its autofilter on 秘密 is not).  A row of one
+    cell is not read here (``_label_before``)."""
     # a 密级 column being read -> the levels in it so far, and the span of the
     # state-secret one standing alone in a row of cells, if any
     columns: dict[int, tuple[int, tuple[int, int] | None]] = {}

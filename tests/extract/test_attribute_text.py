@@ -14,6 +14,7 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from lxml import etree
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from PIL import Image
@@ -394,3 +395,34 @@ def test_a_bare_level_heading_the_body_is_read_whatever_attributes_the_file_hold
     document.add_paragraph("关于某项目的报告")
     document.add_paragraph("各单位：现将有关事项通知如下。")
     assert _attribute_marks(saved(document), "notice.docx") == [("mark.bare-level", "body", "机密")]
+
+
+
+def _export(levels: list[str]) -> bytes:
+    """A register exported as XML (lxml), each record's fields its attributes,
+    a level where one is given."""
+    records = etree.Element("records", unit="某局档案室")
+    for n, level in enumerate(levels, 1):
+        record = etree.SubElement(records, "record", id=str(n), title=f"第{n}号文件", year="2021")
+        if level:
+            record.set("level", level)
+    return etree.tostring(records, xml_declaration=True, encoding="utf-8")
+
+
+def _rows_page(levels: list[str]) -> bytes:
+    """A page listing files, each row's level in a ``data-*`` attribute a script filters on."""
+    rows = "".join(f'<tr data-title="第{n}号文件"' + (f' data-level="{level}"' if level else "")
+                   + f"><td>第{n}号文件</td></tr>" for n, level in enumerate(levels, 1))
+    return f"<html><body><h1>文件目录</h1><table>{rows}</table></body></html>".encode()
+
+
+@pytest.mark.parametrize("build, name", [(_export, "export.xml"), (_rows_page, "list.html")])
+def test_a_level_among_the_values_records_hold_in_attributes_is_a_value(build: Any, name: str) -> None:
+    """An XML export's every attribute value and a page's ``data-*`` values
+    are in ``attributes``, a line each: a record's level 秘密 among other
+    records' 公开 and 内部 is a value, as in a register's 密级 column, not a
+    bare mark (found by a second reader: blocked once a bare level counted on
+    any line there).  The level alone, the part listing no other value, is
+    still a mark wherever it stands."""
+    assert _attribute_marks(build(["公开", "内部", "公开", "秘密", "公开"]), name) == []
+    assert _attribute_marks(build(["", "", "", "秘密", ""]), name) == [("mark.bare-level", "attributes", "秘密")]

@@ -16,6 +16,7 @@ from scanner.detectors.lexicon import Said, lexicon_signal
 from scanner.detectors.marks import mark_signal
 from scanner.detectors.pii import PiiDetector
 from scanner.engine import Engine
+from scanner.match.marks import PartContext
 from scanner.types import Part
 
 
@@ -27,6 +28,7 @@ def reference_detect(engine: Engine, part: Part, hint_cap: int | None) -> tuple[
     hits = [(s, e, p) for s, e, k in engine.matcher.find(text.text) for p in engine.patterns[k]]
     marker_spans = [(s, e) for s, e, p in hits if p.entry is not None and p.entry.placement == "label"]
     seen_marks: list[tuple[int, int]] = []
+    context = PartContext(text.norm)
     seen_entries: set = set()
     marks: list[Signal] = []
     signals: list[Signal] = []
@@ -34,7 +36,7 @@ def reference_detect(engine: Engine, part: Part, hint_cap: int | None) -> tuple[
     budget = HintBudget()
     for s, e, pattern in sorted(hits, key=lambda h: (h[0], -h[1])):
         if pattern.entry is None:
-            mark = mark_signal(text, s, e, pattern.anchor, seen_marks)
+            mark = mark_signal(text, s, e, pattern.anchor, seen_marks, context)
             if mark is not None:
                 marks.append(mark)
             continue
