@@ -414,20 +414,24 @@ def _column_fields(original: str) -> list[tuple[int, int]]:
     only a state-secret level under a 密级 column's header.
 
     Down a 密级 column, blank cells are passed over; the column ends at a
-    cell that is neither blank nor a level.  Its level is the field's value
+    cell that is neither blank nor a level on a line of as many cells as its
+    header's or more.  A shorter line may be the rest of a row that a cell's
+    own line break cut (Alt+Enter in a long file name), its cells standing a
+    place or more to the left of their columns, and its cell there is passed
+    over, as the column's level would be lost to it.  Its level is the field's value
     when it is the column's only one (a form's row, or the one value picked
     in a blank register); a column of several levels is a register's, each
     row another file's level, or a table of the levels (密级 / 件数: 绝密 3,
     机密 5), and is read as values, not fields (a register with a 秘密 row
     is not blocked for it, as its autofilter on 秘密 is not).  A row of one
     cell is not read here (``_label_before``)."""
-    # a 密级 column being read -> the levels in it so far, and the span of the
-    # state-secret one standing alone in a row of cells, if any
-    columns: dict[int, tuple[int, tuple[int, int] | None]] = {}
+    # a 密级 column being read -> the levels in it so far, the span of the
+    # state-secret one standing alone in a row of cells, if any, and the cells of its header's line
+    columns: dict[int, tuple[int, tuple[int, int] | None, int]] = {}
     found: list[tuple[int, int]] = []
 
     def close(column: int) -> None:
-        levels, span = columns.pop(column, (0, None))
+        levels, span, _ = columns.pop(column, (0, None, 0))
         if levels == 1 and span is not None:
             found.append(span)
 
@@ -440,14 +444,14 @@ def _column_fields(original: str) -> list[tuple[int, int]]:
             kind = _cell_kind(cell) if column in columns or "密" in cell else "other"
             if kind == "label":
                 close(column)
-                columns[column] = (0, None)
+                columns[column] = (0, None, len(cells))
             elif kind in _COLUMN_VALUES:
                 if column in columns:
-                    levels, span = columns[column]
+                    levels, span, width = columns[column]
                     if kind != "level" and len(cells) > 1:
                         span = (at, at + len(cell))
-                    columns[column] = (levels + 1, span)
-            elif kind == "other":
+                    columns[column] = (levels + 1, span, width)
+            elif kind == "other" and column in columns and len(cells) >= columns[column][2]:
                 close(column)
             at += len(cell) + 1
         pos += len(line) + 1

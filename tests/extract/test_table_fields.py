@@ -183,3 +183,24 @@ def test_a_word_tables_row_of_the_classification_values_is_no_field() -> None:
             table.cell(row, column).text = text
     data = saved(document)
     assert _marks(data, "report.docx") == []
+
+
+def test_a_registers_levels_are_values_whatever_line_breaks_its_cells_hold() -> None:
+    """A cell's own line break (Alt+Enter in a long file name) starts a line
+    in the sheet's text, and the rest of its row follows shifted a cell or
+    more: the register's 密级 column then met its row's 份数 (1) and ended,
+    its one level so far, 机密, read as a form's field (found by a second
+    reader: the register was blocked, cleared without the line break).  The
+    one level picked in a blank register with such names was lost the same
+    way, its column ended at the shifted 份数 (2) before it: it is a field."""
+    rows = [["序号", "文件名称", "文号", "密级", "份数"],
+            [1, "关于某工程设计方案的请示", "某发〔2019〕3号", "机密", 2],
+            [2, "关于某项目验收的报告\n（附件一）", "某发〔2019〕5号", "公开", 1],
+            [3, "会议纪要", "某纪〔2019〕1号", "公开", 1]]
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    assert _marks(saved(book), "register.xlsx") == []
+    data = _register([[1, "关于某项目的报告\n（附件一）", None, 2], [2, "某工程设计方案", "机密", 1],
+                      [3, "会议纪要\n（第二次）", None, 1]])
+    assert _marks(data, "register.xlsx") == [("mark.form-field", "sheet:Sheet", "机密", "column-header")]
