@@ -25,6 +25,7 @@ characters have already been folded.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ from typing import Any
 from ..lang import Text, join, part_kind, part_label
 from ..levels import FIELD_VALUES, LEVEL_NAMES, LEVELS, NOT_CLASSIFIED, STATE_SECRET_LEVELS
 from ..normalize import NormText, normalize
+from ..normalize.chars import translation_table
 
 LEVEL_WORDS = STATE_SECRET_LEVELS
 FIELD_WORD = "密级"
@@ -391,6 +393,8 @@ _FIELD_VALUE_SET = frozenset(FIELD_VALUES)
 def _cell_kind(cell: str) -> str:
     """``blank``, ``label`` (密级), a state-secret level alone (its name), ``level``
     (any other value a 密级 column holds: 公开, 内部, 机密★5年) or ``other``."""
+    if cell in _FIELD_VALUE_SET:  # as a register's cells mostly are: nothing to normalise
+        return cell if cell in STATE_SECRET_LEVELS else "level"
     if not cell.strip():
         return "blank"
     if len(cell) > _SHORT_CELL or cell.isascii():
@@ -404,6 +408,17 @@ def _cell_kind(cell: str) -> str:
 
 
 _COLUMN_VALUES = frozenset({"level", *STATE_SECRET_LEVELS})
+
+
+@functools.cache
+def _spellings(char: str) -> str:
+    """``char`` and every character that normalises to it (级: 級)."""
+    return char + "".join(chr(code) for code, to in translation_table().items() if to == ord(char))
+
+
+def _may_hold_label(text: str) -> bool:
+    """Whether ``text`` may hold the 密级 label, however spelt: a spelling of 密 and one of 级 are in it."""
+    return any(ch in text for ch in _spellings("密")) and any(ch in text for ch in _spellings("级"))
 
 
 def _column_fields(original: str) -> list[tuple[int, int]]:
@@ -435,25 +450,30 @@ def _column_fields(original: str) -> list[tuple[int, int]]:
         if levels == 1 and span is not None:
             found.append(span)
 
+    # only the cells that may be a 密级 label or lie in a 密级 column are read, each
+    # normalised: a sheet about 保密 has 密 in many cells
     pos = 0
     for line in original.split("\n"):
-        cells = line.split("\t")
-        at = pos
-        for column, cell in enumerate(cells):
-            # outside a 密级 column only its label matters, and 密 is in every spelling of it
-            kind = _cell_kind(cell) if column in columns or "密" in cell else "other"
-            if kind == "label":
-                close(column)
-                columns[column] = (0, None, len(cells))
-            elif kind in _COLUMN_VALUES:
-                if column in columns:
-                    levels, span, width = columns[column]
-                    if kind != "level" and len(cells) > 1:
-                        span = (at, at + len(cell))
-                    columns[column] = (levels + 1, span, width)
-            elif kind == "other" and column in columns and len(cells) >= columns[column][2]:
-                close(column)
-            at += len(cell) + 1
+        labels = _may_hold_label(line)
+        if labels or columns:
+            cells = line.split("\t")
+            for column in range(len(cells)) if labels else [c for c in columns if c < len(cells)]:
+                cell = cells[column]
+                if column not in columns and not _may_hold_label(cell):
+                    continue
+                kind = _cell_kind(cell)
+                if kind == "label":
+                    close(column)
+                    columns[column] = (0, None, len(cells))
+                elif kind in _COLUMN_VALUES:
+                    if column in columns:
+                        levels, span, width = columns[column]
+                        if kind != "level" and len(cells) > 1:
+                            at = pos + sum(map(len, cells[:column])) + column  # the cell's start, after its tabs
+                            span = (at, at + len(cell))
+                        columns[column] = (levels + 1, span, width)
+                elif kind == "other" and column in columns and len(cells) >= columns[column][2]:
+                    close(column)
         pos += len(line) + 1
     for column in list(columns):
         close(column)
