@@ -9,7 +9,7 @@ from .config import Scoring
 from .detectors import Signal
 from .lang import Text
 from .levels import CATEGORY_SCORE, LEVELS
-from .types import Finding, Notice, Severity
+from .types import Finding, Notice, Severity, one_line
 
 CONTEXT_CHARS = 20
 
@@ -24,7 +24,7 @@ def fingerprint(item: str, rule: str, part: str, matched: str) -> str:
 
 def excerpt(text: str, start: int, end: int) -> str:
     lo, hi = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
-    body = text[lo:hi].replace("\r", " ").replace("\n", " ")
+    body = one_line(text[lo:hi])
     return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")
 
 

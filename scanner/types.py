@@ -151,6 +151,12 @@ class Item:
     member: str = ""
 
 
+def one_line(text: str) -> str:
+    """Text as a finding's context shows it, on one line: its line breaks as
+    spaces (a form's 密级 and 机密 cells, a finding over two lines, read 密级 机密)."""
+    return text.replace("\r", " ").replace("\n", " ")
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str

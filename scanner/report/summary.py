@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
-from ..types import ItemResult, Verdict
+from ..types import ItemResult, Verdict, one_line
 from . import Summary
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ _MARK = {Verdict.BLOCK: "BLOCK ", Verdict.REVIEW: "REVIEW", Verdict.CLEAR: "clea
 
 def item_line(result: ItemResult) -> str:
     reasons = "; ".join(dict.fromkeys(
-        f"{f.reason} [{f.part}]" + (f" {f.text}" if f.text else "") for f in result.findings[:3]))
+        f"{f.reason} [{f.part}]" + (f" {one_line(f.text)}" if f.text else "") for f in result.findings[:3]))
     more = f" (+{len(result.findings) - 3} more)" if len(result.findings) > 3 else ""
     return f"{_MARK[result.verdict]} {result.item}" + (f"  — {reasons}{more}" if reasons else "")
 

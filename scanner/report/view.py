@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from ..levels import CATEGORY_LABELS, LEVEL_NAMES
-from ..types import Extraction, Finding, ItemResult, Verdict
+from ..types import Extraction, Finding, ItemResult, Verdict, one_line
 from . import ReportOptions
 from .mask import label, mask_text
 
@@ -83,7 +83,7 @@ class Excerpt:
 def excerpt(finding: Finding, mask: bool) -> Excerpt:
     if mask:
         return Excerpt(f"[{label(finding.level, finding.category)}] ", mask_text(finding.text, finding.level), "")
-    context, text = finding.context, finding.text
+    context, text = finding.context, one_line(finding.text)  # as the context shows it
     at = context.find(text) if text else -1
     if at < 0:
         return Excerpt(context, "", "") if context or not text else Excerpt("", text, "")

@@ -90,3 +90,28 @@ def test_review_store_fills_form_and_suppressions(tree, tmp_path):
     opinions = boxes[notice_at + 2]
     assert opinions["保密审查意见"].startswith("含密级标志，删除后再报\n（审查结论：不同意公开；审查人 李审查，")
     assert opinions["分管领导审批意见"].startswith("\n签字：")
+
+
+def test_a_finding_over_two_lines_is_highlighted_as_its_context_shows_it(tmp_path, capsys):
+    """A Word form's 密级 | 机密 row is one finding over two lines (密级\\n机密,
+    a cell a line); its context shows line breaks as spaces, and the HTML
+    and DOCX reports looked for the text with its line break there: the
+    context was shown with nothing highlighted (found by a second reader).
+    The summary's one line per item stays one line."""
+    root = tmp_path / "outgoing"
+    root.mkdir()
+    document = docx.Document()
+    document.add_paragraph("关于某工程设计方案的请示")
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in enumerate((["文件标题", "某工程设计方案"], ["密级", "机密"])):
+        for column, text in enumerate(cells):
+            table.cell(row, column).text = text
+    document.save(root / "form.docx")
+    page = scan(root, "html", tmp_path / "r.html", "--summary").decode("utf-8")
+    assert "<mark>密级 机密</mark>" in page
+    [line] = [line for line in capsys.readouterr().err.splitlines() if "form.docx" in line]
+    assert line.endswith("[table] 密级 机密")
+    form = docx.Document(io.BytesIO(scan(root, "docx", tmp_path / "r.docx")))
+    highlighted = [run.text for t in form.tables for row in t.rows for c in row.cells for p in c.paragraphs
+                   for run in p.runs if run.font.highlight_color is not None]
+    assert highlighted == ["密级 机密"]
