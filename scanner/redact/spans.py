@@ -26,7 +26,12 @@ def span_mask(length: int, findings: Iterable[Finding]) -> list[bool]:
     return mask
 
 
+# what separates lines and cells, kept where a finding spans them: a form's 密级
+# and 机密 cells, one finding, are covered each in its place, not run together
+_KEPT = frozenset("\n\r\t")
+
+
 def cover(text: str, mask: list[bool], cover_char: str) -> str:
     """``text`` with masked characters replaced by ``cover_char`` (or removed
-    when it is empty); everything else is kept exactly."""
-    return "".join(cover_char if hidden else ch for ch, hidden in zip(text, mask))
+    when it is empty), but for line breaks and tabs; everything else is kept exactly."""
+    return "".join(cover_char if hidden and ch not in _KEPT else ch for ch, hidden in zip(text, mask))

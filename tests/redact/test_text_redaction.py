@@ -77,3 +77,18 @@ def test_cover_character_the_encoding_cannot_hold(engine):
     data = NOTICE_BIG5.encode("big5")
     with pytest.raises(RedactionRefused, match="cannot be written in big5"):
         redact_bytes(engine, data, "n.txt", cover_char="\U0001F600")
+
+
+@pytest.mark.parametrize("name, text, copy", [
+    ("form.txt", "关于某工程的请示\n拟稿单位：某处\n文件编号：001\n【密级】：\n\n机密\n正文。\n",
+     "关于某工程的请示\n拟稿单位：某处\n文件编号：001\n【■■■■\n\n■■\n正文。\n"),
+    ("form.tsv", "项目\t内容\n文件标题\t某工程设计方案\n密级\t机密\n份数\t2\n",
+     "项目\t内容\n文件标题\t某工程设计方案\n■■\t■■\n份数\t2\n"),
+])
+def test_a_finding_over_lines_or_cells_is_covered_on_each_keeping_them(engine, name, text, copy):
+    """A form's 密级 and 机密 read a cell a line (or a row's cells, a tab
+    between them) are one finding: its line break and tab were covered too,
+    and the copy's lines and cells ran together (found by a second reader)."""
+    result = redact_bytes(engine, text.encode("utf-8"), name)
+    assert [f.rule for f in result.covered] == ["mark.form-field"]
+    assert result.data.decode("utf-8") == copy
