@@ -82,6 +82,7 @@ _LABEL_STRIP = " \t★[]【】()（）〔〕<>《》"
 _FIELD_LABEL_STRIP = _LABEL_STRIP + ":："
 # a cell longer than this holds neither the 密级 label nor a level alone (【密级】： is five)
 _SHORT_CELL = 16
+_FIELD_VALUE_SET = frozenset(FIELD_VALUES)
 
 
 def chinese_number(text: str) -> int | None:
@@ -385,9 +386,6 @@ class PartContext:
             self._values = frozenset(value for line in self.norm.text.split("\n")
                                      if (value := line.strip(_LABEL_STRIP)) in _FIELD_VALUE_SET)
         return bool(self._values - {level})
-
-
-_FIELD_VALUE_SET = frozenset(FIELD_VALUES)
 
 
 def _cell_kind(cell: str) -> str:
