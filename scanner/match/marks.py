@@ -78,7 +78,9 @@ _FIELD_RE = re.compile(rf"[ \t]*[:：]?[ \t]*(?P<level>{'|'.join(LEVEL_WORDS)})"
 _LEVEL_FIRSTS = "".join(level[0] for level in LEVEL_WORDS)
 _OPEN_QUOTES = "“‘「『\"'《〈"
 _CLOSE_QUOTES = "”’」』\"'》〉"
-_LABEL_STRIP = " \t★[]【】()（）〔〕<>《》"
+# what may stand around a level or a label alone on its line; \r: a line of a text
+# saved on Windows ends \r\n, and its \r is read on the line
+_LABEL_STRIP = " \t\r★[]【】()（）〔〕<>《》"
 _FIELD_LABEL_STRIP = _LABEL_STRIP + ":："
 # a cell longer than this holds neither the 密级 label nor a level alone (【密级】： is five)
 _SHORT_CELL = 16
@@ -305,20 +307,25 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
 
 
 def _line_before(text: str, line_start: int) -> tuple[int, int]:
-    """The bounds of the nearest line before the one at ``line_start`` that is not empty."""
+    """The bounds of the nearest line before the one at ``line_start`` that is
+    not empty (nor only the ``\\r`` of a line ended ``\\r\\n``)."""
     end = max(line_start - 1, 0)
-    while end > 0 and text[end - 1] == "\n":
-        end -= 1
-    return text.rfind("\n", 0, end) + 1, end
+    start = text.rfind("\n", 0, end) + 1
+    while start > 0 and not text[start:end].strip("\r"):
+        end = start - 1
+        start = text.rfind("\n", 0, end) + 1
+    return start, end
 
 
 def _line_after(text: str, line_end: int) -> tuple[int, int]:
-    """The bounds of the nearest line after the one ending at ``line_end`` that is not empty."""
+    """The bounds of the nearest line after the one ending at ``line_end`` that
+    is not empty (nor only the ``\\r`` of a line ended ``\\r\\n``)."""
     start = min(line_end + 1, len(text))
-    while start < len(text) and text[start] == "\n":
-        start += 1
-    end = text.find("\n", start)
-    return start, len(text) if end < 0 else end
+    end = len(text) if (found := text.find("\n", start)) < 0 else found
+    while end < len(text) and not text[start:end].strip("\r"):
+        start = end + 1
+        end = len(text) if (found := text.find("\n", start)) < 0 else found
+    return start, end
 
 
 def _in_level_table(text: str, line_start: int, line_end: int) -> bool:
@@ -481,7 +488,7 @@ def _column_fields(original: str) -> list[tuple[int, int]]:
 def _misplaced_star(text: str, start: int, end: int, line_start: int, line_end: int, level: str,
                     part: str) -> MarkMatch | None:
     """A head line of only a level and a period, its ★ lost or out of place."""
-    body = text[line_start:line_end].rstrip(" \t")
+    body = text[line_start:line_end].rstrip(" \t\r")
     stop = line_start + len(body)
     trailing_star = body.endswith("★")
     period_end = stop - 1 if trailing_star else stop

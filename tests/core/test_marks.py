@@ -216,3 +216,20 @@ def test_provisional_rules_prose_on_the_mark_form_is_clear(scan):
             "标注密级和保密期限的，例如“秘密★一年”；秘密★字样应当醒目。\n")
     result = scan(text)
     assert result.verdict.value == "clear", result.findings
+
+
+@pytest.mark.parametrize("text, rule, span", [
+    ("机密\r\n关于某项目的通知\r\n", "mark.bare-level", "机密"),
+    ("秘密 一年\r\n关于某项目的通知\r\n", "mark.state-secret", "秘密 一年"),
+    ("第一段。\r\n第二段。\r\n第三段。\r\n第四段。\r\n密级\r\n机密\r\n正文。\r\n", "mark.form-field", "密级\r\n机密"),
+    ("第一段。\r\n第二段。\r\n第三段。\r\n第四段。\r\n【密级】：\r\n\r\n机密\r\n", "mark.form-field", "密级】：\r\n\r\n机密"),
+    ("序号\t文件名称\t密级\r\n1\t某方案\t机密\r\n", "mark.form-field", "机密"),
+])
+def test_lines_ending_as_windows_writes_them_are_read_as_lines(scan, text, rule, span):
+    """A text saved by Notepad ends its lines \\r\\n: the \\r stayed on the
+    line, and a level alone on it, a 密级 label alone on it or a level in the
+    last cell of a row was alone on no line (found by a second reader: each
+    was cleared; the same with \\n alone was blocked)."""
+    assert [(f.rule, f.text) for f in scan(text).findings if f.category == "mark"] == [(rule, span)]
+    assert [(f.rule, f.text) for f in scan(text.replace("\r\n", "\n")).findings if f.category == "mark"] == [
+        (rule, span.replace("\r\n", "\n"))]
