@@ -17,6 +17,7 @@ from ..report.mask import mask_text
 from ..report.view import LEVEL_ORDER
 from ..review.store import ReviewStore
 from ..review.workflow import Status
+from ..types import one_line
 from .article import field_at
 
 MAX_FINDINGS = 10       # blocking findings listed per item; the rest are counted in the last one
@@ -135,8 +136,9 @@ def finding_reason(code: str, subject: Subject, member: str, f: dict[str, Any], 
     where_zh = f"内含文件“{inner}”的{part_zh(part)}" if inner else part_zh(part)
     where_en = f"{inner}, {part}" if inner else part
     if excerpt:
-        zh = f"{subject.label_zh}的{where_zh}中有“{excerpt}”（{what_zh}）：{action_zh}。"
-        en = f'{subject.label_en}, {where_en}: "{excerpt}" ({f.get("rule")}, {f.get("level") or category}): {action_en}.'
+        shown = one_line(excerpt)  # a sentence on one line, as the reports show the text
+        zh = f"{subject.label_zh}的{where_zh}中有“{shown}”（{what_zh}）：{action_zh}。"
+        en = f'{subject.label_en}, {where_en}: "{shown}" ({f.get("rule")}, {f.get("level") or category}): {action_en}.'
     else:
         zh = f"{subject.label_zh}的{where_zh}：{what_zh}（{f.get('reason', '')}）：{action_zh}。"
         en = f"{subject.label_en}, {where_en}: {f.get('reason', f.get('rule'))}: {action_en}."
