@@ -434,15 +434,15 @@ def _column_fields(original: str) -> list[tuple[int, int]]:
     only a state-secret level under a 密级 column's header.
 
     Down a 密级 column, blank cells are passed over; the column ends at a
-    cell that is neither blank nor a level on a line of as many cells as its
-    header's or more.  A shorter line may be the rest of a row that a cell's
-    own line break cut (Alt+Enter in a long file name), its cells standing a
-    place or more to the left of their columns, and its cell there is passed
-    over, as the column's level would be lost to it.  Its level is the field's value
-    when it is the column's only one (a form's row, or the one value picked
-    in a blank register); a column of several levels is a register's, each
-    row another file's level, or a table of the levels (密级 / 件数: 绝密 3,
-    机密 5), and is read as values, not fields (a register with a 秘密 row
+    cell that is neither blank nor a level, on a line of as many cells as
+    its header's or more.  A shorter line may be the rest of a row that a
+    cell's own line break cut (Alt+Enter in a long file name), its cells
+    shifted to the left of their columns: its cell in the column's place is
+    passed over, not taken for the column's end.  The column's level is the
+    field's value when it is its only one (a form's row, or the one value
+    picked in a blank register); a column of several levels is a register's,
+    each row another file's level, or a table of the levels (密级 / 件数: 绝密
+    3, 机密 5), and is read as values, not fields (a register with a 秘密 row
     is not blocked for it, as its autofilter on 秘密 is not).  A row of one
     cell is not read here (``_label_before``)."""
     # a 密级 column being read -> the levels in it so far, the span of the
