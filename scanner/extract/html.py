@@ -81,15 +81,22 @@ _CODE_START = re.compile(r"<(script|style|template)\b", re.IGNORECASE)
 # a string literal (its body) or a comment (its text) of JavaScript, JSON or CSS; a string
 # left open ends at the end of its line (a template literal, of the text), as CSS's bad
 # string does: each character is read once, where failing to close and trying again at the
-# next quote took time quadratic in a line of unclosed quotes
-_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.?)*+)(?:"|$)|\'((?:[^\'\\\n]|\\.?)*+)(?:\'|$)|`((?:[^`\\]|\\.?)*+)`?'
+# next quote took time quadratic in a line of unclosed quotes.  An escape (_ESCAPE_IN) may
+# hold a line break: an escaped one (CRLF too) continues the string, as does the white space
+# that ends a CSS hex escape (\673a then a new line)
+_ESCAPE_IN = r"\\(?:[0-9a-fA-F]{1,6}(?:\r\n|[ \t\n\r\f])?|\r\n|.)?"
+_LITERAL = re.compile(rf'"((?:[^"\\\n]|{_ESCAPE_IN})*+)(?:"|$)|\'((?:[^\'\\\n]|{_ESCAPE_IN})*+)(?:\'|$)'
+                      r'|`((?:[^`\\]|\\.?)*+)`?'
                       r"|/\*(.*?)(?:\*/|\Z)|(?<![:\\])//([^\n]*)", re.DOTALL | re.MULTILINE)
 # an escape: a code point in hex (JavaScript's three forms, CSS's one), or a character escaped as itself
 _CODE_POINT_ESCAPES = r"\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}|\\x([0-9a-fA-F]{2})"
 _JS_HEX_ESCAPE = re.compile(_CODE_POINT_ESCAPES)
-_JS_ESCAPE = re.compile(_CODE_POINT_ESCAPES + r"|\\(.)", re.DOTALL)  # and the simple ones: \n, \", \\
-_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6}) ?|\\(.)", re.DOTALL)
+_JS_ESCAPE = re.compile(_CODE_POINT_ESCAPES + r"|\\(\r\n|.)", re.DOTALL)  # and the simple ones: \n, \", \\
+# CSS's: a hex escape ends at one white space character (a line break, CRLF, a tab too), which it takes
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})(?:\r\n|[ \t\n\r\f])?|\\(\r\n|.)", re.DOTALL)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\n", "t": "\t", "b": "", "f": "", "v": "", "0": ""}
+# a line break escaped in a string continues it (CSS, JavaScript): no character
+_CONTINUATIONS = frozenset({"\n", "\r", "\r\n", "\f", "\u2028", "\u2029"})
 _HAN_SPAN = 0xA000 - 0x3400  # U+3400 to U+9FFF, the gap U+4DC0-U+4DFF never counted
 _GAP = slice(0x4DC0 - 0x3400, 0x4E00 - 0x3400)
 
@@ -489,6 +496,8 @@ def unicode_escapes_decoded(text: str) -> str:
 
 def _escaped_char(match: re.Match[str]) -> str:
     simple = match.groups()[-1]
+    if simple in _CONTINUATIONS:
+        return ""
     if simple is not None:
         return _SIMPLE_ESCAPES.get(simple, simple) if match.re is _JS_ESCAPE else simple
     return _hex_char(match)

@@ -345,6 +345,25 @@ def test_a_style_sheet_file_s_literals_read_once() -> None:
     assert scan_bytes(sheet.encode(), "site.css")[0].verdict.value == "clear"
 
 
+@pytest.mark.parametrize("literal", [
+    "机密\\\n★5年", "机密\\\r\n★5年",  # an escaped line break continues the string: no character
+    "\\673a\n\\5bc6\t\\2605\r\n5\\5e74",  # a hex escape takes the white space that ends it, a line break too
+], ids=["continued", "continued-crlf", "hex-ended-by-line-breaks"])
+def test_an_escape_that_holds_a_line_break(literal: str) -> None:
+    """A browser shows ``content: "机密\\<line break>★5年"`` as 机密★5年, and
+    so ``\\673a<line break>\\5bc6``: the escape takes the line break.  Read
+    as two lines (机密 alone) or cut at the break (the string read as 机),
+    the ``.css`` file was cleared; a page's ``<style>`` and a script's string
+    (``\\`` and a line break) read alike."""
+    sheet = f'.stamp::after {{ content: "{literal}" }}'
+    result = scan_bytes(sheet.encode(), "site.css")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "style")]
+    assert parts(f"<html><head><style>{sheet}</style></head><body>正文</body></html>".encode())["style"] == "机密★5年"
+    if "\\\n" in literal:
+        page = f'<html><head><script>var stamp = "{literal}";</script></head><body>正文</body></html>'
+        assert parts(page.encode())["script"] == "机密★5年"
+
+
 def test_a_style_sheet_file_is_still_read_as_written() -> None:
     """Its text stays the ``body`` (a mark in a comment or a ``content``
     string); a URI holding its text as it stands is read there once, not
