@@ -23,7 +23,7 @@ text of number formats), ``cell-styles`` (the names of cell styles),
 ``pivot-tables`` (pivot tables' names and captions no cell shows),
 ``pivot-filters`` (the strings of pivot tables' label filters),
 ``pivot-caches`` (pivot caches' field names, calculated fields' and items'
-formulas' string literals, the items no cell shows), ``connections``
+formulas' string literals, OLAP members' MDX names, the items no cell shows), ``connections``
 (external data connections' names, descriptions, sources, queries' string
 literals and parameters' prompts),
 ``properties:<field>`` (a part per document
@@ -263,12 +263,21 @@ _CACHE_TEXT = {"cacheField": ("name", "caption", "propertyName"),
                "cacheHierarchy": ("caption", "allCaption", "displayFolder"), "kpi": ("caption", "displayFolder"),
                "dimension": ("caption", "name"), "measureGroup": ("caption", "name"),
                "calculatedMember": ("name", "memberName"), "worksheetSource": ("sheet",), "rangeSet": ("sheet",)}
-# formulas: a calculated field's, a calculated item's (Fields, Items & Sets), an OLAP member's MDX
-_CACHE_FORMULAS = {"cacheField": "formula", "calculatedItem": "formula", "calculatedMember": "mdx"}
+# formulas: a calculated field's, a calculated item's (Fields, Items & Sets)
+_CACHE_FORMULAS = {"cacheField": "formula", "calculatedItem": "formula"}
+# MDX: an OLAP calculated member's or named set's (Fields, Items & Sets, Manage Calculations);
+# past 255 characters Excel keeps it in its x14:calculatedMember's mdxLong
+_CACHE_MDX = {"calculatedMember": ("mdx", "mdxLong")}
+# what an MDX expression names: a member, level or set in brackets ([密级].&[机密★5年]), a
+# string in double or single quotes; each writes its closing character twice within.  One
+# left open runs to the end, each character looked at once (a retry at every [ of an
+# expression of them took time growing with its square: 11 s for 20,000)
+_MDX_TEXT = re.compile(r"""\[((?:[^\]]|\]\])*+)(?:\]|\Z)|"((?:[^"]|"")*+)(?:"|\Z)|'((?:[^']|'')*+)(?:'|\Z)""")
+_MDX_CLOSING = {1: "]", 2: '"', 3: "'"}  # by the group that matched
 # a field's items (shared items, a group's items, OLAP entries) and a consolidation's page items
 _CACHE_ITEM_TAGS = tuple(f"{{*}}{tag}" for tag in ("s", "n", "b", "e", "m", "d", "pageItem"))
 _ITEM_TEXT = {"s": ("v", "c"), "pageItem": ("name",)}  # a string's value and caption; any other item's caption
-_CACHE_OWN_TAGS = tuple(f"{{*}}{tag}" for tag in {*_CACHE_TEXT, *_CACHE_FORMULAS})
+_CACHE_OWN_TAGS = tuple(f"{{*}}{tag}" for tag in {*_CACHE_TEXT, *_CACHE_FORMULAS, *_CACHE_MDX})
 
 
 def _cache_text(pkg: GuardedZip, cache: str, own: set[str], texts: dict[str, str],
@@ -278,7 +287,8 @@ def _cache_text(pkg: GuardedZip, cache: str, own: set[str], texts: dict[str, str
     the names and captions of its fields (``_CACHE_TEXT``) when not ASCII
     (Excel's ``Field1``), the string literals of its formulas
     (``_CACHE_FORMULAS``: ``IF(密级="机密★5年",1,0)``, as data-validation
-    formulas' are read), and the items each field (or a group of it)
+    formulas' are read), what its OLAP members' MDX names (``_CACHE_MDX``,
+    ``_mdx_names``), and the items each field (or a group of it)
     lists, its column's values (``s`` elements' ``v``, any item's caption
     ``c``), kept apart for the caller to leave out those a cell shows.
     Its text (its items left out) goes to ``texts``, for ``leftover`` to
@@ -295,6 +305,8 @@ def _cache_text(pkg: GuardedZip, cache: str, own: set[str], texts: dict[str, str
         if tag in _CACHE_FORMULAS:
             lines += [literal for literal in _formula_literals(_xstring(el.get(_CACHE_FORMULAS[tag]) or ""))
                       if any(ch.isalpha() for ch in literal)]
+        for key in _CACHE_MDX.get(tag, ()):
+            lines += _mdx_names(_xstring(el.get(key) or ""))
     by_holder: dict[etree._Element, list[str]] = {}
     for el in root.iter(*_CACHE_ITEM_TAGS):  # a cache may list a million items: the tags looked for by libxml2
         if (holder := el.getparent()) is not None:
@@ -378,6 +390,17 @@ def _sql_text(command: str) -> list[str]:
     found = [next(group for group in match.groups() if group is not None) for match in _SQL_TOKEN.finditer(command)]
     texts = [text.replace("''", "'").replace('""', '"').strip() for text in found]
     return choice_lines([text for text in texts if any(ch.isalpha() for ch in text)], ",")
+
+
+def _mdx_names(mdx: str) -> list[str]:
+    """What an MDX expression names that is not ASCII: its members, levels
+    and sets (``{[Range].[密级].&[机密★5年]}``, the items a named set
+    picked) and its strings, each once; a 密级 field's plain levels on one
+    line, as its choices (``levels.choice_lines``)."""
+    names = (match[match.lastindex].replace(_MDX_CLOSING[match.lastindex] * 2, _MDX_CLOSING[match.lastindex])
+             for match in _MDX_TEXT.finditer(mdx) if match.lastindex)
+    return choice_lines([name for name in dict.fromkeys(names)
+                         if not name.isascii() and any(ch.isalpha() for ch in name)], ",")
 
 
 def _item_lines(items: list[str], cells: set[str]) -> list[str]:

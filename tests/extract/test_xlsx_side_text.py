@@ -9,6 +9,7 @@ validation rules) is added to its package as Excel writes it."""
 from __future__ import annotations
 
 import io
+import time
 import types
 import zipfile
 from xml.sax.saxutils import escape
@@ -343,6 +344,53 @@ def test_a_pivot_cache_s_formula_offering_levels(b: types.SimpleNamespace) -> No
     result = scan_bytes(data, "a.xlsx")[0]
     assert (result.verdict.value, result.findings) == ("clear", ())
     assert _part(data, "pivot-caches") == "权重\n秘密,公开"
+
+
+_X14 = 'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"'
+_NAME = "[Range].[密级].CurrentMember.Name"
+
+
+@pytest.mark.parametrize(("member", "lines"), [
+    ((f'<calculatedMember name="[集1]" mdx="{{[Range].[密级].&amp;[{MARK}],[Range].[密级].&amp;[公开]}}" '
+     'memberName="集1" set="1"/>'), ["[集1]", "集1", MARK]),
+    (f'<calculatedMember name="[Measures].[Flag]" mdx="IIF({_NAME}=\'{MARK}\',1,0)"/>', [MARK]),
+    (('<calculatedMember name="[Measures].[Flag]" mdx="" hierarchy="[Measures]" parent="[Measures]"><extLst>'
+     f'<ext uri="{{0C70D0D5-359C-4a49-802D-23BBF952B5CE}}" {_X14}><x14:calculatedMember '
+     f'mdxLong="IIF({_NAME}=&quot;{MARK}&quot;,1,0)"/></ext></extLst></calculatedMember>'), [MARK]),
+], ids=["named-set", "single-quoted", "mdx-long"])
+def test_an_olap_member_s_mdx(b: types.SimpleNamespace, member: str, lines: list[str]) -> None:
+    """What an OLAP calculated member's or named set's MDX names: the
+    members a set picked, in brackets (Create Set Based on Row Items), a
+    string in single quotes as in double, an expression past 255
+    characters Excel keeps in its x14 extension (``mdxLong``).  Only its
+    double-quoted strings were read: each was cleared."""
+    data = _cache_edit(b, _pivot(b, "数据透视表1", "会"), _FIELDS,
+                       f'{_FIELDS}<calculatedMembers count="1">{member}</calculatedMembers>')
+    assert mark_parts(data, "a.xlsx") == ["pivot-caches"]
+    assert _part(data, "pivot-caches").split("\n") == lines  # 密级 and 公开 are the register's cells
+
+
+def test_an_olap_member_s_mdx_of_unclosed_brackets(b: types.SimpleNamespace) -> None:
+    """An expression ending in a string of 100,000 [ left open is read in
+    linear time (each [ tried to the end: minutes), its member too."""
+    mdx = f'[Range].[密级].&amp;[{MARK}],&quot;' + "[" * 100_000
+    data = _cache_edit(b, _pivot(b, "数据透视表1", "会"), _FIELDS,
+                       f'{_FIELDS}<calculatedMembers count="1"><calculatedMember name="[Measures].[F]" '
+                       f'mdx="{mdx}"/></calculatedMembers>')
+    started = time.process_time()
+    assert mark_parts(data, "a.xlsx") == ["pivot-caches"]
+    assert time.process_time() - started < 10
+
+
+def test_an_olap_member_s_mdx_offering_levels(b: types.SimpleNamespace) -> None:
+    """Levels an MDX expression compares a 密级 field with are its
+    choices, on one line, as a calculated field's are: no block."""
+    levels = f"IIF({_NAME}='秘密',2,IIF({_NAME}='公开',0,1))"
+    data = _cache_edit(b, _pivot(b, "数据透视表1", "会"), _FIELDS,
+                       f'{_FIELDS}<calculatedMembers count="1"><calculatedMember name="[Measures].[W]" '
+                       f'mdx="{escape(levels, {chr(39): "&apos;"})}"/></calculatedMembers>')
+    assert scan_bytes(data, "a.xlsx")[0].verdict.value == "clear"
+    assert _part(data, "pivot-caches") == "秘密,公开"
 
 
 def _validated(formula: str, shown: str = "差旅") -> bytes:
