@@ -26,6 +26,7 @@ objects, document properties) are passed over.
 """
 from __future__ import annotations
 
+import codecs
 import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -49,6 +50,8 @@ _NO_TEXT = re.compile(
 _READ_ELSEWHERE = re.compile(r"(?:[^/]+/)?(?:media|embeddings|fonts|theme|printerSettings|activeX)/|docProps/"
                              r"|_xmlsignatures/|\[trash\]/", re.IGNORECASE)
 _MARKUP = (".htm", ".html", ".xhtml", ".vml")
+# the byte-order marks the XML parser reads an encoding from (UTF-32's is not among them)
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _NOT_READ = (".mht", ".mhtml", ".rtf")
 # elements whose text places or formats a shape or chart, not text a reader sees
 _LAYOUT = frozenset({"col", "row", "colOff", "rowOff", "posOffset", "pctWidth", "pctHeight", "pctPosHOffset",
@@ -95,9 +98,22 @@ def _may_hold_text(name: str) -> bool:
 
 def xml_part(data: bytes, name: str) -> bool:
     """Whether ``part_text`` reads the part as XML: markup (``.vml``,
-    ``.htm``), text and the formats not read aside, bytes that open with ``<``."""
+    ``.htm``), text and the formats not read aside, bytes that open with
+    ``<`` (``_opens_with_markup``)."""
     ext = posixpath.splitext(name)[1].lower()
-    return ext not in _MARKUP and ext != ".txt" and ext not in _NOT_READ and data.lstrip().startswith(b"<")
+    return ext not in _MARKUP and ext != ".txt" and ext not in _NOT_READ and _opens_with_markup(data)
+
+
+def _opens_with_markup(data: bytes) -> bool:
+    """Whether the bytes open with ``<`` after white space, in UTF-8 or in
+    UTF-16, after a byte-order mark or not, as the XML parser reads them
+    (a sheet written so is read, by LibreOffice too).  Read with the markup
+    stripped instead, a part lost what it keeps in attributes: a pivot
+    cache's every item."""
+    for bom, codec in _BYTE_ORDER_MARKS:
+        if data.startswith(bom):
+            return data[len(bom):len(bom) + 256].decode(codec, "ignore").lstrip().startswith("<")
+    return data.lstrip().startswith(b"<") or data.startswith(b"\x00<")  # UTF-16LE's opens with < as it is
 
 
 def part_text(data: bytes, name: str, notices: list[Notice]) -> str:

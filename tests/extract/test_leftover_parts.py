@@ -5,11 +5,13 @@ never read); now each is a part named by its path in the package."""
 from __future__ import annotations
 
 import io
+import types
 import zipfile
 
 import docx
 import openpyxl
 import pptx
+import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part as OpcPart
@@ -72,6 +74,28 @@ def _docx_with_chunk(body: bytes, ext: str, content_type: str) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be"])
+def test_a_part_after_a_byte_order_mark_is_read_as_xml(b: types.SimpleNamespace, encoding: str) -> None:
+    """A chart's alt text on a drawing written in UTF-8 after a byte-order
+    mark, or in UTF-16 with one or without (its declaration says so), as
+    the XML parser reads them, and the sheets are: read as markup with its
+    tags stripped before, the part lost its attributes and was cleared."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (("季度", "经费"), ("一", 10), ("二", 20)):
+        sheet.append(row)
+    chart = BarChart()
+    chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=3), titles_from_data=True)
+    sheet.add_chart(chart, "D2")
+    out = io.BytesIO()
+    book.save(out)
+    path = "xl/drawings/drawing1.xml"
+    drawing = zipfile.ZipFile(out).read(path).decode().replace('name="Chart 1"', f'name="Chart 1" descr="{MARK}"')
+    declared = f'<?xml version="1.0" encoding="{"UTF-8" if encoding == "utf-8-sig" else "UTF-16"}"?>'
+    data = b.zip_edit(out.getvalue(), replace={path: (declared + drawing).encode(encoding)})
+    assert _marks(data, "funds.xlsx") == [path]
 
 
 def test_html_chunk_word_imports() -> None:

@@ -322,6 +322,19 @@ def test_a_pivot_cache_s_items_a_cell_does_not_show(b: types.SimpleNamespace) ->
     assert [(f.rule, f.part) for f in result.findings] == [("mark.bare-level", "pivot-caches")]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_a_pivot_cache_after_a_byte_order_mark(b: types.SimpleNamespace, encoding: str) -> None:
+    """A cache definition written after a byte-order mark (UTF-8's, or in
+    UTF-16) is read as XML, as the sheets are: with its markup stripped
+    instead, its items and names, all attributes, were lost (cleared)."""
+    data = _cache_edit(b, _pivot(b, "数据透视表1", "会"), '<s v="内部"/>', f'<s v="{MARK}"/>')
+    path = "xl/pivotCache/pivotCacheDefinition1.xml"
+    cache = zipfile.ZipFile(io.BytesIO(data)).read(path).decode()
+    data = b.zip_edit(data, replace={path: cache.encode(encoding)})
+    assert mark_parts(data, "a.xlsx") == ["pivot-caches"]
+    assert _part(data, "pivot-filters") == "项目 不包含 会"  # the filter's field named by the cache
+
+
 def test_a_pivot_cache_written_by_libreoffice(b: types.SimpleNamespace, soffice) -> None:
     """LibreOffice writes the cache again from the register (with its
     records) and lays the pivot out in cells: the register's 秘密 and
