@@ -96,15 +96,15 @@ def _may_hold_text(name: str) -> bool:
                                or _NO_TEXT.fullmatch(base) or _READ_ELSEWHERE.match(name))
 
 
-def xml_part(data: bytes, name: str) -> bool:
+def _xml_part(data: bytes, name: str) -> bool:
     """Whether ``part_text`` reads the part as XML: markup (``.vml``,
     ``.htm``), text and the formats not read aside, bytes that open with
-    ``<`` (``_opens_with_markup``)."""
+    ``<`` (``opens_with_markup``)."""
     ext = posixpath.splitext(name)[1].lower()
-    return ext not in _MARKUP and ext != ".txt" and ext not in _NOT_READ and _opens_with_markup(data)
+    return ext not in _MARKUP and ext != ".txt" and ext not in _NOT_READ and opens_with_markup(data)
 
 
-def _opens_with_markup(data: bytes) -> bool:
+def opens_with_markup(data: bytes) -> bool:
     """Whether the bytes open with ``<`` after white space, in UTF-8 or in
     UTF-16, after a byte-order mark or not, as the XML parser reads them
     (a sheet written so is read, by LibreOffice too).  Read with the markup
@@ -118,8 +118,8 @@ def _opens_with_markup(data: bytes) -> bool:
 
 def part_text(data: bytes, name: str, notices: list[Notice]) -> str:
     """The text of one part (``notices`` gets what could not be read); XML
-    (``xml_part``) parsed by ``parse_xml`` (its error raised) and read by ``xml_text``."""
-    if xml_part(data, name):
+    (``_xml_part``) parsed by ``parse_xml`` (its error raised) and read by ``xml_text``."""
+    if _xml_part(data, name):
         return xml_text(parse_xml(data, name))
     ext = posixpath.splitext(name)[1].lower()
     if ext in _NOT_READ:

@@ -45,7 +45,7 @@ from ..levels import choice_lines, level_choice, level_picker
 from ..types import Document, Notice, Part, Severity
 from .decode import unquoted_url
 from .image import package_pictures
-from .leftover import leftover, part_text, xml_part, xml_text
+from .leftover import leftover, opens_with_markup, part_text, xml_text
 from .notices import unreadable
 from .ocr import PictureReader
 from .xlsxsheet import REL_NS, Book, SheetXml, header_footer, read_book, rels
@@ -225,12 +225,14 @@ def _related_xml(pkg: GuardedZip, path: str, own: set[str], texts: dict[str, str
     ``leftover`` reads it (a pivot cache's items left out when not
     ``items``: the caller reads them); None when the reader read the part
     itself (``own``), the package lacks it, it is not XML (its text put in
-    ``texts`` all the same) or not well-formed (``unreadable.extract``)."""
+    ``texts`` all the same) or not well-formed (``unreadable.extract``).
+    XML by the type of the relationship that leads to it, whatever its
+    name: a cache named ``.vml`` lost its attributes read as markup."""
     if path in own or not pkg.has(path):
         return None
     try:
         data = pkg.read(path)
-        if not xml_part(data, path):
+        if not opens_with_markup(data):
             texts[path] = part_text(data, path, notices)
             return None
         root = parse_xml(data, path)

@@ -335,6 +335,25 @@ def test_a_pivot_cache_after_a_byte_order_mark(b: types.SimpleNamespace, encodin
     assert _part(data, "pivot-filters") == "项目 不包含 会"  # the filter's field named by the cache
 
 
+@pytest.mark.parametrize("extension", ["vml", "htm"])
+def test_a_pivot_cache_named_as_markup(b: types.SimpleNamespace, extension: str) -> None:
+    """A cache definition the relationships reach under another name (a
+    ``.vml`` or ``.htm`` part, its content type declared): XML by the
+    relationship's type, read as a cache is.  Read by its name, as markup
+    with its tags stripped, its items were lost (cleared)."""
+    data = _cache_edit(b, _pivot(b, "数据透视表1", "会"), '<s v="内部"/>', f'<s v="{MARK}"/>')
+    old, new = "pivotCacheDefinition1.xml", f"pivotCacheDefinition1.{extension}"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as package, zipfile.ZipFile(out, "w") as renamed:
+        for name in package.namelist():
+            body = package.read(name)
+            if name.endswith(".rels") or name == "[Content_Types].xml":
+                body = body.replace(old.encode(), new.encode())
+            renamed.writestr(name.replace(old, new), body)
+    assert f"xl/pivotCache/{new}" in zipfile.ZipFile(out).namelist()
+    assert mark_parts(out.getvalue(), "a.xlsx") == ["pivot-caches"]
+
+
 def test_a_pivot_cache_written_by_libreoffice(b: types.SimpleNamespace, soffice) -> None:
     """LibreOffice writes the cache again from the register (with its
     records) and lays the pivot out in cells: the register's 秘密 and
