@@ -259,17 +259,20 @@ def _cache_path(pkg: GuardedZip, path: str, notices: list[Notice]) -> str:
 
 # the text a pivot cache definition keeps in attributes, by the element that carries it: its
 # fields' names and captions (the PivotTable Fields list shows them; a calculated field has
-# no column whose header cell shows its name), OLAP hierarchies', KPIs', dimensions' and
-# calculated members' captions and names, the sheet its data comes from (Change Data Source)
+# no column whose header cell shows its name), OLAP hierarchies', KPIs', dimensions',
+# calculated members' and the user's groups' (Group Selection) captions and names, the sheet
+# its data comes from (Change Data Source)
 _CACHE_TEXT = {"cacheField": ("name", "caption", "propertyName"),
                "cacheHierarchy": ("caption", "allCaption", "displayFolder"), "kpi": ("caption", "displayFolder"),
                "dimension": ("caption", "name"), "measureGroup": ("caption", "name"),
-               "calculatedMember": ("name", "memberName"), "worksheetSource": ("sheet",), "rangeSet": ("sheet",)}
+               "calculatedMember": ("name", "memberName"), "groupLevel": ("caption",), "group": ("name", "caption"),
+               "worksheetSource": ("sheet",), "rangeSet": ("sheet",)}
 # formulas: a calculated field's, a calculated item's (Fields, Items & Sets)
 _CACHE_FORMULAS = {"cacheField": "formula", "calculatedItem": "formula"}
 # MDX: an OLAP calculated member's or named set's (Fields, Items & Sets, Manage Calculations);
-# past 255 characters Excel keeps it in its x14:calculatedMember's mdxLong
-_CACHE_MDX = {"calculatedMember": ("mdx", "mdxLong")}
+# past 255 characters Excel keeps it in its x14:calculatedMember's mdxLong; the members a
+# user's group holds, by their unique names ([Range].[密级].&[机密★5年])
+_CACHE_MDX = {"calculatedMember": ("mdx", "mdxLong"), "groupMember": ("uniqueName",)}
 # what an MDX expression names: a member, level or set in brackets ([密级].&[机密★5年]), a
 # string in double or single quotes; each writes its closing character twice within.  One
 # left open runs to the end, each character looked at once (a retry at every [ of an

@@ -402,6 +402,29 @@ def test_an_olap_member_s_mdx(b: types.SimpleNamespace, member: str, lines: list
     assert _part(data, "pivot-caches").split("\n") == lines  # 密级 and 公开 are the register's cells
 
 
+def _olap_group(caption: str, member: str) -> str:
+    """An OLAP hierarchy 密级 whose items the user grouped (Group
+    Selection): the group's caption and the member it holds."""
+    return ('<cacheHierarchies count="1"><cacheHierarchy uniqueName="[Range].[密级]" caption="密级" attribute="1" '
+            'defaultMemberUniqueName="[Range].[密级].[All]" allUniqueName="[Range].[密级].[All]" '
+            'dimensionUniqueName="[Range]" count="2"><fieldsUsage count="1"><fieldUsage x="0"/></fieldsUsage>'
+            '<groupLevels count="1"><groupLevel uniqueName="[Range].[密级].[密级1]" caption="密级1" user="1">'
+            f'<groups count="1"><group name="组1" uniqueName="[Range].[密级].[密级1].[组1]" caption="{caption}" '
+            'uniqueParent="[Range].[密级].[All]" id="1"><groupMembers count="1">'
+            f'<groupMember uniqueName="[Range].[密级].&amp;[{member}]"/></groupMembers></group></groups>'
+            '</groupLevel></groupLevels></cacheHierarchy></cacheHierarchies>')
+
+
+@pytest.mark.parametrize(("caption", "member"), [(MARK, "公开"), ("组1", MARK)], ids=["caption", "member"])
+def test_an_olap_group(b: types.SimpleNamespace, caption: str, member: str) -> None:
+    """A group of OLAP items the user made: its caption (the pivot's label
+    for it, renamed as the user likes) and the members it holds, by their
+    unique names; neither was read (cleared)."""
+    data = _cache_edit(b, _pivot(b, "数据透视表1", "会"), _FIELDS, _FIELDS + _olap_group(caption, member))
+    assert mark_parts(data, "a.xlsx") == ["pivot-caches"]
+    assert MARK in _part(data, "pivot-caches").split("\n")
+
+
 def test_an_olap_member_s_mdx_of_unclosed_brackets(b: types.SimpleNamespace) -> None:
     """An expression ending in a string of 100,000 [ left open is read in
     linear time (each [ tried to the end: minutes), its member too."""
