@@ -75,6 +75,27 @@ def test_a_page_the_parser_finds_empty_is_unreadable_not_clear() -> None:
         assert any("could not be parsed" in f.reason for f in result.findings), data
 
 
+@pytest.mark.parametrize("page", [
+    '<html><body><p>说明</p><img src="x.png" alt="机构密码年度"></body></html>机密★5年',
+    "<html><body><p>说明</p><!-- 机构 密码 年度 --></body></html>机密★5年",
+    '<html><head><noscript>机密★5年</noscript></head><body><p>说明</p><a title="机构密码年度">链接</a></body></html>',
+], ids=["after-html-alt", "after-html-comment", "noscript-in-head"])
+def test_text_the_parser_drops_is_found_though_its_characters_are_elsewhere(page: str) -> None:
+    """Text the parser drops (after ``</html>``, a ``<noscript>`` in
+    ``<head>``) is read with the markup stripped; the check for it counted
+    each character alone over all parts, so an alt text or a comment
+    holding 机, 密 and 年 elsewhere hid it and the page was cleared.  A page
+    whose attribute holds ``>`` beside its text (the stripped reading cuts
+    the tag there) drops nothing and stays read in full."""
+    result = scan_bytes(page.encode(), "notice.html")[0]
+    assert (result.verdict.value, result.extraction.value) == ("block", "partial")
+    assert [(f.rule, f.part) for f in result.findings] == [("unreadable.extract", "body"),
+                                                           ("mark.state-secret", "markup-text")]
+    clean = '<html><body><a title="首页 > 新闻中心">新闻</a><p>新闻中心</p><!-- 密码 --></body></html>'
+    result = scan_bytes(clean.encode(), "notice.html")[0]
+    assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
+
+
 def test_text_in_attributes_a_browser_shows() -> None:
     """Framed pages (srcdoc, data: URIs), a search box's hint, a visible
     input's value, a data-* attribute a script shows: cleared before (the

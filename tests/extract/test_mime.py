@@ -203,6 +203,19 @@ def test_an_html_part_read_in_part_is_not_cleared() -> None:
     assert [(f.rule, f.part) for f in result.findings] == [("unreadable.embedded", "text:1:data-uri")]
 
 
+@pytest.mark.parametrize("kind", ["mht", "eml"])
+def test_text_after_the_page_is_found_though_its_characters_are_in_an_alt_text(kind: str) -> None:
+    """A footer a mail gateway appended after ``</html>`` is dropped by the
+    parser and read with the markup stripped; an alt text holding its
+    characters (机构, 密码, 年度) hid the loss and the message was cleared,
+    where read with the markup stripped before it was found."""
+    page = '<html><body><p>说明</p><img src="image001.png" alt="机构密码年度"></body></html>\n' + MARK
+    result = scan_bytes(_page(page, kind), f"notice.{kind}")[0]
+    assert (result.verdict.value, result.extraction.value) == ("block", "partial")
+    assert [(f.rule, f.part) for f in result.findings] == [("unreadable.extract", "text:1"),
+                                                           ("mark.state-secret", "text:1:markup-text")]
+
+
 def test_an_html_part_keeps_its_charset() -> None:
     """A page in GB2312, quoted-printable, as Word saves one: its alt text
     decoded in the part's charset."""
