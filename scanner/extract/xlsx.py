@@ -335,13 +335,24 @@ _CONNECTION_TEXT = {"connection": ("name", "description", "sourceFile", "odcFile
                     "textPr": ("sourceFile",), "s": ("v",), "parameter": ("name", "prompt", "string"),
                     "rangePr": ("sourceName",), "dbTable": ("name",), "oledbPr": ("connection",),
                     "dataFeedPr": ("connection",)}
-_CONNECTION_COMMANDS = {"dbPr": ("command", "serverCommand")}
+# a command: a connection's (its commandType says which kind), and an Excel 2013 model connection's
+# (x15:dbCommand, a query)
+_CONNECTION_COMMANDS = {"dbPr": ("command", "serverCommand"), "dbCommand": ("text",)}
 _CONNECTION_TAGS = tuple(f"{{*}}{tag}" for tag in {*_CONNECTION_TEXT, *_CONNECTION_COMMANDS})
-_ADDRESSES = frozenset({"url", "editPage"})
+# percent-encoded: an address, and the form a web query posts to it
+_PERCENT_ENCODED = frozenset({"url", "post", "editPage"})
 _CONNECTION_STRINGS = frozenset({"connection", "localConnection"})
-# a SQL command's string literals ('' the quote), quoted and bracketed names, and comments
-_SQL_TOKEN = re.compile(r"'((?:[^']|'')*)'|\"((?:[^\"]|\"\")*)\"|\[([^\]]*)\]|--([^\n]*)|/\*(.*?)(?:\*/|\Z)",
-                        re.DOTALL)
+# a SQL command's string literals, its names quoted ("", MySQL's ``) or bracketed ([], SQL Server's and
+# Access's), each with its closing character doubled inside, and its comments; one left open ends
+# with the command (a quote Excel would not run still says what it says), each character looked at
+# once (an unclosed [ scanned to the end from every [ that followed: time quadratic in the command)
+_SQL_TOKEN = re.compile(r"'((?:[^']|'')*+)(?:'|\Z)|\"((?:[^\"]|\"\")*+)(?:\"|\Z)|`((?:[^`]|``)*+)(?:`|\Z)"
+                        r"|\[((?:[^\]]|\]\])*+)(?:\]|\Z)|--([^\n]*)|/\*(.*?)(?:\*/|\Z)", re.DOTALL)
+# the character each quoted token of _SQL_TOKEN (groups 1 to 4) writes twice for itself
+_SQL_CLOSING = ("'", '"', "`", "]")
+# a connection string's pair (Provider=…;Data Source="C:\a;b.accdb"): its key, and its value quoted
+# ("" or '' inside for the quote), braced (ODBC's {…}) or up to the next ; (a piece without = is read whole)
+_CONNECTION_PAIR = re.compile(r"""([^=;]*)(=\s*(?:"((?:[^"]|"")*+)"?|'((?:[^']|'')*+)'?|\{([^}]*+)\}?|([^;]*)))?""")
 
 
 def _connections(pkg: GuardedZip, paths: list[str], texts: dict[str, str], notices: list[Notice]) -> list[str]:
@@ -366,7 +377,7 @@ def _connections(pkg: GuardedZip, paths: list[str], texts: dict[str, str], notic
             tag = local(el.tag)
             for key in _CONNECTION_TEXT.get(tag, ()):
                 text = _xstring(el.get(key) or "").strip()
-                if key in _ADDRESSES:
+                if key in _PERCENT_ENCODED:
                     text = unquoted_url(text)
                 # of a connection string (Provider=…;Data Source=C:\资料\库.accdb) its values: its source's
                 # path is the connection's sourceFile, read once
@@ -383,17 +394,37 @@ def _connections(pkg: GuardedZip, paths: list[str], texts: dict[str, str], notic
 
 
 def _connection_values(text: str) -> list[str]:
-    """The values of a connection string's ``key=value`` pairs, quotes removed."""
-    return [pair.partition("=")[2].strip().strip("\"'").strip() for pair in text.split(";")]
+    """The values of a connection string's ``key=value`` pairs, quotes
+    removed (a quoted value may hold ``;``), and a piece without a key as
+    it stands: cut at every ``;``, a quoted value's rest and such a piece
+    were lost."""
+    values = []
+    for match in _CONNECTION_PAIR.finditer(text):
+        key, pair, double, single, braced, plain = match.groups()
+        if pair is None:
+            value = key
+        elif double is not None:
+            value = double.replace('""', '"')
+        elif single is not None:
+            value = single.replace("''", "'")
+        else:
+            value = braced if braced is not None else plain
+        values.append(value.strip())
+    return values
 
 
 def _sql_text(command: str) -> list[str]:
     """A SQL command's string literals, quoted or bracketed names and
-    comments, one a line, those with a letter: a 密级 field's levels it
-    compares with on one line (``levels.choice_lines``, as ``_formula_literals``
-    reads a formula's), not each a bare level."""
-    found = [next(group for group in match.groups() if group is not None) for match in _SQL_TOKEN.finditer(command)]
-    texts = [text.replace("''", "'").replace('""', '"').strip() for text in found]
+    comments (``_SQL_TOKEN``), one a line, those with a letter: a 密级
+    field's levels it compares with on one line (``levels.choice_lines``,
+    as ``_formula_literals`` reads a formula's), not each a bare level."""
+    texts = []
+    for match in _SQL_TOKEN.finditer(command):
+        group = match.lastindex or 0
+        text = match[group]
+        if group <= len(_SQL_CLOSING):
+            text = text.replace(_SQL_CLOSING[group - 1] * 2, _SQL_CLOSING[group - 1])
+        texts.append(text.strip())
     return choice_lines([text for text in texts if any(ch.isalpha() for ch in text)], ",")
 
 

@@ -622,3 +622,46 @@ def test_a_connection_s_query_read_once_and_its_levels_as_choices(b: types.Simpl
     result = scan_bytes(data, "a.xlsx")[0]
     assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
     assert _part(data, "connections") == "数据库\nC:\\资料\\数据库.accdb\n公开,秘密"
+
+
+_MODEL = ('<connection id="1" keepAlive="1" name="ThisWorkbookDataModel" type="5" refreshedVersion="6" background="1">'
+          '<dbPr connection="Data Model Connection" command="Model" commandType="1"/><extLst>'
+          '<ext uri="{{DE250136-89BD-433C-8126-D09CA5730AF9}}" '
+          'xmlns:x15="http://schemas.microsoft.com/office/spreadsheetml/2010/11/main">'
+          '<x15:connection id="" model="1"><x15:oledbPr connection="Provider=SQLOLEDB.1;Data Source=db01">'
+          '<x15:dbCommand text="{command}"/></x15:oledbPr></x15:connection></ext></extLst></connection>')
+
+
+@pytest.mark.parametrize(("connection", "text"), [
+    (_db(command=f"SELECT * FROM 文件 WHERE 密级='{MARK}"), MARK),  # left open: Excel would not run it
+    (_db(command=f"SELECT * FROM `{MARK}清单`"), f"{MARK}清单"),  # MySQL's quoted name
+    (_db(command=f"SELECT [项目]]{MARK}] FROM 文件"), f"项目]{MARK}"),  # ] written twice inside brackets
+    (_db(command="SELECT 1").replace("Mode=Share Deny Write", f"Extended Properties=&quot;{MARK};HDR=YES&quot;"),
+     f"{MARK};HDR=YES"),  # a quoted value holding ;
+    (_db(command="SELECT 1").replace(";Mode=Share Deny Write", f";{MARK}"), MARK),  # a piece without a key
+    (_MODEL.format(command=escape(f"SELECT * FROM 文件 WHERE 密级='{MARK}'")), MARK),  # Excel 2013's data model
+    (('<connection id="1" name="报表" type="4" refreshedVersion="6" background="1" saveData="1">'
+      '<webPr sourceData="1" url="https://example.invalid/query" '
+      'post="level=%E6%9C%BA%E5%AF%86%E2%98%855%E5%B9%B4"/></connection>'), f"level={MARK}"),  # the form it posts
+], ids=["open-quote", "backquoted-name", "doubled-bracket", "quoted-value", "piece-without-key", "model-command",
+        "posted-form"])
+def test_a_connection_s_text_however_written(b: types.SimpleNamespace, connection: str, text: str) -> None:
+    """A command's string left open, a name in MySQL's backquotes or in
+    brackets holding ``]]``, a connection string's quoted value holding
+    ``;`` or a piece without a key, an Excel 2013 model connection's
+    command (``x15:dbCommand``) and a web query's posted form (percent-
+    encoded as its address is): each was cleared."""
+    data = _connected(b, connection)
+    assert mark_parts(data, "a.xlsx") == ["connections"]
+    assert text in _part(data, "connections").splitlines()
+
+
+def test_a_command_of_unclosed_brackets_is_read_in_linear_time(b: types.SimpleNamespace) -> None:
+    """An unclosed ``[`` was scanned to the end of the command from every
+    ``[`` after it: 40,000 of them took ten seconds, a megabyte hours.
+    Milliseconds now (the bound is far above what it takes); the mark after
+    them is read."""
+    data = _connected(b, _db(command="SELECT " + "[" * 200_000 + MARK))
+    started = time.process_time()
+    assert mark_parts(data, "a.xlsx") == ["connections"]
+    assert time.process_time() - started < 10
