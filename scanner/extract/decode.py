@@ -28,6 +28,7 @@ _BOMS = (
 _CHINESE = ("gb18030", "big5")
 _MARGIN = 3  # common characters one reading needs beyond the other to be trusted
 _MAX_CHAOS = 0.1  # charset-normalizer's mess ratio above which its guess is not a reading
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")  # a run of percent escapes: the bytes of one address segment
 
 
 @dataclass(frozen=True)
@@ -207,8 +208,19 @@ def data_uri(uri: str, max_bytes: int, strict: bool = True) -> DataUri:
 def unquoted_url(url: str) -> str:
     """An address with its percent-encoding decoded as a browser shows it
     (``%E6%9C%BA%E5%AF%86`` is 机密): as UTF-8, or as GB18030 (older Chinese
-    sites) when the bytes are not UTF-8."""
+    sites) when the bytes are not UTF-8; then each run of escapes on its
+    own (``_unquoted_run``), so that one stray byte (``…%E5%B9%B4?t=%FF``)
+    does not make the UTF-8 of the rest GB18030's mojibake."""
     try:
         return urllib.parse.unquote(url, errors="strict")
     except UnicodeDecodeError:
-        return urllib.parse.unquote(url, encoding="gb18030", errors="replace")
+        return _ESCAPES.sub(_unquoted_run, url)
+
+
+def _unquoted_run(match: re.Match[str]) -> str:
+    """One run of percent escapes decoded: as UTF-8, or as GB18030 with replacements."""
+    data = urllib.parse.unquote_to_bytes(match[0])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")

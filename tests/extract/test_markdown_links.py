@@ -48,6 +48,16 @@ def test_a_percent_encoded_link_target_is_read_decoded(encoding: str) -> None:
         "block", "full", [("mark.state-secret", "links"), ("mark.state-secret", "links")])
 
 
+def test_a_link_target_with_a_stray_byte_keeps_its_utf8() -> None:
+    """One escape that is not UTF-8 (a token's ``%FF``) made the whole
+    address GB18030's mojibake (鏈哄瘑), its UTF-8 mark cleared: each run
+    of escapes is read on its own; one in GB18030 still reads as GB18030."""
+    address = f"https://example.org/files/{urllib.parse.quote(MARK)}.pdf?t=%FF"
+    assert findings(f"下载[附件]({address})\n") == ("block", "full", [("mark.state-secret", "links")])
+    address = f"https://example.org/files/{urllib.parse.quote(MARK.encode('gb18030'))}.pdf?t=%FF"
+    assert findings(f"下载[附件]({address})\n") == ("block", "full", [("mark.state-secret", "links")])
+
+
 def test_links_without_a_mark_stay_clear() -> None:
     text = ('# 说明\n\n参见[通知](https://example.org/%E9%80%9A%E7%9F%A5 "公开的通知")，完成率 100%。\n\n'
             "[ref]: https://example.org/a%20b 'title'\n")
