@@ -6,12 +6,12 @@ as plain text the mark is never seen.  Python's ``email`` parser decodes
 them: the headers (subject, sender, recipients; RFC 2047 words decoded)
 are ``headers``, each text part is ``text:N`` (a style sheet as written,
 and read as a ``.css`` file is beside it: ``text:N:style``,
-``text:N:data-uri``, ``text:N:picture:M``; XML with its markup stripped),
-an HTML page is read as an ``.html`` file is, its parts under its own
-(``text:N`` its visible text, ``text:N:attributes``, ``text:N:html-comment``,
-``text:N:img:M``...), and every other part (a picture of the page, an
-attached file) is a member item of its own, named by its file name or
-content location.
+``text:N:data-uri``, ``text:N:picture:M``), an HTML page is read as an
+``.html`` file is and XML as an ``.xml`` file is, their parts under their
+own (``text:N`` the visible text, ``text:N:attributes``,
+``text:N:html-comment``, ``text:N:img:M``, ``text:N:xml-comment``...), and
+every other part (a picture of the page, an attached file) is a member
+item of its own, named by its file name or content location.
 """
 from __future__ import annotations
 
@@ -51,18 +51,17 @@ def extract_mime(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         if notice is not None:
             notices.append(notice)
         within = f"text:{number}"
-        if part.get_content_type() == "text/html":
-            page = _page(text, other, limits, ocr, within)
-            parts += page.parts
-            notices += page.notices
-            failed += page.failed_parts
+        subtype = part.get_content_subtype()
+        if subtype in ("html", "xml"):  # read as a file of its kind is, its parts under its own
+            from .xmldoc import read_xml_text
+
+            read = _nested(_page(text, limits, ocr) if subtype == "html" else read_xml_text(text), other, within)
+            parts += read.parts
+            notices += read.notices
+            failed += read.failed_parts
             continue
         if other is not None:
             text = f"{text}\n{non_ascii_lines(other)}"
-        if part.get_content_subtype() == "xml":
-            from .html import markup_text
-
-            text = markup_text(text)
         if text.strip():
             parts.append(Part(within, text))
         if part.get_content_type() == "text/css":  # read as a .css file is (what a page's <style> says)
@@ -76,34 +75,41 @@ def extract_mime(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     return Document("mime", parts=tuple(parts), notices=tuple(notices), failed_parts=tuple(failed))
 
 
-def _page(text: str, other: str | None, limits: Limits, ocr: PictureReader, within: str) -> Document:
+def _page(text: str, limits: Limits, ocr: PictureReader) -> Document:
     """An HTML part read as an ``.html`` file is (``html.read_page``: what its
     reader sees besides the visible text, an ``<img>``'s alt text, a comment, a
-    script's strings, a ``data:`` picture), each part named under ``within``:
-    the page's visible text (``body``) is ``within`` itself, the others
-    ``within:attributes``..., and so are the parts its notices name.  Read
-    with the markup stripped before, all but the visible text was lost; the
-    stripped text is not kept beside ``body`` (a mark would be two findings):
-    what it holds and no other part does, the reader finds (``markup-text``).
-    A page the parser cannot read at all is read so, and says so."""
+    script's strings, a ``data:`` picture).  Read with the markup stripped
+    before, all but the visible text was lost; the stripped text is not kept
+    beside ``body`` (a mark would be two findings): what it holds and no
+    other part does, the reader finds (``markup-text``).  A page the parser
+    cannot read at all is read so, and says so."""
     from .html import markup_text, read_page
+
+    try:
+        return read_page(text, limits, ocr)
+    except ExtractionError as exc:
+        stripped = markup_text(text)
+        return Document("html", parts=(Part("body", stripped),) if stripped else (),
+                        notices=(unreadable(f"{exc.reason}; the page was read with the markup stripped",
+                                            part="body"),), failed_parts=("body",))
+
+
+def _nested(read: Document, other: str | None, within: str) -> Document:
+    """The parts of a text part read as a file of its kind is, each named
+    under ``within``: the file's ``body`` is ``within`` itself, the others
+    ``within:attributes``..., and so are the parts its notices name; with
+    the Big5 reading of a part without a charset, as a file's."""
+    from .html import markup_text
 
     def named(part: str) -> str:
         return within if part == "body" else f"{within}:{part}"
 
-    try:
-        page = read_page(text, limits, ocr)
-    except ExtractionError as exc:
-        stripped = markup_text(text)
-        page = Document("html", parts=(Part("body", stripped),) if stripped else (),
-                        notices=(unreadable(f"{exc.reason}; the page was read with the markup stripped",
-                                            part="body"),), failed_parts=("body",))
-    parts = [dataclasses.replace(p, name=named(p.name)) for p in page.parts]
-    if other is not None:  # the Big5 reading of a part without a charset, as an .html file's
+    parts = [dataclasses.replace(p, name=named(p.name)) for p in read.parts]
+    if other is not None:
         parts.append(Part(f"{within}:big5-reading", non_ascii_lines(markup_text(other))))
-    return Document("html", parts=tuple(parts),
-                    notices=tuple(dataclasses.replace(n, part=named(n.part)) for n in page.notices),
-                    failed_parts=tuple(named(p) for p in page.failed_parts))
+    return Document(read.format, parts=tuple(parts),
+                    notices=tuple(dataclasses.replace(n, part=named(n.part)) for n in read.notices),
+                    failed_parts=tuple(named(p) for p in read.failed_parts))
 
 
 def iter_members(data: bytes, limits: Limits) -> Iterator[Member] | None:

@@ -29,6 +29,8 @@ from .notices import unreadable
 from .xmlparts import parse_xml
 
 _TAG = re.compile(r"<!\[CDATA\[(.*?)\]\]>|<!--.*?-->|<[^>]*>", re.DOTALL)
+# an XML declaration, which may name an encoding: the text a message's part holds is decoded already
+_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*>")
 # the tokens of a prolog: a comment's or a processing instruction's text, a quoted
 # literal (which may hold any of the others), the DOCTYPE, the internal subset's
 # brackets, a tag's start, and runs of anything else
@@ -85,8 +87,14 @@ def _subset_comments(data: bytes, encoding: str) -> list[str]:
     return found
 
 
-def extract_xml(data: bytes, name: str, limits: Limits) -> Document:
+def read_xml_text(text: str) -> Document:
+    """XML already decoded (a web archive's or a message's ``text/xml``
+    part, in the charset the part says) read as an ``.xml`` file is, its
+    declaration left out: the encoding it may name is not the text's."""
+    return extract_xml(_DECLARATION.sub("", text, count=1).encode("utf-8"), "", Limits())
 
+
+def extract_xml(data: bytes, name: str, limits: Limits) -> Document:
     try:
         root = parse_xml(data, "body")
     except ExtractionError as exc:

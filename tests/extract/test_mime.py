@@ -216,6 +216,27 @@ def test_text_after_the_page_is_found_though_its_characters_are_in_an_alt_text(k
                                                            ("mark.state-secret", "text:1:markup-text")]
 
 
+@pytest.mark.parametrize(("xml", "part"), [
+    (f'<?xml version="1.0" encoding="utf-8"?><doc><item level="{MARK}">说明</item></doc>', "text:2:attributes"),
+    (f"<doc><p>说明</p><![CDATA[{MARK}]]></doc>", "text:2"),
+    (f"<doc><p>说明</p><!-- {MARK} --></doc>", "text:2:xml-comment"),
+], ids=["attribute", "cdata", "comment"])
+def test_an_xml_part_is_read_as_an_xml_file(xml: str, part: str) -> None:
+    """A ``text/xml`` part (Word's ``filelist.xml`` in a web archive, a
+    data file a message carries) is read as an ``.xml`` file is, in the
+    part's charset whatever its declaration says: read with the markup
+    stripped before, an attribute's value, a CDATA section and a comment
+    holding 机密★5年 were cleared."""
+    email_charset.add_charset("gb2312", email_charset.QP, email_charset.QP)
+    mht = MIMEMultipart("related")
+    mht["MIME-Version"] = "1.0"
+    mht.attach(MIMEText("<html><body><p>通知</p></body></html>", "html", "gb2312"))
+    mht.attach(MIMEText(xml, "xml", "gb2312"))
+    result = scan_bytes(mht.as_bytes(), "notice.mht")[0]
+    assert (result.verdict.value, result.extraction.value) == ("block", "full")
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", part)]
+
+
 def test_an_html_part_keeps_its_charset() -> None:
     """A page in GB2312, quoted-printable, as Word saves one: its alt text
     decoded in the part's charset."""
