@@ -4,22 +4,26 @@
 Their text is encoded (quoted-printable or base64, in any charset), so read
 as plain text the mark is never seen.  Python's ``email`` parser decodes
 them: the headers (subject, sender, recipients; RFC 2047 words decoded)
-are ``headers``, each text part is ``text:N`` (a style sheet as written,
-and read as a ``.css`` file is beside it: ``text:N:style``,
-``text:N:data-uri``, ``text:N:picture:M``), an HTML page is read as an
-``.html`` file is and XML as an ``.xml`` file is, their parts under their
-own (``text:N`` the visible text, ``text:N:attributes``,
-``text:N:html-comment``, ``text:N:img:M``, ``text:N:xml-comment``...), and
-every other part (a picture of the page, an attached file) is a member
-item of its own, named by its file name or content location.
+are ``headers`` (of the N-th message forwarded inside it, ``headers:N``),
+each text part is ``text:N`` (a style sheet as written, and read as a
+``.css`` file is beside it: ``text:N:style``, ``text:N:data-uri``,
+``text:N:picture:M``), an HTML page is read as an ``.html`` file is and
+XML as an ``.xml`` file is, their parts under their own (``text:N`` the
+visible text, ``text:N:attributes``, ``text:N:html-comment``,
+``text:N:img:M``, ``text:N:xml-comment``...), and every other part (a
+picture of the page, an attached file) is a member item of its own, named
+by its file name or content location.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import email
 import email.policy
 import posixpath
-from collections.abc import Iterator
+import quopri
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
@@ -33,7 +37,38 @@ if TYPE_CHECKING:
     from .ocr import PictureReader
 
 _HEADERS = ("Subject", "From", "To", "Cc", "Reply-To", "Comments", "Keywords")
+# the transfer encodings RFC 2046 forbids a message/rfc822 part, which mailers use all the same
+_ENCODED_MESSAGE: dict[str, Callable[[bytes], bytes]] = {"base64": base64.b64decode,
+                                                          "quoted-printable": quopri.decodestring}
+
+
 def _message(data: bytes) -> EmailMessage:
+    """The message parsed, and a message forwarded inside it in base64 or
+    quoted-printable parsed again decoded: ``email`` parses it as it stands,
+    base64 a body without headers, so its subject and its text were never
+    read."""
+    message = _parsed(data)
+    for part in message.walk():  # the walk goes on into a payload set here
+        decode = _ENCODED_MESSAGE.get(str(part.get("Content-Transfer-Encoding", "")).strip().lower())
+        if decode is not None and (as_parsed := _forwarded(part)) is not None:
+            try:
+                inner = _parsed(decode(as_parsed.as_bytes()))
+            except (ValueError, binascii.Error):
+                continue
+            part.set_payload([inner])
+            del part["Content-Transfer-Encoding"]
+    return message
+
+
+def _forwarded(part: EmailMessage) -> EmailMessage | None:
+    """The message a ``message/rfc822`` part holds; None for another part."""
+    if part.get_content_type() != "message/rfc822" or not part.is_multipart():
+        return None
+    inner = part.get_payload(0)
+    return inner if isinstance(inner, EmailMessage) else None
+
+
+def _parsed(data: bytes) -> EmailMessage:
     message = email.message_from_bytes(data, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     return message
@@ -42,8 +77,10 @@ def _message(data: bytes) -> EmailMessage:
 def extract_mime(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
     """``ocr`` reads the pictures a page's or a style sheet's ``data:`` URIs hold."""
     message = _message(data)
-    headers = [f"{key}: {value}" for key in _HEADERS for value in message.get_all(key, []) if str(value).strip()]
-    parts = [Part("headers", "\n".join(headers))] if headers else []
+    # a message forwarded inside it (message/rfc822) has headers of its own: its subject, its sender
+    forwarded = [inner for part in message.walk() if (inner := _forwarded(part)) is not None]
+    headers = [("headers", _headers(message)), *((f"headers:{n}", _headers(m)) for n, m in enumerate(forwarded, 1))]
+    parts = [Part(part_name, text) for part_name, text in headers if text]
     notices: list[Notice] = []
     failed: list[str] = []
     for number, part in enumerate((p for p in message.walk() if _is_text(p)), 1):
@@ -73,6 +110,11 @@ def extract_mime(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     for defect in message.defects:
         notices.append(unreadable(f"MIME structure damaged: {type(defect).__name__}", part="item"))
     return Document("mime", parts=tuple(parts), notices=tuple(notices), failed_parts=tuple(failed))
+
+
+def _headers(message: EmailMessage) -> str:
+    """A message's headers a reader sees (``_HEADERS``), a line each."""
+    return "\n".join(f"{key}: {value}" for key in _HEADERS for value in message.get_all(key, []) if str(value).strip())
 
 
 def _page(text: str, limits: Limits, ocr: PictureReader) -> Document:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import quopri
 from email import charset as email_charset
 from email.message import EmailMessage
 from email.mime.image import MIMEImage
@@ -63,6 +64,48 @@ def test_an_email_with_a_subject_a_base64_body_and_an_attachment() -> None:
     results = scan_bytes(message.as_bytes(), "minutes.eml")
     assert [(r.item, r.format, [(f.level, f.part) for f in r.findings if f.category == "mark"]) for r in results] == [
         ("minutes.eml", "mime", [("机密", "headers")]), ("minutes.eml!纪要.docx", "docx", [("秘密", "body")])]
+
+
+def _forwarding(inner: EmailMessage, cte: str) -> bytes:
+    """A message forwarding ``inner`` as an attachment (``message/rfc822``),
+    as written (``8bit``) or, as some mailers do though RFC 2046 forbids it,
+    in base64 or quoted-printable."""
+    outer = EmailMessage()
+    outer["Subject"] = "转发：通知"
+    outer["From"] = "office@example.invalid"
+    outer.set_content("见转发的邮件。")
+    outer.add_attachment(inner)
+    data = outer.as_bytes()
+    if cte == "8bit":
+        return data
+    written = inner.as_bytes()
+    encoded = base64.encodebytes(written) if cte == "base64" else quopri.encodestring(written)
+    head, _, rest = data.partition(b"Content-Type: message/rfc822\n")
+    assert written.strip() in rest
+    return (head + b"Content-Type: message/rfc822\nContent-Transfer-Encoding: " + cte.encode() + b"\n"
+            + rest.replace(written.strip(), encoded.strip()))
+
+
+@pytest.mark.parametrize("cte", ["8bit", "base64", "quoted-printable"])
+def test_a_forwarded_message_s_headers_and_text(cte: str) -> None:
+    """A message forwarded inside another has headers of its own, its
+    subject ``headers:1``; forwarded in base64 or quoted-printable, ``email``
+    parsed it as it stood (base64 a body without headers) and its text was
+    never read: each was cleared."""
+    inner = EmailMessage()
+    inner["Subject"] = f"{MARK} 通知"
+    inner["From"] = "办公室 <office@example.invalid>"
+    inner.set_content("各位：请按要求做好准备。")
+    result = scan_bytes(_forwarding(inner, cte), "forward.eml")[0]
+    assert (result.verdict.value, result.extraction.value) == ("block", "full")
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "headers:1")]
+    inner.replace_header("Subject", "通知")
+    inner.set_content(f"各位：\n{MARK}\n请按要求做好准备。", cte="8bit")
+    result = scan_bytes(_forwarding(inner, cte), "forward.eml")[0]
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "text:2")]
+    inner.set_content("各位：请按要求做好准备。")
+    result = scan_bytes(_forwarding(inner, cte), "forward.eml")[0]
+    assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
 
 
 def test_plain_text_that_starts_like_a_letter_stays_text() -> None:
