@@ -186,9 +186,11 @@ def _is_text(part: EmailMessage) -> bool:
 
 
 def _text(part: EmailMessage) -> tuple[str, str | None, Notice | None]:
-    """A text part decoded in its charset (strictly: bytes it does not read
-    make the notice), and when GB18030 was chosen for it without a clear
-    margin, its Big5 reading (``Decoded.other``)."""
+    """A text part decoded in its charset, or without one as a text file is
+    (``decode``): bytes neither reads make the notice, as they make a text
+    file's (a part without a charset was read with replacements and
+    cleared); and when GB18030 was chosen for it without a clear margin,
+    its Big5 reading (``Decoded.other``)."""
     raw = part.get_payload(decode=True)
     if not isinstance(raw, bytes):
         return "", None, unreadable("MIME text part cannot be decoded")
@@ -199,8 +201,8 @@ def _text(part: EmailMessage) -> tuple[str, str | None, Notice | None]:
         except (LookupError, UnicodeDecodeError):
             pass
     decoded = decode(raw)
-    notice = None
-    if charset and not decoded.exact:
-        notice = unreadable(f"MIME text part not in its declared charset {charset}; read with replacements",
-                            rule="unreadable.encoding")
-    return decoded.text, decoded.other, notice
+    if decoded.exact:
+        return decoded.text, decoded.other, None
+    said = f"not in its declared charset {charset}" if charset else "in no charset that reads it (none declared)"
+    return decoded.text, decoded.other, unreadable(f"MIME text part {said}; read as {decoded.encoding} with replacements",
+                                                   rule="unreadable.encoding")

@@ -9,6 +9,7 @@ import io
 import quopri
 from email import charset as email_charset
 from email.message import EmailMessage
+from email.mime.base import MIMEBase
 from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -278,6 +279,28 @@ def test_an_xml_part_is_read_as_an_xml_file(xml: str, part: str) -> None:
     result = scan_bytes(mht.as_bytes(), "notice.mht")[0]
     assert (result.verdict.value, result.extraction.value) == ("block", "full")
     assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", part)]
+
+
+@pytest.mark.parametrize("subtype", ["plain", "html"])
+def test_a_part_without_a_charset_read_with_replacements_is_not_cleared(subtype: str) -> None:
+    """A text part that names no charset and whose bytes no encoding reads
+    (its mark's 密 with a byte that is not UTF-8) was read with replacements and
+    cleared: ``unreadable.encoding``, as a text file's; one that names none
+    and reads as UTF-8 stays clear."""
+    written = f"<p>关于开展工作的通知</p><p>{MARK}</p>" if subtype == "html" else f"关于开展工作的通知\n{MARK}\n"
+    damaged = written.encode().replace("密".encode(), "密".encode()[:2] + b"\xff")
+    part = MIMEBase("text", subtype)
+    part.set_payload(base64.encodebytes(damaged).decode())
+    part["Content-Transfer-Encoding"] = "base64"
+    message = MIMEMultipart("mixed")
+    message["Subject"] = "通知"
+    message.attach(part)
+    result = scan_bytes(message.as_bytes(), "notice.eml")[0]
+    assert (result.verdict.value, result.extraction.value) == ("review", "partial")
+    assert [f.rule for f in result.findings] == ["unreadable.encoding"]
+    part.set_payload(base64.encodebytes("关于开展工作的通知".encode()).decode())
+    result = scan_bytes(message.as_bytes(), "notice.eml")[0]
+    assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
 
 
 def test_an_html_part_keeps_its_charset() -> None:
