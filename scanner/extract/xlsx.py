@@ -350,6 +350,11 @@ _SQL_TOKEN = re.compile(r"'((?:[^']|'')*+)(?:'|\Z)|\"((?:[^\"]|\"\")*+)(?:\"|\Z)
                         r"|\[((?:[^\]]|\]\])*+)(?:\]|\Z)|--([^\n]*)|/\*(.*?)(?:\*/|\Z)", re.DOTALL)
 # the character each quoted token of _SQL_TOKEN (groups 1 to 4) writes twice for itself
 _SQL_CLOSING = ("'", '"', "`", "]")
+# the operators of a condition that keeps the rows whose value is not the string literal after it (its
+# column's name before them), by words as a pivot's label filter dialog's (_EXCLUDING) are
+_SQL_EXCLUDING = ((re.compile(r"(?:<>|!=|\^=)\Z"), "不等于"), (re.compile(r"\bNOT\s+LIKE\Z", re.IGNORECASE), "不匹配"),
+                  (re.compile(r"\bNOT\s+IN\s*\(\Z", re.IGNORECASE), "不属于"))
+_SQL_NAME = re.compile(r"[^\s()=<>!^,]+\Z")
 # a connection string's pair (Provider=…;Data Source="C:\a;b.accdb"): its key, and its value quoted
 # ("" or '' inside for the quote), braced (ODBC's {…}) or up to the next ; (a piece without = is read whole)
 _CONNECTION_PAIR = re.compile(r"""([^=;]*)(=\s*(?:"((?:[^"]|"")*+)"?|'((?:[^']|'')*+)'?|\{([^}]*+)\}?|([^;]*)))?""")
@@ -417,15 +422,51 @@ def _sql_text(command: str) -> list[str]:
     """A SQL command's string literals, quoted or bracketed names and
     comments (``_SQL_TOKEN``), one a line, those with a letter: a 密级
     field's levels it compares with on one line (``levels.choice_lines``,
-    as ``_formula_literals`` reads a formula's), not each a bare level."""
-    texts = []
+    as ``_formula_literals`` reads a formula's), not each a bare level.  A
+    level a condition keeps out (``密级 <> '机密'``, ``NOT IN ('机密')``:
+    ``_sql_excluding``) is read as that condition, ``密级 不等于 机密``, as
+    a pivot's label filter hiding it is (``_pivot_filters``): alone on a
+    line it was a bare level, and a query leaving out the 机密 rows blocked."""
+    texts: list[str] = []
+    conditions: list[str] = []
+    words, name, end = "", "", 0
     for match in _SQL_TOKEN.finditer(command):
         group = match.lastindex or 0
         text = match[group]
         if group <= len(_SQL_CLOSING):
             text = text.replace(_SQL_CLOSING[group - 1] * 2, _SQL_CLOSING[group - 1])
-        texts.append(text.strip())
-    return choice_lines([text for text in texts if any(ch.isalpha() for ch in text)], ",")
+        text = text.strip()
+        excluding = _sql_excluding(command[end:match.start()]) if group == 1 else None
+        end = match.end()
+        if excluding is None:
+            words, name = "", text if group in (2, 3, 4) else ""  # a quoted name a condition may be on
+        elif excluding[0]:
+            words, name = excluding[0], excluding[1] or name
+        if words and level_choice(text):
+            conditions.append(f"{name or '字段'} {words} {text}")
+        else:
+            texts.append(text)
+    return [*choice_lines([text for text in texts if any(ch.isalpha() for ch in text)], ","),
+            *(line for line in conditions if any(ch.isalpha() for ch in line.rsplit(" ", 1)[-1]))]
+
+
+def _sql_excluding(gap: str) -> tuple[str, str] | None:
+    """How a string literal after ``gap`` (the command since the token
+    before it) is compared when its condition keeps the rows whose value is
+    not the literal: the condition's words (``_SQL_EXCLUDING``) and the
+    name of its column when ``gap`` holds one; ``("", "")`` after a comma
+    (a later entry of a list); None for any other literal.  Only the end
+    of ``gap`` is looked at: each character of a command once or so."""
+    tail = gap[-64:].rstrip()
+    if tail[-1:] in ("N", "n", "E", "e") and not tail[-2:-1].isalnum():  # N'机密', E'…': the quote's prefix
+        tail = tail[:-1].rstrip()
+    if tail.lstrip() == ",":
+        return "", ""
+    for operator, words in _SQL_EXCLUDING:
+        if (found := operator.search(tail)) is not None:
+            name = _SQL_NAME.search(tail[:found.start()].rstrip())
+            return words, name[0] if name else ""
+    return None
 
 
 def _mdx_names(mdx: str) -> list[str]:

@@ -665,3 +665,25 @@ def test_a_command_of_unclosed_brackets_is_read_in_linear_time(b: types.SimpleNa
     started = time.process_time()
     assert mark_parts(data, "a.xlsx") == ["connections"]
     assert time.process_time() - started < 10
+
+
+@pytest.mark.parametrize(("command", "line"), [
+    ("SELECT * FROM 文件 WHERE 密级 <> '机密'", "密级 不等于 机密"),
+    ("SELECT * FROM [文件] WHERE [密级]!=N'秘密' AND 年度 = '2020'", "密级 不等于 秘密"),
+    ("SELECT * FROM 文件 WHERE 密级 NOT IN ('绝密')", "密级 不属于 绝密"),
+    ("SELECT * FROM 文件 WHERE 密级 NOT LIKE '机密'", "密级 不匹配 机密"),
+], ids=["not-equal", "bracketed-name", "not-in", "not-like"])
+def test_a_query_that_leaves_out_a_level(b: types.SimpleNamespace, command: str, line: str) -> None:
+    """A query that leaves out the rows of a level names it as a field's
+    value, shown by no cell: read as its condition, as a pivot's label
+    filter hiding it is, not as 机密 alone on a line (a bare level: the
+    book blocked); a query keeping only that level's rows, and one leaving
+    out a string holding more than a level, are read as before."""
+    data = _connected(b, _db(command=command))
+    result = scan_bytes(data, "a.xlsx")[0]
+    assert (result.verdict.value, result.extraction.value, result.findings) == ("clear", "full", ())
+    assert line in _part(data, "connections").splitlines()
+    data = _connected(b, _db(command=command.replace("<>", "=").replace("!=", "=").replace("NOT ", "")))
+    assert scan_bytes(data, "a.xlsx")[0].verdict.value == "block"
+    data = _connected(b, _db(command="SELECT * FROM 文件 WHERE 密级 <> '机密★5年'"))
+    assert mark_parts(data, "a.xlsx") == ["connections"]
