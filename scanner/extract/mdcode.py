@@ -42,7 +42,8 @@ _DEFINITION = re.compile(r"\[(?:[^\]\\]|\\.)+\]:")
 # white space and block quotes' and list items' markers: what a block inside them comes after
 _CONTAINERS = re.compile(r"[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|$)[ \t>]*)*")
 _FENCE_START = re.compile(r"`{3}|~{3}")
-_INDENTED = re.compile(r"^(?: {4}| {0,3}\t)", re.MULTILINE)
+_LINE_END = re.compile(r"\r\n?|\n")
+_INDENTED = re.compile(r"(?:^|(?<=\r))(?: {4}| {0,3}\t)", re.MULTILINE)
 _BLOCK_TAGS = ("address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|"
                "dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|"
                "legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|"
@@ -78,42 +79,46 @@ class ShownAsWritten:
 
     def __init__(self, text: str) -> None:
         self._text = text
+        self._read = False
         self._starts: list[int] = []  # where each line starts
         self._lines: list[str] = []
-        self._kinds: list[int] | None = None
+        self._kinds: list[int] = []
         self._spans: dict[int, list[tuple[int, int]]] = {}  # a line -> its code spans (in the text)
 
     def holds(self, start: int, end: int) -> bool:
-        """``text[start:end]``, on one line, lies inside code."""
-        number = self._line(start)
-        if number is None:
-            return False
-        kinds = self._kinds
-        assert kinds is not None
-        return kinds[number] == _CODE or any(s <= start and end <= e for s, e in self._spans_on(number))
+        """All of ``text[start:end]`` lies inside code: on one line, a code
+        block's or a code span's; over lines, code blocks'."""
+        numbers = self._numbers(start, end)
+        if len(numbers) > 1:
+            return all(self._kinds[number] == _CODE for number in numbers)
+        return any(self._kinds[number] == _CODE or any(s <= start and end <= e for s, e in self._spans_on(number))
+                   for number in numbers)
 
     def meets(self, start: int, end: int) -> bool:
-        """Some of ``text[start:end]``, on one line, lies inside code."""
-        number = self._line(start)
-        if number is None:
-            return False
-        kinds = self._kinds
-        assert kinds is not None
-        return kinds[number] == _CODE or any(s < end and start < e for s, e in self._spans_on(number))
+        """Some of ``text[start:end]`` lies inside code."""
+        return any(self._kinds[number] == _CODE or any(s < end and start < e for s, e in self._spans_on(number))
+                   for number in self._numbers(start, end))
 
-    def _line(self, at: int) -> int | None:
-        """The number of the line ``at`` is on; None when the text holds no code."""
-        if self._kinds is None:
+    def _numbers(self, start: int, end: int) -> range:
+        """The numbers of the lines ``text[start:end]`` is on; none when the
+        text holds no code."""
+        if not self._read:
+            self._read = True
             text = self._text
             if "`" not in text and "~~~" not in text and not _INDENTED.search(text):
-                self._kinds = []
-                return None
-            self._lines = text.split("\n")
-            self._starts = list(itertools.accumulate((len(line) + 1 for line in self._lines[:-1]), initial=0))
-            if "\r" in text:
-                self._lines = [line.removesuffix("\r") for line in self._lines]
+                return range(0)
+            if "\r" in text:  # a line ends at CR LF, LF or CR alone (CommonMark 2.1)
+                breaks = list(_LINE_END.finditer(text))
+                self._starts = [0, *(match.end() for match in breaks)]
+                ends = [*(match.start() for match in breaks), len(text)]
+                self._lines = [text[start:end] for start, end in zip(self._starts, ends)]
+            else:
+                self._lines = text.split("\n")
+                self._starts = list(itertools.accumulate((len(line) + 1 for line in self._lines[:-1]), initial=0))
             self._kinds = _Blocks().kinds(self._lines)
-        return bisect.bisect_right(self._starts, at) - 1 if self._kinds else None
+        if not self._kinds:
+            return range(0)
+        return range(bisect.bisect_right(self._starts, start) - 1, bisect.bisect_right(self._starts, max(start, end - 1)))
 
     def _spans_on(self, number: int) -> list[tuple[int, int]]:
         """A line's code spans, read with the others of its stretch between
@@ -121,7 +126,6 @@ class ShownAsWritten:
         each line of it pairs its backticks; in cells where a line may be a
         table's delimiter row."""
         kinds = self._kinds
-        assert kinds is not None
         if kinds[number] != _INLINE or "`" not in self._lines[number]:
             return []
         if number not in self._spans:

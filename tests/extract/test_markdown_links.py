@@ -128,6 +128,7 @@ def test_a_clause_with_references_is_read_with_its_ends(text: str, found: list[s
     "| 写法 | 说明 |\n|---|---|\n| `&#x673A;&#x5BC6;★5年` | 标志 |\n",  # a code span in a table's cell
     '`[通知](https://example.org/ "&#x673A;&#x5BC6;★5年")`\n',  # a link title in code
     "`https://example.org/%E6%9C%BA%E5%AF%86%E2%98%855%E5%B9%B4`\n",  # a percent-encoded target in code
+    "写法：\r~~~\r&#x673A;&#x5BC6;★5年\r~~~\r",  # lines that end in CR alone
 ])
 def test_code_is_read_as_written(text: str) -> None:
     """CommonMark decodes no reference in code spans and code blocks: the
@@ -151,6 +152,9 @@ def test_a_mark_in_code_as_it_stands_is_read_in_the_body() -> None:
     "<div>\n```\n&#x673A;&#x5BC6;★5年\n```\n</div>\n",  # a fence in HTML, which the browser decodes
     "<https://example.org/&#x673A;&#x5BC6;&#x2605;5&#x5E74;>\n",  # an autolink (cmark decodes it)
     "- ```\n  x\n```\ny\n```\n&#x673A;&#x5BC6;★5年\n",  # a fence its list item's end closes, then another
+    "~~~\r~~~\r&#x673A;&#x5BC6;★5年\r",  # lines that end in CR alone (CommonMark's too): a fence closed
+    "    x\r\r&#x673A;&#x5BC6;★5年\r",  # an indented line, a blank one, then a paragraph
+    "```\r\n```\r&#x673A;&#x5BC6;★5年\n",  # CR LF, CR and LF in one text
 ])
 def test_references_outside_code_are_read(text: str) -> None:
     assert findings(text) == ("block", "full", [("mark.state-secret", "references")])
