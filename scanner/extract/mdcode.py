@@ -89,15 +89,24 @@ class ShownAsWritten:
         """All of ``text[start:end]`` lies inside code: on one line, a code
         block's or a code span's; over lines, code blocks'."""
         numbers = self._numbers(start, end)
-        if len(numbers) > 1:
-            return all(self._kinds[number] == _CODE for number in numbers)
-        return any(self._kinds[number] == _CODE or any(s <= start and end <= e for s, e in self._spans_on(number))
-                   for number in numbers)
+        if len(numbers) != 1:
+            return bool(numbers) and all(self._kinds[number] == _CODE for number in numbers)
+        if self._kinds[numbers[0]] == _CODE:
+            return True
+        spans = self._spans_on(numbers[0])  # in order, apart: the last to start at or before ``start``
+        last = bisect.bisect_right(spans, start, key=_start) - 1
+        return last >= 0 and end <= spans[last][1]
 
     def meets(self, start: int, end: int) -> bool:
         """Some of ``text[start:end]`` lies inside code."""
-        return any(self._kinds[number] == _CODE or any(s < end and start < e for s, e in self._spans_on(number))
-                   for number in self._numbers(start, end))
+        for number in self._numbers(start, end):
+            if self._kinds[number] == _CODE:
+                return True
+            spans = self._spans_on(number)  # in order, apart: the last to start before ``end``
+            last = bisect.bisect_left(spans, end, key=_start) - 1
+            if last >= 0 and start < spans[last][1]:
+                return True
+        return False
 
     def _numbers(self, start: int, end: int) -> range:
         """The numbers of the lines ``text[start:end]`` is on; none when the
@@ -147,6 +156,10 @@ class ShownAsWritten:
             for line in stretch:
                 self._spans[line] = found.get(line, [])
         return self._spans[number]
+
+
+def _start(span: tuple[int, int]) -> int:
+    return span[0]
 
 
 def _line_spans(line: str, table: bool) -> list[tuple[int, int]] | None:
