@@ -18,9 +18,11 @@ it is code only where every reading of the page's structure makes it so.
   lines every line of which pairs its backticks on its own: the page then
   pairs them the same, whichever lines its paragraphs are.  A backslash
   before a backtick, a backtick inside what may be a tag, an autolink or a
-  link's target and title, such a thing going on into the next line, or a
-  backtick left alone leaves the stretch's spans unread; in a stretch that
-  may hold a table (a line of only ``|-:``) the cells are paired apart.
+  link's target and title (as far as CommonMark reads them: a quoted
+  attribute may hold a '>', a title a ')'), such a thing going on into the
+  next line, or a backtick left alone leaves the stretch's spans unread; in
+  a stretch that may hold a table (a line of only ``|-:``) the cells are
+  paired apart.
 - Block quotes, link reference definitions and what may be HTML blocks are
   text: no span is looked for there.
 """
@@ -69,7 +71,29 @@ _KIND_7 = re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*+{_ATTRIBUTE}*+[ \t]*+/?>|</[A-
 _BLOCK_STARTS = frozenset("`~><[-+*#0123456789")
 _INLINE_EVENT = re.compile(r"`+|<|\]\(")
 _BACKTICKS = re.compile(r"`+")
-_TAG_START = re.compile(r"[A-Za-z/!?]")
+# an inline link's target and title after its text, ](target "title"), on one line (CommonMark 6.3):
+# a target's parentheses paired, one deep, and a backslash escaping what is ASCII punctuation
+_ESCAPE = r"\\[!-/:-@\[-`{-~]"
+_LINK_TAIL = re.compile(
+    rf"""\]\([ \t]*+(?:<(?:{_ESCAPE}|[^<>\\]|\\)*+>"""
+    rf"""|(?:{_ESCAPE}|[^\x00-\x20\x7f()\\]|\\|\((?:{_ESCAPE}|[^\x00-\x20\x7f()\\]|\\)*+\))*+)"""
+    rf"""(?:[ \t]++(?:"(?:{_ESCAPE}|[^"\\]|\\)*+"|'(?:{_ESCAPE}|[^'\\]|\\)*+'|\((?:{_ESCAPE}|[^()\\]|\\)*+\)))?+"""
+    r"[ \t]*+\)")
+# raw HTML and autolinks a '<' starts in a paragraph (6.5, 6.6): an open or closing tag, an autolink
+# to a URI or an e-mail address, whole on the line; a comment, a processing instruction, CDATA and a
+# declaration end at the first of their ends, which may lie on a later line
+_TAG_OR_AUTOLINK = re.compile(
+    rf"<[A-Za-z][A-Za-z0-9-]*+{_ATTRIBUTE}*+[ \t]*+/?>|</[A-Za-z][A-Za-z0-9-]*+[ \t]*+>"
+    r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*+>"
+    r"|<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]++@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*+>")
+_HTML_OPENER = re.compile(r"<(?:(!--)|(\?)|(!\[CDATA\[)|(![A-Za-z]))")
+_HTML_CLOSERS = ("-->", "?>", "]]>", ">")  # by the opener's group
+# an open or closing tag the line ends in (its attributes, white space or a quoted value go on
+# into the next line)
+_TAG_GOING_ON = re.compile(
+    rf"""<[A-Za-z][A-Za-z0-9-]*+{_ATTRIBUTE}*+(?:[ \t]*+=[ \t]*+(?:"[^"]*+|'[^']*+)?)?[ \t]*+$"""
+    r"|</[A-Za-z][A-Za-z0-9-]*+[ \t]*+$")
 
 
 class ShownAsWritten:
@@ -165,8 +189,9 @@ def _start(span: tuple[int, int]) -> int:
 def _line_spans(line: str, table: bool) -> list[tuple[int, int]] | None:
     """The code spans of one line (start, end in it), or None where its
     backticks may pair otherwise than on it: one left alone, one after a
-    backslash, one inside what may be a tag, an autolink or a link's target
-    and title, or such a thing not closed on the line (it may hold the next
+    backslash, one inside a tag, an autolink or a link's target and title
+    (as far as CommonMark reads them, which may be past the first '>' or
+    ')'), or one of these going on into the next line (it may hold that
     line's).  In a ``table`` a span stops at a ``|``: cells are read apart."""
     if "`" not in line and "<" not in line and "](" not in line:
         return []
@@ -178,11 +203,12 @@ def _line_spans(line: str, table: bool) -> list[tuple[int, int]] | None:
         runs.setdefault(match.end() - match.start(), []).append(match.start())
         starts.append(match.start())
     pipes = _places(line, "|") if table else []
-    closers = {"<": _places(line, ">") if "<" in line else [], "](": _places(line, ")") if "](" in line else []}
+    closers: dict[str, list[int]] = {}  # where each of an HTML opener's ends stands in the line
     spans = []
     position = 0
     while (event := _INLINE_EVENT.search(line, position)) is not None:
         at, token = event.start(), event.group()
+        position = at + len(token)
         if token[0] == "`":
             pipe = bisect.bisect_right(pipes, at)
             bound = pipes[pipe] if pipe < len(pipes) else len(line)
@@ -193,16 +219,29 @@ def _line_spans(line: str, table: bool) -> list[tuple[int, int]] | None:
             position = same[closer] + len(token)
             spans.append((at, position))
             continue
-        ends = closers[token]
-        end = bisect.bisect_right(ends, at)
-        if end == len(ends):
-            if token == "](" or _TAG_START.match(line, at + 1):
+        if token == "](":
+            tail = _LINK_TAIL.match(line, at)
+            if tail is None:  # none, or one going on into the next line or nested deeper
                 return None
+            end = tail.end()
+        elif (tag := _TAG_OR_AUTOLINK.match(line, at)) is not None:
+            end = tag.end()
+        elif (opener := _HTML_OPENER.match(line, at)) is not None:
+            assert opener.lastindex is not None
+            close = _HTML_CLOSERS[opener.lastindex - 1]
+            if (ends := closers.get(close)) is None:
+                ends = closers[close] = _places(line, close)
+            following = bisect.bisect_left(ends, at + 2)
+            if following == len(ends):
+                return None
+            end = ends[following] + len(close)
+        elif _TAG_GOING_ON.match(line, at):
+            return None
         else:
-            backtick = bisect.bisect_right(starts, at)
-            if backtick < len(starts) and starts[backtick] < ends[end]:
-                return None
-        position = at + len(token)
+            continue  # a '<' as it stands
+        backtick = bisect.bisect_right(starts, at)
+        if backtick < len(starts) and starts[backtick] < end:
+            return None
     return spans
 
 
@@ -356,13 +395,13 @@ def _indent(line: str, column: int = 0, at: int = 0) -> tuple[int, int]:
     return column, at
 
 
-def _places(line: str, char: str) -> list[int]:
-    """Where ``char`` stands in the line."""
+def _places(line: str, string: str) -> list[int]:
+    """Where ``string`` starts in the line."""
     places = []
-    at = line.find(char)
+    at = line.find(string)
     while at >= 0:
         places.append(at)
-        at = line.find(char, at + 1)
+        at = line.find(string, at + 1)
     return places
 
 

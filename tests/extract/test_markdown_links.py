@@ -129,6 +129,8 @@ def test_a_clause_with_references_is_read_with_its_ends(text: str, found: list[s
     '`[通知](https://example.org/ "&#x673A;&#x5BC6;★5年")`\n',  # a link title in code
     "`https://example.org/%E6%9C%BA%E5%AF%86%E2%98%855%E5%B9%B4`\n",  # a percent-encoded target in code
     "写法：\r~~~\r&#x673A;&#x5BC6;★5年\r~~~\r",  # lines that end in CR alone
+    '见[通知](https://example.org/a_(b) "标题")、<b>注意</b>、<!-- 注 -->：`&#x673A;&#x5BC6;★5年`\n',
+    "见[通知](<a/b c.md>) 与 a<b：`&#x673A;&#x5BC6;★5年`\n",  # no tag, nor one going on
 ])
 def test_code_is_read_as_written(text: str) -> None:
     """CommonMark decodes no reference in code spans and code blocks: the
@@ -152,6 +154,16 @@ def test_a_mark_in_code_as_it_stands_is_read_in_the_body() -> None:
     "<div>\n```\n&#x673A;&#x5BC6;★5年\n```\n</div>\n",  # a fence in HTML, which the browser decodes
     "<https://example.org/&#x673A;&#x5BC6;&#x2605;5&#x5E74;>\n",  # an autolink (cmark decodes it)
     "- ```\n  x\n```\ny\n```\n&#x673A;&#x5BC6;★5年\n",  # a fence its list item's end closes, then another
+    '参见[通知](/a(b) "``") &#x673A;&#x5BC6;★5年 ``\n',  # backticks in a title after a target's parentheses
+    '参见[通知](/a ")``") &#x673A;&#x5BC6;★5年 ``\n',  # ... after a title's
+    '参见[通知](</a)b> "``") &#x673A;&#x5BC6;★5年 ``\n',  # ... after a parenthesis in <a target>
+    '参见[通知](/a\\) "``") &#x673A;&#x5BC6;★5年 ``\n',  # ... after an escaped one
+    '参见[通知](/a "b)\n`&#x673A;&#x5BC6;★5年`")\n',  # a title that goes on into the next line
+    '见 <span title=">``">&#x673A;&#x5BC6;★5年</span> ``\n',  # a '>' in a tag's attribute
+    "见 <!-- a > `` -->&#x673A;&#x5BC6;★5年 ``\n",  # ... in a comment
+    "见 <? a > `` ?>&#x673A;&#x5BC6;★5年 ``\n",  # ... in a processing instruction
+    "见 <![CDATA[ a > `` ]]>&#x673A;&#x5BC6;★5年 ``\n",  # ... in CDATA
+    '见 <span title="a>b\n`&#x673A;&#x5BC6;★5年`">x</span>\n',  # an attribute that goes on into the next line
     "~~~\r~~~\r&#x673A;&#x5BC6;★5年\r",  # lines that end in CR alone (CommonMark's too): a fence closed
     "    x\r\r&#x673A;&#x5BC6;★5年\r",  # an indented line, a blank one, then a paragraph
     "```\r\n```\r&#x673A;&#x5BC6;★5年\n",  # CR LF, CR and LF in one text
