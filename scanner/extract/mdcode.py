@@ -12,7 +12,9 @@ it is code only where every reading of the page's structure makes it so.
   under a list that may be open belongs to it or not, and a fence that
   closes one reading of the page opens another: such a block is code while
   every reading agrees, and past the line where they part (or past a fence
-  inside what may be HTML or a paragraph) no code block is looked for.
+  inside what may be HTML or a paragraph, or one whose opening line holds a
+  ``|`` above what may be a table's delimiter row, a table to markdown-it)
+  no code block is looked for.
 - An indented code block after a blank line, where no list item is open.
 - A code span whose backticks pair on its line, in a stretch between blank
   lines every line of which pairs its backticks on its own: the page then
@@ -31,7 +33,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 _CODE, _TEXT, _INLINE, _BLANK = range(4)  # what a line is
 
@@ -260,10 +262,12 @@ class _Blocks:
         self.defining = False  # after a link reference definition, whose title may follow
         self.confused = False
         self.blank_before = True
+        self.following = ""  # the line after the one read
 
-    def kinds(self, lines: Iterable[str]) -> list[int]:
+    def kinds(self, lines: Sequence[str]) -> list[int]:
         out = []
-        for line in lines:
+        for number, line in enumerate(lines):
+            self.following = lines[number + 1] if number + 1 < len(lines) else ""
             if line and line[0] not in _BLOCK_STARTS and line[0] not in " \t" and not (
                     self.fence or self.html_ends or self.indented):  # a paragraph's line at the margin (most are)
                 self.listed = self.listed and not self.blank_before
@@ -323,11 +327,10 @@ class _Blocks:
             if self.listed and _FENCE_START.match(line, _inner(line)):
                 self.confused = True  # a list item's fence, or a line of its code or of its paragraph
         if not self.confused and column <= 3 and (opened := _FENCE.match(line, at)):
-            if column == 0 or not self.listed:  # the page's own
-                self._open(opened, 0, 3, 0, doubtful=False)
-            else:  # the page's or a list item's
-                self._open(opened, column, 3, column, doubtful=True)
-            return _CODE
+            # the page's own fence, or (indented under a list that may be open) the page's or a list item's
+            low, doubtful = (0, False) if column == 0 or not self.listed else (column, True)
+            if self._open(line, opened, low, 3, low, doubtful):
+                return _CODE
         sure = column <= 3 and not self.listed and not self.confused
         if marker is not None:
             self.listed = True
@@ -341,8 +344,7 @@ class _Blocks:
                     return _TEXT if self.defining else _INLINE  # empty, or opening with indented code
                 column = content
                 if not self.confused and (opened := _FENCE.match(line, at)):
-                    if item:
-                        self._open(opened, column, column + 3, column, doubtful=False)
+                    if item and self._open(line, opened, column, column + 3, column, doubtful=False):
                         return _CODE
                     self.confused = True
                 marker = _MARKER.match(line, at)
@@ -360,9 +362,16 @@ class _Blocks:
             return _TEXT
         return _INLINE
 
-    def _open(self, opened: re.Match[str], low: int, high: int, floor: int, doubtful: bool) -> None:
+    def _open(self, line: str, opened: re.Match[str], low: int, high: int, floor: int, doubtful: bool) -> bool:
+        """Open a fenced code block on ``line``, unless the next line may be
+        a table's delimiter row: markdown-it reads a table before a fence
+        (```a | b above |---|---|), and the page is then in doubt."""
+        if "|" in line and _delimiter_row(self.following):
+            self.confused = True
+            return False
         fence = opened.group(1) or opened.group(2)
         self.fence = (fence[0], len(fence), low, high, floor, doubtful)
+        return True
 
     def _html(self, end: re.Pattern[str], line: str, at: int, sure: bool) -> None:
         """An HTML block starts at ``at``; it may end on its first line."""

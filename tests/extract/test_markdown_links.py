@@ -164,6 +164,8 @@ def test_a_mark_in_code_as_it_stands_is_read_in_the_body() -> None:
     "见 <? a > `` ?>&#x673A;&#x5BC6;★5年 ``\n",  # ... in a processing instruction
     "见 <![CDATA[ a > `` ]]>&#x673A;&#x5BC6;★5年 ``\n",  # ... in CDATA
     '见 <span title="a>b\n`&#x673A;&#x5BC6;★5年`">x</span>\n',  # an attribute that goes on into the next line
+    "```js | 示例\n|---|---|\n&#x673A;&#x5BC6;★5年 | x\n",  # a table to markdown-it, which reads one before a fence
+    "- ~~~ a|b\n  |-|-|\n  &#x673A;&#x5BC6;★5年\n",
     "~~~\r~~~\r&#x673A;&#x5BC6;★5年\r",  # lines that end in CR alone (CommonMark's too): a fence closed
     "    x\r\r&#x673A;&#x5BC6;★5年\r",  # an indented line, a blank one, then a paragraph
     "```\r\n```\r&#x673A;&#x5BC6;★5年\n",  # CR LF, CR and LF in one text
