@@ -41,8 +41,6 @@ _PERCENT_ENCODED = re.compile(r"""(?<![^\s()<>\[\]"'])(?=[^\s()<>\[\]"']*?%[89A-
 _ESCAPED = re.compile(r"\\(.)")
 # a character reference, as HTML reads it: decimal, hexadecimal or named (some names need no semicolon)
 _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
-# what a reference to HTML's syntax spells (an unknown name is left as it is: '&')
-_SYNTAX = "&<>\"'"
 # a reference, or a clause end as the mark grammar knows one (a reference's own ';' is not one)
 _REFERENCE_OR_CLAUSE_END = re.compile(f"{_CHARACTER_REFERENCE.pattern}|[{CLAUSE_ENDS}]")
 
@@ -101,15 +99,15 @@ def _markdown_links(text: str, code: ShownAsWritten) -> str:
 
 def _markdown_references(text: str, code: ShownAsWritten) -> str:
     """What character references add to the page: each line in which one
-    spells more than HTML's syntax (``&#31192;&#23494;`` is 秘密, ``&#9733;``
-    a star, ``&#53;`` 5), decoded as the rendered page shows it, one a line;
-    ``&amp;`` or ``&lt;`` does not make a line read again, nor do references
-    in code, which the page shows as written (``&#31192;``), as the body
-    reads them.  Of such a line only the clauses holding such a reference
-    are read, with the clause ends beside them: a mark as it stands in
-    another clause is the body's (no mark, nor what decides one, reaches past
-    a clause end); one in the same clause is read in both.  A link title's
-    references are read in ``links`` and are left out here."""
+    spells more than an ampersand (``&#31192;&#23494;`` is 秘密, ``&#9733;``
+    a star, ``&#53;`` 5, ``&lt;`` a bracket), decoded as the rendered page
+    shows it, one a line; ``&amp;`` does not make a line read again, nor do
+    references in code, which the page shows as written (``&#31192;``), as
+    the body reads them.  Of such a line only the clauses holding such a
+    reference are read, with the clause ends beside them: a mark as it
+    stands in another clause is the body's (no mark, nor what decides one,
+    reaches past a clause end); one in the same clause is read in both.  A
+    link title's references are read in ``links`` and are left out here."""
     if "&" not in text:
         return ""
     if "](" in text or "]:" in text:
@@ -127,12 +125,12 @@ def _markdown_references(text: str, code: ShownAsWritten) -> str:
 
 
 def _adds(decoded: str) -> bool:
-    """A reference so decoded adds to what the body reads: anything but the
-    characters Markdown's writers escape as HTML's syntax (``&amp;``,
-    ``&lt;``, ``&quot;``), which make no mark but a level alone between angle
-    brackets at a document's head (left unread); a digit, a colon or a space
-    can (``机密★&#53;年``, ``密级&#58;秘密``)."""
-    return decoded[0] not in _SYNTAX
+    """A reference so decoded adds to what the body reads: anything but an
+    ampersand (``&amp;``; a name HTML does not know is left as written),
+    which no mark nor label holds.  A digit, a colon or a space can complete
+    a mark (``机密★&#53;年``, ``密级&#58;秘密``), a bracket or a quote frame
+    one (``&lt;机密&gt;`` at the head, ``&quot;内部资料&quot;``)."""
+    return decoded[0] != "&"
 
 
 def _clauses_read(line: str, start: int, code: ShownAsWritten) -> str:

@@ -78,7 +78,7 @@ def test_character_references_in_the_text_are_read_as_rendered(text: str) -> Non
 
 
 def test_references_to_ascii_and_a_title_s_references_are_not_read_again() -> None:
-    text = ('# 说明\n\nA &amp; B &lt;br&gt; 完成率 100%。\n\n'
+    text = ('# 说明\n\nA &amp; B &AMP; C&#38;D 完成率 100%。\n\n'
             '参见[通知](https://example.org/notice "&#26426;&#23494;&#9733;5&#24180;")。\n')
     document = extract(text.encode(), "notes.md", ScanConfig().limits)
     assert "references" not in {part.name for part in document.parts}
@@ -181,10 +181,26 @@ def test_references_outside_code_are_read(text: str) -> None:
     ("表单 密级&colon;秘密\n", "mark.form-field"),
 ])
 def test_references_to_ascii_that_make_a_mark_are_read(text: str, rule: str) -> None:
-    """Only references to HTML's syntax (``&amp;``, ``&lt;``) are left to
-    the body: a line whose references spelled ASCII alone was not read, and
-    a mark a digit or a colon completes was cleared."""
+    """Only a reference to an ampersand (``&amp;``) is left to the body: a
+    line whose references spelled ASCII alone was not read, and a mark a
+    digit or a colon completes was cleared."""
     assert findings(text) == ("block", "full", [(rule, "references")])
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("&lt;机密&gt;\n\n正文。\n", ("block", [("mark.bare-level", "references")])),  # the page's head: <机密>
+    ("&lt;机密★&gt;\n\n正文。\n", ("block", [("mark.state-secret", "references")])),
+    ("&quot;内部资料&quot;\n\n正文。\n", ("review", [("marker.work-secret", "references")])),  # "内部资料"
+    ("正文 &lt;内部资料&gt; 正文\n", ("review", [("marker.work-secret", "references")])),
+    ("&lt;br&gt;机密★5年\n", ("block", [("mark.state-secret", "body"), ("mark.state-secret", "references")])),
+])
+def test_references_to_brackets_and_quotes_are_read(text: str, found: tuple[str, list[tuple[str, str]]]) -> None:
+    """A bracket or a quote a reference spells frames a level or a label as
+    the page shows it, ``<机密>`` at its head: left to the body, which reads
+    ``&lt;机密&gt;``, they were cleared (a second reader).  A mark as it
+    stands in the clause of such a reference is read twice."""
+    verdict, _, got = findings(text)
+    assert (verdict, got) == found
 
 
 def test_a_line_break_a_reference_spells_is_a_space() -> None:
