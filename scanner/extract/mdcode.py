@@ -19,12 +19,12 @@ it is code only where every reading of the page's structure makes it so.
 - A code span whose backticks pair on its line, in a stretch between blank
   lines every line of which pairs its backticks on its own: the page then
   pairs them the same, whichever lines its paragraphs are.  A backslash
-  before a backtick, a backtick inside what may be a tag, an autolink or a
-  link's target and title (as far as CommonMark reads them: a quoted
-  attribute may hold a '>', a title a ')'), such a thing going on into the
-  next line, or a backtick left alone leaves the stretch's spans unread; in
-  a stretch that may hold a table (a line of only ``|-:``) the cells are
-  paired apart.
+  before a backtick, a backtick inside what may be a tag, an autolink (or
+  a bare address, which GitHub links to the next space) or a link's target
+  and title (as far as CommonMark reads them: a quoted attribute may hold a
+  '>', a title a ')'), such a thing going on into the next line, or a
+  backtick left alone leaves the stretch's spans unread; in a stretch that
+  may hold a table (a line of only ``|-:``) the cells are paired apart.
 - Block quotes, link reference definitions and what may be HTML blocks are
   text: no span is looked for there.
 """
@@ -71,7 +71,9 @@ _ATTRIBUTE = r"""(?:[ \t]++[A-Za-z_:][A-Za-z0-9_.:-]*+(?:[ \t]*+=[ \t]*+(?:[^ \t
 _KIND_7 = re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*+{_ATTRIBUTE}*+[ \t]*+/?>|</[A-Za-z][A-Za-z0-9-]*+[ \t]*+>)[ \t]*$")
 # the characters a block's start (or a heading, which ends a list) begins with
 _BLOCK_STARTS = frozenset("`~><[-+*#0123456789")
-_INLINE_EVENT = re.compile(r"`+|<|\]\(")
+_INLINE_EVENT = re.compile(r"`+|<|\]\(|://|www\.")
+# where GitHub's link of a bare address (https://..., www....) may end: at white space or a '<'
+_BARE_LINK_END = re.compile(r"[\t\n\v\f\r <]")
 _BACKTICKS = re.compile(r"`+")
 # an inline link's target and title after its text, ](target "title"), on one line (CommonMark 6.3):
 # a target's parentheses paired, one deep, and a backslash escaping what is ASCII punctuation
@@ -191,10 +193,11 @@ def _start(span: tuple[int, int]) -> int:
 def _line_spans(line: str, table: bool) -> list[tuple[int, int]] | None:
     """The code spans of one line (start, end in it), or None where its
     backticks may pair otherwise than on it: one left alone, one after a
-    backslash, one inside a tag, an autolink or a link's target and title
-    (as far as CommonMark reads them, which may be past the first '>' or
-    ')'), or one of these going on into the next line (it may hold that
-    line's).  In a ``table`` a span stops at a ``|``: cells are read apart."""
+    backslash, one inside a tag, an autolink (a bare address too, as GitHub
+    links one) or a link's target and title (as far as CommonMark reads
+    them, which may be past the first '>' or ')'), or one of these going on
+    into the next line (it may hold that line's).  In a ``table`` a span
+    stops at a ``|``: cells are read apart."""
     if "`" not in line and "<" not in line and "](" not in line:
         return []
     if "\\`" in line:
@@ -206,6 +209,7 @@ def _line_spans(line: str, table: bool) -> list[tuple[int, int]] | None:
         starts.append(match.start())
     pipes = _places(line, "|") if table else []
     closers: dict[str, list[int]] = {}  # where each of an HTML opener's ends stands in the line
+    stops: list[int] | None = None  # where a bare address's link may end
     spans = []
     position = 0
     while (event := _INLINE_EVENT.search(line, position)) is not None:
@@ -226,6 +230,11 @@ def _line_spans(line: str, table: bool) -> list[tuple[int, int]] | None:
             if tail is None:  # none, or one going on into the next line or nested deeper
                 return None
             end = tail.end()
+        elif token != "<":  # a bare address, which GitHub links (its autolink extension) whole
+            if stops is None:
+                stops = [match.start() for match in _BARE_LINK_END.finditer(line)]
+            stop = bisect.bisect_left(stops, at)
+            end = stops[stop] if stop < len(stops) else len(line)
         elif (tag := _TAG_OR_AUTOLINK.match(line, at)) is not None:
             end = tag.end()
         elif (opener := _HTML_OPENER.match(line, at)) is not None:

@@ -131,6 +131,7 @@ def test_a_clause_with_references_is_read_with_its_ends(text: str, found: list[s
     "写法：\r~~~\r&#x673A;&#x5BC6;★5年\r~~~\r",  # lines that end in CR alone
     '见[通知](https://example.org/a_(b) "标题")、<b>注意</b>、<!-- 注 -->：`&#x673A;&#x5BC6;★5年`\n',
     "见[通知](<a/b c.md>) 与 a<b：`&#x673A;&#x5BC6;★5年`\n",  # no tag, nor one going on
+    "见 https://example.org/ 与 `&#x673A;&#x5BC6;★5年`\n",  # a bare address before a space
 ])
 def test_code_is_read_as_written(text: str) -> None:
     """CommonMark decodes no reference in code spans and code blocks: the
@@ -164,6 +165,8 @@ def test_a_mark_in_code_as_it_stands_is_read_in_the_body() -> None:
     "见 <? a > `` ?>&#x673A;&#x5BC6;★5年 ``\n",  # ... in a processing instruction
     "见 <![CDATA[ a > `` ]]>&#x673A;&#x5BC6;★5年 ``\n",  # ... in CDATA
     '见 <span title="a>b\n`&#x673A;&#x5BC6;★5年`">x</span>\n',  # an attribute that goes on into the next line
+    "见 https://example.org/` &#x673A;&#x5BC6;★5年 `\n",  # GitHub links a bare address to the next space
+    "见 www.example.org/` &#x673A;&#x5BC6;★5年 `\n",
     "```js | 示例\n|---|---|\n&#x673A;&#x5BC6;★5年 | x\n",  # a table to markdown-it, which reads one before a fence
     "- ~~~ a|b\n  |-|-|\n  &#x673A;&#x5BC6;★5年\n",
     "~~~\r~~~\r&#x673A;&#x5BC6;★5年\r",  # lines that end in CR alone (CommonMark's too): a fence closed
