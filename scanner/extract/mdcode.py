@@ -48,9 +48,11 @@ _CONTAINERS = re.compile(r"[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|$)[ \t>]*
 _FENCE_START = re.compile(r"`{3}|~{3}")
 _LINE_END = re.compile(r"\r\n?|\n")
 _INDENTED = re.compile(r"(?:^|(?<=\r))(?: {4}| {0,3}\t)", re.MULTILINE)
+# the tags that start an HTML block of kind 6 to CommonMark 0.31 (markdown-it) and to cmark-gfm (0.29) both:
+# 0.31 adds search and drops source, which are read as kind 7, an HTML block or not
 _BLOCK_TAGS = ("address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|"
                "dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|"
-               "legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|"
+               "legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|section|summary|"
                "table|tbody|td|tfoot|th|thead|title|tr|track|ul")
 _BLANK_LINE = re.compile(r"^[ \t]*$")
 # CommonMark's HTML blocks of kinds 1 to 6 (4.6): how one starts and what ends it
