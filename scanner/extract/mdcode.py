@@ -15,7 +15,9 @@ it is code only where every reading of the page's structure makes it so.
   inside what may be HTML or a paragraph, or one whose opening line holds a
   ``|`` above what may be a table's delimiter row, a table to markdown-it)
   no code block is looked for.
-- An indented code block after a blank line, where no list item is open.
+- An indented code block after a blank line, where no list item is open,
+  nor any other block whose indented lines are its own: GitHub's footnotes,
+  MkDocs's admonitions and tabs, a definition list's definitions.
 - A code span whose backticks pair on its line, in a stretch between blank
   lines every line of which pairs its backticks on its own: the page then
   pairs them the same, whichever lines its paragraphs are.  A backslash
@@ -43,6 +45,10 @@ _FENCE = re.compile(r"(`{3,})[^`]*$|(~{3,})")
 _MARKER = re.compile(r"(?:[-+*]|([0-9]{1,9})[.)])(?=[ \t]|$)")
 _HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 _DEFINITION = re.compile(r"\[(?:[^\]\\]|\\.)+\]:")
+# what opens a block whose lines indented by four are its own, as a list item's are: a footnote's
+# definition (GitHub's), an admonition, a collapsible one or a tab (MkDocs: Python-Markdown's !!! note,
+# ??? note, === "tab") and a definition in a definition list (: text, ~ text)
+_INDENTING = re.compile(r"\[\^[^\]]+\]:|(?:!!!|\?\?\?\+?|===)[ \t]|[:~](?:[ \t]|$)")
 # white space and block quotes' and list items' markers: what a block inside them comes after
 _CONTAINERS = re.compile(r"[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|$)[ \t>]*)*")
 _FENCE_START = re.compile(r"`{3}|~{3}")
@@ -72,7 +78,7 @@ _TAG_LIKE = re.compile(r"</?[A-Za-z]")
 _ATTRIBUTE = r"""(?:[ \t]++[A-Za-z_:][A-Za-z0-9_.:-]*+(?:[ \t]*+=[ \t]*+(?:[^ \t"'=<>`]++|'[^']*+'|"[^"]*+"))?+)"""
 _KIND_7 = re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*+{_ATTRIBUTE}*+[ \t]*+/?>|</[A-Za-z][A-Za-z0-9-]*+[ \t]*+>)[ \t]*$")
 # the characters a block's start (or a heading, which ends a list) begins with
-_BLOCK_STARTS = frozenset("`~><[-+*#0123456789")
+_BLOCK_STARTS = frozenset("`~><[-+*#0123456789!?=:")
 _INLINE_EVENT = re.compile(r"`+|<|\]\(|://|www\.")
 # where GitHub's link of a bare address (https://..., www....) may end: at white space or a '<'
 _BARE_LINK_END = re.compile(r"[\t\n\v\f\r <]")
@@ -269,7 +275,7 @@ class _Blocks:
         self.html_ends: set[re.Pattern[str]] = set()  # what ends the open HTML block, or each it may be
         self.html_sure = False  # the page reads the open HTML block as one, whatever its structure
         self.indented = False
-        self.listed = False  # a list item may be open
+        self.listed = False  # a list item (or another block that takes indented lines in) may be open
         self.defining = False  # after a link reference definition, whose title may follow
         self.confused = False
         self.blank_before = True
@@ -331,6 +337,8 @@ class _Blocks:
         marker = _MARKER.match(line, at) if column <= 3 or self.listed else None
         if column == 0 and not marker and (self.blank_before or _HEADING.match(line) or _FENCE.match(line)):
             self.listed = False  # no list item takes such a line in
+        if column <= 3 and _INDENTING.match(line, at):
+            self.listed = True  # a block that takes indented lines in
         if not self.confused and column >= 4:
             if not self.listed and self.blank_before:
                 self.indented = True
