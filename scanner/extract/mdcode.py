@@ -84,19 +84,20 @@ _INLINE_EVENT = re.compile(r"`+|<|\]\(|://|www\.")
 _BARE_LINK_END = re.compile(r"[\t\n\v\f\r <]")
 _BACKTICKS = re.compile(r"`+")
 # an inline link's target and title after its text, ](target "title"), on one line (CommonMark 6.3):
-# a target's parentheses paired, one deep, and a backslash escaping what is ASCII punctuation
+# a target's parentheses paired, one deep, and a backslash escaping what is ASCII punctuation (a NUL
+# is no control character here: CommonMark reads it as U+FFFD)
 _ESCAPE = r"\\[!-/:-@\[-`{-~]"
 _LINK_TAIL = re.compile(
     rf"""\]\([ \t]*+(?:<(?:{_ESCAPE}|[^<>\\]|\\)*+>"""
-    rf"""|(?:{_ESCAPE}|[^\x00-\x20\x7f()\\]|\\|\((?:{_ESCAPE}|[^\x00-\x20\x7f()\\]|\\)*+\))*+)"""
+    rf"""|(?:{_ESCAPE}|[^\x01-\x20\x7f()\\]|\\|\((?:{_ESCAPE}|[^\x01-\x20\x7f()\\]|\\)*+\))*+)"""
     rf"""(?:[ \t]++(?:"(?:{_ESCAPE}|[^"\\]|\\)*+"|'(?:{_ESCAPE}|[^'\\]|\\)*+'|\((?:{_ESCAPE}|[^()\\]|\\)*+\)))?+"""
     r"[ \t]*+\)")
 # raw HTML and autolinks a '<' starts in a paragraph (6.5, 6.6): an open or closing tag, an autolink
-# to a URI or an e-mail address, whole on the line; a comment, a processing instruction, CDATA and a
-# declaration end at the first of their ends, which may lie on a later line
+# to a URI (a NUL in it too) or an e-mail address, whole on the line; a comment, a processing
+# instruction, CDATA and a declaration end at the first of their ends, which may lie on a later line
 _TAG_OR_AUTOLINK = re.compile(
     rf"<[A-Za-z][A-Za-z0-9-]*+{_ATTRIBUTE}*+[ \t]*+/?>|</[A-Za-z][A-Za-z0-9-]*+[ \t]*+>"
-    r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*+>"
+    r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x01-\x20<>]*+>"
     r"|<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]++@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*+>")
 _HTML_OPENER = re.compile(r"<(?:(!--)|(\?)|(!\[CDATA\[)|(![A-Za-z]))")

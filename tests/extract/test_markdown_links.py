@@ -140,6 +140,14 @@ def test_code_is_read_as_written(text: str) -> None:
     assert findings(text) == ("clear", "full", [])
 
 
+def test_a_nul_is_a_character_in_an_autolink() -> None:
+    """CommonMark reads a NUL as U+FFFD, which an autolink may hold: the
+    backtick after it is the link's, and the mark after that is shown
+    decoded.  A NUL past the first 8 KiB leaves the file text."""
+    text = "正文。\n" * 3000 + "见 <ab:\x00`>&#x673A;&#x5BC6;★5年`\n"
+    assert findings(text) == ("block", "full", [("mark.state-secret", "references")])
+
+
 def test_a_mark_in_code_as_it_stands_is_read_in_the_body() -> None:
     assert findings("示例：`机密★5年`\n\n```\n机密★5年\n```\n")[2] == [("mark.state-secret", "body")] * 2
 
