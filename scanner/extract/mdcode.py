@@ -12,9 +12,10 @@ it is code only where every reading of the page's structure makes it so.
   under a list that may be open belongs to it or not, and a fence that
   closes one reading of the page opens another: such a block is code while
   every reading agrees, and past the line where they part (or past a fence
-  inside what may be HTML or a paragraph, or one whose opening line holds a
-  ``|`` above what may be a table's delimiter row, a table to markdown-it)
-  no code block is looked for.
+  inside what may be HTML or a paragraph, and an HTML block is a paragraph
+  where no raw HTML is read, as in markdown-it's default; or past one whose
+  opening line holds a ``|`` above what may be a table's delimiter row, a
+  table to markdown-it) no code block is looked for.
 - An indented code block after a blank line, where no list item is open,
   nor any other block whose indented lines are its own: GitHub's footnotes,
   MkDocs's admonitions and tabs, a definition list's definitions.
@@ -73,10 +74,9 @@ _HTML_BLOCKS = (
 )
 # kind 7 (which cannot interrupt a paragraph and ends at a blank line): a whole open or closing tag
 # alone on its line; any line that starts as a tag does is read as HTML, which reads more lines as
-# text, never fewer, but only the true kind is sure to be one
+# text, never fewer
 _TAG_LIKE = re.compile(r"</?[A-Za-z]")
 _ATTRIBUTE = r"""(?:[ \t]++[A-Za-z_:][A-Za-z0-9_.:-]*+(?:[ \t]*+=[ \t]*+(?:[^ \t"'=<>`]++|'[^']*+'|"[^"]*+"))?+)"""
-_KIND_7 = re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*+{_ATTRIBUTE}*+[ \t]*+/?>|</[A-Za-z][A-Za-z0-9-]*+[ \t]*+>)[ \t]*$")
 # the characters a block's start (or a heading, which ends a list) begins with
 _BLOCK_STARTS = frozenset("`~><[-+*#0123456789!?=:")
 _INLINE_EVENT = re.compile(r"`+|<|\]\(|://|www\.")
@@ -274,7 +274,6 @@ class _Blocks:
         # least indent of its lines (its list item's content column) and whether it is in doubt
         self.fence: tuple[str, int, int, int, int, bool] | None = None
         self.html_ends: set[re.Pattern[str]] = set()  # what ends the open HTML block, or each it may be
-        self.html_sure = False  # the page reads the open HTML block as one, whatever its structure
         self.indented = False
         self.listed = False  # a list item (or another block that takes indented lines in) may be open
         self.defining = False  # after a link reference definition, whose title may follow
@@ -320,8 +319,7 @@ class _Blocks:
         blank = not line.strip(" \t")
         if self.html_ends:
             self.html_ends = {end for end in self.html_ends if not end.search(line)}
-            if not self.html_sure:
-                self._maybe_html(line)
+            self._maybe_html(line)
             return _BLANK if blank else _TEXT
         column, at = _indent(line)
         if self.indented:
@@ -351,10 +349,8 @@ class _Blocks:
             low, doubtful = (0, False) if column == 0 or not self.listed else (column, True)
             if self._open(line, opened, low, 3, low, doubtful):
                 return _CODE
-        sure = column <= 3 and not self.listed and not self.confused
         if marker is not None:
             self.listed = True
-            sure = False
             # surely an item and not a paragraph's line: a bullet, 1. or after a blank line
             item = column <= 3 and (marker.group(1) in (None, "1") or self.blank_before)
             while marker is not None:
@@ -372,10 +368,10 @@ class _Blocks:
             return _TEXT
         for start, end in _HTML_BLOCKS:
             if start.match(line, at):
-                self._html(end, line, at, sure)
+                self._html(end, line, at)
                 return _TEXT
         if _TAG_LIKE.match(line, at):
-            self._html(_BLANK_LINE, line, at, sure and self.blank_before and bool(_KIND_7.match(line, at)))
+            self._html(_BLANK_LINE, line, at)
             return _TEXT
         if self.defining or _DEFINITION.match(line, at):
             self.defining = True
@@ -393,16 +389,16 @@ class _Blocks:
         self.fence = (fence[0], len(fence), low, high, floor, doubtful)
         return True
 
-    def _html(self, end: re.Pattern[str], line: str, at: int, sure: bool) -> None:
+    def _html(self, end: re.Pattern[str], line: str, at: int) -> None:
         """An HTML block starts at ``at``; it may end on its first line."""
-        self.html_sure = sure
         self.html_ends = set() if end is not _BLANK_LINE and end.search(line, at) else {end}
 
     def _maybe_html(self, line: str) -> None:
-        """A line of what may be an HTML block, or a paragraph or a list
-        item: what the page would start on it if it is not HTML, read as
-        such (a list item; another HTML block, so the block lasts until both
-        may have ended) or given up on (a fence)."""
+        """A line of what may be an HTML block, or a paragraph (where no raw
+        HTML is read, as in markdown-it's default, or where kind 7 cannot
+        interrupt one) or a list item: what the page would start on it if it
+        is not HTML, read as such (a list item; another HTML block, so the
+        block lasts until both may have ended) or given up on (a fence)."""
         at = _inner(line)
         if at and _MARKER.search(line, 0, at):
             self.listed = True

@@ -178,6 +178,8 @@ def test_a_mark_in_code_as_it_stands_is_read_in_the_body() -> None:
     "正文[^1]。\n\n[^1]: 注释\n\n    &#x673A;&#x5BC6;★5年\n",  # a footnote's paragraph (GitHub's footnotes)
     '!!! note "注意"\n\n    &#x673A;&#x5BC6;★5年\n',  # an admonition's (MkDocs: Python-Markdown)
     "术语\n:   定义\n\n    &#x673A;&#x5BC6;★5年\n",  # a definition's (a definition list)
+    "<div>\n```\n</div>\n\n```\n&#x673A;&#x5BC6;★5年\n```\n",  # a paragraph and a fence where no HTML is read
+    "<!--\n```\n-->\n```\n&#x673A;&#x5BC6;★5年\n```\n",  # (markdown-it's default)
     "段落\n<search>\n```\n\nx\n```\n&#x673A;&#x5BC6;★5年\n",  # HTML to CommonMark 0.31, a paragraph and a fence to cmark
     "```js | 示例\n|---|---|\n&#x673A;&#x5BC6;★5年 | x\n",  # a table to markdown-it, which reads one before a fence
     "- ~~~ a|b\n  |-|-|\n  &#x673A;&#x5BC6;★5年\n",
