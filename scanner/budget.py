@@ -16,6 +16,8 @@ that are not the item's memory (``allowance``).
 - ``headroom``: how much the address space may still grow under the cap.
   A pool worker left with much less than its first item had is replaced
   (scanner.run.pool), so items late in a long batch get the same budget.
+- ``steady_heap``: freed memory at the top of the heap is kept up to
+  ``HEAP_TOP_PAD`` instead of going back to the kernel at once.
 - ``allowance``: a stage whose own runtime needs room the item's budget
   does not measure (OCR's model runtime: ~0.7 GB of address space when it
   loads) gets that much more while it runs; what it keeps afterwards (the
@@ -24,6 +26,7 @@ that are not the item's memory (``allowance``).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import resource
 from collections.abc import Iterator
@@ -31,6 +34,11 @@ from collections.abc import Iterator
 from .config import Limits
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+# glibc's M_TOP_PAD and M_MMAP_THRESHOLD (malloc.h); the room kept at the heap's top, and the
+# size from which a buffer is mapped on its own (glibc's own ceiling for the threshold it adjusts)
+_M_TOP_PAD, _M_MMAP_THRESHOLD = -2, -3
+HEAP_TOP_PAD = 8 << 20
+MMAP_THRESHOLD = 32 << 20
 _statm: tuple[int, int] | None = None  # (pid, descriptor of its /proc/self/statm)
 
 
@@ -54,6 +62,28 @@ def headroom() -> int | None:
         return soft - address_space()
     except (OSError, ValueError):
         return None
+
+
+def steady_heap() -> None:
+    """Keep ``HEAP_TOP_PAD`` of freed memory at the top of the heap.  By
+    default glibc gives the heap's top back to the kernel whenever more than
+    128 KB of it is free, and the next item's buffers fault the same pages
+    in again: the 30 MB benchmark folder took 71,000 page faults and 0.16-0.22 s
+    of system time with one scan of it, 9,200 faults and 0.05 s with this
+    (peak memory the same, 58 MB); how many depended on the order of
+    allocations, so unrelated changes moved it.  Nothing is done where the
+    C library has no ``mallopt`` (not glibc) or the user set
+    ``MALLOC_TOP_PAD_``."""
+    if "MALLOC_TOP_PAD_" in os.environ or "MALLOC_MMAP_THRESHOLD_" in os.environ:
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    # setting the pad stops glibc raising the mapping threshold as buffers are freed, so it is set
+    # where that raising ends: a buffer of a few MB is heap memory, not mapped and unmapped each time
+    mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    mallopt(_M_TOP_PAD, HEAP_TOP_PAD)
 
 
 def cap_memory(limits: Limits) -> None:

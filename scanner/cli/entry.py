@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from ..budget import steady_heap
 from ..errors import PreclearError
 from . import hook, lexicons, scan
 from .exits import EXIT_TOOL
@@ -111,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             args = build_parser(_command_of(argv)).parse_args(argv)
             _setup_logging(args.verbose, args.log_file)
+            steady_heap()  # pool workers fork with it
             return int(args.func(args))
         except ModuleNotFoundError as exc:
             top = (exc.name or "").partition(".")[0]
