@@ -291,7 +291,7 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
                          {"form": "form-field", "label": "column-header"})
     if line == level:
         kind = part_kind(part)
-        listed = kind in _VALUE_LIST_PARTS and context is not None and context.lists_other_values(level)
+        listed = kind in _VALUE_LIST_PARTS and context is not None and context.lists_values()
         if kind in HEADER_PARTS and not listed:
             return MarkMatch("mark.bare-level", level, start, end,
                              Text(f"bare level {level} in the {part}", f"单独成行的密级“{level}”，位于{part_label(part)}"),
@@ -366,9 +366,9 @@ class PartContext:
     thousands of rows or an export of thousands of records is read once.
 
     ``column_field``: whether a span is a cell that a 密级 column's header
-    makes that field's value (``_column_fields``).  ``lists_other_values``:
+    makes that field's value (``_column_fields``).  ``lists_values``:
     whether the part's lines hold, alone on one, a value a 密级 field holds
-    other than a given level: the part is then a list of such values."""
+    that is no state secret (公开, 内部): the part is then a list of values."""
 
     def __init__(self, norm: NormText) -> None:
         self.norm = norm
@@ -387,12 +387,16 @@ class PartContext:
         at = bisect.bisect_right(self._starts, os_) - 1
         return at >= 0 and oe <= self._ends[at]
 
-    def lists_other_values(self, level: str) -> bool:
-        """Whether a line of the part is only a value a 密级 field holds (公开, 内部, a level) besides ``level``."""
+    def lists_values(self) -> bool:
+        """Whether a line of the part is only a value a 密级 field holds that
+        is no state secret (公开, 内部, 非密): a list of records' values.  Other
+        levels do not count: two pictures described 秘密 and 机密 are two
+        marks, and each hid the other (found by a third reader)."""
         if self._values is None:
             self._values = frozenset(value for line in self.norm.text.split("\n")
-                                     if (value := line.strip(_LABEL_STRIP)) in _FIELD_VALUE_SET)
-        return bool(self._values - {level})
+                                     if (value := line.strip(_LABEL_STRIP)) in _FIELD_VALUE_SET
+                                     and value not in STATE_SECRET_LEVELS)
+        return bool(self._values)
 
 
 def _cell_kind(cell: str) -> str:

@@ -426,3 +426,16 @@ def test_a_level_among_the_values_records_hold_in_attributes_is_a_value(build: A
     still a mark wherever it stands."""
     assert _attribute_marks(build(["公开", "内部", "公开", "秘密", "公开"]), name) == []
     assert _attribute_marks(build(["", "", "", "秘密", ""]), name) == [("mark.bare-level", "attributes", "秘密")]
+
+
+def test_two_pictures_described_by_levels_are_two_marks() -> None:
+    """Another state-secret level in ``attributes`` does not make the part a
+    list of records' values: two pictures described 秘密 and 机密 each hid the
+    other past the part's first lines (found by a third reader)."""
+    document = docx.Document()
+    document.add_paragraph("关于某项目的报告")
+    _pictures(document, ["单位标志", "项目现场照片", "组织结构图", "秘密", "机密"])
+    out = io.BytesIO()
+    document.save(out)
+    assert _attribute_marks(out.getvalue(), "report.docx") == [("mark.bare-level", "attributes", "秘密"),
+                                                               ("mark.bare-level", "attributes", "机密")]
