@@ -40,24 +40,47 @@ _HEADERS = ("Subject", "From", "To", "Cc", "Reply-To", "Comments", "Keywords")
 # the transfer encodings RFC 2046 forbids a message/rfc822 part, which mailers use all the same
 _ENCODED_MESSAGE: dict[str, Callable[[bytes], bytes]] = {"base64": base64.b64decode,
                                                           "quoted-printable": quopri.decodestring}
+# how deep parts may nest (a message forwarded in one forwarded in another..., a multipart in a
+# multipart): email's parser and its walk() recurse once a level, and a thousand levels raised
+# RecursionError out of the reader and, from iter_members, out of the scan
+_MAX_NESTING = 100
 
 
 def _message(data: bytes) -> EmailMessage:
     """The message parsed, and a message forwarded inside it in base64 or
     quoted-printable parsed again decoded: ``email`` parses it as it stands,
     base64 a body without headers, so its subject and its text were never
-    read."""
-    message = _parsed(data)
-    for part in message.walk():  # the walk goes on into a payload set here
-        decode = _ENCODED_MESSAGE.get(str(part.get("Content-Transfer-Encoding", "")).strip().lower())
-        if decode is not None and (as_parsed := _forwarded(part)) is not None:
-            try:
-                inner = _parsed(decode(as_parsed.as_bytes()))
-            except (ValueError, binascii.Error):
-                continue
-            part.set_payload([inner])
-            del part["Content-Transfer-Encoding"]
+    read.  Parts nested deeper than ``_MAX_NESTING`` are ExtractionError:
+    the item is not read, and says why."""
+    try:
+        message = _parsed(data)
+        for part in message.walk():  # the walk goes on into a payload set here
+            decode = _ENCODED_MESSAGE.get(str(part.get("Content-Transfer-Encoding", "")).strip().lower())
+            if decode is not None and (as_parsed := _forwarded(part)) is not None:
+                try:
+                    inner = _parsed(decode(as_parsed.as_bytes()))
+                except (ValueError, binascii.Error):
+                    continue
+                part.set_payload([inner])
+                del part["Content-Transfer-Encoding"]
+    except RecursionError:
+        raise ExtractionError(f"MIME parts nested too deep to read (past {_MAX_NESTING} levels)") from None
+    if (depth := _nesting(message)) > _MAX_NESTING:
+        raise ExtractionError(f"MIME parts nested {depth} levels deep, past {_MAX_NESTING}: not read")
     return message
+
+
+def _nesting(message: EmailMessage) -> int:
+    """How deep the message's parts nest (past ``_MAX_NESTING`` it stops
+    looking), counted without recursing."""
+    deepest = 0
+    stack: list[tuple[EmailMessage, int]] = [(message, 0)]
+    while stack:
+        part, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if part.is_multipart() and deepest <= _MAX_NESTING:
+            stack += [(sub, depth + 1) for sub in part.get_payload() if isinstance(sub, EmailMessage)]
+    return deepest
 
 
 def _forwarded(part: EmailMessage) -> EmailMessage | None:
@@ -155,8 +178,12 @@ def _nested(read: Document, other: str | None, within: str) -> Document:
 
 
 def iter_members(data: bytes, limits: Limits) -> Iterator[Member] | None:
-    """Every part that is not text (pictures, attached files), as members."""
-    message = _message(data)
+    """Every part that is not text (pictures, attached files), as members;
+    None when the message cannot be read (``extract_mime`` says why)."""
+    try:
+        message = _message(data)
+    except ExtractionError:
+        return None
     others = [p for p in message.walk() if not p.is_multipart() and not _is_text(p)]
     if not others:
         return None

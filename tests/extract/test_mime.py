@@ -315,3 +315,27 @@ def test_an_html_part_keeps_its_charset() -> None:
     assert MARK.encode("gb2312", "ignore") not in data
     result = scan_bytes(data, "notice.mht")[0]
     assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "text:1:attributes")]
+
+
+def _forwarded_within(inner: EmailMessage, levels: int) -> bytes:
+    """``inner`` forwarded ``levels`` times, each message holding the one before (``message/rfc822``)."""
+    data = inner.as_bytes()
+    for level in range(levels):
+        data = f"Subject: 转发 {level}\nContent-Type: message/rfc822\n\n".encode() + data
+    return data
+
+
+def test_messages_forwarded_a_thousand_deep_are_not_read_and_say_so() -> None:
+    """email's parser recurses once a level: a thousand raised RecursionError
+    out of the reader and, listing the parts that are not text, out of the
+    scan itself.  Past ``_MAX_NESTING`` the item is unreadable (review); a
+    chain of fifty forwards is read to its end."""
+    inner = EmailMessage()
+    inner["Subject"] = f"{MARK} 通知"
+    inner.set_content("各位：请按要求做好准备。")
+    result = scan_bytes(_forwarded_within(inner, 1000), "deep.eml")[0]
+    assert (result.verdict.value, result.extraction.value) == ("review", "failed")
+    assert [(f.rule, f.part) for f in result.findings] == [("unreadable.extract", "item")]
+    result = scan_bytes(_forwarded_within(inner, 50), "forward.eml")[0]
+    assert (result.verdict.value, result.extraction.value) == ("block", "full")
+    assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "headers:50")]
