@@ -501,8 +501,14 @@ def _shown(text: str, cells: set[str]) -> bool:
 
 def _xstring(text: str) -> str:
     """An attribute's text with the characters it cannot hold restored: a
-    header cell of two lines names its column or cache field a_x000a_b."""
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+    header cell of two lines names its column or cache field a_x000a_b.
+    Each escape is a UTF-16 unit: a pair (_xD83D__xDE00_) is one character,
+    and a lone surrogate (_xD800_) is U+FFFD, as no UTF-8 report can hold
+    it (the JSONL writer raised on it, ending the scan)."""
+    if "_x" not in text:
+        return text
+    restored = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return restored.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _table_strings(root: etree._Element) -> list[str]:

@@ -9,6 +9,7 @@ validation rules) is added to its package as Excel writes it."""
 from __future__ import annotations
 
 import io
+import json
 import time
 import types
 import zipfile
@@ -687,3 +688,16 @@ def test_a_query_that_leaves_out_a_level(b: types.SimpleNamespace, command: str,
     assert scan_bytes(data, "a.xlsx")[0].verdict.value == "block"
     data = _connected(b, _db(command="SELECT * FROM 文件 WHERE 密级 <> '机密★5年'"))
     assert mark_parts(data, "a.xlsx") == ["connections"]
+
+
+def test_an_escaped_surrogate_in_a_connection_s_text(b: types.SimpleNamespace) -> None:
+    """An attribute's ``_xHHHH_`` escapes are UTF-16 units: a pair is one
+    character (😀), a lone surrogate (``_xD800_``) U+FFFD.  Restored as it
+    stood, the lone one reached the report, whose UTF-8 writer raised on it
+    and ended the scan with no report at all; the mark beside it is read."""
+    data = _connected(b, _db(description=f"_xD800_{MARK}", command=f"SELECT '_xD83D__xDE00_{MARK}'"))
+    assert mark_parts(data, "a.xlsx") == ["connections", "connections"]
+    lines = _part(data, "connections").splitlines()
+    assert f"\ufffd{MARK}" in lines and f"😀{MARK}" in lines
+    result = scan_bytes(data, "a.xlsx")[0]
+    json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8")  # what the JSONL writer does
