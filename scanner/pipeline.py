@@ -78,6 +78,12 @@ def _parent(path: str) -> str | None:
     return path.rsplit("!", 1)[0] if "!" in path else None
 
 
+def internal_error(exc: Exception) -> str:
+    """The reason of an item a stage failed on with a bug of ours (``unreadable.internal``):
+    the item fails closed and the drivers go on with the next."""
+    return f"internal error: {type(exc).__name__}: {exc}"
+
+
 def scan_item(engine: Engine, item: Item, cache: ExtractCache | None = None) -> list[ItemResult]:
     """Scan one item; returns its result first, then its archive members' (in path order).
     ``cache`` (folder scans) answers extraction for bytes read before: a re-scan after a

@@ -44,7 +44,7 @@ from ..engine import Engine
 from ..extract import unreadable
 from ..extract.ocr import share_cores
 from ..lang import Text
-from ..pipeline import problem_result, scan_item
+from ..pipeline import internal_error, problem_result, scan_item
 from ..types import Item, ItemResult
 from .worker import engine_for
 from .workerlogs import WorkerLogs, send_records
@@ -121,7 +121,7 @@ def _worker_main(config: ScanConfig, use_cache: bool, conn: Connection, running:
                 answers.append((seq, scan_item(engine, item, cache), None))
             except Exception as exc:  # a bug in a stage: the item fails closed, the worker goes on
                 log.exception("internal error on %s", item.path)
-                answers.append((seq, None, f"internal error: {type(exc).__name__}: {exc}"))
+                answers.append((seq, None, internal_error(exc)))
             worn = _worn(room)
             if worn:
                 log.debug("pool worker %d: less than %d%% of its first item's memory left; replaced",

@@ -112,3 +112,38 @@ def test_detectors_are_found_as_importlib_metadata_finds_entry_points(tmp_path) 
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{first}:{second}"}
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
     assert done.stdout.strip() == "['toy_detector:CodenameDetector'] ['toy_detector:CodenameDetector']"
+
+
+FAULTY = '''
+from scanner.detectors import PartText, Signal
+
+
+class FaultyDetector:
+    """A plug-in with a bug: it fails on any text holding 故障."""
+
+    id = "toy.faulty"
+    rules = ()
+
+    def find(self, text: PartText) -> list[Signal]:
+        if "故障" in text.text:
+            raise ValueError("the toy's own bug")
+        return []
+'''
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_stage_failing_on_one_item_fails_that_item_not_the_run(tmp_path, jobs) -> None:
+    # with --jobs 1 the exception ended the whole run (exit 3, no report); the pool made the item review
+    plugins = install(tmp_path / "site", "toy_faulty", FAULTY, "toy_faulty:FaultyDetector")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "a.txt").write_text("设备故障报告\n", encoding="utf-8")
+    (folder / "b.txt").write_text("机密★5年\n", encoding="utf-8")
+    done = preclear(["scan", str(folder), "--format", "jsonl", "--no-cache", "--progress", "never", "--jobs", jobs],
+                    plugins, tmp_path)
+    assert done.returncode == 2, done.stderr
+    results = {Path(r["item"]).name: r for r in map(json.loads, done.stdout.splitlines())}
+    assert results["b.txt"]["verdict"] == "block"
+    assert results["a.txt"]["verdict"] == "review"
+    [finding] = results["a.txt"]["findings"]
+    assert finding["rule"] == "unreadable.internal" and "ValueError: the toy's own bug" in finding["reason"]
