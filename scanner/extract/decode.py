@@ -28,7 +28,7 @@ _BOMS = (
 _CHINESE = ("gb18030", "big5")
 _MARGIN = 3  # common characters one reading needs beyond the other to be trusted
 _MAX_CHAOS = 0.1  # charset-normalizer's mess ratio above which its guess is not a reading
-_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")  # a run of percent escapes: the bytes of one address segment
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})++")  # a run of percent escapes (possessive: no stack a repetition)
 
 
 @dataclass(frozen=True)
@@ -210,16 +210,16 @@ def unquoted_url(url: str) -> str:
     (``%E6%9C%BA%E5%AF%86`` is 机密): as UTF-8, or as GB18030 (older Chinese
     sites) when the bytes are not UTF-8; then each run of escapes on its
     own (``_unquoted_run``), so that one stray byte (``…%E5%B9%B4?t=%FF``)
-    does not make the UTF-8 of the rest GB18030's mojibake."""
-    try:
-        return urllib.parse.unquote(url, errors="strict")
-    except UnicodeDecodeError:
-        return _ESCAPES.sub(_unquoted_run, url)
+    does not make the UTF-8 of the rest GB18030's mojibake.  Each run is
+    all there is to decode: a UTF-8 character cannot span a literal one, so
+    a whole address in UTF-8 reads as ``urllib.parse.unquote`` reads it,
+    without its split at every ``%`` (0.9 GB for a 5 MB posted form of them)."""
+    return _ESCAPES.sub(_unquoted_run, url) if "%" in url else url
 
 
 def _unquoted_run(match: re.Match[str]) -> str:
     """One run of percent escapes decoded: as UTF-8, or as GB18030 with replacements."""
-    data = urllib.parse.unquote_to_bytes(match[0])
+    data = bytes.fromhex(match[0].replace("%", ""))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
