@@ -66,14 +66,14 @@ def headroom() -> int | None:
 
 def steady_heap() -> None:
     """Keep ``HEAP_TOP_PAD`` of freed memory at the top of the heap.  By
-    default glibc gives the heap's top back to the kernel whenever more than
-    128 KB of it is free, and the next item's buffers fault the same pages
-    in again: the 30 MB benchmark folder took 71,000 page faults and 0.16-0.22 s
-    of system time with one scan of it, 9,200 faults and 0.05 s with this
-    (peak memory the same, 58 MB); how many depended on the order of
+    default glibc gives the heap's top back to the kernel once more than
+    twice its mapping threshold is free there, and the next item's buffers
+    fault the same pages in again: a scan of the 30 MB benchmark folder took
+    71,000 page faults and 0.16-0.22 s of system time, 9,300 and 0.03-0.05 s
+    with this (peak memory 58 -> 60 MB); how many depended on the order of
     allocations, so unrelated changes moved it.  Nothing is done where the
     C library has no ``mallopt`` (not glibc) or the user set
-    ``MALLOC_TOP_PAD_``."""
+    ``MALLOC_TOP_PAD_`` or ``MALLOC_MMAP_THRESHOLD_``."""
     if "MALLOC_TOP_PAD_" in os.environ or "MALLOC_MMAP_THRESHOLD_" in os.environ:
         return
     try:
