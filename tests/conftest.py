@@ -1,8 +1,10 @@
 """Fixtures shared by the test folders: an isolated review key for every
-test, and Debian's Chromium driven by Playwright, one browser for the whole
-session (Playwright's sync API allows one instance at a time)."""
+test, Debian's Chromium driven by Playwright, one browser for the whole
+session (Playwright's sync API allows one instance at a time), and a Word
+form whose 密级 | 机密 row is one finding over two lines."""
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -38,3 +40,20 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def form_docx() -> bytes:
+    """A Word form (python-docx) whose table row 密级 | 机密 is read a cell a
+    line: one finding over two lines, 密级\\n机密."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("关于某工程设计方案的请示")
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in enumerate((["文件标题", "某工程设计方案"], ["密级", "机密"])):
+        for column, text in enumerate(cells):
+            table.cell(row, column).text = text
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

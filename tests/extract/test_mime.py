@@ -128,13 +128,19 @@ def _page_with_style_sheet(sheet: str, kind: str) -> bytes:
         message.set_content(page, subtype="html")
         message.add_related(sheet, subtype="css", cte="quoted-printable")
         return message.as_bytes()
+    return _web_archive([(page, "html", "https://example.invalid/notice.htm"),
+                         (sheet, "css", "https://example.invalid/style.css")])
+
+
+def _web_archive(parts: list[tuple[str, str, str]]) -> bytes:
+    """An MHT as a browser saves one: ``multipart/related``, each (text,
+    subtype, location) a quoted-printable part in UTF-8."""
     utf8 = email_charset.Charset("utf-8")
     utf8.body_encoding = email_charset.QP
     mht = MIMEMultipart("related")
     mht["Subject"] = "通知"
     mht["MIME-Version"] = "1.0"
-    for text, subtype, location in ((page, "html", "https://example.invalid/notice.htm"),
-                                    (sheet, "css", "https://example.invalid/style.css")):
+    for text, subtype, location in parts:
         part = MIMEText(text, subtype, utf8)  # type: ignore[arg-type]
         part["Content-Location"] = location
         mht.attach(part)
@@ -174,15 +180,7 @@ def _page(page: str, kind: str) -> bytes:
         message["Subject"] = "通知"
         message.set_content(page, subtype="html", cte="base64")
         return message.as_bytes()
-    utf8 = email_charset.Charset("utf-8")
-    utf8.body_encoding = email_charset.QP
-    mht = MIMEMultipart("related")
-    mht["Subject"] = "通知"
-    mht["MIME-Version"] = "1.0"
-    part = MIMEText(page, "html", utf8)  # type: ignore[arg-type]
-    part["Content-Location"] = "https://example.invalid/notice.htm"
-    mht.attach(part)
-    return mht.as_bytes()
+    return _web_archive([(page, "html", "https://example.invalid/notice.htm")])
 
 
 _SVG = f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="5" y="30">{MARK}</text></svg>'

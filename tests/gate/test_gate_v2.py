@@ -253,21 +253,13 @@ def test_new_lexicon_after_approval_names_the_new_finding(db, serve, tokens, tmp
     assert "重新扫描发现了批准时没有的问题" in reason["message_zh"] and "“玄武-9工程”" in reason["message_zh"]
 
 
-def test_a_finding_over_two_lines_is_told_on_one(setup):
+def test_a_finding_over_two_lines_is_told_on_one(setup, form_docx):
     """A Word form's 密级 | 机密 row is one finding over two lines (密级\\n机密,
     a cell a line): the sentences an editor reads said 中有“密级\\n机密”, its
     line break and all (found by a second reader); they say it as the reports
     show it, 密级 机密, and the excerpt is the marked text as it stands."""
     service, who = setup
-    document = docx.Document()
-    document.add_paragraph("关于某工程设计方案的请示")
-    table = document.add_table(rows=2, cols=2)
-    for row, cells in enumerate((["文件标题", "某工程设计方案"], ["密级", "机密"])):
-        for column, text in enumerate(cells):
-            table.cell(row, column).text = text
-    out = io.BytesIO()
-    document.save(out)
-    form = {"data": {"article": json.dumps(PAGE)}, "files": [("attachments", ("请示.docx", out.getvalue()))]}
+    form = {"data": {"article": json.dumps(PAGE)}, "files": [("attachments", ("请示.docx", form_docx))]}
     r = httpx.post(service.url + "/v1/articles", headers=who["submitter"], **form)
     approve(service, who, r.json()["items"][0]["id"])
     [reason] = gate(service, who["submitter"], **form).json()["items"][1]["reasons"]

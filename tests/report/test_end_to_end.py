@@ -92,7 +92,7 @@ def test_review_store_fills_form_and_suppressions(tree, tmp_path):
     assert opinions["分管领导审批意见"].startswith("\n签字：")
 
 
-def test_a_finding_over_two_lines_is_highlighted_as_its_context_shows_it(tmp_path, capsys):
+def test_a_finding_over_two_lines_is_highlighted_as_its_context_shows_it(tmp_path, capsys, form_docx):
     """A Word form's 密级 | 机密 row is one finding over two lines (密级\\n机密,
     a cell a line); its context shows line breaks as spaces, and the HTML
     and DOCX reports looked for the text with its line break there: the
@@ -100,13 +100,7 @@ def test_a_finding_over_two_lines_is_highlighted_as_its_context_shows_it(tmp_pat
     The summary's one line per item stays one line."""
     root = tmp_path / "outgoing"
     root.mkdir()
-    document = docx.Document()
-    document.add_paragraph("关于某工程设计方案的请示")
-    table = document.add_table(rows=2, cols=2)
-    for row, cells in enumerate((["文件标题", "某工程设计方案"], ["密级", "机密"])):
-        for column, text in enumerate(cells):
-            table.cell(row, column).text = text
-    document.save(root / "form.docx")
+    (root / "form.docx").write_bytes(form_docx)
     page = scan(root, "html", tmp_path / "r.html", "--summary").decode("utf-8")
     assert "<mark>密级 机密</mark>" in page
     [line] = [line for line in capsys.readouterr().err.splitlines() if "form.docx" in line]
