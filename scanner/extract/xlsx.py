@@ -273,12 +273,32 @@ _CACHE_FORMULAS = {"cacheField": "formula", "calculatedItem": "formula"}
 # past 255 characters Excel keeps it in its x14:calculatedMember's mdxLong; the members a
 # user's group holds, by their unique names ([Range].[密级].&[机密★5年])
 _CACHE_MDX = {"calculatedMember": ("mdx", "mdxLong"), "groupMember": ("uniqueName",)}
+
+
+def _quoted(quotes: tuple[tuple[str, str], ...]) -> str:
+    """A pattern of tokens between each (opening, closing) pair of ``quotes``,
+    a group each for its text, which writes its closing character twice
+    within (``_unquoted``).  One left open runs to the end, each character
+    looked at once (possessive: a retry at every opening of an expression
+    of them took time growing with its square, 11 s for 20,000 ``[``)."""
+    return "|".join(rf"{re.escape(o)}((?:[^{re.escape(c)}]|{re.escape(c * 2)})*+)(?:{re.escape(c)}|\Z)"
+                    for o, c in quotes)
+
+
+def _unquoted(match: re.Match[str], quotes: tuple[tuple[str, str], ...]) -> str:
+    """The text of the token ``match`` found, its closing character written
+    once where it is twice when it is one of ``quotes``' (``_quoted``)."""
+    group = match.lastindex or 0
+    if group > len(quotes):
+        return match[group]
+    closing = quotes[group - 1][1]
+    return match[group].replace(closing * 2, closing)
+
+
 # what an MDX expression names: a member, level or set in brackets ([密级].&[机密★5年]), a
-# string in double or single quotes; each writes its closing character twice within.  One
-# left open runs to the end, each character looked at once (a retry at every [ of an
-# expression of them took time growing with its square: 11 s for 20,000)
-_MDX_TEXT = re.compile(r"""\[((?:[^\]]|\]\])*+)(?:\]|\Z)|"((?:[^"]|"")*+)(?:"|\Z)|'((?:[^']|'')*+)(?:'|\Z)""")
-_MDX_CLOSING = {1: "]", 2: '"', 3: "'"}  # by the group that matched
+# string in double or single quotes
+_MDX_QUOTES = (("[", "]"), ('"', '"'), ("'", "'"))
+_MDX_TEXT = re.compile(_quoted(_MDX_QUOTES))
 # a field's items (shared items, a group's items, OLAP entries) and a consolidation's page items
 _CACHE_ITEM_TAGS = tuple(f"{{*}}{tag}" for tag in ("s", "n", "b", "e", "m", "d", "pageItem"))
 _ITEM_TEXT = {"s": ("v", "c"), "pageItem": ("name",)}  # a string's value and caption; any other item's caption
@@ -343,13 +363,10 @@ _CONNECTION_TAGS = tuple(f"{{*}}{tag}" for tag in {*_CONNECTION_TEXT, *_CONNECTI
 _PERCENT_ENCODED = frozenset({"url", "post", "editPage"})
 _CONNECTION_STRINGS = frozenset({"connection", "localConnection"})
 # a SQL command's string literals, its names quoted ("", MySQL's ``) or bracketed ([], SQL Server's and
-# Access's), each with its closing character doubled inside, and its comments; one left open ends
-# with the command (a quote Excel would not run still says what it says), each character looked at
-# once (an unclosed [ scanned to the end from every [ that followed: time quadratic in the command)
-_SQL_TOKEN = re.compile(r"'((?:[^']|'')*+)(?:'|\Z)|\"((?:[^\"]|\"\")*+)(?:\"|\Z)|`((?:[^`]|``)*+)(?:`|\Z)"
-                        r"|\[((?:[^\]]|\]\])*+)(?:\]|\Z)|--([^\n]*)|/\*(.*?)(?:\*/|\Z)", re.DOTALL)
-# the character each quoted token of _SQL_TOKEN (groups 1 to 4) writes twice for itself
-_SQL_CLOSING = ("'", '"', "`", "]")
+# Access's), and its comments; one left open ends with the command (a quote Excel would not run still
+# says what it says)
+_SQL_QUOTES = (("'", "'"), ('"', '"'), ("`", "`"), ("[", "]"))
+_SQL_TOKEN = re.compile(_quoted(_SQL_QUOTES) + r"|--([^\n]*)|/\*(.*?)(?:\*/|\Z)", re.DOTALL)
 # the operators of a condition that keeps the rows whose value is not the string literal after it (its
 # column's name before them), by words as a pivot's label filter dialog's (_EXCLUDING) are
 _SQL_EXCLUDING = ((re.compile(r"(?:<>|!=|\^=)\Z"), "不等于"), (re.compile(r"\bNOT\s+LIKE\Z", re.IGNORECASE), "不匹配"),
@@ -432,10 +449,7 @@ def _sql_text(command: str) -> list[str]:
     words, name, end = "", "", 0
     for match in _SQL_TOKEN.finditer(command):
         group = match.lastindex or 0
-        text = match[group]
-        if group <= len(_SQL_CLOSING):
-            text = text.replace(_SQL_CLOSING[group - 1] * 2, _SQL_CLOSING[group - 1])
-        text = text.strip()
+        text = _unquoted(match, _SQL_QUOTES).strip()
         excluding = _sql_excluding(command[end:match.start()]) if group == 1 else None
         end = match.end()
         if excluding is None:
@@ -474,8 +488,7 @@ def _mdx_names(mdx: str) -> list[str]:
     and sets (``{[Range].[密级].&[机密★5年]}``, the items a named set
     picked) and its strings, each once; a 密级 field's plain levels on one
     line, as its choices (``levels.choice_lines``)."""
-    names = (match[match.lastindex].replace(_MDX_CLOSING[match.lastindex] * 2, _MDX_CLOSING[match.lastindex])
-             for match in _MDX_TEXT.finditer(mdx) if match.lastindex)
+    names = (_unquoted(match, _MDX_QUOTES) for match in _MDX_TEXT.finditer(mdx) if match.lastindex)
     return choice_lines([name for name in dict.fromkeys(names)
                          if not name.isascii() and any(ch.isalpha() for ch in name)], ",")
 
