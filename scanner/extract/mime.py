@@ -115,7 +115,7 @@ def extract_mime(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         if subtype in ("html", "xml"):  # read as a file of its kind is, its parts under its own
             from .xmldoc import read_xml_text
 
-            read = _nested(_page(text, limits, ocr) if subtype == "html" else read_xml_text(text), other, within)
+            read = _nested(_page(text, limits, ocr) if subtype == "html" else read_xml_text(text, limits), other, within)
             parts += read.parts
             notices += read.notices
             failed += read.failed_parts

@@ -87,11 +87,11 @@ def _subset_comments(data: bytes, encoding: str) -> list[str]:
     return found
 
 
-def read_xml_text(text: str) -> Document:
+def read_xml_text(text: str, limits: Limits) -> Document:
     """XML already decoded (a web archive's or a message's ``text/xml``
     part, in the charset the part says) read as an ``.xml`` file is, its
     declaration left out: the encoding it may name is not the text's."""
-    return extract_xml(_DECLARATION.sub("", text, count=1).encode("utf-8"), "", Limits())
+    return extract_xml(_DECLARATION.sub("", text, count=1).encode("utf-8"), "", limits)
 
 
 def extract_xml(data: bytes, name: str, limits: Limits) -> Document:

@@ -374,7 +374,7 @@ class PartContext:
         self.norm = norm
         self._starts: list[int] | None = None
         self._ends: list[int] = []
-        self._values: frozenset[str] | None = None
+        self._lists: bool | None = None
 
     def column_field(self, start: int, end: int) -> bool:
         """Whether the normalised span ``[start, end)`` lies in a cell that is a 密级 column's field."""
@@ -392,11 +392,10 @@ class PartContext:
         is no state secret (公开, 内部, 非密): a list of records' values.  Other
         levels do not count: two pictures described 秘密 and 机密 are two
         marks, and each hid the other (found by a third reader)."""
-        if self._values is None:
-            self._values = frozenset(value for line in self.norm.text.split("\n")
-                                     if (value := line.strip(_LABEL_STRIP)) in _FIELD_VALUE_SET
-                                     and value not in STATE_SECRET_LEVELS)
-        return bool(self._values)
+        if self._lists is None:
+            self._lists = any((value := line.strip(_LABEL_STRIP)) in _FIELD_VALUE_SET
+                              and value not in STATE_SECRET_LEVELS for line in self.norm.text.split("\n"))
+        return self._lists
 
 
 def _cell_kind(cell: str) -> str:
