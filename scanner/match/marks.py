@@ -33,7 +33,7 @@ from typing import Any
 from ..lang import Text, join, part_kind, part_label
 from ..levels import FIELD_VALUES, LEVEL_NAMES, LEVELS, NOT_CLASSIFIED, STATE_SECRET_LEVELS
 from ..normalize import NormText, normalize
-from ..normalize.chars import translation_table
+from ..normalize.chars import lines_ended, translation_table
 
 LEVEL_WORDS = STATE_SECRET_LEVELS
 FIELD_WORD = "密级"
@@ -461,7 +461,7 @@ def _column_fields(original: str) -> list[tuple[int, int]]:
     # only the cells that may be a 密级 label or lie in a 密级 column are read, each
     # normalised: a sheet about 保密 has 密 in many cells
     pos = 0
-    for line in original.split("\n"):
+    for line in lines_ended(original).split("\n"):
         labels = _may_hold_label(line)
         if labels or columns:
             cells = line.split("\t")

@@ -15,6 +15,8 @@ Steps, in order:
 3. delete horizontal white space between CJK characters, around ★, and
    between CJK and a Latin letter or digit (机密★5 年, TS7 工程); white space
    between two digits or two Latin words stays, so numbers never merge.
+4. every line end is \\n (``chars.ended_lines``): the form feed, the vertical
+   tab and the Unicode separators by the table of step 1, a lone \\r here.
 """
 from __future__ import annotations
 
@@ -24,12 +26,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import native
-from .chars import CJK, INVISIBLE, SPACES, STAR, STAR_VARIANTS, translation_table
+from .chars import CJK, INVISIBLE, LINE_BREAKS, SPACES, STAR, STAR_VARIANTS, ended_lines, translation_table
 
 __all__ = ["CJK", "INVISIBLE", "KERNEL_LONG_TEXT", "KERNEL_SAVES_PER_CHAR", "SPACES", "STAR", "STAR_VARIANTS", "NormText", "normalize",
            "normalize_reference", "normalize_term", "translation_table"]
 
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]+")
+_ASCII_BREAKS = "".join(c for c in LINE_BREAKS if c.isascii())
+_ASCII_BREAK_TABLE = str.maketrans(_ASCII_BREAKS, "\n" * len(_ASCII_BREAKS))
 _SPACE_RE = re.compile(
     f"(?<=[{CJK}{STAR}])[ \\t]+(?=[{CJK}{STAR}0-9A-Za-z])|(?<=[0-9A-Za-z])[ \\t]+(?=[{CJK}{STAR}])"
 )
@@ -85,9 +89,13 @@ def normalize(original: str) -> NormText:
     process has loaded numba), each giving exactly what
     ``normalize_reference`` gives, about 10x (numpy) and 20x (numba) faster."""
     if original.isascii() and "*" not in original:
-        # ASCII without a star: step 1 only folds case, and steps 2 and 3
-        # have nothing to delete (no invisible character, no CJK, no ★)
+        # ASCII without a star: step 1 only folds case (and makes a form feed
+        # a line end), steps 2 and 3 have nothing to delete (no invisible
+        # character, no CJK, no ★)
         folded = original.lower()
+        if any(c in folded for c in _ASCII_BREAKS):
+            folded = folded.translate(_ASCII_BREAK_TABLE)
+        folded = ended_lines(folded)
         return NormText(original if folded == original else folded, original, None)
     if len(original) < KERNEL_MIN_CHARS:
         return normalize_reference(original)
@@ -116,7 +124,7 @@ def normalize_reference(original: str) -> NormText:
             continue
         text = pattern.sub("", text)
         index = kept if index is None else index[kept]
-    return NormText(text, original, index)
+    return NormText(ended_lines(text), original, index)
 
 
 def normalize_term(term: str) -> str:

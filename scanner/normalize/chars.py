@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 
 STAR = "★"
 STAR_VARIANTS = "☆＊*※⭐✩✪✫✬✭✮✯✰✱✲✳✴✵✶✷✸✹✺✻✼✽⋆٭﹡⁎∗⚝🟊🟉🟋🟌✦✧"
@@ -16,6 +17,31 @@ INVISIBLE = (
     "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef"
 )
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# what ends a line besides \n and \r (as str.splitlines reads them): a page's
+# form feed in pdftotext's output, Word's manual line break (\v), the Unicode
+# line and paragraph separators; each becomes \n, so marks are read by line
+LINE_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_BREAK_TABLE = str.maketrans(LINE_BREAKS, "\n" * len(LINE_BREAKS))
+_LONE_CR = re.compile("\r(?=[^\n])")  # one at the very end is left: a line cut from a \r\n text ends so
+
+
+def ended_lines(text: str) -> str:
+    """``text`` with each \\r that ends a line alone (old Mac OS text, Excel's
+    Macintosh CSV) made \\n, as one character for one, so no offset moves;
+    the \\r of \\r\\n stays on its line, where the readers of lines expect it,
+    and so does a \\r that ends the text (a line cut from such a text).
+    The last step of every normalisation pass: a table cannot see the next
+    character."""
+    return _LONE_CR.sub("\n", text) if "\r" in text else text
+
+
+def lines_ended(original: str) -> str:
+    """``original`` with every line end \\n, character for character: its
+    lines as the normalised text has them, for a reader of the original's."""
+    if any(ch in original for ch in LINE_BREAKS):
+        original = original.translate(_BREAK_TABLE)
+    return ended_lines(original)
+
 
 # the code point passes (kernel.py, vectorised.py): what their tables hold
 SPACE, TAB, DELETE = 0x20, 0x09, -1  # DELETE: the table's value for an invisible character
@@ -49,6 +75,8 @@ def translation_table() -> dict[int, int]:
         table[ord(ch)] = 0x20
     for ch in STAR_VARIANTS:
         table[ord(ch)] = ord(STAR)
+    for ch in LINE_BREAKS:
+        table[ord(ch)] = ord("\n")
     for cp in range(0x250):
         ch = chr(table.get(cp, cp))
         low = ch.lower()

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .chars import ALNUM, CJK, DELETE, HAN, INVISIBLE, STAR, translation_table
+from .chars import ALNUM, CJK, DELETE, HAN, INVISIBLE, STAR, ended_lines, translation_table
 
 _lock = threading.Lock()
 
@@ -108,6 +108,6 @@ def normalize_fast(original: str) -> tuple[str, np.ndarray | None]:
     kept, changed = _kernel(cps, lookup_table(), class_table(), out, index)
     if kept == len(cps):
         if not changed:
-            return original, None
-        return out.tobytes().decode("utf-32-le", "surrogatepass"), None
-    return out[:kept].tobytes().decode("utf-32-le", "surrogatepass"), index[:kept].copy()
+            return ended_lines(original), None
+        return ended_lines(out.tobytes().decode("utf-32-le", "surrogatepass")), None
+    return ended_lines(out[:kept].tobytes().decode("utf-32-le", "surrogatepass")), index[:kept].copy()

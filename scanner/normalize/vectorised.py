@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .chars import ALNUM, DELETE, HAN, SPACE, TAB
+from .chars import ALNUM, DELETE, HAN, SPACE, TAB, ended_lines
 from .kernel import class_table, lookup_table
 
 
@@ -27,8 +27,8 @@ def normalize_vectorised(original: str) -> tuple[str, np.ndarray | None]:
         out = out[kept]
     out, index = _drop_joining_spaces(out, index)
     if index is None and np.array_equal(out, cps):
-        return original, None
-    return out.tobytes().decode("utf-32-le", "surrogatepass"), index
+        return ended_lines(original), None
+    return ended_lines(out.tobytes().decode("utf-32-le", "surrogatepass")), index
 
 
 def _drop_joining_spaces(out: np.ndarray, index: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:

@@ -218,13 +218,16 @@ def test_provisional_rules_prose_on_the_mark_form_is_clear(scan):
     assert result.verdict.value == "clear", result.findings
 
 
-@pytest.mark.parametrize("text, rule, span", [
+WINDOWS_LINES = [
     ("机密\r\n关于某项目的通知\r\n", "mark.bare-level", "机密"),
     ("秘密 一年\r\n关于某项目的通知\r\n", "mark.state-secret", "秘密 一年"),
     ("第一段。\r\n第二段。\r\n第三段。\r\n第四段。\r\n密级\r\n机密\r\n正文。\r\n", "mark.form-field", "密级\r\n机密"),
     ("第一段。\r\n第二段。\r\n第三段。\r\n第四段。\r\n【密级】：\r\n\r\n机密\r\n", "mark.form-field", "密级】：\r\n\r\n机密"),
     ("序号\t文件名称\t密级\r\n1\t某方案\t机密\r\n", "mark.form-field", "机密"),
-])
+]
+
+
+@pytest.mark.parametrize("text, rule, span", WINDOWS_LINES)
 def test_lines_ending_as_windows_writes_them_are_read_as_lines(scan, text, rule, span):
     """A text saved by Notepad ends its lines \\r\\n: the \\r stayed on the
     line, and a level alone on it, a 密级 label alone on it or a level in the
@@ -233,3 +236,18 @@ def test_lines_ending_as_windows_writes_them_are_read_as_lines(scan, text, rule,
     assert [(f.rule, f.text) for f in scan(text).findings if f.category == "mark"] == [(rule, span)]
     assert [(f.rule, f.text) for f in scan(text.replace("\r\n", "\n")).findings if f.category == "mark"] == [
         (rule, span.replace("\r\n", "\n"))]
+
+
+LINE_ENDS = {"cr": "\r", "vt": "\v", "ff": "\f", "fs": "\x1c", "gs": "\x1d", "rs": "\x1e", "nel": "\x85",
+             "ls": "\u2028", "ps": "\u2029"}
+
+
+@pytest.mark.parametrize("end", LINE_ENDS.values(), ids=LINE_ENDS.keys())
+@pytest.mark.parametrize("text, rule, span", WINDOWS_LINES)
+def test_every_line_end_python_knows_ends_a_line(scan, text, rule, span, end):
+    """The other line ends ``str.splitlines`` knows: \\r alone (an old Mac OS
+    text, Excel's Macintosh CSV), the form feed pdftotext puts between pages,
+    Word's manual line break \\v, the Unicode separators.  Each was read as a
+    character on the line, and every one of these texts was cleared."""
+    assert [(f.rule, f.text) for f in scan(text.replace("\r\n", end)).findings if f.category == "mark"] == [
+        (rule, span.replace("\r\n", end))]

@@ -165,3 +165,33 @@ def test_native_box_loop_equals_the_ctypes_loop(gbt9704_pdfs, cjk_font: str) -> 
         textpage.close()
         pdf.close()
     assert rotated == 4  # 水印文字
+
+
+def test_pdftotext_of_a_printed_notice_behind_a_blank_page_blocks(soffice, tmp_path) -> None:
+    """A notice whose first page is blank (a cover left empty, a scanned page
+    with no text layer), printed by LibreOffice and turned into text by
+    pdftotext, as a publishing system's text export does: the text starts with
+    the form feed of the blank page, \\f机密.  Cleared before, when only \\n and
+    \\r\\n ended a line; the PDF itself blocked."""
+    import shutil
+    import subprocess
+
+    from docx import Document as Docx
+    from docx.enum.text import WD_BREAK
+
+    assert shutil.which("pdftotext"), "pdftotext not found: apt-get install poppler-utils (see .ci/run)"
+    doc = Docx()
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    for line in ("机密", "关于做好年度保密自查工作的通知", "各有关单位：根据工作安排，现将有关事项通知如下。"):
+        doc.add_paragraph(line)
+    out = io.BytesIO()
+    doc.save(out)
+    pdf = tmp_path / "notice.pdf"
+    pdf.write_bytes(soffice(out.getvalue(), "docx", "pdf"))
+    subprocess.run(["pdftotext", str(pdf), str(tmp_path / "notice.txt")], check=True, timeout=60)
+    text = (tmp_path / "notice.txt").read_bytes()
+    assert text.startswith("\f机密\n".encode())
+    for data, name in ((text, "notice.txt"), (pdf.read_bytes(), "notice.pdf")):
+        [result] = scan_bytes(data, name)
+        assert result.verdict.value == "block", (name, result.findings)
+        assert [(f.rule, f.text) for f in marks_of(result)] == [("mark.bare-level", "机密")]

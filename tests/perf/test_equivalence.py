@@ -29,7 +29,7 @@ from scanner.validate.segment import WINDOW, WordBoundaries
 
 # characters every normalisation rule reacts to, plus ordinary ones
 ALPHABET = ("机密秘绝★☆＊*※ \t\u3000\u00a0\u200b\u200d\ufeff\u00ad\u2060\U000e0100"
-            "機內資計劃ＡＢ１２aZ09-+:：，。\n的是\U00020001\ud800ſKİ")
+            "機內資計劃ＡＢ１２aZ09-+:：，。\n\r\f\u2029的是\U00020001\ud800ſKİ")
 
 
 @functools.cache
