@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 # parts that are labels by nature: a marker there is a label, not prose
 LABEL_PARTS = ("header", "footer", "html-comment", "title", "html-title", "comment")
-_LABEL_PUNCT = set(" \t★[]【】()（）〔〕<>《》“”\"'‘’,，、.。;；:：!！·-—_|/")
+# \r: the end of a line ended \r\n (or of a text's last line ended \r alone)
+_LABEL_PUNCT = set(" \t\r★[]【】()（）〔〕<>《》“”\"'‘’,，、.。;；:：!！·-—_|/")
 _BRACKETS = {"(": ")", "（": "）", "【": "】", "[": "]", "〔": "〕", "<": ">", "《": "》", "“": "”", "\"": "\""}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..normalize.chars import LINE_BREAKS
 from ..types import Finding
 
 DEFAULT_COVER = "■"
@@ -28,7 +29,8 @@ def span_mask(length: int, findings: Iterable[Finding]) -> list[bool]:
 
 # what separates lines and cells, kept where a finding spans them: a form's 密级
 # and 机密 cells, one finding, are covered each in its place, not run together
-_KEPT = frozenset("\n\r\t")
+# (every line end normalisation reads as one, the form feed and U+2028 too)
+_KEPT = frozenset("\n\r\t" + LINE_BREAKS)
 
 
 def cover(text: str, mask: list[bool], cover_char: str) -> str:

@@ -251,3 +251,16 @@ def test_every_line_end_python_knows_ends_a_line(scan, text, rule, span, end):
     character on the line, and every one of these texts was cleared."""
     assert [(f.rule, f.text) for f in scan(text.replace("\r\n", end)).findings if f.category == "mark"] == [
         (rule, span.replace("\r\n", end))]
+
+
+@pytest.mark.parametrize("text", ["内部资料\r\n关于某项目的通知\r\n", "关于某项目的通知\r内部资料\r",
+                                  "关于某项目的通知\r\n内部资料\r\n"], ids=["crlf-first", "cr-last", "crlf-last"])
+def test_a_work_secret_label_alone_on_a_line_ended_by_a_cr_is_a_label(scan, text):
+    """The \\r of \\r\\n (or of a last line ended by \\r alone) was read as
+    running text beside the label, and 内部资料 on a line of its own in a
+    text Notepad or LibreOffice's text export wrote was cleared (found by a
+    second reader)."""
+    assert [(f.rule, f.text) for f in scan(text).findings] == [("marker.work-secret", "内部资料")]
+    assert [(f.rule, f.text) for f in scan(text.replace("\r\n", "\n").replace("\r", "\n")).findings] == [
+        ("marker.work-secret", "内部资料")]
+

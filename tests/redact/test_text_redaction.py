@@ -84,6 +84,10 @@ def test_cover_character_the_encoding_cannot_hold(engine):
      "关于某工程的请示\n拟稿单位：某处\n文件编号：001\n【■■■■\n\n■■\n正文。\n"),
     ("form.tsv", "项目\t内容\n文件标题\t某工程设计方案\n密级\t机密\n份数\t2\n",
      "项目\t内容\n文件标题\t某工程设计方案\n■■\t■■\n份数\t2\n"),
+    ("form-ff.txt", "第一段。\n第二段。\n第三段。\n第四段。\n密级：\f机密\n正文。\n",
+     "第一段。\n第二段。\n第三段。\n第四段。\n■■■\f■■\n正文。\n"),
+    ("form-ls.txt", "第一段。\n第二段。\n第三段。\n第四段。\n密级：\u2028机密\n正文。\n",
+     "第一段。\n第二段。\n第三段。\n第四段。\n■■■\u2028■■\n正文。\n"),
 ])
 def test_a_finding_over_lines_or_cells_is_covered_on_each_keeping_them(engine, name, text, copy):
     """A form's 密级 and 机密 read a cell a line (or a row's cells, a tab
