@@ -23,6 +23,7 @@ from .gate import verdict as gate_verdict
 from .lang import Text
 from .score import aggregate, from_notice, from_signal, item_score
 from .types import (
+    CellGrid,
     Document,
     Extraction,
     Finding,
@@ -35,9 +36,11 @@ from .types import (
 )
 
 
-def find_in_text(engine: Engine, text: str, part: str = "body", item: str = "") -> list[Finding]:
-    """Findings in one piece of text, spans into ``text`` (redaction, previews)."""
-    signals, _ = detect(engine, Part(part, text))
+def find_in_text(engine: Engine, text: str, part: str = "body", item: str = "",
+                 tables: tuple[CellGrid, ...] = ()) -> list[Finding]:
+    """Findings in one piece of text, spans into ``text`` (redaction, previews);
+    ``tables``: the grid of its tables whose cells are one per line (``Part.tables``)."""
+    signals, _ = detect(engine, Part(part, text, tables=tables))
     return [from_signal(item, s, text) for s in signals]
 
 

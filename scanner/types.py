@@ -49,6 +49,11 @@ class Extraction(str, enum.Enum):
     FAILED = "failed"
 
 
+# one table of a part whose cells are one per line: its rows, each cell as
+# (its first column in the table's grid, start, end in the part's text)
+CellGrid = tuple[tuple[tuple[int, int, int], ...], ...]
+
+
 @dataclass(frozen=True)
 class Box:
     """Where ``text[start:end]`` of an OCR part sits on its picture: pixels
@@ -78,12 +83,16 @@ class Part:
     """One extracted piece of an item: a locator (``body``, ``header``,
     ``page:3``, ``sheet:工资表``, ``word/media/image2.png``) and its original,
     un-normalised text; text read from a picture keeps its lines' boxes and
-    the picture, reduced, for crops."""
+    the picture, reduced, for crops.  ``tables``: where a part's text holds
+    tables with one cell per line (a Word table's), their grid: for each
+    table its rows, each row its cells as ``(grid column, start, end)`` in
+    ``text``."""
 
     name: str
     text: str
     boxes: tuple[Box, ...] = ()
     picture: Picture | None = field(default=None, compare=False, repr=False)
+    tables: tuple[CellGrid, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)

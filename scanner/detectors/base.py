@@ -112,6 +112,7 @@ class PartText:
         self.engine = engine
         self.part = part.name
         self.original = part.text
+        self.tables = part.tables  # a Word table's grid, where its cells are one per line
         self.norm: NormText = normalize(part.text)
         self.text = self.norm.text
         # list at most this many 提示-level hits of one lexicon (None: every one), in this

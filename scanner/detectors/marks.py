@@ -46,7 +46,7 @@ class MarkDetector:
         rows = np.flatnonzero(anchor_rows(text.engine.table)[hits.pids])
         patterns = text.engine.table.patterns
         seen: list[tuple[int, int]] = []
-        context = PartContext(text.norm)  # the part read whole, on the first hit that needs it
+        context = PartContext(text.norm, text.tables)  # the part read whole, on the first hit that needs it
         signals = []
         for row, s, e, pid in zip(rows.tolist(), hits.starts[rows].tolist(), hits.ends[rows].tolist(),
                                   hits.pids[rows].tolist()):

@@ -5,9 +5,11 @@ the rest (footnotes, comments, text boxes, hidden runs, tracked deletions,
 field codes, watermarks), and lxml over the package XML is ten times faster
 with the same text.  One pass over each XML part sorts its text into parts:
 
-- the flow of the story: ``body`` (``table`` inside tables, ``textbox`` inside
-  DrawingML/VML text boxes), ``header``, ``footer``, ``footnote``,
-  ``endnote``, ``comment``, ``glossary``;
+- the flow of the story: ``body`` (``table`` inside tables, a cell's
+  paragraphs a line each, with the grid of the body's tables so that a 密级
+  column is read down its cells; ``textbox`` inside DrawingML/VML text
+  boxes), ``header``, ``footer``, ``footnote``, ``endnote``, ``comment``,
+  ``glossary``;
 - ``hidden`` (``w:vanish`` runs, directly or through a character style),
   ``deleted`` (``w:delText`` and moved-from runs), ``field`` (field codes),
   ``watermark`` (VML text paths), ``chart`` (chart titles and cached values);
@@ -38,6 +40,7 @@ from .image import package_pictures
 from .leftover import leftover
 from .notices import unreadable
 from .ocr import PictureReader
+from .wordtables import TableGrids
 from .xmlparts import (
     attribute_lines,
     embedded_notices,
@@ -82,6 +85,7 @@ def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             return Document("docx", notices=(unreadable("no main document part in the package"),))
         stats: dict[str, int] = defaultdict(int)
         lines: dict[str, list[str]] = defaultdict(list)
+        grids = TableGrids()
         hidden_styles = _hidden_styles(pkg)
         failed: list[str] = []
         notices: list[Notice] = []
@@ -92,7 +96,7 @@ def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                 failed.append(path)
                 notices.append(unreadable(exc.reason, part=story))
                 continue
-            _Story(root, story, hidden_styles, lines, stats).walk()
+            _Story(root, story, hidden_styles, lines, stats, grids).walk()
             lines["attributes"] += attribute_lines(root)
         for path in sorted(n for n in pkg.names() if re.fullmatch(r"word/charts/chart\d*\.xml", n)):
             root = parse_xml(pkg.read(path), path)
@@ -102,7 +106,8 @@ def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         embedded = embedded_notices(pkg, "word/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "word/media/", ocr)
         lines["links"] += external_targets(pkg, "word/")
-        parts = [Part(p, "\n".join(lines[p])) for p in _PART_ORDER if lines.get(p)]
+        parts = [Part(p, "\n".join(lines[p]), tables=grids.spans(lines[p]) if p == "table" else ())
+                 for p in _PART_ORDER if lines.get(p)]
         parts += props
         others, other_notices = leftover(pkg, failed, parts)
     parts += others
@@ -183,16 +188,16 @@ class _Story:
     """One pass over one story's XML, sorting text into parts."""
 
     def __init__(self, root: etree._Element, story: str, hidden_styles: frozenset[str],
-                 lines: dict[str, list[str]], stats: dict[str, int]) -> None:
+                 lines: dict[str, list[str]], stats: dict[str, int], grids: TableGrids) -> None:
         self.root, self.story, self.hidden_styles = root, story, hidden_styles
-        self.lines, self.stats = lines, stats
+        self.lines, self.stats, self.grids = lines, stats, grids
         self.w = etree.QName(root).namespace or ""
         self.fallback: dict[str, list[str]] = defaultdict(list)
 
     def walk(self) -> None:
         w = f"{{{self.w}}}"
         tags = [w + t for t in ("p", "r", "t", "delText", "instrText", "delInstrText", "tab",
-                                "br", "cr", "noBreakHyphen", "sym", "tbl", "txbxContent", "del", "ins",
+                                "br", "cr", "noBreakHyphen", "sym", "tbl", "tr", "tc", "txbxContent", "del", "ins",
                                 "moveFrom", "moveTo", "comment", "fldSimple", "ddList")]
         tags += [f"{{{MC}}}Fallback", f"{{{VML}}}textpath", f"{{{MATH}}}t"]  # m:t: an equation's text
         paragraphs: list[tuple[str, dict[str, list[str]]]] = []
@@ -212,6 +217,12 @@ class _Story:
                     self._emit("field", _attr(el, "instr").strip(), depth)
                 elif tag in ("tbl", "txbxContent", "Fallback"):
                     depth[tag] += 1
+                    if tag == "tbl" and self._laid_out(depth):
+                        self.grids.table()
+                elif tag == "tr" and self._laid_out(depth):
+                    self.grids.row(el)
+                elif tag == "tc" and self._laid_out(depth):
+                    self.grids.cell_start(el, len(self.lines["table"]))
                 elif tag in ("del", "moveFrom"):
                     depth["del"] += 1
                     self.stats["deletions"] += 1
@@ -230,11 +241,20 @@ class _Story:
                 hidden_runs.pop()
             elif tag in ("tbl", "txbxContent", "Fallback"):
                 depth[tag] -= 1
+            elif tag == "tc" and self._laid_out(depth):
+                self.grids.cell_end(len(self.lines["table"]))
             elif tag in ("del", "moveFrom"):
                 depth["del"] -= 1
         for channel, extra in self.fallback.items():
             seen = set(self.lines[channel])
             self.lines[channel] += [line for line in extra if line not in seen]
+
+    def _laid_out(self, depth: dict[str, int]) -> bool:
+        """Inside a table of the body whose grid is kept: not a nested table
+        (its cells are lines of the outer one's cell), a text box or a
+        fallback (read only for what the choice lacks)."""
+        return (depth["tbl"] == 1 and self.story == "body" and not depth["txbxContent"]
+                and not depth["Fallback"])
 
     def _flow(self, depth: dict[str, int]) -> str:
         if depth["txbxContent"]:

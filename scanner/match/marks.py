@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ from ..lang import Text, join, part_kind, part_label
 from ..levels import FIELD_VALUES, LEVEL_NAMES, LEVELS, NOT_CLASSIFIED, STATE_SECRET_LEVELS
 from ..normalize import NormText, normalize
 from ..normalize.chars import lines_ended, translation_table
+from ..types import CellGrid
 
 LEVEL_WORDS = STATE_SECRET_LEVELS
 FIELD_WORD = "密级"
@@ -366,12 +368,14 @@ class PartContext:
     thousands of rows or an export of thousands of records is read once.
 
     ``column_field``: whether a span is a cell that a 密级 column's header
-    makes that field's value (``_column_fields``).  ``lists_values``:
+    makes that field's value (``_column_fields``; ``tables``: the part's
+    tables whose cells are one per line, a Word table's).  ``lists_values``:
     whether the part's lines hold, alone on one, a value a 密级 field holds
     that is no state secret (公开, 内部): the part is then a list of values."""
 
-    def __init__(self, norm: NormText) -> None:
+    def __init__(self, norm: NormText, tables: tuple[CellGrid, ...] = ()) -> None:
         self.norm = norm
+        self.tables = tables
         self._starts: list[int] | None = None
         self._ends: list[int] = []
         self._lists: bool | None = None
@@ -379,7 +383,7 @@ class PartContext:
     def column_field(self, start: int, end: int) -> bool:
         """Whether the normalised span ``[start, end)`` lies in a cell that is a 密级 column's field."""
         if self._starts is None:
-            cells = _column_fields(self.norm.original) if FIELD_WORD in self.norm.text else []
+            cells = _column_fields(self.norm.original, self.tables) if FIELD_WORD in self.norm.text else []
             self._starts, self._ends = [a for a, _ in cells], [b for _, b in cells]
         if not self._starts:
             return False
@@ -429,12 +433,14 @@ def _may_hold_label(text: str) -> bool:
     return any(ch in text for ch in _spellings("密")) and any(ch in text for ch in _spellings("级"))
 
 
-def _column_fields(original: str) -> list[tuple[int, int]]:
+def _column_fields(original: str, tables: tuple[CellGrid, ...] = ()) -> list[tuple[int, int]]:
     """The original spans of the cells that are a 密级 column's field, in
     order: a part read as a table, rows on lines and cells between tabs in its
     original text (a sheet's rows, a slide's table; normalising drops a tab
-    between two Chinese cells, so the columns are read there), a cell holding
-    only a state-secret level under a 密级 column's header.
+    between two Chinese cells, so the columns are read there), and where the
+    part's cells are one per line (a Word table's), rows and columns from
+    ``tables``, the grid its extractor gives, too; a cell holding only a
+    state-secret level under a 密级 column's header.
 
     Down a 密级 column, blank cells are passed over; the column ends at a
     cell that is neither blank nor a level, on a line of as many cells as
@@ -448,6 +454,36 @@ def _column_fields(original: str) -> list[tuple[int, int]]:
     3, 机密 5), and is read as values, not fields (a register with a 秘密 row
     is not blocked for it, as its autofilter on 秘密 is not).  A row of one
     cell is not read here (``_label_before``)."""
+    found = _read_columns(original, _tab_rows(original))
+    for grid in tables:
+        found += [span for span in _read_columns(original, _grid_rows(original, grid)) if span not in found]
+    return sorted(found)
+
+
+def _tab_rows(original: str) -> Iterator[tuple[int, str, list[tuple[int, int]] | None]]:
+    """The rows of a text read as a table: (start, line, None), its cells between tabs."""
+    pos = 0
+    for line in lines_ended(original).split("\n"):
+        yield pos, line, None
+        pos += len(line) + 1
+
+
+def _grid_rows(original: str, grid: CellGrid) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
+    """The rows of a table given by its grid: (start, the row's text, its
+    cells' spans by grid column, an empty one where no cell starts)."""
+    for row in grid:
+        if row:
+            spans: list[tuple[int, int]] = []
+            for column, start, end in row:
+                spans += [(start, start)] * (column - len(spans))
+                spans.append((start, end))
+            yield row[0][1], original[row[0][1]:row[-1][2]], spans
+
+
+def _read_columns(original: str, rows: Iterable[tuple[int, str, list[tuple[int, int]] | None]]
+                  ) -> list[tuple[int, int]]:
+    """``_column_fields`` over ``rows``: (start, text, the cells' spans, or
+    None where the cells are the text's between tabs)."""
     # a 密级 column being read -> the levels in it so far, the span of the
     # state-secret one standing alone in a row of cells, if any, and the cells of its header's line
     columns: dict[int, tuple[int, tuple[int, int] | None, int]] = {}
@@ -460,11 +496,10 @@ def _column_fields(original: str) -> list[tuple[int, int]]:
 
     # only the cells that may be a 密级 label or lie in a 密级 column are read, each
     # normalised: a sheet about 保密 has 密 in many cells
-    pos = 0
-    for line in lines_ended(original).split("\n"):
+    for pos, line, spans in rows:
         labels = _may_hold_label(line)
         if labels or columns:
-            cells = line.split("\t")
+            cells = line.split("\t") if spans is None else [original[s:e] for s, e in spans]
             for column in range(len(cells)) if labels else [c for c in columns if c < len(cells)]:
                 cell = cells[column]
                 if column not in columns and not _may_hold_label(cell):
@@ -477,12 +512,12 @@ def _column_fields(original: str) -> list[tuple[int, int]]:
                     if column in columns:
                         levels, span, width = columns[column]
                         if kind != "level" and len(cells) > 1:
-                            at = pos + sum(map(len, cells[:column])) + column  # the cell's start, after its tabs
+                            # the cell's start, after its tabs
+                            at = pos + sum(map(len, cells[:column])) + column if spans is None else spans[column][0]
                             span = (at, at + len(cell))
                         columns[column] = (levels + 1, span, width)
                 elif kind == "other" and column in columns and len(cells) >= columns[column][2]:
                     close(column)
-        pos += len(line) + 1
     for column in list(columns):
         close(column)
     return sorted(found)

@@ -18,10 +18,11 @@ from lxml import etree
 
 from ..engine import Engine
 from ..errors import ExtractionError, LimitExceeded
+from ..extract.wordtables import TableGrids
 from ..extract.xmlparts import local, parse_xml
 from ..extract.zipguard import GuardedZip
 from ..pipeline import find_in_text
-from ..types import Finding
+from ..types import CellGrid, Finding
 from .errors import RedactionRefused
 from .spans import cover, span_mask, to_remove
 
@@ -47,13 +48,29 @@ class _Slot:
     node: etree._Element | None
 
 
-def _story_slots(root: etree._Element) -> tuple[str, list[_Slot]]:
-    """The story's text (paragraphs joined by newlines) and where each piece lives."""
+def _story_slots(root: etree._Element) -> tuple[str, list[_Slot], tuple[CellGrid, ...]]:
+    """The story's text (paragraphs joined by newlines), where each piece
+    lives, and the grid of its top-level tables (as the extractor gives it:
+    a Word form's 密级 column is read down its cells)."""
     paragraphs: list[list[tuple[str, etree._Element | None]]] = []
     open_paragraphs: list[list[tuple[str, etree._Element | None]]] = []
+    grids = TableGrids()
+    tables = 0  # how deep in tables the walk is
     for event, el in etree.iterwalk(root, events=("start", "end")):
         name = local(el.tag)
-        if name == "p" and "wordprocessingml" in (etree.QName(el).namespace or ""):
+        word = "wordprocessingml" in (etree.QName(el).namespace or "") if isinstance(el.tag, str) else False
+        if word and name == "tbl":
+            tables += 1 if event == "start" else -1
+            if event == "start" and tables == 1:
+                grids.table()
+        elif word and name == "tr" and tables == 1 and event == "start":
+            grids.row(el)
+        elif word and name == "tc" and tables == 1:
+            if event == "start":
+                grids.cell_start(el, len(paragraphs))
+            else:
+                grids.cell_end(len(paragraphs))
+        if name == "p" and word:
             if event == "start":
                 open_paragraphs.append([])
                 paragraphs.append(open_paragraphs[-1])
@@ -73,7 +90,8 @@ def _story_slots(root: etree._Element) -> tuple[str, list[_Slot]]:
         for text, node in pieces:
             slots.append(_Slot(pos, text, node))
             pos += len(text)
-    return "".join(s.text for s in slots), slots
+    lines = ["".join(text for text, _ in pieces) for pieces in paragraphs]
+    return "".join(s.text for s in slots), slots, grids.spans(lines)
 
 
 def _set_text(node: etree._Element, text: str) -> None:
@@ -87,15 +105,15 @@ class _Package:
         self.engine, self.everything, self.cover_char = engine, everything, cover_char
         self.found: list[Finding] = []
 
-    def _find(self, text: str, part: str) -> list[Finding]:
-        found = to_remove(find_in_text(self.engine, text, part), self.everything)
+    def _find(self, text: str, part: str, tables: tuple[CellGrid, ...] = ()) -> list[Finding]:
+        found = to_remove(find_in_text(self.engine, text, part, tables=tables), self.everything)
         self.found += found
         return found
 
     def story(self, root: etree._Element, part: str) -> bool:
         changed = False
-        text, slots = _story_slots(root)
-        found = self._find(text, part)
+        text, slots, tables = _story_slots(root)
+        found = self._find(text, part, tables)
         if found:
             mask = span_mask(len(text), found)
             for slot in slots:

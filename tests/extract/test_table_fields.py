@@ -122,6 +122,62 @@ def test_the_level_in_the_cell_after_a_word_forms_classification_cell_is_a_form_
     assert _marks(redacted.data, "form.docx") == []
 
 
+def _merged_title_form() -> bytes:
+    """A title row merged across the table (w:gridSpan), then the header row over the value row."""
+    data = _form([["文件报批单", "", ""], ["文件名称", "密级", "份数"], ["某工程设计方案", "机密", "2"]])
+    document = docx.Document(io.BytesIO(data))
+    table = document.tables[0]
+    table.cell(0, 0).merge(table.cell(0, 2))
+    return saved(document)
+
+
+def _merged_side_form() -> bytes:
+    """A side heading merged down two rows (w:vMerge) beside the header row and the value row."""
+    data = _form([["基本信息", "文件名称", "密级"], ["", "某工程设计方案", "机密"]])
+    document = docx.Document(io.BytesIO(data))
+    table = document.tables[0]
+    table.cell(0, 0).merge(table.cell(1, 0))
+    return saved(document)
+
+
+_OVER_VALUE_ROW = {
+    "level-in-the-middle": lambda: _form([["文件名称", "密级", "份数"], ["某工程设计方案", "机密", "2"]]),
+    "level-last": lambda: _form([["序号", "文件名称", "密级"], ["1", "某工程设计方案", "机密"]]),
+    "merged-title-row": _merged_title_form,
+    "merged-side-heading": _merged_side_form,
+}
+
+
+@pytest.mark.parametrize("how", ["python-docx", "re-saved", "as-doc"])
+@pytest.mark.parametrize("layout", _OVER_VALUE_ROW)
+def test_a_word_forms_classification_column_over_its_value_row_is_a_form_field(soffice, layout: str, how: str) -> None:
+    """A Word form laid out as a header row over a value row (文件名称 | 密级 |
+    份数, then 某工程设计方案 | 机密 | 2) is read a cell a line, so 机密 followed
+    the file's name, not its label, and the form was cleared; the table's
+    grid, which the extractor now gives with the text, puts it under its
+    header, as a sheet's columns are read.  The same from LibreOffice: the
+    form re-saved, and saved as a .doc (read through its conversion)."""
+    data = _OVER_VALUE_ROW[layout]()
+    name = "form.docx"
+    if how == "re-saved":
+        data = soffice(data, "docx", "docx")
+    elif how == "as-doc":
+        data, name = soffice(data, "docx", "doc"), "form.doc"
+    assert _marks(data, name) == [("mark.form-field", "table", "机密", "column-header")]
+    if how == "python-docx":
+        redacted = redact_bytes(Engine(), data, name)
+        assert [(f.rule, f.text) for f in redacted.covered] == [("mark.form-field", "机密")]
+        assert _marks(redacted.data, name) == []
+
+
+def test_a_word_registers_levels_are_no_field() -> None:
+    """A Word table listing files, a level in several rows, each another
+    file's: values, as a sheet's register is (one with a 公开 row too)."""
+    for levels in (["机密", "秘密"], ["公开", "机密"]):
+        rows = [["序号", "文件名称", "密级"], *([str(n), f"第{n}号文件", level] for n, level in enumerate(levels, 1))]
+        assert _marks(_form(rows), "register.docx") == []
+
+
 def _pdf_form(cells: list[tuple[int, int, str]]) -> bytes:
     """A printed form: each cell's text drawn where it stands, in ``cells``' order."""
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))

@@ -1,0 +1,81 @@
+"""The grid of a Word story's tables, read beside its text.
+
+A Word table's text is read a cell a line (a cell's paragraphs, a line
+each), so a form laid out as a header row over a value row (文件名称 | 密级 |
+份数, then 某工程设计方案 | 机密 | 2) gives 机密 after the file's name, not under
+its label.  ``TableGrids`` follows a walk over the story's XML (the
+extractor's, and the DOCX redactor's, each counting its own lines) and says
+where each cell's lines are and which column of the table's grid it starts
+at (``w:gridBefore``, ``w:gridSpan``), for the 密级 column reading
+(``scanner.match.marks``).  Only top-level tables are laid out: a nested
+table's lines are lines of the outer table's cell.
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from ..types import CellGrid
+from .xmlparts import local
+
+# Word's tables have at most 63 columns: a cell starting past this is not laid out
+GRID_COLUMNS = 64
+
+
+class TableGrids:
+    """Rows and cells of the tables met, in lines of the walker's text.  The
+    walker calls ``table``, ``row`` and ``cell_start``/``cell_end`` for the
+    ``w:tbl``, ``w:tr`` and ``w:tc`` of its top-level tables, with the number
+    of lines it has read so far."""
+
+    def __init__(self) -> None:
+        # each table's rows, each cell (first grid column, first line, end line)
+        self.tables: list[list[list[tuple[int, int, int]]]] = []
+        self._column = 0  # the grid column the row's next cell starts at
+        self._open: list[tuple[int, int, int]] = []  # cells begun: (column, columns spanned, first line)
+
+    def table(self) -> None:
+        self.tables.append([])
+
+    def row(self, tr: etree._Element) -> None:
+        if self.tables:
+            self.tables[-1].append([])
+            self._column = _grid_value(tr, "trPr", "gridBefore", 0)
+
+    def cell_start(self, tc: etree._Element, line: int) -> None:
+        if not self.tables:
+            return
+        if not self.tables[-1]:  # a cell outside any row (a damaged table): a row of its own
+            self.tables[-1].append([])
+        self._open.append((self._column, _grid_value(tc, "tcPr", "gridSpan", 1), line))
+
+    def cell_end(self, line: int) -> None:
+        if not self._open:
+            return
+        column, span, first = self._open.pop()
+        if column < GRID_COLUMNS:
+            self.tables[-1][-1].append((column, first, line))
+        self._column = column + span
+
+    def spans(self, lines: list[str]) -> tuple[CellGrid, ...]:
+        """The grids with each cell's lines as its span of ``"\\n".join(lines)``."""
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+        end = max(starts[-1] - 1, 0)
+        return tuple(
+            tuple(tuple((column, at := starts[first] if first < len(lines) else end,
+                         starts[after] - 1 if after > first else at)
+                        for column, first, after in row)
+                  for row in rows)
+            for rows in self.tables)
+
+
+def _grid_value(el: etree._Element, props: str, name: str, default: int) -> int:
+    """A row's ``w:gridBefore`` or a cell's ``w:gridSpan`` (columns of the table's grid), if sane."""
+    for child in el:
+        if local(child.tag) == props:
+            for prop in child:
+                if local(prop.tag) == name:
+                    value = "".join(v for k, v in prop.attrib.items() if local(k) == "val").strip()
+                    return min(int(value), GRID_COLUMNS) if value.isdecimal() and int(value) >= default else default
+    return default
