@@ -86,6 +86,10 @@ _LABEL_STRIP = " \t\r★[]【】()（）〔〕<>《》"
 _FIELD_LABEL_STRIP = _LABEL_STRIP + ":："
 # a cell longer than this holds neither the 密级 label nor a level alone (【密级】： is five)
 _SHORT_CELL = 16
+# a cell up to this long may be a guidance row's list of a 密级 column's values (请选择：绝密、机密、秘密或公开)
+_CHOICES_CELL = 64
+# each value a 密级 field holds, the longer first (工作秘密 is one, not 秘密 too)
+_FIELD_VALUE_RE = re.compile("|".join(sorted(FIELD_VALUES, key=len, reverse=True)))
 _FIELD_VALUE_SET = frozenset(FIELD_VALUES)
 
 
@@ -404,14 +408,20 @@ class PartContext:
 
 def _cell_kind(cell: str) -> str:
     """``blank``, ``label`` (密级), a state-secret level alone (its name), ``level``
-    (any other value a 密级 column holds: 公开, 内部, 机密★5年) or ``other``."""
+    (any other value a 密级 column holds: 公开, 内部, 机密★5年), ``choices`` (the
+    values the column offers, a guidance row's （绝密/机密/秘密）: passed over
+    as a blank cell is) or ``other``."""
     if cell in _FIELD_VALUE_SET:  # as a register's cells mostly are: nothing to normalise
         return cell if cell in STATE_SECRET_LEVELS else "level"
     if not cell.strip():
         return "blank"
-    if len(cell) > _SHORT_CELL or cell.isascii():
+    if len(cell) > _CHOICES_CELL or cell.isascii():
         return "other"
     value = normalize(cell).text.strip(_FIELD_LABEL_STRIP)
+    if len(set(_FIELD_VALUE_RE.findall(value))) > 1:
+        return "choices"
+    if len(cell) > _SHORT_CELL:
+        return "other"
     if value == FIELD_WORD:
         return "label"
     if value in STATE_SECRET_LEVELS:

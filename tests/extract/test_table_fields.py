@@ -178,6 +178,27 @@ def test_a_word_registers_levels_are_no_field() -> None:
         assert _marks(_form(rows), "register.docx") == []
 
 
+_GUIDANCE = ["（绝密/机密/秘密）", "□绝密 □机密 □秘密", "（请选择：绝密、机密、秘密或公开）"]
+
+
+@pytest.mark.parametrize("guidance", _GUIDANCE)
+def test_a_guidance_row_under_the_classification_header_is_passed_over(guidance: str) -> None:
+    """A form whose row under the header says what each column takes (the
+    levels to choose from) before the value row: read as two levels, or as
+    a cell that ended the column, the guidance hid the 机密 filled in below
+    it (the form was cleared, in a sheet and in a Word table alike).  The
+    same form left blank, and a register under such a row, are no field."""
+    rows = [["文件名称", "密级", "份数"], ["（填写文件全称）", guidance, "（阿拉伯数字）"]]
+    book = openpyxl.Workbook()
+    for row in (*rows, ["某工程设计方案", "机密", "2"]):
+        book.active.append(row)
+    assert _marks(saved(book), "form.xlsx") == [("mark.form-field", "sheet:Sheet", "机密", "column-header")]
+    assert _marks(_form([*rows, ["某工程设计方案", "机密", "2"]]), "form.docx") == [
+        ("mark.form-field", "table", "机密", "column-header")]
+    assert _marks(_form([*rows, ["", "", ""]]), "blank.docx") == []
+    assert _marks(_form([*rows, ["第一号文件", "机密", "1"], ["第二号文件", "秘密", "2"]]), "register.docx") == []
+
+
 def _pdf_form(cells: list[tuple[int, int, str]]) -> bytes:
     """A printed form: each cell's text drawn where it stands, in ``cells``' order."""
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))

@@ -16,7 +16,7 @@ from scanner.extract import extract
 from scanner.match import marks
 
 CELLS = ["", " ", "密级", "【密级】：", "密 级", "密級", "级别", "保密", "机密", "機密", "机 密", "秘密", "绝密", "公开",
-         "内部", "机密★5年", "涉密人员", "密码", "2", "合计", "某方案", "一\n二", "\t"]
+         "内部", "机密★5年", "涉密人员", "密码", "2", "合计", "某方案", "一\n二", "\t", "（绝密/机密/秘密）", "工作秘密"]
 
 
 def test_reading_the_cells_that_matter_gives_what_reading_every_cell_gives(monkeypatch) -> None:
