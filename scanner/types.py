@@ -49,9 +49,10 @@ class Extraction(str, enum.Enum):
     FAILED = "failed"
 
 
-# one table of a part whose cells are one per line: its rows, each cell as
-# (its first column in the table's grid, start, end in the part's text)
-CellGrid = tuple[tuple[tuple[int, int, int], ...], ...]
+# one table of a part whose cells are one per line: its rows, each cell as (its first
+# column in the table's grid, the columns it spans, start, end in the part's text,
+# whether it continues the cell above it, merged down: Word's w:vMerge)
+CellGrid = tuple[tuple[tuple[int, int, int, int, bool], ...], ...]
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,8 @@ class Part:
     un-normalised text; text read from a picture keeps its lines' boxes and
     the picture, reduced, for crops.  ``tables``: where a part's text holds
     tables with one cell per line (a Word table's), their grid: for each
-    table its rows, each row its cells as ``(grid column, start, end)`` in
-    ``text``."""
+    table its rows, each row its cells as ``(grid column, columns spanned,
+    start, end, merged with the cell above)``, spans of ``text``."""
 
     name: str
     text: str

@@ -6,7 +6,8 @@ each), so a form laid out as a header row over a value row (文件名称 | 密�
 its label.  ``TableGrids`` follows a walk over the story's XML (the
 extractor's, and the DOCX redactor's, each counting its own lines) and says
 where each cell's lines are and which column of the table's grid it starts
-at (``w:gridBefore``, ``w:gridSpan``), for the 密级 column reading
+at and spans (``w:gridBefore``, ``w:gridSpan``) and whether it continues
+the cell above it (``w:vMerge``), for the 密级 column reading
 (``scanner.match.marks``).  Only top-level tables are laid out: a nested
 table's lines are lines of the outer table's cell.
 """
@@ -28,10 +29,11 @@ class TableGrids:
     of lines it has read so far."""
 
     def __init__(self) -> None:
-        # each table's rows, each cell (first grid column, first line, end line)
-        self.tables: list[list[list[tuple[int, int, int]]]] = []
+        # each table's rows, each cell (first grid column, columns spanned, first line, end line, merged above)
+        self.tables: list[list[list[tuple[int, int, int, int, bool]]]] = []
         self._column = 0  # the grid column the row's next cell starts at
-        self._open: list[tuple[int, int, int]] = []  # cells begun: (column, columns spanned, first line)
+        # cells begun: (column, columns spanned, first line, merged above)
+        self._open: list[tuple[int, int, int, bool]] = []
 
     def table(self) -> None:
         self.tables.append([])
@@ -46,14 +48,14 @@ class TableGrids:
             return
         if not self.tables[-1]:  # a cell outside any row (a damaged table): a row of its own
             self.tables[-1].append([])
-        self._open.append((self._column, _grid_value(tc, "tcPr", "gridSpan", 1), line))
+        self._open.append((self._column, _grid_value(tc, "tcPr", "gridSpan", 1), line, _continues(tc)))
 
     def cell_end(self, line: int) -> None:
         if not self._open:
             return
-        column, span, first = self._open.pop()
+        column, span, first, merged = self._open.pop()
         if column < GRID_COLUMNS:
-            self.tables[-1][-1].append((column, first, line))
+            self.tables[-1][-1].append((column, span, first, line, merged))
         self._column = column + span
 
     def spans(self, lines: list[str]) -> tuple[CellGrid, ...]:
@@ -63,19 +65,35 @@ class TableGrids:
             starts.append(starts[-1] + len(line) + 1)
         end = max(starts[-1] - 1, 0)
         return tuple(
-            tuple(tuple((column, at := starts[first] if first < len(lines) else end,
-                         starts[after] - 1 if after > first else at)
-                        for column, first, after in row)
+            tuple(tuple((column, span, at := starts[first] if first < len(lines) else end,
+                         starts[after] - 1 if after > first else at, merged)
+                        for column, span, first, after, merged in row)
                   for row in rows)
             for rows in self.tables)
 
 
-def _grid_value(el: etree._Element, props: str, name: str, default: int) -> int:
-    """A row's ``w:gridBefore`` or a cell's ``w:gridSpan`` (columns of the table's grid), if sane."""
+def _property(el: etree._Element, props: str, name: str) -> str | None:
+    """The ``w:val`` of a row's or a cell's property (``trPr``/``tcPr`` child
+    ``name``): "" when it has none, None when the property is not there."""
     for child in el:
         if local(child.tag) == props:
             for prop in child:
                 if local(prop.tag) == name:
-                    value = "".join(v for k, v in prop.attrib.items() if local(k) == "val").strip()
-                    return min(int(value), GRID_COLUMNS) if value.isdecimal() and int(value) >= default else default
-    return default
+                    return "".join(v for k, v in prop.attrib.items() if local(k) == "val").strip()
+    return None
+
+
+def _grid_value(el: etree._Element, props: str, name: str, default: int) -> int:
+    """A row's ``w:gridBefore`` or a cell's ``w:gridSpan`` (columns of the
+    table's grid), if a number of a few ASCII digits (a damaged file's
+    4,301 would stop ``int``), at most ``GRID_COLUMNS``."""
+    value = _property(el, props, name) or ""
+    if not (value.isascii() and value.isdigit()) or len(value) > 3 or int(value) < default:
+        return default
+    return min(int(value), GRID_COLUMNS)
+
+
+def _continues(tc: etree._Element) -> bool:
+    """Whether the cell continues the one above it (``w:vMerge`` without ``restart``)."""
+    merge = _property(tc, "tcPr", "vMerge")
+    return merge is not None and merge != "restart"

@@ -466,8 +466,8 @@ def _column_fields(original: str, tables: tuple[CellGrid, ...] = ()) -> list[tup
     cell is not read here (``_label_before``)."""
     found = _read_columns(original, _tab_rows(original))
     for grid in tables:
-        found += [span for span in _read_columns(original, _grid_rows(original, grid)) if span not in found]
-    return sorted(found)
+        found += _read_columns(original, _grid_rows(original, grid))
+    return sorted(set(found))
 
 
 def _tab_rows(original: str) -> Iterator[tuple[int, str, list[tuple[int, int]] | None]]:
@@ -480,14 +480,28 @@ def _tab_rows(original: str) -> Iterator[tuple[int, str, list[tuple[int, int]] |
 
 def _grid_rows(original: str, grid: CellGrid) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
     """The rows of a table given by its grid: (start, the row's text, its
-    cells' spans by grid column, an empty one where no cell starts)."""
+    cells' spans by grid column, white space at their ends left out).  A
+    cell merged over several columns stands in each (密级 over two columns,
+    机密 under the second), a cell merged down repeats the one above it
+    (a register's 机密 merged over three rows is three files' level), and a
+    column no cell covers is an empty cell."""
+    above: dict[int, tuple[int, int]] = {}
     for row in grid:
-        if row:
-            spans: list[tuple[int, int]] = []
-            for column, start, end in row:
-                spans += [(start, start)] * (column - len(spans))
-                spans.append((start, end))
-            yield row[0][1], original[row[0][1]:row[-1][2]], spans
+        if not row:
+            continue
+        spans: list[tuple[int, int]] = []
+        for column, width, start, end, merged in row:
+            text = original[start:end]
+            start += len(text) - len(text.lstrip())
+            end = max(start, end - (len(text) - len(text.rstrip())))
+            spans += [(start, start)] * (column - len(spans))
+            for at in range(column, column + width):
+                span = above.get(at, (start, end)) if merged else (start, end)
+                if at < len(spans):  # a cell overlapping the one before it: a damaged grid
+                    break
+                spans.append(span)
+        above = dict(enumerate(spans))
+        yield row[0][2], original[row[0][2]:row[-1][3]], spans
 
 
 def _read_columns(original: str, rows: Iterable[tuple[int, str, list[tuple[int, int]] | None]]

@@ -170,6 +170,70 @@ def test_a_word_forms_classification_column_over_its_value_row_is_a_form_field(s
         assert _marks(redacted.data, name) == []
 
 
+def _merged(rows: list[list[str]], merges: list[tuple[int, int, int, int]], extra: tuple[int, int, str] | None = None
+            ) -> bytes:
+    """A Word form with cells merged (row, column to row, column) and, in
+    ``extra``, a paragraph added to a cell (as merging and editing leave them)."""
+    document = docx.Document(io.BytesIO(_form(rows)))
+    table = document.tables[0]
+    for r0, c0, r1, c1 in merges:
+        table.cell(r0, c0).merge(table.cell(r1, c1))
+    if extra is not None:
+        table.cell(extra[0], extra[1]).add_paragraph(extra[2])
+    return saved(document)
+
+
+_FORM = [["文件名称", "密级", "份数"], ["某工程设计方案", "机密", "2"]]
+
+
+@pytest.mark.parametrize("data", [
+    pytest.param(lambda: _merged(_FORM, [], (0, 1, "")), id="empty-paragraph-in-header"),
+    pytest.param(lambda: _merged(_FORM, [], (1, 1, "")), id="empty-paragraph-in-value"),
+    pytest.param(lambda: _merged(_FORM, [], (1, 1, "\u3000")), id="blank-paragraph-in-value"),
+    pytest.param(lambda: _merged([["文件名称", "密级", "", "份数"], ["某工程设计方案", "", "机密", "2"]], [(0, 1, 0, 2)]),
+                 id="header-over-two-columns-value-under-the-second"),
+    pytest.param(lambda: _merged([["文件名称", "编号", "密级", "份数"], ["某工程设计方案", "机密", "", "2"]], [(1, 1, 1, 2)]),
+                 id="value-merged-from-the-column-before"),
+])
+def test_a_word_forms_field_is_found_whatever_its_cells_merging_and_paragraphs(data) -> None:
+    """What merging cells and editing them leave in a Word form: an empty or
+    blank paragraph in the header or the value cell (read 密级\\n, not the
+    label; the redactor, which keeps empty paragraphs, refused the copy), a
+    header merged over two columns with the value under its second, a value
+    merged from the column before the header's.  Each is the field, found
+    and covered (found by a second reader: cleared or refused)."""
+    form = data()
+    assert _marks(form, "form.docx") == [("mark.form-field", "table", "机密", "column-header")]
+    redacted = redact_bytes(Engine(), form, "form.docx")
+    assert [(f.rule, f.text) for f in redacted.covered] == [("mark.form-field", "机密")]
+
+
+def test_a_word_registers_level_merged_down_its_rows_is_each_rows_value() -> None:
+    """Three files of one level, its cell merged down their rows (w:vMerge):
+    three values of a register, not one form's field, as unmerged."""
+    rows = [["序号", "文件名称", "密级"], ["1", "第一号文件", "机密"], ["2", "第二号文件", ""], ["3", "第三号文件", ""]]
+    assert _marks(_form(rows), "register.docx") == [("mark.form-field", "table", "机密", "column-header")]
+    assert _marks(_merged(rows, [(1, 2, 3, 2)]), "register.docx") == []
+
+
+def test_a_damaged_grid_number_does_not_cost_the_documents_marks() -> None:
+    """A w:gridSpan of 4,301 digits, more than ``int`` reads: the table's
+    grid is read without it, and the mark in the body is still found."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.add_paragraph("机密★10年")
+    table = document.add_table(1, 1)
+    table.cell(0, 0).text = "附表"
+    span = OxmlElement("w:gridSpan")
+    span.set(qn("w:val"), "1" * 4301)
+    table.cell(0, 0)._tc.get_or_add_tcPr().append(span)
+    data = saved(document)
+    assert _marks(data, "damaged.docx") == [("mark.state-secret", "body", "机密★10年", None)]
+    assert [f.rule for f in redact_bytes(Engine(), data, "damaged.docx").covered] == ["mark.state-secret"]
+
+
 def test_a_word_registers_levels_are_no_field() -> None:
     """A Word table listing files, a level in several rows, each another
     file's: values, as a sheet's register is (one with a 公开 row too)."""
