@@ -240,6 +240,8 @@ class _Story:
             elif tag == "r" and hidden_runs:
                 hidden_runs.pop()
             elif tag in ("tbl", "txbxContent", "Fallback"):
+                if tag == "tbl" and self._laid_out(depth):
+                    self.grids.table_end()
                 depth[tag] -= 1
             elif tag == "tc" and self._laid_out(depth):
                 self.grids.cell_end(len(self.lines["table"]))
@@ -250,10 +252,9 @@ class _Story:
             self.lines[channel] += [line for line in extra if line not in seen]
 
     def _laid_out(self, depth: dict[str, int]) -> bool:
-        """Inside a table of the body whose grid is kept: not a nested table
-        (its cells are lines of the outer one's cell), a text box or a
-        fallback (read only for what the choice lacks)."""
-        return (depth["tbl"] == 1 and self.story == "body" and not depth["txbxContent"]
+        """Inside a table of the body whose grid is kept: not in a text box or
+        a fallback (read only for what the choice lacks)."""
+        return (depth["tbl"] > 0 and self.story == "body" and not depth["txbxContent"]
                 and not depth["Fallback"])
 
     def _flow(self, depth: dict[str, int]) -> str:

@@ -8,8 +8,9 @@ extractor's, and the DOCX redactor's, each counting its own lines) and says
 where each cell's lines are and which column of the table's grid it starts
 at and spans (``w:gridBefore``, ``w:gridSpan``) and whether it continues
 the cell above it (``w:vMerge``), for the 密级 column reading
-(``scanner.match.marks``).  Only top-level tables are laid out: a nested
-table's lines are lines of the outer table's cell.
+(``scanner.match.marks``).  A nested table (a form inside a page laid out
+as a table) is a grid of its own; its lines are lines of the outer table's
+cell too.
 """
 from __future__ import annotations
 
@@ -22,41 +23,57 @@ from .xmlparts import local
 GRID_COLUMNS = 64
 
 
+class _Table:
+    """A table being read: its rows, the grid column its row's next cell
+    starts at, and its cells begun (column, columns spanned, first line, merged above)."""
+
+    def __init__(self, rows: list[list[tuple[int, int, int, int, bool]]]) -> None:
+        self.rows = rows
+        self.column = 0
+        self.open: list[tuple[int, int, int, bool]] = []
+
+
 class TableGrids:
     """Rows and cells of the tables met, in lines of the walker's text.  The
-    walker calls ``table``, ``row`` and ``cell_start``/``cell_end`` for the
-    ``w:tbl``, ``w:tr`` and ``w:tc`` of its top-level tables, with the number
-    of lines it has read so far."""
+    walker calls ``table``/``table_end``, ``row`` and ``cell_start``/``cell_end``
+    for each ``w:tbl``, ``w:tr`` and ``w:tc`` it lays out, with the number of
+    lines it has read so far."""
 
     def __init__(self) -> None:
         # each table's rows, each cell (first grid column, columns spanned, first line, end line, merged above)
         self.tables: list[list[list[tuple[int, int, int, int, bool]]]] = []
-        self._column = 0  # the grid column the row's next cell starts at
-        # cells begun: (column, columns spanned, first line, merged above)
-        self._open: list[tuple[int, int, int, bool]] = []
+        self._reading: list[_Table] = []  # the tables open, the innermost last
 
     def table(self) -> None:
         self.tables.append([])
+        self._reading.append(_Table(self.tables[-1]))
+
+    def table_end(self) -> None:
+        if self._reading:
+            self._reading.pop()
 
     def row(self, tr: etree._Element) -> None:
-        if self.tables:
-            self.tables[-1].append([])
-            self._column = _grid_value(tr, "trPr", "gridBefore", 0)
+        if self._reading:
+            table = self._reading[-1]
+            table.rows.append([])
+            table.column = _grid_value(tr, "trPr", "gridBefore", 0)
 
     def cell_start(self, tc: etree._Element, line: int) -> None:
-        if not self.tables:
+        if not self._reading:
             return
-        if not self.tables[-1]:  # a cell outside any row (a damaged table): a row of its own
-            self.tables[-1].append([])
-        self._open.append((self._column, _grid_value(tc, "tcPr", "gridSpan", 1), line, _continues(tc)))
+        table = self._reading[-1]
+        if not table.rows:  # a cell outside any row (a damaged table): a row of its own
+            table.rows.append([])
+        table.open.append((table.column, _grid_value(tc, "tcPr", "gridSpan", 1), line, _continues(tc)))
 
     def cell_end(self, line: int) -> None:
-        if not self._open:
+        if not self._reading or not self._reading[-1].open:
             return
-        column, span, first, merged = self._open.pop()
+        table = self._reading[-1]
+        column, span, first, merged = table.open.pop()
         if column < GRID_COLUMNS:
-            self.tables[-1][-1].append((column, span, first, line, merged))
-        self._column = column + span
+            table.rows[-1].append((column, span, first, line, merged))
+        table.column = column + span
 
     def spans(self, lines: list[str]) -> tuple[CellGrid, ...]:
         """The grids with each cell's lines as its span of ``"\\n".join(lines)``."""

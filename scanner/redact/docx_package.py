@@ -50,22 +50,22 @@ class _Slot:
 
 def _story_slots(root: etree._Element) -> tuple[str, list[_Slot], tuple[CellGrid, ...]]:
     """The story's text (paragraphs joined by newlines), where each piece
-    lives, and the grid of its top-level tables (as the extractor gives it:
-    a Word form's 密级 column is read down its cells)."""
+    lives, and the grid of its tables (as the extractor gives it: a Word
+    form's 密级 column is read down its cells)."""
     paragraphs: list[list[tuple[str, etree._Element | None]]] = []
     open_paragraphs: list[list[tuple[str, etree._Element | None]]] = []
     grids = TableGrids()
-    tables = 0  # how deep in tables the walk is
     for event, el in etree.iterwalk(root, events=("start", "end")):
         name = local(el.tag)
         word = "wordprocessingml" in (etree.QName(el).namespace or "") if isinstance(el.tag, str) else False
         if word and name == "tbl":
-            tables += 1 if event == "start" else -1
-            if event == "start" and tables == 1:
+            if event == "start":
                 grids.table()
-        elif word and name == "tr" and tables == 1 and event == "start":
+            else:
+                grids.table_end()
+        elif word and name == "tr" and event == "start":
             grids.row(el)
-        elif word and name == "tc" and tables == 1:
+        elif word and name == "tc":
             if event == "start":
                 grids.cell_start(el, len(paragraphs))
             else:

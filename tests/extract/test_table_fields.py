@@ -208,6 +208,23 @@ def test_a_word_forms_field_is_found_whatever_its_cells_merging_and_paragraphs(d
     assert [(f.rule, f.text) for f in redacted.covered] == [("mark.form-field", "机密")]
 
 
+def test_a_word_form_nested_in_a_layout_table_is_read_by_its_own_grid() -> None:
+    """A page laid out as a table, the form a table in one of its cells (as
+    approval forms' templates are): the nested table is a grid of its own;
+    its rows were read as lines of the outer cell, and the form was cleared."""
+    document = docx.Document()
+    document.add_paragraph("关于某工程设计方案的请示")
+    layout = document.add_table(rows=1, cols=2)
+    layout.cell(0, 0).text = "审批表"
+    form = layout.cell(0, 1).add_table(rows=2, cols=3)
+    for row, cells in enumerate(_FORM):
+        for column, text in enumerate(cells):
+            form.cell(row, column).text = text
+    data = saved(document)
+    assert _marks(data, "form.docx") == [("mark.form-field", "table", "机密", "column-header")]
+    assert [(f.rule, f.text) for f in redact_bytes(Engine(), data, "form.docx").covered] == [("mark.form-field", "机密")]
+
+
 def test_a_word_registers_level_merged_down_its_rows_is_each_rows_value() -> None:
     """Three files of one level, its cell merged down their rows (w:vMerge):
     three values of a register, not one form's field, as unmerged."""
