@@ -6,10 +6,10 @@ field codes, watermarks), and lxml over the package XML is ten times faster
 with the same text.  One pass over each XML part sorts its text into parts:
 
 - the flow of the story: ``body`` (``table`` inside tables, a cell's
-  paragraphs a line each, with the grid of the body's tables so that a 密级
-  column is read down its cells; ``textbox`` inside DrawingML/VML text
-  boxes), ``header``, ``footer``, ``footnote``, ``endnote``, ``comment``,
-  ``glossary``;
+  paragraphs a line each, with the grid of the tables so that a 密级 column
+  is read down its cells; ``textbox`` inside DrawingML/VML text boxes, the
+  grid of their tables too), ``header``, ``footer``, ``footnote``,
+  ``endnote``, ``comment``, ``glossary``;
 - ``hidden`` (``w:vanish`` runs, directly or through a character style),
   ``deleted`` (``w:delText`` and moved-from runs), ``field`` (field codes),
   ``watermark`` (VML text paths), ``chart`` (chart titles and cached values);
@@ -85,7 +85,7 @@ def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             return Document("docx", notices=(unreadable("no main document part in the package"),))
         stats: dict[str, int] = defaultdict(int)
         lines: dict[str, list[str]] = defaultdict(list)
-        grids = TableGrids()
+        grids: dict[str, TableGrids] = defaultdict(TableGrids)  # the tables of the parts "table" and "textbox"
         hidden_styles = _hidden_styles(pkg)
         failed: list[str] = []
         notices: list[Notice] = []
@@ -106,7 +106,7 @@ def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         embedded = embedded_notices(pkg, "word/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "word/media/", ocr)
         lines["links"] += external_targets(pkg, "word/")
-        parts = [Part(p, "\n".join(lines[p]), tables=grids.spans(lines[p]) if p == "table" else ())
+        parts = [Part(p, "\n".join(lines[p]), tables=grids[p].spans(lines[p]) if p in grids else ())
                  for p in _PART_ORDER if lines.get(p)]
         parts += props
         others, other_notices = leftover(pkg, failed, parts)
@@ -188,7 +188,7 @@ class _Story:
     """One pass over one story's XML, sorting text into parts."""
 
     def __init__(self, root: etree._Element, story: str, hidden_styles: frozenset[str],
-                 lines: dict[str, list[str]], stats: dict[str, int], grids: TableGrids) -> None:
+                 lines: dict[str, list[str]], stats: dict[str, int], grids: dict[str, TableGrids]) -> None:
         self.root, self.story, self.hidden_styles = root, story, hidden_styles
         self.lines, self.stats, self.grids = lines, stats, grids
         self.w = etree.QName(root).namespace or ""
@@ -217,12 +217,12 @@ class _Story:
                     self._emit("field", _attr(el, "instr").strip(), depth)
                 elif tag in ("tbl", "txbxContent", "Fallback"):
                     depth[tag] += 1
-                    if tag == "tbl" and self._laid_out(depth):
-                        self.grids.table()
-                elif tag == "tr" and self._laid_out(depth):
-                    self.grids.row(el)
-                elif tag == "tc" and self._laid_out(depth):
-                    self.grids.cell_start(el, len(self.lines["table"]))
+                    if tag == "tbl" and (part := self._laid_out(depth)):
+                        self.grids[part].table()
+                elif tag == "tr" and (part := self._laid_out(depth)):
+                    self.grids[part].row(el)
+                elif tag == "tc" and (part := self._laid_out(depth)):
+                    self.grids[part].cell_start(el, len(self.lines[part]))
                 elif tag in ("del", "moveFrom"):
                     depth["del"] += 1
                     self.stats["deletions"] += 1
@@ -240,22 +240,25 @@ class _Story:
             elif tag == "r" and hidden_runs:
                 hidden_runs.pop()
             elif tag in ("tbl", "txbxContent", "Fallback"):
-                if tag == "tbl" and self._laid_out(depth):
-                    self.grids.table_end()
+                if tag == "tbl" and (part := self._laid_out(depth)):
+                    self.grids[part].table_end()
                 depth[tag] -= 1
-            elif tag == "tc" and self._laid_out(depth):
-                self.grids.cell_end(len(self.lines["table"]))
+            elif tag == "tc" and (part := self._laid_out(depth)):
+                self.grids[part].cell_end(len(self.lines[part]))
             elif tag in ("del", "moveFrom"):
                 depth["del"] -= 1
         for channel, extra in self.fallback.items():
             seen = set(self.lines[channel])
             self.lines[channel] += [line for line in extra if line not in seen]
 
-    def _laid_out(self, depth: dict[str, int]) -> bool:
-        """Inside a table of the body whose grid is kept: not in a text box or
-        a fallback (read only for what the choice lacks)."""
-        return (depth["tbl"] > 0 and self.story == "body" and not depth["txbxContent"]
-                and not depth["Fallback"])
+    def _laid_out(self, depth: dict[str, int]) -> str | None:
+        """The part whose lines a table here is read into, where its grid is
+        kept: ``table`` in the body, ``textbox`` in a text box; not in a
+        fallback (read only for what the choice lacks)."""
+        if not depth["tbl"] or depth["Fallback"]:
+            return None
+        part = self._flow(depth)
+        return part if part in ("table", "textbox") else None
 
     def _flow(self, depth: dict[str, int]) -> str:
         if depth["txbxContent"]:

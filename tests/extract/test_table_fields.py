@@ -225,6 +225,35 @@ def test_a_word_form_nested_in_a_layout_table_is_read_by_its_own_grid() -> None:
     assert [(f.rule, f.text) for f in redact_bytes(Engine(), data, "form.docx").covered] == [("mark.form-field", "机密")]
 
 
+def _text_box_form() -> bytes:
+    """The form as a table in a VML text box (a w:pict shape), as forms pasted into a layout are."""
+    from lxml import etree
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    rows = "".join("<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>" for text in cells)
+                   + "</w:tr>" for cells in _FORM)
+    grid = '<w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/></w:tblGrid>'
+    document = docx.Document()
+    document.add_paragraph("关于某工程设计方案的请示")
+    shape = (f'<w:r xmlns:w="{w}" xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape style="width:300pt;'
+             f'height:100pt"><v:textbox><w:txbxContent><w:tbl>{grid}{rows}</w:tbl><w:p/></w:txbxContent>'
+             "</v:textbox></v:shape></w:pict></w:r>")
+    document.add_paragraph()._p.append(etree.fromstring(shape))
+    document.add_paragraph("正文。")
+    return saved(document)
+
+
+@pytest.mark.parametrize("resaved", [False, True])
+def test_a_word_form_in_a_text_box_is_read_by_its_grid(soffice, resaved: bool) -> None:
+    """A text box's table is read into ``textbox``, a cell a line, by the
+    grid of its own (cleared before; the redactor, reading the story in
+    order, covered it), and so is LibreOffice's re-save, a DrawingML box."""
+    data = _text_box_form()
+    if resaved:
+        data = soffice(data, "docx", "docx")
+    assert _marks(data, "form.docx") == [("mark.form-field", "textbox", "机密", "column-header")]
+
+
 def test_a_word_registers_level_merged_down_its_rows_is_each_rows_value() -> None:
     """Three files of one level, its cell merged down their rows (w:vMerge):
     three values of a register, not one form's field, as unmerged."""
