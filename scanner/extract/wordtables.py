@@ -31,6 +31,7 @@ class _Table:
         self.rows = rows
         self.column = 0
         self.open: list[tuple[int, int, int, bool]] = []
+        self.opaque = False
 
 
 class TableGrids:
@@ -50,7 +51,15 @@ class TableGrids:
 
     def table_end(self) -> None:
         if self._reading:
-            self._reading.pop()
+            table = self._reading.pop()
+            if table.opaque:
+                table.rows.clear()
+
+    def opaque(self) -> None:
+        """The tables open hold text their walker reads otherwise than the
+        scan does: they are given no grid (``spans`` gives them no rows)."""
+        for table in self._reading:
+            table.opaque = True
 
     def row(self, tr: etree._Element) -> None:
         if self._reading:

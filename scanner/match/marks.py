@@ -91,6 +91,10 @@ _CHOICES_CELL = 64
 # each value a 密级 field holds, the longer first (工作秘密 is one, not 秘密 too)
 _FIELD_VALUE_RE = re.compile("|".join(sorted(FIELD_VALUES, key=len, reverse=True)))
 _FIELD_VALUE_SET = frozenset(FIELD_VALUES)
+# what a register's 密级 cell holds besides a level: the one above it again (同上), or
+# none (a dash, 无): values of its rows, as 公开 is
+_REGISTER_VALUES = frozenset({"同上", "同前", "同左", "〃", "\"", "/", "／", "-", "－", "--", "—", "——", "─", "无",
+                              "n/a", "na", "none"})
 
 
 def chinese_number(text: str) -> int | None:
@@ -408,13 +412,18 @@ class PartContext:
 
 def _cell_kind(cell: str) -> str:
     """``blank``, ``label`` (密级), a state-secret level alone (its name), ``level``
-    (any other value a 密级 column holds: 公开, 内部, 机密★5年), ``choices`` (the
-    values the column offers, a guidance row's （绝密/机密/秘密）: passed over
-    as a blank cell is) or ``other``."""
+    (any other value a 密级 column holds: 公开, 内部, 机密★5年, and a register's
+    同上 or a dash), ``choices`` (the values the column offers, a guidance
+    row's （绝密/机密/秘密）: passed over as a blank cell is) or ``other``.  Read
+    as other cells, 同上 and a dash ended a register's column after its first
+    row, whose one level was then taken for a form's field."""
     if cell in _FIELD_VALUE_SET:  # as a register's cells mostly are: nothing to normalise
         return cell if cell in STATE_SECRET_LEVELS else "level"
-    if not cell.strip():
+    bare = cell.strip().lower()
+    if not bare:
         return "blank"
+    if bare in _REGISTER_VALUES:
+        return "level"
     if len(cell) > _CHOICES_CELL or cell.isascii():
         return "other"
     value = normalize(cell).text.strip(_FIELD_LABEL_STRIP)

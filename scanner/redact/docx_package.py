@@ -29,6 +29,8 @@ from .spans import cover, span_mask, to_remove
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _EDITABLE = {"t", "delText", "instrText", "delInstrText"}
 _SEPARATORS = {"tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
+# what the extractor reads into other parts than a table's (deleted, field, hidden, textbox) or not at all
+_READ_ELSEWHERE = frozenset({"delText", "instrText", "delInstrText", "vanish", "txbxContent", "Fallback"})
 # package part -> the part name the scanner reports for its text
 _STORIES = (
     (re.compile(r"word/document\d*\.xml"), "body"), (re.compile(r"word/header\d*\.xml"), "header"),
@@ -51,7 +53,12 @@ class _Slot:
 def _story_slots(root: etree._Element) -> tuple[str, list[_Slot], tuple[CellGrid, ...]]:
     """The story's text (paragraphs joined by newlines), where each piece
     lives, and the grid of its tables (as the extractor gives it: a Word
-    form's 密级 column is read down its cells)."""
+    form's 密级 column is read down its cells).  A table whose cells hold
+    text the extractor reads elsewhere (tracked deletions, field codes,
+    hidden runs, text boxes, fallbacks) has no grid here: its cells would
+    read otherwise than the scan's, and a column the scan reads as a
+    register's could be covered as a form's field.  A field the scan finds
+    there is then left, and the copy refused."""
     paragraphs: list[list[tuple[str, etree._Element | None]]] = []
     open_paragraphs: list[list[tuple[str, etree._Element | None]]] = []
     grids = TableGrids()
@@ -70,6 +77,8 @@ def _story_slots(root: etree._Element) -> tuple[str, list[_Slot], tuple[CellGrid
                 grids.cell_start(el, len(paragraphs))
             else:
                 grids.cell_end(len(paragraphs))
+        elif event == "start" and name in _READ_ELSEWHERE:
+            grids.opaque()
         if name == "p" and word:
             if event == "start":
                 open_paragraphs.append([])

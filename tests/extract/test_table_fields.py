@@ -254,6 +254,45 @@ def test_a_word_form_in_a_text_box_is_read_by_its_grid(soffice, resaved: bool) -
     assert _marks(data, "form.docx") == [("mark.form-field", "textbox", "机密", "column-header")]
 
 
+@pytest.mark.parametrize("values", [["秘密", "/", "—"], ["秘密", "同上", "同上"], ["/", "机密", "无"]])
+def test_a_registers_ditto_and_dash_are_its_rows_values(values: list[str]) -> None:
+    """同上 (the level above again) and a dash or 无 (none) in a register's
+    密级 column are its rows' values, as 公开 is: read as other cells, they
+    ended the column after its first row, whose one level was then taken for
+    a form's field (found by a third reader: a Word register blocked, and a
+    sheet's had for rounds)."""
+    rows = [["序号", "文件名称", "密级"], *([str(n), f"第{n}号文件", value] for n, value in enumerate(values, 1))]
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    assert _marks(saved(book), "register.xlsx") == []
+    assert _marks(_form(rows), "register.docx") == []
+
+
+def test_the_redactor_lays_out_no_table_whose_cells_hold_text_the_scan_reads_elsewhere() -> None:
+    """A register whose empty 密级 cell holds a hidden run (待定): the scan
+    reads the cell blank (the run goes to ``hidden``) and the column as a
+    register's, the redactor read 待定 in it, ended the column at it and
+    covered the register's 秘密 as a form's field, which the scan never
+    found (found by a third reader).  Such a table has no grid in the
+    redactor: only the scan's findings are covered."""
+    from docx.oxml import parse_xml
+
+    rows = [["序号", "文件名称", "密级"], ["1", "甲", "秘密"], ["2", "乙", ""], ["3", "丙", "公开"]]
+    document = docx.Document(io.BytesIO(_form(rows)))
+    document.add_paragraph("机密★10年")
+    hidden = ('<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:rPr><w:vanish/>'
+              "</w:rPr><w:t>待定</w:t></w:r>")
+    document.tables[0].cell(2, 2).paragraphs[0]._p.append(parse_xml(hidden))
+    data = saved(document)
+    assert _marks(data, "register.docx") == [("mark.state-secret", "body", "机密★10年", None)]
+    redacted = redact_bytes(Engine(), data, "register.docx")
+    assert [(f.rule, f.text) for f in redacted.covered] == [("mark.state-secret", "机密★10年")]
+    copy = docx.Document(io.BytesIO(redacted.data))
+    assert [[cell.text for cell in row.cells] for row in copy.tables[0].rows] == [
+        ["序号", "文件名称", "密级"], ["1", "甲", "秘密"], ["2", "乙", "待定"], ["3", "丙", "公开"]]
+
+
 def test_a_word_registers_level_merged_down_its_rows_is_each_rows_value() -> None:
     """Three files of one level, its cell merged down their rows (w:vMerge):
     three values of a register, not one form's field, as unmerged."""
