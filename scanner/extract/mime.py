@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import dataclasses
 import email
 import email.policy
 import posixpath
 import quopri
+import re
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
@@ -40,6 +42,9 @@ _HEADERS = ("Subject", "From", "To", "Cc", "Reply-To", "Comments", "Keywords")
 # the transfer encodings RFC 2046 forbids a message/rfc822 part, which mailers use all the same
 _ENCODED_MESSAGE: dict[str, Callable[[bytes], bytes]] = {"base64": base64.b64decode,
                                                           "quoted-printable": quopri.decodestring}
+# the single-byte charsets that read any bytes as Western letters (codecs' names)
+_WESTERN = frozenset({"iso8859-1", "iso8859-15", "cp1252", "cp1250", "iso8859-2", "mac-roman", "cp850", "cp437"})
+_HAN = re.compile("[\u4e00-\u9fff]")
 # how deep parts may nest (a message forwarded in one forwarded in another..., a multipart in a
 # multipart): email's parser and its walk() recurse once a level, and a thousand levels raised
 # RecursionError out of the reader and, from iter_members, out of the scan
@@ -121,7 +126,7 @@ def extract_mime(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             failed += read.failed_parts
             continue
         if other is not None:
-            text = f"{text}\n{non_ascii_lines(other)}"
+            text = f"{text}\n{non_ascii_lines(other[1])}"
         if text.strip():
             parts.append(Part(within, text))
         if part.get_content_type() == "text/css":  # read as a .css file is (what a page's <style> says)
@@ -159,11 +164,12 @@ def _page(text: str, limits: Limits, ocr: PictureReader) -> Document:
                                             part="body"),), failed_parts=("body",))
 
 
-def _nested(read: Document, other: str | None, within: str) -> Document:
+def _nested(read: Document, other: tuple[str, str] | None, within: str) -> Document:
     """The parts of a text part read as a file of its kind is, each named
     under ``within``: the file's ``body`` is ``within`` itself, the others
     ``within:attributes``..., and so are the parts its notices name; with
-    the Big5 reading of a part without a charset, as a file's."""
+    ``other``, the part's other reading (``within:big5-reading``, as a
+    file's, or ``within:charset-reading``) and its text."""
     from .html import markup_text
 
     def named(part: str) -> str:
@@ -171,7 +177,7 @@ def _nested(read: Document, other: str | None, within: str) -> Document:
 
     parts = [dataclasses.replace(p, name=named(p.name)) for p in read.parts]
     if other is not None:
-        parts.append(Part(f"{within}:big5-reading", non_ascii_lines(markup_text(other))))
+        parts.append(Part(f"{within}:{other[0]}", non_ascii_lines(markup_text(other[1]))))
     return Document(read.format, parts=tuple(parts),
                     notices=tuple(dataclasses.replace(n, part=named(n.part)) for n in read.notices),
                     failed_parts=tuple(named(p) for p in read.failed_parts))
@@ -212,24 +218,42 @@ def _is_text(part: EmailMessage) -> bool:
     return part.get_content_maintype() == "text" and not part.get_filename()
 
 
-def _text(part: EmailMessage) -> tuple[str, str | None, Notice | None]:
+def _undeclared_reading(raw: bytes, charset: str) -> str | None:
+    """The reading of a part declared in a single-byte Western charset
+    (iso-8859-1, windows-1252) whose bytes read exactly as Chinese text the
+    way a text file's are told (``decode``): a mailer that labels UTF-8 or
+    GBK text Latin-1 makes it read without error as other letters, and a
+    mark in it was cleared.  Its lines are scanned beside the declared
+    reading, as a Big5 reading is."""
+    if raw.isascii() or codecs.lookup(charset).name not in _WESTERN:
+        return None
+    decoded = decode(raw)
+    return decoded.text if decoded.exact and _HAN.search(decoded.text) else None
+
+
+def _text(part: EmailMessage) -> tuple[str, tuple[str, str] | None, Notice | None]:
     """A text part decoded in its charset, or without one as a text file is
     (``decode``): bytes neither reads make the notice, as they make a text
     file's (a part without a charset was read with replacements and
-    cleared); and when GB18030 was chosen for it without a clear margin,
-    its Big5 reading (``Decoded.other``)."""
+    cleared); and another reading to scan beside it: when GB18030 was chosen
+    without a clear margin, the Big5 reading (``Decoded.other``), and when a
+    Western charset is declared, the Chinese reading (``_undeclared_reading``)."""
     raw = part.get_payload(decode=True)
     if not isinstance(raw, bytes):
         return "", None, unreadable("MIME text part cannot be decoded")
     charset = part.get_content_charset()
     if charset:
         try:
-            return raw.decode(charset), None, None
+            text = raw.decode(charset)
         except (LookupError, UnicodeDecodeError):
             pass
+        else:
+            undeclared = _undeclared_reading(raw, charset)
+            return text, None if undeclared is None else ("charset-reading", undeclared), None
     decoded = decode(raw)
+    other = None if decoded.other is None else ("big5-reading", decoded.other)
     if decoded.exact:
-        return decoded.text, decoded.other, None
+        return decoded.text, other, None
     said = f"not in its declared charset {charset}" if charset else "in no charset that reads it (none declared)"
-    return decoded.text, decoded.other, unreadable(f"MIME text part {said}; read as {decoded.encoding} with replacements",
+    return decoded.text, other, unreadable(f"MIME text part {said}; read as {decoded.encoding} with replacements",
                                                    rule="unreadable.encoding")

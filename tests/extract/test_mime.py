@@ -337,3 +337,35 @@ def test_messages_forwarded_a_thousand_deep_are_not_read_and_say_so() -> None:
     result = scan_bytes(_forwarded_within(inner, 50), "forward.eml")[0]
     assert (result.verdict.value, result.extraction.value) == ("block", "full")
     assert [(f.rule, f.part) for f in result.findings] == [("mark.state-secret", "headers:50")]
+
+
+def _labelled(body: bytes, subtype: str, charset: str) -> bytes:
+    """A message whose one text part is labelled ``charset`` whatever its bytes are (a mailer's setting)."""
+    message = EmailMessage()
+    message["Subject"] = "notice"
+    message["From"] = "office@example.org"
+    message.set_content(body, maintype="text", subtype=subtype, cte="quoted-printable")
+    message.replace_header("Content-Type", f"text/{subtype}; charset={charset}")
+    return message.as_bytes()
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252"])
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+@pytest.mark.parametrize(("subtype", "body", "part"), [
+    ("plain", "机密★5年\n关于开展工作的通知\n", "text:1"),
+    ("html", "<html><body><p>机密★5年</p><p>关于开展工作的通知</p></body></html>", "text:1:charset-reading"),
+])
+def test_chinese_text_labelled_latin_1_is_read_as_chinese_too(charset: str, encoding: str, subtype: str, body: str,
+                                                            part: str) -> None:
+    """UTF-8 or GBK text a mailer labels iso-8859-1 or windows-1252 reads
+    without error in the declared charset, as other letters, and its mark
+    was cleared; the reading a text file's bytes get is scanned beside it
+    (the part's lines, or an HTML part's ``charset-reading``).  A message
+    that is Latin-1 keeps only its own reading."""
+    [result] = scan_bytes(_labelled(body.encode(encoding), subtype, charset), "notice.eml")
+    assert result.extraction.value == "full"
+    assert [(f.rule, f.part, f.text) for f in result.findings if f.category == "mark"] == [
+        ("mark.state-secret", part, "机密★5年")]
+    doc = extract(_labelled("Café crème, déjà vu.\n".encode("latin-1"), "plain", charset), "note.eml", ScanConfig().limits)
+    assert [p.name for p in doc.parts if p.name.startswith("text:")] == ["text:1"]
+    assert "Café crème" in next(p.text for p in doc.parts if p.name == "text:1")
