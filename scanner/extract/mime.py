@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Limits
 from ..errors import ExtractionError
+from ..normalize.chars import CJK
 from ..types import Document, Member, Notice, Part
 from .decode import decode, non_ascii_lines
 from .notices import unreadable
@@ -44,7 +45,7 @@ _ENCODED_MESSAGE: dict[str, Callable[[bytes], bytes]] = {"base64": base64.b64dec
                                                           "quoted-printable": quopri.decodestring}
 # the single-byte charsets that read any bytes as Western letters (codecs' names)
 _WESTERN = frozenset({"iso8859-1", "iso8859-15", "cp1252", "cp1250", "iso8859-2", "mac-roman", "cp850", "cp437"})
-_HAN = re.compile("[\u4e00-\u9fff]")
+_HAN = re.compile(f"[{CJK}]")
 # how deep parts may nest (a message forwarded in one forwarded in another..., a multipart in a
 # multipart): email's parser and its walk() recurse once a level, and a thousand levels raised
 # RecursionError out of the reader and, from iter_members, out of the scan

@@ -26,14 +26,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import native
-from .chars import CJK, INVISIBLE, LINE_BREAKS, SPACES, STAR, STAR_VARIANTS, ended_lines, translation_table
+from .chars import CJK, INVISIBLE, SPACES, STAR, STAR_VARIANTS, ended_lines, lines_ended, translation_table
 
 __all__ = ["CJK", "INVISIBLE", "KERNEL_LONG_TEXT", "KERNEL_SAVES_PER_CHAR", "SPACES", "STAR", "STAR_VARIANTS", "NormText", "normalize",
            "normalize_reference", "normalize_term", "translation_table"]
 
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]+")
-_ASCII_BREAKS = "".join(c for c in LINE_BREAKS if c.isascii())
-_ASCII_BREAK_TABLE = str.maketrans(_ASCII_BREAKS, "\n" * len(_ASCII_BREAKS))
 _SPACE_RE = re.compile(
     f"(?<=[{CJK}{STAR}])[ \\t]+(?=[{CJK}{STAR}0-9A-Za-z])|(?<=[0-9A-Za-z])[ \\t]+(?=[{CJK}{STAR}])"
 )
@@ -92,10 +90,7 @@ def normalize(original: str) -> NormText:
         # ASCII without a star: step 1 only folds case (and makes a form feed
         # a line end), steps 2 and 3 have nothing to delete (no invisible
         # character, no CJK, no ★)
-        folded = original.lower()
-        if any(c in folded for c in _ASCII_BREAKS):
-            folded = folded.translate(_ASCII_BREAK_TABLE)
-        folded = ended_lines(folded)
+        folded = lines_ended(original.lower())
         return NormText(original if folded == original else folded, original, None)
     if len(original) < KERNEL_MIN_CHARS:
         return normalize_reference(original)

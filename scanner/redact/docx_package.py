@@ -29,6 +29,7 @@ from .spans import cover, span_mask, to_remove
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _EDITABLE = {"t", "delText", "instrText", "delInstrText"}
 _SEPARATORS = {"tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
+_WORD_STRUCTURE = frozenset({"p", "tbl", "tr", "tc"})
 # what the extractor reads into other parts than a table's (deleted, field, hidden, textbox) or not at all
 _READ_ELSEWHERE = frozenset({"delText", "instrText", "delInstrText", "vanish", "txbxContent", "Fallback"})
 # package part -> the part name the scanner reports for its text
@@ -64,7 +65,8 @@ def _story_slots(root: etree._Element) -> tuple[str, list[_Slot], tuple[CellGrid
     grids = TableGrids()
     for event, el in etree.iterwalk(root, events=("start", "end")):
         name = local(el.tag)
-        word = "wordprocessingml" in (etree.QName(el).namespace or "") if isinstance(el.tag, str) else False
+        # the namespace is asked of the four elements that need it only (every element's QName cost the walk)
+        word = name in _WORD_STRUCTURE and "wordprocessingml" in (etree.QName(el).namespace or "")
         if word and name == "tbl":
             if event == "start":
                 grids.table()
