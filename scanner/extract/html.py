@@ -21,7 +21,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import lxml.etree
-import numpy as np
 
 from ..config import Limits
 from ..errors import ExtractionError, LimitExceeded
@@ -29,12 +28,13 @@ from ..lang import Text
 from ..types import Document, Notice, Part
 from .decode import data_uri, decode, non_ascii_lines
 from .image import data_uri_pictures
+from .lostchars import lost_han
 from .notices import encoding_notice, unreadable
 from .ocr import PictureReader
 
 _SKIP = {"script", "style", "template", "head"}
 # the parts whose text the page with its markup stripped (markup_text) leaves out: they cannot
-# stand for text of its that the parser dropped (_lost_han)
+# stand for text of its that the parser dropped (lost_han)
 _NOT_PAGE_TEXT = frozenset({"html-comment", "script", "style", "template"})
 # attributes whose value is text a reader sees (a tooltip, a picture's description, a box's hint)
 _TEXT_ATTRIBUTES = frozenset({"alt", "title", "placeholder", "aria-label", "aria-description", "label", "summary",
@@ -100,8 +100,6 @@ _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})(?:\r\n|[ \t\n\r\f])?|\\(\r\n|.)"
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\n", "t": "\t", "b": "", "f": "", "v": "", "0": ""}
 # a line break escaped in a string continues it (CSS, JavaScript): no character
 _CONTINUATIONS = frozenset({"\n", "\r", "\r\n", "\f", "\u2028", "\u2029"})
-_HAN_SPAN = 0xA000 - 0x3400  # U+3400 to U+9FFF, the gap U+4DC0-U+4DFF never counted
-_GAP = slice(0x4DC0 - 0x3400, 0x4E00 - 0x3400)
 
 
 # the walk's steps: an element to start, or the end of one (its tail to add
@@ -273,7 +271,7 @@ def read_page(text: str, limits: Limits, ocr: PictureReader) -> Document:
         notices.append(unreadable(f"the HTML parser stopped early ({stopped[0].message.strip()}); the page was "
                                   "also read with the markup stripped", part="body"))
         parts.append(Part("markup-text", stripped))
-    elif _lost_han(stripped, [part for part in parts if part.name not in _NOT_PAGE_TEXT]):
+    elif lost_han(stripped, "\n".join(part.text for part in parts if part.name not in _NOT_PAGE_TEXT)):
         # broken markup the parser recovered from by swallowing text (found by the fuzz run; text after
         # </html>, a <noscript> in <head>)
         notices.append(unreadable("the HTML parser dropped text it could not place; the page was also read with "
@@ -558,49 +556,3 @@ def _without_code(text: str) -> str:
         kept = at = closing.end()
     pieces.append(text[kept:])
     return "".join(pieces)
-
-
-def _lost_han(stripped: str, parts: list[Part]) -> bool:
-    """Does the tag-stripped page hold Chinese characters, or two of them
-    side by side, more often than ``parts`` do?  The pairs too: a page's
-    alt texts (机构, 密码) held the characters of the text the parser
-    dropped (机密★5年 after ``</html>``), and their count alone passed."""
-    want = _code_points(stripped)
-    want_counts = _han_counts(want)
-    if not want_counts.any():
-        return False
-    have = _code_points("\n".join(p.text for p in parts))
-    if (_han_counts(have) < want_counts).any():
-        return True
-    want_pairs, want_n = np.unique(_han_pairs(want), return_counts=True)
-    have_pairs, have_n = np.unique(_han_pairs(have), return_counts=True)
-    at = np.searchsorted(have_pairs, want_pairs)
-    found = at < len(have_pairs)
-    found[found] = have_pairs[at[found]] == want_pairs[found]
-    return bool((~found).any() or (have_n[at[found]] < want_n[found]).any())
-
-
-def _code_points(text: str) -> np.ndarray:
-    """The code points of ``text`` less U+3400, unsigned: one comparison with
-    ``_HAN_SPAN`` finds U+3400-U+9FFF (numpy over the code points: a list of
-    one-character matches and a Counter cost half of reading a page)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) - np.uint32(0x3400)
-
-
-def _han_counts(codes: np.ndarray) -> np.ndarray:
-    """How often each character of U+3400-U+4DBF and U+4E00-U+9FFF occurs
-    among ``codes`` (``_code_points``); the gap U+4DC0-U+4DFF is cleared
-    after counting."""
-    counts = np.bincount(codes[codes < _HAN_SPAN], minlength=_HAN_SPAN)
-    counts[_GAP] = 0
-    return counts
-
-
-def _han_pairs(codes: np.ndarray) -> np.ndarray:
-    """Each two Chinese characters side by side among ``codes`` (as
-    ``_han_counts`` counts them, the gap left out), as one number (below
-    ``_HAN_SPAN`` squared, which 32 bits hold)."""
-    han = (codes < _HAN_SPAN) & ((codes < _GAP.start) | (codes >= _GAP.stop))
-    both = han[:-1] & han[1:]
-    pairs: np.ndarray = codes[:-1][both] * np.uint32(_HAN_SPAN) + codes[1:][both]
-    return pairs
