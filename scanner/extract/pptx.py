@@ -23,6 +23,7 @@ from typing import Any
 
 from lxml import etree
 from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.exc import PackageNotFoundError, PythonPptxError
 from pptx.shapes.group import GroupShape
 
@@ -46,6 +47,8 @@ from .zipguard import ZIP_ERRORS, GuardedZip
 
 PPTX_ERRORS = (PythonPptxError, PackageNotFoundError, KeyError, ValueError, TypeError,
                AttributeError, IndexError, AssertionError, etree.LxmlError)
+# a page's number and date: no text of its own
+_PAGE_FIELDS = frozenset({PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.DATE})
 _COMMENT_PART = re.compile(r"ppt/comments/(modernComment|comment)[^/]*\.xml")
 # the parts python-pptx reads for ``_slides`` (the rest are left to scanner.extract.leftover)
 _READ_BY_PPTX = re.compile(r"ppt/(?:presentation\.xml|(?:slides|slideLayouts|slideMasters|notesSlides)/[^/]+\.xml)")
@@ -90,9 +93,9 @@ def _slides(prs: Any) -> tuple[list[Part], list[Notice]]:
         if text:
             parts.append(Part(f"slide:{number}", text))
         if slide.has_notes_slide:
-            note = slide.notes_slide.notes_text_frame
-            if note is not None and note.text.strip():
-                notes.append(Part(f"notes:{number}", note.text))
+            text = "\n".join(_notes_texts(slide.notes_slide))
+            if text.strip():
+                notes.append(Part(f"notes:{number}", text))
         if slide._element.get("show") in ("0", "false"):
             notices.append(Notice("hidden.slide", "hidden", f"slide:{number}",
                                   Text(f"slide {number} is hidden in the slide show but published with the file",
@@ -112,6 +115,18 @@ def _slides(prs: Any) -> tuple[list[Part], list[Notice]]:
     if attributes:
         parts.append(Part("attributes", "\n".join(attributes)))
     return parts, notices
+
+
+def _notes_texts(notes: Any) -> Iterator[str]:
+    """A notes page's text: its notes placeholder first, then any other shape
+    on the page (a text box PowerPoint's notes page view adds, or LibreOffice
+    writes for an OpenDocument notes frame; a header or footer), which
+    python-pptx's ``notes_text_frame`` leaves out; not its number and date."""
+    body = notes.notes_placeholder
+    if body is not None and body.text_frame.text.strip():
+        yield body.text_frame.text
+    yield from _shape_texts(shape for shape in notes.shapes if (body is None or shape.shape_id != body.shape_id)
+                            and not (shape.is_placeholder and shape.placeholder_format.type in _PAGE_FIELDS))
 
 
 def _shape_texts(shapes: Iterable[Any]) -> Iterator[str]:

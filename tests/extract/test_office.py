@@ -107,6 +107,23 @@ def test_pptx_every_place() -> None:
     assert [f.part for f in findings if f.rule == "hidden.slide"] == ["slide:2"]
 
 
+def test_pptx_text_box_on_a_notes_page() -> None:
+    """A text box on a notes page (PowerPoint's notes page view; LibreOffice
+    writes an OpenDocument notes frame so) is read after the notes placeholder;
+    the page's number is not."""
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    notes = slide.notes_slide
+    notes.notes_text_frame.text = "讲稿"
+    box = slide.shapes.add_textbox(Inches(1), Inches(8), Inches(4), Inches(1))  # python-pptx adds none to notes
+    box.text_frame.text = "备注页文本框 机密★4年"
+    notes.shapes._spTree.append(box._element)  # moved: the slide keeps none
+    buf = io.BytesIO()
+    prs.save(buf)
+    doc = extract(buf.getvalue(), "talk.pptx", Limits())
+    assert [p.text for p in doc.parts if p.name == "notes:1"] == ["讲稿\n备注页文本框 机密★4年"]
+
+
 def test_pptx_comments_are_read_and_flagged(b) -> None:
     comment = ('<?xml version="1.0" encoding="UTF-8"?><p:cmLst xmlns:p="http://schemas.openxmlformats.org/'
                'presentationml/2006/main"><p:cm authorId="0" idx="1"><p:pos x="10" y="10"/>'
