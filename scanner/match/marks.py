@@ -93,6 +93,12 @@ _FIELD_VALUE_RE = re.compile("|".join(sorted(FIELD_VALUES, key=len, reverse=True
 _FIELD_VALUE_SET = frozenset(FIELD_VALUES)
 # what a register's 密级 cell holds besides a level: the one above it again (同上), or
 # none (a dash, 无): values of its rows, as 公开 is
+# what GB/T 9704 puts beside the level at a document's head, one or more: the copy number (six digits, a
+# 份号 label with any; a bare number of another length, with no leading zero, may be a count in a table
+# of levels) and the urgency
+_HEAD_ELEMENTS = re.compile(r"(?:(?:份号[:：]?[ \t]*\d{1,10}|0\d{2,9}|\d{6}|特急|加急|特提|平急)[ \t,，|｜]*)+")
+# what stands between a level and the cells beside it: blanks, the marks around a level, a CSV's comma
+_CELL_STRIP = _LABEL_STRIP + ",，|｜"
 _REGISTER_VALUES = frozenset({"同上", "同前", "同左", "〃", "\"", "/", "／", "-", "－", "--", "—", "——", "─", "无",
                               "n/a", "na", "none"})
 
@@ -313,7 +319,22 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
         if listed:
             return Dropped(start, end, "level alone on a line among other values a 密级 field holds: a list's value")
         return Dropped(start, end, "level alone on a line, but not at the head of the document")
+    if _beside_head_elements(text[line_start:start], text[end:line_end]) and _document_head(text, line_start, part):
+        return MarkMatch("mark.bare-level", level, start, end,
+                         Text(f"bare level {level} beside the copy number or urgency at the head of the document",
+                              f"文件开头与份号或紧急程度并列的密级“{level}”"), {"form": "bare", "beside": "head-element"})
     return None
+
+
+def _beside_head_elements(before: str, after: str) -> bool:
+    """Whether what stands beside a level on its line is only what GB/T 9704
+    puts beside it at a document's head: the copy number (份号, six digits)
+    and the urgency (特急, 加急), on either side (a sheet's first row
+    ``000123 | 机密``, a CSV's ``000123,机密``, a header ``机密  特急``:
+    normalising drops the blanks between them, so the level is not alone on
+    its line)."""
+    before, after = before.strip(_CELL_STRIP), after.strip(_CELL_STRIP)
+    return bool(before or after) and all(not side or _HEAD_ELEMENTS.fullmatch(side) for side in (before, after))
 
 
 def _line_before(text: str, line_start: int) -> tuple[int, int]:

@@ -62,6 +62,31 @@ def test_bare_level_at_head_and_not_in_body(scan):
     assert deep.verdict.value == "clear"
 
 
+@pytest.mark.parametrize("head", [
+    "000123\t机密",  # a sheet's first row: the copy number's cell, the level's
+    "份号：000123    机密",
+    "000123,机密",  # a CSV's
+    "机密\u3000特急",
+    "机密\t000123\t加急",
+])
+def test_bare_level_beside_the_copy_number_or_urgency_at_the_head(scan, head):
+    """Normalising drops the blanks between the cells (GB/T 9704's 份号, 密级, 紧急程度), so the level was
+    not alone on its line, and the file was clear."""
+    result = scan(f"{head}\n关于某项工作的通知\n正文。")
+    assert [(f.rule, f.text) for f in result.findings] == [("mark.bare-level", "机密")]
+    assert dict(result.findings[0].details)["beside"] == "head-element"
+
+
+@pytest.mark.parametrize("text", [
+    "绝密\t3\n机密\t5\n秘密\t12\n",  # a table of levels and their counts
+    "2024年涉密文件统计\n密级\t数量\n机密\t5\n",
+    "机密文件 000123\n关于某项工作的通知\n",
+    "第一段。\n第二段。\n第三段。\n第四段。\n000123\t机密\n",  # not at the head
+])
+def test_a_level_beside_other_cells_is_no_bare_mark(scan, text):
+    assert not [f for f in scan(text).findings if f.rule == "mark.bare-level"]
+
+
 def test_bare_level_in_a_header_part_counts_anywhere(engine):
     from scanner.pipeline import find_in_text
 

@@ -430,3 +430,17 @@ def test_a_registers_levels_are_values_whatever_line_breaks_its_cells_hold() -> 
     data = _register([[1, "关于某项目的报告\n（附件一）", None, 2], [2, "某工程设计方案", "机密", 1],
                       [3, "会议纪要\n（第二次）", None, 1]])
     assert _marks(data, "register.xlsx") == [("mark.form-field", "sheet:Sheet", "机密", "column-header")]
+
+
+def test_a_sheets_first_row_of_copy_number_and_level(soffice) -> None:
+    """GB/T 9704's head typed into a sheet's first row (份号 | 密级): the level
+    beside the copy number's cell was clear; re-saved by LibreOffice too."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "通知"
+    for row in (["000123", "机密"], ["关于开展年度检查工作的通知"], ["各单位：现将有关事项通知如下。"]):
+        sheet.append(row)
+    data = saved(book)
+    for name, workbook in (("notice.xlsx", data), ("resaved.xlsx", soffice(data, "xlsx", "xlsx"))):
+        assert [(rule, part, text) for rule, part, text, _ in _marks(workbook, name)] == [
+            ("mark.bare-level", "sheet:通知", "机密")]
