@@ -39,6 +39,9 @@ _OOXML_MAIN = {
 # a damaged package (no central directory) still names its parts in the local headers
 _OOXML_FOLDER = {"docx": b"word/", "xlsx": b"xl/", "pptx": b"ppt/"}
 _OOXML_RANK = {"docx": 95, "xlsx": 94, "pptx": 93}
+# OpenDocument media types (less this prefix) -> format
+_ODF_MEDIA_TYPE = "application/vnd.oasis.opendocument."
+_ODF_FORMATS = {"text": "odt", "text-master": "odt", "spreadsheet": "ods", "presentation": "odp"}
 
 
 class TextExtractor:
@@ -342,7 +345,30 @@ class LegacyExtractor:
         return None
 
 
+class OdfExtractor:
+    """OpenDocument text, spreadsheets and presentations: a ZIP naming its
+    type in its ``mimetype`` member; the bodies through LibreOffice."""
+
+    formats = by_structure = converted = frozenset({"odt", "ods", "odp"})
+    names: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        **dict.fromkeys((".odt", ".ott", ".odm"), ("odt",)), **dict.fromkeys((".ods", ".ots"), ("ods",)),
+        **dict.fromkeys((".odp", ".otp"), ("odp",))}
+
+    def sniff(self, probe: Probe) -> Sniffed | None:
+        media_type = probe.odf_type  # a template is read as its document is; drawings (odg) stay ZIPs
+        fmt = _ODF_FORMATS.get(media_type.removeprefix(_ODF_MEDIA_TYPE).removesuffix("-template"))
+        return Sniffed(91, fmt) if fmt and media_type.startswith(_ODF_MEDIA_TYPE) else None  # before a ZIP's 90
+
+    def extract(self, data: bytes, name: str, limits: Limits, fmt: str, context: ReadContext) -> Document:
+        from .odf import extract_odf
+
+        return extract_odf(data, name, limits, context.convert, context.pictures(), fmt=fmt)
+
+    def members(self, data: bytes, name: str, fmt: str, limits: Limits) -> Iterator[Member] | None:
+        return None
+
+
 BUILTIN: tuple[Extractor, ...] = (
-    PdfExtractor(), OfdExtractor(), DocxExtractor(), XlsxExtractor(), PptxExtractor(), ArchiveExtractor(),
-    LegacyExtractor(), ImageExtractor(), MimeExtractor(), HtmlExtractor(), XmlExtractor(), TextExtractor(),
+    PdfExtractor(), OfdExtractor(), DocxExtractor(), XlsxExtractor(), PptxExtractor(), OdfExtractor(),
+    ArchiveExtractor(), LegacyExtractor(), ImageExtractor(), MimeExtractor(), HtmlExtractor(), XmlExtractor(), TextExtractor(),
 )

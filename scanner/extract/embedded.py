@@ -42,7 +42,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OLE_ERRORS = (OSError, ValueError, IndexError, TypeError, AttributeError, NotImplementedError, struct.error)
 _DOCUMENT_STREAMS = ("WordDocument", "Workbook", "Book", "PowerPoint Document")
 _EQUATIONS = (b"Equation.3", b"Equation.DSMT", b"MathType")
-_FILE_FORMATS = frozenset({"docx", "xlsx", "pptx", "pdf", "ofd", "image", "zip", "tar", "gzip", "bz2", "xz"})
+_FILE_FORMATS = frozenset({"docx", "xlsx", "pptx", "odt", "ods", "odp", "pdf", "ofd", "image", "zip", "tar", "gzip", "bz2",
+                           "xz"})
 
 
 def open_object(data: bytes) -> tuple[str, bytes | None]:

@@ -56,8 +56,8 @@ _NOT_READ = (".mht", ".mhtml", ".rtf")
 # elements whose text places or formats a shape or chart, not text a reader sees
 _LAYOUT = frozenset({"col", "row", "colOff", "rowOff", "posOffset", "pctWidth", "pctHeight", "pctPosHOffset",
                      "pctPosVOffset", "f", "formatCode"})
-_FILES = frozenset({"docx", "xlsx", "pptx", "pdf", "ofd", "image", "zip", "tar", "gzip", "bz2", "xz", "doc", "xls",
-                    "ppt", "ole"})
+_FILES = frozenset({"docx", "xlsx", "pptx", "odt", "ods", "odp", "pdf", "ofd", "image", "zip", "tar", "gzip", "bz2", "xz",
+                    "doc", "xls", "ppt", "ole"})
 
 
 def leftover(pkg: GuardedZip, read: Iterable[str], known: Sequence[Part],
@@ -145,13 +145,14 @@ def part_text(data: bytes, name: str, notices: list[Notice]) -> str:
     return markup_text(text)
 
 
-def xml_text(root: etree._Element, items: bool = True) -> str:
+def xml_text(root: etree._Element, items: bool = True, attributes: bool = True) -> str:
     """The text of every element but those that place a shape (``_LAYOUT``),
     the runs of a paragraph (an element named ``p``: DrawingML,
     WordprocessingML) on one line, any other element's text on a line of its
     own; ``v`` attributes of ``s`` elements too (the
     strings of a pivot cache, which keeps its source data), unless not
-    ``items``: a pivot cache definition the XLSX reader read them from."""
+    ``items``: a pivot cache definition the XLSX reader read them from; the
+    text kept in attributes (``attribute_lines``) unless not ``attributes``."""
     lines: list[str] = []
     current: list[str] = []
     open_paragraphs = 0
@@ -177,5 +178,6 @@ def xml_text(root: etree._Element, items: bool = True) -> str:
             current.append(el.tail)
     if current:
         lines.append("".join(current))
-    lines += attribute_lines(root)
+    if attributes:
+        lines += attribute_lines(root)
     return "\n".join(line for line in lines if line.strip())

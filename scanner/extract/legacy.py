@@ -66,8 +66,8 @@ def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | No
         try:
             ooxml = convert_to_ooxml(data, fmt, convert.soffice, conversion_timeout(limits.item_timeout),
                                      limits.max_item_bytes, convert.warm_conversions)
-            return _converted(fmt, ooxml, name, limits, props, notices,
-                              ocr or PictureReader.for_item(limits.item_timeout))
+            return read_converted(fmt, _NAMES[fmt], ooxml, name, limits, props, notices,
+                                  ocr or PictureReader.for_item(limits.item_timeout))
         except ConversionFailed as exc:
             problem = str(exc)
         except LimitExceeded as exc:
@@ -83,9 +83,13 @@ def extract_legacy(data: bytes, name: str, limits: Limits, convert: Convert | No
     return Document(fmt, parts=tuple(props), notices=tuple(notices), failed_parts=("body",))
 
 
-def _converted(fmt: str, ooxml: bytes, name: str, limits: Limits, props: list[Part],
-               notices: list[Notice], ocr: PictureReader) -> Document:
-    """The OOXML extractor's Document for the converted bytes, under the legacy format."""
+def read_converted(fmt: str, described: str, ooxml: bytes, name: str, limits: Limits, props: list[Part],
+                   notices: list[Notice], ocr: PictureReader, objects: bool = True) -> Document:
+    """The OOXML extractor's Document for the bytes LibreOffice converted
+    an item of format ``fmt`` (``described`` for people) to, under ``fmt``;
+    ``props``: the properties read from the original, first; ``objects``:
+    whether the converted package's embedded objects are noted as not
+    scanned (not where the caller reads them from the original)."""
     from . import docx, pptx, xlsx
     extractor = {"docx": docx.extract_docx, "xlsx": xlsx.extract_xlsx, "pptx": pptx.extract_pptx}
     out_ext = TARGETS[fmt][2]
@@ -93,12 +97,12 @@ def _converted(fmt: str, ooxml: bytes, name: str, limits: Limits, props: list[Pa
     body = [p for p in doc.parts if p.name.split(":")[0] != PROPERTIES]
     converted_props = [p for p in doc.parts if p.name.split(":")[0] == PROPERTIES]
     merged = _merge_properties(props, converted_props)
-    note = f"body read through LibreOffice conversion to {out_ext.upper()} ({_NAMES[fmt]})"
+    note = f"body read through LibreOffice conversion to {out_ext.upper()} ({described})"
     # objects the converted package embeds are not members of this item: never cleared unread
-    notices += [unreadable(Text(f"embedded object not scanned: {member.name}", f"嵌入对象未扫描：{member.name}"),
-                           part="embedded",
-                           rule="unreadable.embedded", object=member.name)
-                for member in iter_embedded(ooxml, out_ext, limits)]
+    if objects:
+        notices += [unreadable(Text(f"embedded object not scanned: {member.name}", f"嵌入对象未扫描：{member.name}"),
+                               part="embedded", rule="unreadable.embedded", object=member.name)
+                    for member in iter_embedded(ooxml, out_ext, limits)]
     return Document(fmt, parts=(*body, *merged), notices=(*doc.notices, *notices),
                     failed_parts=doc.failed_parts, notes=(*doc.notes, note))
 

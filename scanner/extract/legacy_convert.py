@@ -1,4 +1,5 @@
-"""Legacy binary Office bytes -> the OOXML equivalent, through headless LibreOffice.
+"""Legacy binary Office bytes (and OpenDocument, ``odf``) -> the OOXML
+equivalent, through headless LibreOffice.
 
 No maintained PyPI package reads .doc/.xls/.ppt bodies reliably; LibreOffice's
 import filters do, and its OOXML export keeps every part the DOCX/XLSX/PPTX
@@ -56,7 +57,7 @@ from typing import NoReturn
 
 from ..errors import LimitExceeded
 
-# legacy format -> (extension LibreOffice sees, its import filter, OOXML extension, export filter)
+# legacy or OpenDocument format -> (extension LibreOffice sees, its import filter, OOXML extension, export filter)
 TARGETS = {
     "doc": ("doc", "MS Word 97", "docx", "MS Word 2007 XML"),
     "wps": ("doc", "MS Word 97", "docx", "MS Word 2007 XML"),
@@ -65,6 +66,10 @@ TARGETS = {
     "ppt": ("ppt", "MS PowerPoint 97", "pptx", "Impress MS PowerPoint 2007 XML"),
     "dps": ("ppt", "MS PowerPoint 97", "pptx", "Impress MS PowerPoint 2007 XML"),
     "rtf": ("rtf", "Rich Text Format", "docx", "MS Word 2007 XML"),
+    # OpenDocument (scanner.extract.odf): LibreOffice's own formats, read as it reads them
+    "odt": ("odt", "writer8", "docx", "MS Word 2007 XML"),
+    "ods": ("ods", "calc8", "xlsx", "Calc MS Excel 2007 XML"),
+    "odp": ("odp", "impress8", "pptx", "Impress MS PowerPoint 2007 XML"),
 }
 # share of the item's time limit a conversion may use; the rest reads the result
 TIMEOUT_SHARE = 0.8

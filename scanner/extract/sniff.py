@@ -40,6 +40,8 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _BZ2_MAGIC = b"BZh"
 _XZ_MAGIC = b"\xfd7zXZ\x00"
 _CONTENT_TYPES_CAP = 1024 * 1024  # [Content_Types].xml is a few KB; never inflate more
+# an OpenDocument package names its type in its first member, ``mimetype``, stored
+_ODF_TYPE = re.compile(rb"application/vnd\.oasis\.opendocument\.[a-z-]{1,40}")
 _PDF_TRAILER = re.compile(rb"startxref\s+\d+\s+%%EOF\s*$")
 _PDF_OBJECT = re.compile(rb"(?:^|[\r\n])\d{1,10}\s+\d{1,5}\s+obj\s*<<")
 
@@ -143,6 +145,27 @@ class Probe:
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError,
                 NotImplementedError, zlib.error):
             return None, ""
+
+    @functools.cached_property
+    def odf_type(self) -> str:
+        """The media type an OpenDocument package names in its ``mimetype``
+        member ("" when it is none): the first member, stored, as the format
+        asks and LibreOffice, WPS and Yozo Office write it; else, in a package
+        that holds ``content.xml``, the member wherever it is."""
+        if not self.is_zip:
+            return ""
+        if self.data[30:38] == b"mimetype" and (m := _ODF_TYPE.match(self.data, 38)):
+            return m.group().decode()
+        names = self.zip_names
+        if not names or "mimetype" not in names or "content.xml" not in names:
+            return ""
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as zf, zf.open("mimetype") as fh:
+                head = fh.read(80)
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, NotImplementedError, zlib.error):
+            return ""
+        m = _ODF_TYPE.match(head)
+        return m.group().decode() if m else ""
 
     @functools.cached_property
     def is_ole(self) -> bool:

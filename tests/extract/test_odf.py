@@ -1,0 +1,193 @@
+"""OpenDocument files (.odt .ods .odp) are read as LibreOffice reads them,
+converted to DOCX/XLSX/PPTX: every file here is written by LibreOffice itself.
+Read as the loose XML members of a ZIP, a Word form saved as .odt and a level
+alone in an .odt's header were clear, or found only by OCR of the thumbnail."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import openpyxl
+import pytest
+
+from scanner import scan_bytes
+from scanner.config import Convert, ScanConfig
+from scanner.extract.sniff import sniff
+
+NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+      'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+      'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+      'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" '
+      'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+      'xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3"')
+NO_LIBREOFFICE = ScanConfig(convert=Convert(enabled=False))
+
+
+def saved(document: docx.document.Document) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def flat_text(body: str) -> bytes:
+    """A flat OpenDocument text (.fodt) holding ``body``, for LibreOffice to save as .odt."""
+    return (f'<?xml version="1.0" encoding="UTF-8"?><office:document {NS} '
+            'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>'
+            f'{body}</office:text></office:body></office:document>').encode()
+
+
+def findings(data: bytes, name: str, config: ScanConfig | None = None) -> tuple[str, str, str, list[tuple[str, str]]]:
+    [result] = scan_bytes(data, name, config)
+    return (result.format, result.verdict.value, result.extraction.value,
+            sorted((f.rule, f.part) for f in result.findings))
+
+
+def edited(package: bytes, member: str, edit) -> bytes:
+    """The package with one member's text edited and the rest as LibreOffice stored it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, edit(data.decode()).encode() if info.filename == member else data)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def form_odt(soffice) -> bytes:
+    """A Word form (header row over a value row) saved as .odt by LibreOffice."""
+    document = docx.Document()
+    document.add_paragraph("文件报送单")
+    table = document.add_table(rows=2, cols=3)
+    for row, values in enumerate((("文件名称", "密级", "份数"), ("某工程设计方案", "机密", "2"))):
+        for column, value in enumerate(values):
+            table.cell(row, column).text = value
+    return soffice(saved(document), "docx", "odt")
+
+
+def test_a_word_form_saved_as_odt_blocks_on_its_level_column(form_odt: bytes) -> None:
+    assert sniff(form_odt, "form.odt") == "odt"
+    assert findings(form_odt, "form.odt") == ("odt", "block", "full", [("mark.form-field", "table")])
+
+
+def test_a_level_alone_in_the_header_of_an_odt(soffice) -> None:
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "机密"
+    document.add_paragraph("关于开展年度检查工作的通知")
+    document.add_paragraph("各单位：现将有关事项通知如下。")
+    odt = soffice(saved(document), "docx", "odt")
+    assert findings(odt, "notice.odt") == ("odt", "block", "full", [("mark.bare-level", "header")])
+
+
+def test_a_register_saved_as_ods_and_its_hidden_sheet(soffice) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "登记"
+    sheet.append(["文件名称", "密级", "份数"])
+    sheet.append(["某工程设计方案", "机密", 2])
+    hidden = book.create_sheet("备用")
+    hidden["A1"] = "内部资料"
+    hidden.sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    ods = soffice(out.getvalue(), "xlsx", "ods")
+    assert sniff(ods, "register.ods") == "ods"
+    assert findings(ods, "register.ods") == ("ods", "block", "full", [
+        ("hidden.sheet", "sheet:备用"), ("mark.form-field", "sheet:登记"), ("marker.work-secret", "sheet:备用")])
+
+
+def test_speaker_notes_of_an_odp(soffice) -> None:
+    fodp = (f'<?xml version="1.0" encoding="UTF-8"?><office:document {NS} '
+            'office:mimetype="application/vnd.oasis.opendocument.presentation"><office:body><office:presentation>'
+            '<draw:page draw:name="p1"><draw:frame svg:x="1cm" svg:y="1cm" svg:width="10cm" svg:height="3cm">'
+            '<draw:text-box><text:p>年度工作汇报</text:p></draw:text-box></draw:frame>'
+            '<presentation:notes><draw:frame svg:x="1cm" svg:y="10cm" svg:width="10cm" svg:height="3cm">'
+            '<draw:text-box><text:p>讲稿：本页内容为秘密★1年</text:p></draw:text-box></draw:frame>'
+            '</presentation:notes></draw:page></office:presentation></office:body></office:document>').encode()
+    odp = soffice(fodp, "fodp", "odp")
+    assert sniff(odp, "talk.odp") == "odp"
+    # LibreOffice writes the notes frame as a text box of the PPTX notes page, not its notes placeholder
+    assert findings(odp, "talk.odp") == ("odp", "block", "full", [("mark.state-secret", "notes:1")])
+
+
+def test_comments_and_tracked_changes_keep_the_reading_full(soffice) -> None:
+    """Their authors and dates are not text the converted file must hold."""
+    fodt = flat_text(
+        '<text:tracked-changes><text:changed-region text:id="c1"><text:deletion><office:change-info>'
+        '<dc:creator>李四光</dc:creator><dc:date>2026-01-01T10:00:00</dc:date></office:change-info>'
+        '<text:p>秘密★1年</text:p></text:deletion></text:changed-region></text:tracked-changes>'
+        '<text:p><text:change text:change-id="c1"/>关于开展年度检查工作的通知</text:p>'
+        '<text:p>正文内容<office:annotation><dc:creator>张三丰</dc:creator><dc:date>2026-01-01T10:00:00</dc:date>'
+        '<text:p>此处应标注机密★5年</text:p></office:annotation>继续。</text:p>')
+    odt = soffice(fodt, "fodt", "odt")
+    assert findings(odt, "notice.odt") == ("odt", "block", "full", [
+        ("hidden.comments", "comment"), ("hidden.tracked-changes", "deleted"), ("mark.state-secret", "comment"),
+        ("mark.state-secret", "deleted")])
+
+
+def test_text_libreoffice_leaves_out_is_read_from_the_xml_and_the_item_is_review(form_odt: bytes) -> None:
+    """A paragraph outside the document's text (LibreOffice does not import it) is read from content.xml."""
+    odt = edited(form_odt, "content.xml", lambda xml: xml.replace(
+        "<office:body>", '<office:body><x:extra xmlns:x="urn:example:x"><text:p>秘密★1年</text:p></x:extra>', 1))
+    fmt, verdict, extraction, found = findings(odt, "form.odt")
+    assert (fmt, verdict, extraction) == ("odt", "block", "partial")
+    assert found == [("mark.form-field", "table"), ("mark.state-secret", "content.xml"), ("unreadable.extract", "body")]
+
+
+def with_macro(package: bytes, manifest: bool) -> bytes:
+    """The package with a macro module whose comment holds a mark; listed in
+    the manifest, as LibreOffice lists the macros it saves, or not."""
+    module = "Basic/Standard/Module1.xml"
+    entry = f'<manifest:file-entry manifest:full-path="{module}" manifest:media-type="text/xml"/>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if manifest and info.filename == "META-INF/manifest.xml":
+                data = data.replace(b"</manifest:manifest>", entry.encode() + b"</manifest:manifest>")
+            dst.writestr(info, data)
+        dst.writestr(module, '<?xml version="1.0"?><module name="Module1">REM 绝密★长期\nSub Main\nEnd Sub</module>')
+    return out.getvalue()
+
+
+def test_a_macro_the_conversion_drops_is_read_from_the_package(form_odt: bytes) -> None:
+    assert findings(with_macro(form_odt, manifest=True), "form.odt") == ("odt", "block", "full", [
+        ("mark.form-field", "table"), ("mark.state-secret", "Basic/Standard/Module1.xml")])
+
+
+def test_a_package_libreoffice_will_not_open_is_read_from_its_xml(form_odt: bytes) -> None:
+    """A member its manifest does not list: LibreOffice refuses the package as damaged."""
+    fmt, verdict, extraction, found = findings(with_macro(form_odt, manifest=False), "form.odt")
+    assert (fmt, verdict, extraction) == ("odt", "block", "partial")
+    assert found == [("mark.state-secret", "Basic/Standard/Module1.xml"), ("unreadable.format", "body")]
+
+
+def test_without_libreoffice_the_xml_is_read_and_the_item_is_review(form_odt: bytes, soffice) -> None:
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "秘密★1年"
+    document.add_paragraph("关于开展年度检查工作的通知")
+    document.core_properties.title = "机密★5年"
+    odt = soffice(saved(document), "docx", "odt")
+    assert findings(odt, "notice.odt", NO_LIBREOFFICE) == ("odt", "block", "partial", [
+        ("mark.state-secret", "meta.xml"), ("mark.state-secret", "styles.xml"), ("unreadable.format", "body")])
+    # the form's layout is not read: its level is not found, and the item is never clear
+    assert findings(form_odt, "form.odt", NO_LIBREOFFICE) == ("odt", "review", "partial",
+                                                               [("unreadable.format", "body")])
+
+
+def test_a_password_protected_package_is_encrypted(form_odt: bytes) -> None:
+    """The manifest gives its members encryption data, as LibreOffice writes it for a password."""
+    entry = ('<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml" '
+             'manifest:size="1"><manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x">'
+             '<manifest:algorithm manifest:algorithm-name="http://www.w3.org/2001/04/xmlenc#aes256-cbc" '
+             'manifest:initialisation-vector="x"/></manifest:encryption-data></manifest:file-entry>')
+    odt = edited(form_odt, "META-INF/manifest.xml", lambda xml: xml.replace("</manifest:manifest>",
+                                                                               entry + "</manifest:manifest>"))
+    assert findings(odt, "form.odt") == ("odt", "review", "failed", [("unreadable.encrypted", "body")])
+
+
+def test_templates_are_read_as_their_documents_and_drawings_stay_archives(form_odt: bytes) -> None:
+    template = edited(form_odt, "mimetype", lambda _: "application/vnd.oasis.opendocument.text-template")
+    assert sniff(template, "form.ott") == "odt"
+    drawing = edited(form_odt, "mimetype", lambda _: "application/vnd.oasis.opendocument.graphics")
+    assert sniff(drawing, "drawing.odg") == "zip"
