@@ -16,9 +16,9 @@ _HAN_SPAN = 0xA000 - 0x3400  # U+3400 to U+9FFF, the gap U+4DC0-U+4DFF never cou
 _GAP = slice(0x4DC0 - 0x3400, 0x4E00 - 0x3400)
 
 
-def lost_han(source: str, reading: str) -> bool:
-    """Does ``source`` hold a Chinese character, or two side by side, more
-    often than ``reading`` does?"""
+def lost_han(source: str, reading: str, pairs: bool = True) -> bool:
+    """Does ``source`` hold a Chinese character, or (``pairs``) two side by
+    side, more often than ``reading`` does?"""
     want = _code_points(source)
     want_counts = _han_counts(want)
     if not want_counts.any():
@@ -26,6 +26,8 @@ def lost_han(source: str, reading: str) -> bool:
     have = _code_points(reading)
     if (_han_counts(have) < want_counts).any():
         return True
+    if not pairs:
+        return False
     want_pairs, want_n = np.unique(_han_pairs(want), return_counts=True)
     have_pairs, have_n = np.unique(_han_pairs(have), return_counts=True)
     at = np.searchsorted(have_pairs, want_pairs)

@@ -13,12 +13,19 @@ What the conversion does not carry is read from the package itself:
 
 - its other members (``leftover``): the source of its macros (``Basic/``), the
   documents of its embedded objects (``Object 1/content.xml``), a file added to
-  the package; an OLE object's own bytes stay ``unreadable.embedded``;
-- text of the body (``content.xml``) or of the headers, footers and master
-  pages (``styles.xml``) that the converted file lacks (``lostchars``): that
-  text is read from the XML (parts ``content.xml``, ``styles.xml``) and the
+  the package, in its picture folders too (only pictures are passed over
+  there); an OLE object's own bytes stay ``unreadable.embedded``;
+- the text of the body (``content.xml``) and of the headers, footers and
+  master pages (``styles.xml``), where the conversion's text does not hold it
+  as the package does (``lostchars``): a Chinese character or two side by side
+  the package holds and the conversion lacks, or a character the conversion
+  writes more often than the package holds it (LibreOffice 7.4 writes an input
+  field's text four times, so a level alone in it was not alone).  That text
+  is read from the XML too (parts ``content.xml``, ``styles.xml``) and the
   item is ``review``, since its layout was not read.
 
+A part stored twice, or a package whose directory admits to being a bomb, is
+refused before LibreOffice sees it (``GuardedZip.check_declared``).
 Without LibreOffice (not installed, ``[convert] enabled = false``, the
 conversion failed) the same XML is read for its text and the item is
 ``review`` (``unreadable.format``): marks are found, a form's layout is not.
@@ -26,8 +33,8 @@ A password-protected package is ``unreadable.encrypted``.
 """
 from __future__ import annotations
 
-import posixpath
-from collections.abc import Iterable
+import re
+from copy import deepcopy
 
 from lxml import etree
 
@@ -41,27 +48,40 @@ from .legacy_convert import ConversionFailed, conversion_timeout, convert as con
 from .lostchars import lost_han
 from .notices import unreadable
 from .ocr import PictureReader
+from .sniff import Probe
 from .xmlparts import local, parse_xml
 from .zipguard import GuardedZip
 
 NAMES = {"odt": "OpenDocument text (.odt)", "ods": "OpenDocument spreadsheet (.ods)",
          "odp": "OpenDocument presentation (.odp)"}
-# the package's own members that hold no document text the converted file lacks: its type and
-# manifest, settings, document properties (converted), and folders of pictures the converted file
-# carries or that only picture what is read (a thumbnail of the first page, objects' previews)
-_PACKAGE = frozenset({"mimetype", "settings.xml", "meta.xml", "manifest.rdf", "layout-cache"})
-_PACKAGE_FOLDERS = frozenset({"META-INF", "Thumbnails", "Pictures", "ObjectReplacements", "Configurations2"})
+# members of the package itself, not of the document: its type, settings, manifest and properties
+# (which the converted file carries); at its root only
+_PACKAGE = frozenset({"mimetype", "settings.xml", "meta.xml", "manifest.rdf", "layout-cache", "META-INF/manifest.xml"})
+# folders of pictures: of the document (the converted file carries those it shows), of its first page (a
+# thumbnail), of its objects (previews); at the root or an embedded object's (Object 1/Pictures/)
+_PICTURE_FOLDERS = frozenset({"Pictures", "Thumbnails", "ObjectReplacements"})
+_OBJECT = re.compile(r"Object \d+/")
 # where in each part the text a reader sees lies: the body, and the master pages (headers, footers)
 _DOCUMENT = {"content.xml": "body", "styles.xml": "master-styles"}
+_DC, _META, _OFFICE, _TEXT = ("http://purl.org/dc/elements/1.1/", "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
+                              "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+                              "urn:oasis:names:tc:opendocument:xmlns:text:1.0")
 # who wrote a comment or a change, and when: not text the converted file must hold
-_DC, _META, _OFFICE = ("http://purl.org/dc/elements/1.1/", "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
-                       "urn:oasis:names:tc:opendocument:xmlns:office:1.0")
 _BYLINES = (f"{{{_DC}}}creator", f"{{{_DC}}}date", f"{{{_META}}}date-string", f"{{{_OFFICE}}}change-info")
+# the templates an index is made from (a table of contents' 目录 title, its entries' patterns): not shown
+_TEMPLATES = tuple(f"{{{_TEXT}}}{name}-source" for name in (
+    "table-of-content", "illustration-index", "table-index", "object-index", "user-index", "alphabetical-index",
+    "bibliography"))
+# the parts of the converted reading that hold the document's flow, as the package's body and master
+# pages do (not its properties, attributes, fields' codes, links, or other package parts)
+_FLOW = frozenset({"body", "table", "textbox", "header", "footer", "footnote", "endnote", "comment", "deleted",
+                   "hidden", "sheet", "slide", "notes", "master"})
 
 
 def extract_odf(data: bytes, name: str, limits: Limits, convert: Convert | None = None,
                 ocr: PictureReader | None = None, *, fmt: str) -> Document:
     with GuardedZip(data, limits, stage=fmt) as pkg:
+        pkg.check_declared()  # a part stored twice would be read once; a bomb is refused before LibreOffice
         if _encrypted(pkg):
             return Document(fmt, notices=(unreadable(f"password-protected {NAMES[fmt]}", part="body",
                                                      rule="unreadable.encrypted"),), failed_parts=("body",))
@@ -79,26 +99,60 @@ def extract_odf(data: bytes, name: str, limits: Limits, convert: Convert | None 
             return _unconverted(pkg, fmt, str(exc), limit)
         converted = read_converted(fmt, NAMES[fmt], ooxml, name, limits, [], [],
                                    ocr or PictureReader.for_item(limits.item_timeout), objects=False)
-        parts, notices, failed = list(converted.parts), list(converted.notices), list(converted.failed_parts)
-        reading = "\n".join(part.text for part in parts)
+        parts, notices = list(converted.parts), list(converted.notices)
+        failed = list(converted.failed_parts)
         roots = _document_roots(pkg, notices)
-        lost = [member for member, elements in roots if lost_han(_nodes_text(elements), reading)]
-        if lost:
-            # text LibreOffice did not carry over: the member read from its XML, its layout not read
-            seen = {line.strip() for line in reading.splitlines()}
+        if not roots:
+            notices.append(unreadable(Text("the package has no content.xml or styles.xml that could be read",
+                                           "文件包中没有可读取的 content.xml 或 styles.xml"), part="body"))
+            failed.append("body")
+        changed = _changed(pkg, roots, parts)
+        if changed:
+            # text the conversion left out, or wrote that the package does not hold (LibreOffice 7.4
+            # writes an input field's text four times): the members read from their XML too
+            seen = {line.strip() for part in parts for line in part.text.splitlines()}
             for member, elements in roots:
                 lines = [line for line in _lines(elements) if line.strip() not in seen]
-                if member in lost and lines:
+                if member in changed and lines:
                     parts.append(Part(member, "\n".join(lines)))
             notices.append(unreadable(
-                Text(f"LibreOffice's reading of the {NAMES[fmt]} left out text its {', '.join(lost)} holds; "
-                     "that text was read from the XML, without its layout",
-                     f"LibreOffice 读取该 OpenDocument 文件时遗漏了 {'、'.join(lost)} 中的文字，"
-                     "这些文字已从 XML 读取，但未读取其版式"), part="body"))
+                Text(f"LibreOffice's reading of the {NAMES[fmt]} does not hold the text its {', '.join(changed)} "
+                     "holds; that text was read from the XML too, without its layout",
+                     f"LibreOffice 读取该 OpenDocument 文件所得文字与 {'、'.join(changed)} 中的文字不符，"
+                     "这些文字已另从 XML 读取，但未读取其版式"), part="body"))
             failed.append("body")
-        others, other_notices = leftover(pkg, _passed_over(pkg.names()), parts)
+        others, other_notices = leftover(pkg, _passed_over(pkg), parts)
         return Document(fmt, parts=(*parts, *others), notices=(*notices, *other_notices),
                         failed_parts=tuple(dict.fromkeys(failed)), notes=converted.notes)
+
+
+def _changed(pkg: GuardedZip, roots: list[tuple[str, list[etree._Element]]], parts: list[Part]) -> list[str]:
+    """The members whose text the conversion did not keep: a Chinese
+    character or two side by side (``lostchars``) that a member holds (less
+    the authors and dates of comments and changes) and the reading does
+    not; or a Chinese character the reading's flow (``_FLOW``) holds more
+    often than the package (its embedded objects' bodies, a chart's title
+    too, the authors and dates and every attribute's value, a sheet's name,
+    counted), where every member is named."""
+    reading = "\n".join(part.text for part in parts)
+    flow = "\n".join(part.text for part in parts if part.name.split(":")[0] in _FLOW)
+    whole = "\n".join(_nodes_text(elements, values=True) for _, elements in (*roots, *_object_roots(pkg)))
+    if lost_han(flow, whole, pairs=False):
+        return [member for member, _ in roots]
+    return [member for member, elements in roots if lost_han(_nodes_text(elements, bylines=False), reading)]
+
+
+def _object_roots(pkg: GuardedZip) -> list[tuple[str, list[etree._Element]]]:
+    """(member, [its body]) of each embedded object's ``content.xml`` that can be parsed."""
+    found = []
+    for name in pkg.names():
+        if _OBJECT.fullmatch(name.removesuffix("content.xml")):
+            try:
+                root = parse_xml(pkg.read(name), name)
+            except ExtractionError:
+                continue  # leftover says so
+            found.append((name, [el for el in root if isinstance(el.tag, str) and local(el.tag) == "body"]))
+    return found
 
 
 def _unconverted(pkg: GuardedZip, fmt: str, problem: str, cause: Notice | None = None) -> Document:
@@ -108,7 +162,7 @@ def _unconverted(pkg: GuardedZip, fmt: str, problem: str, cause: Notice | None =
     notices: list[Notice] = []
     parts = [Part(member, text) for member, elements in _document_roots(pkg, notices)
              if (text := "\n".join(_lines(elements)))]
-    others, other_notices = leftover(pkg, _passed_over(pkg.names()) - {"meta.xml"}, parts)
+    others, other_notices = leftover(pkg, _passed_over(pkg) - {"meta.xml"}, parts)
     cause = cause or unreadable(
         Text(f"{NAMES[fmt]} read from its XML, without its layout (LibreOffice did not convert it: {problem})",
              f"{NAMES[fmt]} 仅从 XML 读取了文字，未读取其版式（LibreOffice 未能转换：{problem}）"),
@@ -119,8 +173,8 @@ def _unconverted(pkg: GuardedZip, fmt: str, problem: str, cause: Notice | None =
 def _document_roots(pkg: GuardedZip, notices: list[Notice]) -> list[tuple[str, list[etree._Element]]]:
     """(member, elements) of ``content.xml`` and ``styles.xml``: the
     elements of each that hold the text a reader sees (``_DOCUMENT``: the
-    body, the master pages), without the authors and dates of comments and
-    changes (``_BYLINES``); a member that cannot be parsed gets a notice."""
+    body, the master pages), less the templates of indexes (``_TEMPLATES``);
+    a member that cannot be parsed gets a notice."""
     found = []
     for member, wanted in _DOCUMENT.items():
         if member not in pkg.names():
@@ -130,28 +184,49 @@ def _document_roots(pkg: GuardedZip, notices: list[Notice]) -> list[tuple[str, l
         except ExtractionError as exc:
             notices.append(unreadable(exc.reason, part=member))
             continue
-        etree.strip_elements(root, *_BYLINES, with_tail=False)
+        etree.strip_elements(root, *_TEMPLATES, with_tail=False)
         found.append((member, [el for el in root if isinstance(el.tag, str) and local(el.tag) == wanted]))
     return found
 
 
 def _lines(elements: list[etree._Element]) -> list[str]:
-    """Their text, a paragraph a line, and the text of their attributes (``xml_text``)."""
-    return [line for el in elements for line in xml_text(el, items=False).splitlines() if line.strip()]
+    """Their text, a paragraph a line, and the text of their attributes
+    (``xml_text``), less the authors and dates of comments and changes."""
+    return [line for el in elements for line in xml_text(_without_bylines(el), items=False).splitlines()
+            if line.strip()]
 
 
-def _nodes_text(elements: list[etree._Element]) -> str:
-    """Their text a node a line: what a reading of them must hold, where a
-    comment or a text box anchored in a paragraph is not read inside it."""
-    return "\n".join(text for root in elements for text in root.itertext())
+def _nodes_text(elements: list[etree._Element], bylines: bool = True, values: bool = False) -> str:
+    """Their text a node a line (where a comment or a text box anchored in a
+    paragraph is not read inside it), with or without the authors and dates
+    of comments and changes (``_BYLINES``), and (``values``) every attribute's value."""
+    roots = [el if bylines else _without_bylines(el) for el in elements]
+    texts = [text for el in roots for text in el.itertext()]
+    if values:
+        texts += [value for el in roots for inner in el.iter() for value in inner.attrib.values()]
+    return "\n".join(texts)
 
 
-def _passed_over(names: Iterable[str]) -> set[str]:
-    """The members ``leftover`` does not read: ``_PACKAGE`` and ``_PACKAGE_FOLDERS``
-    at any depth (an embedded object's own), and the document's parts, read above."""
-    return {name for name in names
-            if name in _DOCUMENT or posixpath.basename(name) in _PACKAGE
-            or not _PACKAGE_FOLDERS.isdisjoint(name.split("/")[:-1])}
+def _without_bylines(el: etree._Element) -> etree._Element:
+    """A copy of ``el`` without ``_BYLINES``."""
+    copy = deepcopy(el)
+    etree.strip_elements(copy, *_BYLINES, with_tail=False)
+    return copy
+
+
+def _passed_over(pkg: GuardedZip) -> set[str]:
+    """The members ``leftover`` does not read: the document's parts (read
+    above), the package's own (``_PACKAGE``) and the pictures of its picture
+    folders (``_PICTURE_FOLDERS``), told by their bytes: any other file there
+    is read or reported as any added file is."""
+    passed = set()
+    for name in pkg.names():
+        inner = name[m.end():] if (m := _OBJECT.match(name)) else name
+        if name in _DOCUMENT or name in _PACKAGE or (
+                inner.split("/", 1)[0] in _PICTURE_FOLDERS and "/" in inner and not name.endswith("/")
+                and Probe(pkg.head(name, 64), name).is_image):
+            passed.add(name)
+    return passed
 
 
 def _encrypted(pkg: GuardedZip) -> bool:

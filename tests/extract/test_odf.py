@@ -191,3 +191,90 @@ def test_templates_are_read_as_their_documents_and_drawings_stay_archives(form_o
     assert sniff(template, "form.ott") == "odt"
     drawing = edited(form_odt, "mimetype", lambda _: "application/vnd.oasis.opendocument.graphics")
     assert sniff(drawing, "drawing.odg") == "zip"
+
+
+def with_members(package: bytes, members: dict[str, bytes | str], *, twice: str = "") -> bytes:
+    """The package with ``members`` added, each listed in its manifest (so
+    LibreOffice opens it); ``twice``: a member stored a second time, first."""
+    entries = "".join(f'<manifest:file-entry manifest:full-path="{name}" manifest:media-type=""/>' for name in members)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "META-INF/manifest.xml":
+                data = data.replace(b"</manifest:manifest>", entries.encode() + b"</manifest:manifest>")
+            if info.filename == twice:
+                dst.writestr(info, data.replace(b"</office:text>", "<text:p>机密★5年</text:p></office:text>".encode()))
+            dst.writestr(info, data)
+        for name, data in members.items():
+            dst.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_part_stored_twice_is_refused(form_odt: bytes) -> None:
+    """Read by name, only one copy of content.xml would be read (found by its second reader)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is asked to write
+        odt = with_members(form_odt, {}, twice="content.xml")
+    fmt, verdict, extraction, found = findings(odt, "form.odt")
+    assert (fmt, verdict, extraction) == ("odt", "review", "failed") and found == [("unreadable.extract", "item")]
+
+
+def test_text_the_conversion_writes_more_often_than_the_package_holds_it(soffice) -> None:
+    """LibreOffice 7.4 writes an input field's text four times in its DOCX: the
+    level alone in the field read 机密机密机密机密, and the file was clear (found by its second reader)."""
+    odt = soffice(flat_text('<text:p>关于开展年度检查工作的通知</text:p>'
+                            '<text:p><text:text-input text:description="密级填写">机密</text:text-input></text:p>'),
+                  "fodt", "odt")
+    assert findings(odt, "form.odt") == ("odt", "block", "partial", [
+        ("mark.bare-level", "content.xml"), ("unreadable.extract", "body")])
+
+
+def test_files_added_to_the_picture_folders_are_read(form_odt: bytes, soffice) -> None:
+    """Only pictures are passed over there: a text or a document added under
+    Pictures/ is read or reported, at the root and in an embedded object's folder."""
+    document = docx.Document()
+    document.add_paragraph("机密★5年")
+    odt = with_members(form_odt, {"Pictures/notes.xml": "<a>绝密★长期</a>", "Object 9/Pictures/x.txt": "秘密★1年",
+                                  "Pictures/doc.docx": saved(document),
+                                  "Pictures/dot.png": bytes.fromhex("89504e470d0a1a0a") + bytes(40)})
+    [result] = scan_bytes(odt, "form.odt")
+    assert result.verdict.value == "block"
+    found = sorted((f.rule, f.part, f.text) for f in result.findings)
+    assert ("mark.state-secret", "Pictures/notes.xml", "绝密★长期") in found
+    assert ("mark.state-secret", "Object 9/Pictures/x.txt", "秘密★1年") in found
+    assert [dict(f.details).get("object") for f in result.findings if f.rule == "unreadable.embedded"] == [
+        "Pictures/doc.docx"]
+
+
+def test_a_word_table_of_contents_saved_as_odt_stays_full(soffice) -> None:
+    """LibreOffice keeps an index's templates (目录) beside the index it shows:
+    not text the conversion must hold (found by its second reader)."""
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document.element.body.insert(0, parse_xml(
+        f'<w:sdt {w}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/><w:docPartUnique/>'
+        '</w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:pPr><w:pStyle w:val="TOCHeading"/></w:pPr><w:r>'
+        '<w:t>目录</w:t></w:r></w:p><w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r>'
+        '<w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r><w:r>'
+        '<w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>第一章 总则</w:t></w:r><w:r><w:tab/><w:t>1</w:t></w:r>'
+        '</w:p><w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:sdtContent></w:sdt>'))
+    document.add_heading("第一章 总则", 1)
+    document.add_paragraph("为加强管理，制定本办法。")
+    odt = soffice(saved(document), "docx", "odt")
+    assert b"index-title-template" in zipfile.ZipFile(io.BytesIO(odt)).read("content.xml")
+    assert findings(odt, "rules.odt") == ("odt", "clear", "full", [])
+
+
+def test_a_package_without_its_body_is_not_full(form_odt: bytes) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(form_odt)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename not in ("content.xml", "styles.xml"):
+                dst.writestr(info, src.read(info))
+    fmt, verdict, extraction, found = findings(out.getvalue(), "form.odt")
+    assert verdict == "review" and extraction != "full" and ("unreadable.extract", "body") in found
