@@ -277,4 +277,4 @@ def test_a_package_without_its_body_is_not_full(form_odt: bytes) -> None:
             if info.filename not in ("content.xml", "styles.xml"):
                 dst.writestr(info, src.read(info))
     fmt, verdict, extraction, found = findings(out.getvalue(), "form.odt")
-    assert verdict == "review" and extraction != "full" and ("unreadable.extract", "body") in found
+    assert (fmt, verdict) == ("odt", "review") and extraction != "full" and ("unreadable.extract", "body") in found
