@@ -218,7 +218,7 @@ class _Story:
                 elif tag in ("tbl", "txbxContent", "Fallback"):
                     depth[tag] += 1
                     if tag == "tbl" and (part := self._laid_out(depth)):
-                        self.grids[part].table()
+                        self.grids[part].table(el)
                 elif tag == "tr" and (part := self._laid_out(depth)):
                     self.grids[part].row(el)
                 elif tag == "tc" and (part := self._laid_out(depth)):

@@ -10,7 +10,10 @@ at and spans (``w:gridBefore``, ``w:gridSpan``) and whether it continues
 the cell above it (``w:vMerge``), for the 密级 column reading
 (``scanner.match.marks``).  A nested table (a form inside a page laid out
 as a table) is a grid of its own; its lines are lines of the outer table's
-cell too.
+cell too.  A table that follows another with nothing but empty
+paragraphs between them (a form's header row and value row kept as two
+tables: one pasted under the other, a table split in Word) continues its
+grid, as Word shows them one under the other and LibreOffice joins them.
 """
 from __future__ import annotations
 
@@ -21,6 +24,12 @@ from .xmlparts import local
 
 # Word's tables have at most 63 columns: a cell starting past this is not laid out
 GRID_COLUMNS = 64
+# what may stand between two tables that read as one: marks of a place in the text, no text
+_NO_TEXT = frozenset({"bookmarkStart", "bookmarkEnd", "proofErr", "commentRangeStart", "commentRangeEnd",
+                      "permStart", "permEnd", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart",
+                      "moveToRangeEnd"})
+# what a paragraph without text may still show between two tables
+_SHOWN = frozenset({"drawing", "pict", "object", "txbxContent"})
 
 
 class _Table:
@@ -44,10 +53,17 @@ class TableGrids:
         # each table's rows, each cell (first grid column, columns spanned, first line, end line, merged above)
         self.tables: list[list[list[tuple[int, int, int, int, bool]]]] = []
         self._reading: list[_Table] = []  # the tables open, the innermost last
+        self._outer: list[list[tuple[int, int, int, int, bool]]] | None = None  # the last outermost table's rows
 
-    def table(self) -> None:
-        self.tables.append([])
-        self._reading.append(_Table(self.tables[-1]))
+    def table(self, tbl: etree._Element) -> None:
+        if not self._reading and self._outer is not None and _follows_table(tbl):
+            rows = self._outer  # the rows of the table before it go on
+        else:
+            rows = []
+            self.tables.append(rows)
+            if not self._reading:
+                self._outer = rows
+        self._reading.append(_Table(rows))
 
     def table_end(self) -> None:
         if self._reading:
@@ -96,6 +112,21 @@ class TableGrids:
                         for column, span, first, after, merged in row)
                   for row in rows)
             for rows in self.tables)
+
+
+def _follows_table(tbl: etree._Element) -> bool:
+    """Whether ``tbl`` follows a table with nothing but empty paragraphs
+    (no text, no picture) and marks of places between them."""
+    for el in tbl.itersiblings(preceding=True):
+        name = local(el.tag)
+        if name == "tbl":
+            return True
+        if name == "p":
+            if "".join(el.itertext()).strip() or any(local(inner.tag) in _SHOWN for inner in el.iter()):
+                return False
+        elif name not in _NO_TEXT:
+            return False
+    return False
 
 
 def _property(el: etree._Element, props: str, name: str) -> str | None:

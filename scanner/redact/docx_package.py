@@ -69,7 +69,7 @@ def _story_slots(root: etree._Element) -> tuple[str, list[_Slot], tuple[CellGrid
         word = name in _WORD_STRUCTURE and "wordprocessingml" in (etree.QName(el).namespace or "")
         if word and name == "tbl":
             if event == "start":
-                grids.table()
+                grids.table(el)
             else:
                 grids.table_end()
         elif word and name == "tr" and event == "start":

@@ -444,3 +444,33 @@ def test_a_sheets_first_row_of_copy_number_and_level(soffice) -> None:
     for name, workbook in (("notice.xlsx", data), ("resaved.xlsx", soffice(data, "xlsx", "xlsx"))):
         assert [(rule, part, text) for rule, part, text, _ in _marks(workbook, name)] == [
             ("mark.bare-level", "sheet:通知", "机密")]
+
+
+def _split_form(between: str | None) -> bytes:
+    """A Word form whose header row and value row are two tables, one under
+    the other: adjacent, or with a paragraph (``between``, "" for an empty
+    one, as Word's Split Table leaves) between them."""
+    document = docx.Document()
+    document.add_paragraph("文件报送单")
+    for n, values in enumerate((("文件名称", "密级", "份数"), ("某工程设计方案", "机密", "2"))):
+        if n and between is not None:
+            document.add_paragraph(between)
+        table = document.add_table(rows=1, cols=3)
+        for column, value in enumerate(values):
+            table.cell(0, column).text = value
+    return saved(document)
+
+
+@pytest.mark.parametrize("between", [None, ""])
+def test_a_form_split_into_two_tables(between: str | None) -> None:
+    """Word shows the two tables as one form (and LibreOffice, re-saving it, joins them into one): 机密 under
+    its 密级 was clear."""
+    data = _split_form(between)
+    assert _marks(data, "form.docx") == [("mark.form-field", "table", "机密", "column-header")]
+    redacted = redact_bytes(Engine(), data, "form.docx")  # the redactor reads the same grid
+    assert [(f.rule, f.text) for f in redacted.covered] == [("mark.form-field", "机密")]
+    assert _marks(redacted.data, "form.docx") == []
+
+
+def test_two_tables_with_text_between_are_two_tables() -> None:
+    assert _marks(_split_form("二、报送要求如下。"), "form.docx") == []
