@@ -87,8 +87,9 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             rules += _rule_strings(sheet_xml.root)
             filters += _filter_values(sheet_xml.root)
             h, f = _header_footer(header_footer(sheet_xml.root))
-            headers += [f"{sheet.name}: {t}" for t in h]
-            footers += [f"{sheet.name}: {t}" for t in f]
+            # the sheet's name on a line of its own: a level alone in the header (its centre, say) is alone on its line
+            headers += [f"{sheet.name}:\n{t}" for t in h]
+            footers += [f"{sheet.name}:\n{t}" for t in f]
             external: dict[str, str] = {}
             sheet_rels = rels(pkg, sheet.path, external)
             links += _links(sheet_xml.root, sheet.name, external)

@@ -474,3 +474,18 @@ def test_a_form_split_into_two_tables(between: str | None) -> None:
 
 def test_two_tables_with_text_between_are_two_tables() -> None:
     assert _marks(_split_form("二、报送要求如下。"), "form.docx") == []
+
+
+def test_a_level_alone_in_a_sheets_header(soffice) -> None:
+    """The sheet's name stood before the header's text on its line (数据: 机密), so the level alone in the
+    header's centre was not alone on its line, in an .xlsx and in the .ods LibreOffice makes of it (found by
+    the OpenDocument reader's second reader)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "数据"
+    sheet.append(["项目", "金额"])
+    sheet.oddHeader.center.text = "机密"
+    data = saved(book)
+    for name, workbook in (("table.xlsx", data), ("table.ods", soffice(data, "xlsx", "ods"))):
+        assert [(rule, part, text) for rule, part, text, _ in _marks(workbook, name)] == [
+            ("mark.bare-level", "header", "机密")]
