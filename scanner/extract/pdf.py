@@ -75,11 +75,11 @@ from ..config import Limits
 from ..errors import ExtractionError
 from ..lang import Text
 from ..normalize import STAR, STAR_VARIANTS
-from ..types import Document, Notice, Part
+from ..types import CellGrid, Document, Notice, Part
 from .decode import decoded_text
 from .notices import unreadable
 from .ocr import PictureReader
-from .pdf_layout import joined, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
+from .pdf_layout import joined_order, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
 from .pdf_ocr import few_characters, pictures_cover, read_page
 from .pdfstreams import check_streams
 from .sniff import damaged_pdf_header
@@ -255,8 +255,8 @@ class _MinerDoc:
             device.close()
         return out.getvalue().rstrip("\x0c")
 
-    def page_layout(self, index: int) -> str:
-        """The page's characters in reading order (scanner.extract.pdf_layout)."""
+    def page_layout(self, index: int) -> tuple[str, tuple[CellGrid, ...]]:
+        """The page's characters in reading order, and its tables' grids (scanner.extract.pdf_layout)."""
         device = PDFPageAggregator(PDFResourceManager(), laparams=None)
         try:
             PDFPageInterpreter(device.rsrcmgr, device).process_page(self.page(index))
@@ -283,14 +283,15 @@ def may_hold_mark(text: str) -> bool:
     return "密" in text and _STAR_OR_FIELD.search(text) is not None
 
 
-def _layout_part(name: str, text: str, layout: Callable[[], str]) -> list[Part]:
-    """``name:layout``, the page in reading order, where the page may hold a
-    mark and its lines read otherwise than in stream order.  The pipeline
-    keeps one finding of what both parts show."""
+def _layout_part(name: str, text: str, layout: Callable[[], tuple[str, tuple[CellGrid, ...]]]) -> list[Part]:
+    """``name:layout``, the page in reading order with its tables' grids (a
+    printed form's 密级 column), where the page may hold a mark and its lines
+    read otherwise than in stream order.  The pipeline keeps one finding of
+    what both parts show."""
     if not may_hold_mark(text):
         return []
-    ordered = layout()
-    return [] if same_lines(ordered, text) else [Part(f"{name}:layout", ordered)]
+    ordered, tables = layout()
+    return [] if same_lines(ordered, text) else [Part(f"{name}:layout", ordered, tables=tables)]
 
 
 def _one(name: str, text: str) -> list[Part]:
@@ -563,7 +564,7 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
             text = textpage.get_text_range() if count > 0 else ""
             complete = _complete(textpage, count, text)
             if complete:
-                layout = _layout_part(f"page:{index + 1}", text, lambda: joined(reading_order(
+                layout = _layout_part(f"page:{index + 1}", text, lambda: joined_order(reading_order(
                     pdfium_chars(text, count), pdfium_boxes(textpage.raw, count))))
         finally:
             textpage.close()

@@ -16,6 +16,7 @@ glyph boxes (``一`` is 1 pt high) do not.
 """
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -24,6 +25,7 @@ import numpy as np
 import pypdfium2.raw as pdfium_c
 
 from .. import native
+from ..types import CellGrid
 
 # a line ends where the next character's centre is this many box heights lower
 _LINE_TOLERANCE = 0.5
@@ -31,20 +33,24 @@ _LINE_TOLERANCE = 0.5
 _SPACE_GAP = 0.15
 # ... and this many, another column or a tab stop: a line of its own
 _COLUMN_GAP = 3.0
+# ... and this many, another cell of a table's row (a cell's text may run up to its border, a box's
+# height or so from the next cell's)
+_CELL_GAP = 1.0
 _UPRIGHT = 0.05  # radians
 # what numba's loop saves per character over two ctypes calls (scanner.native)
 BOX_SAVES_PER_CHAR = 1.7e-6  # 1.79 against 0.034 us a character
 
 
-def reading_order(chars: list[str], boxes: np.ndarray) -> str:
-    """The text of ``chars`` in reading order; ``boxes`` holds one row per
-    character, (left, bottom, right, top) in page space, y up.  White space
-    in ``chars`` is dropped and remade from the gaps."""
+def reading_order(chars: list[str], boxes: np.ndarray) -> tuple[str, tuple[CellGrid, ...]]:
+    """The text of ``chars`` in reading order, and the grids of the tables
+    its lines lay out (``_tables``); ``boxes`` holds one row per character,
+    (left, bottom, right, top) in page space, y up.  White space in ``chars``
+    is dropped and remade from the gaps."""
     keep = np.fromiter((not c.isspace() for c in chars), bool, len(chars))
     keep &= (boxes[:, 3] > boxes[:, 1]) & np.isfinite(boxes).all(axis=1)
     idx = np.flatnonzero(keep)
     if idx.size == 0:
-        return ""
+        return "", ()
     left, bottom, right, top = (boxes[idx, k] for k in range(4))
     height = top - bottom
     centre = (top + bottom) / 2
@@ -58,14 +64,71 @@ def reading_order(chars: list[str], boxes: np.ndarray) -> str:
     o_line, o_left, o_right, o_height = line[order], left[order], right[order], height[order]
     gap = o_left[1:] - o_right[:-1]
     scale = np.maximum(o_height[1:], o_height[:-1])
-    seps = np.where((o_line[1:] != o_line[:-1]) | (gap > _COLUMN_GAP * scale), "\n",
-                    np.where(gap > _SPACE_GAP * scale, " ", ""))
+    next_line = o_line[1:] != o_line[:-1]
+    column = gap > _COLUMN_GAP * scale
+    seps = np.where(next_line | column, "\n", np.where(gap > _SPACE_GAP * scale, " ", ""))
     picked = [chars[i] for i in idx[order].tolist()]
     out = [picked[0]]
     for sep, ch in zip(seps.tolist(), picked[1:]):
         out.append(sep)
         out.append(ch)
-    return "".join(out)
+    # where each character lands in the text: its index, plus the separators before it
+    at = np.arange(idx.size)
+    at[1:] += np.cumsum(seps != "")
+    return "".join(out), _tables(o_line, o_left, o_right, at, (gap > _CELL_GAP * scale) & ~next_line)
+
+
+def _tables(line: np.ndarray, left: np.ndarray, right: np.ndarray, at: np.ndarray,
+            column_gap: np.ndarray) -> tuple[CellGrid, ...]:
+    """The grids of the tables the characters (in reading order: their line,
+    left and right edges, and where each lands in the text) lay out: a run
+    of two or more lines, each cut into two or more cells by a column gap (a
+    form's header row over its value row, printed), its columns the spans of
+    x its cells' boxes cover together, each cell in the column its box lies in.
+    Cells are cut at a gap of ``_CELL_GAP``, narrower than the text's column
+    gap: a long file name's cell runs up to the next cell's.
+    The 密级 column reading (``scanner.match.marks``) reads them as a sheet's rows."""
+    starts = np.flatnonzero(np.concatenate(([True], (line[1:] != line[:-1]) | column_gap)))
+    ends = np.append(starts[1:], line.size) - 1
+    cells = [(int(line[a]), float(left[a:b + 1].min()), float(right[a:b + 1].max()), int(at[a]), int(at[b]) + 1)
+             for a, b in zip(starts.tolist(), ends.tolist())]
+    rows: list[list[tuple[int, float, float, int, int]]] = []
+    for cell in cells:
+        if rows and rows[-1][0][0] == cell[0]:
+            rows[-1].append(cell)
+        else:
+            rows.append([cell])
+    grids: list[CellGrid] = []
+    block: list[list[tuple[int, float, float, int, int]]] = []
+    for row in [*rows, []]:
+        if len(row) > 1 and (not block or block[-1][0][0] == row[0][0] - 1):
+            block.append(row)
+            continue
+        if len(block) > 1:
+            grids.append(_grid(block))
+        block = [row] if len(row) > 1 else []
+    return tuple(grids)
+
+
+def _grid(rows: list[list[tuple[int, float, float, int, int]]]) -> CellGrid:
+    """One table's grid: its columns are the spans of x its cells cover
+    together (a cell in each, none in two), a cell's column the one it lies in."""
+    spans = sorted((x0, x1) for row in rows for _, x0, x1, _, _ in row)
+    bounds: list[float] = []  # each column's right edge, left to right
+    for x0, x1 in spans:
+        if bounds and x0 < bounds[-1]:
+            bounds[-1] = max(bounds[-1], x1)
+        else:
+            bounds.append(x1)
+    grid = []
+    for row in rows:
+        cells: list[tuple[int, int, int, int, bool]] = []
+        for _, x0, _, start, end in row:
+            column = bisect.bisect_left(bounds, x0)
+            if not cells or column > cells[-1][0]:  # two cells in one column: the second is not laid out
+                cells.append((column, 1, start, end, False))
+        grid.append(tuple(cells))
+    return tuple(grid)
 
 
 def pdfium_boxes(textpage: Any, count: int) -> np.ndarray:
@@ -107,7 +170,14 @@ def joined(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
-def miner_reading_order(items: Iterable[Any]) -> str:
+def joined_order(ordered: tuple[str, tuple[CellGrid, ...]]) -> tuple[str, tuple[CellGrid, ...]]:
+    """``reading_order`` of pdfium's characters with halves put back together
+    (``joined``); its grids only where no character moved."""
+    text = joined(ordered[0])
+    return text, ordered[1] if len(text) == len(ordered[0]) else ()
+
+
+def miner_reading_order(items: Iterable[Any]) -> tuple[str, tuple[CellGrid, ...]]:
     """Reading order of pdfminer's upright ``LTChar`` objects."""
     chars: list[str] = []
     rows: list[tuple[float, float, float, float]] = []

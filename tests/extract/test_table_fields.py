@@ -489,3 +489,37 @@ def test_a_level_alone_in_a_sheets_header(soffice) -> None:
     for name, workbook in (("table.xlsx", data), ("table.ods", soffice(data, "xlsx", "ods"))):
         assert [(rule, part, text) for rule, part, text, _ in _marks(workbook, name)] == [
             ("mark.bare-level", "header", "机密")]
+
+
+def _bordered_form(rows: list[list[str]]) -> bytes:
+    """A Word table with borders (Table Grid), as a form or a register is printed."""
+    document = docx.Document()
+    document.add_paragraph("文件报送单")
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    document.add_paragraph("以上内容请核实。")
+    return saved(document)
+
+
+@pytest.mark.parametrize("rows, found", [
+    ([["文件名称", "密级", "份数"], ["某工程设计方案", "机密", "2"]], ["机密"]),
+    # a long name wraps in its cell and runs up to the 密级 cell
+    ([["文件名称", "密级", "份数"], ["关于某某重大工程项目初步设计方案的专家评审意见汇总报告", "机密", "2"]], ["机密"]),
+    ([["项目编号", "项目名称", "负责人", "密级", "备注"], ["2024-001", "某型号研制", "张三", "秘密", "无"]], ["秘密"]),
+    # a register: each row another file's level, no field
+    ([["序号", "文件名称", "密级"], ["1", "年度工作总结", "公开"], ["2", "某工程设计方案", "机密"],
+      ["3", "会议纪要", "秘密"]], []),
+    ([["文件名称", "密级", "份数"], ["年度工作总结", "", "2"]], []),
+], ids=["form", "wrapped-name", "five-columns", "register", "blank"])
+def test_a_form_printed_to_pdf(rows: list[list[str]], found: list[str], soffice) -> None:
+    """A Word form printed by LibreOffice: the page's text reads 文件名称 密级 份数 over 某工程设计方案 机密, so
+    机密 followed the file's name, and the PDF was clear where the DOCX blocked. The page's layout gives its
+    tables' grid from the characters' boxes, and the 密级 column is read down it."""
+    data = _bordered_form(rows)
+    expected = [("mark.form-field", "table", level, "column-header") for level in found]
+    assert _marks(data, "form.docx") == expected
+    assert _marks(soffice(data, "docx", "pdf"), "form.pdf") == [
+        ("mark.form-field", "page:1:layout", level, "column-header") for level in found]
