@@ -91,14 +91,15 @@ _CHOICES_CELL = 64
 # each value a 密级 field holds, the longer first (工作秘密 is one, not 秘密 too)
 _FIELD_VALUE_RE = re.compile("|".join(sorted(FIELD_VALUES, key=len, reverse=True)))
 _FIELD_VALUE_SET = frozenset(FIELD_VALUES)
-# what a register's 密级 cell holds besides a level: the one above it again (同上), or
-# none (a dash, 无): values of its rows, as 公开 is
-# what GB/T 9704 puts beside the level at a document's head, one or more: the copy number (six digits, a
-# 份号 label with any; a bare number of another length, with no leading zero, may be a count in a table
-# of levels) and the urgency
-_HEAD_ELEMENTS = re.compile(r"(?:(?:份号[:：]?[ \t]*\d{1,10}|0\d{2,9}|\d{6}|特急|加急|特提|平急)[ \t,，|｜]*)+")
+# what GB/T 9704 puts beside the level at a document's head, one or more: before it the copy number (six
+# digits, or a 份号 label with any: a number of another length may be a count, a code or a film's name)
+# and the urgency; after it the urgency (a number after a level is a date, a postcode, a count)
+_BEFORE_LEVEL = re.compile(r"(?:(?:份号[:：]?[ \t]*\d{1,10}|\d{6}|特急|加急|特提|平急)[ \t,，|｜]*)+")
+_AFTER_LEVEL = re.compile(r"(?:(?:份号[:：]?[ \t]*\d{1,10}|特急|加急|特提|平急)[ \t,，|｜]*)+")
 # what stands between a level and the cells beside it: blanks, the marks around a level, a CSV's comma
 _CELL_STRIP = _LABEL_STRIP + ",，|｜"
+# what a register's 密级 cell holds besides a level: the one above it again (同上), or
+# none (a dash, 无): values of its rows, as 公开 is
 _REGISTER_VALUES = frozenset({"同上", "同前", "同左", "〃", "\"", "/", "／", "-", "－", "--", "—", "——", "─", "无",
                               "n/a", "na", "none"})
 
@@ -319,7 +320,8 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
         if listed:
             return Dropped(start, end, "level alone on a line among other values a 密级 field holds: a list's value")
         return Dropped(start, end, "level alone on a line, but not at the head of the document")
-    if _beside_head_elements(text[line_start:start], text[end:line_end]) and _document_head(text, line_start, part):
+    if (_beside_head_elements(text[line_start:start], text[end:line_end]) and _document_head(text, line_start, part)
+            and not _in_level_rows(text, line_start, line_end)):
         return MarkMatch("mark.bare-level", level, start, end,
                          Text(f"bare level {level} beside the copy number or urgency at the head of the document",
                               f"文件开头与份号或紧急程度并列的密级“{level}”"), {"form": "bare", "beside": "head-element"})
@@ -328,13 +330,28 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
 
 def _beside_head_elements(before: str, after: str) -> bool:
     """Whether what stands beside a level on its line is only what GB/T 9704
-    puts beside it at a document's head: the copy number (份号, six digits)
-    and the urgency (特急, 加急), on either side (a sheet's first row
-    ``000123 | 机密``, a CSV's ``000123,机密``, a header ``机密  特急``:
+    puts beside it at a document's head: the copy number before it (份号,
+    six digits) and the urgency (特急, 加急) on either side (a sheet's first
+    row ``000123 | 机密``, a CSV's ``000123,机密``, a header ``机密  特急``:
     normalising drops the blanks between them, so the level is not alone on
     its line)."""
     before, after = before.strip(_CELL_STRIP), after.strip(_CELL_STRIP)
-    return bool(before or after) and all(not side or _HEAD_ELEMENTS.fullmatch(side) for side in (before, after))
+    return bool(before or after) and (not before or bool(_BEFORE_LEVEL.fullmatch(before))) and (
+        not after or bool(_AFTER_LEVEL.fullmatch(after)))
+
+
+def _in_level_rows(text: str, line_start: int, line_end: int) -> bool:
+    """A line next to this one also holds a level with at most a number or
+    an urgency beside it: a table of levels (代码 | 密级: 001 | 绝密, 002 | 机密;
+    密级 | 件数: 绝密 | 120000), not a document's head (found by a second reader)."""
+    for bounds in (_line_before(text, line_start), _line_after(text, line_end)):
+        line = text[slice(*bounds)]
+        for level in LEVEL_WORDS:
+            at = line.find(level)
+            if at >= 0 and (not line[:at].strip(_CELL_STRIP)
+                            or _beside_head_elements(line[:at], line[at + len(level):])):
+                return True
+    return False
 
 
 def _line_before(text: str, line_start: int) -> tuple[int, int]:

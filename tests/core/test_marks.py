@@ -67,7 +67,8 @@ def test_bare_level_at_head_and_not_in_body(scan):
     "份号：000123    机密",
     "000123,机密",  # a CSV's
     "机密\u3000特急",
-    "机密\t000123\t加急",
+    "000123\t机密\t加急",
+    "份号：000123\t特急\t机密",
 ])
 def test_bare_level_beside_the_copy_number_or_urgency_at_the_head(scan, head):
     """Normalising drops the blanks between the cells (GB/T 9704's 份号, 密级, 紧急程度), so the level was
@@ -81,6 +82,13 @@ def test_bare_level_beside_the_copy_number_or_urgency_at_the_head(scan, head):
     "绝密\t3\n机密\t5\n秘密\t12\n",  # a table of levels and their counts
     "2024年涉密文件统计\n密级\t数量\n机密\t5\n",
     "机密文件 000123\n关于某项工作的通知\n",
+    # tables of levels: codes, counts (found by a second reader)
+    "代码,密级\n001,绝密\n002,机密\n003,秘密\n",
+    "001 机密\n002 秘密\n003 绝密\n",
+    "密级,件数\n绝密,120000\n机密,350000\n秘密,990000\n",
+    "机密 007\n关于特工题材电影的影评。\n",  # a number after the level: a film's, a date, a postcode
+    "机密 202401\n正文。\n",
+    "秘密 100086\n正文。\n",
     "第一段。\n第二段。\n第三段。\n第四段。\n000123\t机密\n",  # not at the head
 ])
 def test_a_level_beside_other_cells_is_no_bare_mark(scan, text):
