@@ -11,9 +11,10 @@ the cell above it (``w:vMerge``), for the 密级 column reading
 (``scanner.match.marks``).  A nested table (a form inside a page laid out
 as a table) is a grid of its own; its lines are lines of the outer table's
 cell too.  A table that follows another with nothing but empty
-paragraphs between them (a form's header row and value row kept as two
-tables: one pasted under the other, a table split in Word) continues its
-grid, as Word shows them one under the other and LibreOffice joins them.
+paragraphs between them and has the same grid (its columns as wide: a
+form's header row and value row kept as two tables, one pasted under the
+other, a table split in Word) continues its grid, as Word shows them one
+under the other and LibreOffice joins them.
 """
 from __future__ import annotations
 
@@ -54,15 +55,18 @@ class TableGrids:
         self.tables: list[list[list[tuple[int, int, int, int, bool]]]] = []
         self._reading: list[_Table] = []  # the tables open, the innermost last
         self._outer: list[list[tuple[int, int, int, int, bool]]] | None = None  # the last outermost table's rows
+        self._outer_grid: tuple[str, ...] = ()  # and its grid's column widths
 
     def table(self, tbl: etree._Element) -> None:
-        if not self._reading and self._outer is not None and _follows_table(tbl):
+        grid = _grid_columns(tbl)
+        if not self._reading and self._outer is not None and grid and grid == self._outer_grid \
+                and _follows_table(tbl):
             rows = self._outer  # the rows of the table before it go on
         else:
             rows = []
             self.tables.append(rows)
             if not self._reading:
-                self._outer = rows
+                self._outer, self._outer_grid = rows, grid
         self._reading.append(_Table(rows))
 
     def table_end(self) -> None:
@@ -112,6 +116,15 @@ class TableGrids:
                         for column, span, first, after, merged in row)
                   for row in rows)
             for rows in self.tables)
+
+
+def _grid_columns(tbl: etree._Element) -> tuple[str, ...]:
+    """The widths of the table's grid columns (``w:tblGrid``), as written."""
+    for child in tbl:
+        if local(child.tag) == "tblGrid":
+            return tuple("".join(v for k, v in col.attrib.items() if local(k) == "w") for col in child
+                         if local(col.tag) == "gridCol")
+    return ()
 
 
 def _follows_table(tbl: etree._Element) -> bool:

@@ -491,8 +491,18 @@ def test_a_level_alone_in_a_sheets_header(soffice) -> None:
             ("mark.bare-level", "header", "机密")]
 
 
-def _bordered_form(rows: list[list[str]]) -> bytes:
-    """A Word table with borders (Table Grid), as a form or a register is printed."""
+LONG_NAME = "关于某某重大工程项目初步设计方案的专家评审意见汇总报告"
+
+
+def _bordered_form(rows: list[list[str]], after: str = "以上内容请核实。", centred: bool = False,
+                   repeated_header: bool = False) -> bytes:
+    """A Word table with borders (Table Grid), as a form or a register is
+    printed: its cells set in their middle (``centred``), its header row
+    repeated on each page (``repeated_header``)."""
+    from docx.enum.table import WD_ALIGN_VERTICAL
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     document = docx.Document()
     document.add_paragraph("文件报送单")
     table = document.add_table(rows=len(rows), cols=len(rows[0]))
@@ -500,20 +510,29 @@ def _bordered_form(rows: list[list[str]]) -> bytes:
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             table.cell(r, c).text = value
-    document.add_paragraph("以上内容请核实。")
+            if centred:
+                table.cell(r, c).vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+    if repeated_header:
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    document.add_paragraph(after)
     return saved(document)
 
 
 @pytest.mark.parametrize("rows, found", [
     ([["文件名称", "密级", "份数"], ["某工程设计方案", "机密", "2"]], ["机密"]),
     # a long name wraps in its cell and runs up to the 密级 cell
-    ([["文件名称", "密级", "份数"], ["关于某某重大工程项目初步设计方案的专家评审意见汇总报告", "机密", "2"]], ["机密"]),
+    ([["文件名称", "密级", "份数"], [LONG_NAME, "机密", "2"]], ["机密"]),
     ([["项目编号", "项目名称", "负责人", "密级", "备注"], ["2024-001", "某型号研制", "张三", "秘密", "无"]], ["秘密"]),
     # a register: each row another file's level, no field
     ([["序号", "文件名称", "密级"], ["1", "年度工作总结", "公开"], ["2", "某工程设计方案", "机密"],
       ["3", "会议纪要", "秘密"]], []),
     ([["文件名称", "密级", "份数"], ["年度工作总结", "", "2"]], []),
-], ids=["form", "wrapped-name", "five-columns", "register", "blank"])
+    # a register whose names wrap: its rows go on past a line of one cell (found by a second reader)
+    ([["序号", "文件名称", "密级", "份数"], ["1", LONG_NAME, "机密", "2"], ["2", LONG_NAME + "附件", "秘密", "3"],
+      ["3", "年度工作总结", "公开", "1"]], []),
+], ids=["form", "wrapped-name", "five-columns", "register", "blank", "register-wrapped"])
 def test_a_form_printed_to_pdf(rows: list[list[str]], found: list[str], soffice) -> None:
     """A Word form printed by LibreOffice: the page's text reads 文件名称 密级 份数 over 某工程设计方案 机密, so
     机密 followed the file's name, and the PDF was clear where the DOCX blocked. The page's layout gives its
@@ -523,3 +542,42 @@ def test_a_form_printed_to_pdf(rows: list[list[str]], found: list[str], soffice)
     assert _marks(data, "form.docx") == expected
     assert _marks(soffice(data, "docx", "pdf"), "form.pdf") == [
         ("mark.form-field", "page:1:layout", level, "column-header") for level in found]
+
+
+def test_a_printed_form_set_in_the_middle_of_its_cells(soffice) -> None:
+    """The name wraps and 机密 stands on its second line, between lines of one cell (found by a second reader)."""
+    data = _bordered_form([["文件名称", "密级", "份数"], [LONG_NAME + "及其附件材料", "机密", "2"]], centred=True)
+    assert _marks(soffice(data, "docx", "pdf"), "form.pdf") == [
+        ("mark.form-field", "page:1:layout", "机密", "column-header")]
+
+
+def test_a_printed_form_on_a_page_with_a_character_outside_the_bmp(soffice) -> None:
+    """pdfium gives such a character as two halves; the grid's offsets follow their joining (found by a second
+    reader: every grid of the page was dropped)."""
+    data = _bordered_form([["文件名称", "密级", "份数"], ["某方案\U00020BB7", "机密", "2"]], after="附注：\U00020BB7")
+    assert _marks(soffice(data, "docx", "pdf"), "form.pdf") == [
+        ("mark.form-field", "page:1:layout", "机密", "column-header")]
+
+
+def test_a_printed_register_whose_header_row_repeats_on_its_last_page(soffice) -> None:
+    """Its last page holds the header and one row: read alone, that row's level was a form's field (found by a
+    second reader). The page's table goes on with the page before's."""
+    rows = [["序号", "文件名称", "密级", "份数"]] + [[str(i), f"第{i}号文件", ("公开", "秘密", "机密")[i % 3], "1"]
+                                             for i in range(1, 47)]
+    pdf = soffice(_bordered_form(rows, repeated_header=True), "docx", "pdf")
+    assert b"/Count 2" in pdf  # the last page holds the repeated header and one row
+    assert _marks(pdf, "register.pdf") == []
+
+
+def test_two_tables_of_other_grids_are_two_tables() -> None:
+    """Only a table laid out on the same grid goes on with the one above it (found by a second reader: a blank
+    form then a table with a level in the same column read as one form)."""
+    document = docx.Document()
+    header = document.add_table(rows=1, cols=3)
+    for column, value in enumerate(("文件名称", "密级", "份数")):
+        header.cell(0, column).text = value
+    document.add_paragraph("")
+    other = document.add_table(rows=1, cols=4)
+    for column, value in enumerate(("说明", "机密", "二十年", "备注")):
+        other.cell(0, column).text = value
+    assert _marks(saved(document), "form.docx") == []
