@@ -48,7 +48,7 @@ import ctypes
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import repeat
 from typing import Any
@@ -146,6 +146,7 @@ def extract_pdf(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> D
             failed.append(part_name)
             notices.append(unreadable(f"{part_name} could not be read: {type(exc).__name__}: {exc}",
                                       part=part_name))
+    parts = _continued_tables(parts)
     parts += _earlier_revisions(data, parts, limits)
     if b"%%EOF" not in data[-2048:]:
         notices.append(unreadable("the file is truncated (no %%EOF trailer); content may be missing"))
@@ -171,7 +172,7 @@ def _damaged(data: bytes, limits: Limits, cause: Exception) -> Document:
             raise ExtractionError(f"PDF cannot be opened: {cause}; pdfminer: {type(exc).__name__}: {exc}",
                                   stage="pdf") from exc
     header = "no %PDF- header, " if damaged_pdf_header(data) else ""
-    return Document("pdf", parts=tuple(parts), failed_parts=("pages",), notices=(unreadable(
+    return Document("pdf", parts=tuple(_continued_tables(parts)), failed_parts=("pages",), notices=(unreadable(
         f"damaged PDF ({header}{cause}); {len(parts)} page(s) recovered, content may be missing"),))
 
 
@@ -292,6 +293,28 @@ def _layout_part(name: str, text: str, layout: Callable[[], tuple[str, tuple[Cel
         return []
     ordered, tables = layout()
     return [] if same_lines(ordered, text) else [Part(f"{name}:layout", ordered, tables=tables)]
+
+
+def _continued_tables(parts: list[Part]) -> list[Part]:
+    """The layout parts, a page's first table given no grid where it goes
+    on with the last table of the page before: its header row repeated over
+    the rest of a register of several rows (Word's repeated header row).  Read
+    alone, the one row of a register's last page was taken for a form's
+    field (found by a second reader); a form of one row on each page is read."""
+    out: list[Part] = []
+    last: tuple[str, int] | None = None  # the page before's last table: its header row, its rows
+    for part in parts:
+        if part.name.endswith(":layout") and part.name.startswith("page:"):
+            tables = part.tables
+            if tables and last is not None and _header_row(part.text, tables[0]) == last[0] and last[1] > 2:
+                part = replace(part, tables=tables[1:])
+            last = (_header_row(part.text, tables[-1]), len(tables[-1])) if tables else None
+        out.append(part)
+    return out
+
+
+def _header_row(text: str, grid: CellGrid) -> str:
+    return "\t".join(text[start:end].strip() for _, _, start, end, _ in grid[0]) if grid else ""
 
 
 def _one(name: str, text: str) -> list[Part]:

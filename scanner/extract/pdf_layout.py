@@ -37,6 +37,8 @@ _COLUMN_GAP = 3.0
 # height or so from the next cell's)
 _CELL_GAP = 1.0
 _UPRIGHT = 0.05  # radians
+# a cell of a line: its line, left and right edges, and where its text starts and stops
+_Cell = tuple[int, float, float, int, int]
 # what numba's loop saves per character over two ctypes calls (scanner.native)
 BOX_SAVES_PER_CHAR = 1.7e-6  # 1.79 against 0.034 us a character
 
@@ -72,54 +74,69 @@ def reading_order(chars: list[str], boxes: np.ndarray) -> tuple[str, tuple[CellG
     for sep, ch in zip(seps.tolist(), picked[1:]):
         out.append(sep)
         out.append(ch)
-    # where each character lands in the text: its index, plus the separators before it
-    at = np.arange(idx.size)
-    at[1:] += np.cumsum(seps != "")
-    return "".join(out), _tables(o_line, o_left, o_right, at, (gap > _CELL_GAP * scale) & ~next_line)
+    # where each character lands in the text and how long it is there: pdfminer's may be (cid:7) or fi
+    size = np.fromiter((len(ch) for ch in picked), np.int64, len(picked))
+    at = np.zeros(idx.size, np.int64)
+    at[1:] = np.cumsum(size[:-1] + (seps != ""))
+    return "".join(out), _tables(o_line, o_left, o_right, at, at + size, (gap > _CELL_GAP * scale) & ~next_line)
 
 
-def _tables(line: np.ndarray, left: np.ndarray, right: np.ndarray, at: np.ndarray,
-            column_gap: np.ndarray) -> tuple[CellGrid, ...]:
+def _tables(line: np.ndarray, left: np.ndarray, right: np.ndarray, at: np.ndarray, stop: np.ndarray,
+            cell_gap: np.ndarray) -> tuple[CellGrid, ...]:
     """The grids of the tables the characters (in reading order: their line,
-    left and right edges, and where each lands in the text) lay out: a run
-    of two or more lines, each cut into two or more cells by a column gap (a
-    form's header row over its value row, printed), its columns the spans of
-    x its cells' boxes cover together, each cell in the column its box lies in.
-    Cells are cut at a gap of ``_CELL_GAP``, narrower than the text's column
-    gap: a long file name's cell runs up to the next cell's.
-    The 密级 column reading (``scanner.match.marks``) reads them as a sheet's rows."""
-    starts = np.flatnonzero(np.concatenate(([True], (line[1:] != line[:-1]) | column_gap)))
+    left and right edges, where each starts and stops in the text) lay out:
+    a run of lines, two or more of them cut into two or more cells by a gap
+    of ``_CELL_GAP`` (narrower than the text's column gap: a long file
+    name's cell runs up to the next cell's), with the lines between that lie
+    in those cells' columns (a cell's text wrapping onto a second line, a
+    short cell's text set in the middle of a tall row).  The 密级 column
+    reading (``scanner.match.marks``) reads them as a sheet's rows."""
+    starts = np.flatnonzero(np.concatenate(([True], (line[1:] != line[:-1]) | cell_gap)))
     ends = np.append(starts[1:], line.size) - 1
-    cells = [(int(line[a]), float(left[a:b + 1].min()), float(right[a:b + 1].max()), int(at[a]), int(at[b]) + 1)
+    cells = [(int(line[a]), float(left[a:b + 1].min()), float(right[a:b + 1].max()), int(at[a]), int(stop[b]))
              for a, b in zip(starts.tolist(), ends.tolist())]
-    rows: list[list[tuple[int, float, float, int, int]]] = []
+    rows: list[list[_Cell]] = []
     for cell in cells:
         if rows and rows[-1][0][0] == cell[0]:
             rows[-1].append(cell)
         else:
             rows.append([cell])
     grids: list[CellGrid] = []
-    block: list[list[tuple[int, float, float, int, int]]] = []
+    block: list[list[_Cell]] = []  # the lines of the table being read
     for row in [*rows, []]:
-        if len(row) > 1 and (not block or block[-1][0][0] == row[0][0] - 1):
+        follows = bool(block and row) and block[-1][0][0] == row[0][0] - 1
+        if (len(row) > 1 and (not block or follows)) or (follows and _in_columns(row, block)):
             block.append(row)
             continue
-        if len(block) > 1:
+        if sum(len(cells) > 1 for cells in block) > 1:
             grids.append(_grid(block))
         block = [row] if len(row) > 1 else []
     return tuple(grids)
 
 
-def _grid(rows: list[list[tuple[int, float, float, int, int]]]) -> CellGrid:
+def _in_columns(row: list[_Cell], block: list[list[_Cell]]) -> bool:
+    """Whether each cell of ``row`` overlaps the cells of exactly one column
+    of ``block``'s rows of several cells: the rest of a row, not a paragraph
+    after the table."""
+    columns = _columns([cells for cells in block if len(cells) > 1])
+    return all(sum(x0 < right and left < x1 for left, right in columns) == 1 for _, x0, x1, _, _ in row)
+
+
+def _columns(rows: list[list[_Cell]]) -> list[tuple[float, float]]:
+    """The spans of x the cells of ``rows`` cover together, left to right."""
+    columns: list[tuple[float, float]] = []
+    for x0, x1 in sorted((x0, x1) for cells in rows for _, x0, x1, _, _ in cells):
+        if columns and x0 < columns[-1][1]:
+            columns[-1] = (columns[-1][0], max(columns[-1][1], x1))
+        else:
+            columns.append((x0, x1))
+    return columns
+
+
+def _grid(rows: list[list[_Cell]]) -> CellGrid:
     """One table's grid: its columns are the spans of x its cells cover
     together (a cell in each, none in two), a cell's column the one it lies in."""
-    spans = sorted((x0, x1) for row in rows for _, x0, x1, _, _ in row)
-    bounds: list[float] = []  # each column's right edge, left to right
-    for x0, x1 in spans:
-        if bounds and x0 < bounds[-1]:
-            bounds[-1] = max(bounds[-1], x1)
-        else:
-            bounds.append(x1)
+    bounds = [x1 for _, x1 in _columns(rows)]  # each column's right edge, left to right
     grid = []
     for row in rows:
         cells: list[tuple[int, int, int, int, bool]] = []
@@ -172,9 +189,14 @@ def joined(text: str) -> str:
 
 def joined_order(ordered: tuple[str, tuple[CellGrid, ...]]) -> tuple[str, tuple[CellGrid, ...]]:
     """``reading_order`` of pdfium's characters with halves put back together
-    (``joined``); its grids only where no character moved."""
-    text = joined(ordered[0])
-    return text, ordered[1] if len(text) == len(ordered[0]) else ()
+    (``joined``), its grids' offsets moved with them."""
+    text, grids = ordered
+    lows = [at for at, ch in enumerate(text) if "\udc00" <= ch <= "\udfff" and at and "\ud800" <= text[at - 1] <= "\udbff"]
+    if not lows:
+        return joined(text), grids
+    return joined(text), tuple(
+        tuple(tuple((column, span, start - bisect.bisect_left(lows, start), end - bisect.bisect_left(lows, end), merged)
+                    for column, span, start, end, merged in row) for row in grid) for grid in grids)
 
 
 def miner_reading_order(items: Iterable[Any]) -> tuple[str, tuple[CellGrid, ...]]:
