@@ -77,12 +77,35 @@ def seeds() -> dict[str, bytes]:
         zf.writestr("readme.txt", "公开材料".encode())
         zf.writestr("notice.txt", text.encode())
     return {
+        "seed.odt": _odt([MARK, "关于开展年度安全检查工作的通知"]),
         "seed.docx": _save(d), "seed.xlsx": _save(wb), "seed.pptx": _save(prs), "seed.pdf": buf.getvalue(),
         "seed.ofd": ofd, "seed.zip": zbuf.getvalue(), "seed.txt.gz": gzip.compress(text.encode(), mtime=0),
         "seed.html": (f"<!DOCTYPE html><html><head><title>通知</title></head><body><div><p>{MARK}</p>"
                       f"<p title='附件'>各部门：请按要求做好准备。</p></div></body></html>").encode(),
         "seed-gbk.txt": text.encode("gbk"),
     }
+
+
+def _odt(paragraphs: list[str]) -> bytes:
+    """An OpenDocument text package as the format lays it out: ``mimetype``
+    first and stored, then the body and the manifest (LibreOffice opens it)."""
+    ns = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    body = "".join(f"<text:p>{p}</text:p>" for p in paragraphs)
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">'
+               f"<office:body><office:text>{body}</office:text></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")  # stored
+        zf.writestr("content.xml", content)
+        zf.writestr("META-INF/manifest.xml", manifest)
+    return out.getvalue()
 
 
 # -- mutations ---------------------------------------------------------------
