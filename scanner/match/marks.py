@@ -84,6 +84,11 @@ _CLOSE_QUOTES = "”’」』\"'》〉"
 # saved on Windows ends \r\n, and its \r is read on the line
 _LABEL_STRIP = " \t\r★[]【】()（）〔〕<>《》"
 _FIELD_LABEL_STRIP = _LABEL_STRIP + ":："
+# the 密级 label with what forms add to it: what it is the level of (项目密级, 文件密级; not a level's own 级:
+# 绝密级), the period asked with it (密级及保密期限), a note or the values offered (密级（必填）,
+# 密级（绝密/机密/秘密）; the closing bracket stripped with the label's marks), a required field's star
+_QUALIFIED_LABEL = re.compile(r"\*?(?:[\u4e00-\u9fff]{0,3}[^\W\d_绝机秘])?密级(?:(?:及|和|与|、|/)保密期限|程度)?"
+                              r"(?:[（(][^（）()]{0,24}[）)]?)?\*?")
 # a cell longer than this holds neither the 密级 label nor a level alone (【密级】： is five)
 _SHORT_CELL = 16
 # a cell up to this long may be a guidance row's list of a 密级 column's values (请选择：绝密、机密、秘密或公开)
@@ -384,8 +389,10 @@ def _in_level_table(text: str, line_start: int, line_end: int) -> bool:
 
 
 def _field_label(text: str) -> bool:
-    """Only the 密级 label (密级, 密级：, 【密级】): a form's cell, a column's header."""
-    return text.strip(_FIELD_LABEL_STRIP) == FIELD_WORD
+    """Only the 密级 label (密级, 密级：, 【密级】, 项目密级, 密级（必填）): a form's
+    cell, a column's header."""
+    value = text.strip(_FIELD_LABEL_STRIP)
+    return value == FIELD_WORD or bool(_QUALIFIED_LABEL.fullmatch(value))
 
 
 def _field_value(line: str) -> bool:
@@ -465,12 +472,12 @@ def _cell_kind(cell: str) -> str:
     if len(cell) > _CHOICES_CELL or cell.isascii():
         return "other"
     value = normalize(cell).text.strip(_FIELD_LABEL_STRIP)
+    if value == FIELD_WORD or _QUALIFIED_LABEL.fullmatch(value):
+        return "label"
     if len(set(_FIELD_VALUE_RE.findall(value))) > 1:
         return "choices"
     if len(cell) > _SHORT_CELL:
         return "other"
-    if value == FIELD_WORD:
-        return "label"
     if value in STATE_SECRET_LEVELS:
         return value
     return "level" if value.startswith(LEVEL_NAMES) or value in NOT_CLASSIFIED else "other"

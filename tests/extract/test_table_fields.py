@@ -581,3 +581,35 @@ def test_two_tables_of_other_grids_are_two_tables() -> None:
     for column, value in enumerate(("说明", "机密", "二十年", "备注")):
         other.cell(0, column).text = value
     assert _marks(saved(document), "form.docx") == []
+
+
+@pytest.mark.parametrize("header", ["项目密级", "文件密级", "密级（必填）", "密级*", "密级及保密期限",
+                                    "密级（绝密/机密/秘密/公开）"])
+def test_a_qualified_label_heads_a_column(header: str) -> None:
+    """What forms add to the 密级 label (what it is the level of, the period asked with it, a note, the values
+    offered) kept 机密 under it from being the column's field: the sheet was clear."""
+    book = openpyxl.Workbook()
+    book.active.append(["项目名称", header, "负责人"])
+    book.active.append(["某型号研制", "机密", "张三"])
+    assert [(rule, text) for rule, _, text, _ in _marks(saved(book), "form.xlsx")] == [("mark.form-field", "机密")]
+
+
+@pytest.mark.parametrize("rows", [
+    [["项目名称", "项目密级"], ["甲", "机密"], ["乙", "秘密"], ["丙", "公开"]],  # a register: values
+    [["说明", "绝密级"], ["甲", "机密"]],  # a level's own 级, no label
+])
+def test_what_a_qualified_label_does_not_make_a_field(rows: list[list[str]]) -> None:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    assert [rule for rule, _, _, _ in _marks(saved(book), "table.xlsx") if rule == "mark.form-field"] == []
+
+
+def test_a_word_form_with_a_qualified_label_cell() -> None:
+    """Read a cell a line, 文件密级 then 机密: the level on the line after its label."""
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=4)
+    for column, value in enumerate(("文件密级", "机密", "份数", "2")):
+        table.cell(0, column).text = value
+    assert [(rule, text) for rule, _, text, _ in _marks(saved(document), "form.docx")] == [
+        ("mark.form-field", "密级\n机密")]
