@@ -25,8 +25,10 @@ import lxml.etree
 from ..config import Limits
 from ..errors import ExtractionError, LimitExceeded
 from ..lang import Text
+from ..match.marks import may_hold_label
 from ..types import Document, Notice, Part
 from .decode import data_uri, decode, non_ascii_lines
+from .htmltables import HtmlTables
 from .image import data_uri_pictures
 from .lostchars import lost_han
 from .notices import encoding_notice, unreadable
@@ -103,8 +105,10 @@ _CONTINUATIONS = frozenset({"\n", "\r", "\r\n", "\f", "\u2028", "\u2029"})
 
 
 # the walk's steps: an element to start, or the end of one (its tail to add
-# after its children, and the newline of a block element in either stream)
-_START, _END, _END_BLOCK, _END_BLOCK_HIDDEN = 0, 1, 2, 3
+# after its children, and the newline of a block element in either stream);
+# the end of a visible table or table cell, for its grid (htmltables)
+_START, _END, _END_BLOCK, _END_BLOCK_HIDDEN, _END_TABLE, _END_CELL = 0, 1, 2, 3, 4, 5
+_TABLE_PARTS = {"table": _END_TABLE, "td": _END_CELL, "th": _END_CELL, "tr": _START}
 
 
 class _Collector:
@@ -116,20 +120,29 @@ class _Collector:
     classified once per page, and an end step is pushed only where there is
     a newline or a tail to add."""
 
-    def __init__(self) -> None:
+    def __init__(self, tables: HtmlTables | None = None) -> None:
         self.visible: list[str] = []
         self.hidden: list[str] = []
         self.attributes: list[str] = []
         self.comments: list[str] = []
+        self.tables = tables  # the visible tables' grid, where the page may hold a 密级 column
 
     def walk(self, root: Any, hidden: bool) -> None:
-        visible, hidden_out, comments = self.visible, self.hidden, self.comments
-        kinds: dict[str, tuple[bool, bool, bool]] = {}  # tag -> (skipped, block, input)
+        visible, hidden_out, comments, tables = self.visible, self.hidden, self.comments, self.tables
+        kinds: dict[str, tuple[bool, bool, bool, str]] = {}  # tag -> (skipped, block, input, table part)
         # (element, hidden, _START) or (its tail, the parent's hidden, an end step)
         stack: list[tuple[Any, bool, int]] = [(root, hidden, _START)]
         pop, push = stack.pop, stack.append
         while stack:
             el, hidden, step = pop()
+            if step == _END_TABLE:
+                if tables is not None:
+                    tables.table_end()
+                continue
+            if step == _END_CELL:
+                if tables is not None:
+                    tables.cell_end(len(visible))
+                continue
             if step != _START:
                 if step != _END:
                     (hidden_out if step == _END_BLOCK_HIDDEN else visible).append("\n")
@@ -146,8 +159,8 @@ class _Collector:
             kind = kinds.get(tag)
             if kind is None:
                 low = tag.lower()
-                kind = kinds[tag] = (low in _SKIP, low in _BLOCK, low == "input")
-            skipped, block, is_input = kind
+                kind = kinds[tag] = (low in _SKIP, low in _BLOCK, low == "input", low if low in _TABLE_PARTS else "")
+            skipped, block, is_input, table_part = kind
             now_hidden = hidden
             if el.keys():
                 now_hidden = self._attributes(el, hidden, skipped, is_input)
@@ -166,6 +179,15 @@ class _Collector:
                 push((el.tail, hidden, _END_BLOCK_HIDDEN if now_hidden else _END_BLOCK))
             elif el.tail:
                 push((el.tail, hidden, _END))
+            if table_part and tables is not None and not now_hidden:
+                if table_part == "table":
+                    tables.table()
+                elif table_part == "tr":
+                    tables.row()
+                else:
+                    tables.cell(el.get("colspan"), el.get("rowspan"), len(visible))
+                if _TABLE_PARTS[table_part] != _START:
+                    push((None, hidden, _TABLE_PARTS[table_part]))
             if el.text:
                 out.append(el.text)
             if len(el):
@@ -245,12 +267,13 @@ def read_page(text: str, limits: Limits, ocr: PictureReader) -> Document:
              for m in root.iter("meta") if m.get("content") and m.get("content").strip()]
     if metas:
         parts.append(Part("meta", "\n".join(metas)))
-    collector = _Collector()
+    collector = _Collector(HtmlTables() if may_hold_label(source) else None)
     collector.walk(root, hidden=False)
     for name_, chunks in (("body", collector.visible), ("hidden", collector.hidden)):
         text = _clean(chunks)
         if text:
-            parts.append(Part(name_, text))
+            grids = collector.tables.grids(chunks) if name_ == "body" and collector.tables else ()
+            parts.append(Part(name_, text, tables=grids))
     if collector.attributes:
         parts.append(Part("attributes", "\n".join(collector.attributes)))
     if collector.comments:

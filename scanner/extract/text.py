@@ -16,6 +16,7 @@ from ..config import Limits
 from ..match.marks import CLAUSE_ENDS
 from ..types import Document, Notice, Part
 from .decode import decode, non_ascii_lines, unquoted_url
+from .delimited import csv_grids, markdown_grids
 from .mdcode import ShownAsWritten
 from .notices import encoding_notice
 
@@ -48,7 +49,8 @@ _REFERENCE_OR_CLAUSE_END = re.compile(f"{_CHARACTER_REFERENCE.pattern}|[{CLAUSE_
 def _extract(data: bytes, fmt: str, limits: Limits, name: str = "", ocr: PictureReader | None = None) -> Document:
 
     decoded = decode(data)
-    parts = [Part("body", decoded.text)]
+    grids = {"csv": csv_grids, "markdown": markdown_grids}
+    parts = [Part("body", decoded.text, tables=grids[fmt](decoded.text) if fmt in grids else ())]
     carried: list[Notice] = []
     if ocr is not None and name.lower().endswith(_STYLE_SHEETS):
         from .html import style_sheet_parts

@@ -492,7 +492,7 @@ def _spellings(char: str) -> str:
     return char + "".join(chr(code) for code, to in translation_table().items() if to == ord(char))
 
 
-def _may_hold_label(text: str) -> bool:
+def may_hold_label(text: str) -> bool:
     """Whether ``text`` may hold the 密级 label, however spelt: a spelling of 密 and one of 级 are in it."""
     return any(ch in text for ch in _spellings("密")) and any(ch in text for ch in _spellings("级"))
 
@@ -575,12 +575,12 @@ def _read_columns(original: str, rows: Iterable[tuple[int, str, list[tuple[int, 
     # only the cells that may be a 密级 label or lie in a 密级 column are read, each
     # normalised: a sheet about 保密 has 密 in many cells
     for pos, line, spans in rows:
-        labels = _may_hold_label(line)
+        labels = may_hold_label(line)
         if labels or columns:
             cells = line.split("\t") if spans is None else [original[s:e] for s, e in spans]
             for column in range(len(cells)) if labels else [c for c in columns if c < len(cells)]:
                 cell = cells[column]
-                if column not in columns and not _may_hold_label(cell):
+                if column not in columns and not may_hold_label(cell):
                     continue
                 kind = _cell_kind(cell)
                 if kind == "label":

@@ -613,3 +613,54 @@ def test_a_word_form_with_a_qualified_label_cell() -> None:
         table.cell(0, column).text = value
     assert [(rule, text) for rule, _, text, _ in _marks(saved(document), "form.docx")] == [
         ("mark.form-field", "密级\n机密")]
+
+
+def _levels(data: bytes, name: str) -> list[tuple[str, str]]:
+    return [(rule, text) for rule, _, text, _ in _marks(data, name)]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("文件名称,密级,份数\n某工程设计方案,机密,2\n", ["机密"]),
+    ("序号,文件名称,密级\r\n1,年度工作总结,公开\r\n2,某工程设计方案,机密\r\n3,会议纪要,秘密\r\n", []),  # a register
+    # quoted fields, a comma and a line break inside one, a doubled quote
+    ('"文件名称","密级","备注"\n"某工程设计方案, 第二版","机密","含""附件""\n另附清单"\n', ["机密"]),
+    ("项目,金额\n甲,100\n乙,200\n", []),
+], ids=["form", "register", "quoted", "figures"])
+def test_a_csv_read_as_a_sheet(text: str, found: list[str]) -> None:
+    """A CSV's 密级 column is read down its records as a sheet's is: a form or a register written as CSV
+    (文件名称,密级,份数 over 某工程设计方案,机密,2) was clear."""
+    assert _levels(text.encode(), "form.csv") == [("mark.form-field", level) for level in found]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("# 文件报送单\n\n| 文件名称 | 密级 | 份数 |\n|---|:---:|---|\n| 某工程设计方案 | 机密 | 2 |\n", ["机密"]),
+    ("文件名称 | 密级\n--- | ---\n某工程设计方案 | 秘密\n", ["秘密"]),  # no pipes at the rows' ends
+    ("| 名称 | 密级 |\n|---|---|\n| 甲 | 公开 |\n| 乙 | 机密 |\n| 丙 | 秘密 |\n", []),  # a register
+], ids=["form", "no-outer-pipes", "register"])
+def test_a_markdown_table_read_as_a_sheet(text: str, found: list[str]) -> None:
+    assert _levels(text.encode(), "form.md") == [("mark.form-field", level) for level in found]
+
+
+@pytest.mark.parametrize("table, found", [
+    ("<tr><th>文件名称</th><th>密级</th><th>份数</th></tr><tr><td>某工程设计方案</td><td>机密</td><td>2</td></tr>",
+     ["机密"]),
+    # a header spanning two columns, cells of several lines (paragraphs, a line break)
+    ("<thead><tr><th colspan=2>文件</th><th>密级</th></tr></thead><tbody><tr><td>名称</td><td><p>某工程</p>"
+     "<p>设计方案</p></td><td> 机密 </td></tr></tbody>", ["机密"]),
+    # a register's 机密 spanning three rows is three files' level
+    ("<tr><th>序号</th><th>文件名称</th><th>密级</th></tr><tr><td>1</td><td>甲方案</td><td rowspan=3>机密</td></tr>"
+     "<tr><td>2</td><td>乙方案</td></tr><tr><td>3</td><td>丙方案</td></tr>", []),
+    ("<tr><td>名称</td><td>密级</td></tr><tr><td>甲</td><td>公开</td></tr><tr><td>乙</td><td>机密</td></tr>", []),
+    ("<td>文件名称<td>密级<tr><td>某方案<td>机密", ["机密"]),  # unclosed cells, a row left out, as pages are written
+], ids=["form", "spans-and-lines", "rowspan-register", "register", "unclosed"])
+def test_a_web_pages_table_read_as_a_sheet(table: str, found: list[str]) -> None:
+    """A form or register published as a page: its cells were read a line each and 机密 followed the file's
+    name, so the page was clear. The page's walk gives its tables' grid (htmltables.py)."""
+    page = f"<html><head><title>文件报送单</title></head><body><h1>文件报送单</h1><table>{table}</table><p>正文</p></body></html>"
+    assert _levels(page.encode(), "form.html") == [("mark.form-field", level) for level in found]
+
+
+def test_a_word_form_saved_as_a_web_page_by_libreoffice(soffice) -> None:
+    html_page = soffice(_bordered_form([["文件名称", "密级", "份数"], ["某工程设计方案", "机密", "2"]]), "docx", "html")
+    assert b"<table" in html_page
+    assert _levels(html_page, "form.html") == [("mark.form-field", "机密")]
