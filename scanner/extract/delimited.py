@@ -20,19 +20,25 @@ from ..types import CellGrid
 # one CSV field at a position: quoted (its text inside the quotes, group 1) when a delimiter follows the
 # closing quote, else everything up to the next comma or line end (group 2)
 _CSV_FIELD = re.compile(r'[ \t]*"((?:[^"]|"")*+)"[ \t]*(?=,|\r?\n|\r|\Z)|([^,\r\n]*+)')
+# the cells a text's grid holds at most: a tuple a cell, a register of 300,000 rows and 10 columns took more
+# memory than an item may (found by a second reader); past it the rows are left unread, which reads no
+# register's column as a form's field (a column of many values stays values)
+MAX_CELLS = 200_000
 # a Markdown table's delimiter row, under its header row: |---|:--:|
 _DELIMITER_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
 def csv_grids(text: str) -> tuple[CellGrid, ...]:
-    """The CSV's records as one grid (each field's span, a quoted field's without its quotes)."""
+    """The CSV's records as one grid (each field's span, a quoted field's
+    without its quotes), up to ``MAX_CELLS`` fields."""
     if not may_hold_label(text):
         return ()
     rows = []
     row: list[tuple[int, int, int, int, bool]] = []
-    pos, size = 0, len(text)
-    while True:
+    pos, size, cells = 0, len(text), 0
+    while cells < MAX_CELLS:
+        cells += 1
         m = _CSV_FIELD.match(text, pos)
         assert m is not None  # the second alternative matches anywhere, if only the empty string
         group = 1 if m.group(1) is not None else 2
@@ -48,7 +54,7 @@ def csv_grids(text: str) -> tuple[CellGrid, ...]:
         pos += 2 if text.startswith("\r\n", pos) else 1
         if pos >= size:
             break
-    return (tuple(rows),)
+    return (tuple(rows),) if rows else ()
 
 
 def markdown_grids(text: str) -> tuple[CellGrid, ...]:
@@ -61,13 +67,14 @@ def markdown_grids(text: str) -> tuple[CellGrid, ...]:
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
-    at = 0
-    while at + 1 < len(lines):
+    at = cells = 0
+    while at + 1 < len(lines) and cells < MAX_CELLS:
         if "|" in lines[at] and _DELIMITER_ROW.fullmatch(lines[at + 1].rstrip("\r")) and "-" in lines[at + 1]:
             rows = [_pipe_row(lines[at], starts[at])]
             at += 2
-            while at < len(lines) and "|" in lines[at]:
+            while at < len(lines) and "|" in lines[at] and cells < MAX_CELLS:
                 rows.append(_pipe_row(lines[at], starts[at]))
+                cells += len(rows[-1])
                 at += 1
             grids.append(tuple(rows))
         else:

@@ -183,7 +183,8 @@ class _Collector:
                 if table_part == "table":
                     tables.table()
                 elif table_part == "tr":
-                    tables.row()
+                    parent = el.getparent()
+                    tables.row(footer=parent is not None and isinstance(parent.tag, str) and parent.tag.lower() == "tfoot")
                 else:
                     tables.cell(el.get("colspan"), el.get("rowspan"), len(visible))
                 if _TABLE_PARTS[table_part] != _START:

@@ -29,6 +29,7 @@ class _Table:
         # rows of cells: (column, columns spanned, first chunk, end chunk, merged from above)
         self.rows: list[list[tuple[int, int, int, int, bool]]] = []
         self.covered: dict[int, tuple[int, int]] = {}  # column -> (rows still covered, columns spanned)
+        self.footer: set[int] = set()  # the rows of a tfoot, which a browser shows after the body's
         self.open: list[tuple[int, int, int]] = []  # cells begun: (column, columns spanned, first chunk)
 
 
@@ -47,11 +48,14 @@ class HtmlTables:
         if self._reading:
             self._reading.pop()
 
-    def row(self) -> None:
+    def row(self, footer: bool = False) -> None:
+        """A row begins (``footer``: in a ``tfoot``, shown after the body's rows)."""
         if not self._reading:
             return
         table = self._reading[-1]
         table.rows.append([])
+        if footer:
+            table.footer.add(len(table.rows) - 1)
         # the cells above that span into this row stand in it, merged
         for column, (rows, span) in sorted(table.covered.items()):
             table.rows[-1].append((column, span, 0, 0, True))
@@ -67,9 +71,12 @@ class HtmlTables:
         taken = {c for column, span, *_ in table.rows[-1] for c in range(column, column + span)}
         taken |= {c for column, span, _ in table.open for c in range(column, column + span)}
         column = next(c for c in itertools.count() if c not in taken)
-        table.open.append((column, _number(colspan, _MAX_COLUMNS), chunk))
-        if (rows := _number(rowspan, _MAX_ROWSPAN)) > 1:
-            table.covered[column] = (rows - 1, _number(colspan, _MAX_COLUMNS))
+        span = min(_number(colspan, _MAX_COLUMNS), max(_MAX_COLUMNS - column, 1))
+        table.open.append((column, span, chunk))
+        # past the columns read, a cell covers nothing below it (a page of cells each spanning many rows and
+        # columns pushed the next row's cells ever further right: time quadratic in the page, found by a second reader)
+        if (rows := _number(rowspan, _MAX_ROWSPAN)) > 1 and column < _MAX_COLUMNS:
+            table.covered[column] = (rows - 1, span)
 
     def cell_end(self, chunk: int) -> None:
         if not self._reading or not self._reading[-1].open:
@@ -89,7 +96,8 @@ class HtmlTables:
         grids = []
         for table in self.tables:
             rows = []
-            for row in table.rows:
+            for row in [row for n, row in enumerate(table.rows) if n not in table.footer] + [
+                    table.rows[n] for n in sorted(table.footer)]:
                 real = sorted((column, span, start := to_clean(at[first], True), max(start, to_clean(at[end], False)),
                                False) for column, span, first, end, merged in row if not merged)
                 if not real:

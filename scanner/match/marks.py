@@ -84,11 +84,12 @@ _CLOSE_QUOTES = "”’」』\"'》〉"
 # saved on Windows ends \r\n, and its \r is read on the line
 _LABEL_STRIP = " \t\r★[]【】()（）〔〕<>《》"
 _FIELD_LABEL_STRIP = _LABEL_STRIP + ":："
-# the 密级 label with what forms add to it: what it is the level of (项目密级, 文件密级; not a level's own 级:
-# 绝密级), the period asked with it (密级及保密期限), a note or the values offered (密级（必填）,
-# 密级（绝密/机密/秘密）; the closing bracket stripped with the label's marks), a required field's star
-_QUALIFIED_LABEL = re.compile(r"\*?(?:[\u4e00-\u9fff]{0,3}[^\W\d_绝机秘])?密级(?:(?:及|和|与|、|/)保密期限|程度)?"
-                              r"(?:[（(][^（）()]{0,24}[）)]?)?\*?")
+# the 密级 label with what forms add to it: the record it is the level of (项目密级, 文件密级; not what a
+# product is rated for, 适用密级, 最高密级, nor a verb's object, 确定密级, found by a second reader), the
+# period asked with it (密级及保密期限), a note or the values offered (密级（必填）, 密级（绝密/机密/秘密）; the
+# closing bracket stripped with the label's marks), a required field's star
+_LABELLED = "项目|课题|文件|文档|资料|成果|合同|档案|图纸|材料|原件|载体|事项|信息|数据|报告|论文|稿件|公文|来文|原文件"
+_QUALIFIED_LABEL = re.compile(rf"\*?(?:{_LABELLED})?密级(?:(?:及|和|与|、|/)保密期限|程度)?(?:[（(][^（）()]{{0,24}}[）)]?)?\*?")
 # a cell longer than this holds neither the 密级 label nor a level alone (【密级】： is five)
 _SHORT_CELL = 16
 # a cell up to this long may be a guidance row's list of a 密级 column's values (请选择：绝密、机密、秘密或公开)

@@ -9,7 +9,7 @@ import io
 from hypothesis import given, settings, strategies as st
 
 from scanner.config import Limits
-from scanner.extract.delimited import csv_grids, markdown_grids
+from scanner.extract.delimited import MAX_CELLS, csv_grids, markdown_grids
 from scanner.extract.html import read_page
 from scanner.extract.ocr import PictureReader
 
@@ -55,3 +55,22 @@ def test_a_pages_table_cells_lie_in_its_body(tags: list[str]) -> None:
             for row in grid:
                 columns = [column for column, _, _, _, _ in row]
                 assert columns == sorted(columns)
+
+
+def test_a_large_csvs_grid_is_bounded() -> None:
+    """A register of 300,000 rows took more memory than an item may (found by a second reader): the grid holds
+    at most MAX_CELLS fields, the rows past them unread."""
+    text = "序号,名称,密级\n" + "".join(f"{n},第{n}号,公开\n" for n in range(100_000))
+    [grid] = csv_grids(text)
+    assert sum(len(row) for row in grid) <= MAX_CELLS and len(grid) >= MAX_CELLS // 3 - 1
+
+
+def test_cells_spanning_rows_and_columns_stay_within_the_columns_read() -> None:
+    """Each cell spanning many rows and columns pushed the next row's cells further right, the page's reading
+    time growing with its square (found by a second reader)."""
+    from scanner.extract.htmltables import _MAX_COLUMNS
+
+    page = "<p>密级</p><table>" + ("<tr><td rowspan=9999 colspan=64>" + "<td>" * 20) * 200 + "</table>"
+    parts = read_page(page, Limits(), PictureReader.for_item(0)).parts
+    widths = [column + span for part in parts for grid in part.tables for row in grid for column, span, *_ in row]
+    assert widths and max(widths) <= _MAX_COLUMNS

@@ -597,6 +597,9 @@ def test_a_qualified_label_heads_a_column(header: str) -> None:
 @pytest.mark.parametrize("rows", [
     [["项目名称", "项目密级"], ["甲", "机密"], ["乙", "秘密"], ["丙", "公开"]],  # a register: values
     [["说明", "绝密级"], ["甲", "机密"]],  # a level's own 级, no label
+    # what a product is rated for, a verb's object (a spec sheet, a guide: found by a second reader)
+    [["产品型号", "适用密级", "碎纸尺寸"], ["XX-100", "机密", "1×2mm"]],
+    [["情形", "确定密级"], ["某事项", "机密"]],
 ])
 def test_what_a_qualified_label_does_not_make_a_field(rows: list[list[str]]) -> None:
     book = openpyxl.Workbook()
@@ -645,14 +648,17 @@ def test_a_markdown_table_read_as_a_sheet(text: str, found: list[str]) -> None:
     ("<tr><th>文件名称</th><th>密级</th><th>份数</th></tr><tr><td>某工程设计方案</td><td>机密</td><td>2</td></tr>",
      ["机密"]),
     # a header spanning two columns, cells of several lines (paragraphs, a line break)
-    ("<thead><tr><th colspan=2>文件</th><th>密级</th></tr></thead><tbody><tr><td>名称</td><td><p>某工程</p>"
-     "<p>设计方案</p></td><td> 机密 </td></tr></tbody>", ["机密"]),
+    (("<thead><tr><th colspan=2>文件</th><th>密级</th></tr></thead><tbody><tr><td>名称</td><td><p>某工程</p>"
+     "<p>设计方案</p></td><td> 机密 </td></tr></tbody>"), ["机密"]),
     # a register's 机密 spanning three rows is three files' level
-    ("<tr><th>序号</th><th>文件名称</th><th>密级</th></tr><tr><td>1</td><td>甲方案</td><td rowspan=3>机密</td></tr>"
-     "<tr><td>2</td><td>乙方案</td></tr><tr><td>3</td><td>丙方案</td></tr>", []),
+    (("<tr><th>序号</th><th>文件名称</th><th>密级</th></tr><tr><td>1</td><td>甲方案</td><td rowspan=3>机密</td></tr>"
+     "<tr><td>2</td><td>乙方案</td></tr><tr><td>3</td><td>丙方案</td></tr>"), []),
     ("<tr><td>名称</td><td>密级</td></tr><tr><td>甲</td><td>公开</td></tr><tr><td>乙</td><td>机密</td></tr>", []),
     ("<td>文件名称<td>密级<tr><td>某方案<td>机密", ["机密"]),  # unclosed cells, a row left out, as pages are written
-], ids=["form", "spans-and-lines", "rowspan-register", "register", "unclosed"])
+    # a footer written before the body (HTML 4's order), shown after it (found by a second reader)
+    (("<thead><tr><th>文件名称<th>密级<th>份数</thead><tfoot><tr><td colspan=3>注：本表用后收回</tfoot>"
+     "<tbody><tr><td>某工程设计方案<td>机密<td>2</tbody>"), ["机密"]),
+], ids=["form", "spans-and-lines", "rowspan-register", "register", "unclosed", "footer-first"])
 def test_a_web_pages_table_read_as_a_sheet(table: str, found: list[str]) -> None:
     """A form or register published as a page: its cells were read a line each and 机密 followed the file's
     name, so the page was clear. The page's walk gives its tables' grid (htmltables.py)."""
@@ -664,3 +670,9 @@ def test_a_word_form_saved_as_a_web_page_by_libreoffice(soffice) -> None:
     html_page = soffice(_bordered_form([["文件名称", "密级", "份数"], ["某工程设计方案", "机密", "2"]]), "docx", "html")
     assert b"<table" in html_page
     assert _levels(html_page, "form.html") == [("mark.form-field", "机密")]
+
+
+def test_a_products_rating_in_a_pages_table_is_no_field() -> None:
+    """最高密级 | 机密 among a 涉密计算机's specifications, read a cell a line (found by a second reader)."""
+    page = "<html><body><table><tr><td>型号</td><td>XX-100</td></tr><tr><td>最高密级</td><td>机密</td></tr></table></body></html>"
+    assert _levels(page.encode(), "spec.html") == []
