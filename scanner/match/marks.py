@@ -76,7 +76,12 @@ _LONG_TERM_RE = re.compile(r"长期")
 CLAUSE_ENDS = "，。；;,!！?？"
 _CONDITION_RE = re.compile(rf"(?P<cond>[^\n\r{CLAUSE_ENDS}:：★]{{1,30}}?(?:解密|启用前|公布前|公开前|发布前|后公开|前))")
 _DATE_TAIL_RE = re.compile(r"(?:[ \t]*(?:解密|以前|前|止))?")
-_FIELD_RE = re.compile(rf"[ \t]*[:：]?[ \t]*(?P<level>{'|'.join(LEVEL_WORDS)})")
+# after the 密级 label: what a form adds to it (a note, a required field's star, the period asked with it), a
+# colon, and the level, in brackets or not (密级（机密）, 密级：【机密】, 密级（必填）：机密 were clear); a level in
+# brackets must close them (密级（绝密/机密/秘密）offers the choices, it fills in none)
+_FIELD_RE = re.compile(r"(?:[（(][^（）()\n]{0,10}[）)]|[*★]|(?:及|和|与|、|/)保密期限)?[ \t]*[:：]?[ \t]*"
+                       r"(?:(?P<open>[（(【\[〔「『])[ \t]*)?"
+                       rf"(?P<level>{'|'.join(LEVEL_WORDS)})(?(open)(?=[ \t]*[）)】\]〕」』★]))")
 _LEVEL_FIRSTS = "".join(level[0] for level in LEVEL_WORDS)
 _OPEN_QUOTES = "“‘「『\"'《〈"
 _CLOSE_QUOTES = "”’」』\"'》〉"

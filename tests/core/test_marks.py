@@ -297,3 +297,22 @@ def test_a_work_secret_label_alone_on_a_line_ended_by_a_cr_is_a_label(scan, text
     assert [(f.rule, f.text) for f in scan(text.replace("\r\n", "\n").replace("\r", "\n")).findings] == [
         ("marker.work-secret", "内部资料")]
 
+
+
+@pytest.mark.parametrize("field, span", [
+    ("密级（机密）", "密级（机密"), ("密级：（机密）", "密级：（机密"), ("密级：【机密】", "密级：【机密"),
+    ("密级:[机密]", "密级:[机密"), ("密级（必填）：机密", "密级（必填）：机密"), ("密级*：机密", "密级*：机密"),
+    ("密级及保密期限：机密", "密级及保密期限：机密"),
+])
+def test_a_form_field_in_brackets_or_with_a_note(scan, field, span):
+    """The value in brackets, or the label with what forms add to it, was no form field: clear."""
+    result = scan(f"{field}\n关于某项工作的通知\n正文。")
+    assert [(f.rule, f.text) for f in result.findings] == [("mark.form-field", span)]
+
+
+@pytest.mark.parametrize("text", [
+    "密级（绝密/机密/秘密）：\n关于某项工作的通知\n",  # the choices offered, none filled in
+    "国家秘密的密级（绝密、机密、秘密）由定密责任人确定。\n",
+])
+def test_the_levels_a_label_lists_are_no_field(scan, text):
+    assert not [f for f in scan(text).findings if f.rule == "mark.form-field"]
