@@ -106,7 +106,8 @@ def extract_odf(data: bytes, name: str, limits: Limits, convert: Convert | None 
             notices.append(unreadable(Text("the package has no content.xml or styles.xml that could be read",
                                            "文件包中没有可读取的 content.xml 或 styles.xml"), part="body"))
             failed.append("body")
-        changed = _changed(pkg, roots, parts)
+        objects, object_texts = _object_roots(pkg)
+        changed = _changed(roots, objects, parts)
         if changed:
             # text the conversion left out, or wrote that the package does not hold (LibreOffice 7.4
             # writes an input field's text four times): the members read from their XML too
@@ -121,12 +122,13 @@ def extract_odf(data: bytes, name: str, limits: Limits, convert: Convert | None 
                      f"LibreOffice 读取该 OpenDocument 文件所得文字与 {'、'.join(changed)} 中的文字不符，"
                      "这些文字已另从 XML 读取，但未读取其版式"), part="body"))
             failed.append("body")
-        others, other_notices = leftover(pkg, _passed_over(pkg), parts)
+        others, other_notices = leftover(pkg, _passed_over(pkg), parts, object_texts)
         return Document(fmt, parts=(*parts, *others), notices=(*notices, *other_notices),
                         failed_parts=tuple(dict.fromkeys(failed)), notes=converted.notes)
 
 
-def _changed(pkg: GuardedZip, roots: list[tuple[str, list[etree._Element]]], parts: list[Part]) -> list[str]:
+def _changed(roots: list[tuple[str, list[etree._Element]]], objects: list[tuple[str, list[etree._Element]]],
+             parts: list[Part]) -> list[str]:
     """The members whose text the conversion did not keep: a Chinese
     character or two side by side (``lostchars``) that a member holds (less
     the authors and dates of comments and changes) and the reading does
@@ -136,23 +138,28 @@ def _changed(pkg: GuardedZip, roots: list[tuple[str, list[etree._Element]]], par
     counted), where every member is named."""
     reading = "\n".join(part.text for part in parts)
     flow = "\n".join(part.text for part in parts if part.name.split(":")[0] in _FLOW)
-    whole = "\n".join(_nodes_text(elements, values=True) for _, elements in (*roots, *_object_roots(pkg)))
+    whole = "\n".join(_nodes_text(elements, values=True) for _, elements in (*roots, *objects))
     if lost_han(flow, whole, pairs=False):
         return [member for member, _ in roots]
     return [member for member, elements in roots if lost_han(_nodes_text(elements, bylines=False), reading)]
 
 
-def _object_roots(pkg: GuardedZip) -> list[tuple[str, list[etree._Element]]]:
-    """(member, [its body]) of each embedded object's ``content.xml`` that can be parsed."""
-    found = []
+def _object_roots(pkg: GuardedZip) -> tuple[list[tuple[str, list[etree._Element]]], dict[str, str]]:
+    """(member, [its body]) of each embedded object's ``content.xml`` that
+    can be parsed, and each one's text as ``leftover`` reads a member, for
+    it to read them from (inflated once; read by ``pkg``, they would be
+    passed over as the format's own parts)."""
+    found, texts = [], {}
     for name in pkg.names():
         if _OBJECT.fullmatch(name.removesuffix("content.xml")):
             try:
                 root = parse_xml(pkg.read(name), name)
             except ExtractionError:
-                continue  # leftover says so
+                pkg.read_names.discard(name)  # leftover reads it again and says why it could not
+                continue
+            texts[name] = xml_text(root)
             found.append((name, [el for el in root if isinstance(el.tag, str) and local(el.tag) == "body"]))
-    return found
+    return found, texts
 
 
 def _unconverted(pkg: GuardedZip, fmt: str, problem: str, cause: Notice | None = None) -> Document:

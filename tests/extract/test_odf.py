@@ -278,3 +278,16 @@ def test_a_package_without_its_body_is_not_full(form_odt: bytes) -> None:
                 dst.writestr(info, src.read(info))
     fmt, verdict, extraction, found = findings(out.getvalue(), "form.odt")
     assert (fmt, verdict) == ("odt", "review") and extraction != "full" and ("unreadable.extract", "body") in found
+
+
+def test_an_embedded_objects_own_document_is_read(soffice) -> None:
+    """Text of an embedded object's content.xml that LibreOffice neither converts nor draws in the object's
+    picture: the change check parsed the member, which then counted as read, and it was never read (found
+    on the re-read of the change)."""
+    from .test_embedded import odt_embedding, workbook_with_mark
+
+    odt = edited(odt_embedding(soffice(workbook_with_mark(), "xlsx", "ods")), "Object 1/content.xml",
+                 lambda xml: xml.replace("<office:body>", '<office:body><x:n xmlns:x="urn:x">秘密★3年</x:n>', 1))
+    [result] = scan_bytes(odt, "report.odt")
+    assert ("mark.state-secret", "Object 1/content.xml", "秘密★3年") in [
+        (f.rule, f.part, f.text) for f in result.findings]
