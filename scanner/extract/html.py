@@ -108,7 +108,8 @@ _CONTINUATIONS = frozenset({"\n", "\r", "\r\n", "\f", "\u2028", "\u2029"})
 # after its children, and the newline of a block element in either stream);
 # the end of a visible table or table cell, for its grid (htmltables)
 _START, _END, _END_BLOCK, _END_BLOCK_HIDDEN, _END_TABLE, _END_CELL = 0, 1, 2, 3, 4, 5
-_TABLE_PARTS = {"table": _END_TABLE, "td": _END_CELL, "th": _END_CELL, "tr": _START}
+_TABLE_ENDS = {"table": _END_TABLE, "td": _END_CELL, "th": _END_CELL}  # a row needs no end step
+_TABLE_PARTS = frozenset({*_TABLE_ENDS, "tr"})
 
 
 class _Collector:
@@ -187,8 +188,8 @@ class _Collector:
                     tables.row(footer=parent is not None and isinstance(parent.tag, str) and parent.tag.lower() == "tfoot")
                 else:
                     tables.cell(el.get("colspan"), el.get("rowspan"), len(visible))
-                if _TABLE_PARTS[table_part] != _START:
-                    push((None, hidden, _TABLE_PARTS[table_part]))
+                if table_part in _TABLE_ENDS:
+                    push((None, hidden, _TABLE_ENDS[table_part]))
             if el.text:
                 out.append(el.text)
             if len(el):

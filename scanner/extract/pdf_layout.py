@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,6 +38,8 @@ _COLUMN_GAP = 3.0
 # height or so from the next cell's)
 _CELL_GAP = 1.0
 _UPRIGHT = 0.05  # radians
+# the two halves pdfium gives of a character outside the BMP
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 # a cell of a line: its line, left and right edges, and where its text starts and stops
 _Cell = tuple[int, float, float, int, int]
 # what numba's loop saves per character over two ctypes calls (scanner.native)
@@ -191,7 +194,7 @@ def joined_order(ordered: tuple[str, tuple[CellGrid, ...]]) -> tuple[str, tuple[
     """``reading_order`` of pdfium's characters with halves put back together
     (``joined``), its grids' offsets moved with them."""
     text, grids = ordered
-    lows = [at for at, ch in enumerate(text) if "\udc00" <= ch <= "\udfff" and at and "\ud800" <= text[at - 1] <= "\udbff"]
+    lows = [m.end() - 1 for m in _SURROGATE_PAIR.finditer(text)]  # a regex, not a Python loop over the page
     if not lows:
         return joined(text), grids
     return joined(text), tuple(

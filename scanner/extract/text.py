@@ -46,11 +46,14 @@ _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-
 _REFERENCE_OR_CLAUSE_END = re.compile(f"{_CHARACTER_REFERENCE.pattern}|[{CLAUSE_ENDS}]")
 
 
+# the formats whose text lays out tables by delimiters: their grids (for the 密级 column reading)
+_GRIDS = {"csv": csv_grids, "markdown": markdown_grids}
+
+
 def _extract(data: bytes, fmt: str, limits: Limits, name: str = "", ocr: PictureReader | None = None) -> Document:
 
     decoded = decode(data)
-    grids = {"csv": csv_grids, "markdown": markdown_grids}
-    parts = [Part("body", decoded.text, tables=grids[fmt](decoded.text) if fmt in grids else ())]
+    parts = [Part("body", decoded.text, tables=_GRIDS[fmt](decoded.text) if fmt in _GRIDS else ())]
     carried: list[Notice] = []
     if ocr is not None and name.lower().endswith(_STYLE_SHEETS):
         from .html import style_sheet_parts

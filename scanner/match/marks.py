@@ -79,7 +79,8 @@ _DATE_TAIL_RE = re.compile(r"(?:[ \t]*(?:解密|以前|前|止))?")
 # after the 密级 label: what a form adds to it (a note, a required field's star, the period asked with it), a
 # colon, and the level, in brackets or not (密级（机密）, 密级：【机密】, 密级（必填）：机密 were clear); a level in
 # brackets must close them (密级（绝密/机密/秘密）offers the choices, it fills in none)
-_FIELD_RE = re.compile(r"(?:[（(][^（）()\n]{0,10}[）)]|[*★]|(?:及|和|与|、|/)保密期限)?[ \t]*[:：]?[ \t]*"
+_WITH_PERIOD = r"(?:及|和|与|、|/)保密期限"  # the period asked beside the level: 密级及保密期限
+_FIELD_RE = re.compile(rf"(?:[（(][^（）()\n]{{0,10}}[）)]|[*★]|{_WITH_PERIOD})?[ \t]*[:：]?[ \t]*"
                        r"(?:(?P<open>[（(【\[〔「『])[ \t]*)?"
                        rf"(?P<level>{'|'.join(LEVEL_WORDS)})(?(open)(?=[ \t]*[）)】\]〕」』★]))")
 _LEVEL_FIRSTS = "".join(level[0] for level in LEVEL_WORDS)
@@ -94,7 +95,7 @@ _FIELD_LABEL_STRIP = _LABEL_STRIP + ":："
 # period asked with it (密级及保密期限), a note or the values offered (密级（必填）, 密级（绝密/机密/秘密）; the
 # closing bracket stripped with the label's marks), a required field's star
 _LABELLED = "项目|课题|文件|文档|资料|成果|合同|档案|图纸|材料|原件|载体|事项|信息|数据|报告|论文|稿件|公文|来文|原文件"
-_QUALIFIED_LABEL = re.compile(rf"\*?(?:{_LABELLED})?密级(?:(?:及|和|与|、|/)保密期限|程度)?(?:[（(][^（）()]{{0,24}}[）)]?)?\*?")
+_QUALIFIED_LABEL = re.compile(rf"\*?(?:{_LABELLED})?密级(?:{_WITH_PERIOD}|程度)?(?:[（(][^（）()]{{0,24}}[）)]?)?\*?")
 # a cell longer than this holds neither the 密级 label nor a level alone (【密级】： is five)
 _SHORT_CELL = 16
 # a cell up to this long may be a guidance row's list of a 密级 column's values (请选择：绝密、机密、秘密或公开)
@@ -105,8 +106,9 @@ _FIELD_VALUE_SET = frozenset(FIELD_VALUES)
 # what GB/T 9704 puts beside the level at a document's head, one or more: before it the copy number (six
 # digits, or a 份号 label with any: a number of another length may be a count, a code or a film's name)
 # and the urgency; after it the urgency (a number after a level is a date, a postcode, a count)
-_BEFORE_LEVEL = re.compile(r"(?:(?:份号[:：]?[ \t]*\d{1,10}|\d{6}|特急|加急|特提|平急)[ \t,，|｜]*)+")
-_AFTER_LEVEL = re.compile(r"(?:(?:份号[:：]?[ \t]*\d{1,10}|特急|加急|特提|平急)[ \t,，|｜]*)+")
+_HEAD_ELEMENT = r"份号[:：]?[ \t]*\d{1,10}|特急|加急|特提|平急"
+_BEFORE_LEVEL = re.compile(rf"(?:(?:{_HEAD_ELEMENT}|\d{{6}})[ \t,，|｜]*)+")
+_AFTER_LEVEL = re.compile(rf"(?:(?:{_HEAD_ELEMENT})[ \t,，|｜]*)+")
 # what stands between a level and the cells beside it: blanks, the marks around a level, a CSV's comma
 _CELL_STRIP = _LABEL_STRIP + ",，|｜"
 # what a register's 密级 cell holds besides a level: the one above it again (同上), or
@@ -397,8 +399,7 @@ def _in_level_table(text: str, line_start: int, line_end: int) -> bool:
 def _field_label(text: str) -> bool:
     """Only the 密级 label (密级, 密级：, 【密级】, 项目密级, 密级（必填）): a form's
     cell, a column's header."""
-    value = text.strip(_FIELD_LABEL_STRIP)
-    return value == FIELD_WORD or bool(_QUALIFIED_LABEL.fullmatch(value))
+    return bool(_QUALIFIED_LABEL.fullmatch(text.strip(_FIELD_LABEL_STRIP)))
 
 
 def _field_value(line: str) -> bool:
@@ -478,7 +479,7 @@ def _cell_kind(cell: str) -> str:
     if len(cell) > _CHOICES_CELL or cell.isascii():
         return "other"
     value = normalize(cell).text.strip(_FIELD_LABEL_STRIP)
-    if value == FIELD_WORD or _QUALIFIED_LABEL.fullmatch(value):
+    if _QUALIFIED_LABEL.fullmatch(value):  # 密级 itself, or qualified
         return "label"
     if len(set(_FIELD_VALUE_RE.findall(value))) > 1:
         return "choices"
