@@ -27,6 +27,7 @@ import numpy as np
 
 from .. import native
 from .chars import CJK, INVISIBLE, SPACES, STAR, STAR_VARIANTS, ended_lines, lines_ended, translation_table
+from .islands import normalize_islands
 
 __all__ = ["CJK", "INVISIBLE", "KERNEL_LONG_TEXT", "KERNEL_SAVES_PER_CHAR", "SPACES", "STAR", "STAR_VARIANTS", "NormText", "normalize",
            "normalize_reference", "normalize_term", "translation_table"]
@@ -82,10 +83,12 @@ KERNEL_LONG_TEXT = 8_000_000
 def normalize(original: str) -> NormText:
     """Normalise ``original``; the result maps every character back.
 
-    ASCII text without a star is only case-folded (``str.lower``); long text goes through one
-    pass over its code points (numpy's, or the numba kernel's once the
-    process has loaded numba), each giving exactly what
-    ``normalize_reference`` gives, about 10x (numpy) and 20x (numba) faster."""
+    ASCII text without a star is only case-folded (``str.lower``), and
+    mostly-ASCII text is but around its non-ASCII characters
+    (``islands``); other long text goes through one pass over its code
+    points (numpy's, or the numba kernel's once the process has loaded
+    numba), each giving exactly what ``normalize_reference`` gives, about
+    10x (numpy) and 20x (numba) faster."""
     if original.isascii() and "*" not in original:
         # ASCII without a star: step 1 only folds case (and makes a form feed
         # a line end), steps 2 and 3 have nothing to delete (no invisible
@@ -94,6 +97,18 @@ def normalize(original: str) -> NormText:
         return NormText(original if folded == original else folded, original, None)
     if len(original) < KERNEL_MIN_CHARS:
         return normalize_reference(original)
+    islands = normalize_islands(original, _text_pass)
+    text, index = islands if islands is not None else _text_pass(original)
+    return NormText(text, original, index)
+
+
+def _text_pass(original: str) -> tuple[str, np.ndarray | None]:
+    """(text, index) of one pass over the code points: the reference's
+    below ``KERNEL_MIN_CHARS``, the numba kernel's once numba pays for its
+    load (``scanner.native``), numpy's until then."""
+    if len(original) < KERNEL_MIN_CHARS:
+        ref = normalize_reference(original)
+        return ref.text, ref.index
     from . import kernel
 
     if (kernel.is_warm() or native.worth(len(original) * KERNEL_SAVES_PER_CHAR)
@@ -101,12 +116,10 @@ def normalize(original: str) -> NormText:
         if not kernel.is_warm():
             with native.room():
                 kernel.warm()
-        text, index = kernel.normalize_fast(original)
-    else:
-        from .vectorised import normalize_vectorised
+        return kernel.normalize_fast(original)
+    from .vectorised import normalize_vectorised
 
-        text, index = normalize_vectorised(original)
-    return NormText(text, original, index)
+    return normalize_vectorised(original)
 
 
 def normalize_reference(original: str) -> NormText:

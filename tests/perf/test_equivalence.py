@@ -22,6 +22,7 @@ from scanner.match.automaton import (
 )
 from scanner.normalize import INVISIBLE, normalize, normalize_reference
 from scanner.normalize.chars import ALNUM, CJK, DELETE, HAN, STAR, translation_table
+from scanner.normalize.islands import CHARS_PER_ISLAND, normalize_islands
 from scanner.normalize.kernel import class_table, lookup_table, normalize_fast
 from scanner.normalize.vectorised import normalize_vectorised
 from scanner.validate.pii import find_pii, find_pii_in
@@ -92,6 +93,37 @@ def test_ascii_text_is_only_case_folded(text):
     else:  # a star (★ after folding) may take the spaces beside it
         assert (fast.index is None) == (ref.index is None)
         assert fast.index is None or np.array_equal(fast.index, ref.index)
+
+
+ASCII_FILLER = "abXZ09 .,:\t\t  \n\r\r\f\v\x1c-"
+SPECIALS = "".join(c for c in ALPHABET if not c.isascii()) + "*"
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.tuples(st.sampled_from(["", " ", "\t ", "\r", "\r\r", "a", "a  ", "\r\n"]),
+                                 st.text(alphabet=SPECIALS, min_size=1, max_size=6),
+                                 st.sampled_from(["", " ", " \t", "\r", "1", "  z"])), min_size=1, max_size=3),
+       filler=st.text(alphabet=ASCII_FILLER, min_size=CHARS_PER_ISLAND + 1, max_size=CHARS_PER_ISLAND + 400),
+       cut=st.integers(min_value=0, max_value=CHARS_PER_ISLAND))
+def test_mostly_ascii_text_normalised_by_islands_equals_reference(pieces, filler, cut):
+    """English text with a few non-ASCII characters (a Chinese document
+    number) is normalised only around them (``islands``): the same text and
+    map as the reference, a \\r before an island, blanks and stars beside it
+    included."""
+    text = filler[:cut] + "".join(a + b + c + filler[:40] for a, b, c in pieces) + filler[cut:] + filler * 3
+    islands = normalize_islands(text, lambda part: (normalize_reference(part).text, normalize_reference(part).index))
+    assert islands is not None  # few enough islands: the path under test
+    ref, fast = normalize_reference(text), normalize(text)
+    for got, index in ((islands[0], islands[1]), (fast.text, fast.index)):
+        assert got == ref.text
+        assert (index is None) == (ref.index is None)
+        assert index is None or np.array_equal(index, ref.index)
+
+
+def test_text_with_many_islands_takes_the_whole_pass():
+    text = "word 机 " * 2000
+    assert normalize_islands(text, lambda part: (part, None)) is None
+    assert normalize(text).text == normalize_reference(text).text
 
 
 DIGITS = "0123456789 -+x"
