@@ -193,6 +193,9 @@ class _Story:
         self.lines, self.stats, self.grids = lines, stats, grids
         self.w = etree.QName(root).namespace or ""
         self.fallback: dict[str, list[str]] = defaultdict(list)
+        # no w:vanish in the story and no hidden style: no run is hidden, and the
+        # run properties of each run (thousands in a report) need not be looked up
+        self.may_hide = bool(hidden_styles) or next(root.iter(f"{{{self.w}}}vanish"), None) is not None
 
     def walk(self) -> None:
         w = f"{{{self.w}}}"
@@ -209,7 +212,7 @@ class _Story:
                 if tag == "p":
                     paragraphs.append((self._flow(depth), defaultdict(list)))
                 elif tag == "r":
-                    hidden_runs.append(self._run_hidden(el))
+                    hidden_runs.append(self.may_hide and self._run_hidden(el))
                 elif tag in ("t", "delText", "instrText", "delInstrText", "tab", "br", "cr", "noBreakHyphen", "sym",
                              "ddList"):
                     self._text(tag, el, paragraphs, hidden_runs, depth)
