@@ -39,9 +39,10 @@ _OOXML_MAIN = {
 # a damaged package (no central directory) still names its parts in the local headers
 _OOXML_FOLDER = {"docx": b"word/", "xlsx": b"xl/", "pptx": b"ppt/"}
 _OOXML_RANK = {"docx": 95, "xlsx": 94, "pptx": 93}
-# OpenDocument media types (less this prefix) -> format
+# OpenDocument media types (less this prefix) -> format; a drawing is read as LibreOffice's Impress reads
+# it, as a presentation (a format of its own would be one the readers of packages' parts do not know)
 _ODF_MEDIA_TYPE = "application/vnd.oasis.opendocument."
-_ODF_FORMATS = {"text": "odt", "text-master": "odt", "spreadsheet": "ods", "presentation": "odp"}
+_ODF_FORMATS = {"text": "odt", "text-master": "odt", "spreadsheet": "ods", "presentation": "odp", "graphics": "odp"}
 
 
 class TextExtractor:
@@ -346,18 +347,25 @@ class LegacyExtractor:
 
 
 class OdfExtractor:
-    """OpenDocument text, spreadsheets and presentations: a ZIP naming its
-    type in its ``mimetype`` member; the bodies through LibreOffice."""
+    """OpenDocument text, spreadsheets, presentations and drawings: a ZIP
+    naming its type in its ``mimetype`` member, or one XML file naming it on
+    its root (flat: .fodt .fods .fodp .fodg); the bodies through LibreOffice."""
 
     formats = by_structure = converted = frozenset({"odt", "ods", "odp"})
     names: ClassVar[Mapping[str, tuple[str, ...]]] = {
         **dict.fromkeys((".odt", ".ott", ".odm"), ("odt",)), **dict.fromkeys((".ods", ".ots"), ("ods",)),
-        **dict.fromkeys((".odp", ".otp"), ("odp",))}
+        **dict.fromkeys((".odp", ".otp", ".odg", ".otg"), ("odp",))}
 
     def sniff(self, probe: Probe) -> Sniffed | None:
-        media_type = probe.odf_type  # a template is read as its document is; drawings (odg) stay ZIPs
+        if media_type := probe.odf_type:
+            confidence = 91  # before a ZIP's 90
+        elif media_type := probe.flat_odf_type:
+            confidence = 35  # before XML's 19 and HTML's 30: the root says what the file is
+        else:
+            return None
+        # a template is read as its document is
         fmt = _ODF_FORMATS.get(media_type.removeprefix(_ODF_MEDIA_TYPE).removesuffix("-template"))
-        return Sniffed(91, fmt) if fmt and media_type.startswith(_ODF_MEDIA_TYPE) else None  # before a ZIP's 90
+        return Sniffed(confidence, fmt) if fmt and media_type.startswith(_ODF_MEDIA_TYPE) else None
 
     def extract(self, data: bytes, name: str, limits: Limits, fmt: str, context: ReadContext) -> Document:
         from .odf import extract_odf

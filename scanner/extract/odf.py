@@ -1,5 +1,11 @@
-"""OpenDocument text, spreadsheets and presentations (.odt .ods .odp, their
-templates), as LibreOffice, WPS and Yozo Office save them.
+"""OpenDocument text, spreadsheets, presentations and drawings (.odt .ods
+.odp .odg, their templates, and their flat forms .fodt .fods .fodp .fodg), as
+LibreOffice, WPS and Yozo Office save them.  A drawing is read as LibreOffice's
+Impress reads it, as a presentation (format ``odp``); a flat file, one XML
+document, as the package it is the one-file form of (``_packaged``): read as
+XML text, its header's level was a line of its body and its form's 密级 column
+a run of text.  A flat file that does not parse (truncated, a billion laughs)
+or declares a DTD is read as the XML reader reads any XML, and is not full.
 
 They are read as LibreOffice reads them: converted to DOCX/XLSX/PPTX by the
 warm LibreOffice of ``legacy_convert`` and read by the OOXML extractor, so a
@@ -22,7 +28,12 @@ What the conversion does not carry is read from the package itself:
   writes more often than the package holds it (LibreOffice 7.4 writes an input
   field's text four times, so a level alone in it was not alone).  That text
   is read from the XML too (parts ``content.xml``, ``styles.xml``) and the
-  item is ``review``, since its layout was not read.
+  item is ``review``, since its layout was not read;
+- the text fields keep in attributes and do not show (a hidden text, a
+  conditional text's other choice, a variable's value) and the names of
+  pages (``_values``): neither the conversion nor the change check holds
+  them, and a level alone in one was clear.  They are read into the same
+  parts; the item stays full, as they are read whole.
 
 A part stored twice, or a package whose directory admits to being a bomb, is
 refused before LibreOffice sees it (``GuardedZip.check_declared``).
@@ -33,7 +44,11 @@ A password-protected package is ``unreadable.encrypted``.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import io
 import re
+import zipfile
 from copy import deepcopy
 
 from lxml import etree
@@ -49,11 +64,13 @@ from .lostchars import lost_han
 from .notices import unreadable
 from .ocr import PictureReader
 from .sniff import Probe
+from .xmldoc import extract_xml
 from .xmlparts import local, parse_xml
 from .zipguard import GuardedZip
 
 NAMES = {"odt": "OpenDocument text (.odt)", "ods": "OpenDocument spreadsheet (.ods)",
          "odp": "OpenDocument presentation (.odp)"}
+_DRAWING = "OpenDocument drawing (.odg)"  # sniffed as odp: LibreOffice's Impress reads it
 # members of the package itself, not of the document: its type, settings, manifest and properties
 # (which the converted file carries); at its root only
 _PACKAGE = frozenset({"mimetype", "settings.xml", "meta.xml", "manifest.rdf", "layout-cache", "META-INF/manifest.xml"})
@@ -66,12 +83,29 @@ _DOCUMENT = {"content.xml": "body", "styles.xml": "master-styles"}
 _DC, _META, _OFFICE, _TEXT = ("http://purl.org/dc/elements/1.1/", "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
                               "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
                               "urn:oasis:names:tc:opendocument:xmlns:text:1.0")
+_DRAW, _XLINK, _MANIFEST = ("urn:oasis:names:tc:opendocument:xmlns:drawing:1.0", "http://www.w3.org/1999/xlink",
+                            "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0")
 # who wrote a comment or a change, and when: not text the converted file must hold
 _BYLINES = (f"{{{_DC}}}creator", f"{{{_DC}}}date", f"{{{_META}}}date-string", f"{{{_OFFICE}}}change-info")
 # the templates an index is made from (a table of contents' 目录 title, its entries' patterns): not shown
 _TEMPLATES = tuple(f"{{{_TEXT}}}{name}-source" for name in (
     "table-of-content", "illustration-index", "table-index", "object-index", "user-index", "alphabetical-index",
     "bibliography"))
+# where a text field keeps text in an attribute: a hidden text's (shown unless its condition holds), a
+# conditional text's two (one shown), a variable's, an input variable's or a user field's value (shown
+# where a field shows it, or nowhere)
+_VALUES = (f"{{{_TEXT}}}string-value", f"{{{_TEXT}}}string-value-if-true", f"{{{_TEXT}}}string-value-if-false",
+           f"{{{_OFFICE}}}string-value")
+# a drawing's or a presentation's page, and its name (which the navigator shows and no PPTX holds)
+_PAGE, _PAGE_NAME = f"{{{_DRAW}}}page", f"{{{_DRAW}}}name"
+# the members of a package that hold the children of a flat file's root (office:document), as
+# LibreOffice saves it: the fonts and the automatic styles in both the body's and the styles'
+_MEMBERS = {member: (root, tuple(f"{{{_OFFICE}}}{child}" for child in children)) for member, root, children in (
+    ("content.xml", "document-content", ("font-face-decls", "automatic-styles", "body")),
+    ("styles.xml", "document-styles", ("font-face-decls", "styles", "automatic-styles", "master-styles")),
+    ("meta.xml", "document-meta", ("meta",)), ("settings.xml", "document-settings", ("settings",)))}
+_HREF = f"{{{_XLINK}}}href"
+_OBJECT_DEPTH = 8  # objects embedded in objects deeper than this stay in their document's XML
 # the parts of the converted reading that hold the document's flow, as the package's body and master
 # pages do (not its properties, attributes, fields' codes, links, or other package parts)
 _FLOW = frozenset({"body", "table", "textbox", "header", "footer", "footnote", "endnote", "comment", "deleted",
@@ -80,24 +114,31 @@ _FLOW = frozenset({"body", "table", "textbox", "header", "footer", "footnote", "
 
 def extract_odf(data: bytes, name: str, limits: Limits, convert: Convert | None = None,
                 ocr: PictureReader | None = None, *, fmt: str) -> Document:
+    flat = not Probe(data, name).is_zip
+    if flat:
+        try:
+            data = _packaged(data)
+        except ExtractionError as exc:
+            return _unparsed(data, name, limits, fmt, exc)
     with GuardedZip(data, limits, stage=fmt) as pkg:
         pkg.check_declared()  # a part stored twice would be read once; a bomb is refused before LibreOffice
+        described = _described(Probe(data, name).odf_type, fmt, flat)
         if _encrypted(pkg):
-            return Document(fmt, notices=(unreadable(f"password-protected {NAMES[fmt]}", part="body",
+            return Document(fmt, notices=(unreadable(f"password-protected {described}", part="body",
                                                      rule="unreadable.encrypted"),), failed_parts=("body",))
         convert = convert or Convert()
         if not convert.enabled:
-            return _unconverted(pkg, fmt, "LibreOffice conversion disabled ([convert] enabled = false)")
+            return _unconverted(pkg, fmt, described, "LibreOffice conversion disabled ([convert] enabled = false)")
         try:
             ooxml = convert_to_ooxml(data, fmt, convert.soffice, conversion_timeout(limits.item_timeout),
                                      limits.max_item_bytes, convert.warm_conversions)
         except ConversionFailed as exc:
-            return _unconverted(pkg, fmt, str(exc))
+            return _unconverted(pkg, fmt, described, str(exc))
         except LimitExceeded as exc:
-            limit = unreadable(f"{NAMES[fmt]} not converted: {exc}", part="body", rule="unreadable.limit",
+            limit = unreadable(f"{described} not converted: {exc}", part="body", rule="unreadable.limit",
                                limit=exc.limit, format=fmt)
-            return _unconverted(pkg, fmt, str(exc), limit)
-        converted = read_converted(fmt, NAMES[fmt], ooxml, name, limits, [], [],
+            return _unconverted(pkg, fmt, described, str(exc), limit)
+        converted = read_converted(fmt, described, ooxml, name, limits, [], [],
                                    ocr or PictureReader.for_item(limits.item_timeout), objects=False)
         parts, notices = list(converted.parts), list(converted.notices)
         failed = list(converted.failed_parts)
@@ -108,16 +149,18 @@ def extract_odf(data: bytes, name: str, limits: Limits, convert: Convert | None 
             failed.append("body")
         objects, object_texts = _object_roots(pkg)
         changed = _changed(roots, objects, parts)
+        # text the conversion left out, or wrote that the package does not hold (LibreOffice 7.4 writes
+        # an input field's text four times): those members read from their XML too; of the others, the
+        # text kept in attributes that the conversion does not carry (``_values``)
+        seen = {line.strip() for part in parts for line in part.text.splitlines()}
+        for member, elements in roots:
+            lines = [line for line in (_lines(elements) if member in changed else _values(elements))
+                     if line.strip() not in seen]
+            if lines:
+                parts.append(Part(member, "\n".join(lines)))
         if changed:
-            # text the conversion left out, or wrote that the package does not hold (LibreOffice 7.4
-            # writes an input field's text four times): the members read from their XML too
-            seen = {line.strip() for part in parts for line in part.text.splitlines()}
-            for member, elements in roots:
-                lines = [line for line in _lines(elements) if line.strip() not in seen]
-                if member in changed and lines:
-                    parts.append(Part(member, "\n".join(lines)))
             notices.append(unreadable(
-                Text(f"LibreOffice's reading of the {NAMES[fmt]} does not hold the text its {', '.join(changed)} "
+                Text(f"LibreOffice's reading of the {described} does not hold the text its {', '.join(changed)} "
                      "holds; that text was read from the XML too, without its layout",
                      f"LibreOffice 读取该 OpenDocument 文件所得文字与 {'、'.join(changed)} 中的文字不符，"
                      "这些文字已另从 XML 读取，但未读取其版式"), part="body"))
@@ -162,7 +205,7 @@ def _object_roots(pkg: GuardedZip) -> tuple[list[tuple[str, list[etree._Element]
     return found, texts
 
 
-def _unconverted(pkg: GuardedZip, fmt: str, problem: str, cause: Notice | None = None) -> Document:
+def _unconverted(pkg: GuardedZip, fmt: str, described: str, problem: str, cause: Notice | None = None) -> Document:
     """The package's text without LibreOffice: its body, headers and
     footers, its properties (``meta.xml``) and every other member read as
     XML, the item not full (``cause``: why, else ``unreadable.format``)."""
@@ -171,8 +214,8 @@ def _unconverted(pkg: GuardedZip, fmt: str, problem: str, cause: Notice | None =
              if (text := "\n".join(_lines(elements)))]
     others, other_notices = leftover(pkg, _passed_over(pkg) - {"meta.xml"}, parts)
     cause = cause or unreadable(
-        Text(f"{NAMES[fmt]} read from its XML, without its layout (LibreOffice did not convert it: {problem})",
-             f"{NAMES[fmt]} 仅从 XML 读取了文字，未读取其版式（LibreOffice 未能转换：{problem}）"),
+        Text(f"{described} read from its XML, without its layout (LibreOffice did not convert it: {problem})",
+             f"{described} 仅从 XML 读取了文字，未读取其版式（LibreOffice 未能转换：{problem}）"),
         part="body", rule="unreadable.format", format=fmt, conversion=problem)
     return Document(fmt, parts=(*parts, *others), notices=(cause, *notices, *other_notices), failed_parts=("body",))
 
@@ -198,9 +241,25 @@ def _document_roots(pkg: GuardedZip, notices: list[Notice]) -> list[tuple[str, l
 
 def _lines(elements: list[etree._Element]) -> list[str]:
     """Their text, a paragraph a line, and the text of their attributes
-    (``xml_text``), less the authors and dates of comments and changes."""
-    return [line for el in elements for line in xml_text(_without_bylines(el), items=False).splitlines()
-            if line.strip()]
+    (``xml_text``, ``_values``), less the authors and dates of comments and changes."""
+    lines = [line for el in elements for line in xml_text(_without_bylines(el), items=False).splitlines()]
+    return [line for line in (*lines, *_values(elements)) if line.strip()]
+
+
+def _values(elements: list[etree._Element]) -> list[str]:
+    """The text fields keep in attributes (``_VALUES``) other than the text
+    they show, and the names of pages (``_PAGE``) but ASCII ones
+    (``page1``): neither is text LibreOffice's conversion carries (a hidden
+    text's 机密 was nowhere in its DOCX), nor text the change check counts."""
+    found = []
+    for el in elements:
+        for inner in el.iter(f"{{{_TEXT}}}*", _PAGE):
+            if inner.tag == _PAGE:
+                found += [page] if not (page := inner.get(_PAGE_NAME, "")).isascii() else []
+            elif values := [value for key in _VALUES if (value := (inner.get(key) or "").strip())]:
+                shown = "".join(inner.itertext()).strip()
+                found += [value for value in values if value != shown]
+    return list(dict.fromkeys(found))
 
 
 def _nodes_text(elements: list[etree._Element], bylines: bool = True, values: bool = False) -> str:
@@ -234,6 +293,101 @@ def _passed_over(pkg: GuardedZip) -> set[str]:
                 and Probe(pkg.head(name, 64), name).is_image):
             passed.add(name)
     return passed
+
+
+def _described(media_type: str, fmt: str, flat: bool) -> str:
+    """The item's kind for people: a drawing's own, a flat file's (``.fodt``) too."""
+    described = _DRAWING if media_type.removesuffix("-template").endswith(".graphics") else NAMES[fmt]
+    return f"flat {described.replace('(.', '(.f')}" if flat else described
+
+
+def _unparsed(data: bytes, name: str, limits: Limits, fmt: str, exc: ExtractionError) -> Document:
+    """A flat file that cannot be packaged (``_packaged``: truncated, a
+    billion laughs, a DTD): read as the XML reader reads any XML, the item not full."""
+    doc = extract_xml(data, name, limits)
+    notice = unreadable(Text(f"flat OpenDocument file not read as a document: {exc.reason}",
+                             f"单文件 OpenDocument（flat XML）未能按文档读取：{exc.reason}"), part="body")
+    return Document(fmt, parts=doc.parts, notices=(notice, *doc.notices),
+                    failed_parts=tuple(dict.fromkeys(("body", *doc.failed_parts))))
+
+
+def _packaged(data: bytes) -> bytes:
+    """The package a flat OpenDocument file (.fodt .fods .fodp .fodg) is the
+    one-file form of, as LibreOffice saves it (``_split``), stored, not
+    deflated (no bomb), for it to be read as its package is.  Raises
+    ``ExtractionError`` when it does not parse, is no ``office:document`` or
+    declares a DTD (LibreOffice writes none; the XML reader reads what one declares)."""
+    root = parse_xml(data, "body")
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise ExtractionError("the file declares a DTD", part="body")
+    members: dict[str, bytes] = {}
+    media_types: dict[str, str] = {}
+    _split(root, "", members, media_types)
+    manifest = etree.Element(f"{{{_MANIFEST}}}manifest", nsmap={"manifest": _MANIFEST})
+    for path, media_type in (*media_types.items(), *dict.fromkeys(members, "").items()):
+        etree.SubElement(manifest, f"{{{_MANIFEST}}}file-entry", {
+            f"{{{_MANIFEST}}}full-path": path or "/", f"{{{_MANIFEST}}}media-type": media_type})
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as package:
+        package.writestr("mimetype", media_types[""])
+        for member, content in members.items():
+            package.writestr(member, content)
+        package.writestr("META-INF/manifest.xml", etree.tostring(manifest, xml_declaration=True, encoding="UTF-8"))
+    return out.getvalue()
+
+
+def _split(document: etree._Element, folder: str, members: dict[str, bytes], media_types: dict[str, str],
+           depth: int = 0) -> None:
+    """The members of the ``office:document`` ``document`` under ``folder``
+    (``Object 1/`` for an embedded object's): its body, styles, properties
+    and settings in theirs (``_MEMBERS``); its embedded objects' documents,
+    to ``_OBJECT_DEPTH``, in folders of their own; each binary (a picture,
+    an OLE object's bytes) a member of its own; what no member of a package
+    holds (its macros' source, an element or text of no known place, its
+    comments) in ``flat.xml``, which ``leftover`` reads."""
+    if document.tag != f"{{{_OFFICE}}}document":
+        raise ExtractionError(f"{local(document.tag) or 'the root'} is not office:document", part="body")
+    media_types[folder] = document.get(f"{{{_OFFICE}}}mimetype", "")
+    for frame in [el for el in document.iter(f"{{{_DRAW}}}object") if depth < _OBJECT_DEPTH
+                  and next(el.iterancestors(f"{{{_OFFICE}}}document")) is document]:
+        if (inner := frame.find(f"{{{_OFFICE}}}document")) is not None:
+            name = f"Object {len(media_types)}"
+            frame.remove(inner)
+            frame.set(_HREF, f"./{name}")
+            _split(inner, f"{folder}{name}/", members, media_types, depth + 1)
+    for n, binary in enumerate(list(document.iter(f"{{{_OFFICE}}}binary-data")), 1):
+        holder = binary.getparent()
+        name = f"Object {n}.bin" if local(holder.tag) == "object-ole" else f"Pictures/{n}"
+        try:
+            members[f"{folder}{name}"] = base64.b64decode(binary.text or "")
+        except binascii.Error as exc:
+            raise ExtractionError(f"binary data that is not base64: {exc}", part="body") from exc
+        holder.remove(binary)
+        holder.set(_HREF, name)
+    roots = {member: etree.Element(f"{{{_OFFICE}}}{tag}", document.attrib, nsmap=document.nsmap)
+             for member, (tag, _) in _MEMBERS.items()}
+    unplaced = etree.Element("flat")
+    lines = [document.text or "", *_comments(document)]
+    for child in list(document):
+        lines.append(child.tail or "")
+        homes = [member for member, (_, held) in _MEMBERS.items() if child.tag in held]
+        for member in homes[1:]:
+            roots[member].append(deepcopy(child))
+        (roots[homes[0]] if homes else unplaced).append(child)
+    for member, root in roots.items():
+        members[f"{folder}{member}"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    for line in filter(str.strip, lines):
+        etree.SubElement(unplaced, "p").text = line
+    if len(unplaced):
+        members[f"{folder}flat.xml"] = etree.tostring(unplaced, xml_declaration=True, encoding="UTF-8")
+
+
+def _comments(document: etree._Element) -> list[str]:
+    """The text of the comments and processing instructions in and around
+    ``document`` (outside the root): not shown, but in the file."""
+    found = [*document.iter(etree.Comment, etree.ProcessingInstruction),
+             *document.itersiblings(preceding=True), *document.itersiblings()]
+    return [el.text for el in found if el.text]
 
 
 def _encrypted(pkg: GuardedZip) -> bool:

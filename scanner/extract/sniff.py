@@ -42,6 +42,11 @@ _XZ_MAGIC = b"\xfd7zXZ\x00"
 _CONTENT_TYPES_CAP = 1024 * 1024  # [Content_Types].xml is a few KB; never inflate more
 # an OpenDocument package names its type in its first member, ``mimetype``, stored
 _ODF_TYPE = re.compile(rb"application/vnd\.oasis\.opendocument\.[a-z-]{1,40}")
+# a flat OpenDocument file (.fodt .fods .fodp .fodg) names its type on its root, office:document
+_FLAT_ODF_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?document\s[^>]{0,16384}?\bmimetype\s*=\s*[\"']("
+                            + _ODF_TYPE.pattern + rb")[\"']")
+_START_TAG = re.compile(rb"<[A-Za-z_]")
+_FLAT_HEAD = 65536  # LibreOffice writes the root in the first lines; a DTD before it may take more
 _PDF_TRAILER = re.compile(rb"startxref\s+\d+\s+%%EOF\s*$")
 _PDF_OBJECT = re.compile(rb"(?:^|[\r\n])\d{1,10}\s+\d{1,5}\s+obj\s*<<")
 
@@ -166,6 +171,17 @@ class Probe:
             return ""
         m = _ODF_TYPE.match(head)
         return m.group().decode() if m else ""
+
+    @functools.cached_property
+    def flat_odf_type(self) -> str:
+        """The media type a flat OpenDocument file names on its root element
+        (``office:document office:mimetype=...``), the first element of its
+        first 64 KB; "" when it is none."""
+        head = self.data[:_FLAT_HEAD]
+        if self.looks_binary or b"opendocument" not in head or (start := _START_TAG.search(head)) is None:
+            return ""
+        m = _FLAT_ODF_ROOT.match(head, start.start())
+        return m.group(1).decode() if m else ""
 
     @functools.cached_property
     def is_ole(self) -> bool:

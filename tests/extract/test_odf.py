@@ -1,7 +1,8 @@
-"""OpenDocument files (.odt .ods .odp) are read as LibreOffice reads them,
-converted to DOCX/XLSX/PPTX: every file here is written by LibreOffice itself.
-Read as the loose XML members of a ZIP, a Word form saved as .odt and a level
-alone in an .odt's header were clear, or found only by OCR of the thumbnail."""
+"""OpenDocument files (.odt .ods .odp .odg, and their flat forms .fodt ...)
+are read as LibreOffice reads them, converted to DOCX/XLSX/PPTX: every file
+here is written by LibreOffice itself.  Read as the loose XML members of a ZIP,
+a Word form saved as .odt and a level alone in an .odt's header were clear, or
+found only by OCR of the thumbnail."""
 from __future__ import annotations
 
 import io
@@ -12,7 +13,7 @@ import openpyxl
 import pytest
 
 from scanner import scan_bytes
-from scanner.config import Convert, ScanConfig
+from scanner.config import Convert, Limits, ScanConfig
 from scanner.extract.sniff import sniff
 
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -20,7 +21,9 @@ NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
       'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
       'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" '
       'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
-      'xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3"')
+      'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:ooow="http://openoffice.org/2004/writer" '
+      'xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0" xmlns:ooo="http://openoffice.org/2004/office" '
+      'office:version="1.3"')
 NO_LIBREOFFICE = ScanConfig(convert=Convert(enabled=False))
 
 
@@ -30,10 +33,11 @@ def saved(document: docx.document.Document) -> bytes:
     return out.getvalue()
 
 
-def flat_text(body: str) -> bytes:
-    """A flat OpenDocument text (.fodt) holding ``body``, for LibreOffice to save as .odt."""
+def flat_text(body: str, before: str = "") -> bytes:
+    """A flat OpenDocument text (.fodt) holding ``body`` (``before`` it: the
+    root's other children), for LibreOffice to save as .odt."""
     return (f'<?xml version="1.0" encoding="UTF-8"?><office:document {NS} '
-            'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>'
+            f'office:mimetype="application/vnd.oasis.opendocument.text">{before}<office:body><office:text>'
             f'{body}</office:text></office:body></office:document>').encode()
 
 
@@ -186,11 +190,13 @@ def test_a_password_protected_package_is_encrypted(form_odt: bytes) -> None:
     assert findings(odt, "form.odt") == ("odt", "review", "failed", [("unreadable.encrypted", "body")])
 
 
-def test_templates_are_read_as_their_documents_and_drawings_stay_archives(form_odt: bytes) -> None:
+def test_templates_are_read_as_their_documents_and_drawings_as_presentations(form_odt: bytes) -> None:
+    """A drawing was a ZIP, each member an item of its own (found by its second reader)."""
     template = edited(form_odt, "mimetype", lambda _: "application/vnd.oasis.opendocument.text-template")
     assert sniff(template, "form.ott") == "odt"
-    drawing = edited(form_odt, "mimetype", lambda _: "application/vnd.oasis.opendocument.graphics")
-    assert sniff(drawing, "drawing.odg") == "zip"
+    for media_type in ("graphics", "graphics-template"):
+        drawing = edited(form_odt, "mimetype", lambda _, kind=media_type: f"application/vnd.oasis.opendocument.{kind}")
+        assert sniff(drawing, "drawing.odg") == "odp"
 
 
 def with_members(package: bytes, members: dict[str, bytes | str], *, twice: str = "") -> bytes:
@@ -291,3 +297,124 @@ def test_an_embedded_objects_own_document_is_read(soffice) -> None:
     [result] = scan_bytes(odt, "report.odt")
     assert ("mark.state-secret", "Object 1/content.xml", "秘密★3年") in [
         (f.rule, f.part, f.text) for f in result.findings]
+
+
+@pytest.mark.parametrize("field", [
+    '<text:hidden-text text:condition="ooow:1==1" text:string-value="机密"/>',  # hidden while its condition holds
+    ('<text:conditional-text text:condition="ooow:1==2" text:string-value-if-true="机密" '
+     'text:string-value-if-false="公开">公开</text:conditional-text>'),  # shows 公开
+    '<text:variable-set text:name="密级" text:display="none" office:value-type="string" office:string-value="机密"/>',
+], ids=["hidden-text", "conditional-text", "variable-set"])
+def test_a_level_a_field_keeps_in_an_attribute_blocks(soffice, field: str) -> None:
+    """LibreOffice's DOCX holds none of these texts, and the change check read
+    no attribute: the file was clear, and read from its XML only review."""
+    decls = '<text:variable-decls><text:variable-decl office:value-type="string" text:name="密级"/></text:variable-decls>'
+    odt = soffice(flat_text(f'{decls}<text:p>关于开展年度检查工作的通知</text:p><text:p>正文{field}。</text:p>'), "fodt", "odt")
+    assert field.split(" ", 1)[0].encode() in zipfile.ZipFile(io.BytesIO(odt)).read("content.xml")  # as LibreOffice saves it
+    assert findings(odt, "notice.odt") == ("odt", "block", "full", [("mark.bare-level", "content.xml")])
+    assert findings(odt, "notice.odt", NO_LIBREOFFICE) == ("odt", "block", "partial", [
+        ("mark.bare-level", "content.xml"), ("unreadable.format", "body")])
+
+
+def test_only_what_a_field_does_not_show_is_read_from_its_attributes(soffice) -> None:
+    """A field's value it shows is the conversion's already: not read twice;
+    the choice it does not show and a hidden text are (they were clear)."""
+    from scanner.extract import extract
+
+    odt = soffice(flat_text(
+        '<text:user-field-decls><text:user-field-decl office:value-type="string" office:string-value="某工程设计方案" '
+        'text:name="项目"/></text:user-field-decls><text:p>关于<text:user-field-get text:name="项目">某工程设计方案'
+        '</text:user-field-get>的请示</text:p><text:p><text:conditional-text text:condition="ooow:1==1" '
+        'text:string-value-if-true="内部资料" text:string-value-if-false="公开">内部资料</text:conditional-text></text:p>'
+        '<text:p>附件<text:hidden-text text:condition="ooow:1==1" text:string-value="机密"/></text:p>'), "fodt", "odt")
+    assert [(part.name, part.text) for part in extract(odt, "request.odt", Limits()).parts
+            if part.name == "content.xml"] == [("content.xml", "公开\n机密")]
+    [result] = scan_bytes(odt, "request.odt")
+    assert (result.verdict.value, result.extraction.value) == ("block", "full")
+    assert sorted((f.rule, f.part) for f in result.findings) == [
+        ("mark.bare-level", "content.xml"), ("marker.work-secret", "body"), ("marker.work-secret", "field")]
+
+
+@pytest.fixture(scope="module")
+def form_fodt(soffice) -> bytes:
+    """A Word form with a level alone in its header, saved as .fodt by LibreOffice."""
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "机密"
+    document.add_paragraph("文件报送单")
+    table = document.add_table(rows=2, cols=3)
+    for row, values in enumerate((("文件名称", "密级", "份数"), ("某工程设计方案", "机密", "2"))):
+        for column, value in enumerate(values):
+            table.cell(row, column).text = value
+    return soffice(saved(document), "docx", "fodt")
+
+
+def test_a_flat_text_is_read_as_its_package(form_fodt: bytes, soffice) -> None:
+    """A .fodt was XML text: its form's 密级 column was read as a run of text,
+    its header's level as a line of the body, a hidden text not at all."""
+    assert sniff(form_fodt, "form.fodt") == "odt"
+    assert findings(form_fodt, "form.fodt") == ("odt", "block", "full", [
+        ("mark.bare-level", "header"), ("mark.form-field", "table")])
+    fodt = soffice(flat_text(
+        '<text:p>关于开展年度检查工作的通知<text:hidden-text text:condition="ooow:1==1" text:string-value="秘密"/></text:p>'
+        '<text:p>正文内容<office:annotation><dc:creator>张三丰</dc:creator><text:p>此处应标注机密★5年</text:p>'
+        '</office:annotation>继续。</text:p>'), "fodt", "fodt")
+    assert findings(fodt, "notice.fodt") == ("odt", "block", "full", [
+        ("hidden.comments", "comment"), ("mark.bare-level", "content.xml"), ("mark.state-secret", "comment")])
+
+
+def test_a_flat_texts_macros_and_stray_text_are_read() -> None:
+    """Its macros' source (as LibreOffice writes it in a .fodt), and text outside any part of a package."""
+    scripts = ('<office:scripts><office:script script:language="ooo:Basic"><ooo:libraries><ooo:library-embedded '
+               'ooo:name="Standard"><ooo:module ooo:name="Module1"><ooo:source-code>REM 绝密★长期\nSub Main\nEnd Sub'
+               '</ooo:source-code></ooo:module></ooo:library-embedded></ooo:libraries></office:script></office:scripts>')
+    fodt = flat_text("<text:p>关于开展年度检查工作的通知</text:p>", scripts + '<x:n xmlns:x="urn:x">秘密★3年</x:n><!-- 机密★5年 -->')
+    [result] = scan_bytes(fodt, "notice.fodt")
+    assert result.format == "odt" and result.verdict.value == "block"
+    assert sorted((f.rule, f.part, f.text) for f in result.findings) == [
+        ("mark.state-secret", "flat.xml", "机密★5年"), ("mark.state-secret", "flat.xml", "秘密★3年"),
+        ("mark.state-secret", "flat.xml", "绝密★长期")]
+
+
+def test_a_flat_file_that_is_no_document_is_never_clear(form_fodt: bytes) -> None:
+    """Truncated, a billion laughs, a DTD, too big: review, with what the XML reader finds."""
+    entities = "".join(f'<!ENTITY e{n + 1} "{f"&e{n};" * 10}">' for n in range(9))
+    root = form_fodt[form_fodt.index(b"<office:document"):form_fodt.index(b">", form_fodt.index(b"<office:document")) + 1]
+    laughs = (f'<?xml version="1.0"?><!DOCTYPE office:document [<!ENTITY e0 "机密">{entities}]>'.encode()
+              + root + b"<office:body><office:text><text:p>&e9;</text:p></office:text></office:body></office:document>")
+    declared = form_fodt.replace(b"?>", b'?><!DOCTYPE office:document [<!ENTITY n "x">]>', 1)
+    for data in (form_fodt[:len(form_fodt) // 2], laughs, declared):
+        assert sniff(data, "form.fodt") == "odt"
+        fmt, verdict, extraction, found = findings(data, "form.fodt")
+        assert (fmt, verdict, extraction) == ("odt", "review", "partial") and ("unreadable.extract", "body") in found
+    big = ScanConfig(limits=Limits(max_item_bytes=len(form_fodt) - 1))
+    assert findings(form_fodt, "form.fodt", big)[1:] == ("review", "failed", [("unreadable.limit", "item")])
+
+
+def test_a_drawing_is_read_as_one_document(soffice) -> None:
+    """A drawing was a ZIP, each member an item: a shape beside its page (not
+    in the thumbnail) was read as a run of content.xml's text, its level not
+    alone; a page's name was an attribute among the others."""
+    def page(name: str, shapes: str) -> str:
+        return f'<draw:page draw:name="{name}" draw:master-page-name="Default">{shapes}</draw:page>'
+
+    def shape(x: int, text: str) -> str:
+        return (f'<draw:rect svg:x="{x}cm" svg:y="5cm" svg:width="5cm" svg:height="3cm"><text:p>{text}</text:p>'
+                '</draw:rect>')
+
+    text_box = ('<draw:frame svg:x="1cm" svg:y="1cm" svg:width="10cm" svg:height="3cm"><draw:text-box>'
+                '<text:p>工程示意图</text:p></draw:text-box></draw:frame>')
+    fodg = (f'<?xml version="1.0" encoding="UTF-8"?><office:document {NS} '
+            'office:mimetype="application/vnd.oasis.opendocument.graphics"><office:body><office:drawing>'
+            f'{page("page1", text_box + shape(40, "机密"))}{page("绝密", shape(1, "附图：秘密★1年"))}'
+            '</office:drawing></office:body></office:document>').encode()
+    odg = soffice(fodg, "fodg", "odg")
+    assert sniff(odg, "plan.odg") == "odp"
+    assert findings(odg, "plan.odg") == ("odp", "block", "full", [
+        ("mark.bare-level", "content.xml"), ("mark.bare-level", "slide:1"), ("mark.state-secret", "slide:2")])
+    # its flat form too, and LibreOffice's notes of a page (Draw keeps none; a drawing written by hand may)
+    notes = ('<presentation:notes><draw:frame svg:x="1cm" svg:y="10cm" svg:width="10cm" svg:height="3cm"><draw:text-box>'
+             '<text:p>备注：机密★5年</text:p></draw:text-box></draw:frame></presentation:notes>')
+    assert findings(fodg.replace(b"</draw:page></office:drawing>", notes.encode() + b"</draw:page></office:drawing>"),
+                    "plan.fodg") == ("odp", "block", "full", [
+        ("mark.bare-level", "content.xml"), ("mark.bare-level", "slide:1"), ("mark.state-secret", "notes:2"),
+        ("mark.state-secret", "slide:2")])
