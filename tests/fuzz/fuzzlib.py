@@ -78,6 +78,7 @@ def seeds() -> dict[str, bytes]:
         zf.writestr("notice.txt", text.encode())
     return {
         "seed.odt": _odt([MARK, "关于开展年度安全检查工作的通知"]),
+        "seed.fodt": _fodt([MARK, "关于开展年度安全检查工作的通知"]),
         "seed.docx": _save(d), "seed.xlsx": _save(wb), "seed.pptx": _save(prs), "seed.pdf": buf.getvalue(),
         "seed.ofd": ofd, "seed.zip": zbuf.getvalue(), "seed.txt.gz": gzip.compress(text.encode(), mtime=0),
         "seed.html": (f"<!DOCTYPE html><html><head><title>通知</title></head><body><div><p>{MARK}</p>"
@@ -106,6 +107,17 @@ def _odt(paragraphs: list[str]) -> bytes:
         zf.writestr("content.xml", content)
         zf.writestr("META-INF/manifest.xml", manifest)
     return out.getvalue()
+
+
+def _fodt(paragraphs: list[str]) -> bytes:
+    """A flat OpenDocument text (.fodt): the package's parts as children of
+    one ``office:document`` naming its type (LibreOffice opens it)."""
+    body = "".join(f"<text:p>{p}</text:p>" for p in paragraphs)
+    return ('<?xml version="1.0" encoding="UTF-8"?><office:document '
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3" '
+            'office:mimetype="application/vnd.oasis.opendocument.text">'
+            f"<office:body><office:text>{body}</office:text></office:body></office:document>").encode()
 
 
 # -- mutations ---------------------------------------------------------------
