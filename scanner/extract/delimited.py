@@ -1,10 +1,13 @@
 """The grid of a text laid out as a table by delimiters, for the 密级 column
 reading (``scanner.match.marks``): a CSV's records and fields (RFC 4180: a
-field in double quotes may hold commas, line breaks and doubled quotes) and
-a Markdown page's pipe tables.
+field in double quotes may hold delimiters, line breaks and doubled quotes),
+separated by commas or, as Excel writes them where the decimal mark is a
+comma, by semicolons, or by pipes, as some systems export them; and the pipe tables of a Markdown page or a plain
+text (lines of cells between pipes, a ``|---|`` or ``+---+`` rule line
+between them or not).
 
 A sheet's rows reach that reading with their cells between tabs; a CSV's
-and a Markdown table's did not, so a form or a register written so
+and a pipe table's did not, so a form or a register written so
 (文件名称,密级,份数 over 某工程设计方案,机密,2) was clear.  The grids are made
 only for a text that may hold the 密级 label, which the reading needs: a CSV
 of figures costs nothing more.
@@ -17,34 +20,60 @@ import re
 from ..match.marks import may_hold_label
 from ..types import CellGrid
 
-# one CSV field at a position: quoted (its text inside the quotes, group 1) when a delimiter follows the
-# closing quote, else everything up to the next comma or line end (group 2)
-_CSV_FIELD = re.compile(r'[ \t]*"((?:[^"]|"")*+)"[ \t]*(?=,|\r?\n|\r|\Z)|([^,\r\n]*+)')
+# one CSV field at a position: quoted (its text inside the quotes, group 1) when the delimiter follows the
+# closing quote, else everything up to the next delimiter or line end (group 2)
+_CSV_DELIMITERS = ",;|"
+_CSV_FIELDS = {delimiter: re.compile(rf'[ \t]*"((?:[^"]|"")*+)"[ \t]*(?={re.escape(delimiter)}|\r?\n|\r|\Z)'
+                                     rf"|([^{re.escape(delimiter)}\r\n]*+)") for delimiter in _CSV_DELIMITERS}
 # the cells a text's grid holds at most: a tuple a cell, a register of 300,000 rows and 10 columns took more
 # memory than an item may (found by a second reader); past it the rows are left unread, which reads no
 # register's column as a form's field (a column of many values stays values)
 MAX_CELLS = 200_000
-# a Markdown table's delimiter row, under its header row: |---|:--:|
-_DELIMITER_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
-_PIPE = re.compile(r"(?<!\\)\|")
+# the cells of a pipe row read at most: a 密级 column lies within the first few dozen (a line of a million
+# pipes is not cut into a million cells)
+_MAX_COLUMNS = 64
+# what divides a pipe table's cells: an ASCII pipe (not escaped, as Markdown escapes one inside a cell), a
+# full-width one (typed with a Chinese input method) and a box-drawing line
+_PIPES = "|｜│┃║"
+_PIPE = re.compile(rf"(?<!\\)[{_PIPES}]")
+# a rule line between a pipe table's rows: a Markdown table's delimiter row (|---|:--:|), a drawn table's
+# border (+------+----+, ├──┼──┤); possessive, so a long line is read once
+_RULE = rf"[ \t{_PIPES}:+\-=─━═┼╋╬├┤┬┴┌┐└┘╔╗╚╝╠╣╦╩]*+"
+_RULE_CHARS = re.compile(_RULE)
+_RULE_DASHES = re.compile("[-=─━═]")
+# rule lines without a pipe (+------+------+), between two rows of a drawn table: each holds a dash
+_RULE_LINES = re.compile(rf"(?:(?=[^\n]*?[-=─━═]){_RULE}\r?\n)+")
 
 
 def csv_grids(text: str) -> tuple[CellGrid, ...]:
-    """The CSV's records as one grid (each field's span, a quoted field's
-    without its quotes), up to ``MAX_CELLS`` fields."""
+    """The CSV's records as a grid of fields separated by commas and, where
+    the text holds semicolons or pipes, as one of fields separated by them:
+    a spreadsheet program asks which, and a first line does not say (a
+    title, a sentence with semicolons over a comma-separated table, decimal
+    commas under a semicolon-separated header).  Read the other way, a
+    table's header holds no cell that is the 密级 label alone (文件名称;密级;份数
+    is one cell between commas)."""
     if not may_hold_label(text):
         return ()
+    return tuple(grid for delimiter in _CSV_DELIMITERS if delimiter == "," or delimiter in text
+                 for grid in _records(text, delimiter))
+
+
+def _records(text: str, delimiter: str) -> tuple[CellGrid, ...]:
+    """The records as one grid (each field's span, a quoted field's without
+    its quotes), up to ``MAX_CELLS`` fields."""
+    field = _CSV_FIELDS[delimiter]
     rows = []
     row: list[tuple[int, int, int, int, bool]] = []
     pos, size, cells = 0, len(text), 0
     while cells < MAX_CELLS:
         cells += 1
-        m = _CSV_FIELD.match(text, pos)
+        m = field.match(text, pos)
         assert m is not None  # the second alternative matches anywhere, if only the empty string
         group = 1 if m.group(1) is not None else 2
         row.append((len(row), 1, m.start(group), m.end(group), False))
         pos = m.end()
-        if pos < size and text[pos] == ",":
+        if pos < size and text[pos] == delimiter:
             pos += 1
             continue
         rows.append(tuple(row))
@@ -57,38 +86,51 @@ def csv_grids(text: str) -> tuple[CellGrid, ...]:
     return (tuple(rows),) if rows else ()
 
 
-def markdown_grids(text: str) -> tuple[CellGrid, ...]:
-    """Each pipe table's rows (its delimiter row left out), a cell between
-    two unescaped pipes, the pipes at a row's ends optional."""
-    if "|" not in text or not may_hold_label(text):
+def pipe_grids(text: str) -> tuple[CellGrid, ...]:
+    """Each pipe table's rows: a run of two or more lines in a row holding a
+    pipe or a rule line, the rule lines left out, a cell between two pipes
+    (the pipes at a row's ends optional).  Only the lines holding a pipe,
+    and those between two of them, are looked at, each once, and at most
+    ``MAX_CELLS`` cells (a line of no cells, a rule line, counting one) are
+    read."""
+    if not any(pipe in text for pipe in _PIPES) or not may_hold_label(text):
         return ()
     grids: list[CellGrid] = []
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
-    at = cells = 0
-    while at + 1 < len(lines) and cells < MAX_CELLS:
-        if "|" in lines[at] and _DELIMITER_ROW.fullmatch(lines[at + 1].rstrip("\r")) and "-" in lines[at + 1]:
-            rows = [_pipe_row(lines[at], starts[at])]
-            at += 2
-            while at < len(lines) and "|" in lines[at] and cells < MAX_CELLS:
-                rows.append(_pipe_row(lines[at], starts[at]))
-                cells += len(rows[-1])
-                at += 1
-            grids.append(tuple(rows))
-        else:
-            at += 1
+    rows: list[tuple[tuple[int, int, int, int, bool], ...]] = []
+    pos = cells = 0
+    run_end = -1  # where the last line read as the run's ends
+    while cells < MAX_CELLS and (pipe := _PIPE.search(text, pos)) is not None:
+        start = text.rfind("\n", 0, pipe.start()) + 1
+        end = text.find("\n", pipe.end())
+        end = len(text) if end < 0 else end
+        pos = end + 1
+        if start != run_end + 1 and not _RULE_LINES.fullmatch(text, run_end + 1, start):
+            # a line without a pipe, no rule line, ended the run
+            if len(rows) > 1:
+                grids.append(tuple(rows))
+            rows = []
+        run_end = end
+        line = text[start:end].rstrip("\r")
+        if _RULE_DASHES.search(line) and _RULE_CHARS.fullmatch(line):
+            cells += 1
+            continue
+        rows.append(_pipe_row(line, start))
+        cells += max(len(rows[-1]), 1)
+    if len(rows) > 1:
+        grids.append(tuple(rows))
     return tuple(grids)
 
 
 def _pipe_row(line: str, offset: int) -> tuple[tuple[int, int, int, int, bool], ...]:
-    """The cells of one pipe row, as (column, 1, start, end, False) in the whole text."""
-    body = line.rstrip("\r")
-    bounds = [-1, *(m.start() for m in _PIPE.finditer(body)), len(body)]
+    """The cells of one pipe row (at ``offset`` in the text, its ``\\r``
+    left out), as (column, 1, start, end, False) in the whole text; of a row
+    of more than ``_MAX_COLUMNS`` cells, the first."""
+    pipes = [m.start() for m in itertools.islice(_PIPE.finditer(line), _MAX_COLUMNS + 1)]
+    whole = len(pipes) <= _MAX_COLUMNS
+    bounds = [-1, *pipes, *([len(line)] if whole else [])]
     spans = list(itertools.pairwise(bounds))
-    if not body[:bounds[1]].strip():  # a leading pipe: no cell before it
+    if not line[:bounds[1]].strip():  # a leading pipe: no cell before it
         spans = spans[1:]
-    if spans and not body[spans[-1][0] + 1:].strip():
+    if whole and spans and not line[spans[-1][0] + 1:].strip():
         spans = spans[:-1]  # a trailing pipe: no cell after it
     return tuple((column, 1, offset + a + 1, offset + b, False) for column, (a, b) in enumerate(spans))

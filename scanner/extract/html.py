@@ -4,7 +4,8 @@ Parts: ``title``, ``meta`` (meta content), ``body`` (visible text),
 ``hidden`` (elements with the ``hidden`` attribute, ``display:none``,
 ``visibility:hidden``, zero font size, ``<input type=hidden>``),
 ``attributes`` (alt, title, placeholder and other text attributes,
-``data-*`` values with Chinese, the values of visible inputs), ``html-comment``,
+``data-*`` values with Chinese, the values of visible inputs, the options a
+drop-down list offers; its selected one is the page's text), ``html-comment``,
 ``script``, ``style`` and ``template`` (what the page's source says), ``framed``
 (pages a frame shows from an attribute), ``data-uri`` (the text of every other
 ``data:`` URI an attribute holds: a link's target, a style sheet, a script;
@@ -106,10 +107,11 @@ _CONTINUATIONS = frozenset({"\n", "\r", "\r\n", "\f", "\u2028", "\u2029"})
 
 # the walk's steps: an element to start, or the end of one (its tail to add
 # after its children, and the newline of a block element in either stream);
-# the end of a visible table or table cell, for its grid (htmltables)
+# the end of a table or table cell, for its grid in its stream (htmltables)
 _START, _END, _END_BLOCK, _END_BLOCK_HIDDEN, _END_TABLE, _END_CELL = 0, 1, 2, 3, 4, 5
 _TABLE_ENDS = {"table": _END_TABLE, "td": _END_CELL, "th": _END_CELL}  # a row needs no end step
-_TABLE_PARTS = frozenset({*_TABLE_ENDS, "tr"})
+# the elements the walk hands on: a table's parts to its grid, a select to _Collector._dropdown
+_HANDED_ON = frozenset({*_TABLE_ENDS, "tr", "select"})
 
 
 class _Collector:
@@ -121,16 +123,19 @@ class _Collector:
     classified once per page, and an end step is pushed only where there is
     a newline or a tail to add."""
 
-    def __init__(self, tables: HtmlTables | None = None) -> None:
+    def __init__(self, tables: bool = False) -> None:
         self.visible: list[str] = []
         self.hidden: list[str] = []
         self.attributes: list[str] = []
         self.comments: list[str] = []
-        self.tables = tables  # the visible tables' grid, where the page may hold a 密级 column
+        # the grids of the visible and of the hidden tables, where the page may hold a 密级 column (a hidden
+        # table's text is the item's too, and was read without its grid)
+        self.tables = (HtmlTables(), HtmlTables()) if tables else None
 
     def walk(self, root: Any, hidden: bool) -> None:
         visible, hidden_out, comments, tables = self.visible, self.hidden, self.comments, self.tables
-        kinds: dict[str, tuple[bool, bool, bool, str]] = {}  # tag -> (skipped, block, input, table part)
+        streams = (visible, hidden_out)
+        kinds: dict[str, tuple[bool, bool, bool, str]] = {}  # tag -> (skipped, block, input, handed on)
         # (element, hidden, _START) or (its tail, the parent's hidden, an end step)
         stack: list[tuple[Any, bool, int]] = [(root, hidden, _START)]
         pop, push = stack.pop, stack.append
@@ -138,11 +143,11 @@ class _Collector:
             el, hidden, step = pop()
             if step == _END_TABLE:
                 if tables is not None:
-                    tables.table_end()
+                    tables[hidden].table_end()
                 continue
             if step == _END_CELL:
                 if tables is not None:
-                    tables.cell_end(len(visible))
+                    tables[hidden].cell_end(len(streams[hidden]))
                 continue
             if step != _START:
                 if step != _END:
@@ -160,8 +165,8 @@ class _Collector:
             kind = kinds.get(tag)
             if kind is None:
                 low = tag.lower()
-                kind = kinds[tag] = (low in _SKIP, low in _BLOCK, low == "input", low if low in _TABLE_PARTS else "")
-            skipped, block, is_input, table_part = kind
+                kind = kinds[tag] = (low in _SKIP, low in _BLOCK, low == "input", low if low in _HANDED_ON else "")
+            skipped, block, is_input, handed = kind
             now_hidden = hidden
             if el.keys():
                 now_hidden = self._attributes(el, hidden, skipped, is_input)
@@ -180,20 +185,60 @@ class _Collector:
                 push((el.tail, hidden, _END_BLOCK_HIDDEN if now_hidden else _END_BLOCK))
             elif el.tail:
                 push((el.tail, hidden, _END))
-            if table_part and tables is not None and not now_hidden:
-                if table_part == "table":
-                    tables.table()
-                elif table_part == "tr":
-                    parent = el.getparent()
-                    tables.row(footer=parent is not None and isinstance(parent.tag, str) and parent.tag.lower() == "tfoot")
-                else:
-                    tables.cell(el.get("colspan"), el.get("rowspan"), len(visible))
-                if table_part in _TABLE_ENDS:
-                    push((None, hidden, _TABLE_ENDS[table_part]))
+            if handed:
+                if handed == "select":
+                    if _is_dropdown(el):  # its tail pushed above, as an inline element's
+                        self._dropdown(el, out, now_hidden)
+                        continue
+                elif tables is not None:
+                    grid = tables[now_hidden]
+                    if handed == "table":
+                        grid.table()
+                    elif handed == "tr":
+                        parent = el.getparent()
+                        grid.row(footer=parent is not None and isinstance(parent.tag, str)
+                                 and parent.tag.lower() == "tfoot")
+                    else:
+                        grid.cell(el.get("colspan"), el.get("rowspan"), len(out))
+                    if handed in _TABLE_ENDS:
+                        push((None, now_hidden, _TABLE_ENDS[handed]))
             if el.text:
                 out.append(el.text)
             if len(el):
                 stack.extend(zip(reversed(el), itertools.repeat(now_hidden), itertools.repeat(_START)))
+
+    def _dropdown(self, select: Any, out: list[str], hidden: bool) -> None:
+        """A drop-down list shows only its option selected (the last marked
+        ``selected``; none, when none is: a form saved blank), the field's
+        value: its text goes to ``out``, beside its label or in its cell.  The
+        options it lists when opened, the selected among them, go to
+        ``attributes`` on one line (the choices the field offers, as a
+        guidance row's 绝密/机密/秘密 are: the unselected 机密 of 公开/机密 is no
+        level alone on a line); of a list of one, the option not shown.
+        Read as the page's text, all the options ran together in the field
+        (公开机密), its value read as none."""
+        options: list[Any] = []
+        holders = [select]  # the select and its groups, whose own text and tails no browser shows
+        for el in select.iterdescendants():
+            tag = el.tag
+            if not isinstance(tag, str):
+                if isinstance(el, lxml.etree._Comment):
+                    _comment(el, self.comments)
+                continue
+            if el.keys():  # the options' labels and titles, as any element's
+                self._attributes(el, hidden, False, False)
+            tag = tag.lower()
+            if tag == "option":
+                options.append(el)
+            elif tag == "optgroup":
+                holders.append(el)
+        shown = next((el for el in reversed(options) if el.get("selected") is not None), None)
+        if shown is not None:
+            out.append("".join(shown.itertext()))
+        others = ["".join(el.itertext()) for el in options if len(options) > 1 or el is not shown]
+        others += [text for holder in holders for text in (holder.text, *(child.tail for child in holder)) if text]
+        if line := "、".join(text.strip() for text in others if text.strip()):
+            self.attributes.append(line)
 
     def _attributes(self, el: Any, hidden: bool, skipped: bool, is_input: bool) -> bool:
         """Collect an element's text attributes (``_TEXT_ATTRIBUTES``, and a
@@ -214,6 +259,14 @@ class _Collector:
             return hidden
         style = get("style")
         return get("hidden") is not None or bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _is_dropdown(select: Any) -> bool:
+    """A ``<select>`` shown as a drop-down list (not ``multiple``, a ``size``
+    of at most one), whose closed box shows one option; a list box shows
+    its options, read as the page's text."""
+    size = (select.get("size") or "").strip()
+    return select.get("multiple") is None and (not (size.isascii() and size.isdigit()) or size.lstrip("0") in ("", "1"))
 
 
 def _comment(el: Any, comments: list[str]) -> None:
@@ -269,12 +322,12 @@ def read_page(text: str, limits: Limits, ocr: PictureReader) -> Document:
              for m in root.iter("meta") if m.get("content") and m.get("content").strip()]
     if metas:
         parts.append(Part("meta", "\n".join(metas)))
-    collector = _Collector(HtmlTables() if may_hold_label(source) else None)
+    collector = _Collector(tables=may_hold_label(source))
     collector.walk(root, hidden=False)
-    for name_, chunks in (("body", collector.visible), ("hidden", collector.hidden)):
+    for stream, (name_, chunks) in enumerate((("body", collector.visible), ("hidden", collector.hidden))):
         text = _clean(chunks)
         if text:
-            grids = collector.tables.grids(chunks) if name_ == "body" and collector.tables else ()
+            grids = collector.tables[stream].grids(chunks) if collector.tables else ()
             parts.append(Part(name_, text, tables=grids))
     if collector.attributes:
         parts.append(Part("attributes", "\n".join(collector.attributes)))

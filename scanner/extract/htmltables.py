@@ -1,4 +1,5 @@
-"""The grid of a web page's tables, read beside its visible text.
+"""The grid of a web page's tables, read beside its visible text (and a
+hidden table's, beside its hidden text).
 
 A page's table is read a cell a line (``td`` and ``th`` are block
 elements), so a form or a register published as a page (文件名称 | 密级 |

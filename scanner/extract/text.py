@@ -16,7 +16,7 @@ from ..config import Limits
 from ..match.marks import CLAUSE_ENDS
 from ..types import Document, Notice, Part
 from .decode import decode, non_ascii_lines, unquoted_url
-from .delimited import csv_grids, markdown_grids
+from .delimited import csv_grids, pipe_grids
 from .mdcode import ShownAsWritten
 from .notices import encoding_notice
 
@@ -46,8 +46,9 @@ _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-
 _REFERENCE_OR_CLAUSE_END = re.compile(f"{_CHARACTER_REFERENCE.pattern}|[{CLAUSE_ENDS}]")
 
 
-# the formats whose text lays out tables by delimiters: their grids (for the 密级 column reading)
-_GRIDS = {"csv": csv_grids, "markdown": markdown_grids}
+# the formats whose text lays out tables by delimiters: their grids (for the 密级 column reading); a plain
+# text's pipe tables too (a form typed as | 文件名称 | 密级 | 份数 | rows in a .txt was clear)
+_GRIDS = {"csv": csv_grids, "markdown": pipe_grids, "text": pipe_grids}
 
 
 def _extract(data: bytes, fmt: str, limits: Limits, name: str = "", ocr: PictureReader | None = None) -> Document:

@@ -443,7 +443,8 @@ class PartContext:
     def column_field(self, start: int, end: int) -> bool:
         """Whether the normalised span ``[start, end)`` lies in a cell that is a 密级 column's field."""
         if self._starts is None:
-            cells = _column_fields(self.norm.original, self.tables) if FIELD_WORD in self.norm.text else []
+            labelled = FIELD_WORD in self.norm.text or bool(self.tables and _BROKEN_LABEL.search(self.norm.text))
+            cells = _column_fields(self.norm.original, self.tables) if labelled else []
             self._starts, self._ends = [a for a, _ in cells], [b for _, b in cells]
         if not self._starts:
             return False
@@ -478,7 +479,7 @@ def _cell_kind(cell: str) -> str:
         return "level"
     if len(cell) > _CHOICES_CELL or cell.isascii():
         return "other"
-    value = normalize(cell).text.strip(_FIELD_LABEL_STRIP)
+    value = "".join(normalize(cell).text.split()).strip(_FIELD_LABEL_STRIP)  # a narrow cell's 密<br>级 is 密级
     if _QUALIFIED_LABEL.fullmatch(value):  # 密级 itself, or qualified
         return "label"
     if len(set(_FIELD_VALUE_RE.findall(value))) > 1:
@@ -491,6 +492,8 @@ def _cell_kind(cell: str) -> str:
 
 
 _COLUMN_VALUES = frozenset({"level", *STATE_SECRET_LEVELS})
+# the 密级 label cut by a line break inside its cell (a narrow column's 密<br>级, a Word cell's two paragraphs)
+_BROKEN_LABEL = re.compile(r"密\s+级")
 
 
 @functools.cache
@@ -601,11 +604,19 @@ def _read_columns(original: str, rows: Iterable[tuple[int, str, list[tuple[int, 
                             at = pos + sum(map(len, cells[:column])) + column if spans is None else spans[column][0]
                             span = (at, at + len(cell))
                         columns[column] = (levels + 1, span, width)
-                elif kind == "other" and column in columns and len(cells) >= columns[column][2]:
+                elif kind == "other" and column in columns and len(cells) >= columns[column][2] \
+                        and not _across(spans):
                     close(column)
     for column in list(columns):
         close(column)
     return sorted(found)
+
+
+def _across(spans: list[tuple[int, int]] | None) -> bool:
+    """A grid's row of one cell across all its columns (a heading between a
+    header and its rows, 第一批): passed over as a sheet's line of one cell
+    is, not taken for the end of its columns."""
+    return spans is not None and len(spans) > 1 and spans.count(spans[0]) == len(spans)
 
 
 def _misplaced_star(text: str, start: int, end: int, line_start: int, line_end: int, level: str,

@@ -10,6 +10,7 @@ themselves (密级 / 件数) are no field.  Each file is written by its library
 (one register re-saved by LibreOffice)."""
 from __future__ import annotations
 
+import csv
 import io
 
 import docx
@@ -676,3 +677,137 @@ def test_a_products_rating_in_a_pages_table_is_no_field() -> None:
     """最高密级 | 机密 among a 涉密计算机's specifications, read a cell a line (found by a second reader)."""
     page = "<html><body><table><tr><td>型号</td><td>XX-100</td></tr><tr><td>最高密级</td><td>机密</td></tr></table></body></html>"
     assert _levels(page.encode(), "spec.html") == []
+
+
+def _csv(rows: list[list[str]], delimiter: str) -> bytes:
+    """Rows as Python's csv module writes them (Excel's dialect) with ``delimiter``."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_a_semicolon_separated_csv_read_as_a_sheet() -> None:
+    """Excel writes ``;`` between fields where the decimal mark is a comma, and so do some exports (others
+    ``|``): a form so written (文件名称;密级;份数 over 某工程设计方案;机密;2) was clear.  Its register, a table of figures with
+    decimal commas, and a comma-separated form under a sentence with semicolons read as before."""
+    assert _levels(_csv(_FORM, ";"), "form.csv") == [("mark.form-field", "机密")]
+    assert _levels(_csv(_FORM, "|"), "form.csv") == [("mark.form-field", "机密")]  # as some systems export
+    register = [["序号", "文件名称", "密级", "金额"], ["1", "年度工作总结", "公开", "1,5"], ["2", "某工程设计方案", "机密", "2,75"],
+                ["3", "会议纪要", "秘密", "0,5"]]
+    assert _levels(_csv(register, ";"), "register.csv") == []
+    assert _levels(_csv([["说明", "本表不涉及密级"], ["甲", "1,5"], ["乙", "2,0"]], ";"), "figures.csv") == []
+    note = "Note; the 密级 column is filled in by the clerk; see the rules\n".encode()
+    assert _levels(note + _csv(_FORM, ","), "form.csv") == [("mark.form-field", "机密")]
+
+
+_PIPE_TABLES = {
+    "markdown": "| 文件名称 | 密级 | 份数 |\n|---|:---:|---|\n| {name} | {level} | 2 |\n",
+    "no-delimiter-row": "| 文件名称 | 密级 | 份数 |\n| {name} | {level} | 2 |\n",
+    "no-outer-pipes": "文件名称 | 密级 | 份数\n{name} | {level} | 2\n",
+    "full-width": "文件名称｜密级｜份数\n{name}｜{level}｜2\n",
+    "drawn": "+------+------+------+\n| 文件名称 | 密级 | 份数 |\n+------+------+------+\n| {name} | {level} | 2 |\n"
+             "+------+------+------+\n",
+}
+
+
+@pytest.mark.parametrize("layout", _PIPE_TABLES)
+def test_a_plain_texts_pipe_table_read_as_a_sheet(layout: str) -> None:
+    """A form typed into a .txt as a pipe table (with its ``|---|`` line or not, in full-width pipes, drawn with
+    borders as a console tool prints one) was clear: only a Markdown page's tables had a grid.  The same
+    layout as a register, and a text whose pipes are no table, are no field."""
+    table = _PIPE_TABLES[layout]
+    form = "文件报送单\n\n" + table.format(name="某工程设计方案", level="机密")
+    assert _levels(form.encode(), "form.txt") == [("mark.form-field", "机密")]
+    register = "文件清单\n\n" + "".join(table.format(name=name, level=level).split("\n", 2)[-1] if n else
+                                     table.format(name=name, level=level)
+                                     for n, (name, level) in enumerate([("甲", "公开"), ("乙", "机密"), ("丙", "秘密")]))
+    assert _levels(register.encode(), "register.txt") == []
+    prose = "使用说明\n运行 cat 清单.txt | grep 密级 可查看密级字段。\n输出 | 机密文件的数量\n管道符 | 连接两条命令\n"
+    assert _levels(prose.encode(), "notes.txt") == []
+
+
+def _page(table: str, attributes: str = "") -> bytes:
+    return (f"<html><head><title>文件报送单</title></head><body><h1>文件报送单</h1><p>正文</p>"
+            f"<table{attributes}>{table}</table></body></html>").encode()
+
+
+_BATCH_ROW = "<tr><th>文件名称</th><th>密级</th><th>份数</th></tr><tr><td colspan=3>第一批</td></tr>"
+
+
+def test_a_row_across_a_tables_columns_does_not_end_its_classification_column(soffice) -> None:
+    """A row of one cell across all the columns (第一批) between the header and the values, on a page and in a
+    Word table (cells merged, w:gridSpan), ended the 密级 column, and the 机密 under it was clear; so was the
+    Word form saved as a page by LibreOffice.  Passed over as a sheet's line of one cell is, it leaves a
+    register of batches a register."""
+    page = _page(_BATCH_ROW + "<tr><td>某工程设计方案</td><td>机密</td><td>2</td></tr>")
+    assert _levels(page, "form.html") == [("mark.form-field", "机密")]
+    form = _merged([["文件名称", "密级", "份数"], ["第一批", "", ""], ["某工程设计方案", "机密", "2"]], [(1, 0, 1, 2)])
+    assert _marks(form, "form.docx") == [("mark.form-field", "table", "机密", "column-header")]
+    assert _levels(soffice(form, "docx", "html"), "form.html") == [("mark.form-field", "机密")]
+    register = _page(_BATCH_ROW + "<tr><td>甲</td><td>公开</td><td>1</td></tr><tr><td>乙</td><td>机密</td><td>2</td></tr>"
+                     "<tr><td colspan=3>第二批</td></tr><tr><td>丙</td><td>秘密</td><td>1</td></tr>")
+    assert _levels(register, "register.html") == []
+    rows = [["文件名称", "密级", "份数"], ["第一批", "", ""], ["甲", "公开", "1"], ["乙", "机密", "2"]]
+    assert _marks(_merged(rows, [(1, 0, 1, 2)]), "register.docx") == []
+
+
+def _broken_label(how: str) -> bytes:
+    """A Word form whose 密级 header is cut in two inside its cell: two paragraphs, or a line break (w:br)."""
+    document = docx.Document(io.BytesIO(_form(_FORM)))
+    cell = document.tables[0].cell(0, 1)
+    if how == "paragraphs":
+        cell.text = "密"
+        cell.add_paragraph("级")
+    else:
+        cell.text = ""
+        cell.paragraphs[0].add_run("密").add_break()
+        cell.paragraphs[0].add_run("级")
+    return saved(document)
+
+
+@pytest.mark.parametrize("how", ["paragraphs", "line-break"])
+def test_a_classification_header_cut_by_a_line_break_in_its_cell(how: str, soffice) -> None:
+    """A narrow column's header written 密<br>级 (a page), or as two paragraphs or two lines of a Word cell:
+    read 密\\n级, it was no label, and the 机密 under it was clear (the Word form saved as a page too)."""
+    page = _page("<tr><th>文件名称</th><th>密<br>级</th><th>份数</th></tr><tr><td>某工程设计方案</td><td>机密</td><td>2</td></tr>")
+    assert _levels(page, "form.html") == [("mark.form-field", "机密")]
+    form = _broken_label(how)
+    assert _marks(form, "form.docx") == [("mark.form-field", "table", "机密", "column-header")]
+    assert [(f.rule, f.text) for f in redact_bytes(Engine(), form, "form.docx").covered] == [("mark.form-field", "机密")]
+    assert _levels(soffice(form, "docx", "html"), "form.html") == [("mark.form-field", "机密")]
+
+
+def _select(*options: str, selected: str | None = None) -> str:
+    return "<select name=\"mj\">" + "".join(
+        f"<option{' selected' if option == selected else ''}>{option}</option>" for option in options) + "</select>"
+
+
+def test_a_drop_down_lists_selected_option_is_its_fields_value() -> None:
+    """A form saved from a web system: the 密级 field a drop-down list, 机密 selected.  Read as the page's text,
+    its options ran together (公开机密) and the field held no level, under its header or beside its label.
+    A list of all the levels with none or 公开 selected is no field; the options not selected are still read."""
+    header = "<tr><th>文件名称</th><th>密级</th><th>份数</th></tr>"
+    cell = header + "<tr><td>某工程设计方案</td><td>{}</td><td>2</td></tr>"
+    assert _levels(_page(cell.format(_select("公开", "机密", selected="机密"))), "form.html") == [
+        ("mark.form-field", "机密")]
+    beside = f"<html><body><form>文件名称：某工程设计方案<br>密级：{_select('公开', '机密', selected='机密')}</form></body></html>"
+    assert _levels(beside.encode(), "form.html") == [("mark.form-field", "密级：机密")]
+    levels = ("公开", "内部", "秘密", "机密", "绝密")
+    for selected in (None, "公开"):
+        assert _levels(_page(cell.format(_select(*levels, selected=selected))), "blank.html") == []
+    assert _levels(_page(cell.format(_select("请选择", "秘密", "机密", "绝密", selected="请选择"))), "blank.html") == []
+    assert _levels(_page(cell.format(_select("公开", "机密", selected="公开"))), "public.html") == []
+    marked = _page(cell.format(_select("公开", "机密★5年", selected="公开")))
+    assert _marks(marked, "form.html") == [("mark.state-secret", "attributes", "机密★5年", None)]
+
+
+@pytest.mark.parametrize("attributes", [' style="display:none"', " hidden"])
+def test_a_hidden_tables_classification_column_is_read_by_its_grid(attributes: str) -> None:
+    """A hidden table's text is read (``hidden``) a cell a line, without its grid: the 机密 under its 密级 was
+    clear.  A hidden register is no field."""
+    form = _page("<tr><th>文件名称</th><th>密级</th><th>份数</th></tr><tr><td>某工程设计方案</td><td>机密</td><td>2</td></tr>",
+                 attributes)
+    assert _marks(form, "form.html") == [("mark.form-field", "hidden", "机密", "column-header")]
+    register = _page("<tr><th>名称</th><th>密级</th></tr><tr><td>甲</td><td>公开</td></tr><tr><td>乙</td><td>机密</td></tr>",
+                     attributes)
+    assert _marks(register, "register.html") == []
