@@ -316,3 +316,21 @@ def test_a_form_field_in_brackets_or_with_a_note(scan, field, span):
 ])
 def test_the_levels_a_label_lists_are_no_field(scan, text):
     assert not [f for f in scan(text).findings if f.rule == "mark.form-field"]
+
+
+def test_a_text_of_many_bare_levels_is_read_in_linear_time():
+    """Each level alone on a line asked whether its line is among the
+    document's first three by counting every line before it: 10,000 lines
+    of 机密 took 15 s, 40,000 four minutes (past an item's time limit: the
+    item came back unread).  The head's end is found once per text now (the
+    bound is far above what it takes); the first three lines block."""
+    import time
+
+    from scanner import scan_bytes
+
+    started = time.process_time()
+    result = scan_bytes("机密\n".encode() * 40_000, "levels.txt")[0]
+    assert time.process_time() - started < 10
+    assert result.verdict.value == "block" and result.extraction == "full"
+    assert [(f.rule, f.start) for f in result.findings if f.rule.startswith("mark.")] == [
+        ("mark.bare-level", 0), ("mark.bare-level", 3), ("mark.bare-level", 6)]
