@@ -33,8 +33,13 @@ What the conversion does not carry is read from the package itself:
   conditional text's other choice, a variable's value) and the names of
   pages (``_values``): neither the conversion nor the change check holds
   them, and a level alone in one was clear.  They are read into the same
-  parts; the item stays full, as they are read whole.
+  parts; the item stays full, as they are read whole.  So is the text the
+  conversion drops whole, which the change check then does not count: a
+  connector's or a caption's label (a flowchart's 是 and 否 made an ordinary
+  drawing review), a picture's title (its DOCX keeps only the description).
 
+A member that is itself a flat file (a picture's data in a flat file, a file
+added to a package) is read as XML by ``leftover`` and is ``unreadable.embedded``.
 A part stored twice, or a package whose directory admits to being a bomb, is
 refused before LibreOffice sees it (``GuardedZip.check_declared``).
 Without LibreOffice (not installed, ``[convert] enabled = false``, the
@@ -45,7 +50,6 @@ A password-protected package is ``unreadable.encrypted``.
 from __future__ import annotations
 
 import base64
-import binascii
 import io
 import re
 import zipfile
@@ -63,7 +67,7 @@ from .legacy_convert import ConversionFailed, conversion_timeout, convert as con
 from .lostchars import lost_han
 from .notices import unreadable
 from .ocr import PictureReader
-from .sniff import Probe
+from .sniff import Probe, flat_media_type
 from .xmldoc import extract_xml
 from .xmlparts import local, parse_xml
 from .zipguard import GuardedZip
@@ -96,6 +100,13 @@ _TEMPLATES = tuple(f"{{{_TEXT}}}{name}-source" for name in (
 # where a field shows it, or nowhere)
 _VALUES = (f"{{{_TEXT}}}string-value", f"{{{_TEXT}}}string-value-if-true", f"{{{_TEXT}}}string-value-if-false",
            f"{{{_OFFICE}}}string-value")
+# text LibreOffice's conversion (7.4) leaves out: a connector's label (a flowchart's 是 and 否) and a
+# caption's (a callout) in its PPTX, a picture's or a shape's title (its alt text's 示意图) in its DOCX: read
+# whole (``_values``), not counted by the change check, where an ordinary drawing with a labelled connector
+# and a text with a titled picture were review
+_SVG = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+_UNCARRIED = (f"{{{_DRAW}}}connector", f"{{{_DRAW}}}caption", f"{{{_SVG}}}title", f"{{{_SVG}}}desc")
+_PARAGRAPHS = (f"{{{_TEXT}}}p", f"{{{_TEXT}}}h")
 # a drawing's or a presentation's page, and its name (which the navigator shows and no PPTX holds)
 _PAGE, _PAGE_NAME = f"{{{_DRAW}}}page", f"{{{_DRAW}}}name"
 # the members of a package that hold the children of a flat file's root (office:document), as
@@ -105,6 +116,7 @@ _MEMBERS = {member: (root, tuple(f"{{{_OFFICE}}}{child}" for child in children))
     ("styles.xml", "document-styles", ("font-face-decls", "styles", "automatic-styles", "master-styles")),
     ("meta.xml", "document-meta", ("meta",)), ("settings.xml", "document-settings", ("settings",)))}
 _HREF = f"{{{_XLINK}}}href"
+_FLAT_PEEK = 65536  # of a member, to tell a flat OpenDocument file (its root, its type) from other XML
 _OBJECT_DEPTH = 8  # objects embedded in objects deeper than this stay in their document's XML
 # the parts of the converted reading that hold the document's flow, as the package's body and master
 # pages do (not its properties, attributes, fields' codes, links, or other package parts)
@@ -165,7 +177,9 @@ def extract_odf(data: bytes, name: str, limits: Limits, convert: Convert | None 
                      f"LibreOffice 读取该 OpenDocument 文件所得文字与 {'、'.join(changed)} 中的文字不符，"
                      "这些文字已另从 XML 读取，但未读取其版式"), part="body"))
             failed.append("body")
-        others, other_notices = leftover(pkg, _passed_over(pkg), parts, object_texts)
+        passed = _passed_over(pkg)
+        notices += _flat_members(pkg, passed)
+        others, other_notices = leftover(pkg, passed, parts, object_texts)
         return Document(fmt, parts=(*parts, *others), notices=(*notices, *other_notices),
                         failed_parts=tuple(dict.fromkeys(failed)), notes=converted.notes)
 
@@ -184,7 +198,8 @@ def _changed(roots: list[tuple[str, list[etree._Element]]], objects: list[tuple[
     whole = "\n".join(_nodes_text(elements, values=True) for _, elements in (*roots, *objects))
     if lost_han(flow, whole, pairs=False):
         return [member for member, _ in roots]
-    return [member for member, elements in roots if lost_han(_nodes_text(elements, bylines=False), reading)]
+    return [member for member, elements in roots
+            if lost_han(_nodes_text(elements, bylines=False, uncarried=False), reading)]
 
 
 def _object_roots(pkg: GuardedZip) -> tuple[list[tuple[str, list[etree._Element]]], dict[str, str]]:
@@ -212,7 +227,9 @@ def _unconverted(pkg: GuardedZip, fmt: str, described: str, problem: str, cause:
     notices: list[Notice] = []
     parts = [Part(member, text) for member, elements in _document_roots(pkg, notices)
              if (text := "\n".join(_lines(elements)))]
-    others, other_notices = leftover(pkg, _passed_over(pkg) - {"meta.xml"}, parts)
+    passed = _passed_over(pkg) - {"meta.xml"}
+    notices += _flat_members(pkg, passed)
+    others, other_notices = leftover(pkg, passed, parts)
     cause = cause or unreadable(
         Text(f"{described} read from its XML, without its layout (LibreOffice did not convert it: {problem})",
              f"{described} 仅从 XML 读取了文字，未读取其版式（LibreOffice 未能转换：{problem}）"),
@@ -250,34 +267,61 @@ def _values(elements: list[etree._Element]) -> list[str]:
     """The text fields keep in attributes (``_VALUES``) other than the text
     they show, and the names of pages (``_PAGE``) but ASCII ones
     (``page1``): neither is text LibreOffice's conversion carries (a hidden
-    text's 机密 was nowhere in its DOCX), nor text the change check counts."""
-    found = []
+    text's 机密 was nowhere in its DOCX), nor text the change check counts;
+    and the paragraphs of connectors and captions and the titles of shapes
+    (``_UNCARRIED``), which the conversion leaves out and the change check
+    does not count."""
+    found: list[str] = []
+    fields: list[tuple[etree._Element, list[str]]] = []
     for el in elements:
-        for inner in el.iter(f"{{{_TEXT}}}*", _PAGE):
+        for inner in el.iter(f"{{{_TEXT}}}*", _PAGE, *_UNCARRIED):
             if inner.tag == _PAGE:
                 found += [page] if not (page := inner.get(_PAGE_NAME, "")).isascii() else []
+            elif inner.tag in _UNCARRIED:
+                found += ["".join(held.itertext()) for held in _held(inner)]
             elif values := [value for key in _VALUES if (value := (inner.get(key) or "").strip())]:
-                shown = "".join(inner.itertext()).strip()
-                found += [value for value in values if value != shown]
+                fields.append((inner, values))
+    for n, (inner, values) in enumerate(fields):
+        # a field holding another (hostile: a field in a field, two thousand deep, round a long text) is
+        # not compared with what it shows: its text read once a level was quadratic
+        holds = n + 1 < len(fields) and any(up is inner for up in fields[n + 1][0].iterancestors())
+        # the text it shows as the package holds it: spaces past the first and tabs are elements (text:s,
+        # text:tab), so a value is compared without its blanks (某工程  设计方案 shows 某工程设计方案 there)
+        shown = None if holds else "".join("".join(inner.itertext()).split())
+        found += [value for value in values if "".join(value.split()) != shown]
     return list(dict.fromkeys(found))
 
 
-def _nodes_text(elements: list[etree._Element], bylines: bool = True, values: bool = False) -> str:
+def _nodes_text(elements: list[etree._Element], bylines: bool = True, values: bool = False,
+                uncarried: bool = True) -> str:
     """Their text a node a line (where a comment or a text box anchored in a
     paragraph is not read inside it), with or without the authors and dates
-    of comments and changes (``_BYLINES``), and (``values``) every attribute's value."""
-    roots = [el if bylines else _without_bylines(el) for el in elements]
+    of comments and changes (``_BYLINES``), and (``values``) every attribute's value;
+    without the text ``_values`` reads of the shapes it reads (``_held``) unless ``uncarried``."""
+    roots = [el if bylines else _without_bylines(el, uncarried) for el in elements]
     texts = [text for el in roots for text in el.itertext()]
     if values:
         texts += [value for el in roots for inner in el.iter() for value in inner.attrib.values()]
     return "\n".join(texts)
 
 
-def _without_bylines(el: etree._Element) -> etree._Element:
-    """A copy of ``el`` without ``_BYLINES``."""
+def _without_bylines(el: etree._Element, uncarried: bool = True) -> etree._Element:
+    """A copy of ``el`` without ``_BYLINES``, and without the text ``_values``
+    reads of connectors, captions and titles (``_held``) unless ``uncarried``."""
     copy = deepcopy(el)
     etree.strip_elements(copy, *_BYLINES, with_tail=False)
+    if not uncarried:
+        for inner in list(copy.iter(*_UNCARRIED)):
+            for held in _held(inner):
+                _detach(held)
     return copy
+
+
+def _held(shape: etree._Element) -> list[etree._Element]:
+    """What ``_values`` reads of a connector, a caption or a title
+    (``_UNCARRIED``): its paragraphs, or (none) all of it; any other text
+    in it stays the change check's."""
+    return list(shape.iter(*_PARAGRAPHS)) or [shape]
 
 
 def _passed_over(pkg: GuardedZip) -> set[str]:
@@ -293,6 +337,29 @@ def _passed_over(pkg: GuardedZip) -> set[str]:
                 and Probe(pkg.head(name, 64), name).is_image):
             passed.add(name)
     return passed
+
+
+def _flat_members(pkg: GuardedZip, passed: set[str]) -> list[Notice]:
+    """``unreadable.embedded`` for each member ``leftover`` reads that is a
+    flat OpenDocument file (``Probe.flat_odf_type``): a picture's or an OLE
+    object's data in a flat file (``office:binary-data``), a file added to a
+    package.  ``leftover`` reads it as XML, its text a line a node: a form's
+    密级 column and a level alone in its header were not seen as such, and it
+    was clear; it is not read as a document here (its text still is)."""
+    notices = []
+    for name in pkg.names():
+        if name in passed or name.endswith("/") or _OBJECT.fullmatch(name.removesuffix("content.xml")):
+            continue
+        try:
+            head = pkg.head(name, _FLAT_PEEK)
+        except ExtractionError:
+            continue  # leftover reads it, and says why it could not
+        if Probe(head, name).flat_odf_type:
+            notices.append(unreadable(
+                Text(f"package part {name} is a flat OpenDocument file, read as XML, not as a document",
+                     f"文件包中的部件 {name} 是单文件 OpenDocument（flat XML），仅按 XML 读取了文字，未按文档读取"),
+                part="embedded", rule="unreadable.embedded", object=name))
+    return notices
 
 
 def _described(media_type: str, fmt: str, flat: bool) -> str:
@@ -347,22 +414,27 @@ def _split(document: etree._Element, folder: str, members: dict[str, bytes], med
     comments) in ``flat.xml``, which ``leftover`` reads."""
     if document.tag != f"{{{_OFFICE}}}document":
         raise ExtractionError(f"{local(document.tag) or 'the root'} is not office:document", part="body")
-    media_types[folder] = document.get(f"{{{_OFFICE}}}mimetype", "")
+    body = document.find(f"{{{_OFFICE}}}body")
+    first = next((el for el in body if isinstance(el.tag, str)), None) if body is not None else None
+    media_types[folder] = flat_media_type(document.get(f"{{{_OFFICE}}}mimetype", ""),
+                                          None if first is None else first.tag)
     for frame in [el for el in document.iter(f"{{{_DRAW}}}object") if depth < _OBJECT_DEPTH
                   and next(el.iterancestors(f"{{{_OFFICE}}}document")) is document]:
         if (inner := frame.find(f"{{{_OFFICE}}}document")) is not None:
             name = f"Object {len(media_types)}"
-            frame.remove(inner)
+            _detach(inner)
             frame.set(_HREF, f"./{name}")
             _split(inner, f"{folder}{name}/", members, media_types, depth + 1)
     for n, binary in enumerate(list(document.iter(f"{{{_OFFICE}}}binary-data")), 1):
         holder = binary.getparent()
         name = f"Object {n}.bin" if local(holder.tag) == "object-ole" else f"Pictures/{n}"
+        if len(binary):
+            raise ExtractionError("binary data that holds elements", part="body")
         try:
             members[f"{folder}{name}"] = base64.b64decode(binary.text or "")
-        except binascii.Error as exc:
+        except ValueError as exc:  # binascii.Error; a character not ASCII (机密 where base64 should be)
             raise ExtractionError(f"binary data that is not base64: {exc}", part="body") from exc
-        holder.remove(binary)
+        _detach(binary)
         holder.set(_HREF, name)
     roots = {member: etree.Element(f"{{{_OFFICE}}}{tag}", document.attrib, nsmap=document.nsmap)
              for member, (tag, _) in _MEMBERS.items()}
@@ -380,6 +452,21 @@ def _split(document: etree._Element, folder: str, members: dict[str, bytes], med
         etree.SubElement(unplaced, "p").text = line
     if len(unplaced):
         members[f"{folder}flat.xml"] = etree.tostring(unplaced, xml_declaration=True, encoding="UTF-8")
+
+
+def _detach(el: etree._Element) -> None:
+    """Remove ``el`` from its parent, the text after it (its tail) left where
+    it was: removed with it, a level after a picture's data or after an
+    embedded object's document went unread."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        if (previous := el.getprevious()) is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _comments(document: etree._Element) -> list[str]:

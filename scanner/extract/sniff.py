@@ -34,6 +34,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import olefile
+from lxml import etree
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -42,11 +43,17 @@ _XZ_MAGIC = b"\xfd7zXZ\x00"
 _CONTENT_TYPES_CAP = 1024 * 1024  # [Content_Types].xml is a few KB; never inflate more
 # an OpenDocument package names its type in its first member, ``mimetype``, stored
 _ODF_TYPE = re.compile(rb"application/vnd\.oasis\.opendocument\.[a-z-]{1,40}")
-# a flat OpenDocument file (.fodt .fods .fodp .fodg) names its type on its root, office:document
-_FLAT_ODF_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?document\s[^>]{0,16384}?\bmimetype\s*=\s*[\"']("
-                            + _ODF_TYPE.pattern + rb")[\"']")
-_START_TAG = re.compile(rb"<[A-Za-z_]")
-_FLAT_HEAD = 65536  # LibreOffice writes the root in the first lines; a DTD before it may take more
+# a flat OpenDocument file (.fodt .fods .fodp .fodg) is one XML document whose root is office:document; it
+# names its type on the root (office:mimetype), and its body's one child says it too (LibreOffice reads a
+# flat file with no type, or another, by its root and body, under any name)
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_FLAT_ROOT, _FLAT_BODY, _FLAT_MIMETYPE = (f"{{{_OFFICE}}}document", f"{{{_OFFICE}}}body", f"{{{_OFFICE}}}mimetype")
+ODF_MEDIA_TYPE = "application/vnd.oasis.opendocument."
+# the kinds of document the OpenDocument reader reads (scanner.extract.builtin), and the body of each
+_ODF_KINDS = frozenset({"text", "text-master", "spreadsheet", "presentation", "graphics"})
+_BODY_KINDS = {f"{{{_OFFICE}}}{body}": kind for body, kind in (
+    ("text", "text"), ("spreadsheet", "spreadsheet"), ("presentation", "presentation"), ("drawing", "graphics"))}
+_FLAT_CHUNK = 8192  # fed to the parser at a time, until the root (and, without its type, the body) is seen
 _PDF_TRAILER = re.compile(rb"startxref\s+\d+\s+%%EOF\s*$")
 _PDF_OBJECT = re.compile(rb"(?:^|[\r\n])\d{1,10}\s+\d{1,5}\s+obj\s*<<")
 
@@ -85,6 +92,21 @@ def name_mismatch(fmt: str, name: str) -> str | None:
     ext = os.path.splitext(name.lower())[1]
     allowed = _claims().names.get(ext)
     return None if allowed is None or fmt in allowed else ext.lstrip(".")
+
+
+def flat_media_type(declared: str, body: str | None) -> str:
+    """The media type of a flat OpenDocument file (or of a document embedded
+    in one) whose root declares ``declared`` and whose body's first child is
+    ``body``: the declared type when it is a kind the OpenDocument reader
+    reads (``_ODF_KINDS``, or its template), else the body's, else (no
+    body seen) a text's, as LibreOffice opens it; "" when ``declared`` is
+    none of these and ``body`` is another kind (a chart, a formula)."""
+    if declared.startswith(ODF_MEDIA_TYPE) and declared[len(ODF_MEDIA_TYPE):].removesuffix("-template") in _ODF_KINDS:
+        return declared
+    if body is None:
+        return f"{ODF_MEDIA_TYPE}text"
+    kind = _BODY_KINDS.get(body)
+    return f"{ODF_MEDIA_TYPE}{kind}" if kind else ""
 
 
 def damaged_pdf_header(data: bytes) -> bool:
@@ -174,14 +196,41 @@ class Probe:
 
     @functools.cached_property
     def flat_odf_type(self) -> str:
-        """The media type a flat OpenDocument file names on its root element
-        (``office:document office:mimetype=...``), the first element of its
-        first 64 KB; "" when it is none."""
-        head = self.data[:_FLAT_HEAD]
-        if self.looks_binary or b"opendocument" not in head or (start := _START_TAG.search(head)) is None:
-            return ""
-        m = _FLAT_ODF_ROOT.match(head, start.start())
-        return m.group(1).decode() if m else ""
+        """The media type of a flat OpenDocument file: one XML document (in
+        any encoding the XML parser reads, after any comment or processing
+        instruction) whose root is ``office:document``; the type its root
+        names, or its body's (``flat_media_type``); "" when it is none.  Read
+        by an XML parser, not by a pattern: a comment holding ``<b>`` before
+        the root, a ``>`` in an attribute's value or UTF-16 hid the root, and
+        a flat file that LibreOffice opens as a document was read as XML text."""
+        parser = etree.XMLPullParser(events=("start", "end"), resolve_entities=False, no_network=True,
+                                     load_dtd=False, remove_comments=True, remove_pis=True)
+        root: etree._Element | None = None
+        declared, in_body = "", False
+        for at in range(0, len(self.data), _FLAT_CHUNK):
+            try:
+                parser.feed(self.data[at:at + _FLAT_CHUNK])
+                failed = False
+            except (etree.XMLSyntaxError, ValueError):
+                failed = True
+            for event, el in parser.read_events():
+                if root is None:
+                    if el.tag != _FLAT_ROOT:
+                        return ""
+                    root, declared = el, str(el.get(_FLAT_MIMETYPE) or "")
+                    if declared and flat_media_type(declared, "") == declared:  # a kind read: the body is not needed
+                        return declared
+                elif event == "start":
+                    if in_body:
+                        return flat_media_type(declared, el.tag)
+                    in_body = el.tag == _FLAT_BODY
+                elif el is not root:  # what lies before the body (styles, fonts) is not kept
+                    el.clear(keep_tail=True)
+                    while el.getprevious() is not None:
+                        del el.getparent()[0]
+            if failed:
+                break
+        return "" if root is None else flat_media_type(declared, None)
 
     @functools.cached_property
     def is_ole(self) -> bool:

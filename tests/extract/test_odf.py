@@ -418,3 +418,150 @@ def test_a_drawing_is_read_as_one_document(soffice) -> None:
                     "plan.fodg") == ("odp", "block", "full", [
         ("mark.bare-level", "content.xml"), ("mark.bare-level", "slide:1"), ("mark.state-secret", "notes:2"),
         ("mark.state-secret", "slide:2")])
+
+
+def test_a_flat_file_is_known_by_its_root_whatever_comes_before_it(form_fodt: bytes) -> None:
+    """Its root was found by a pattern, in the first tag: a comment or a
+    processing instruction holding ``<b>`` before it, a ``>`` in one of its
+    attributes, UTF-16, or no office:mimetype (LibreOffice opens such a file
+    as a text all the same), and the form was read as XML text, clear (found
+    by its second reader)."""
+    root = b"<office:document "
+    text = form_fodt.decode()
+    variants = {
+        "comment": form_fodt.replace(root, b"<!-- made by <b>tool</b> -->" + root, 1),
+        "instruction": form_fodt.replace(root, b"<?tool <b> ?>" + root, 1),
+        "attribute": form_fodt.replace(root, root + b'xmlns:x="urn:x" x:note="a>b" ', 1),
+        "utf-16": text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"),
+        "utf-16-be": text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16-be"),
+        "no type": form_fodt.replace(b' office:mimetype="application/vnd.oasis.opendocument.text"', b""),
+    }
+    for variant, data in variants.items():
+        assert data != form_fodt, variant
+        assert sniff(data, "form.fodt") == "odt", variant
+        assert findings(data, "form.fodt") == ("odt", "block", "full", [
+            ("mark.bare-level", "header"), ("mark.form-field", "table")]), variant
+    # an ordinary XML file is no flat file, whatever it names
+    office = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    for other in ('<document xmlns="urn:example" mimetype="application/vnd.oasis.opendocument.text"><p>x</p></document>',
+                  '<svg xmlns="http://www.w3.org/2000/svg"><text>application/vnd.oasis.opendocument.text</text></svg>',
+                  f'<root><office:document {office} office:mimetype="application/vnd.oasis.opendocument.text"/></root>'):
+        assert sniff(f'<?xml version="1.0"?>{other}'.encode(), "page.xml") == "xml"
+
+
+def test_text_beside_a_pictures_data_or_an_objects_document_is_read() -> None:
+    """The text after an office:binary-data or after an embedded object's
+    office:document went with it when the flat file was packaged: clear (found by its second reader)."""
+    picture = flat_text('<text:p>正文<office:binary-data>QUFB</office:binary-data>机密★5年</text:p>')
+    assert findings(picture, "notice.fodt") == ("odt", "block", "full", [("mark.state-secret", "body")])
+    obj = flat_text('<text:p><draw:frame svg:width="2cm" svg:height="2cm"><draw:object><office:document '
+                    'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text><text:p>附件'
+                    '</text:p></office:text></office:body></office:document>秘密★3年</draw:object></draw:frame></text:p>')
+    assert findings(obj, "notice.fodt") == ("odt", "block", "partial", [
+        ("mark.state-secret", "content.xml"), ("unreadable.extract", "body")])
+
+
+def test_binary_data_that_is_not_base64_is_read_as_xml() -> None:
+    """A level where a picture's base64 should be: the extractor failed (a
+    ValueError, not binascii.Error) and the level was not read."""
+    fodt = flat_text('<text:p>正文<office:binary-data>机密★5年</office:binary-data></text:p>')
+    assert findings(fodt, "notice.fodt") == ("odt", "block", "partial", [
+        ("mark.state-secret", "body"), ("unreadable.extract", "body")])
+    held = flat_text('<text:p><office:binary-data>QUFB<text:span>秘密★3年</text:span></office:binary-data></text:p>')
+    assert findings(held, "notice.fodt") == ("odt", "block", "partial", [
+        ("mark.state-secret", "body"), ("unreadable.extract", "body")])
+
+
+def test_a_flat_file_in_a_pictures_or_an_objects_data_is_not_clear(form_fodt: bytes, soffice) -> None:
+    """A flat file whose picture's (or OLE object's) data is another flat
+    file, or a package holding one: read as the XML of a picture, its form's
+    level and its header's were not seen as such, and it was clear (found by its second reader)."""
+    import base64
+
+    document = docx.Document()
+    document.add_paragraph("关于开展年度检查工作的通知")
+    odt = with_members(soffice(saved(document), "docx", "odt"), {"Pictures/form.fodt": form_fodt})
+    fmt, verdict, extraction, found = findings(odt, "notice.odt")
+    assert (fmt, verdict, extraction) == ("odt", "review", "partial") and ("unreadable.embedded", "embedded") in found
+
+    data = base64.b64encode(form_fodt).decode()
+    for holder in ("draw:image", "draw:object-ole"):
+        fodt = flat_text(f'<text:p>关于开展年度检查工作的通知<draw:frame svg:width="2cm" svg:height="2cm"><{holder}>'
+                         f'<office:binary-data>{data}</office:binary-data></{holder}></draw:frame></text:p>')
+        fmt, verdict, extraction, found = findings(fodt, "notice.fodt")
+        assert (fmt, verdict, extraction) == ("odt", "review", "partial"), holder
+        assert ("unreadable.embedded", "embedded") in found, holder
+
+
+def test_fields_in_fields_are_compared_with_their_text_once() -> None:
+    """A field's value is compared with the text it shows: two thousand
+    fields one in another round a long text read that text two thousand times
+    (~10 s here; 100 MB of text, hours)."""
+    import time
+
+    depth = 2000
+    fodt = flat_text('<text:p>' + '<text:span text:string-value="某">' * depth + "文字" * 1_000_000
+                     + "</text:span>" * depth + "</text:p>")
+    start = time.monotonic()
+    assert findings(fodt, "notice.fodt", NO_LIBREOFFICE) == ("odt", "review", "partial", [("unreadable.format", "body")])
+    assert time.monotonic() - start < 4
+
+
+@pytest.mark.parametrize("label", ["是", "机密"])
+def test_a_connectors_label_is_read_whole(soffice, label: str) -> None:
+    """LibreOffice's PPTX holds no connector's or caption's text: a
+    flowchart's 是 and 否 made an ordinary drawing review, its text read again
+    as the change check's (found by its second reader); they are read whole, as a field's value is."""
+    def shape(ident: str, x: int, text: str) -> str:
+        return (f'<draw:rect draw:id="{ident}" svg:x="{x}cm" svg:y="1cm" svg:width="4cm" svg:height="2cm">'
+                f'<text:p>{text}</text:p></draw:rect>')
+
+    fodg = (f'<?xml version="1.0" encoding="UTF-8"?><office:document {NS} '
+            'office:mimetype="application/vnd.oasis.opendocument.graphics"><office:body><office:drawing>'
+            '<draw:page draw:name="page1">' + shape("a", 1, "提交申请") + shape("b", 10, "审批")
+            + f'<draw:connector draw:start-shape="a" draw:end-shape="b" svg:x1="5cm" svg:y1="2cm" svg:x2="10cm" '
+            f'svg:y2="2cm"><text:p>{label}</text:p></draw:connector><draw:caption svg:x="1cm" svg:y="6cm" '
+            'svg:width="4cm" svg:height="2cm" draw:caption-point-x="0cm" draw:caption-point-y="0cm"><text:p>否则退回'
+            '</text:p></draw:caption></draw:page></office:drawing></office:body></office:document>').encode()
+    odg = soffice(fodg, "fodg", "odg")
+    expected = [] if label == "是" else [("mark.bare-level", "content.xml")]
+    assert findings(odg, "flow.odg") == ("odp", "clear" if label == "是" else "block", "full", expected)
+
+
+def test_a_value_a_field_shows_with_other_blanks_is_not_read_again(soffice) -> None:
+    """Spaces past the first and tabs are elements in the package (text:s,
+    text:tab): a value holding them differed from the text the field shows,
+    and was read again as text the field does not show."""
+    from scanner.extract import extract
+
+    decls = ('<text:variable-decls><text:variable-decl office:value-type="string" text:name="v"/>'
+             '<text:variable-decl office:value-type="string" text:name="w"/></text:variable-decls>')
+    odt = soffice(flat_text(
+        f'{decls}<text:p>项目：<text:variable-set text:name="v" office:value-type="string" '
+        'office:string-value="某工程  设计方案">某工程<text:s text:c="2"/>设计方案</text:variable-set>。</text:p>'
+        '<text:p>类别：<text:variable-set text:name="w" office:value-type="string" office:string-value="一般&#9;文件">'
+        '一般<text:tab/>文件</text:variable-set></text:p><text:p><text:conditional-text text:condition="ooow:1==1" '
+        'text:string-value-if-true="甲  乙" text:string-value-if-false="丙">甲<text:s/> 乙</text:conditional-text>'
+        '</text:p>'), "fodt", "odt")
+    assert [(part.name, part.text) for part in extract(odt, "plan.odt", Limits()).parts
+            if part.name == "content.xml"] == [("content.xml", "丙")]
+
+
+def test_a_pictures_title_keeps_a_text_full(soffice) -> None:
+    """LibreOffice's DOCX holds a picture's description, not its title (the
+    alt text's 示意图): an ordinary text with a titled picture was review."""
+    from docx.shared import Cm
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (60, 30), "white").save(picture, "PNG")
+    for title in ("示意图", "机密"):
+        document = docx.Document()
+        document.add_paragraph("关于开展年度检查工作的通知")
+        document.add_picture(io.BytesIO(picture.getvalue()), width=Cm(2))
+        document.inline_shapes[0]._inline.docPr.set("title", title)
+        document.inline_shapes[0]._inline.docPr.set("descr", "工程示意图")
+        odt = soffice(saved(document), "docx", "odt")
+        assert f"<svg:title>{title}</svg:title>".encode() in zipfile.ZipFile(io.BytesIO(odt)).read("content.xml")
+        assert findings(odt, "notice.odt") == (("odt", "clear", "full", []) if title == "示意图" else
+                                               ("odt", "block", "full", [("mark.bare-level", "content.xml")]))
