@@ -60,13 +60,27 @@ def edited(package: bytes, member: str, edit) -> bytes:
 @pytest.fixture(scope="module")
 def form_odt(soffice) -> bytes:
     """A Word form (header row over a value row) saved as .odt by LibreOffice."""
+    return soffice(saved(word_form()), "docx", "odt")
+
+
+def word_form(header: str = "") -> docx.document.Document:
+    """A Word form: 文件名称 | 密级 | 份数 over 某工程设计方案 | 机密 | 2, and ``header`` in its page header."""
     document = docx.Document()
+    if header:
+        document.sections[0].header.paragraphs[0].text = header
     document.add_paragraph("文件报送单")
     table = document.add_table(rows=2, cols=3)
     for row, values in enumerate((("文件名称", "密级", "份数"), ("某工程设计方案", "机密", "2"))):
         for column, value in enumerate(values):
             table.cell(row, column).text = value
-    return soffice(saved(document), "docx", "odt")
+    return document
+
+
+def content_xml(package: bytes, name: str) -> list[str]:
+    """The text of the ``content.xml`` parts the reader adds to a package's conversion."""
+    from scanner.extract import extract
+
+    return [part.text for part in extract(package, name, Limits()).parts if part.name == "content.xml"]
 
 
 def test_a_word_form_saved_as_odt_blocks_on_its_level_column(form_odt: bytes) -> None:
@@ -319,7 +333,6 @@ def test_a_level_a_field_keeps_in_an_attribute_blocks(soffice, field: str) -> No
 def test_only_what_a_field_does_not_show_is_read_from_its_attributes(soffice) -> None:
     """A field's value it shows is the conversion's already: not read twice;
     the choice it does not show and a hidden text are (they were clear)."""
-    from scanner.extract import extract
 
     odt = soffice(flat_text(
         '<text:user-field-decls><text:user-field-decl office:value-type="string" office:string-value="某工程设计方案" '
@@ -327,8 +340,7 @@ def test_only_what_a_field_does_not_show_is_read_from_its_attributes(soffice) ->
         '</text:user-field-get>的请示</text:p><text:p><text:conditional-text text:condition="ooow:1==1" '
         'text:string-value-if-true="内部资料" text:string-value-if-false="公开">内部资料</text:conditional-text></text:p>'
         '<text:p>附件<text:hidden-text text:condition="ooow:1==1" text:string-value="机密"/></text:p>'), "fodt", "odt")
-    assert [(part.name, part.text) for part in extract(odt, "request.odt", Limits()).parts
-            if part.name == "content.xml"] == [("content.xml", "公开\n机密")]
+    assert content_xml(odt, "request.odt") == ["公开\n机密"]
     [result] = scan_bytes(odt, "request.odt")
     assert (result.verdict.value, result.extraction.value) == ("block", "full")
     assert sorted((f.rule, f.part) for f in result.findings) == [
@@ -338,14 +350,7 @@ def test_only_what_a_field_does_not_show_is_read_from_its_attributes(soffice) ->
 @pytest.fixture(scope="module")
 def form_fodt(soffice) -> bytes:
     """A Word form with a level alone in its header, saved as .fodt by LibreOffice."""
-    document = docx.Document()
-    document.sections[0].header.paragraphs[0].text = "机密"
-    document.add_paragraph("文件报送单")
-    table = document.add_table(rows=2, cols=3)
-    for row, values in enumerate((("文件名称", "密级", "份数"), ("某工程设计方案", "机密", "2"))):
-        for column, value in enumerate(values):
-            table.cell(row, column).text = value
-    return soffice(saved(document), "docx", "fodt")
+    return soffice(saved(word_form(header="机密")), "docx", "fodt")
 
 
 def test_a_flat_text_is_read_as_its_package(form_fodt: bytes, soffice) -> None:
@@ -532,7 +537,6 @@ def test_a_value_a_field_shows_with_other_blanks_is_not_read_again(soffice) -> N
     """Spaces past the first and tabs are elements in the package (text:s,
     text:tab): a value holding them differed from the text the field shows,
     and was read again as text the field does not show."""
-    from scanner.extract import extract
 
     decls = ('<text:variable-decls><text:variable-decl office:value-type="string" text:name="v"/>'
              '<text:variable-decl office:value-type="string" text:name="w"/></text:variable-decls>')
@@ -543,8 +547,7 @@ def test_a_value_a_field_shows_with_other_blanks_is_not_read_again(soffice) -> N
         '一般<text:tab/>文件</text:variable-set></text:p><text:p><text:conditional-text text:condition="ooow:1==1" '
         'text:string-value-if-true="甲  乙" text:string-value-if-false="丙">甲<text:s/> 乙</text:conditional-text>'
         '</text:p>'), "fodt", "odt")
-    assert [(part.name, part.text) for part in extract(odt, "plan.odt", Limits()).parts
-            if part.name == "content.xml"] == [("content.xml", "丙")]
+    assert content_xml(odt, "plan.odt") == ["丙"]
 
 
 def test_a_pictures_title_keeps_a_text_full(soffice) -> None:
