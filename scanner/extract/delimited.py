@@ -33,16 +33,23 @@ MAX_CELLS = 200_000
 # pipes is not cut into a million cells)
 _MAX_COLUMNS = 64
 # what divides a pipe table's cells: an ASCII pipe (not escaped, as Markdown escapes one inside a cell), a
-# full-width one (typed with a Chinese input method) and a box-drawing line
-_PIPES = "|｜│┃║"
+# full-width one (typed with a Chinese input method), a box-drawing vertical line (light, heavy, double,
+# dashed) and a broken bar
+_PIPES = "|｜│┃║┆┇┊┋╎╏¦"
 _PIPE = re.compile(rf"(?<!\\)[{_PIPES}]")
 # a rule line between a pipe table's rows: a Markdown table's delimiter row (|---|:--:|), a drawn table's
-# border (+------+----+, ├──┼──┤); possessive, so a long line is read once
-_RULE = rf"[ \t{_PIPES}:+\-=─━═┼╋╬├┤┬┴┌┐└┘╔╗╚╝╠╣╦╩]*+"
+# border (+------+----+, ├──┼──┤, ┣━━╋━━┫, ╞══╪══╡, ╭──┬──╮: any box-drawing character); possessive, so a
+# long line is read once.  Only the heavy, double, mixed and rounded borders' corners and joints were not
+# among them: a table so drawn was cut at each border into rows of one line each, no table (found by a
+# second reader)
+_RULE = rf"[ \t{_PIPES}:+\-=\u2500-\u257f]*+"
 _RULE_CHARS = re.compile(_RULE)
-_RULE_DASHES = re.compile("[-=─━═]")
-# rule lines without a pipe (+------+------+), between two rows of a drawn table: each holds a dash
-_RULE_LINES = re.compile(rf"(?:(?=[^\n]*?[-=─━═]){_RULE}\r?\n)+")
+# what makes a line of those a rule, not a row of blank cells (| | |): a dash, a corner or a joint
+_DASH = r"[-=\u2500-\u257f](?<![│┃║┆┇┊┋╎╏╵╷╹╻╽╿])"
+_RULE_DASHES = re.compile(_DASH)
+# what may stand between two rows of a pipe table: rule lines without a pipe (+------+------+), each holding
+# a dash, and blank lines (a text whose lines are spaced by blank ones, as a sheet's blank row is passed over)
+_RULE_LINES = re.compile(rf"(?:(?=[^\n]*?{_DASH}){_RULE}\r?\n|[ \t\r\u3000]*+\n)+")
 
 
 def csv_grids(text: str) -> tuple[CellGrid, ...]:

@@ -129,7 +129,9 @@ class _Collector:
         self.attributes: list[str] = []
         self.comments: list[str] = []
         # the grids of the visible and of the hidden tables, where the page may hold a 密级 column (a hidden
-        # table's text is the item's too, and was read without its grid)
+        # table's text is the item's too, and was read without its grid); a visible table has a companion among
+        # the hidden ones, which its hidden rows, row groups and cells go to (a <tbody style="display:none">
+        # holding a form, a column hidden down the table, were read a cell a line, without a grid: clear)
         self.tables = (HtmlTables(), HtmlTables()) if tables else None
 
     def walk(self, root: Any, hidden: bool) -> None:
@@ -144,6 +146,8 @@ class _Collector:
             if step == _END_TABLE:
                 if tables is not None:
                     tables[hidden].table_end()
+                    if not hidden:
+                        tables[True].table_end()  # its companion
                 continue
             if step == _END_CELL:
                 if tables is not None:
@@ -194,10 +198,14 @@ class _Collector:
                     grid = tables[now_hidden]
                     if handed == "table":
                         grid.table()
+                        if not now_hidden:
+                            tables[True].table()  # the companion of its hidden parts
                     elif handed == "tr":
                         parent = el.getparent()
-                        grid.row(footer=parent is not None and isinstance(parent.tag, str)
-                                 and parent.tag.lower() == "tfoot")
+                        footer = parent is not None and isinstance(parent.tag, str) and parent.tag.lower() == "tfoot"
+                        grid.row(footer=footer)
+                        if not now_hidden:
+                            tables[True].row(footer=footer)  # its hidden cells, a row of the companion
                     else:
                         grid.cell(el.get("colspan"), el.get("rowspan"), len(out))
                     if handed in _TABLE_ENDS:
@@ -216,10 +224,32 @@ class _Collector:
         guidance row's 绝密/机密/秘密 are: the unselected 机密 of 公开/机密 is no
         level alone on a line); of a list of one, the option not shown.
         Read as the page's text, all the options ran together in the field
-        (公开机密), its value read as none."""
+        (公开机密), its value read as none.
+
+        A list offering any value (全部, 不限) is a search's filter, not a
+        record's field: what it has selected is the query's, read among its
+        options only (a search page filtered on 机密 was blocked as a form
+        whose 密级 is 机密).
+
+        Each piece of text is its nearest option's, read once: an option's
+        text read whole (itertext) held the options the parser nests in it
+        (<option><span> unclosed, as libxml2 nests them), and 400 such
+        options made 80,000 levels, 2,000 more than an item's time (found by
+        a second reader)."""
         options: list[Any] = []
-        holders = [select]  # the select and its groups, whose own text and tails no browser shows
-        for el in select.iterdescendants():
+        texts: list[list[str]] = []  # each option's text, in pieces
+        unshown: list[str] = []  # the select's and its groups' own text and their children's tails: no browser shows it
+        if select.text:
+            unshown.append(select.text)
+        # (an element, or a tail to add, and the option whose text it is: -1, none)
+        stack: list[tuple[Any, int]] = [(child, -1) for child in reversed(select)]
+        while stack:
+            el, owner = stack.pop()
+            if isinstance(el, str):
+                (texts[owner] if owner >= 0 else unshown).append(el)
+                continue
+            if el.tail:
+                stack.append((el.tail, owner))  # after its children
             tag = el.tag
             if not isinstance(tag, str):
                 if isinstance(el, lxml.etree._Comment):
@@ -229,14 +259,19 @@ class _Collector:
                 self._attributes(el, hidden, False, False)
             tag = tag.lower()
             if tag == "option":
+                owner = len(options)
                 options.append(el)
-            elif tag == "optgroup":
-                holders.append(el)
-        shown = next((el for el in reversed(options) if el.get("selected") is not None), None)
-        if shown is not None:
-            out.append("".join(shown.itertext()))
-        others = ["".join(el.itertext()) for el in options if len(options) > 1 or el is not shown]
-        others += [text for holder in holders for text in (holder.text, *(child.tail for child in holder)) if text]
+                texts.append([])
+            elif tag in ("optgroup", "select"):
+                owner = -1
+            if el.text:
+                (texts[owner] if owner >= 0 else unshown).append(el.text)
+            stack.extend((child, owner) for child in reversed(el))
+        labels = ["".join(pieces) for pieces in texts]
+        shown = next((n for n in reversed(range(len(options))) if options[n].get("selected") is not None), None)
+        if shown is not None and not any(_ANY_VALUE.fullmatch(label) for label in labels):
+            out.append(labels[shown])
+        others = [label for n, label in enumerate(labels) if len(options) > 1 or n != shown] + unshown
         if line := "、".join(text.strip() for text in others if text.strip()):
             self.attributes.append(line)
 
@@ -259,6 +294,10 @@ class _Collector:
             return hidden
         style = get("style")
         return get("hidden") is not None or bool(style and _HIDDEN_STYLE.search(style))
+
+
+# an option offering any value, as a search's filter does (全部, 不限, -- 全部密级 --)
+_ANY_VALUE = re.compile(r"[\s\-—=*<>＜＞（）()【】\[\]]*(?:全部|所有|不限|任意|全选)(?:密级|级别)?[\s\-—=*<>＜＞（）()【】\[\]]*")
 
 
 def _is_dropdown(select: Any) -> bool:

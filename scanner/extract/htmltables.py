@@ -1,5 +1,6 @@
 """The grid of a web page's tables, read beside its visible text (and a
-hidden table's, beside its hidden text).
+hidden table's, or a visible table's hidden rows and cells, beside its
+hidden text).
 
 A page's table is read a cell a line (``td`` and ``th`` are block
 elements), so a form or a register published as a page (文件名称 | 密级 |
@@ -54,7 +55,10 @@ class HtmlTables:
         if not self._reading:
             return
         table = self._reading[-1]
-        table.rows.append([])
+        # a row left empty (a visible row's, in the companion of a visible table's hidden cells) is no row of the
+        # grid: the next one takes its place, so a long table's companion holds no list for each of its rows
+        if not table.rows or table.rows[-1] or footer or len(table.rows) - 1 in table.footer:
+            table.rows.append([])
         if footer:
             table.footer.add(len(table.rows) - 1)
         # the cells above that span into this row stand in it, merged

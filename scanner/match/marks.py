@@ -629,18 +629,25 @@ def _read_columns(original: str, rows: Iterable[tuple[int, str, list[tuple[int, 
                             span = (at, at + len(cell))
                         columns[column] = (levels + 1, span, width)
                 elif kind == "other" and column in columns and len(cells) >= columns[column][2] \
-                        and not _across(spans):
+                        and not _across(spans, column):
                     close(column)
     for column in list(columns):
         close(column)
     return sorted(found)
 
 
-def _across(spans: list[tuple[int, int]] | None) -> bool:
-    """A grid's row of one cell across all its columns (a heading between a
-    header and its rows, 第一批): passed over as a sheet's line of one cell
-    is, not taken for the end of its columns."""
-    return spans is not None and len(spans) > 1 and spans.count(spans[0]) == len(spans)
+def _across(spans: list[tuple[int, int]] | None, column: int) -> bool:
+    """A grid's cell that runs across ``column`` from one before it, or a row
+    of one cell across all its columns (a heading between a header and its
+    rows, 第一批): passed over as a sheet's line of one cell is, not taken for
+    the end of its columns.  A heading across the first columns only (第一批
+    over 文件名称 and 密级, 份数 left blank) ended the 密级 column, and the
+    机密 under it was clear (found by a second reader)."""
+    if spans is None or len(spans) < 2:
+        return False
+    if 0 < column < len(spans) and spans[column] == spans[column - 1] and spans[column][0] < spans[column][1]:
+        return True
+    return spans.count(spans[0]) == len(spans)
 
 
 def _misplaced_star(text: str, start: int, end: int, line_start: int, line_end: int, level: str,

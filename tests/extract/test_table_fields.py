@@ -707,6 +707,15 @@ _PIPE_TABLES = {
     "full-width": "文件名称｜密级｜份数\n{name}｜{level}｜2\n",
     "drawn": "+------+------+------+\n| 文件名称 | 密级 | 份数 |\n+------+------+------+\n| {name} | {level} | 2 |\n"
              "+------+------+------+\n",
+    # drawn with heavy, mixed and rounded box lines, whose corners and joints ended the table at each border,
+    # and rows spaced by blank lines, which ended it after its header (found by a second reader: clear)
+    "drawn-heavy": "┏━━━━┳━━━━┳━━━━┓\n┃ 文件名称 ┃ 密级 ┃ 份数 ┃\n┣━━━━╋━━━━╋━━━━┫\n┃ {name} ┃ {level} ┃ 2 ┃\n"
+                   "┗━━━━┻━━━━┻━━━━┛\n",
+    "drawn-mixed": "╒════╤════╤════╕\n│ 文件名称 │ 密级 │ 份数 │\n╞════╪════╪════╡\n│ {name} │ {level} │ 2 │\n"
+                   "╘════╧════╧════╛\n",
+    "drawn-rounded": "╭────┬────┬────╮\n│ 文件名称 │ 密级 │ 份数 │\n┝━━━━┿━━━━┿━━━━┥\n│ {name} │ {level} │ 2 │\n"
+                     "╰────┴────┴────╯\n",
+    "spaced": "| 文件名称 | 密级 | 份数 |\n\n| {name} | {level} | 2 |\n",
 }
 
 
@@ -811,3 +820,64 @@ def test_a_hidden_tables_classification_column_is_read_by_its_grid(attributes: s
     register = _page("<tr><th>名称</th><th>密级</th></tr><tr><td>甲</td><td>公开</td></tr><tr><td>乙</td><td>机密</td></tr>",
                      attributes)
     assert _marks(register, "register.html") == []
+
+
+def test_a_heading_across_the_first_columns_does_not_end_the_classification_column() -> None:
+    """A batch's heading merged over the first columns only (第一批 over 文件名称 and 密级, 份数 left blank), on a
+    page and in a Word table: the merged cell stood in the 密级 column, ended it, and the 机密 under it was clear
+    (found by a second reader).  A cell running into the column from one before it is passed over, as a row
+    across all the columns is; a register of batches stays a register."""
+    header = "<tr><th>文件名称</th><th>密级</th><th>份数</th></tr><tr><td colspan=2>第一批</td><td></td></tr>"
+    assert _levels(_page(header + "<tr><td>某工程设计方案</td><td>机密</td><td>2</td></tr>"), "form.html") == [
+        ("mark.form-field", "机密")]
+    assert _levels(_page(header + "<tr><td>甲</td><td>公开</td><td>1</td></tr><tr><td>乙</td><td>机密</td><td>2</td></tr>"),
+                   "register.html") == []
+    rows = [["文件名称", "密级", "份数"], ["第一批", "", ""], ["某工程设计方案", "机密", "2"]]
+    assert _marks(_merged(rows, [(1, 0, 1, 1)]), "form.docx") == [("mark.form-field", "table", "机密", "column-header")]
+    rows = [["文件名称", "密级", "份数"], ["第一批", "", ""], ["甲", "公开", "1"], ["乙", "机密", "2"]]
+    assert _marks(_merged(rows, [(1, 0, 1, 1)]), "register.docx") == []
+
+
+# hidden text before the table, so that no level of it is among the hidden part's first lines
+_HIDDEN_NOTES = "<div hidden><p>说明一</p><p>说明二</p><p>说明三</p><p>说明四</p></div>"
+
+
+def _hidden_rows(rows: list[tuple[str, str, str]], row: str = "<tr{}>", cell: str = "<td{}>", hide: str = "") -> bytes:
+    body = "".join(row.format("") + "".join(cell.format(hide if n == 1 else "") + value + "</td>"
+                                            for n, value in enumerate(values)) + "</tr>" for values in rows)
+    return _page(body).replace(b"<table>", _HIDDEN_NOTES.encode() + b"<table>")
+
+
+_HIDDEN_FORM = [("文件名称", "密级", "份数"), ("某工程设计方案", "机密", "2")]
+_HIDDEN_REGISTER = [("文件名称", "密级", "份数"), ("甲", "公开", "1"), ("乙", "机密", "2"), ("丙", "秘密", "1")]
+
+
+def test_a_visible_tables_hidden_rows_and_cells_are_read_by_their_grid() -> None:
+    """A visible table whose rows are hidden (a collapsed <tbody style="display:none">, each row hidden) or
+    whose 密级 column is hidden down the table: the hidden text was read a cell a line, without a grid, and the
+    机密 under its hidden 密级 was clear (found by a second reader).  Such rows and cells are a table of their own
+    in the hidden part; a hidden register stays a register."""
+    tbody = _page("<tbody style=\"display:none\"><tr><th>文件名称</th><th>密级</th><th>份数</th></tr>"
+                  "<tr><td>某工程设计方案</td><td>机密</td><td>2</td></tr></tbody>")
+    tbody = tbody.replace(b"<table>", _HIDDEN_NOTES.encode() + b"<table>")
+    assert _marks(tbody, "form.html") == [("mark.form-field", "hidden", "机密", "column-header")]
+    rows = _hidden_rows(_HIDDEN_FORM, row="<tr style='display:none'>")
+    assert _marks(rows, "form.html") == [("mark.form-field", "hidden", "机密", "column-header")]
+    assert _marks(_hidden_rows(_HIDDEN_REGISTER, row="<tr hidden>"), "register.html") == []
+    column = _hidden_rows([("序号", "文件名称", "密级"), ("1", "某工程设计方案", "机密")], cell="<td{}>", hide=" hidden")
+    assert [rule for rule, part, text, _ in _marks(column, "form.html")] == ["mark.form-field"]
+    register = _hidden_rows([("序号", "文件名称", "密级"), ("1", "甲", "公开"), ("2", "乙", "机密")], hide=" hidden")
+    assert _marks(register, "register.html") == []
+
+
+def test_a_search_filters_selected_level_is_no_field() -> None:
+    """A search page's filter (密级: 全部 / 公开 / 秘密 / 机密, 机密 selected) is a query, not a record's 密级: read as
+    the field's value, the page was blocked.  A list offering any value (全部, 不限) is a filter; the same list
+    without it, a record's field, is read as before."""
+    options = "".join(f"<option{' selected' if level == '机密' else ''}>{level}</option>" for level in ("公开", "秘密", "机密"))
+    for any_value in ("全部", "-- 不限 --"):
+        page = (f"<html><body><h1>档案检索</h1><form action=\"/search\">关键词：<input name=q> 密级：<select name=mj>"
+                f"<option>{any_value}</option>{options}</select><button>检索</button></form><p>共 0 条</p></body></html>")
+        assert _levels(page.encode(), "search.html") == []
+    record = f"<html><body><form>文件名称：某工程设计方案<br>密级：<select name=mj>{options}</select></form></body></html>"
+    assert _levels(record.encode(), "record.html") == [("mark.form-field", "密级：机密")]
