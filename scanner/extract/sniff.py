@@ -34,7 +34,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import olefile
-from lxml import etree
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -53,6 +52,11 @@ ODF_MEDIA_TYPE = "application/vnd.oasis.opendocument."
 _ODF_KINDS = frozenset({"text", "text-master", "spreadsheet", "presentation", "graphics"})
 _BODY_KINDS = {f"{{{_OFFICE}}}{body}": kind for body, kind in (
     ("text", "text"), ("spreadsheet", "spreadsheet"), ("presentation", "presentation"), ("drawing", "graphics"))}
+# what a flat file's bytes begin with: markup (after a UTF-8 BOM and blanks), or UTF-16's BOM or first <; and
+# its root's name as they hold it (UTF-8 and the encodings ASCII is part of, UTF-16)
+_XML_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*<")
+_UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
+_ROOT_WORDS = tuple("document".encode(encoding) for encoding in ("ascii", "utf-16-le", "utf-16-be"))
 _FLAT_CHUNK = 8192  # fed to the parser at a time, until the root (and, without its type, the body) is seen
 _PDF_TRAILER = re.compile(rb"startxref\s+\d+\s+%%EOF\s*$")
 _PDF_OBJECT = re.compile(rb"(?:^|[\r\n])\d{1,10}\s+\d{1,5}\s+obj\s*<<")
@@ -203,6 +207,11 @@ class Probe:
         by an XML parser, not by a pattern: a comment holding ``<b>`` before
         the root, a ``>`` in an attribute's value or UTF-16 hid the root, and
         a flat file that LibreOffice opens as a document was read as XML text."""
+        if not (_XML_START.match(self.data) or self.data[:2] in _UTF16_STARTS) \
+                or not any(word in self.data for word in _ROOT_WORDS):
+            return ""  # no XML, or no element named document: no XML parser loaded for a text, a PDF, a picture
+        from lxml import etree
+
         parser = etree.XMLPullParser(events=("start", "end"), resolve_entities=False, no_network=True,
                                      load_dtd=False, remove_comments=True, remove_pis=True)
         root: etree._Element | None = None
