@@ -100,7 +100,7 @@ def pipe_grids(text: str) -> tuple[CellGrid, ...]:
     and those between two of them, are looked at, each once, and at most
     ``MAX_CELLS`` cells (a line of no cells, a rule line, counting one) are
     read."""
-    if not any(pipe in text for pipe in _PIPES) or not may_hold_label(text):
+    if not may_hold_label(text) or not any(pipe in text for pipe in _PIPES):  # the label first: the rarer
         return ()
     grids: list[CellGrid] = []
     rows: list[tuple[tuple[int, int, int, int, bool], ...]] = []
