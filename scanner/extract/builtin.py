@@ -16,7 +16,7 @@ from typing import ClassVar
 from ..config import Limits
 from ..types import Document, Member
 from .base import Extractor, ReadContext, Sniffed
-from .sniff import Probe, is_tar
+from .sniff import ODF_FORMATS, ODF_MEDIA_TYPE, Probe, is_tar
 
 _NONE: frozenset[str] = frozenset()
 _NO_NAMES: Mapping[str, tuple[str, ...]] = {}
@@ -39,10 +39,6 @@ _OOXML_MAIN = {
 # a damaged package (no central directory) still names its parts in the local headers
 _OOXML_FOLDER = {"docx": b"word/", "xlsx": b"xl/", "pptx": b"ppt/"}
 _OOXML_RANK = {"docx": 95, "xlsx": 94, "pptx": 93}
-# OpenDocument media types (less this prefix) -> format; a drawing is read as LibreOffice's Impress reads
-# it, as a presentation (a format of its own would be one the readers of packages' parts do not know)
-_ODF_MEDIA_TYPE = "application/vnd.oasis.opendocument."
-_ODF_FORMATS = {"text": "odt", "text-master": "odt", "spreadsheet": "ods", "presentation": "odp", "graphics": "odp"}
 
 
 class TextExtractor:
@@ -364,8 +360,8 @@ class OdfExtractor:
         else:
             return None
         # a template is read as its document is
-        fmt = _ODF_FORMATS.get(media_type.removeprefix(_ODF_MEDIA_TYPE).removesuffix("-template"))
-        return Sniffed(confidence, fmt) if fmt and media_type.startswith(_ODF_MEDIA_TYPE) else None
+        fmt = ODF_FORMATS.get(media_type.removeprefix(ODF_MEDIA_TYPE).removesuffix("-template"))
+        return Sniffed(confidence, fmt) if fmt and media_type.startswith(ODF_MEDIA_TYPE) else None
 
     def extract(self, data: bytes, name: str, limits: Limits, fmt: str, context: ReadContext) -> Document:
         from .odf import extract_odf

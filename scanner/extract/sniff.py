@@ -48,8 +48,10 @@ _ODF_TYPE = re.compile(rb"application/vnd\.oasis\.opendocument\.[a-z-]{1,40}")
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _FLAT_ROOT, _FLAT_BODY, _FLAT_MIMETYPE = (f"{{{_OFFICE}}}document", f"{{{_OFFICE}}}body", f"{{{_OFFICE}}}mimetype")
 ODF_MEDIA_TYPE = "application/vnd.oasis.opendocument."
-# the kinds of document the OpenDocument reader reads (scanner.extract.builtin), and the body of each
-_ODF_KINDS = frozenset({"text", "text-master", "spreadsheet", "presentation", "graphics"})
+# the kinds of document the OpenDocument reader reads (media types less the prefix) -> its format; a drawing
+# is read as LibreOffice's Impress reads it, as a presentation (a format of its own would be one the readers
+# of packages' parts do not know); and the body of each kind
+ODF_FORMATS = {"text": "odt", "text-master": "odt", "spreadsheet": "ods", "presentation": "odp", "graphics": "odp"}
 _BODY_KINDS = {f"{{{_OFFICE}}}{body}": kind for body, kind in (
     ("text", "text"), ("spreadsheet", "spreadsheet"), ("presentation", "presentation"), ("drawing", "graphics"))}
 # what a flat file's bytes begin with: markup (after a UTF-8 BOM and blanks), or UTF-16's BOM or first <; and
@@ -102,10 +104,10 @@ def flat_media_type(declared: str, body: str | None) -> str:
     """The media type of a flat OpenDocument file (or of a document embedded
     in one) whose root declares ``declared`` and whose body's first child is
     ``body``: the declared type when it is a kind the OpenDocument reader
-    reads (``_ODF_KINDS``, or its template), else the body's, else (no
+    reads (``ODF_FORMATS``, or its template), else the body's, else (no
     body seen) a text's, as LibreOffice opens it; "" when ``declared`` is
     none of these and ``body`` is another kind (a chart, a formula)."""
-    if declared.startswith(ODF_MEDIA_TYPE) and declared[len(ODF_MEDIA_TYPE):].removesuffix("-template") in _ODF_KINDS:
+    if declared.startswith(ODF_MEDIA_TYPE) and declared[len(ODF_MEDIA_TYPE):].removesuffix("-template") in ODF_FORMATS:
         return declared
     if body is None:
         return f"{ODF_MEDIA_TYPE}text"
