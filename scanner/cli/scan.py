@@ -37,7 +37,8 @@ def add_parsers(sub: Subparsers) -> None:
     p = sub.add_parser("scan", help="scan files and folders and give each item a verdict")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--format", choices=_report_formats(), help="jsonl (default when stdout is not a terminal), json, csv, html, docx, sarif")
-    p.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    p.add_argument("--output", "-o", metavar="FILE", type=_output_path,
+                   help="write the report here instead of stdout (- is stdout)")
     p.add_argument("--resume", action="store_true",
                    help="continue an interrupted JSONL scan from FILE.part (items already written are not scanned again)")
     p.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="an extra lexicon (repeatable)")
@@ -93,6 +94,13 @@ def config_from_args(args: argparse.Namespace) -> ScanConfig:
         changes["convert"] = dataclasses.replace(config.convert, soffice=args.soffice or config.convert.soffice,
                                                  enabled=config.convert.enabled and not args.no_convert)
     return config.replace(**changes)
+
+
+def _output_path(value: str) -> str | None:
+    """``-`` is stdout, as for most tools that write a file: ``-o -`` wrote
+    a report into a file named ``-`` in the working folder, which a scan of
+    that folder then read as an item."""
+    return None if value == "-" else value
 
 
 @contextlib.contextmanager

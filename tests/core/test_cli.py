@@ -133,6 +133,17 @@ def test_python_dash_m_and_console_script_agree(folder):
     assert a.returncode == b.returncode == 2 and a.stdout == b.stdout
 
 
+def test_output_dash_is_stdout_and_leaves_no_file_named_dash(folder):
+    """``-o -`` wrote the report into a file named ``-`` in the working
+    folder, which the next scan of that folder read as an item."""
+    proc = preclear("scan", ".", "-o", "-", "--format", "jsonl", cwd=folder)
+    assert proc.returncode == 2, proc.stderr
+    assert [r["item"] for r in records(proc.stdout)] == ["a.txt", "b/c.md", "b/d.txt"]
+    assert sorted(p.name for p in folder.iterdir()) == ["a.txt", "b"]
+    proc = preclear("scan", ".", "-o", "-", "--resume", cwd=folder)
+    assert proc.returncode == 3 and "--output FILE" in proc.stderr
+
+
 def test_output_to_a_device_writes_in_place_and_leaves_it_a_device(folder, tmp_path):
     """--output /dev/null must not replace the device with a regular file."""
     fifo = tmp_path / "out.fifo"
