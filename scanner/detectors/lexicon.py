@@ -55,6 +55,7 @@ class LexiconDetector:
         seen: set[tuple[int, int, str]] = set()
         budget = text.hints if text.hints is not None else HintBudget()
         cap = text.hint_cap if text.hint_cap is not None else sys.maxsize
+        said: dict[int, Said] = {}  # each pattern's, made on its first hit: a common word is hit many times
         for position, s, e, pid in queue:
             pattern = patterns[pid]
             entry = pattern.entry
@@ -63,8 +64,9 @@ class LexiconDetector:
             if capped and budget.listed.get(entry.lexicon, 0) >= cap:  # full in an earlier part
                 budget.count(entry.lexicon, 1 + queue.close(position))
                 continue
-            signal = lexicon_signal(text, entry, Said.of(entry, pattern.surface), s, e, marker_spans,
-                                    int(rows[position]))
+            if (pattern_said := said.get(pid)) is None:
+                pattern_said = said[pid] = Said.of(entry, pattern.surface)
+            signal = lexicon_signal(text, entry, pattern_said, s, e, marker_spans, int(rows[position]))
             if signal is None:
                 continue
             key = (signal.start, signal.end, signal.rule + entry.term)
