@@ -8,7 +8,10 @@ import os
 import re
 
 STAR = "★"
-STAR_VARIANTS = "☆＊*※⭐✩✪✫✬✭✮✯✰✱✲✳✴✵✶✷✸✹✺✻✼✽⋆٭﹡⁎∗⚝🟊🟉🟋🟌✦✧"
+# the last two: Wingdings' black and white stars as a symbol font's codes, shifted into the private-use area,
+# as a PDF printed from Word's Insert > Symbol star holds them (机密\uf0ab5 年 was clear) and as a Wingdings run
+# typed in WPS or pasted carries them
+STAR_VARIANTS = "☆＊*※⭐✩✪✫✬✭✮✯✰✱✲✳✴✵✶✷✸✹✺✻✼✽⋆٭﹡⁎∗⚝🟊🟉🟋🟌✦✧\uf0ab\uf0b5"
 SPACES = "\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
 # Unicode category Cf plus variation selectors and fillers: invisible, deletable
 INVISIBLE = (

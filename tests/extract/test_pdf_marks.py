@@ -195,3 +195,36 @@ def test_pdftotext_of_a_printed_notice_behind_a_blank_page_blocks(soffice, tmp_p
         [result] = scan_bytes(data, name)
         assert result.verdict.value == "block", (name, result.findings)
         assert [(f.rule, f.text) for f in marks_of(result)] == [("mark.bare-level", "机密")]
+
+
+@pytest.mark.parametrize("typed", ["symbol", "private-use run"])
+def test_a_wingdings_star_printed_to_pdf_blocks(soffice, typed: str) -> None:
+    """机密★5年 with Word's Insert > Symbol star (Wingdings ``w:sym`` F0AB), or
+    the same code typed in a Wingdings run as WPS and pasted text carry it,
+    printed by LibreOffice: the PDF's text is 机密\\uf0ab5 年, a star in a symbol
+    font's private-use code, which was clear (found by a red-team run)."""
+    from docx import Document as Docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = Docx()
+    paragraph = doc.add_paragraph()
+    paragraph.add_run("机密")
+    if typed == "symbol":
+        sym = OxmlElement("w:sym")
+        sym.set(qn("w:font"), "Wingdings")
+        sym.set(qn("w:char"), "F0AB")
+        paragraph.add_run()._r.append(sym)
+    else:
+        paragraph.add_run("\uf0ab").font.name = "Wingdings"
+    paragraph.add_run("5年")
+    for line in ("关于某工程建设进展情况的报告", "市委、市政府：", "工程总体进展顺利，各项指标按计划完成。"):
+        doc.add_paragraph(line)
+    out = io.BytesIO()
+    doc.save(out)
+    pdf = soffice(out.getvalue(), "docx", "pdf")
+    assert "\uf0ab" in "".join(p.text for p in extract(pdf, "report.pdf", Limits()).parts)
+    for data, name in ((pdf, "report.pdf"), (out.getvalue(), "report.docx")):
+        [result] = scan_bytes(data, name)
+        assert result.verdict.value == "block", (name, result.findings)
+        assert [(f.rule, dict(f.details).get("period_years")) for f in marks_of(result)] == [("mark.state-secret", 5)]
