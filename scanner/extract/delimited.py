@@ -4,7 +4,8 @@ field in double quotes may hold delimiters, line breaks and doubled quotes),
 separated by commas or, as Excel writes them where the decimal mark is a
 comma, by semicolons, or by pipes, as some systems export them; and the pipe tables of a Markdown page or a plain
 text (lines of cells between pipes, a ``|---|`` or ``+---+`` rule line
-between them or not).
+between them or not); and a plain text's tables of fields between commas or
+semicolons, a CSV saved as a text.
 
 A sheet's rows reach that reading with their cells between tabs; a CSV's
 and a pipe table's did not, so a form or a register written so
@@ -17,7 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from ..match.marks import may_hold_label
+from ..match.marks import PIPES, label_cell, label_lines, may_hold_label
 from ..types import CellGrid
 
 # one CSV field at a position: quoted (its text inside the quotes, group 1) when the delimiter follows the
@@ -32,17 +33,15 @@ MAX_CELLS = 200_000
 # the cells of a pipe row read at most: a 密级 column lies within the first few dozen (a line of a million
 # pipes is not cut into a million cells)
 _MAX_COLUMNS = 64
-# what divides a pipe table's cells: an ASCII pipe (not escaped, as Markdown escapes one inside a cell), a
-# full-width one (typed with a Chinese input method), a box-drawing vertical line (light, heavy, double,
-# dashed) and a broken bar
-_PIPES = "|｜│┃║┆┇┊┋╎╏¦"
-_PIPE = re.compile(rf"(?<!\\)[{_PIPES}]")
+# what divides a pipe table's cells: a pipe (``PIPES``; an ASCII one not escaped, as Markdown escapes one
+# inside a cell)
+_PIPE = re.compile(rf"(?<!\\)[{PIPES}]")
 # a rule line between a pipe table's rows: a Markdown table's delimiter row (|---|:--:|), a drawn table's
 # border (+------+----+, ├──┼──┤, ┣━━╋━━┫, ╞══╪══╡, ╭──┬──╮: any box-drawing character); possessive, so a
 # long line is read once.  Only the heavy, double, mixed and rounded borders' corners and joints were not
 # among them: a table so drawn was cut at each border into rows of one line each, no table (found by a
 # second reader)
-_RULE = rf"[ \t{_PIPES}:+\-=\u2500-\u257f]*+"
+_RULE = rf"[ \t{PIPES}:+\-=\u2500-\u257f]*+"
 _RULE_CHARS = re.compile(_RULE)
 # what makes a line of those a rule, not a row of blank cells (| | |): a dash, a corner or a joint
 _DASH = r"[-=\u2500-\u257f](?<![│┃║┆┇┊┋╎╏╵╷╹╻╽╿])"
@@ -50,6 +49,10 @@ _RULE_DASHES = re.compile(_DASH)
 # what may stand between two rows of a pipe table: rule lines without a pipe (+------+------+), each holding
 # a dash, and blank lines (a text whose lines are spaced by blank ones, as a sheet's blank row is passed over)
 _RULE_LINES = re.compile(rf"(?:(?=[^\n]*?{_DASH}){_RULE}\r?\n|[ \t\r\u3000]*+\n)+")
+# what divides the fields of a table a plain text holds (a CSV saved as .txt: 名称,密级,日期 over 报告,机密,
+# 2024-01-01 was clear where the .csv was read): the ASCII comma and semicolon a program writes, not the
+# full-width ones dividing a sentence's clauses
+_TEXT_DELIMITERS = ",;"
 
 
 def csv_grids(text: str) -> tuple[CellGrid, ...]:
@@ -93,14 +96,28 @@ def _records(text: str, delimiter: str) -> tuple[CellGrid, ...]:
     return (tuple(rows),) if rows else ()
 
 
+def text_grids(text: str) -> tuple[CellGrid, ...]:
+    """A plain text's pipe tables (``pipe_grids``) and its tables of fields
+    between commas or semicolons (``_field_tables``)."""
+    if not may_hold_label(text):
+        return ()
+    return _pipe_tables(text) + tuple(grid for delimiter in _TEXT_DELIMITERS if delimiter in text
+                                      for grid in _field_tables(text, delimiter))
+
+
 def pipe_grids(text: str) -> tuple[CellGrid, ...]:
+    """Each pipe table's rows (``_pipe_tables``), where the text may hold the label."""
+    return _pipe_tables(text) if may_hold_label(text) else ()
+
+
+def _pipe_tables(text: str) -> tuple[CellGrid, ...]:
     """Each pipe table's rows: a run of two or more lines in a row holding a
     pipe or a rule line, the rule lines left out, a cell between two pipes
     (the pipes at a row's ends optional).  Only the lines holding a pipe,
     and those between two of them, are looked at, each once, and at most
     ``MAX_CELLS`` cells (a line of no cells, a rule line, counting one) are
     read."""
-    if not may_hold_label(text) or not any(pipe in text for pipe in _PIPES):  # the label first: the rarer
+    if not any(pipe in text for pipe in PIPES):
         return ()
     grids: list[CellGrid] = []
     rows: list[tuple[tuple[int, int, int, int, bool], ...]] = []
@@ -141,3 +158,64 @@ def _pipe_row(line: str, offset: int) -> tuple[tuple[int, int, int, int, bool], 
     if whole and spans and not line[spans[-1][0] + 1:].strip():
         spans = spans[:-1]  # a trailing pipe: no cell after it
     return tuple((column, 1, offset + a + 1, offset + b, False) for column, (a, b) in enumerate(spans))
+
+
+def _field_tables(text: str, delimiter: str) -> tuple[CellGrid, ...]:
+    """The tables of fields between ``delimiter`` a plain text holds.  A
+    line is a table's header when two or more fields are on it, one of them
+    the 密级 label alone (``label_cell``), none ending a sentence (。), and
+    the next line that is not blank holds as many: a sentence's commas make
+    no table (本办法规定了密级, 以及……).  The table runs on down the lines holding
+    the delimiter, blank ones passed over as a pipe table's are, whatever
+    their fields: a register's row of a field more or fewer does not cut it
+    short, its first level left alone to read as a form's.  Only the lines
+    that may hold the label and the tables' rows are read, each once, and at
+    most ``MAX_CELLS`` fields."""
+    grids: list[CellGrid] = []
+    size, pos, cells = len(text), 0, 0
+    for start, end in label_lines(text):
+        if cells >= MAX_CELLS:
+            break
+        if start < pos:
+            continue
+        header = _fields(text, start, end, delimiter)
+        if len(header) < 2 or "。" in text[start:end] or not any(label_cell(text[a:b]) for _, _, a, b, _ in header):
+            continue
+        rows = [header]
+        cells += len(header)
+        line_start = end + 1
+        while line_start < size and cells < MAX_CELLS:
+            line_end = text.find("\n", line_start)
+            line_end = size if line_end < 0 else line_end
+            line = text[line_start:line_end]
+            if line.strip(" \t\r\u3000"):
+                if delimiter not in line:
+                    break
+                row = _fields(text, line_start, line_end, delimiter)
+                if len(rows) == 1 and len(row) != len(header):
+                    break
+                rows.append(row)
+                cells += len(row)
+            line_start = line_end + 1
+        if len(rows) > 1:
+            grids.append(tuple(rows))
+            pos = line_start
+    return tuple(grids)
+
+
+def _fields(text: str, start: int, end: int, delimiter: str) -> tuple[tuple[int, int, int, int, bool], ...]:
+    """The fields of the line ``text[start:end]`` between ``delimiter``, as
+    a CSV's (a quoted one without its quotes), as (column, 1, start, end,
+    False); of a line of more than ``_MAX_COLUMNS`` fields, the first."""
+    field = _CSV_FIELDS[delimiter]
+    row: list[tuple[int, int, int, int, bool]] = []
+    pos = start
+    while len(row) < _MAX_COLUMNS:
+        m = field.match(text, pos, end)
+        assert m is not None  # the second alternative matches anywhere, if only the empty string
+        group = 1 if m.group(1) is not None else 2
+        row.append((len(row), 1, m.start(group), m.end(group), False))
+        pos = m.end() + 1
+        if pos > end or text[pos - 1] != delimiter:
+            break
+    return tuple(row)

@@ -16,7 +16,7 @@ from ..config import Limits
 from ..match.marks import CLAUSE_ENDS
 from ..types import Document, Notice, Part
 from .decode import decode, non_ascii_lines, unquoted_url
-from .delimited import csv_grids, pipe_grids
+from .delimited import csv_grids, pipe_grids, text_grids
 from .mdcode import ShownAsWritten
 from .notices import encoding_notice
 
@@ -47,8 +47,9 @@ _REFERENCE_OR_CLAUSE_END = re.compile(f"{_CHARACTER_REFERENCE.pattern}|[{CLAUSE_
 
 
 # the formats whose text lays out tables by delimiters: their grids (for the 密级 column reading); a plain
-# text's pipe tables too (a form typed as | 文件名称 | 密级 | 份数 | rows in a .txt was clear)
-_GRIDS = {"csv": csv_grids, "markdown": pipe_grids, "text": pipe_grids}
+# text's pipe tables too (a form typed as | 文件名称 | 密级 | 份数 | rows in a .txt was clear), and its tables
+# of fields between commas or semicolons (a CSV saved as .txt, 名称,密级,日期 over 报告,机密,2024-01-01, was clear)
+_GRIDS = {"csv": csv_grids, "markdown": pipe_grids, "text": text_grids}
 
 
 def _extract(data: bytes, fmt: str, limits: Limits, name: str = "", ocr: PictureReader | None = None) -> Document:

@@ -69,19 +69,34 @@ _DATE_RE = re.compile(
 _PERIOD_RE = re.compile(rf"(?P<n>{_NUM})[ \t]*(?P<unit>年|个月)")
 _LONG_TERM_RE = re.compile(r"长期")
 # Clause ends: nothing that decides a mark lies past one of these from it.  A period, a time and a
-# form field hold none and a condition stops at them; around a mark the grammar reads the characters
+# form field hold none (but a row's cells, 密级,机密, where the comma or semicolon divides the label's
+# cell from the level's) and a condition stops at them; around a mark the grammar reads the characters
 # beside it (a quote, 级), whether more than a label stands before or after it on its line, and lines
 # that are a level or a mark alone, which hold none (scanner.extract.text cuts a Markdown line into
 # clauses there).
 CLAUSE_ENDS = "，。；;,!！?？"
+# what divides a table's cells on its line: an ASCII pipe, a full-width one (typed with a Chinese input
+# method), a box-drawing vertical line (light, heavy, double, dashed) and a broken bar
+# (scanner.extract.delimited cuts a pipe table's rows into cells there)
+PIPES = "|｜│┃║┆┇┊┋╎╏¦"
+# what divides a row's cells in normalised text: a pipe, a CSV's comma or semicolon (the full-width ones,
+# typed in a text, are folded to these)
+_CELL_SEPARATORS = ",;" + PIPES
 _CONDITION_RE = re.compile(rf"(?P<cond>[^\n\r{CLAUSE_ENDS}:：★]{{1,30}}?(?:解密|启用前|公布前|公开前|发布前|后公开|前))")
 _DATE_TAIL_RE = re.compile(r"(?:[ \t]*(?:解密|以前|前|止))?")
 # after the 密级 label: what a form adds to it (a note, a required field's star, the period asked with it), a
 # colon, and the level, in brackets or not (密级（机密）, 密级：【机密】, 密级（必填）：机密 were clear); a level in
-# brackets must close them (密级（绝密/机密/秘密）offers the choices, it fills in none)
+# brackets must close them (密级（绝密/机密/秘密）offers the choices, it fills in none).  Or the level in the
+# next cell of the label's row, the cells between separators (密级,机密; | 【密级】 | 机密 |; "密级","机密"), which
+# ``_row_field`` reads: a CSV's record and a pipe table's row are a line, as 密级\t机密 is (whose tab
+# normalising drops), so the row is read on its line and needs no grid, which a text's single line has not.
+# Runs of blanks are possessive: 密级 and 4,000 spaces took a quarter of a second to fail, ten times as many
+# half a minute
 _WITH_PERIOD = r"(?:及|和|与|、|/)保密期限"  # the period asked beside the level: 密级及保密期限
-_FIELD_RE = re.compile(rf"(?:[（(][^（）()\n]{{0,10}}[）)]|[*★]|{_WITH_PERIOD})?[ \t]*[:：]?[ \t]*"
-                       r"(?:(?P<open>[（(【\[〔「『])[ \t]*)?"
+_FIELD_RE = re.compile(rf"(?:[（(][^（）()\n]{{0,10}}[）)]|[*★]|{_WITH_PERIOD})?"
+                       rf"(?:[ \t]*+[:：]?[ \t]*+|[\]】)〕>》」』]?[ \t]*+[:：]?[ \t]*+\"?[ \t]*+"
+                       rf"(?P<sep>[{re.escape(_CELL_SEPARATORS)}])[ \t]*+\"?[ \t]*+)"
+                       r"(?:(?P<open>[（(【\[〔「『])[ \t]*+)?"
                        rf"(?P<level>{'|'.join(LEVEL_WORDS)})(?(open)(?=[ \t]*[）)】\]〕」』★]))")
 _LEVEL_FIRSTS = "".join(level[0] for level in LEVEL_WORDS)
 _OPEN_QUOTES = "“‘「『\"'《〈"
@@ -111,6 +126,8 @@ _BEFORE_LEVEL = re.compile(rf"(?:(?:{_HEAD_ELEMENT}|\d{{6}})[ \t,，|｜]*)+")
 _AFTER_LEVEL = re.compile(rf"(?:(?:{_HEAD_ELEMENT})[ \t,，|｜]*)+")
 # what stands between a level and the cells beside it: blanks, the marks around a level, a CSV's comma
 _CELL_STRIP = _LABEL_STRIP + ",，|｜"
+# what may pad a row's cell around its text: what may stand around a level alone, and a CSV field's quotes
+_CELL_PADDING = re.compile(f"[{re.escape(_LABEL_STRIP)}\"]*+")
 # what a register's 密级 cell holds besides a level: the one above it again (同上), or
 # none (a dash, 无): values of its rows, as 公开 is
 _REGISTER_VALUES = frozenset({"同上", "同前", "同左", "〃", "\"", "/", "／", "-", "－", "--", "—", "——", "─", "无",
@@ -296,6 +313,8 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
         stop = m.end()
         if text.startswith("级", stop):
             return Dropped(start, stop, f"{level}级 after 密级 is a mention, not a form field")
+        if m.group("sep") is not None:
+            return _row_field(text, start, m, line_start, line_end)
         details: dict[str, Any] = {"form": "form-field"}
         reason: str = Text("classification form field", "密级栏")
         if text.startswith("★", stop) and (parsed := _after_star(text, stop + 1, level)):
@@ -363,6 +382,59 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
                          Text(f"bare level {level} beside the copy number or urgency at the head of the document",
                               f"文件开头与份号或紧急程度并列的密级“{level}”"), {"form": "bare", "beside": "head-element"})
     return None
+
+
+def _row_field(text: str, start: int, m: re.Match[str], line_start: int, line_end: int) -> MarkMatch | None:
+    """The level in the cell after a cell that is only the 密级 label (at
+    ``start``; ``m``: ``_FIELD_RE``'s match after it, across a separator): a
+    form's row, 密级,机密 in a CSV, | 密级 | 机密 | in a pipe table, 密级；机密
+    typed in a text, each of which was clear.  No field: a label inside a longer cell
+    (最高密级, a sentence's 本文件密级), a value cell holding more than a level
+    and its period (密级, 机密程度), a row listing more values after it (密级,绝密,
+    机密,秘密: the levels counted in a table).  Only the cells beside the
+    label are read, their text within ``_SHORT_CELL`` but for the blanks
+    padding them (a drawn table's columns), however long the line.  The
+    finding is the value cell's level and period, as a column's is: a
+    redaction covers it and keeps the separator between the cells."""
+    sep, level, stop = m.group("sep"), m.group("level"), m.end()
+    cell_start = _cell_start(text, start, sep, line_start)
+    if cell_start is None or not _field_label(text[cell_start:m.start("sep")].replace('"', "")):
+        return None
+    details: dict[str, Any] = {"form": "form-field", "label": "cell-before"}
+    reason: str = Text("classification form field: the level in the cell after its 密级 label (a row's cells)",
+                       "密级栏：“密级”后的单元格（同一行）填写的密级")
+    if text.startswith("★", stop) and (parsed := _after_star(text, stop + 1, level)) and sep not in text[stop:parsed[0]]:
+        stop, reason, details = parsed[0], join([parsed[1], Text("(form field)", "（密级栏）")], " ", ""), \
+            {**parsed[2], "field": True, "label": "cell-before"}
+    cell_end = _past_padding(text, stop, line_end)
+    if cell_end < line_end:
+        if text[cell_end] != sep:
+            return None
+        after = _past_padding(text, cell_end + 1, line_end)
+        if _field_value(text[after:min(line_end, after + _SHORT_CELL)].split(sep, 1)[0].replace('"', "")):
+            return None
+    return MarkMatch("mark.form-field", level, m.start("level"), stop, reason, details)
+
+
+def _past_padding(text: str, pos: int, end: int) -> int:
+    """Where the padding of a row's cell (``_CELL_PADDING``) at ``pos`` ends, before ``end``."""
+    padding = _CELL_PADDING.match(text, pos, end)
+    assert padding is not None  # the padding may be empty
+    return padding.end()
+
+
+def _cell_start(text: str, pos: int, sep: str, line_start: int) -> int | None:
+    """Where the cell holding ``pos`` starts, after ``sep`` or at the line's
+    start, when it holds at most ``_SHORT_CELL`` characters before ``pos``
+    that are not blanks."""
+    at, kept = pos, 0
+    while at > line_start and text[at - 1] != sep:
+        at -= 1
+        if text[at] not in " \t":
+            kept += 1
+            if kept > _SHORT_CELL:
+                return None
+    return at
 
 
 def _beside_head_elements(before: str, after: str) -> bool:
@@ -529,6 +601,29 @@ def _spellings(char: str) -> str:
 def may_hold_label(text: str) -> bool:
     """Whether ``text`` may hold the 密级 label, however spelt: a spelling of 密 and one of 级 are in it."""
     return any(ch in text for ch in _spellings("密")) and any(ch in text for ch in _spellings("级"))
+
+
+@functools.cache
+def _secret_char() -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(_spellings('密'))}]")
+
+
+def label_lines(text: str) -> Iterator[tuple[int, int]]:
+    """The bounds of each line of ``text`` that may hold the 密级 label
+    (``may_hold_label``), in order: only the lines holding 密 are looked at."""
+    pos = 0
+    while (hit := _secret_char().search(text, pos)) is not None:
+        start = text.rfind("\n", 0, hit.start()) + 1
+        end = text.find("\n", hit.end())
+        end = len(text) if end < 0 else end
+        if may_hold_label(text[start:end]):
+            yield start, end
+        pos = end + 1
+
+
+def label_cell(cell: str) -> bool:
+    """Whether a table's cell is the 密级 label, however spelt or qualified: a column's header."""
+    return may_hold_label(cell) and _cell_kind(cell) == "label"
 
 
 def _column_fields(original: str, tables: tuple[CellGrid, ...] = ()) -> list[tuple[int, int]]:
