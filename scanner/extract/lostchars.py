@@ -13,50 +13,44 @@ from __future__ import annotations
 import numpy as np
 
 _HAN_SPAN = 0xA000 - 0x3400  # U+3400 to U+9FFF, the gap U+4DC0-U+4DFF never counted
-_GAP = slice(0x4DC0 - 0x3400, 0x4E00 - 0x3400)
+_GAP = 0x4DC0 - 0x3400  # the gap's first code point less U+3400: the gap is the 64 whose bits above the sixth are its
+_PAST = np.uint32(0xFFFFFFFF)  # past every key of _han_keys: closes a reading's sorted keys
 
 
 def lost_han(source: str, reading: str, pairs: bool = True) -> bool:
     """Does ``source`` hold a Chinese character, or (``pairs``) two side by
-    side, more often than ``reading`` does?"""
-    want = _code_points(source)
-    want_counts = _han_counts(want)
-    if not want_counts.any():
+    side, more often than ``reading`` does?  A key of the source
+    (``_han_keys``) that it holds ``n`` times must be, among the reading's
+    keys sorted, the ``n``-th from where it would go: one binary search a
+    key, the reading's keys not counted."""
+    want = _han_keys(source, pairs)
+    if not len(want):
         return False
-    have = _code_points(reading)
-    if (_han_counts(have) < want_counts).any():
-        return True
+    keys, counts = np.unique(want, return_counts=True)
+    have = np.sort(np.append(_han_keys(reading, pairs), _PAST))
+    last = np.searchsorted(have, keys) + counts - 1
+    return bool((have.take(last, mode="clip") != keys).any())
+
+
+def _han_keys(text: str, pairs: bool) -> np.ndarray:
+    """Each Chinese character of ``text`` (U+3400-U+9FFF less the gap
+    U+4DC0-U+4DFF) as its code point less U+3400, below ``_HAN_SPAN``; with
+    ``pairs``, each two side by side too, as one number from ``_HAN_SPAN``
+    up to ``_HAN_SPAN`` times one more (32 bits).
+
+    One pass over the whole text keeps its Chinese runs, each with the
+    character after it (which parts it from the next run); the rest is done
+    on what it kept, a fifth of a page: masking, filtering and pairing each
+    took a pass over every character of it."""
+    codes = np.array(text).reshape(1).view(np.uint32)  # numpy holds a str as its code points: no encoding
+    codes -= np.uint32(0x3400)
+    han = codes < _HAN_SPAN
+    kept = han.copy()
+    kept[1:] |= han[:-1]
+    runs = codes[kept]
+    is_han = (runs < _HAN_SPAN) & ((runs ^ np.uint32(_GAP)) >= 64)
+    chars = runs[is_han]
     if not pairs:
-        return False
-    want_pairs, want_n = np.unique(_han_pairs(want), return_counts=True)
-    have_pairs, have_n = np.unique(_han_pairs(have), return_counts=True)
-    at = np.searchsorted(have_pairs, want_pairs)
-    found = at < len(have_pairs)
-    found[found] = have_pairs[at[found]] == want_pairs[found]
-    return bool((~found).any() or (have_n[at[found]] < want_n[found]).any())
-
-
-def _code_points(text: str) -> np.ndarray:
-    """The code points of ``text`` less U+3400, unsigned: one comparison with
-    ``_HAN_SPAN`` finds U+3400-U+9FFF (numpy over the code points: a list of
-    one-character matches and a Counter cost half of reading a page)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) - np.uint32(0x3400)
-
-
-def _han_counts(codes: np.ndarray) -> np.ndarray:
-    """How often each character of U+3400-U+4DBF and U+4E00-U+9FFF occurs
-    among ``codes`` (``_code_points``); the gap U+4DC0-U+4DFF is cleared
-    after counting."""
-    counts = np.bincount(codes[codes < _HAN_SPAN], minlength=_HAN_SPAN)
-    counts[_GAP] = 0
-    return counts
-
-
-def _han_pairs(codes: np.ndarray) -> np.ndarray:
-    """Each two Chinese characters side by side among ``codes`` (as
-    ``_han_counts`` counts them, the gap left out), as one number (below
-    ``_HAN_SPAN`` squared, which 32 bits hold)."""
-    han = (codes < _HAN_SPAN) & ((codes < _GAP.start) | (codes >= _GAP.stop))
-    both = han[:-1] & han[1:]
-    pairs: np.ndarray = codes[:-1][both] * np.uint32(_HAN_SPAN) + codes[1:][both]
-    return pairs
+        return chars
+    side = (runs[:-1] + np.uint32(1)) * np.uint32(_HAN_SPAN) + runs[1:]
+    return np.concatenate((chars, side[is_han[:-1] & is_han[1:]]))
