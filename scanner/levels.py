@@ -43,6 +43,14 @@ HINT_LEVEL = "提示"
 NOT_CLASSIFIED = ("公开", "非密", "不涉密")
 # the values a 密级 field or column holds: a level (the hint level is none) or one of those
 FIELD_VALUES: tuple[str, ...] = (*(name for name in LEVEL_NAMES if name != HINT_LEVEL), *NOT_CLASSIFIED)
+# what forms call the 密级 field besides 密级 (保密级别：机密, a 保密等级 cell; found by the red-team run: all clear).
+# Not 秘密等级, which grades trade secrets (核心商业秘密), nor 密级程度, which is 密级 qualified (scanner.match.marks)
+LEVEL_LABELS = ("保密级别", "保密等级", "涉密等级", "涉密级别")
+# the names a record's 密级 field goes by in structured exports (an XML element, a JSON or YAML key), in lower
+# case: the labels, mj and miji (密级's pinyin, as 公文 exchange and OA systems name it), and the English names
+# those systems use.  Not level or grade alone: a game's, a course's, a log's
+FIELD_NAMES = frozenset({"密级", *LEVEL_LABELS, "mj", "miji", "secretlevel", "secret_level", "securitylevel",
+                         "security_level", "classification", "classificationlevel", "classification_level"})
 
 
 def level_picker(entries: list[str]) -> bool:

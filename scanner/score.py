@@ -29,8 +29,8 @@ def excerpt(text: str, start: int, end: int) -> str:
 
 
 def _score(category: str, level: str | None, severity: Severity) -> float:
-    if category == "mark":
-        return CATEGORY_SCORE["mark"]
+    if category == "mark":  # a level a person checks (mark.level-line) scores as a review finding
+        return CATEGORY_SCORE["mark"] if severity is Severity.BLOCK else SEVERITY_SCORE[severity]
     if level in LEVEL_SCORE:
         return LEVEL_SCORE[level]
     return CATEGORY_SCORE.get(category, SEVERITY_SCORE[severity])

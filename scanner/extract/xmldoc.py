@@ -7,7 +7,10 @@ amplification limit, nothing external loaded); text nodes go to ``body``,
 attribute values (SVG titles, labels) to ``attributes``, comments and
 processing instructions (inside the root, around it or inside the internal
 DTD), the internal DTD's entities and its attributes' default values to
-``xml-comment``.  A file that does not parse is still read, with the tags
+``xml-comment``, and the elements that name a record's 密级 field
+(``<密级>机密</密级>``, ``<secretLevel>``: ``scanner.levels.FIELD_NAMES``) again to
+``fields``, as ``name: text`` lines: in ``body`` their text is a level alone on
+a line, whose name the markup held (a 公文 exchange file's record was clear).  A file that does not parse is still read, with the tags
 stripped and character references decoded, and says it was read partially.
 
 This also reads the XML parts of an OOXML package whose
@@ -23,6 +26,7 @@ from lxml import etree
 
 from ..config import Limits
 from ..errors import ExtractionError
+from ..levels import FIELD_NAMES
 from ..types import Document, Part
 from .decode import decode
 from .notices import unreadable
@@ -106,18 +110,23 @@ def extract_xml(data: bytes, name: str, limits: Limits) -> Document:
     texts: list[str] = []
     attributes: list[str] = []
     comments: list[str] = []
+    fields: list[str] = []
     for el in root.iter():
         if isinstance(el, (etree._Comment, etree._ProcessingInstruction)):
             if el.text and el.text.strip():
                 comments.append(el.text.strip())
         elif isinstance(el.tag, str):
             texts.append(el.text or "")  # in document order, as written: runs of one line stay joined
+            name = el.tag.rpartition("}")[2]
+            if el.text and el.text.strip() and name.lower() in FIELD_NAMES:
+                fields.append(f"{name}: {el.text.strip()}")
             attributes += [v.strip() for v in el.attrib.values() if v.strip()]
         if el is not root:
             texts.append(el.tail or "")
     comments += _outside_the_root(root, data)
     body = "".join(texts).strip()
     parts = [Part(part, text) for part, text in
-             (("body", body), ("attributes", "\n".join(attributes)), ("xml-comment", "\n".join(comments)))
+             (("body", body), ("attributes", "\n".join(attributes)), ("xml-comment", "\n".join(comments)),
+              ("fields", "\n".join(fields)))
              if text]
     return Document("xml", parts=tuple(parts))

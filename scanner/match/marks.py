@@ -7,7 +7,9 @@ Forms (Provisional Rules on Classification Management, Art. 24; GB/T 9704):
 a bare level alone on a line at the head of a document or in a header,
 and form fields (密级：秘密; a form's cells read in turn, 密级 on one line and
 机密 alone on the next; 机密 alone in its cell under a 密级 column's header,
-the column's only level).  Mentions are not marks: 绝密级, 机密级国家秘密,
+the column's only level; the value with its period beside it, 机密 10年, or
+秘密级; the label 保密级别, 保密等级, 涉密等级 or 涉密级别; a record's key or
+element, "secretLevel": "机密").  Mentions are not marks: 绝密级, 机密级国家秘密,
 机密性, 秘密花园, a mark quoted inside a sentence.
 
 At the head of a document (its first lines, a header, a cover: where GB/T
@@ -17,6 +19,22 @@ phrase), and a line holding only a level and a period is a mark with its ★
 lost or out of place (秘密 一年, ★秘密 一年, 秘密 一年 ★: what a PDF printed with
 the star in a fallback font reads as in stream order).  In running text
 neither is a mark.
+
+A bare level is a mark where marks are put (``_mark_place``): a header-like
+part (a header, a footer, a slide master, a property), the document's first
+three lines and its opening lines before the text (a cover), a page's or a
+slide's first and last lines (its header and footer bands, printed).  There
+it stands alone on its line (so too at an attachment's head, after its 附件
+line), or as a field of its own beside other text, set apart by the tab
+stops, runs of blanks or cells' separators of the original text, which
+normalising drops (a header's unit and 机密 at its tab stops read
+XX研究院科研管理处机密); or in brackets opening or closing a title (a
+file's name, a mail's subject: 【机密】关于…的通知, 某方案（机密）).  Alone on
+a line elsewhere it is ``mark.level-line``, for a person to check.  None
+of these in a list of the levels or a table of levels and periods (a
+neighbouring line of levels), nor past the head in a form's or a register's
+rows (from its 密级 label on), whose levels the label's and the columns'
+grammar reads.
 
 All matching happens on normalised text (see scanner.normalize), so spaces,
 zero-width characters, full-width digits, other stars and traditional
@@ -29,12 +47,12 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..lang import Text, join, part_kind, part_label
-from ..levels import FIELD_VALUES, LEVEL_NAMES, LEVELS, NOT_CLASSIFIED, STATE_SECRET_LEVELS
+from ..levels import FIELD_NAMES, FIELD_VALUES, LEVEL_LABELS, LEVEL_NAMES, LEVELS, NOT_CLASSIFIED, STATE_SECRET_LEVELS
 from ..normalize import NormText, normalize
-from ..normalize.chars import lines_ended, translation_table
+from ..normalize.chars import CJK, lines_ended, translation_table
 from ..types import CellGrid
 
 LEVEL_WORDS = STATE_SECRET_LEVELS
@@ -44,8 +62,10 @@ DEFAULT_MAX_YEARS = {level.name: level.max_years for level in LEVELS if level.ma
 # parts where a bare level line counts anywhere, not only at the head: headers,
 # and parts whose every line is a whole text of its own (a property's value; an
 # attribute's: a picture's alt text, a tooltip, a field's entry), the head of
-# no flow, so that a picture's alt text 机密 counts whatever alt texts precede it
-HEADER_PARTS = ("header", "footer", "title", "html-title", "properties", "metadata", "attributes")
+# no flow, so that a picture's alt text 机密 counts whatever alt texts precede it;
+# and the text of slide masters and layouts, which every slide under them shows
+# (a 机密 text box on the master was clear: found by the red-team run)
+HEADER_PARTS = ("header", "footer", "title", "html-title", "properties", "metadata", "attributes", "master")
 # of those, the parts whose lines may be the values of a list, each another
 # record's or another choice (an XML export's attributes, a page's data-*
 # values, a select's options): a level there among other values a 密级 field
@@ -54,6 +74,17 @@ _VALUE_LIST_PARTS = ("attributes",)
 HEAD_LINES = 3
 # parts whose head is not the document's: a later page or slide
 _LATER_PAGE = re.compile(r"(?:page|slide|notes):(?!1(?::|$))")
+# a document's opening lines before its running text, up to this many: a cover (unit, title, （2025年度）, 机密,
+# date) or a web page's navigation before the article's title; a level alone on its fourth line was clear
+# (found by the red-team run)
+HEAD_BLOCK_LINES = 6
+# parts that are a printed page or a slide, and how many of their first and last lines are its header and
+# footer bands: a Word header of four lines printed to PDF, a footer's 机密 as a page's last line, a slide's
+# footer or top-right text box after its title and subtitle were clear (found by the red-team run)
+_PAGED = ("page", "slide")
+PAGE_BAND_LINES = 4
+# the line before an attachment's own head (附件, 附件2, 附件一：), where GB/T 9704 marks it again
+_ATTACHMENT = re.compile(r"附件[0-9一二三四五六七八九十]{0,3}[:：]?")
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -91,13 +122,37 @@ _DATE_TAIL_RE = re.compile(r"(?:[ \t]*(?:解密|以前|前|止))?")
 # ``_row_field`` reads: a CSV's record and a pipe table's row are a line, as 密级\t机密 is (whose tab
 # normalising drops), so the row is read on its line and needs no grid, which a text's single line has not.
 # Runs of blanks are possessive: 密级 and 4,000 spaces took a quarter of a second to fail, ten times as many
-# half a minute
+# half a minute.  A ★ may stand before the level (密级：★机密), and 级 after it (密级：秘密级: a form's value when
+# nothing follows it, ``_field``); both were clear (found by the red-team run)
 _WITH_PERIOD = r"(?:及|和|与|、|/)保密期限"  # the period asked beside the level: 密级及保密期限
-_FIELD_RE = re.compile(rf"(?:[（(][^（）()\n]{{0,10}}[）)]|[*★]|{_WITH_PERIOD})?"
-                       rf"(?:[ \t]*+[:：]?[ \t]*+|[\]】)〕>》」』]?[ \t]*+[:：]?[ \t]*+\"?[ \t]*+"
-                       rf"(?P<sep>[{re.escape(_CELL_SEPARATORS)}])[ \t]*+\"?[ \t]*+)"
-                       r"(?:(?P<open>[（(【\[〔「『])[ \t]*+)?"
-                       rf"(?P<level>{'|'.join(LEVEL_WORDS)})(?(open)(?=[ \t]*[）)】\]〕」』★]))")
+_LABEL_NOTE = rf"(?:[（(][^（）()\n]{{0,10}}[）)]|[*★]|{_WITH_PERIOD}|程度)?"
+_TO_LEVEL = (rf"(?:[ \t]*+[:：]?[ \t]*+|[\]】)〕>》」』]?[ \t]*+[:：]?[ \t]*+\"?[ \t]*+"
+             rf"(?P<sep>[{re.escape(_CELL_SEPARATORS)}])[ \t]*+\"?[ \t]*+)"
+             r"(?:(?P<open>[（(【\[〔「『])[ \t]*+)?★?")
+_FIELD_RE = re.compile(rf"{_LABEL_NOTE}{_TO_LEVEL}(?P<level>{'|'.join(LEVEL_WORDS)})(?P<ji>级)?"
+                       r"(?(open)(?=[ \t]*[）)】\]〕」』★]))")
+# before a level: the key a record names it by, quoted as JSON writes it ("secretLevel": "机密", "密级": "机密"), or
+# an ASCII one bare as YAML or a query writes it (mj: 机密, mj=机密), or another label forms use (保密级别：机密,
+# | 保密等级 | 机密 |) with what a form adds to 密级 (each was clear: found by the red-team run).  Searched back from
+# the level over at most ``_NAMED_REACH`` characters of its line, so a hit costs the same however long its line
+_KEY_NAMES = "|".join(sorted(FIELD_NAMES, key=lambda name: (-len(name), name)))
+_BARE_KEYS = "|".join(sorted((name for name in FIELD_NAMES if name.isascii()), key=lambda name: (-len(name), name)))
+_NAMED_BEFORE = re.compile(rf"(?:(?:(?P<quote>[\"'])(?P<key>{_KEY_NAMES})(?P=quote)|(?<![a-z0-9_.-])(?P<bare>{_BARE_KEYS}))"
+                           rf"[ \t]*+[:=][ \t]*+(?P<value_quote>[\"'])?"
+                           rf"|(?P<label>{'|'.join(LEVEL_LABELS)}){_LABEL_NOTE}{_TO_LEVEL})\Z")
+_NAMED_REACH = 64
+# what ends a record's unquoted value after its key: a blank, a YAML comment, the next field of a flow mapping or a query
+_KEY_VALUE_ENDS = frozenset(" \t\r,;&}]#")
+# what before a label makes it no record's level, inline as in a table's cell (``_QUALIFIED_LABEL``): what a
+# product is rated for (适用密级：机密 in a shredder's specification, 最高密级：机密 a safe's) and a verb's object
+# (确定密级); each blocked inline (found by the red-team run)
+_NOT_THE_RECORDS = ("适用", "最高", "确定")
+# a period beside the level without its ★, as forms fill a 密级及保密期限 cell in: 机密 10年, 机密（10年）, 机密/十年
+_PERIOD_WORDS = rf"{_NUM}[ \t]*(?:年|个月)|长期"
+_BESIDE_PERIOD = re.compile(rf"[ \t]*+(?:/[ \t]*+|(?P<open>[（(])[ \t]*+)?(?P<period>{_PERIOD_WORDS})")
+# a cell's value (normalised, blanks and outer brackets gone) that is a level with more than itself: its period
+# beside it (机密10年, 机密(10年, 机密/十年) or 级 (秘密级)
+_FILLED_CELL = re.compile(rf"(?P<level>{'|'.join(LEVEL_WORDS)})级?(?:/?(?:{_PERIOD_WORDS})|[（(](?:{_PERIOD_WORDS})[）)]?)?")
 _LEVEL_FIRSTS = "".join(level[0] for level in LEVEL_WORDS)
 _OPEN_QUOTES = "“‘「『\"'《〈"
 _CLOSE_QUOTES = "”’」』\"'》〉"
@@ -108,9 +163,14 @@ _FIELD_LABEL_STRIP = _LABEL_STRIP + ":："
 # the 密级 label with what forms add to it: the record it is the level of (项目密级, 文件密级; not what a
 # product is rated for, 适用密级, 最高密级, nor a verb's object, 确定密级, found by a second reader), the
 # period asked with it (密级及保密期限), a note or the values offered (密级（必填）, 密级（绝密/机密/秘密）; the
-# closing bracket stripped with the label's marks), a required field's star
+# closing bracket stripped with the label's marks), a required field's star; or another label forms use (保密级别)
 _LABELLED = "项目|课题|文件|文档|资料|成果|合同|档案|图纸|材料|原件|载体|事项|信息|数据|报告|论文|稿件|公文|来文|原文件"
-_QUALIFIED_LABEL = re.compile(rf"\*?(?:{_LABELLED})?密级(?:{_WITH_PERIOD}|程度)?(?:[（(][^（）()]{{0,24}}[）)]?)?\*?")
+_LABEL_WORD = re.compile("|".join((*LEVEL_LABELS, FIELD_WORD)))
+_QUALIFIED_LABEL = re.compile(rf"\*?(?:{_LABELLED})?(?:{_LABEL_WORD.pattern})(?:{_WITH_PERIOD}|程度)?"
+                              r"(?:[（(][^（）()]{0,24}[）)]?)?\*?")
+# what ends a field's value on its line: a clause's end but a list's 、 (密级：机密级、秘密级 names them), a cell's
+# separator, a closing bracket or quote, a blank, the ★ before its period
+_VALUE_ENDS = frozenset(CLAUSE_ENDS + _CELL_SEPARATORS + _CLOSE_QUOTES + "）)】]〕」』 \t\r★")
 # a cell longer than this holds neither the 密级 label nor a level alone (【密级】： is five)
 _SHORT_CELL = 16
 # a cell up to this long may be a guidance row's list of a 密级 column's values (请选择：绝密、机密、秘密或公开)
@@ -179,10 +239,22 @@ class Dropped:
     reason: str
 
 
+_last_line: tuple[str, int, int] = ("", 0, -1)  # the last text asked about and the last line found in it
+
+
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the line holding ``[start, end)``: the hits on one line
+    reuse it, where finding it again for each hit took time growing with
+    the square of the line's length (40,000 levels on one line)."""
+    global _last_line
+    cached, line_start, line_end = _last_line
+    if cached is text and line_start <= start and end <= line_end:
+        return line_start, line_end
     line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    return line_start, len(text) if line_end < 0 else line_end
+    found = text.find("\n", end)
+    line_end = len(text) if found < 0 else found
+    _last_line = (text, line_start, line_end)
+    return line_start, line_end
 
 
 def _head_line(text: str, line_start: int) -> bool:
@@ -192,28 +264,59 @@ def _head_line(text: str, line_start: int) -> bool:
 
 
 _NOT_BLANK = re.compile(r"\S")
-_last_head: tuple[str, int] = ("", 0)  # the last text asked about and its ``_head_end`` (asked once a hit)
+# what may stand around a level alone on its line, and blanks alone (matched over a range: nothing copied)
+_PADDING = re.compile(f"[{re.escape(_LABEL_STRIP)}]*")
+_BLANKS = re.compile(r"\s*")
+# a line of running text, not a title's: it holds a clause's end, or ends with a colon (各单位：)
+_RUNNING = re.compile(rf"[{re.escape(CLAUSE_ENDS)}]|[:：]\s*\Z")
+
+
+class _Edges(NamedTuple):
+    """Where a text's head and bands end, each line compared by where it starts."""
+
+    head: int  # the ``HEAD_LINES``-th non-empty line's start (past the end when fewer): lines up to it are head lines
+    block: int  # the last opening line's start before running text (``HEAD_BLOCK_LINES`` at most; -1: none)
+    top: int  # the ``PAGE_BAND_LINES``-th non-empty line's start (past the end when fewer): a page's header band
+    bottom: int  # the ``PAGE_BAND_LINES``-th non-empty line's start from the end (0 when fewer): its footer band
+
+
+_last_edges: tuple[str, _Edges] = ("", _Edges(0, -1, 0, 0))  # the last text asked about and its edges
+
+
+def _edges(text: str) -> _Edges:
+    """``text``'s ``_Edges``, worked out once per text from its first and
+    last lines, where counting the lines before each hit took time growing
+    with their square (10,000 lines of 机密: 15 s)."""
+    global _last_edges
+    if _last_edges[0] is text:
+        return _last_edges[1]
+    past = len(text) + 1
+    starts: list[int] = []
+    block, pos = -1, 0
+    while len(starts) < max(HEAD_LINES, HEAD_BLOCK_LINES, PAGE_BAND_LINES) and (
+            m := _NOT_BLANK.search(text, pos)) is not None:
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        newline = text.find("\n", m.start())
+        pos = len(text) if newline < 0 else newline
+        if block == len(starts) - 1 and len(starts) < HEAD_BLOCK_LINES and not _RUNNING.search(text, line_start, pos):
+            block = len(starts)
+        starts.append(line_start)
+    bottom, count, line_end = 0, 0, len(text)
+    while count < PAGE_BAND_LINES and line_end >= 0:
+        line_start = text.rfind("\n", 0, line_end) + 1
+        if _NOT_BLANK.search(text, line_start, line_end):
+            count, bottom = count + 1, line_start
+        line_end = line_start - 1
+    edges = _Edges(starts[HEAD_LINES - 1] if len(starts) >= HEAD_LINES else past, -1 if block < 0 else starts[block],
+                   starts[PAGE_BAND_LINES - 1] if len(starts) >= PAGE_BAND_LINES else past,
+                   bottom if count == PAGE_BAND_LINES else 0)
+    _last_edges = (text, edges)
+    return edges
 
 
 def _head_end(text: str) -> int:
-    """Where the ``HEAD_LINES``-th non-empty line of ``text`` starts (past
-    the end when it has fewer): worked out once per text, where counting
-    the lines before each hit took time growing with their square (10,000
-    lines of 机密: 15 s)."""
-    global _last_head
-    last = _last_head
-    if last[0] is text:
-        return last[1]
-    end, pos = len(text) + 1, 0
-    for _ in range(HEAD_LINES):
-        if (m := _NOT_BLANK.search(text, pos)) is None:
-            end = len(text) + 1  # fewer non-empty lines: every line is a head line
-            break
-        end = text.rfind("\n", 0, m.start()) + 1
-        newline = text.find("\n", m.start())
-        pos = len(text) if newline < 0 else newline
-    _last_head = (text, end)
-    return end
+    """Where the ``HEAD_LINES``-th non-empty line of ``text`` starts (past the end when it has fewer)."""
+    return _edges(text).head
 
 
 def _document_head(text: str, line_start: int, part: str) -> bool:
@@ -224,8 +327,50 @@ def _document_head(text: str, line_start: int, part: str) -> bool:
     return not _LATER_PAGE.match(part) and _head_line(text, line_start)
 
 
+def _in_band(text: str, line_start: int, part: str) -> bool:
+    """Whether the line at ``line_start`` is in the header or footer band of a page or a slide."""
+    if part_kind(part) not in _PAGED:
+        return False
+    edges = _edges(text)
+    return line_start <= edges.top or line_start >= edges.bottom
+
+
+def _in_head_block(text: str, line_start: int, part: str) -> bool:
+    """Whether the line at ``line_start`` is among the document's opening lines, before its running text."""
+    return not _LATER_PAGE.match(part) and line_start <= _edges(text).block
+
+
+def _mark_place(text: str, line_start: int, line_end: int, part: str) -> bool:
+    """Where marks are put: a header-like part, the document's head and
+    opening lines, a page's or a slide's header and footer bands; not the
+    lines of a form or a register from its 密级 label on (``_in_form``)."""
+    if part_kind(part) in HEADER_PARTS:
+        return True
+    return not _in_form(text, line_end) and (
+        _document_head(text, line_start, part) or _in_head_block(text, line_start, part) or _in_band(
+            text, line_start, part))
+
+
+_last_label: tuple[str, int] = ("", 0)  # the last text asked about and where its first label stands
+
+
+def _in_form(text: str, line_end: int) -> bool:
+    """Whether the line ending at ``line_end`` holds the part's first 密级
+    label (or another label forms use), or follows it: a form's or a
+    register's rows, whose levels are its fields and its records' values
+    (a Word register's cells, a line each; a printed form's), read by the
+    label's and the columns' grammar, not as marks beside other text or
+    past the head (a register's row 2 | 第2号文件 | 机密 blocked).  Above
+    the label stands its title (统计表 | 机密).  Worked out once per text."""
+    global _last_label
+    if _last_label[0] is not text:
+        found = [at for label in (FIELD_WORD, *LEVEL_LABELS) if (at := text.find(label)) >= 0]
+        _last_label = (text, min(found, default=len(text)))
+    return _last_label[1] < line_end
+
+
 def _starts_line(text: str, line_start: int, start: int) -> bool:
-    return not text[line_start:start].strip(_LABEL_STRIP)
+    return _PADDING.fullmatch(text, line_start, start) is not None
 
 
 def _period_only(text: str, pos: int, stop: int, level: str) -> tuple[str, dict[str, Any]] | None:
@@ -292,9 +437,13 @@ def _quoted_mention(text: str, start: int, end: int, line_start: int, line_end: 
         return False
     if not (text[start - 1] in _OPEN_QUOTES and text[end] in _CLOSE_QUOTES):
         return False
-    before = text[line_start:start - 1].rstrip()
-    after = text[end + 1:line_end].lstrip()
-    return bool(before and before[-1].isalnum()) or bool(after and after[0].isalnum())
+    before = start - 1  # read over the blanks beside the quotes, not the rest of the line
+    while before > line_start and text[before - 1].isspace():
+        before -= 1
+    after = _BLANKS.match(text, end + 1, line_end)
+    assert after is not None  # blanks may be none
+    return (before > line_start and text[before - 1].isalnum()) or (
+        after.end() < line_end and text[after.end()].isalnum())
 
 
 def match_mark(text: str, start: int, end: int, anchor: str, part: str,
@@ -307,20 +456,9 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
         if start > 0 and text[start - 1] in _LEVEL_FIRSTS:
             return None  # 绝密级 / 机密级: the level anchor handles it
         m = _FIELD_RE.match(text, end)
-        if not m:
-            return None
-        level = m.group("level")
-        stop = m.end()
-        if text.startswith("级", stop):
-            return Dropped(start, stop, f"{level}级 after 密级 is a mention, not a form field")
-        if m.group("sep") is not None:
-            return _row_field(text, start, m, line_start, line_end)
-        details: dict[str, Any] = {"form": "form-field"}
-        reason: str = Text("classification form field", "密级栏")
-        if text.startswith("★", stop) and (parsed := _after_star(text, stop + 1, level)):
-            stop, reason, details = parsed[0], join([parsed[1], Text("(form field)", "（密级栏）")], " ", ""), \
-                {**parsed[2], "field": True}
-        return MarkMatch("mark.form-field", level, start, stop, reason, details)
+        return None if m is None else _field(text, start, m, line_start, line_end)
+    if (labelled := _level_field(text, start, end, line_start, line_end, context)) is not None:
+        return labelled
 
     level = anchor
     nxt = text[end:end + 1]
@@ -337,7 +475,7 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
             if _quoted_mention(text, start, stop, line_start, line_end):
                 return Dropped(start, stop, "mark quoted inside a sentence: a mention")
             return MarkMatch("mark.state-secret", level, start, stop, reason, details)
-        if not text[end + 1:line_end].strip():
+        if _BLANKS.fullmatch(text, end + 1, line_end):
             return MarkMatch("mark.state-secret", level, start, end + 1,
                              Text("state-secret mark without a period (default period applies)",
                                   "国家秘密标志，未标保密期限（适用默认期限）"), {"form": "level-only"})
@@ -348,11 +486,13 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
                                   "what follows the star not read as a period)",
                                   "文件开头的国家秘密标志（密级和★；★后的内容未识别为保密期限）"), {"form": "head-line"})
         return Dropped(start, end + 1, "star not followed by a period, time or condition")
-    line = text[line_start:line_end].strip(_LABEL_STRIP)
-    if line.startswith(level) and _starts_line(text, line_start, start) and (
-            misplaced := _misplaced_star(text, start, end, line_start, line_end, level, part)):
+    # whether the level starts its line and stands alone on it, read from the level outwards: the
+    # line is not copied for each hit (a line of 40,000 levels took time growing with its square)
+    first = _starts_line(text, line_start, start)
+    alone = first and _PADDING.fullmatch(text, end, line_end) is not None
+    if first and not alone and (misplaced := _misplaced_star(text, start, end, line_start, line_end, level, part)):
         return misplaced
-    if line == level and (label := _label_before(text, line_start, line_end)) is not None:
+    if alone and (label := _label_before(text, line_start, line_end)) is not None:
         return MarkMatch("mark.form-field", level, label, end,
                          Text("classification form field: the level on the line after its 密级 label "
                               "(a form's cells read in turn)", "密级栏：“密级”后的单元格（下一行）填写的密级"),
@@ -362,26 +502,148 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
                          Text("classification form field: the level in a 密级 column, under its header",
                               "密级栏：表格“密级”列中填写的密级"),
                          {"form": "form-field", "label": "column-header"})
-    if line == level:
-        kind = part_kind(part)
-        listed = kind in _VALUE_LIST_PARTS and context is not None and context.lists_values()
-        if kind in HEADER_PARTS and not listed:
-            return MarkMatch("mark.bare-level", level, start, end,
-                             Text(f"bare level {level} in the {part}", f"单独成行的密级“{level}”，位于{part_label(part)}"),
-                             {"form": "bare"})
-        if _head_line(text, line_start):
-            return MarkMatch("mark.bare-level", level, start, end,
-                             Text(f"bare level {level} at the head of the document", f"文件开头单独成行的密级“{level}”"),
-                             {"form": "bare"})
-        if listed:
-            return Dropped(start, end, "level alone on a line among other values a 密级 field holds: a list's value")
-        return Dropped(start, end, "level alone on a line, but not at the head of the document")
-    if (_beside_head_elements(text[line_start:start], text[end:line_end]) and _document_head(text, line_start, part)
-            and not _in_level_rows(text, line_start, line_end)):
+    if alone:
+        return _alone(text, start, end, line_start, line_end, level, part, context)
+    if (start - line_start <= _HEAD_SIDE and line_end - end <= _HEAD_SIDE
+            and _beside_head_elements(text[line_start:start], text[end:line_end])
+            and _document_head(text, line_start, part) and not _in_level_rows(text, line_start, line_end)):
         return MarkMatch("mark.bare-level", level, start, end,
                          Text(f"bare level {level} beside the copy number or urgency at the head of the document",
                               f"文件开头与份号或紧急程度并列的密级“{level}”"), {"form": "bare", "beside": "head-element"})
+    return _set_apart(text, start, end, line_start, line_end, level, part, context)
+
+
+def _field(text: str, label: int, m: re.Match[str], line_start: int, line_end: int) -> MarkMatch | Dropped | None:
+    """The form field whose label starts at ``label`` (密级, or another label forms use), ``m`` being
+    ``_FIELD_RE``'s match after the label: its level, 级 and period on its line (密级：机密, 密级：机密★10年,
+    密级：机密 10年), or across a separator the next cell's (``_row_field``).  No field: 级 with more after it
+    (密级：机密级以上), a label what a product is rated for or a verb's object (``_NOT_THE_RECORDS``), and a field
+    modifying a noun (问：标注密级：机密的文件能否…？, found by the red-team run: it blocked)."""
+    if m.group("sep") is not None:
+        return _row_field(text, label, m, line_start, line_end)
+    level, stop = m.group("level"), m.end()
+    if text.endswith(_NOT_THE_RECORDS, max(line_start, label - 2), label):
+        return Dropped(label, stop, "what a product is rated for or a verb's object (适用密级, 最高密级, 确定密级): "
+                                    "not a record's level")
+    if m.group("ji") and not _value_ends(text, stop, line_end):
+        return Dropped(label, stop, f"{level}级 after 密级 is a mention, not a form field")
+    details: dict[str, Any] = {"form": "form-field"}
+    reason: str = Text("classification form field", "密级栏")
+    if (parsed := _period_after(text, stop, level)) is not None:
+        stop, reason, details = parsed[0], join([parsed[1], Text("(form field)", "（密级栏）")], " ", ""), \
+            {**parsed[2], "field": True}
+    if text.startswith("的", stop):
+        return Dropped(label, stop + 1, "form field modifying a noun (标注密级：机密的文件): a mention")
+    return MarkMatch("mark.form-field", level, label, stop, reason, details)
+
+
+def _value_ends(text: str, pos: int, line_end: int) -> bool:
+    """Whether a field's value ends at ``pos``: its line does, or a character of ``_VALUE_ENDS`` follows."""
+    return pos >= line_end or text[pos] in _VALUE_ENDS
+
+
+def _period_after(text: str, pos: int, level: str) -> tuple[int, str, dict[str, Any]] | None:
+    """The period, time or condition after a field's level at ``pos``, after its ★, or its period beside it without
+    one (``_beside_period``): (end, reason, details) or None."""
+    if text.startswith("★", pos):
+        return _after_star(text, pos + 1, level)
+    return _beside_period(text, pos, level)
+
+
+def _beside_period(text: str, pos: int, level: str) -> tuple[int, str, dict[str, Any]] | None:
+    """A period or 长期 after a level at ``pos`` without a ★, after a blank or a slash or in brackets (机密 10年,
+    机密（10年）, 机密/十年), as forms fill a 密级及保密期限 field in: no date, which may be the document's own."""
+    m = _BESIDE_PERIOD.match(text, pos)
+    if m is None or (parsed := _after_star(text, m.start("period"), level)) is None or parsed[2]["form"] != "period":
+        return None
+    stop = parsed[0]
+    if m.group("open"):
+        if text[stop:stop + 1] not in ("）", ")"):
+            return None
+        stop += 1
+    return stop, parsed[1], parsed[2]
+
+
+def _level_field(text: str, start: int, end: int, line_start: int, line_end: int,
+                 context: PartContext | None) -> MarkMatch | Dropped | None:
+    """The field whose value is the level at ``[start, end)`` where no 密级 anchor finds it: named by a record's key
+    or another label before it on its line (``_named_field``), or holding more than the level after a label on
+    the line before or under a column's header (``_filled_level``).  Read before the level's own grammar, which
+    takes a level before 级 for a mention."""
+    named = _NAMED_BEFORE.search(text, max(line_start, start - _NAMED_REACH), start)
+    if named is not None:
+        return _named_field(text, named, start, end, line_start, line_end)
+    return _filled_level(text, start, end, line_start, line_end, context)
+
+
+def _named_field(text: str, named: re.Match[str], start: int, end: int, line_start: int,
+                 line_end: int) -> MarkMatch | Dropped | None:
+    """The level at ``[start, end)`` after its key or label (``named``, ``_NAMED_BEFORE``'s match).  A key's value is
+    exactly the level, its ★ and period with it: its quote closes after it, or unquoted its field ends there (not
+    mj: 机密文件).  A label's is read as 密级's (``_field``)."""
+    if (label := named.group("label")) is not None:
+        m = _FIELD_RE.match(text, named.start("label") + len(label))
+        return _field(text, named.start("label"), m, line_start, line_end) if m and m.start("level") == start else None
+    level, stop = text[start:end], end
+    details: dict[str, Any] = {"form": "form-field", "label": "key"}
+    reason: str = Text("classification form field: the level a record's key names", "密级栏：记录中“密级”字段的值")
+    if text.startswith("★", stop) and (parsed := _after_star(text, stop + 1, level)):
+        stop, reason, details = parsed[0], join([parsed[1], Text("(a record's 密级 field)", "（记录的密级字段）")], " ", ""), \
+            {**parsed[2], "field": True, "label": "key"}
+    quote = named.group("value_quote")
+    if not (text.startswith(quote, stop) if quote else stop >= line_end or text[stop] in _KEY_VALUE_ENDS):
+        return None
+    key = named.start("key") if named.group("key") is not None else named.start("bare")
+    if len(_keyed_levels(text)) > 1:
+        return Dropped(key, stop, "a key naming several levels in the part: a code list's or records' values")
+    return MarkMatch("mark.form-field", level, key, stop, reason, details)
+
+
+# a record's key and the level it names, anywhere in a text (its line's structure aside)
+_KEYED_LEVEL = re.compile(rf"(?:{_KEY_NAMES})[\"']?[ \t]*+[:=][ \t]*+[\"']?({'|'.join(LEVEL_WORDS)})")
+_last_keyed: tuple[str, frozenset[str]] = ("", frozenset())  # the last text asked about and its keyed levels
+
+
+def _keyed_levels(text: str) -> frozenset[str]:
+    """The levels the part's keys name (mj: 机密), found once per text: a key
+    naming more than one is a code list's (a 代码表 of every level, a form's
+    options in a config) or records' (an export of several files), values
+    of a list, as a register's column is, not one record's level (each such
+    list blocked: found by a second reader)."""
+    global _last_keyed
+    if _last_keyed[0] is not text:
+        _last_keyed = (text, frozenset(m.group(1) for m in _KEYED_LEVEL.finditer(text)))
+    return _last_keyed[1]
+
+
+def _filled_level(text: str, start: int, end: int, line_start: int, line_end: int,
+                  context: PartContext | None) -> MarkMatch | None:
+    """A level filled in with more than itself, its period beside it without a ★ (机密 10年, 机密（10年）, 机密/十年)
+    or 级 (秘密级), as a form's cell holds it: alone on its line after a line that is only the label (a Word
+    table's cells read a line each, ``_label_before``), or in a 密级 column's cell.  The level's own grammar reads
+    such a line as a mark only at a document's head, and 秘密级 as a mention: a 发文稿纸's 密级及保密期限 | 机密 10年
+    was clear (found by the red-team run; the same form saved as a .doc, a page or a PDF blocked)."""
+    level, stop = text[start:end], end + text.startswith("级", end)
+    details: dict[str, Any] = {"form": "form-field"}
+    reason: str = Text("classification form field", "密级栏")
+    if (parsed := _beside_period(text, stop, level)) is not None:
+        stop, reason, details = parsed[0], join([parsed[1], Text("(form field)", "（密级栏）")], " ", ""), \
+            {**parsed[2], "field": True}
+    elif stop == end:
+        return None
+    if (_starts_line(text, line_start, start) and _PADDING.fullmatch(text, stop, line_end)
+            and (label := _label_before(text, line_start, line_end)) is not None):
+        return MarkMatch("mark.form-field", level, label, stop, reason, {**details, "label": "line-before"})
+    if context is not None and context.column_field(start, stop):
+        return MarkMatch("mark.form-field", level, start, stop, reason, {**details, "label": "column-header"})
     return None
+
+
+# a line that opens with these is a list of words, the cells after it no row of a form: a paper's keywords
+# (关键词：保密；密级；机密), a page's tags (标签：保密 | 密级 | 机密), blocked as 密级's value (found by a second reader)
+# (normalised: a Markdown bold's * is ★)
+_LISTED_WORDS = re.compile(r"[ \t★#>-]*(?:关键词|关键字|主题词|标签|相关词条|相关条目|索引词|叙词|keywords?|tags?)[ \t★]*[:：]",
+                           re.IGNORECASE)
 
 
 def _row_field(text: str, start: int, m: re.Match[str], line_start: int, line_end: int) -> MarkMatch | None:
@@ -400,10 +662,12 @@ def _row_field(text: str, start: int, m: re.Match[str], line_start: int, line_en
     cell_start = _cell_start(text, start, sep, line_start)
     if cell_start is None or not _field_label(text[cell_start:m.start("sep")].replace('"', "")):
         return None
+    if cell_start > line_start and _LISTED_WORDS.match(text, line_start, min(line_end, line_start + _SHORT_CELL)):
+        return None
     details: dict[str, Any] = {"form": "form-field", "label": "cell-before"}
     reason: str = Text("classification form field: the level in the cell after its 密级 label (a row's cells)",
                        "密级栏：“密级”后的单元格（同一行）填写的密级")
-    if text.startswith("★", stop) and (parsed := _after_star(text, stop + 1, level)) and sep not in text[stop:parsed[0]]:
+    if (parsed := _period_after(text, stop, level)) is not None and sep not in text[stop:parsed[0]]:
         stop, reason, details = parsed[0], join([parsed[1], Text("(form field)", "（密级栏）")], " ", ""), \
             {**parsed[2], "field": True, "label": "cell-before"}
     cell_end = _past_padding(text, stop, line_end)
@@ -435,6 +699,11 @@ def _cell_start(text: str, pos: int, sep: str, line_start: int) -> int | None:
             if kept > _SHORT_CELL:
                 return None
     return at
+
+
+# the most a line holds on either side of a level beside the copy number and the urgency, blanks aligning it
+# included: the two sides are read only within it, so a hit costs the same however long its line
+_HEAD_SIDE = 200
 
 
 def _beside_head_elements(before: str, after: str) -> bool:
@@ -515,7 +784,9 @@ def _label_before(text: str, line_start: int, line_end: int) -> int | None:
     after = text[slice(*_line_after(text, line_end))]
     if not _field_label(text[start:end]) or _field_value(after):
         return None
-    return text.index(FIELD_WORD, start, end)
+    label = _LABEL_WORD.search(text, start, end)
+    assert label is not None  # the line is the label
+    return label.start()
 
 
 class PartContext:
@@ -539,7 +810,7 @@ class PartContext:
     def column_field(self, start: int, end: int) -> bool:
         """Whether the normalised span ``[start, end)`` lies in a cell that is a 密级 column's field."""
         if self._starts is None:
-            labelled = FIELD_WORD in self.norm.text or bool(self.tables and _BROKEN_LABEL.search(self.norm.text))
+            labelled = bool(_LABEL_WORD.search(self.norm.text) or self.tables and _BROKEN_LABEL.search(self.norm.text))
             cells = _column_fields(self.norm.original, self.tables) if labelled else []
             self._starts, self._ends = [a for a, _ in cells], [b for _, b in cells]
         if not self._starts:
@@ -560,7 +831,8 @@ class PartContext:
 
 
 def _cell_kind(cell: str) -> str:
-    """``blank``, ``label`` (密级), a state-secret level alone (its name), ``level``
+    """``blank``, ``label`` (密级), a state-secret level alone or with its period
+    beside it or 级 (its name: 机密, 机密 10年, 秘密级), ``level``
     (any other value a 密级 column holds: 公开, 内部, 机密★5年, and a register's
     同上 or a dash), ``choices`` (the values the column offers, a guidance
     row's （绝密/机密/秘密）: passed over as a blank cell is) or ``other``.  Read
@@ -584,6 +856,8 @@ def _cell_kind(cell: str) -> str:
         return "other"
     if value in STATE_SECRET_LEVELS:
         return value
+    if filled := _FILLED_CELL.fullmatch(value):  # 机密 10年 under 密级及保密期限, 秘密级 (found by the red-team run)
+        return filled["level"]
     return "level" if value.startswith(LEVEL_NAMES) or value in NOT_CLASSIFIED else "other"
 
 
@@ -763,3 +1037,234 @@ def _misplaced_star(text: str, start: int, end: int, line_start: int, line_end: 
                      join([reason, Text("at the head of the document, its ★ missing or out of place",
                                         "位于文件开头，★缺失或位置不对")]),
                      {**details, "star": "misplaced" if trailing_star or first < start else "missing"})
+
+
+def _alone(text: str, start: int, end: int, line_start: int, line_end: int, level: str, part: str,
+           context: PartContext | None) -> MarkMatch | Dropped:
+    """A level alone on its line, no form's field: a bare-level mark where
+    marks are put (``_mark_place``, or the head of an attachment after its
+    附件 line), ``mark.level-line`` for a person to check anywhere else (a
+    cover's fourth line, an attachment's head, a slide's or a printed
+    page's footer were clear: found by the red-team run).  None beside a
+    line of levels (a list of the levels, a table's column of levels and
+    periods); at the head, the same level on the next line is its mark again
+    (pages' headers read one after another), not a list."""
+    kind = part_kind(part)
+    listed = kind in _VALUE_LIST_PARTS and context is not None and context.lists_values()
+    if kind in HEADER_PARTS and not listed:
+        return MarkMatch("mark.bare-level", level, start, end,
+                         Text(f"bare level {level} in the {part}", f"单独成行的密级“{level}”，位于{part_label(part)}"),
+                         {"form": "bare"})
+    if _head_line(text, line_start):
+        if not listed and _beside_levels(text, line_start, line_end, level):
+            # a handout's 保密期限对照表 / 密级 / 绝密 / 机密 / 秘密 blocked on 绝密, its third line (red-team run)
+            return Dropped(start, end, "level alone on a line beside another level's line: a list of the levels")
+        return MarkMatch("mark.bare-level", level, start, end,
+                         Text(f"bare level {level} at the head of the document", f"文件开头单独成行的密级“{level}”"),
+                         {"form": "bare"})
+    if listed:
+        return Dropped(start, end, "level alone on a line among other values a 密级 field holds: a list's value")
+    if _beside_levels(text, line_start, line_end, None):
+        return Dropped(start, end, "level alone on a line beside a line of levels or periods: a list or a table's column")
+    if _ATTACHMENT.fullmatch(text[slice(*_line_before(text, line_start))].strip(_LABEL_STRIP)):
+        return MarkMatch("mark.bare-level", level, start, end,
+                         Text(f"bare level {level} at the head of an attachment", f"附件开头单独成行的密级“{level}”"),
+                         {"form": "bare", "place": "attachment"})
+    if _in_form(text, line_end):
+        return Dropped(start, end, "level alone on a line past the head, among a form's or a register's rows: "
+                                   "no field of its 密级 label, no mark")
+    # a page's bands and a document's opening lines are where marks are put, and where a chapter's or an answer's
+    # 秘密 stands too (第七章　秘密 atop a page, 答案 / 机密 at its foot blocked: found by a second reader): a person checks
+    if _in_band(text, line_start, part):
+        return MarkMatch("mark.level-line", level, start, end,
+                         Text(f"bare level {level} in the header or footer band of the {part}",
+                              f"{part_label(part)}的页眉或页脚处单独成行的密级“{level}”"), {"form": "bare", "place": "band"})
+    if _in_head_block(text, line_start, part):
+        return MarkMatch("mark.level-line", level, start, end,
+                         Text(f"bare level {level} among the document's opening lines, before its text",
+                              f"文件开头（正文之前）单独成行的密级“{level}”"), {"form": "bare", "place": "opening-lines"})
+    return MarkMatch("mark.level-line", level, start, end,
+                     Text(f"level {level} alone on a line of the text: check whether it marks it",
+                          f"正文中单独成行的密级“{level}”：须核实是否为密级标志"), {"form": "bare"})
+
+
+def _beside_levels(text: str, line_start: int, line_end: int, level: str | None) -> bool:
+    """Whether the nearest line before or after this one is a level's row
+    (``_level_row``); with ``level`` given, another state-secret level's
+    or a period's only (a list of the levels, a table's cells of levels and
+    periods, not a field's other values, 公开 or 内部)."""
+    others = tuple(word for word in LEVEL_WORDS if word != level)
+    for bounds in (_line_before(text, line_start), _line_after(text, line_end)):
+        value = text[slice(*bounds)].strip(_LABEL_STRIP)
+        if (level is None or value.startswith(others) or _a_period(value)) and _level_row(value):
+            return True
+    return False
+
+
+# a count, a code, a date or a time: digits and what divides them
+_NUMERIC = re.compile(r"[\d.\-/:]+")
+
+
+def _level_row(value: str) -> bool:
+    """A value a 密级 field holds, or a level with only a period, a number
+    or a mark's ★ after it, or a period alone: a list of the levels, a
+    table's row or cells of levels and periods or counts (绝密 三十年,
+    机密\\t5, a Word table's cells a line each), a mark."""
+    if value in _FIELD_VALUE_SET:
+        return True
+    for word in LEVEL_WORDS:
+        if value.startswith(word):
+            rest = value[len(word):].strip(_CELL_STRIP)
+            return not rest or rest.startswith("★") or bool(_NUMERIC.fullmatch(rest)) or _a_period(rest)
+    return _a_period(value)
+
+
+def _a_period(value: str) -> bool:
+    """``value`` is a period or 长期 (not a date, which may be the document's own)."""
+    parsed = _period_only(value, 0, len(value), LEVEL_WORDS[0]) if value else None
+    return parsed is not None and parsed[1]["form"] == "period"
+
+
+def _set_apart(text: str, start: int, end: int, line_start: int, line_end: int, level: str, part: str,
+               context: PartContext | None) -> MarkMatch | None:
+    """A level set apart from the other text of its line: in brackets
+    opening or closing a title (``_bracketed_title``: a bare-level mark
+    where marks are put, ``mark.level-line`` elsewhere), or where marks are
+    put, a field of its own (``_whole_field``)."""
+    if _bracketed_title(text, start, end, line_start, line_end):
+        # a person checks even at the head: a headline's 【秘密】 is a teaser as often (found by a second reader)
+        if _mark_place(text, line_start, line_end, part):
+            return MarkMatch("mark.level-line", level, start, end,
+                             Text(f"level {level} in brackets opening or closing the title: check whether it marks it",
+                                  f"标题前后括号中的密级“{level}”：须核实是否为密级标志"), {"form": "bare", "beside": "title"})
+        return MarkMatch("mark.level-line", level, start, end,
+                         Text(f"level {level} in brackets opening or closing a line of the text: check whether it marks it",
+                              f"正文中一行首尾括号中的密级“{level}”：须核实是否为密级标志"), {"form": "bare", "beside": "title"})
+    if context is None or not _mark_place(text, line_start, line_end, part) or not _whole_field(
+            context.norm, text, start, end, line_start, line_end, level, part):
+        return None
+    # a mark in a Word header's field (XX研究院科研管理处<tab>机密) blocks; elsewhere, and 秘密 anywhere, a person
+    # checks: 秘密 beside other text is a chapter's or a book's title as often (第七章　秘密, 秘密　文／李华, a
+    # novel's header 秘密<tab>张三 著 blocked: found by a second reader)
+    rule = "mark.bare-level" if part_kind(part) in HEADER_PARTS and level != "秘密" else "mark.level-line"
+    return MarkMatch(rule, level, start, end,
+                     Text(f"bare level {level} as a field of its own beside other text, where marks are put",
+                          f"文件开头或页眉页脚处与其他文字分隔、自成一栏的密级“{level}”"), {"form": "bare", "beside": "text"})
+
+
+# brackets around a title's level, and the label a mail's subject or a form's title may have before it
+_OPENING, _CLOSING = "【[（(〔", "】]）)〕"
+_TITLE_LABEL = re.compile(r"[^\s:：]{1,12}[:：]\s*")
+# a line up to this long before a bracketed level closing it may be a title, and the most a subject's label
+# before one opening it holds (Subject:, 邮件主题：)
+_TITLE_CHARS = 40
+_TITLE_LABEL_CHARS = 16
+
+
+def _bracketed_title(text: str, start: int, end: int, line_start: int, line_end: int) -> bool:
+    """The level in brackets opening a line or a subject after its label
+    (【机密】关于…的通知, Subject: 【机密】…, a file's name), or closing a short
+    line without a clause's end (某工程设计方案（机密））: a title marked so
+    was clear in a text, a mail, a file's name and a DOCX's title (found by
+    the red-team run).  Not in running text (本文件（机密）由…), nor among
+    other levels (分为（绝密）（机密）, 【绝密】【机密】), nor after the 密级
+    label (密级（机密）, a form's field)."""
+    if start == line_start or text[start - 1] not in _OPENING or text[end:end + 1] not in _CLOSING:
+        return False
+    opening = start - 1
+    if opening - line_start <= _TITLE_LABEL_CHARS and (
+            _BLANKS.fullmatch(text, line_start, opening) or _TITLE_LABEL.fullmatch(text, line_start, opening)):
+        after = _BLANKS.match(text, end + 1, line_end)
+        assert after is not None  # blanks may be none
+        rest = after.end()
+        return rest < line_end and text[rest] not in _OPENING + "级、,/" and not text.startswith(LEVEL_WORDS, rest)
+    if opening - line_start > _TITLE_CHARS or not _BLANKS.fullmatch(text, end + 1, line_end):
+        return False
+    title = text[line_start:opening]
+    return bool(title.strip()) and not _RUNNING.search(title) and not any(
+        word in title for word in (*LEVEL_WORDS, FIELD_WORD, *LEVEL_LABELS))
+
+
+
+class _Fields(NamedTuple):
+    """A line's fields as its original text divides them (``_FIELD_BREAK``)."""
+
+    starts: list[int]  # each field's start in the original text
+    texts: list[str]  # each field's normalised text, the marks around a level stripped
+    values: int  # how many are a level's row, another value a 密级 field holds or its label (``_value_field``)
+    star: bool  # whether the line holds a ★: a mark whose star stands apart (a PDF's 机密 解密条件：… ★)
+
+
+# what sets a field apart on its line in the original text: a tab, an ideographic space, two blanks or
+# more, a CSV's comma or semicolon, a pipe; in a page's text (pdfium's, OCR's) one blank beside a Han
+# character too, which stands for a gap however wide (a header's tab stops printed to PDF read XX
+# 研究院科研管理处 机密), but not one beside a digit, which pdfium puts there anyway (第 1 页, 2026 年)
+_BLANK = " \u00a0\u1680\u2000-\u200a\u202f\u205f"
+_BREAKING = re.escape("\t\u3000,;" + PIPES)
+_FIELD_BREAK = re.compile(f"(?:[{_BLANK}]*[{_BREAKING}]|[{_BLANK}]{{2}})[{_BLANK}{_BREAKING}]*")
+_PAGE_BREAK = re.compile(f"{_FIELD_BREAK.pattern}|(?<=[{CJK}])[{_BLANK}](?!\\d)|(?<!\\d)[{_BLANK}](?=[{CJK}])")
+# a table's row number opening a page's line, a blank after it (1 某报告 机密; not a year, 2025 年度)
+_ROW_NUMBER = re.compile(r"\d{1,3}\s")
+# the normalised text last asked about (not its map, which may be large), a line of it and that line's fields
+_last_fields: tuple[str, int, bool, _Fields] = ("", -1, False, _Fields([], [], 0, False))
+
+
+def _whole_field(norm: NormText, text: str, start: int, end: int, line_start: int, line_end: int, level: str,
+                 part: str) -> bool:
+    """Whether the level is a field of its own beside other text: between
+    its line's ends and the breaks of the original text, which normalising
+    drops between Han characters (a header's XX研究院科研管理处\\t\\t机密,
+    机密\\t\\t编号：KY-2026-018, 第 1 页 共 3 页\\t\\t秘密, 机密\\t— 1 —, a sheet's
+    title row 统计表\\t\\t\\t机密: each was clear, found by the red-team run).
+    Not a list or a form's row (another field a level's row or the 密级
+    label), not beside a number (a count, a code, a date: 机密\\t5; a
+    record's 1,某报告,机密, on a page 1 某报告 机密), in a header beside
+    numbers alone, nor on a line next to one holding such a field (a
+    table's rows); nor on a line holding a ★, a mark the star's grammar
+    reads (in a PDF's stream order 机密 解密条件：项目验收后 ★, in its
+    reading order the mark)."""
+    page = part_kind(part) == "page"
+    fields = _line_fields(norm, line_start, line_end, page)
+    at = bisect.bisect_right(fields.starts, norm.to_original(start, end)[0]) - 1
+    if at < 0 or fields.texts[at] != level or fields.values > 1 or fields.star:
+        return False
+    others = [value for i, value in enumerate(fields.texts) if i != at and value]
+    numeric = all if part_kind(part) in HEADER_PARTS else any
+    if not others or numeric(_NUMERIC.fullmatch(value) for value in others) or (
+            page and _ROW_NUMBER.match(norm.original, fields.starts[0])):
+        return False
+    return not any(_split_fields(norm, *bounds, page).values
+                   for bounds in (_line_before(text, line_start), _line_after(text, line_end)) if bounds[0] < bounds[1])
+
+
+def _line_fields(norm: NormText, line_start: int, line_end: int, page: bool) -> _Fields:
+    """``_split_fields`` of the line, split once for all the hits on it (40,000 levels on one line)."""
+    global _last_fields
+    cached, at, paged, fields = _last_fields
+    if cached is norm.text and at == line_start and paged == page:
+        return fields
+    fields = _split_fields(norm, line_start, line_end, page)
+    _last_fields = (norm.text, line_start, page, fields)
+    return fields
+
+
+def _split_fields(norm: NormText, line_start: int, line_end: int, page: bool) -> _Fields:
+    """The fields of the normalised line ``[line_start, line_end)``, split where its original text breaks."""
+    first, last = norm.to_original(line_start, line_end)
+    spans: list[int] = []  # each field's start and end in the original text, in turn
+    pos = first
+    for stop, after in [*(m.span() for m in (_PAGE_BREAK if page else _FIELD_BREAK).finditer(norm.original, first, last)),
+                        (last, last)]:
+        if stop > pos:
+            spans += (pos, stop)
+        pos = after
+    # where they fall in the normalised text, the line's part of the map searched once for them all
+    mapped = spans if norm.index is None else (
+        norm.index[line_start:line_end].searchsorted(spans) + line_start).tolist()
+    texts = [norm.text[a:b].strip(_LABEL_STRIP) for a, b in zip(mapped[::2], mapped[1::2])]
+    return _Fields(spans[::2], texts, sum(map(_value_field, texts)), norm.text.find("★", line_start, line_end) >= 0)
+
+
+def _value_field(value: str) -> bool:
+    """A field that is a level's row (``_level_row``) or holds the 密级 label."""
+    return _level_row(value) or FIELD_WORD in value or any(label in value for label in LEVEL_LABELS)

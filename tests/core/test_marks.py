@@ -58,8 +58,11 @@ def test_mark_in_running_text_still_blocks(scan):
 def test_bare_level_at_head_and_not_in_body(scan):
     head = scan("机密\n关于某项工作的通知\n正文。")
     assert [(f.rule, f.start, f.end) for f in head.findings] == [("mark.bare-level", 0, 2)]
+    # past the head, in running text, a level alone on a line is no mark that blocks, but a person checks it
+    # (a cover's fourth line, an attachment's head were clear: found by the red-team run)
     deep = scan("第一段。\n第二段。\n第三段。\n第四段。\n机密\n")
-    assert deep.verdict.value == "clear"
+    assert deep.verdict.value == "review"
+    assert [(f.rule, f.severity.value) for f in deep.findings] == [("mark.level-line", "review")]
 
 
 @pytest.mark.parametrize("head", [

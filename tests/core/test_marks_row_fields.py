@@ -47,6 +47,9 @@ FOUND = {
     "comma-table.txt": ("名称,密级,日期\n报告,机密,2024-01-01\n", [("机密", "机密")]),
     "semicolon-table.txt": ("名称;密级;日期\n报告;机密;2024-01-01\n", [("机密", "机密")]),
     "spaced-table.txt": ("报送清单\n\n名称,密级,日期\n\n报告,秘密,2024-01-01\n", [("秘密", "秘密")]),
+    # the level with its 级, alone in its cell: a form's value as a Word form's 密级 | 秘密级 is (read as a mention
+    # before, found by the red-team run)
+    "level-ji.txt": ("密级,机密级\n", [("机密", "机密级")]),
 }
 # name -> text: no form field, before and after
 NO_FIELD = {
@@ -57,7 +60,7 @@ NO_FIELD = {
     "running-text.txt": "密级分为绝密、机密、秘密三级\n",
     "more-than-a-level.txt": "密级, 机密程度\n",
     "longer-cell.txt": "| 密级 | 机密文件管理办法 |\n",
-    "mention.txt": "密级,机密级\n",
+    "mention.txt": "密级,机密级以上\n",
     "choices.txt": "| 密级 | 绝密/机密/秘密 |\n",
     "rating.txt": "| 型号 | XX-100 |\n| 最高密级 | 机密 |\n",
     "sentence.txt": "本文件的密级,机密,由定密责任人确定\n",
@@ -69,6 +72,10 @@ NO_FIELD = {
     "prose.txt": "文件应当标明份号,密级,保密期限。\n国家秘密分为三级:绝密,机密,秘密\n",
     "register.txt": "名称,密级,日期\n甲,公开,2024-01-01\n乙,机密,2024-01-02\n丙,秘密,2024-01-03\n",
     "uneven.txt": "名称,密级,日期\n报告, 第二版,机密,2024-01-01\n",
+    # lists of words: a paper's keywords, a page's tags (blocked, found by a second reader)
+    "keywords.txt": "关于保密管理的研究\n关键词：保密；密级；机密\n",
+    "keywords-md.md": "**关键词**：国家秘密；密级；机密；定密\n",
+    "tags.txt": "标签：保密 | 密级 | 机密 | 定密\n",
 }
 
 
