@@ -30,7 +30,7 @@ from scanner.extract.ocr import PictureReader
 from scanner.match.marks import may_hold_label
 from scanner.types import Document, Part
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # ---- frozen: lostchars.py as it was ----------------------------------------------------------------------------
