@@ -45,9 +45,9 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ..lang import Text, join, part_kind, part_label
 from ..levels import FIELD_NAMES, FIELD_VALUES, LEVEL_LABELS, LEVEL_NAMES, LEVELS, NOT_CLASSIFIED, STATE_SECRET_LEVELS
@@ -239,6 +239,25 @@ class Dropped:
     reason: str
 
 
+_Reading = TypeVar("_Reading")
+
+
+def _once_per_text(read: Callable[[str], _Reading]) -> Callable[[str], _Reading]:
+    """``read`` of a text worked out once and kept for the last text asked
+    about (by identity: a part's hits are read in a row), where reading the
+    whole text again for each hit took time growing with their square."""
+    last: tuple[str | None, Any] = (None, None)
+
+    @functools.wraps(read)
+    def reading(text: str) -> _Reading:
+        nonlocal last
+        if last[0] is not text:
+            last = (text, read(text))
+        result: _Reading = last[1]
+        return result
+    return reading
+
+
 _last_line: tuple[str, int, int] = ("", 0, -1)  # the last text asked about and the last line found in it
 
 
@@ -280,16 +299,11 @@ class _Edges(NamedTuple):
     bottom: int  # the ``PAGE_BAND_LINES``-th non-empty line's start from the end (0 when fewer): its footer band
 
 
-_last_edges: tuple[str, _Edges] = ("", _Edges(0, -1, 0, 0))  # the last text asked about and its edges
-
-
+@_once_per_text
 def _edges(text: str) -> _Edges:
-    """``text``'s ``_Edges``, worked out once per text from its first and
-    last lines, where counting the lines before each hit took time growing
-    with their square (10,000 lines of 机密: 15 s)."""
-    global _last_edges
-    if _last_edges[0] is text:
-        return _last_edges[1]
+    """``text``'s ``_Edges``, from its first and last lines, once per text:
+    counting the lines before each hit took time growing with their square
+    (10,000 lines of 机密: 15 s)."""
     past = len(text) + 1
     starts: list[int] = []
     block, pos = -1, 0
@@ -307,11 +321,9 @@ def _edges(text: str) -> _Edges:
         if _NOT_BLANK.search(text, line_start, line_end):
             count, bottom = count + 1, line_start
         line_end = line_start - 1
-    edges = _Edges(starts[HEAD_LINES - 1] if len(starts) >= HEAD_LINES else past, -1 if block < 0 else starts[block],
-                   starts[PAGE_BAND_LINES - 1] if len(starts) >= PAGE_BAND_LINES else past,
-                   bottom if count == PAGE_BAND_LINES else 0)
-    _last_edges = (text, edges)
-    return edges
+    return _Edges(starts[HEAD_LINES - 1] if len(starts) >= HEAD_LINES else past, -1 if block < 0 else starts[block],
+                  starts[PAGE_BAND_LINES - 1] if len(starts) >= PAGE_BAND_LINES else past,
+                  bottom if count == PAGE_BAND_LINES else 0)
 
 
 def _head_end(text: str) -> int:
@@ -351,9 +363,6 @@ def _mark_place(text: str, line_start: int, line_end: int, part: str) -> bool:
             text, line_start, part))
 
 
-_last_label: tuple[str, int] = ("", 0)  # the last text asked about and where its first label stands
-
-
 def _in_form(text: str, line_end: int) -> bool:
     """Whether the line ending at ``line_end`` holds the part's first 密级
     label (or another label forms use), or follows it: a form's or a
@@ -361,12 +370,14 @@ def _in_form(text: str, line_end: int) -> bool:
     (a Word register's cells, a line each; a printed form's), read by the
     label's and the columns' grammar, not as marks beside other text or
     past the head (a register's row 2 | 第2号文件 | 机密 blocked).  Above
-    the label stands its title (统计表 | 机密).  Worked out once per text."""
-    global _last_label
-    if _last_label[0] is not text:
-        found = [at for label in (FIELD_WORD, *LEVEL_LABELS) if (at := text.find(label)) >= 0]
-        _last_label = (text, min(found, default=len(text)))
-    return _last_label[1] < line_end
+    the label stands its title (统计表 | 机密)."""
+    return _first_label(text) < line_end
+
+
+@_once_per_text
+def _first_label(text: str) -> int:
+    """Where the text's first 密级 label (or another label forms use) stands (its length when none)."""
+    return min((at for label in (FIELD_WORD, *LEVEL_LABELS) if (at := text.find(label)) >= 0), default=len(text))
 
 
 def _starts_line(text: str, line_start: int, start: int) -> bool:
@@ -601,19 +612,16 @@ def _named_field(text: str, named: re.Match[str], start: int, end: int, line_sta
 
 # a record's key and the level it names, anywhere in a text (its line's structure aside)
 _KEYED_LEVEL = re.compile(rf"(?:{_KEY_NAMES})[\"']?[ \t]*+[:=][ \t]*+[\"']?({'|'.join(LEVEL_WORDS)})")
-_last_keyed: tuple[str, frozenset[str]] = ("", frozenset())  # the last text asked about and its keyed levels
 
 
+@_once_per_text
 def _keyed_levels(text: str) -> frozenset[str]:
-    """The levels the part's keys name (mj: 机密), found once per text: a key
+    """The levels the part's keys name (mj: 机密), once per text: a key
     naming more than one is a code list's (a 代码表 of every level, a form's
     options in a config) or records' (an export of several files), values
     of a list, as a register's column is, not one record's level (each such
     list blocked: found by a second reader)."""
-    global _last_keyed
-    if _last_keyed[0] is not text:
-        _last_keyed = (text, frozenset(m.group(1) for m in _KEYED_LEVEL.finditer(text)))
-    return _last_keyed[1]
+    return frozenset(m.group(1) for m in _KEYED_LEVEL.finditer(text))
 
 
 def _filled_level(text: str, start: int, end: int, line_start: int, line_end: int,
