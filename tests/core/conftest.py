@@ -18,3 +18,20 @@ def scan(engine):
         return scan_bytes(text.encode(encoding), name, engine=engine)[0]
 
     return _scan
+
+
+def scan_folder(folder, files: dict[str, bytes]) -> dict[str, tuple[str, list[dict]]]:
+    """``files`` written to ``folder`` and scanned once by ``preclear scan``,
+    as a user runs it: name -> (verdict, findings as the JSONL report has them)."""
+    import json
+    from pathlib import Path
+
+    from scanner.cli import main
+
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    out = folder.parent / f"{folder.name}.jsonl"
+    main(["scan", str(folder), "--no-cache", "-o", str(out)])
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return {Path(record["item"]).name: (record["verdict"], record["findings"]) for record in records
+            if "item" in record}

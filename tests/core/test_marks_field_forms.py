@@ -22,9 +22,10 @@ import openpyxl
 import pytest
 
 from scanner import Engine, scan_bytes
-from scanner.cli import main
 from scanner.config import Limits
 from scanner.extract.xmldoc import extract_xml
+
+from .conftest import scan_folder
 
 
 def _saved(document: Any) -> bytes:
@@ -152,14 +153,7 @@ CLEAR: dict[str, bytes] = {
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, list[dict[str, Any]]]]:
     """Every case written to one folder and scanned once by ``preclear scan``: name -> (verdict, findings)."""
-    folder = tmp_path_factory.mktemp("field_forms")
-    for name, data in {**{name: data for name, (data, _) in FOUND.items()}, **CLEAR}.items():
-        (folder / name).write_bytes(data)
-    out = folder.parent / "field_forms.jsonl"
-    main(["scan", str(folder), "--no-cache", "-o", str(out)])
-    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    return {Path(record["item"]).name: (record["verdict"], record["findings"]) for record in records
-            if "item" in record}
+    return scan_folder(tmp_path_factory.mktemp("field_forms"), {**{name: data for name, (data, _) in FOUND.items()}, **CLEAR})
 
 
 @pytest.mark.parametrize("name", FOUND)

@@ -9,17 +9,16 @@ longer cell and a value that is no state secret (公开, 非密, 内部) stay as
 they were.  Files are written to a folder and scanned by the command."""
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from scanner import Engine, scan_bytes
-from scanner.cli import main
 from scanner.extract import delimited
 from scanner.extract.delimited import text_grids
+
+from .conftest import scan_folder
 
 # name -> (text, the form fields found: (level, finding's text)); each was clear before, but 密级：| 机密★5年 |,
 # whose 机密★5年 was a mark without its field
@@ -82,14 +81,8 @@ NO_FIELD = {
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, list[dict[str, object]]]]:
     """Every case written to one folder and scanned once by ``preclear scan``: name -> (verdict, findings)."""
-    folder = tmp_path_factory.mktemp("row_fields")
-    for name, text in {**{name: text for name, (text, _) in FOUND.items()}, **NO_FIELD}.items():
-        (folder / name).write_bytes(text.encode())
-    out = folder.parent / "row_fields.jsonl"
-    main(["scan", str(folder), "--no-cache", "-o", str(out)])
-    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    return {Path(record["item"]).name: (record["verdict"], record["findings"]) for record in records
-            if "item" in record}
+    texts = {**{name: text for name, (text, _) in FOUND.items()}, **NO_FIELD}
+    return scan_folder(tmp_path_factory.mktemp("row_fields"), {name: text.encode() for name, text in texts.items()})
 
 
 @pytest.mark.parametrize("name", FOUND)
