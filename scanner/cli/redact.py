@@ -20,7 +20,7 @@ from .parsing import Subparsers
 
 def add_parsers(sub: Subparsers) -> None:
     p = sub.add_parser("redact", help="write copies with state-secret marks covered, verified by a re-scan")
-    p.add_argument("files", nargs="+", metavar="FILE", help="TXT, Markdown, HTML or DOCX files")
+    p.add_argument("files", nargs="+", metavar="FILE", help="TXT, Markdown, CSV, HTML or DOCX files")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the copies (created if missing)")
     p.add_argument("--all", dest="everything", action="store_true",
                    help="cover every finding with a span, not only marks")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Limits
 from ..match.marks import CLAUSE_ENDS
-from ..types import Document, Notice, Part
+from ..types import CellGrid, Document, Notice, Part
 from .decode import decode, non_ascii_lines, unquoted_url
 from .delimited import csv_grids, pipe_grids, text_grids
 from .mdcode import ShownAsWritten
@@ -52,10 +52,17 @@ _REFERENCE_OR_CLAUSE_END = re.compile(f"{_CHARACTER_REFERENCE.pattern}|[{CLAUSE_
 _GRIDS = {"csv": csv_grids, "markdown": pipe_grids, "text": text_grids}
 
 
+def text_tables(fmt: str, text: str) -> tuple[CellGrid, ...]:
+    """The grids of the tables a decoded text of format ``fmt`` lays out by
+    delimiters, as the scan reads them (the redactor covers what they find)."""
+    grids = _GRIDS.get(fmt)
+    return grids(text) if grids is not None else ()
+
+
 def _extract(data: bytes, fmt: str, limits: Limits, name: str = "", ocr: PictureReader | None = None) -> Document:
 
     decoded = decode(data)
-    parts = [Part("body", decoded.text, tables=_GRIDS[fmt](decoded.text) if fmt in _GRIDS else ())]
+    parts = [Part("body", decoded.text, tables=text_tables(fmt, decoded.text))]
     carried: list[Notice] = []
     if ocr is not None and name.lower().endswith(_STYLE_SHEETS):
         from .html import style_sheet_parts

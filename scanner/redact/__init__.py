@@ -2,7 +2,7 @@
 published without its state-secret marks).
 
 ``redact_bytes`` covers every mark finding (with ``everything``, every
-finding with a span) in a TXT/Markdown/HTML or DOCX item, then scans the copy
+finding with a span) in a TXT/Markdown/CSV/HTML or DOCX item, then scans the copy
 with the same engine and refuses it unless nothing it should have removed is
 left and the copy is fully readable.  PDF and other formats are refused:
 no maintained Python library removes PDF text for certain.
@@ -19,7 +19,7 @@ from .spans import DEFAULT_COVER, to_remove
 
 __all__ = ["DEFAULT_COVER", "Redaction", "RedactionRefused", "redact_bytes"]
 
-TEXT_FORMATS = ("text", "markdown", "html")
+TEXT_FORMATS = ("text", "markdown", "csv", "html")
 
 
 @dataclass(frozen=True)
@@ -38,13 +38,13 @@ def redact_bytes(engine: Engine, data: bytes, name: str, *, everything: bool = F
     if fmt in TEXT_FORMATS:
         from .text import redact_text
 
-        copy, covered = redact_text(engine, data, everything, cover_char)
+        copy, covered = redact_text(engine, data, fmt, everything, cover_char)
     elif fmt == "docx":
         from .docx_package import redact_docx
 
         copy, covered = redact_docx(engine, data, everything, cover_char)
     else:
-        raise RedactionRefused(f"cannot redact {fmt} files (TXT, Markdown, HTML and DOCX only)")
+        raise RedactionRefused(f"cannot redact {fmt} files (TXT, Markdown, CSV, HTML and DOCX only)")
     rescan = scan_bytes(copy, name, engine=engine)[0]
     if rescan.extraction is not Extraction.FULL:
         raise RedactionRefused(f"the copy could not be fully read to verify it ({rescan.extraction.value})")

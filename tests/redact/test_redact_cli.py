@@ -26,7 +26,7 @@ def test_refusals_exit_1_and_the_rest_is_written(tmp_path, capsys):
                  str(tmp_path / "missing.txt"), "--out", str(out)])
     assert code == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == f"preclear redact: refused {tmp_path / 'a.pdf'}: cannot redact pdf files (TXT, Markdown, HTML and DOCX only)"
+    assert err[0] == f"preclear redact: refused {tmp_path / 'a.pdf'}: cannot redact pdf files (TXT, Markdown, CSV, HTML and DOCX only)"
     assert err[1].startswith(f"preclear redact: refused {tmp_path / 'split.html'}: 1 finding(s) would remain")
     assert err[2].startswith(f"preclear redact: refused {tmp_path / 'missing.txt'}: cannot read")
     assert sorted(p.name for p in out.iterdir()) == ["ok.md"]

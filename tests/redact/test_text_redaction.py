@@ -96,3 +96,23 @@ def test_a_finding_over_lines_or_cells_is_covered_on_each_keeping_them(engine, n
     result = redact_bytes(engine, text.encode("utf-8"), name)
     assert [f.rule for f in result.covered] == ["mark.form-field"]
     assert result.data.decode("utf-8") == copy
+
+
+# a 密级 column's 机密 under its header: the scan reads it through the text's grid
+COLUMN_TABLES = {
+    "register.txt": "文件名称,密级,日期\n关于某工程的报告,机密,2024-01-01\n",
+    "register.csv": "文件名称,密级,日期\n关于某工程的报告,机密,2024-01-01\n",
+    "register.md": "# 登记\n\n| 文件名称 | 密级 | 日期 |\n|---|---|---|\n| 关于某工程的报告 | 机密 | 2024-01-01 |\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(COLUMN_TABLES))
+def test_a_column_field_of_a_text_table_is_covered_in_its_cell(engine, name):
+    text = COLUMN_TABLES[name]
+    data = text.encode("gb18030")
+    before = scan_bytes(data, name, engine=engine)[0]
+    assert "mark.form-field" in {f.rule for f in before.findings}
+    result = redact_bytes(engine, data, name)
+    copy = result.data.decode("gb18030")
+    assert copy == text.replace(",机密,", ",■■,").replace("| 机密 |", "| ■■ |")
+    assert [f for f in scan_bytes(result.data, name, engine=engine)[0].findings if f.category == "mark"] == []
