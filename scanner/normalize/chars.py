@@ -11,13 +11,18 @@ STAR = "★"
 # the last two: Wingdings' black and white stars as a symbol font's codes, shifted into the private-use area,
 # as a PDF printed from Word's Insert > Symbol star holds them (机密\uf0ab5 年 was clear) and as a Wingdings run
 # typed in WPS or pasted carries them
-STAR_VARIANTS = "☆＊*※⭐✩✪✫✬✭✮✯✰✱✲✳✴✵✶✷✸✹✺✻✼✽⋆٭﹡⁎∗⚝🟊🟉🟋🟌✦✧\uf0ab\uf0b5"
+# and stars an input method's symbol table or an emoji panel offers beside ★ (机密⭑5年 and 机密🌟5年 were clear)
+STAR_VARIANTS = "☆＊*※⭐✩✪✫✬✭✮✯✰✱✲✳✴✵✶✷✸✹✺✻✼✽⋆٭﹡⁎∗⚝🟊🟉🟋🟌✦✧\uf0ab\uf0b5⭑⭒🌟🌠⍟✡❂"
 SPACES = "\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
-# Unicode category Cf plus variation selectors and fillers: invisible, deletable
+# Unicode category Cf plus variation selectors and fillers: invisible, deletable; and the combining
+# marks (diacritics, enclosing circles and keycaps, half marks): over a Chinese character a CJK font
+# draws none of them, and 机\u0301密★5年 was clear (deleting them also folds a Latin text written
+# decomposed, e\u0301 to e, as its accents are not what a lexicon's term or a mark is told by)
 INVISIBLE = (
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
     "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef"
+    "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20f0\ufe20-\ufe2f\u3099\u309a"
 )
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # what ends a line besides \n and \r (as str.splitlines reads them): a page's

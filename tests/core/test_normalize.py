@@ -4,9 +4,10 @@ from hypothesis import given, settings, strategies as st
 from scanner.normalize import normalize, normalize_term
 
 TERMS = ["机密★5年", "天枢-7工程", "内部资料", "青鸾计划", "秘密★一年"]
-INVISIBLE = ["\u200b", "\u200d", "\ufeff", "\u00ad", "\u2060"]
+# the last three: combining marks a CJK font draws nothing of over a Chinese character
+INVISIBLE = ["\u200b", "\u200d", "\ufeff", "\u00ad", "\u2060", "\u0301", "\u20dd", "\u1ab0"]
 SPACES = [" ", "\u3000", "\t"]
-STARS = ["☆", "＊", "*", "※", "⭐", "✩", "✭", "✱", "✲"]
+STARS = ["☆", "＊", "*", "※", "⭐", "✩", "✭", "✱", "✲", "⭑", "🌟", "⍟", "✡", "❂"]
 TRAD = {"机": "機", "内": "內", "资": "資", "计": "計", "划": "劃", "枢": "樞", "鸾": "鸞"}
 FULL = {str(d): chr(0xFF10 + d) for d in range(10)}
 
@@ -71,3 +72,16 @@ def test_clean_text_takes_the_identity_fast_path():
     norm = normalize("关于开展活动的通知")
     assert norm.index is None
     assert norm.to_original(2, 4) == (2, 4)
+
+
+def test_stars_of_symbol_tables_and_combining_marks_fold_into_the_mark():
+    """机密⭑5年 (an input method's small star), 机密🌟5年 (an emoji panel's) and
+    机\u0301密★5年 (an accent no CJK font draws) read as the mark they show
+    (red-team run: each was clear)."""
+    for shown in ("机密⭑5年", "机密🌟5年", "机密⍟5年", "机密✡5年", "机密❂5年", "机\u0301密★5年",
+                  "机密\u20dd★5年", "机密★\u03025年"):
+        norm = normalize(f"关于工作的通知\n{shown}\n")
+        assert "机密★5年" in norm.text, shown
+        start = norm.text.index("机密★5年")
+        o_start, o_end = norm.to_original(start, start + 5)
+        assert o_end - o_start == len(shown), shown
