@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..match.marks import Dropped, PartContext, match_mark
+from ..match.marks import Dropped, MarkMatch, PartContext, match_mark
+from ..match.not_forms import reconsider
 from ..rulebook import BASIS_MARK, Rule, rule
 from ..types import Severity
 from .base import PartText, Signal
@@ -109,6 +110,8 @@ def mark_signal(text: PartText, s: int, e: int, anchor: str, seen: MarkSpans, co
     result = match_mark(text.text, s, e, anchor, text.part, context)
     if result is None:
         return None
+    if isinstance(result, MarkMatch) and result.rule == "mark.form-field":
+        result = reconsider(text.text, result, context)  # a glossary's row, an example: no record's field
     if isinstance(result, Dropped):
         text.drop(result.start, result.end, result.reason, row)
         return None

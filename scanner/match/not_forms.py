@@ -1,0 +1,354 @@
+"""Form fields that are not a record's: a glossary's rows and a page's example.
+
+``match_mark`` reads ``密级 | 机密`` in a row and ``"secretLevel": "秘密"`` in a
+record as a form field (block).  Two kinds of text hold them, are no form,
+and blocked for them:
+
+- a glossary or a rules table explaining the levels, ``| 密级 | 机密 |
+  泄露会使国家安全和利益遭受严重的损害 |``: its row goes on with an
+  explanatory cell, and its rows list the levels under the same label one
+  by one, as a register's column lists its files' (``_row_sign``);
+- a developer's page with a request's example in a code block, an API
+  schema's ``example: {secretLevel: 秘密}`` (``_example_sign``).
+
+Where both signs of one kind stand (explained and listed; a Markdown code
+block under a caption saying 示例; a key under ``example``, ``enum`` or
+``default``) the field is no mark at all; where one does, a person checks it
+(``mark.level-line``).  Only the text beside a field already found is read,
+within ``_REACH`` characters and ``_LINES_BACK`` lines: the cost per field is
+bounded however long the part or its line.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterator
+
+from ..extract.mdcode import ShownAsWritten
+from ..lang import Text
+from ..levels import STATE_SECRET_LEVELS
+from ..normalize import normalize
+from ..normalize.chars import CJK
+from ..types import CellGrid
+from .marks import PIPES, Dropped, MarkMatch, PartContext
+
+# how far from a field its row's cells and the rows beside it are read (characters), and how many lines above
+# it, within how many characters, a caption or an example key is looked for
+_REACH = 400
+_LINES_BACK = 64
+_WINDOW = 4000
+# a cell longer than this is no label or level
+_SHORT = 32
+# what divides a row's cells in the original text (a sheet's tab, a CSV's comma, a pipe table's bar)
+_SEPARATORS = "\t,;，；" + PIPES
+# what pads a cell around its text
+_PADDING = " \u3000\"'★*[]【】()（）〔〕<>《》"
+_CJK_CHAR = re.compile(f"[{CJK}]")
+# a cell explaining a value: a sentence's words (的, 是, 指) or its punctuation
+_PROSE = re.compile(r"[的是指，。；、]")
+# the keys under which a schema or a config gives a value that is no record's: an example, a default, the choices
+_EXAMPLE_NAME = r"""["']?(?:x-)?(?:examples?|samples?|defaults?|enum)["']?[ \t]*"""
+# such a key opening a flow mapping or list on the key's line: example: {secretLevel: 秘密}
+_EXAMPLE_KEY = re.compile(rf"""(?:^|(?<=[\s{{,\[])){_EXAMPLE_NAME}[:=][ \t]*[{{\[]""", re.IGNORECASE | re.MULTILINE)
+# such a key opening a block on a line above: example:, "example": {
+_OPENING_KEY = re.compile(rf"""{_EXAMPLE_NAME}:[ \t]*[{{\[]?[ \t]*(?:#.*)?\r?$""", re.IGNORECASE)
+# what a caption says of the code after it
+_EXAMPLE_WORDS = re.compile(r"示例|例如|样例|范例|举例|例子|example|sample|e\.g\.", re.IGNORECASE)
+_FENCE = re.compile(r"[ ]{0,3}(?:```|~~~)")
+# a line of structured data (JSON, YAML, a fence), not a caption's
+_STRUCTURED = re.compile(r"""[ \t]*(?:[{}\[\]"'`<-]|[A-Za-z_][\w.-]*[ \t]*[:=]|$)""")
+
+
+def reconsider(text: str, match: MarkMatch, context: PartContext) -> MarkMatch | Dropped:
+    """``match`` (a ``mark.form-field`` in the normalised ``text``) as it
+    stands, or a glossary's or an example's level: ``mark.level-line`` for a
+    person to check, or ``Dropped`` where it is no mark at all."""
+    if match.rule != "mark.form-field" or match.details.get("label") == "column-header":
+        return match
+    at = text.find(match.level, match.start, match.end)
+    if at < 0:
+        return match
+    original = context.norm.original
+    start, end = context.norm.to_original(at, at + len(match.level))
+    value_end = context.norm.to_original(match.start, match.end)[1]
+    if match.details.get("label") == "key":
+        sign = _example_sign(original, start, value_end)
+    else:
+        sign = _row_sign(original, start, max(end, value_end), context.tables)
+    if sign is None:
+        return match
+    none_at_all, why = sign
+    if none_at_all:
+        return Dropped(match.start, match.end, str(why))
+    return MarkMatch("mark.level-line", match.level, match.start, match.end,
+                     Text(f"{why}; check whether it marks the text", f"{why.zh}；须核实是否为密级标志"),
+                     {"form": "level-line", "field": "not-a-record"})
+
+
+def _row_sign(original: str, start: int, end: int, tables: tuple[CellGrid, ...]) -> tuple[bool, Text] | None:
+    """Whether the row holding the level at ``[start, end)`` goes on with an
+    explanatory cell and whether a row beside it gives the same label another
+    level: (both, why), or None for neither."""
+    row = _line_row(original, start, end)
+    if row is None:
+        row = _grid_row(original, start, tables)
+    if row is None or not any(row):
+        return None
+    explained, listed = row
+    if explained and listed:
+        return True, Text("a glossary's rows: the levels a 密级 field takes, each explained",
+                          "术语表的各行：密级字段的各个取值及其释义")
+    if explained:
+        return False, Text("a glossary's row: the level explained in the cell after it",
+                           "术语表的一行：密级取值后的单元格为释义")
+    return False, Text("a list's rows: the same label with another level in the row beside it",
+                       "取值列表的各行：相邻行同一标签下为另一密级")
+
+
+def _line_row(original: str, start: int, end: int) -> tuple[bool, bool] | None:
+    """``_row_sign``'s two signs where the row is a line, its cells between a
+    separator (a CSV's, a pipe table's, a sheet's tab): None when no separator
+    sets the level's cell apart or its line runs past ``_REACH``."""
+    line_start = original.rfind("\n", max(0, start - _REACH), start) + 1
+    if line_start == 0 and start > _REACH:
+        return None
+    before = original[line_start:start].rstrip(_PADDING)
+    if not before or before[-1] not in _SEPARATORS:
+        return None
+    sep = before[-1]
+    found = original.find("\n", end, end + _REACH)
+    if found < 0 and len(original) - end > _REACH:
+        return None
+    line_end = len(original) if found < 0 else found
+    cells = original[line_start:line_end].rstrip("\r").split(sep)
+    index = original.count(sep, line_start, start)
+    label = _label_index(cells, index)
+    if label is None:
+        return None
+    explained = _explains(next((cell for cell in cells[index + 1:] if cell.strip(_PADDING)), ""))
+    name, level = _bare(cells[label]), _bare(cells[index])
+    listed = any(len(other := line.split(sep)) > index and _bare(other[label]) == name
+                 and _bare(other[index]) in STATE_SECRET_LEVELS and _bare(other[index]) != level
+                 for line in _neighbours(original, line_start, line_end))
+    return explained, listed
+
+
+def _label_index(cells: list[str], index: int) -> int | None:
+    """The nearest cell before the value's that is not blank: its label's."""
+    return next((at for at in range(min(index, len(cells)) - 1, -1, -1) if cells[at].strip(_PADDING)), None)
+
+
+def _explains(cell: str) -> bool:
+    """Whether a cell explains the value before it: prose (eight Chinese
+    characters with a sentence's word or mark, or twelve), not a form's next
+    label (保密期限, 保密期限及解密条件) or value (10年, a date)."""
+    chinese = len(_CJK_CHAR.findall(cell, 0, _REACH))
+    return chinese >= 12 or (chinese >= 8 and _PROSE.search(cell, 0, _REACH) is not None)
+
+
+def _bare(cell: str) -> str:
+    """A short cell's text, normalised, without its padding (a longer one's is no label or level)."""
+    return normalize(cell.strip(_PADDING)).text.strip(_PADDING) if len(cell) <= _SHORT else cell
+
+
+def _neighbours(original: str, line_start: int, line_end: int) -> list[str]:
+    """The nearest lines before and after a line that are not blank, each whole within ``_REACH``."""
+    found = []
+    window = max(0, line_start - _REACH)
+    lines = original[window:line_start].split("\n")
+    for line in reversed(lines[1:] if window else lines):
+        if line.strip():
+            found.append(line.rstrip("\r"))
+            break
+    window = min(len(original), line_end + 1 + _REACH)
+    lines = original[line_end + 1:window].split("\n")
+    for line in lines[:-1] if window < len(original) else lines:
+        if line.strip():
+            found.append(line.rstrip("\r"))
+            break
+    return found
+
+
+_grids: dict[int, tuple[CellGrid, list[tuple[tuple[int, int, int, int, bool], ...]], list[int]]] = {}
+
+
+def _rows(grid: CellGrid) -> tuple[list[tuple[tuple[int, int, int, int, bool], ...]], list[int]]:
+    """A grid's rows that hold cells and where each starts, worked out once
+    per grid: a register's every row may be a field."""
+    kept = _grids.get(id(grid))
+    if kept is None or kept[0] is not grid:
+        if len(_grids) > 64:
+            _grids.clear()
+        rows = [row for row in grid if row]
+        kept = _grids[id(grid)] = (grid, rows, [row[0][2] for row in rows])
+    return kept[1], kept[2]
+
+
+def _grid_row(original: str, start: int, tables: tuple[CellGrid, ...]) -> tuple[bool, bool] | None:
+    """``_row_sign``'s two signs where the part's cells are a line each (a
+    Word table's), read from its grid: the cell after the level's in its row,
+    and the rows above and below."""
+    for grid in tables:
+        rows, firsts = _rows(grid)
+        if not rows or not firsts[0] <= start <= rows[-1][-1][3]:
+            continue
+        at = bisect.bisect_right(firsts, start) - 1
+        row = rows[at]
+        cells = [original[s:e] for _, _, s, e, _ in row]
+        index = next((i for i, (_, _, s, e, _) in enumerate(row) if s <= start < e), None)
+        # the level opens its cell: not 密级：机密 written in one
+        label = None if index is None or original[row[index][2]:start].strip(_PADDING) else _label_index(cells, index)
+        if index is None or label is None:
+            return None
+        explained = _explains(next((cell for cell in cells[index + 1:] if cell.strip(_PADDING)), ""))
+        name, level = _bare(cells[label]), _bare(cells[index])
+        listed = False
+        for other in (rows[at - 1] if at > 0 else (), rows[at + 1] if at + 1 < len(rows) else ()):
+            by_column = {cell[0]: original[cell[2]:cell[3]] for cell in other}
+            value = _bare(by_column.get(row[index][0], ""))
+            listed = listed or (_bare(by_column.get(row[label][0], "")) == name and value != level
+                                and value in STATE_SECRET_LEVELS)
+        return explained, listed
+    return None
+
+
+class _CodeBlocks:
+    """A Markdown text's code (``ShownAsWritten``, read once, whole) and the
+    opening fence of each code line's block, found by walking up its lines
+    once: each line is walked over once however many records the block holds."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.code = ShownAsWritten(text)
+        self._fences: dict[int, int] = {}  # a code line's start -> its block's opening fence's start (-1: none)
+
+    def fence(self, line_start: int) -> int:
+        """Where the fence opening the code block of the line at ``line_start`` starts (-1: an indented block)."""
+        text, walked, pos, found = self.text, [], line_start, -1
+        while pos > 0:
+            if pos in self._fences:
+                found = self._fences[pos]
+                break
+            walked.append(pos)
+            prev = text.rfind("\n", 0, pos - 1) + 1
+            if _FENCE.match(text, prev, pos - 1):
+                found = prev
+                break
+            if not self.code.holds(prev, pos - 1):
+                break
+            pos = prev
+        for at in walked:
+            self._fences[at] = found
+        return found
+
+
+_code: _CodeBlocks | None = None  # the last text's
+
+
+def _code_of(original: str) -> _CodeBlocks:
+    """The Markdown code of ``original``, kept for the part's next field."""
+    global _code
+    if _code is None or _code.text is not original:
+        _code = _CodeBlocks(original)
+    return _code
+
+
+_FIRST = re.compile(r"\s*+(\S?)")
+
+
+def _example_sign(original: str, start: int, end: int) -> tuple[bool, Text] | None:
+    """Whether a record's key and level (the level at ``start``, the value
+    ending at ``end``) are an example: under an ``example``, ``enum`` or
+    ``default`` key (no mark), in a Markdown code block (under a caption
+    saying 示例: no mark; without one, for a person to check), or after such
+    a caption above structured lines outside code (a page's ``<pre>``, for a
+    person to check).  A JSON document, which opens with its data, is no page."""
+    line_start = original.rfind("\n", max(0, start - _REACH), start) + 1
+    if line_start == 0 and start > _REACH:
+        return None
+    if _opened_before(original, line_start, start) or _under_example(original, line_start):
+        return True, Text("an example's or a schema's value (example, enum, default): no record's level",
+                          "示例或模式中的取值（example、enum、default）：非记录的密级")
+    first = _FIRST.match(original)
+    if first is not None and first.group(1) in ("{", "["):
+        return None
+    if ("```" in original or "~~~" in original) and (code := _code_of(original)).code.holds(start, end):
+        fence = code.fence(line_start)
+        if fence < 0:  # an indented block, which a YAML's or a JSON's lines may be
+            return None
+        info = original[fence:original.find("\n", fence)] if "\n" in original[fence:fence + _REACH] else ""
+        if _EXAMPLE_WORDS.search(info + "\n" + _caption(original, fence, lambda s, e: False)):
+            return True, Text("an example in a Markdown code block under a caption saying so",
+                              "Markdown 代码块中的示例（前有“示例”等说明）")
+        return False, Text("a record in a Markdown code block", "Markdown 代码块中的记录")
+    if _EXAMPLE_WORDS.search(_caption(original, line_start, lambda s, e: _STRUCTURED.match(original, s, e) is not None)):
+        return False, Text("a record after a caption saying it is an example", "“示例”等说明之后的记录")
+    return None
+
+
+def _lines_back(original: str, line_start: int) -> Iterator[tuple[int, int]]:
+    """The bounds of the lines before the one at ``line_start``, nearest
+    first, at most ``_LINES_BACK`` of them and within ``_WINDOW`` characters."""
+    floor = max(0, line_start - _WINDOW)
+    start = line_start
+    for _ in range(_LINES_BACK):
+        if start <= floor:
+            return
+        prev = original.rfind("\n", floor, start - 1) + 1
+        if prev == 0 and floor > 0:
+            return
+        yield prev, start - 1
+        start = prev
+
+
+def _caption(original: str, line_start: int, passed: Callable[[int, int], bool]) -> str:
+    """The nearest line above the one at ``line_start`` that is neither blank
+    nor one ``passed`` accepts (a block's structured lines), within reach: a
+    block's caption ("" when none is near)."""
+    for start, end in _lines_back(original, line_start):
+        if (line := original[start:end].strip()) and not passed(start, end):
+            return line
+    return ""
+
+
+def _opened_before(original: str, line_start: int, start: int) -> bool:
+    """Whether an ``example``, ``enum`` or ``default`` key before ``start`` on
+    its line opens a mapping or list still open there (not a record's
+    ``"default": false`` beside its 密级)."""
+    opened = None
+    for opened in _EXAMPLE_KEY.finditer(original, line_start, start):
+        pass
+    if opened is None:
+        return False
+    between = original[opened.end():start]
+    return between.count("{") + between.count("[") + 1 > between.count("}") + between.count("]")
+
+
+def _under_example(original: str, line_start: int) -> bool:
+    """Whether a key's line lies under an ``example``, ``enum`` or ``default``
+    key by its indent (YAML's blocks, pretty JSON's objects): each line above
+    indented less is the one it lies under, up to the margin; a list item's
+    key (``- default:``) at the key's own column is its sibling."""
+    indent = _indent(original, line_start)
+    for start, end in _lines_back(original, line_start):
+        if indent == 0:
+            return False
+        if not original[start:end].strip():
+            continue
+        above = _indent(original, start)
+        if above < indent:
+            key = start + above
+            if original.startswith("-", key):
+                key += 1 + _indent(original, key + 1)
+            if key - start < indent and _OPENING_KEY.match(original, key, end):
+                return True
+            indent = above
+    return False
+
+
+def _indent(original: str, start: int) -> int:
+    """How many blanks open the line at ``start``."""
+    pos = start
+    while pos < len(original) and original[pos] in " \t":
+        pos += 1
+    return pos - start
