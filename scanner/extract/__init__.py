@@ -19,6 +19,7 @@ from ..errors import ExtractionError, LimitExceeded
 from ..lang import Text
 from ..types import Document, Member
 from .base import Extractor, ReadContext
+from .bidi import with_bidi_reading
 from .notices import unreadable
 from .registry import extractors
 from .sniff import Probe, name_mismatch
@@ -73,7 +74,7 @@ def _run(extractor: Extractor | None, fmt: str, data: bytes, name: str, limits: 
         return Document(format=fmt, notices=(unreadable(Text(f"format not supported yet: {fmt}", f"暂不支持的格式：{fmt}"),
                                                                 rule="unreadable.format"),))
     try:
-        return extractor.extract(data, name, limits, fmt, context)
+        return with_bidi_reading(extractor.extract(data, name, limits, fmt, context))
     except LimitExceeded as exc:
         return Document(format=fmt, notices=(unreadable(str(exc), rule="unreadable.limit", limit=exc.limit),))
     except ExtractionError as exc:
