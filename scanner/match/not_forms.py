@@ -169,45 +169,83 @@ def _neighbours(original: str, line_start: int, line_end: int) -> list[str]:
     return found
 
 
-_grids: dict[int, tuple[CellGrid, list[tuple[tuple[int, int, int, int, bool], ...]], list[int]]] = {}
+Cell = tuple[int, int, int, int, bool]  # a grid's cell: column, width, start, end, merged
 
 
-def _rows(grid: CellGrid) -> tuple[list[tuple[tuple[int, int, int, int, bool], ...]], list[int]]:
-    """A grid's rows that hold cells and where each starts, worked out once
-    per grid: a register's every row may be a field."""
+class _GridRows:
+    """A grid's rows that hold cells, where each starts, and each row's
+    cells' starts and columns, worked out once per grid: a register's every
+    row may be a field, and a row of 40,000 cells is one CSV line."""
+
+    def __init__(self, grid: CellGrid) -> None:
+        self.grid = grid
+        self.rows: list[tuple[Cell, ...]] = [row for row in grid if row]
+        self.firsts = [row[0][2] for row in self.rows]
+        self.starts = [[cell[2] for cell in row] for row in self.rows]
+        self.columns = [[cell[0] for cell in row] for row in self.rows]
+
+    def cell_at(self, at: int, column: int) -> Cell | None:
+        """Row ``at``'s cell in ``column``, if one starts there."""
+        columns = self.columns[at]
+        index = bisect.bisect_left(columns, column)
+        return self.rows[at][index] if index < len(columns) and columns[index] == column else None
+
+
+_grids: dict[int, _GridRows] = {}
+
+
+def _rows(grid: CellGrid) -> _GridRows:
+    """``grid``'s rows, kept for the part's next field."""
     kept = _grids.get(id(grid))
-    if kept is None or kept[0] is not grid:
+    if kept is None or kept.grid is not grid:
         if len(_grids) > 64:
             _grids.clear()
-        rows = [row for row in grid if row]
-        kept = _grids[id(grid)] = (grid, rows, [row[0][2] for row in rows])
-    return kept[1], kept[2]
+        kept = _grids[id(grid)] = _GridRows(grid)
+    return kept
+
+
+# how many blank cells are passed over looking for a field's label or the cell after its value
+_BLANKS = 16
 
 
 def _grid_row(original: str, start: int, tables: tuple[CellGrid, ...]) -> tuple[bool, bool] | None:
     """``_row_sign``'s two signs where the part's cells are a line each (a
     Word table's), read from its grid: the cell after the level's in its row,
-    and the rows above and below."""
+    and the rows above and below.  Each cell is found by bisection and only
+    the cells beside the level's are read: a CSV line of 40,000 密级,机密
+    cells read every cell of its row for each field (quadratic; found by
+    another helper)."""
     for grid in tables:
-        rows, firsts = _rows(grid)
-        if not rows or not firsts[0] <= start <= rows[-1][-1][3]:
+        kept = _rows(grid)
+        rows = kept.rows
+        if not rows or not kept.firsts[0] <= start <= rows[-1][-1][3]:
             continue
-        at = bisect.bisect_right(firsts, start) - 1
+        at = bisect.bisect_right(kept.firsts, start) - 1
         row = rows[at]
-        cells = [original[s:e] for _, _, s, e, _ in row]
-        index = next((i for i, (_, _, s, e, _) in enumerate(row) if s <= start < e), None)
-        # the level opens its cell: not 密级：机密 written in one
-        label = None if index is None or original[row[index][2]:start].strip(_PADDING) else _label_index(cells, index)
-        if index is None or label is None:
+        index = bisect.bisect_right(kept.starts[at], start) - 1
+        if index < 0 or not start < row[index][3]:
             return None
-        explained = _explains(next((cell for cell in cells[index + 1:] if cell.strip(_PADDING)), ""))
-        name, level = _bare(cells[label]), _bare(cells[index])
+        # the level opens its cell: not 密级：机密 written in one
+        if original[row[index][2]:start].strip(_PADDING):
+            return None
+        label = next((i for i in range(index - 1, max(-1, index - 1 - _BLANKS), -1)
+                      if original[row[i][2]:row[i][3]].strip(_PADDING)), None)
+        if label is None:
+            return None
+        after = next((original[c[2]:c[3]] for c in row[index + 1:index + 1 + _BLANKS]
+                      if original[c[2]:c[3]].strip(_PADDING)), "")
+        explained = _explains(after)
+        name = _bare(original[row[label][2]:row[label][3]])
+        level = _bare(original[row[index][2]:row[index][3]])
         listed = False
-        for other in (rows[at - 1] if at > 0 else (), rows[at + 1] if at + 1 < len(rows) else ()):
-            by_column = {cell[0]: original[cell[2]:cell[3]] for cell in other}
-            value = _bare(by_column.get(row[index][0], ""))
-            listed = listed or (_bare(by_column.get(row[label][0], "")) == name and value != level
-                                and value in STATE_SECRET_LEVELS)
+        for other in (at - 1, at + 1):
+            if not 0 <= other < len(rows):
+                continue
+            value_cell = kept.cell_at(other, row[index][0])
+            label_cell = kept.cell_at(other, row[label][0])
+            value = _bare(original[value_cell[2]:value_cell[3]]) if value_cell else ""
+            listed = listed or (label_cell is not None and _bare(original[label_cell[2]:label_cell[3]]) == name
+                                and value != level and value in STATE_SECRET_LEVELS)
         return explained, listed
     return None
 
