@@ -29,6 +29,7 @@ from ..lang import Text
 from ..match.marks import may_hold_label
 from ..types import Document, Notice, Part
 from .decode import data_uri, decode, non_ascii_lines
+from .delimited import MAX_CELLS
 from .htmltables import HtmlTables
 from .image import data_uri_pictures
 from .lostchars import lost_han
@@ -332,7 +333,7 @@ def extract_html(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
     if decoded.other is not None:
         parts.append(Part("big5-reading", non_ascii_lines(markup_text(decoded.other))))
     return Document(format="html", parts=tuple(parts), notices=(*notices, *page.notices),
-                    failed_parts=("body",) if notices else page.failed_parts)
+                    failed_parts=("body",) if notices else page.failed_parts, notes=page.notes)
 
 
 def read_page(text: str, limits: Limits, ocr: PictureReader) -> Document:
@@ -364,25 +365,36 @@ def read_page(text: str, limits: Limits, ocr: PictureReader) -> Document:
              for m in root.iter("meta") if m.get("content") and m.get("content").strip()]
     if metas:
         parts.append(Part("meta", "\n".join(metas)))
+    # what needs the tree beside the walk is read first, and the tree freed after the walk, before its text is
+    # cleaned and mapped to its grids (a page of 250,000 rows: the tree and those held at once went past an item's memory)
+    found = _source_elements(root)
+    sources = [Part(kind, text) for kind in ("script", "style", "template") if (text := _source_text(found[kind], kind))]
+    carried, carried_notices = _carried(root, source, found, limits, ocr)
     collector = _Collector(tables=may_hold_label(source))
     collector.walk(root, hidden=False)
+    del root, found
+    notes: list[str] = []
+    capped: list[Notice] = []  # a table's rows past the grid's cap, where a level may stand
     for stream, (name_, chunks) in enumerate((("body", collector.visible), ("hidden", collector.hidden))):
         text = _clean(chunks)
         if text:
             grids = collector.tables[stream].grids(chunks) if collector.tables else ()
             parts.append(Part(name_, text, tables=grids))
+            if collector.tables and collector.tables[stream].full:
+                notes.append(f"{name_}: the grid of its tables holds their first {MAX_CELLS:,} cells; a 密级 column "
+                             "is read as one in those rows only, the rest of their text a cell a line")
+                if collector.tables[stream].unread_level:
+                    capped.append(unreadable(
+                        Text(f"the page's tables hold more than {MAX_CELLS:,} cells: a 密级 column was read as one "
+                             "in their first rows only, and the text after them holds 密",
+                             f"网页中的表格超过 {MAX_CELLS:,} 个单元格：仅在前面的行中按列读取了“密级”列，"
+                             "其后的文字含有“密”字"),
+                        part=name_, rule="unreadable.limit", limit="max_cells"))
     if collector.attributes:
         parts.append(Part("attributes", "\n".join(collector.attributes)))
     if collector.comments:
         parts.append(Part("html-comment", "\n".join(collector.comments)))
-    found: dict[str, list[Any]] = {tag: [] for tag in _SOURCE_TAGS}
-    for el in root.iter(*_SOURCE_TAGS):  # one walk of the tree for all of them
-        found[el.tag].append(el)
-    for kind in ("script", "style", "template"):
-        text = _source_text(found[kind], kind)
-        if text:
-            parts.append(Part(kind, text))
-    carried, carried_notices = _carried(root, source, found, limits, ocr)
+    parts += sources
     parts += carried
     notices = []
     stripped = _markup_lines(source)
@@ -397,8 +409,16 @@ def read_page(text: str, limits: Limits, ocr: PictureReader) -> Document:
         notices.append(unreadable("the HTML parser dropped text it could not place; the page was also read with "
                                   "the markup stripped", part="body"))
         parts.append(Part("markup-text", _clean([stripped])))
-    return Document(format="html", parts=tuple(parts), notices=(*notices, *carried_notices),
-                    failed_parts=("body",) if notices else ())
+    return Document(format="html", parts=tuple(parts), notices=(*notices, *carried_notices, *capped),
+                    failed_parts=("body",) if notices else (), notes=tuple(notes))
+
+
+def _source_elements(root: Any) -> dict[str, list[Any]]:
+    """The elements of ``_SOURCE_TAGS``, by tag: one walk of the tree for all of them."""
+    found: dict[str, list[Any]] = {tag: [] for tag in _SOURCE_TAGS}
+    for el in root.iter(*_SOURCE_TAGS):
+        found[el.tag].append(el)
+    return found
 
 
 def _carried(root: Any, source: str, found: dict[str, list[Any]], limits: Limits,

@@ -17,13 +17,20 @@ page's chunks are cleaned to, for the 密级 column reading
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
+import re
 
+from ..normalize.chars import translation_table
 from ..types import CellGrid
+from .delimited import MAX_CELLS
 
 # HTML caps colspan at 1,000 and rowspan at 65,534; a 密级 column lies within the first few dozen
 _MAX_COLUMNS = 64
 _MAX_ROWSPAN = 1_000
+# what ends a line for str.splitlines, and a character str.strip keeps
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_NOT_SPACE = re.compile(r"\S")
 
 
 class _Table:
@@ -41,8 +48,17 @@ class HtmlTables:
     def __init__(self) -> None:
         self.tables: list[_Table] = []
         self._reading: list[_Table] = []
+        # the cells kept, up to ``MAX_CELLS`` (as a text's grid, scanner.extract.delimited): a register of
+        # 250,000 rows took more memory than an item may; the rows past it are left out of the grid (their
+        # text is read), and where their text may hold a level (``unread_level``) the page is not cleared
+        self.cells = 0
+        self.full = False  # a row was left out
+        self.unread_level = False  # ``grids``: the text past the cells kept may hold a level (any spelling of 密)
 
     def table(self) -> None:
+        if self.full:  # a table past the cap: read (its rows are not) for its nesting
+            self._reading.append(_Table())
+            return
         self.tables.append(_Table())
         self._reading.append(self.tables[-1])
 
@@ -52,7 +68,10 @@ class HtmlTables:
 
     def row(self, footer: bool = False) -> None:
         """A row begins (``footer``: in a ``tfoot``, shown after the body's rows)."""
-        if not self._reading:
+        if not self._reading or self.full:
+            return
+        if self.cells >= MAX_CELLS:
+            self.full = True
             return
         table = self._reading[-1]
         # a row left empty (a visible row's, in the companion of a visible table's hidden cells) is no row of the
@@ -65,10 +84,11 @@ class HtmlTables:
         for column, (rows, span) in sorted(table.covered.items()):
             table.rows[-1].append((column, span, 0, 0, True))
             table.covered[column] = (rows - 1, span)
+        self.cells += len(table.covered)
         table.covered = {column: kept for column, kept in table.covered.items() if kept[0] > 0}
 
     def cell(self, colspan: str | None, rowspan: str | None, chunk: int) -> None:
-        if not self._reading:
+        if not self._reading or self.full:
             return
         table = self._reading[-1]
         if not table.rows:  # a cell outside any row (broken markup): a row of its own
@@ -90,14 +110,19 @@ class HtmlTables:
         column, span, first = table.open.pop()
         if column < _MAX_COLUMNS:
             table.rows[-1].append((column, span, first, chunk, False))
+            self.cells += 1
 
     def grids(self, chunks: list[str]) -> tuple[CellGrid, ...]:
         """The grids, each cell's span in ``clean(chunks)``, the text
         ``html._clean`` makes of them (lines stripped, blank ones dropped)."""
+        if self.full:  # a level past the cap is no column's field here: the item cannot be cleared on it
+            last = max((end for table in self.tables for row in table.rows for *_, end, _ in row), default=0)
+            self.unread_level = any(_secret_char().search(chunk) for chunk in itertools.islice(chunks, last, None))
         if not self.tables:
             return ()
-        at = list(itertools.accumulate(map(len, chunks), initial=0))
-        to_clean = _CleanMap("".join(chunks))
+        at = _offsets(chunks, {chunk for table in self.tables for row in table.rows
+                               for _, _, first, end, merged in row if not merged for chunk in (first, end)})
+        to_clean = _CleanMap("".join(chunks), max(at.values(), default=0))
         grids = []
         for table in self.tables:
             rows = []
@@ -119,12 +144,12 @@ class _CleanMap:
     """Where an offset of the raw text lands in ``html._clean``'s text: its
     lines stripped, the blank ones dropped, the rest joined by newlines."""
 
-    def __init__(self, raw: str) -> None:
+    def __init__(self, raw: str, upto: int) -> None:
         self.starts: list[int] = []  # each raw line's start
         self.spans: list[tuple[int, int]] = []  # its stripped text's start and end within it
         self.clean: list[int] = []  # where its stripped text starts in the clean text (-1: dropped)
         pos = out = 0
-        for line in raw.splitlines(keepends=True):
+        for line in _through_kept_line(raw, upto).splitlines(keepends=True):
             body = line.splitlines()[0] if line.splitlines() else ""
             lead = len(body) - len(body.lstrip())
             kept = body.strip()
@@ -151,6 +176,35 @@ class _CleanMap:
         if moved:
             return self.clean[line] + (0 if start else end - lead)
         return self.clean[line] + min(max(offset - self.starts[line] - lead, 0), end - lead)
+
+
+@functools.cache
+def _secret_char() -> re.Pattern[str]:
+    """密 and each character that normalises to it (a level's every spelling holds one)."""
+    spellings = "密" + "".join(chr(code) for code, to in translation_table().items() if to == ord("密"))
+    return re.compile(f"[{re.escape(spellings)}]")
+
+
+def _offsets(chunks: list[str], wanted: set[int]) -> dict[int, int]:
+    """Where each ``wanted`` chunk starts in the chunks joined: only those
+    (every chunk's offset, of a page of millions, was a list of millions of ints)."""
+    at: dict[int, int] = {}
+    pos = last = 0
+    for chunk in sorted(wanted):
+        pos += sum(map(len, chunks[last:chunk]))
+        at[chunk], last = pos, chunk
+    return at
+
+
+def _through_kept_line(raw: str, upto: int) -> str:
+    """``raw`` up to the end of the first line after ``upto``'s that
+    ``_CleanMap`` keeps (not blank), where a cell starting on a blank line
+    lands: its lines are those of ``raw`` (a grid of the first rows of a page
+    of millions of lines maps only theirs)."""
+    if (brk := _LINE_BREAK.search(raw, upto)) is None or (kept := _NOT_SPACE.search(raw, brk.end())) is None:
+        return raw
+    end = _LINE_BREAK.search(raw, kept.end())
+    return raw if end is None else raw[:end.end()]
 
 
 def _number(value: str | None, cap: int) -> int:
