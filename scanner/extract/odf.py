@@ -61,7 +61,7 @@ from ..config import Convert, Limits
 from ..errors import ExtractionError, LimitExceeded
 from ..lang import Text
 from ..types import Document, Notice, Part
-from .leftover import leftover, xml_text
+from .leftover import _may_hold_text, leftover, xml_text
 from .legacy import read_converted
 from .legacy_convert import ConversionFailed, conversion_timeout, convert as convert_to_ooxml
 from .lostchars import lost_han
@@ -117,6 +117,8 @@ _MEMBERS = {member: (root, tuple(f"{{{_OFFICE}}}{child}" for child in children))
     ("meta.xml", "document-meta", ("meta",)), ("settings.xml", "document-settings", ("settings",)))}
 _HREF = f"{{{_XLINK}}}href"
 _FLAT_PEEK = 65536  # of a member, to tell a flat OpenDocument file (its root, its type) from other XML
+# the members inflated for leftover that may be kept at once, in all: a larger one is peeked at, then read
+_KEPT_BYTES = 32 << 20
 _OBJECT_DEPTH = 8  # objects embedded in objects deeper than this stay in their document's XML
 # the parts of the converted reading that hold the document's flow, as the package's body and master
 # pages do (not its properties, attributes, fields' codes, links, or other package parts)
@@ -132,7 +134,7 @@ def extract_odf(data: bytes, name: str, limits: Limits, convert: Convert | None 
             data = _packaged(data)
         except ExtractionError as exc:
             return _unparsed(data, name, limits, fmt, exc)
-    with GuardedZip(data, limits, stage=fmt) as pkg:
+    with _Package(data, limits, stage=fmt) as pkg:
         pkg.check_declared()  # a part stored twice would be read once; a bomb is refused before LibreOffice
         described = _described(Probe(data, name).odf_type, fmt, flat)
         if _encrypted(pkg):
@@ -345,21 +347,68 @@ def _flat_members(pkg: GuardedZip, passed: set[str]) -> list[Notice]:
     object's data in a flat file (``office:binary-data``), a file added to a
     package.  ``leftover`` reads it as XML, its text a line a node: a form's
     密级 column and a level alone in its header were not seen as such, and it
-    was clear; it is not read as a document here (its text still is)."""
+    was clear; it is not read as a document here (its text still is).
+
+    A member ``leftover`` reads is inflated whole here and kept for it
+    (``_Package``), up to ``_KEPT_BYTES`` in all: its prolog peeked at, then
+    read again, it was inflated twice.  One that cannot be read whole is
+    peeked at, and ``leftover`` says why it could not read it."""
     notices = []
     for name in pkg.names():
         if name in passed or name.endswith("/") or _OBJECT.fullmatch(name.removesuffix("content.xml")):
             continue
-        try:
-            head = pkg.head(name, _FLAT_PEEK)
-        except ExtractionError:
-            continue  # leftover reads it, and says why it could not
+        head = _kept_head(pkg, name, passed) if isinstance(pkg, _Package) else None
+        if head is None:
+            try:
+                head = pkg.head(name, _FLAT_PEEK)
+            except ExtractionError:
+                continue  # leftover reads it, and says why it could not
         if Probe(head, name).flat_odf_type:
             notices.append(unreadable(
                 Text(f"package part {name} is a flat OpenDocument file, read as XML, not as a document",
                      f"文件包中的部件 {name} 是单文件 OpenDocument（flat XML），仅按 XML 读取了文字，未按文档读取"),
                 part="embedded", rule="unreadable.embedded", object=name))
     return notices
+
+
+def _kept_head(pkg: _Package, name: str, passed: set[str]) -> bytes | None:
+    """The prolog of a member ``leftover`` will read, the member inflated
+    whole and kept for it; None when it is not one, is past what may be kept,
+    or cannot be read whole."""
+    size = pkg.size(name)
+    if name in pkg.read_names or not _may_hold_text(name) or pkg.kept_bytes + size > _KEPT_BYTES:
+        return None
+    try:
+        data = pkg.read(name)
+    except ExtractionError:
+        return None
+    pkg.read_names.discard(name)  # still leftover's to read
+    pkg.keep(name, data)
+    return data[:_FLAT_PEEK]
+
+
+class _Package(GuardedZip):
+    """A package whose members ``_flat_members`` inflated for ``leftover``
+    are handed to it from memory, each inflated once."""
+
+    def __init__(self, data: bytes, limits: Limits, stage: str = "zip") -> None:
+        super().__init__(data, limits, stage)
+        self._kept: dict[str, bytes] = {}
+        self.kept_bytes = 0
+
+    def size(self, name: str) -> int:
+        """The size the directory declares for a member."""
+        return self._infos[name].file_size
+
+    def keep(self, name: str, data: bytes) -> None:
+        self._kept[name] = data
+        self.kept_bytes += len(data)
+
+    def read(self, name: str | zipfile.ZipInfo) -> bytes:
+        if isinstance(name, str) and name in self._kept:
+            self.read_names.add(name)
+            return self._kept.pop(name)
+        return super().read(name)
 
 
 def _described(media_type: str, fmt: str, flat: bool) -> str:
