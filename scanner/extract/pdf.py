@@ -82,6 +82,7 @@ from .ocr import PictureReader
 from .pdf_layout import joined_order, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
 from .pdf_ocr import few_characters, pictures_cover, read_page
 from .pdfstreams import check_streams
+from .pdfxfa import xfa_document
 from .sniff import damaged_pdf_header
 from .xmlparts import parse_xml
 
@@ -146,6 +147,14 @@ def extract_pdf(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> D
             failed.append(part_name)
             notices.append(unreadable(f"{part_name} could not be read: {type(exc).__name__}: {exc}",
                                       part=part_name))
+    try:
+        xfa = xfa_document(miner.doc.catalog, limits)  # a LiveCycle form's fields and data, which no page holds
+        parts += xfa.parts
+        notices += xfa.notices
+        failed += xfa.failed_parts
+    except (ExtractionError, *MINER_ERRORS) as exc:
+        failed.append("xfa")
+        notices.append(unreadable(f"the XFA form could not be read: {type(exc).__name__}", part="xfa"))
     parts = _continued_tables(parts)
     parts += _earlier_revisions(data, parts, limits)
     if b"%%EOF" not in data[-2048:]:
