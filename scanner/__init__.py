@@ -50,11 +50,12 @@ def scan_bytes(data: bytes, name: str, config: ScanConfig | None = None, *,
 
 
 def scan_paths(paths: Iterable[str], config: ScanConfig | None = None, *,
-               engine: Engine | None = None) -> Iterator[ItemResult]:
-    """Scan files and folders serially, in stable order."""
+               engine: Engine | None = None, repo_paths: bool = False) -> Iterator[ItemResult]:
+    """Scan files and folders serially, in stable order.  ``repo_paths``: the
+    files are paths from a repository's top, whose folders are checked too."""
     from .engine import Engine
     from .run.serial import run_serial
     from .walk import walk
 
     engine = engine or Engine(config)
-    return run_serial(engine, walk(list(paths), engine.config.excludes))
+    return run_serial(engine, walk(list(paths), engine.config.excludes, repo_paths=repo_paths))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import weakref
 from collections.abc import Iterator
 
 from .cache import ExtractCache
@@ -21,6 +22,8 @@ from .extract import extract, members, unreadable
 from .extract.ocr import CROPS_PER_ITEM, PictureReader, placed_on_picture
 from .gate import verdict as gate_verdict
 from .lang import Text
+from .levels import HINT_LEVEL
+from .names import readable_name
 from .score import aggregate, from_notice, from_signal, item_score
 from .types import (
     CellGrid,
@@ -133,10 +136,11 @@ def _scan_item(engine: Engine, item: Item, cache: ExtractCache | None) -> list[I
     findings: list[Finding] = []
     dropped: list[str] = []
     per_part: list[list[Signal]] = []
-    parts = (*doc.parts, Part(NAME_PART, _published_name(item)))
+    parts = (*doc.parts, *_name_parts(item))
     hints = HintBudget()  # the item lists HINT_CAP 提示 hits of a lexicon, whatever its number of parts
     for part in parts:
-        signals, why = detect(engine, part, hint_cap=HINT_CAP, hints=hints)
+        signals, why = (_folder_signals(engine, part, hints) if part.name == FOLDER_PART else
+                        detect(engine, part, hint_cap=HINT_CAP, hints=hints))
         per_part.append(signals)
         dropped += why
     dropped += _drop_layout_twins(parts, per_part)
@@ -174,13 +178,45 @@ LAYOUT_SUFFIX = ":layout"
 NAME_PART = "file-name"
 
 
-def _published_name(item: Item) -> str:
-    """The name the item is published under, scanned like its text (a file
+FOLDER_PART = "folder-name"
+
+
+_FOLDER_MEMO: weakref.WeakKeyDictionary[Engine, dict[str, tuple[list[Signal], list[str]]]] = \
+    weakref.WeakKeyDictionary()
+_FOLDER_MEMO_SIZE = 512
+
+
+def _folder_signals(engine: Engine, part: Part, hints: HintBudget) -> tuple[list[Signal], list[str]]:
+    """``detect`` of a folder-name part, once per folder in a worker: every
+    file of a folder has the same one, and a folder of many small files
+    would pay it for each.  A reading with a 提示 hit is read again with the
+    item's hint budget, which decides how it is listed, and not kept."""
+    memo = _FOLDER_MEMO.setdefault(engine, {})
+    known = memo.get(part.text)
+    if known is not None:
+        return list(known[0]), list(known[1])
+    signals, why = detect(engine, part, hint_cap=HINT_CAP, hints=HintBudget())
+    if any(s.level == HINT_LEVEL for s in signals):
+        return detect(engine, part, hint_cap=HINT_CAP, hints=hints)
+    if len(memo) >= _FOLDER_MEMO_SIZE:
+        memo.clear()
+    memo[part.text] = (list(signals), list(why))
+    return signals, why
+
+
+def _name_parts(item: Item) -> tuple[Part, ...]:
+    """The names the item is published under, scanned like its text (a file
     named 机密★5年.txt): its file name, or for a member of an archive or a
-    package its path inside it (folders in a ZIP are published too)."""
+    package its path inside it (folders in a ZIP are published too); and for
+    a file found under a scanned folder, the folders between that root and
+    it (``机密★5年/通知.txt``: they are published with it, as a ZIP's are),
+    a part of their own so the file name's spans stay as they were.  The
+    root itself and what is above it are the user's own place, not checked.
+    A name whose bytes are GBK is checked as it reads (``readable_name``)."""
     if item.depth:
-        return item.member
-    return os.path.basename(item.path)
+        return (Part(NAME_PART, item.member),)
+    name = Part(NAME_PART, readable_name(os.path.basename(item.path)))
+    return (name, Part(FOLDER_PART, readable_name(item.folder))) if item.folder else (name,)
 
 
 def _twin_key(signal: Signal) -> tuple[str, str, str | None, str]:

@@ -159,6 +159,9 @@ class Item:
     problem: Notice | None = None
     # a member's name inside its container (its path may hold "!" of its own)
     member: str = ""
+    # the folders between the scanned root and a file found under it, in
+    # display form ("2026/机密★5年"): published with it, so its names are checked too
+    folder: str = ""
 
 
 def one_line(text: str) -> str:

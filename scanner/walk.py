@@ -8,6 +8,8 @@ items with an ``unreadable`` finding, as do folders that cannot be listed
 and special files.  Errors are values in the stream.  Names that are not
 valid UTF-8 are reported in the escaped form of ``scanner.names``
 (``bad\\xffname.txt``); ``source`` keeps the real name for reading.
+``folder`` is the path between the root and the file: the root is where the
+user keeps the files, what is below it is published with them.
 """
 from __future__ import annotations
 
@@ -44,14 +46,18 @@ def _problem(path: str, reason: str) -> Item:
     return Item(path=path, problem=unreadable(reason, rule="unreadable.symlink" if "link" in reason else "unreadable.file"))
 
 
-def walk(roots: list[str], excludes: tuple[str, ...] = (), stats: WalkStats | None = None) -> Iterator[Item]:
-    """Yield an Item for every file under each root, sorted by path components."""
+def walk(roots: list[str], excludes: tuple[str, ...] = (), stats: WalkStats | None = None,
+         repo_paths: bool = False) -> Iterator[Item]:
+    """Yield an Item for every file under each root, sorted by path components.
+    ``repo_paths``: the files given are paths in a repository from its top (the
+    pre-commit hook), whose folders are published with them as a scanned
+    folder's are; otherwise a file given keeps its folders unchecked."""
     stats = stats if stats is not None else WalkStats()
     prefix_roots = len(roots) > 1
     for root in roots:
         root_path = Path(root)
         if root_path.is_file() and not root_path.is_symlink():
-            yield Item(path=escape_name(root), source=root)
+            yield Item(path=escape_name(root), source=root, folder=_repo_folder(root) if repo_paths else "")
             continue
         if root_path.is_symlink():
             target = root_path.resolve()
@@ -74,7 +80,17 @@ def walk(roots: list[str], excludes: tuple[str, ...] = (), stats: WalkStats | No
                 stats.excluded_paths.append(escape_name(rel))
                 continue
             path = f"{root.rstrip('/')}/{rel}" if prefix_roots else rel
-            yield Item(path=escape_name(path), source=item.source, problem=item.problem)
+            yield Item(path=escape_name(path), source=item.source, problem=item.problem,
+                       folder=escape_name(rel.rpartition("/")[0]))
+
+
+def _repo_folder(path: str) -> str:
+    """The folders of a path relative to a repository's top, in display form;
+    "" for an absolute path or one that climbs out (``..``)."""
+    if os.path.isabs(path):
+        return ""
+    folder = os.path.dirname(os.path.normpath(path))
+    return "" if folder.split(os.sep)[0] == ".." else escape_name(folder.replace(os.sep, "/"))
 
 
 def _walk_dir(directory: Path, real_root: str, rel: str) -> Iterator[tuple[str, Item]]:

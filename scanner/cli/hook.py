@@ -28,7 +28,8 @@ def cmd_hook_scan(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     fail_on_review = args.fail_on_review or config.scoring.fail_on_review
     summary = Summary()
-    for result in scan_paths(args.files, config):
+    # the files are paths from the repository's top: their folders are published with them
+    for result in scan_paths(args.files, config, repo_paths=True):
         summary.add(result)
         if result.verdict.value == "block" or (fail_on_review and result.verdict.value == "review"):
             print(item_line(result))

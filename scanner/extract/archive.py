@@ -22,7 +22,7 @@ from typing import Any
 
 from ..config import Limits
 from ..errors import ExtractionError, LimitExceeded
-from ..names import escape_name
+from ..names import escape_name, legacy_reading
 from ..types import Document, Member, Notice, Part, Severity
 from .decode import decoded_text
 from .notices import unreadable
@@ -40,7 +40,8 @@ def extract_archive(data: bytes, name: str, limits: Limits, fmt: str) -> Documen
     parts, notices = [], []
     if fmt == "zip":
         with GuardedZip(data, limits, stage="zip") as zf:
-            comment = zf.comment.decode("utf-8", "replace")
+            # in GBK from WinRAR or Bandizip on a Chinese Windows, which shows it decoded
+            comment = decoded_text(zf.comment) if zf.comment else ""
             names = [_member_name(i) for i in zf.infos() if not _is_dir(i)]
             # a comment of each member's own (zip -c, 7-Zip's file comments): shown by archive tools
             comment += "".join(f"\n{_member_name(i)}: {decoded_text(i.comment)}" for i in zf.infos() if i.comment)
@@ -49,10 +50,10 @@ def extract_archive(data: bytes, name: str, limits: Limits, fmt: str) -> Documen
     elif fmt == "tar":
         tar = _tar(data, limits)
         members = _tar_members(tar)
-        names = [m.name for m in members]
+        names = [_tar_name(m) for m in members]
         # pax comments: the archive's own, then each member's (name: comment)
         comments = [str(tar.pax_headers["comment"])] if tar.pax_headers.get("comment") else []
-        comments += [f"{m.name}: {m.pax_headers['comment']}" for m in members if m.pax_headers.get("comment")]
+        comments += [f"{_tar_name(m)}: {m.pax_headers['comment']}" for m in members if m.pax_headers.get("comment")]
         if comments:
             parts.append(Part("comment", "\n".join(comments)))
     else:
@@ -248,6 +249,17 @@ def _tar(data: bytes, limits: Limits) -> tarfile.TarFile:
         raise ExtractionError(f"not a readable tar archive: {exc}", stage="archive") from exc
 
 
+def _tar_name(member: tarfile.TarInfo) -> str:
+    """A tar member's name; one whose bytes are not UTF-8 (a tar made under
+    ``LANG=zh_CN.GBK``; tarfile keeps such bytes as lone surrogates) read as
+    GB18030 or Big5 when that reads it whole, as a ZIP's GBK names are."""
+    name = member.name
+    if name.isascii() or not any("\udc80" <= c <= "\udcff" for c in name):
+        return name
+    reading = legacy_reading(name.encode("utf-8", "surrogateescape"), both=False)
+    return name if reading is None else reading
+
+
 def _tar_members(tf: tarfile.TarFile) -> list[tarfile.TarInfo]:
     try:
         return [m for m in tf.getmembers() if m.isfile()]
@@ -256,11 +268,11 @@ def _tar_members(tf: tarfile.TarFile) -> list[tarfile.TarInfo]:
 
 
 def _tar_iter(tf: tarfile.TarFile, limits: Limits) -> Iterator[Member]:
-    members = sorted(_tar_members(tf), key=lambda m: m.name)
+    members = sorted(_tar_members(tf), key=_tar_name)
     if len(members) > limits.max_members:
         raise LimitExceeded("max_members", f"{len(members)} members, limit {limits.max_members}")
     for m in members:
-        name, _ = safe_name(m.name)
+        name, _ = safe_name(_tar_name(m))
         if m.size > limits.max_item_bytes:
             yield Member(name, problem=_limit("max_item_bytes", f"member is {m.size} bytes"))
             continue

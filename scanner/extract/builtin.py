@@ -70,14 +70,15 @@ class TextExtractor:
 
 _MIME_NAMES = (".mht", ".mhtml", ".eml")
 _MIME_HEADERS = (b"mime-version:", b"content-type:", b"from:", b"received:", b"return-path:", b"subject:",
-                 b"date:", b"message-id:", b"x-")
+                 b"date:", b"message-id:", b"x-", b"delivered-to:", b"to:", b"sender:", b"reply-to:")
 
 
 class MimeExtractor:
     """MHT/MHTML web archives and EML messages: MIME, decoded by Python's
-    ``email`` package; pictures and attachments are members."""
+    ``email`` package; pictures and attachments are members.  A mailbox file
+    (mbox: Thunderbird's folder files) is a container of messages."""
 
-    formats = frozenset({"mime"})
+    formats = frozenset({"mime", "mbox"})
     by_structure = _NONE
     converted = _NONE
     names = _NO_NAMES
@@ -88,6 +89,11 @@ class MimeExtractor:
         package is imported only to read one)."""
         if probe.looks_binary:
             return None
+        if probe.data.startswith(b"From "):
+            from .mbox import is_mbox
+
+            if is_mbox(probe.data):
+                return Sniffed(40, "mbox")
         head = probe.data[:4096].lstrip()
         first = head[:200].lower()
         if probe.ext in _MIME_NAMES:
@@ -96,11 +102,17 @@ class MimeExtractor:
         return Sniffed(40, "mime") if lone else None
 
     def extract(self, data: bytes, name: str, limits: Limits, fmt: str, context: ReadContext) -> Document:
+        if fmt == "mbox":  # its messages are members: nothing of its own to read
+            return Document("mbox")
         from .mime import extract_mime
 
         return extract_mime(data, name, limits, context.pictures())
 
     def members(self, data: bytes, name: str, fmt: str, limits: Limits) -> Iterator[Member] | None:
+        if fmt == "mbox":
+            from .mbox import iter_messages
+
+            return iter_messages(data, limits)
         from .mime import iter_members
 
         return iter_members(data, limits)

@@ -26,8 +26,11 @@ _BOMS = (
     (b"\xfe\xff", "utf-16-be"),
 )
 _CHINESE = ("gb18030", "big5")
+_SAMPLE = 4096  # characters of a GB18030 reading looked at before trying Shift_JIS
 _MARGIN = 3  # common characters one reading needs beyond the other to be trusted
 _MAX_CHAOS = 0.1  # charset-normalizer's mess ratio above which its guess is not a reading
+# the 7-bit encodings of Chinese text and the shift sequence each opens its runs with
+_SEVEN_BIT = (("hz", re.compile(rb"~\{[!-~]{2}")), ("utf-7", re.compile(rb"\+[A-Za-z0-9/][A-Za-z0-9+/]{2}")))
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})++")  # a run of percent escapes (possessive: no stack a repetition)
 
 
@@ -91,6 +94,61 @@ def _damaged(reading: tuple[str, int, int], good_per_bad: int = 4) -> str | None
     return text if good >= 4 and bad * good_per_bad <= good else None
 
 
+def _seven_bit(data: bytes) -> Decoded | None:
+    """ASCII bytes that are Chinese text in a 7-bit encoding: HZ (RFC 1843,
+    ``~{;zC\\~}``: GB2312 in old BBS, Usenet and mail archives) or UTF-7
+    (``+Zzp5xiYF-``: Outlook Express's "Unicode (UTF-7)").  As ASCII the
+    text is read without error and a mark in it is never seen.  Only a
+    reading that decodes strictly and gives Chinese text (``_chinese``) is
+    taken; outside its shifted runs either reads as ASCII does."""
+    for encoding, shift in _SEVEN_BIT:
+        if shift.search(data) is None:
+            continue
+        text = _strict(data, encoding)
+        if text is not None and _chinese(text):
+            return Decoded(text, encoding, True)
+    return None
+
+
+def _chinese(text: str) -> bool:
+    """At least two Han characters, nearly all in GB2312's common tier, and
+    most of the other non-ASCII characters (what a shifted run of code or a
+    formula decodes to is scattered over the whole of Unicode)."""
+    wide = [ch for ch in text if ch > "\x7f"]
+    han = sum(1 for ch in wide if "\u4e00" <= ch <= "\u9fff")
+    return han >= 2 and han * 2 >= len(wide) and _common(text, "gb18030") * 5 >= han * 4
+
+
+def _shift_jis(data: bytes, gb: str) -> Decoded | None:
+    """Shift_JIS text (機密★5年 typed on a Japanese system) that GB18030 also
+    reads strictly, as scattered rare characters: read as Shift_JIS when its
+    reading has clearly more common characters (JIS level 1 kanji, kana) than
+    the GB18030 one.  Looked at only when a sample of the GB18030 reading has
+    few common characters, so a real GBK file pays one short count."""
+    sample = gb[:_SAMPLE]
+    han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    if han < 2 or _common(sample, "gb18030") * 2 >= han:
+        return None
+    japanese = _strict(data, "shift_jis")
+    if japanese is None or _jis_common(japanese) - _common(gb, "gb18030") < _MARGIN:
+        return None
+    return Decoded(japanese, "shift_jis", True)
+
+
+def _jis_common(text: str) -> int:
+    """Kana and JIS level 1 kanji (Shift_JIS lead bytes 0x88-0x9F) in ``text``."""
+    common = 0
+    for ch in text:
+        if "\u3041" <= ch <= "\u30ff":
+            common += 1
+        elif "\u4e00" <= ch <= "\u9fff":
+            try:
+                common += 0x88 <= ch.encode("shift_jis")[0] <= 0x9F
+            except UnicodeEncodeError:
+                pass
+    return common
+
+
 def _chosen(gb: str, big5: str) -> Decoded:
     """Bytes both Chinese encodings read strictly: the reading with clearly
     more common characters.  A few characters decide nothing (the fuzz run
@@ -130,12 +188,15 @@ def decode(data: bytes) -> Decoded:
             return Decoded(data[len(bom):].decode(encoding.replace("-sig", ""), errors="replace"), encoding, False)
     text = _strict(data, "utf-8")
     if text is not None:
-        return Decoded(text, "utf-8", True)
+        seven_bit = _seven_bit(data) if text.isascii() else None
+        return seven_bit or Decoded(text, "utf-8", True)
     utf8 = _replaced(data, "utf-8")
     damaged = _damaged(utf8)
     if damaged is not None:
         return Decoded(damaged, "utf-8", False)
     candidates = {enc: t for enc in _CHINESE if (t := _strict(data, enc)) is not None}
+    if "gb18030" in candidates and (japanese := _shift_jis(data, candidates["gb18030"])) is not None:
+        return japanese
     if len(candidates) == 1:
         (enc, text), = candidates.items()
         return Decoded(text, enc, True)

@@ -143,7 +143,77 @@ def extract_mime(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
 
 def _headers(message: EmailMessage) -> str:
     """A message's headers a reader sees (``_HEADERS``), a line each."""
-    return "\n".join(f"{key}: {value}" for key in _HEADERS for value in message.get_all(key, []) if str(value).strip())
+    return "\n".join(f"{key}: {value}" for key in _HEADERS for value in _values(message, key) if value.strip())
+
+
+def _values(message: EmailMessage, key: str) -> list[str]:
+    """The values of header ``key`` as a mail client shows them.  RFC 2047
+    decodes each encoded-word alone, so a GBK subject a mailer split in the
+    middle of a character (``=?gbk?B?u/rD3KE=?= =?gbk?B?7zXE6g==?=``, common
+    in Chinese mailers) reads 机密�5年; Thunderbird and Outlook join the
+    adjacent words of one charset before decoding and show 机密★5年.  A value
+    the decoder had to replace bytes in is read that way (``_joined_words``)."""
+    values = [str(value) for value in message.get_all(key, [])]
+    if not any("\ufffd" in value for value in values):
+        return values
+    raws = [raw for name, raw in message.raw_items() if name.lower() == key.lower()]
+    if len(raws) != len(values):
+        return values
+    return [_joined_words(raw) if "\ufffd" in value else value for value, raw in zip(values, raws)]
+
+
+_ENCODED_WORD = re.compile(r"=\?([^?*\s]+)(?:\*[^?\s]*)?\?([BbQq])\?([^?\s]*)\?=")
+_BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
+
+
+def _joined_words(raw: str) -> str:
+    """A raw header value with its encoded-words decoded, each run of
+    adjacent words in one charset (only whitespace between them) joined as
+    bytes before it is decoded; undecodable bytes are replaced."""
+    out: list[str] = []
+    pos = 0
+    run: list[bytes] = []
+    charset = ""
+
+    def flush() -> None:
+        if run:
+            try:
+                out.append(b"".join(run).decode(charset, "replace"))
+            except (LookupError, UnicodeError, ValueError):  # no such codec, or one that takes no bytes (idna)
+                out.append(b"".join(run).decode("gb18030", "replace"))
+            run.clear()
+
+    for m in _ENCODED_WORD.finditer(raw):
+        between = raw[pos:m.start()]
+        word_charset = m[1].lower()
+        if not (run and word_charset == charset and _BETWEEN_WORDS.fullmatch(between)):
+            flush()
+            out.append(_eight_bit(between))
+        charset = word_charset
+        run.append(_word_bytes(m[2], m[3]))
+        pos = m.end()
+    flush()
+    out.append(_eight_bit(raw[pos:]))
+    return re.sub(r"\r?\n[ \t]+", " ", "".join(out))
+
+
+def _eight_bit(text: str) -> str:
+    """Header text outside encoded-words: bytes a mailer sent unencoded (a GBK
+    subject) are lone surrogates in ``email``'s raw value, which no report
+    could write; they are decoded as a text file's bytes are."""
+    if text.isascii() or not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    return decode(text.encode("utf-8", "surrogateescape")).text
+
+
+def _word_bytes(encoding: str, payload: str) -> bytes:
+    """An encoded-word's bytes: base64 (padding mended) or RFC 2047's Q."""
+    if encoding in "Bb":
+        compact = re.sub(r"[^A-Za-z0-9+/]", "", payload)
+        if len(compact) % 4 == 1:
+            compact = compact[:-1]
+        return base64.b64decode(compact + "=" * (-len(compact) % 4))
+    return quopri.decodestring(payload.replace("_", " ").encode("ascii", "replace"), header=True)
 
 
 def _page(text: str, limits: Limits, ocr: PictureReader) -> Document:
@@ -192,13 +262,74 @@ def iter_members(data: bytes, limits: Limits) -> Iterator[Member] | None:
     except ExtractionError:
         return None
     others = [p for p in message.walk() if not p.is_multipart() and not _is_text(p)]
-    if not others:
+    uuencoded = [p for p in message.walk() if _is_text(p) and p.get_content_subtype() == "plain" and _has_uu(p)]
+    if not others and not uuencoded:
         return None
-    return _members(others, limits)
+    return _members(others, uuencoded, limits)
 
 
-def _members(others: list[EmailMessage], limits: Limits) -> Iterator[Member]:
+_UU_BEGIN = re.compile(rb"^begin [0-7]{3,4} ([^\r\n]+?)[ \t]*\r?$", re.MULTILINE)
+
+
+def _has_uu(part: EmailMessage) -> bool:
+    raw = part.get_payload(decode=True)
+    return isinstance(raw, bytes) and _UU_BEGIN.search(raw) is not None
+
+
+def _uu_files(raw: bytes, limits: Limits) -> Iterator[tuple[str, bytes | None]]:
+    """The files uuencoded in a plain-text body (``begin 644 notice.txt`` …
+    ``end``: Outlook Express's and Foxmail's attachments, which Thunderbird
+    and OE show as attached files): (name, bytes), or None for a block that
+    does not decode (no ``end``, a bad line), which is then not read."""
+    for m in _UU_BEGIN.finditer(raw):
+        name = m[1].decode("utf-8", "replace") if _strict_utf8(m[1]) else (
+            m[1].decode("gb18030", "replace"))
+        out = bytearray()
+        ended = False
+        for line in raw[m.end():].splitlines()[1:]:
+            stripped = line.rstrip(b"\r")
+            if stripped.strip() == b"end":
+                ended = True
+                break
+            if not stripped:
+                continue
+            try:
+                out += binascii.a2b_uu(stripped)
+            except binascii.Error:  # trailing garbage some encoders leave (as Python's uu module allows)
+                try:
+                    out += binascii.a2b_uu(stripped[:(((stripped[0] - 32) & 63) * 4 + 5) // 3])
+                except binascii.Error:
+                    break
+            if len(out) > limits.max_item_bytes:
+                break
+        yield name, bytes(out) if ended else None
+
+
+def _strict_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _members(others: list[EmailMessage], uuencoded: list[EmailMessage], limits: Limits) -> Iterator[Member]:
     seen: set[str] = set()
+    for part in uuencoded:
+        raw = part.get_payload(decode=True)
+        assert isinstance(raw, bytes)
+        for name, data in _uu_files(raw, limits):
+            name = posixpath.basename(name.replace("\\", "/")) or "uuencoded"
+            if name in seen:
+                name = f"{name} (uuencoded {len(seen) + 1})"
+            seen.add(name)
+            if data is None:
+                yield Member(name, problem=unreadable("uuencoded file in the message text cannot be decoded"))
+            elif len(data) > limits.max_item_bytes:
+                yield Member(name, problem=unreadable(f"limit max_item_bytes exceeded: file is {len(data)} bytes",
+                                                      rule="unreadable.limit", limit="max_item_bytes"))
+            else:
+                yield Member(name, data)
     for number, part in enumerate(others, 1):
         location = part.get("Content-Location") or ""
         name = part.get_filename() or posixpath.basename(location.split("?")[0]) or f"part {number}"
