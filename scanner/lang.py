@@ -52,6 +52,7 @@ PART_LABELS = {
     "attributes": "标签属性", "metadata": "元数据", "annotation": "批注", "master": "母版", "template": "模板",
     "item": "整个项目", "members": "成员名称", "embedded": "嵌入对象", "attachment": "附件", "form": "表单",
     "glossary": "构建基块", "fields": "数据字段", "bidi-reading": "按从右向左显示顺序读出的文字",
+    "file-name": "文件名", "folder-name": "所在文件夹名", "xfa": "XFA 表单",
 }
 # parts named with an argument (``page:3``, ``sheet:工资表``, ``properties:title``)
 PART_ARG_LABELS = {

@@ -43,39 +43,6 @@ def unescape_name(shown: str) -> bytes:
     return bytes(out)
 
 
-def readable_name(shown: str) -> str:
-    """A name in display form as a person reads it, for the name check.
-
-    A name whose bytes are not UTF-8 is most often GBK (or Big5): what
-    ``unzip`` of a zh-CN Windows ZIP, or a FAT stick mounted without
-    ``iocharset``, leaves on Linux.  ``\\xbb\\xfa…`` hides 机密 from the
-    check, so such a name is read in the Chinese encoding that reads it
-    whole (both readings when GB18030 and Big5 tie, a line each, as a ZIP
-    comment is read); otherwise, and for a UTF-8 name, it is returned as it
-    is.  The item keeps its display name: only the check reads this."""
-    if "\\x" not in shown:
-        return shown
-    raw = unescape_name(shown)
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        reading = legacy_reading(raw)
-        return shown if reading is None else reading
-    return shown
-
-
-def legacy_reading(raw: bytes, both: bool = True) -> str | None:
-    """Bytes that are not UTF-8 read as GB18030 or Big5 when one of them reads
-    them without error (``both``: with the other reading's line when they
-    tie, for a check; without, the one a name is shown as); None otherwise."""
-    from .extract.decode import decode  # the text decoder: its GBK-or-Big5 choice
-
-    decoded = decode(raw)
-    if decoded.exact and decoded.encoding in ("gb18030", "big5"):
-        return decoded.both_readings() if both else decoded.text
-    return None
-
-
 def original_path(shown: str) -> str:
     """The name as the operating system wants it (surrogateescape str) for ``open``."""
     return os.fsdecode(unescape_name(shown))

@@ -19,11 +19,11 @@ from .detect import HINT_CAP, HintBudget, Signal, detect
 from .engine import Engine
 from .errors import ItemError, LimitExceeded
 from .extract import extract, members, unreadable
+from .extract.decode import readable_name
 from .extract.ocr import CROPS_PER_ITEM, PictureReader, placed_on_picture
 from .gate import verdict as gate_verdict
 from .lang import Text
 from .levels import HINT_LEVEL
-from .names import readable_name
 from .score import aggregate, from_notice, from_signal, item_score
 from .types import (
     CellGrid,

@@ -22,9 +22,9 @@ from typing import Any
 
 from ..config import Limits
 from ..errors import ExtractionError, LimitExceeded
-from ..names import escape_name, legacy_reading
+from ..names import escape_name
 from ..types import Document, Member, Notice, Part, Severity
-from .decode import decoded_text
+from .decode import decoded_text, legacy_reading
 from .notices import unreadable
 from .zipguard import GuardedZip, is_encrypted, ratio_allowance
 
