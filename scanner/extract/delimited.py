@@ -5,7 +5,8 @@ separated by commas or, as Excel writes them where the decimal mark is a
 comma, by semicolons, or by pipes, as some systems export them; and the pipe tables of a Markdown page or a plain
 text (lines of cells between pipes, a ``|---|`` or ``+---+`` rule line
 between them or not); and a plain text's tables of fields between commas or
-semicolons, a CSV saved as a text.
+semicolons, a CSV saved as a text, or typed with full-width ones (标题，密级
+over 关于某事，机密), its lines ended \\r\\n, \\n or, an old Mac's, \\r alone.
 
 A sheet's rows reach that reading with their cells between tabs; a CSV's
 and a pipe table's did not, so a form or a register written so
@@ -18,14 +19,16 @@ from __future__ import annotations
 import itertools
 import re
 
+from ..levels import FIELD_VALUES
 from ..match.marks import PIPES, label_cell, label_lines, may_hold_label
+from ..normalize.chars import ended_lines
 from ..types import CellGrid
 
 # one CSV field at a position: quoted (its text inside the quotes, group 1) when the delimiter follows the
 # closing quote, else everything up to the next delimiter or line end (group 2)
 _CSV_DELIMITERS = ",;|"
 _CSV_FIELDS = {delimiter: re.compile(rf'[ \t]*"((?:[^"]|"")*+)"[ \t]*(?={re.escape(delimiter)}|\r?\n|\r|\Z)'
-                                     rf"|([^{re.escape(delimiter)}\r\n]*+)") for delimiter in _CSV_DELIMITERS}
+                                     rf"|([^{re.escape(delimiter)}\r\n]*+)") for delimiter in _CSV_DELIMITERS + "，；"}
 # the cells a text's grid holds at most: a tuple a cell, a register of 300,000 rows and 10 columns took more
 # memory than an item may (found by a second reader); past it the rows are left unread, which reads no
 # register's column as a form's field (a column of many values stays values)
@@ -50,9 +53,17 @@ _RULE_DASHES = re.compile(_DASH)
 # a dash, and blank lines (a text whose lines are spaced by blank ones, as a sheet's blank row is passed over)
 _RULE_LINES = re.compile(rf"(?:(?=[^\n]*?{_DASH}){_RULE}\r?\n|[ \t\r\u3000]*+\n)+")
 # what divides the fields of a table a plain text holds (a CSV saved as .txt: 名称,密级,日期 over 报告,机密,
-# 2024-01-01 was clear where the .csv was read): the ASCII comma and semicolon a program writes, not the
-# full-width ones dividing a sentence's clauses
-_TEXT_DELIMITERS = ",;"
+# 2024-01-01 was clear where the .csv was read): the ASCII comma and semicolon a program writes, and the
+# full-width ones a table typed with a Chinese input method has (标题，密级 over 关于某事，机密 was clear), which
+# divide a sentence's clauses too: a table of those only of short fields, its header and first row as wide
+_TEXT_DELIMITERS = ",;，；"
+_FULL_WIDTH = "，；"
+# a header's field holds at most this many characters but blanks where its first row is wider or narrower
+_SHORT_FIELD = 16
+# a full-width table's column name holds at most this many characters but blanks (序号, 文件名称, 密级)
+_NAME_CHARS = 8
+# a quoted field opening a row may run on over line breaks within this many characters (a cell's Alt+Enter)
+_QUOTED_REACH = 1024
 
 
 def csv_grids(text: str) -> tuple[CellGrid, ...]:
@@ -101,6 +112,7 @@ def text_grids(text: str) -> tuple[CellGrid, ...]:
     between commas or semicolons (``_field_tables``)."""
     if not may_hold_label(text):
         return ()
+    text = ended_lines(text)  # an old Mac text's lines end \r alone: offsets kept, each made \n
     return _pipe_tables(text) + tuple(grid for delimiter in _TEXT_DELIMITERS if delimiter in text
                                       for grid in _field_tables(text, delimiter))
 
@@ -164,13 +176,15 @@ def _field_tables(text: str, delimiter: str) -> tuple[CellGrid, ...]:
     """The tables of fields between ``delimiter`` a plain text holds.  A
     line is a table's header when two or more fields are on it, one of them
     the 密级 label alone (``label_cell``), none ending a sentence (。), and
-    the next line that is not blank holds as many: a sentence's commas make
-    no table (本办法规定了密级, 以及……).  The table runs on down the lines holding
-    the delimiter, blank ones passed over as a pipe table's are, whatever
-    their fields: a register's row of a field more or fewer does not cut it
-    short, its first level left alone to read as a form's.  Only the lines
-    that may hold the label and the tables' rows are read, each once, and at
-    most ``MAX_CELLS`` fields."""
+    the next line that is not blank holds as many (``_first_row``): a
+    sentence's commas make no table (本办法规定了密级, 以及……).  The table runs on
+    down the lines holding the delimiter, blank ones passed over as a pipe
+    table's are, whatever their fields: a register's row of a field more or
+    fewer does not cut it short, its first level left alone to read as a
+    form's.  A row opening with a quoted field runs on over the line breaks
+    in its quotes (``_record_end``).  Only the lines that may hold the label
+    and the tables' rows are read, each once, and at most ``MAX_CELLS``
+    fields."""
     grids: list[CellGrid] = []
     size, pos, cells = len(text), 0, 0
     for start, end in label_lines(text):
@@ -179,7 +193,10 @@ def _field_tables(text: str, delimiter: str) -> tuple[CellGrid, ...]:
         if start < pos:
             continue
         header = _fields(text, start, end, delimiter)
-        if len(header) < 2 or "。" in text[start:end] or not any(label_cell(text[a:b]) for _, _, a, b, _ in header):
+        labels = [column for column, _, a, b, _ in header if label_cell(text[a:b])]
+        if len(header) < 2 or "。" in text[start:end] or not labels:
+            continue
+        if delimiter in _FULL_WIDTH and not _names(text, header, labels[0]):
             continue
         rows = [header]
         cells += len(header)
@@ -189,10 +206,11 @@ def _field_tables(text: str, delimiter: str) -> tuple[CellGrid, ...]:
             line_end = size if line_end < 0 else line_end
             line = text[line_start:line_end]
             if line.strip(" \t\r\u3000"):
-                if delimiter not in line:
+                line_end = _record_end(text, line_start, line_end)
+                if delimiter not in text[line_start:line_end]:
                     break
                 row = _fields(text, line_start, line_end, delimiter)
-                if len(rows) == 1 and len(row) != len(header):
+                if len(rows) == 1 and not _first_row(text, header, row, labels[0], delimiter):
                     break
                 rows.append(row)
                 cells += len(row)
@@ -203,10 +221,62 @@ def _field_tables(text: str, delimiter: str) -> tuple[CellGrid, ...]:
     return tuple(grids)
 
 
+def _names(text: str, header: tuple[tuple[int, int, int, int, bool], ...], label: int) -> bool:
+    """Whether a header between full-width delimiters is a table's column
+    names: each at most ``_NAME_CHARS`` characters but blanks, not a
+    definition's two clauses opening with the label (密级，是指国家秘密的等级 over
+    绝密，是最重要的国家秘密)."""
+    return (label > 0 or len(header) > 2) and all(
+        0 < len("".join(text[a:b].split())) <= _NAME_CHARS for _, _, a, b, _ in header)
+
+
+def _first_row(text: str, header: tuple[tuple[int, int, int, int, bool], ...],
+               row: tuple[tuple[int, int, int, int, bool], ...], label: int, delimiter: str) -> bool:
+    """Whether ``row``, the line after a header whose 密级 label is field
+    ``label``, makes a table of them: as many fields; or, between ASCII
+    delimiters, a row reaching the label's field beside a header of short
+    fields (one shorter or longer than the other, 名称,密级 over 报告,机密,
+    2024-01-01), holding one value a 密级 field holds, not a list of the
+    levels (密级,分三级 over 绝密,机密,秘密).  Between full-width ones, clauses
+    of a sentence as often, it must be as wide and end no sentence."""
+    if delimiter in _FULL_WIDTH:
+        return len(row) == len(header) and "。" not in text[row[0][2]:row[-1][3]]
+    if len(row) == len(header):
+        return True
+    return (len(row) > max(label, 1)
+            and all(0 < len("".join(text[a:b].split())) <= _SHORT_FIELD for _, _, a, b, _ in header)
+            and sum(text[a:b].strip(' \t"') in FIELD_VALUES for _, _, a, b, _ in row) == 1)
+
+
+def _record_end(text: str, start: int, end: int) -> int:
+    """Where the record whose line is ``text[start:end]`` ends: past the
+    line breaks inside the quotes of a field opening it and left open on its
+    line (a cell's own line break, "报告\\n第二行",机密), within
+    ``_QUOTED_REACH`` characters; else at its line's end."""
+    if not text[start:end].lstrip(" \t").startswith('"') or text.count('"', start, end) % 2 == 0:
+        return end
+    reach = min(len(text), start + _QUOTED_REACH)
+    quotes = text.count('"', start, end)
+    line_end = end
+    while line_end < reach:
+        next_end = text.find("\n", line_end + 1, reach)
+        if next_end < 0:
+            if reach < len(text):
+                return end
+            next_end = reach  # the text's last line
+        quotes += text.count('"', line_end, next_end)
+        line_end = next_end
+        if quotes % 2 == 0:
+            return line_end
+    return end
+
+
 def _fields(text: str, start: int, end: int, delimiter: str) -> tuple[tuple[int, int, int, int, bool], ...]:
     """The fields of the line ``text[start:end]`` between ``delimiter``, as
     a CSV's (a quoted one without its quotes), as (column, 1, start, end,
-    False); of a line of more than ``_MAX_COLUMNS`` fields, the first."""
+    False); of a line of more than ``_MAX_COLUMNS`` fields, the first.  Of
+    a record over several lines (``_record_end``), a field holding a line
+    break stands by its last line: a text's cells lie each on a line."""
     field = _CSV_FIELDS[delimiter]
     row: list[tuple[int, int, int, int, bool]] = []
     pos = start
@@ -214,7 +284,8 @@ def _fields(text: str, start: int, end: int, delimiter: str) -> tuple[tuple[int,
         m = field.match(text, pos, end)
         assert m is not None  # the second alternative matches anywhere, if only the empty string
         group = 1 if m.group(1) is not None else 2
-        row.append((len(row), 1, m.start(group), m.end(group), False))
+        row.append((len(row), 1, max(m.start(group), text.rfind("\n", m.start(group), m.end(group)) + 1),
+                    m.end(group), False))
         pos = m.end() + 1
         if pos > end or text[pos - 1] != delimiter:
             break

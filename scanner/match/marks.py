@@ -54,6 +54,8 @@ from ..levels import FIELD_NAMES, FIELD_VALUES, LEVEL_LABELS, LEVEL_NAMES, LEVEL
 from ..normalize import NormText, normalize
 from ..normalize.chars import CJK, lines_ended, translation_table
 from ..types import CellGrid
+from .loose_rows import LOOSE_SEPARATORS, laid_out_as_row, past_list_marker
+from .ticked import Choice, Ticked, ticked_after, ticked_choice
 
 LEVEL_WORDS = STATE_SECRET_LEVELS
 FIELD_WORD = "密级"
@@ -123,12 +125,17 @@ _DATE_TAIL_RE = re.compile(r"(?:[ \t]*(?:解密|以前|前|止))?")
 # normalising drops), so the row is read on its line and needs no grid, which a text's single line has not.
 # Runs of blanks are possessive: 密级 and 4,000 spaces took a quarter of a second to fail, ten times as many
 # half a minute.  A ★ may stand before the level (密级：★机密), and 级 after it (密级：秘密级: a form's value when
-# nothing follows it, ``_field``); both were clear (found by the red-team run)
+# nothing follows it, ``_field``); both were clear (found by the red-team run).  Also as Markdown's bold
+# (its ** normalised to ★★: **密级**：**机密**, **密级：** 机密), with empty cells between label and value (密级,,机密,
+# an export's merged cells, at most ``_EMPTY_CELLS``), and after = or / (密级=机密, 密级 / 机密), which
+# ``_row_field`` reads as separators only on a line laid out so (scanner.match.loose_rows); each was clear
 _WITH_PERIOD = r"(?:及|和|与|、|/)保密期限"  # the period asked beside the level: 密级及保密期限
-_LABEL_NOTE = rf"(?:[（(][^（）()\n]{{0,10}}[）)]|[*★]|{_WITH_PERIOD}|程度)?"
-_TO_LEVEL = (rf"(?:[ \t]*+[:：]?[ \t]*+|[\]】)〕>》」』]?[ \t]*+[:：]?[ \t]*+\"?[ \t]*+"
-             rf"(?P<sep>[{re.escape(_CELL_SEPARATORS)}])[ \t]*+\"?[ \t]*+)"
-             r"(?:(?P<open>[（(【\[〔「『])[ \t]*+)?★?")
+_LABEL_NOTE = rf"(?:[（(][^（）()\n]{{0,10}}[）)]|[*★]{{1,2}}+|{_WITH_PERIOD}|程度)?"
+_EMPTY_CELLS = 8
+_TO_LEVEL = (rf"(?:[ \t]*+(?P<close>[\]】)〕》」』])?[ \t]*+[:：]?(?:★★)?[ \t]*+(?P<under>_++[ \t]*+)?|[\]】)〕>》」』]?[ \t]*+[:：]?[ \t]*+\"?[ \t]*+"
+             rf"(?P<sep>[{re.escape(_CELL_SEPARATORS + LOOSE_SEPARATORS)}])"
+             rf"(?P<empty>(?:[ \t]*+(?P=sep)){{1,{_EMPTY_CELLS}}}+)?[ \t]*+\"?[ \t]*+)"
+             r"(?:(?P<open>[（(【\[〔「『])[ \t]*+)?★{0,2}+")
 _FIELD_RE = re.compile(rf"{_LABEL_NOTE}{_TO_LEVEL}(?P<level>{'|'.join(LEVEL_WORDS)})(?P<ji>级)?"
                        r"(?(open)(?=[ \t]*[）)】\]〕」』★]))")
 # before a level: the key a record names it by, quoted as JSON writes it ("secretLevel": "机密", "密级": "机密"), or
@@ -453,8 +460,41 @@ def _quoted_mention(text: str, start: int, end: int, line_start: int, line_end: 
         before -= 1
     after = _BLANKS.match(text, end + 1, line_end)
     assert after is not None  # blanks may be none
-    return (before > line_start and text[before - 1].isalnum()) or (
-        after.end() < line_end and text[after.end()].isalnum())
+    before, past = _past_quotations(text, before, after.end(), line_start, line_end) if text[
+        start - 1] in _PAIRED_QUOTES else (before, after.end())
+    return (before > line_start and text[before - 1].isalnum()) or (past < line_end and text[past].isalnum())
+
+
+# the quotes of a quotation in a sentence (not ASCII ones, a CSV field's), opening -> closing
+_PAIRED_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』"}
+_QUOTATIONS_AROUND = 4  # the most quotations beside one read over
+_QUOTATION_CHARS = 24  # and the most a neighbouring one holds
+
+
+def _past_quotations(text: str, before: int, after: int, line_start: int, line_end: int) -> tuple[int, int]:
+    """``before`` and ``after`` moved over the quotations beside a quoted mark, touching it or after 、 or a comma
+    (如“秘密★1年”“机密★5年”: the second was read as a value, the words beside it being its neighbour's quotes,
+    and blocked, found by the red-team run): the sentence's words beside the list are beside each."""
+    for _ in range(_QUOTATIONS_AROUND):
+        at = before
+        while at > line_start and text[at - 1] in " \t、,":
+            at -= 1
+        closing = text[at - 1] if at > line_start else ""
+        opening = next((o for o, c in _PAIRED_QUOTES.items() if c == closing), None)
+        found = -1 if opening is None else text.rfind(opening, max(line_start, at - _QUOTATION_CHARS - 1), at - 1)
+        if found < 0:
+            break
+        before = found
+    for _ in range(_QUOTATIONS_AROUND):
+        at = after
+        while at < line_end and text[at] in " \t、,":
+            at += 1
+        closes = _PAIRED_QUOTES.get(text[at]) if at < line_end else None
+        found = -1 if closes is None else text.find(closes, at + 1, min(line_end, at + _QUOTATION_CHARS + 2))
+        if found < 0:
+            break
+        after = found + 1
+    return before, after
 
 
 def match_mark(text: str, start: int, end: int, anchor: str, part: str,
@@ -470,15 +510,24 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
         return None if m is None else _field(text, start, m, line_start, line_end)
     if (labelled := _level_field(text, start, end, line_start, line_end, context)) is not None:
         return labelled
+    if (ticked := ticked_choice(text, start, end, line_start, line_end)) is not None:
+        return _ticked_field(text, ticked, anchor, line_start)
 
     level = anchor
     nxt = text[end:end + 1]
     if nxt == "级":
-        return Dropped(start, end + 1, f"{level}级 names a level in running text")
+        return _ji_star(text, start, end, line_start, line_end, level) or Dropped(
+            start, end + 1, f"{level}级 names a level in running text")
     if text[max(line_start, start - 3):start].endswith(("密级:", "密级", "密级：")):
         return None  # the form-field anchor reports this one
     if nxt == "★":
         if text[end + 1:end + 2] == "★":
+            # Markdown's bold (**机密**, its ** normalised to ★★) in a 密级 column's cell is its value, as 机密 is
+            if (start >= 2 and text.startswith("★★", start - 2) and text[end + 2:end + 3] != "★"
+                    and context is not None and context.column_field(start, end)):
+                return MarkMatch("mark.form-field", level, start, end,
+                                 Text("classification form field: the level in a 密级 column, under its header",
+                                      "密级栏：表格“密级”列中填写的密级"), {"form": "form-field", "label": "column-header"})
             return Dropped(start, end + 2, "more than one star: a rating, not a mark")
         parsed = _after_star(text, end + 1, level)
         if parsed:
@@ -521,6 +570,8 @@ def match_mark(text: str, start: int, end: int, anchor: str, part: str,
         return MarkMatch("mark.bare-level", level, start, end,
                          Text(f"bare level {level} beside the copy number or urgency at the head of the document",
                               f"文件开头与份号或紧急程度并列的密级“{level}”"), {"form": "bare", "beside": "head-element"})
+    if text[start - 1:start] == "★" and (swapped := _swapped(text, start, end, line_start, line_end, level)):
+        return swapped
     return _set_apart(text, start, end, line_start, line_end, level, part, context)
 
 
@@ -533,9 +584,13 @@ def _field(text: str, label: int, m: re.Match[str], line_start: int, line_end: i
     if m.group("sep") is not None:
         return _row_field(text, label, m, line_start, line_end)
     level, stop = m.group("level"), m.end()
+    if not _cover_label(text, label, m, stop, line_end):
+        return None
     if text.endswith(_NOT_THE_RECORDS, max(line_start, label - 2), label):
         return Dropped(label, stop, "what a product is rated for or a verb's object (适用密级, 最高密级, 确定密级): "
                                     "not a record's level")
+    if (after := ticked_after(text, m.start("level"), line_end)) is not None:
+        return _ticked_after_field(label, after, stop)
     if m.group("ji") and not _value_ends(text, stop, line_end):
         return Dropped(label, stop, f"{level}级 after 密级 is a mention, not a form field")
     details: dict[str, Any] = {"form": "form-field"}
@@ -546,6 +601,36 @@ def _field(text: str, label: int, m: re.Match[str], line_start: int, line_end: i
     if text.startswith("的", stop):
         return Dropped(label, stop + 1, "form field modifying a noun (标注密级：机密的文件): a mention")
     return MarkMatch("mark.form-field", level, label, stop, reason, details)
+
+
+# what opens a label that a closing bracket after it closes: 【密级】机密, Security Classification（密级）：机密
+_LABEL_OPENING = "【[（(〔《「『"
+
+
+def _cover_label(text: str, label: int, m: re.Match[str], stop: int, line_end: int) -> bool:
+    """Whether a thesis's or an application's cover spells the field so: the label in brackets (【密级】机密,
+    Security Classification（密级）：机密), its value after a colon or ending there; or the value typed over a
+    template's blank of underscores (密级＿机密＿＿, 密级__机密__), underscores or the line's end after it.  Each
+    was clear (found by the red-team run).  A label and a level with neither are read as before."""
+    if m.group("close") is not None and not (
+            label > 0 and text[label - 1] in _LABEL_OPENING
+            and (":" in text[m.start("close"):m.start("level")] or _value_ends(text, stop, line_end)
+                 or text.startswith(("【", "["), stop))):
+        return False
+    return m.group("under") is None or text.startswith("_", stop) or _BLANKS.fullmatch(text, stop, line_end) is not None
+
+
+def _ticked_after_field(label: int, ticked: list[Choice], stop: int) -> MarkMatch | Dropped:
+    """A field whose choices each have their box after them (密级：绝密□ 机密√ 秘密□): its value is the ticked
+    state-secret level (the first, when more are ticked), not the first choice it blocked on before; none ticked
+    is a blank form's choices (it blocked on 绝密)."""
+    chosen = next((choice for choice in ticked if choice.value in STATE_SECRET_LEVELS), None)
+    if chosen is None:
+        return Dropped(label, stop, "the choices a 密级 field offers, no state-secret level ticked after its value")
+    return MarkMatch("mark.form-field", chosen.value, chosen.start, chosen.end,
+                     Text("classification form field: the level ticked among the choices its 密级 label offers",
+                          "密级栏：“密级”所列选项中勾选的密级"),
+                     {"form": "form-field", "label": "ticked-choice", "tick": chosen.box})
 
 
 def _value_ends(text: str, pos: int, line_end: int) -> bool:
@@ -585,6 +670,31 @@ def _level_field(text: str, start: int, end: int, line_start: int, line_end: int
     if named is not None:
         return _named_field(text, named, start, end, line_start, line_end)
     return _filled_level(text, start, end, line_start, line_end, context)
+
+
+# what may stand between a label and its choices on their line: a note, a colon, blanks, a cell's separator
+_TO_CHOICES = re.compile(rf"{_LABEL_NOTE}[\]】)]?[ \t:：,;|]*+")
+
+
+def _ticked_field(text: str, ticked: Ticked, level: str, line_start: int) -> MarkMatch | None:
+    """The level ticked among a 密级 field's printed choices (``scanner.match.ticked``: 密级：□绝密 ☑机密 □秘密) is
+    its value: the choices after the label on their line (a sheet's row, 密级\t□绝密\t☑机密), or alone on the
+    line after a line that is only the label (a Word table's cells, a line each).  Not a product's rating nor a
+    verb's object (适用密级：☑机密, ``_NOT_THE_RECORDS``)."""
+    label = None
+    for label in _LABEL_WORD.finditer(text, max(line_start, ticked.first - _SHORT_CELL - 8), ticked.first):
+        pass  # the last one before the choices
+    if label is not None:
+        if not _TO_CHOICES.fullmatch(text, label.end(), ticked.first) or text.endswith(
+                _NOT_THE_RECORDS, max(line_start, label.start() - 2), label.start()):
+            return None
+    elif not (_BLANKS.fullmatch(text, line_start, ticked.first)
+              and _field_label(text[slice(*_line_before(text, line_start))])):
+        return None
+    return MarkMatch("mark.form-field", level, ticked.box, ticked.end,
+                     Text("classification form field: the level ticked among the choices its 密级 label offers",
+                          "密级栏：“密级”所列选项中勾选的密级"),
+                     {"form": "form-field", "label": "ticked-choice", "tick": ticked.glyph})
 
 
 def _named_field(text: str, named: re.Match[str], start: int, end: int, line_start: int,
@@ -665,10 +775,15 @@ def _row_field(text: str, start: int, m: re.Match[str], line_start: int, line_en
     label are read, their text within ``_SHORT_CELL`` but for the blanks
     padding them (a drawn table's columns), however long the line.  The
     finding is the value cell's level and period, as a column's is: a
-    redaction covers it and keeps the separator between the cells."""
+    redaction covers it and keeps the separator between the cells.  Empty
+    cells may stand between (密级,,机密: merged cells exported), a list's
+    marker before the label (- 密级，机密), and = or / divide the two on a
+    line laid out as a row (``laid_out_as_row``: 密级=机密, not ?密级=机密&)."""
     sep, level, stop = m.group("sep"), m.group("level"), m.end()
     cell_start = _cell_start(text, start, sep, line_start)
-    if cell_start is None or not _field_label(text[cell_start:m.start("sep")].replace('"', "")):
+    # a list item's marker opening the line is no part of the label's cell (- 密级，机密: scanner.match.loose_rows)
+    label_at = cell_start if cell_start != line_start else past_list_marker(text, line_start, start)
+    if cell_start is None or not _field_label(text[label_at:m.start("sep")].replace('"', "")):
         return None
     if cell_start > line_start and _LISTED_WORDS.match(text, line_start, min(line_end, line_start + _SHORT_CELL)):
         return None
@@ -679,6 +794,9 @@ def _row_field(text: str, start: int, m: re.Match[str], line_start: int, line_en
         stop, reason, details = parsed[0], join([parsed[1], Text("(form field)", "（密级栏）")], " ", ""), \
             {**parsed[2], "field": True, "label": "cell-before"}
     cell_end = _past_padding(text, stop, line_end)
+    if not laid_out_as_row(text, sep, m.group("empty") is not None, (cell_start, m.start("sep"), cell_end),
+                           (line_start, line_end)):
+        return None
     if cell_end < line_end:
         if text[cell_end] != sep:
             return None
@@ -1036,7 +1154,7 @@ def _misplaced_star(text: str, start: int, end: int, line_start: int, line_end: 
     period_end = stop - 1 if trailing_star else stop
     while period_end > end and text[period_end - 1] in " \t":
         period_end -= 1
-    parsed = _period_only(text, end, period_end, level)
+    parsed = _period_only(text, end, period_end, level) or _bracketed_period(text, end, period_end, level)
     if parsed is None or not _document_head(text, line_start, part) or _in_level_table(text, line_start, line_end):
         return None
     first = line_start + len(body) - len(body.lstrip(" \t"))
@@ -1045,6 +1163,55 @@ def _misplaced_star(text: str, start: int, end: int, line_start: int, line_end: 
                      join([reason, Text("at the head of the document, its ★ missing or out of place",
                                         "位于文件开头，★缺失或位置不对")]),
                      {**details, "star": "misplaced" if trailing_star or first < start else "missing"})
+
+
+def _bracketed_period(text: str, pos: int, stop: int, level: str) -> tuple[str, dict[str, Any]] | None:
+    """``text[pos:stop]`` is exactly a period in brackets after a level (机密（5年）, as some templates print the
+    mark at a notice's head): with ``_misplaced_star``, a mark whose ★ is missing (it was clear)."""
+    beside = _beside_period(text, pos, level)
+    if beside is None or beside[0] != stop or not text.startswith(("(", "（"), pos):
+        return None
+    return beside[1], beside[2]
+
+
+def _ji_star(text: str, start: int, end: int, line_start: int, line_end: int, level: str) -> MarkMatch | Dropped | None:
+    """机密级★5年: a mark typed with 级 before its ★, read as 机密★5年 is (it was dropped as 机密级 in running text)."""
+    if not text.startswith("★", end + 1) or (parsed := _after_star(text, end + 2, level)) is None:
+        return None
+    stop, reason, details = parsed
+    if _quoted_mention(text, start, stop, line_start, line_end):
+        return Dropped(start, stop, "mark quoted inside a sentence: a mention")
+    return MarkMatch("mark.state-secret", level, start, stop, reason, {**details, "ji": True})
+
+
+# a period and a ★ before a level, the mark's halves swapped (5年★机密), alone on a line
+_SWAPPED = re.compile(rf"[{re.escape(_LABEL_STRIP)}]*+(?:{_PERIOD_WORDS})[ \t]*+★[ \t]*+")
+
+
+def _swapped(text: str, start: int, end: int, line_start: int, line_end: int, level: str) -> MarkMatch | None:
+    """A line of only a period, a ★ and a level (5年★机密): a mark typed the wrong way round, or not a mark at
+    all; ``mark.level-line`` for a person to check (it was clear)."""
+    if _SWAPPED.fullmatch(text, line_start, start) is None or _PADDING.fullmatch(text, end, line_end) is None:
+        return None
+    return MarkMatch("mark.level-line", level, _past_padding(text, line_start, start), end,
+                     Text(f"a period and ★ before the level {level} (its mark's halves swapped?): check whether it "
+                          "marks the text", f"密级“{level}”前为保密期限和★（标志前后颠倒？）：须核实是否为密级标志"),
+                     {"form": "swapped"})
+
+
+def _star_on_next_line(text: str, start: int, end: int, line_end: int, level: str) -> MarkMatch | None:
+    """A level alone on its line and its ★ and period alone on the next (机密⏎★5年: a narrow header cell or text box
+    wrapped the mark before its star) is the mark, not a list of levels beside a period's line (it was dropped)."""
+    after_start, after_end = _line_after(text, line_end)
+    star = _BLANKS.match(text, after_start, after_end)
+    assert star is not None  # blanks may be none
+    if not text.startswith("★", star.end()) or star.end() >= after_end:
+        return None
+    parsed = _after_star(text, star.end() + 1, level)
+    stripped = after_start + len(text[after_start:after_end].rstrip(" \t\r"))
+    if parsed is None or parsed[0] != stripped:
+        return None
+    return MarkMatch("mark.state-secret", level, start, parsed[0], parsed[1], {**parsed[2], "star": "next-line"})
 
 
 def _alone(text: str, start: int, end: int, line_start: int, line_end: int, level: str, part: str,
@@ -1057,6 +1224,8 @@ def _alone(text: str, start: int, end: int, line_start: int, line_end: int, leve
     line of levels (a list of the levels, a table's column of levels and
     periods); at the head, the same level on the next line is its mark again
     (pages' headers read one after another), not a list."""
+    if (broken := _star_on_next_line(text, start, end, line_end, level)) is not None:
+        return broken
     kind = part_kind(part)
     listed = kind in _VALUE_LIST_PARTS and context is not None and context.lists_values()
     if kind in HEADER_PARTS and not listed:
