@@ -185,6 +185,8 @@ class _Collector:
                     (hidden_out if hidden else visible).append(tail)
                 continue
             out = hidden_out if now_hidden else visible
+            if is_input and (el.get("type") or "").lower() in _TICKABLE:
+                out.append(_TICKED if el.get("checked") is not None else _UNTICKED)
             # each read once: lxml decodes a text from UTF-8 at every read (the page's text decoded twice cost
             # 3 % of reading it)
             text, tail, children = el.text, el.tail, len(el)
@@ -299,6 +301,12 @@ class _Collector:
         style = get("style")
         return get("hidden") is not None or bool(style and _HIDDEN_STYLE.search(style))
 
+
+# a check box or a radio button, drawn as the page shows it: a form's 密级 ticked among its printed
+# choices is the one the form says (<input type=checkbox checked>机密 among 绝密 and 秘密, as ☑机密 among
+# ☐绝密 and ☐秘密 in a text); read without them, a blank form's 密级：绝密 机密 秘密 blocked on 绝密
+_TICKABLE = frozenset({"checkbox", "radio"})
+_TICKED, _UNTICKED = "☑", "☐"
 
 # an option offering any value, as a search's filter does (全部, 不限, -- 全部密级 --)
 _ANY_VALUE = re.compile(r"[\s\-—=*<>＜＞（）()【】\[\]]*(?:全部|所有|不限|任意|全选)(?:密级|级别)?[\s\-—=*<>＜＞（）()【】\[\]]*")
