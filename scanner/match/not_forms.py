@@ -46,14 +46,29 @@ _PADDING = " \u3000\"'★*[]【】()（）〔〕<>《》"
 _CJK_CHAR = re.compile(f"[{CJK}]")
 # a cell explaining a value: a sentence's words (的, 是, 指) or its punctuation
 _PROSE = re.compile(r"[的是指，。；、]")
+# what a level's explanation speaks of (the Law's definitions), and what a form's remark or next field does
+_GLOSS_WORDS = re.compile(r"泄露|损害|危害|国家秘密|国家安全|等级|程度|含义|是指|意为|表示|最高|最低")
+_FORM_WORDS = re.compile(r"定密|审定|审批|审核|签字|签名|责任人|依据|知悉|期限|变更|[0-9０-９]+年")
 # the keys under which a schema or a config gives a value that is no record's: an example, a default, the choices
-_EXAMPLE_NAME = r"""["']?(?:x-)?(?:examples?|samples?|defaults?|enum)["']?[ \t]*"""
+_EXAMPLE_NAME = r"""["']?(?:x-)?(?:examples?|defaults?|enum)["']?[ \t]*"""
+# outside a schema (a config, a record) a default is a value in use: only an example key counts there
+_ONLY_EXAMPLE = r"""["']?(?:x-)?examples?["']?[ \t]*"""
+# what shows a text is a schema or an API's description (OpenAPI, JSON Schema), where default and enum give a
+# field's choices
+_SCHEMA = re.compile(r"""^[ \t]*["']?(?:openapi|swagger|\$schema|asyncapi)["']?[ \t]*:"""
+                     r"""|["']?properties["']?[ \t]*:[ \t]*[{\n\r]""", re.MULTILINE)
 # such a key opening a flow mapping or list on the key's line: example: {secretLevel: 秘密}
-_EXAMPLE_KEY = re.compile(rf"""(?:^|(?<=[\s{{,\[])){_EXAMPLE_NAME}[:=][ \t]*[{{\[]""", re.IGNORECASE | re.MULTILINE)
+_EXAMPLE_KEY = {names: re.compile(rf"""(?:^|(?<=[\s{{,\[])){names}[:=][ \t]*[{{\[]""", re.IGNORECASE | re.MULTILINE)
+                for names in (_EXAMPLE_NAME, _ONLY_EXAMPLE)}
 # such a key opening a block on a line above: example:, "example": {
-_OPENING_KEY = re.compile(rf"""{_EXAMPLE_NAME}:[ \t]*[{{\[]?[ \t]*(?:#.*)?\r?$""", re.IGNORECASE)
+_OPENING_KEY = {names: re.compile(rf"""{names}:[ \t]*[{{\[]?[ \t]*(?:#.*)?\r?$""", re.IGNORECASE)
+                for names in (_EXAMPLE_NAME, _ONLY_EXAMPLE)}
 # what a caption says of the code after it
 _EXAMPLE_WORDS = re.compile(r"示例|例如|样例|范例|举例|例子|example|sample|e\.g\.", re.IGNORECASE)
+# a caption saying the code after it is an example: short, the word closing it (请求示例：, Example:, 例如：);
+# not a sentence holding the characters (各密级文件所占比例如下：), a heading naming a system (示例系统), a URL
+_CAPTION = re.compile(r"[#*>\s]*[^\n]{0,12}?(?:示例|样例|范例|例子|[Ee]xamples?|[Ss]amples?)[*\s]*[:：]?[*\s]*"
+                      r"|[#*>\s]*(?:例如|举例|[Ee]\.g\.)[:：，,]?\s*")
 _FENCE = re.compile(r"[ ]{0,3}(?:```|~~~)")
 # a line of structured data (JSON, YAML, a fence), not a caption's
 _STRUCTURED = re.compile(r"""[ \t]*(?:[{}\[\]"'`<-]|[A-Za-z_][\w.-]*[ \t]*[:=]|$)""")
@@ -127,10 +142,21 @@ def _line_row(original: str, start: int, end: int) -> tuple[bool, bool] | None:
         return None
     explained = _explains(next((cell for cell in cells[index + 1:] if cell.strip(_PADDING)), ""))
     name, level = _bare(cells[label]), _bare(cells[index])
-    listed = any(len(other := line.split(sep)) > index and _bare(other[label]) == name
-                 and _bare(other[index]) in STATE_SECRET_LEVELS and _bare(other[index]) != level
-                 for line in _neighbours(original, line_start, line_end))
+    listed = _opens_row(cells[:label]) and any(
+        len(other := line.split(sep)) > index and _bare(other[label]) == name
+        and _bare(other[index]) in STATE_SECRET_LEVELS and _bare(other[index]) != level
+        for line in _neighbours(original, line_start, line_end))
     return explained, listed
+
+
+_NUMBER = re.compile(r"[\s0-9０-９.、()（）]*")
+
+
+def _opens_row(before: list[str]) -> bool:
+    """Whether a label's cell opens its row, ``before`` it only blank or
+    number cells: a glossary's row starts with the term it explains, a
+    record's with what it records (子课题一, 1001, a file's name)."""
+    return all(_NUMBER.fullmatch(cell.strip(_PADDING)) for cell in before)
 
 
 def _label_index(cells: list[str], index: int) -> int | None:
@@ -142,8 +168,10 @@ def _explains(cell: str) -> bool:
     """Whether a cell explains the value before it: prose (eight Chinese
     characters with a sentence's word or mark, or twelve), not a form's next
     label (保密期限, 保密期限及解密条件) or value (10年, a date)."""
+    if _FORM_WORDS.search(cell, 0, _REACH) or not _GLOSS_WORDS.search(cell, 0, _REACH):
+        return False  # a form's remark (经定密责任人审定), its next label (知悉范围), a title, a unit
     chinese = len(_CJK_CHAR.findall(cell, 0, _REACH))
-    return chinese >= 12 or (chinese >= 8 and _PROSE.search(cell, 0, _REACH) is not None)
+    return chinese >= 12 or (chinese >= 6 and _PROSE.search(cell, 0, _REACH) is not None)
 
 
 def _bare(cell: str) -> str:
@@ -152,20 +180,21 @@ def _bare(cell: str) -> str:
 
 
 def _neighbours(original: str, line_start: int, line_end: int) -> list[str]:
-    """The nearest lines before and after a line that are not blank, each whole within ``_REACH``."""
+    """The lines right before and after a line, where not blank, each whole within ``_REACH``: a blank line
+    ends a table (two forms one after the other were read as one glossary)."""
     found = []
     window = max(0, line_start - _REACH)
     lines = original[window:line_start].split("\n")
-    for line in reversed(lines[1:] if window else lines):
+    for line in reversed(lines[1:-1] if window else lines[:-1]):  # the last: the empty rest before line_start
         if line.strip():
             found.append(line.rstrip("\r"))
-            break
+        break  # the line right above: a blank line ends a table
     window = min(len(original), line_end + 1 + _REACH)
     lines = original[line_end + 1:window].split("\n")
     for line in lines[:-1] if window < len(original) else lines:
         if line.strip():
             found.append(line.rstrip("\r"))
-            break
+        break  # the line right below
     return found
 
 
@@ -238,7 +267,8 @@ def _grid_row(original: str, start: int, tables: tuple[CellGrid, ...]) -> tuple[
         name = _bare(original[row[label][2]:row[label][3]])
         level = _bare(original[row[index][2]:row[index][3]])
         listed = False
-        for other in (at - 1, at + 1):
+        before = [original[c[2]:c[3]] for c in row[max(0, label - _BLANKS):label]]
+        for other in (at - 1, at + 1) if label <= _BLANKS and _opens_row(before) else ():
             if not 0 <= other < len(rows):
                 continue
             value_cell = kept.cell_at(other, row[index][0])
@@ -292,6 +322,15 @@ def _code_of(original: str) -> _CodeBlocks:
 
 
 _FIRST = re.compile(r"\s*+(\S?)")
+_schema: tuple[str, bool] | None = None  # the last text's
+
+
+def _is_schema(original: str) -> bool:
+    """Whether ``original`` is a schema or an API's description (its answer kept for the part's next field)."""
+    global _schema
+    if _schema is None or _schema[0] is not original:
+        _schema = (original, _SCHEMA.search(original) is not None)
+    return _schema[1]
 
 
 def _example_sign(original: str, start: int, end: int) -> tuple[bool, Text] | None:
@@ -304,7 +343,8 @@ def _example_sign(original: str, start: int, end: int) -> tuple[bool, Text] | No
     line_start = original.rfind("\n", max(0, start - _REACH), start) + 1
     if line_start == 0 and start > _REACH:
         return None
-    if _opened_before(original, line_start, start) or _under_example(original, line_start):
+    names = _EXAMPLE_NAME if _is_schema(original) else _ONLY_EXAMPLE
+    if _opened_before(original, line_start, start, names) or _under_example(original, line_start, names):
         return True, Text("an example's or a schema's value (example, enum, default): no record's level",
                           "示例或模式中的取值（example、enum、default）：非记录的密级")
     first = _FIRST.match(original)
@@ -315,8 +355,9 @@ def _example_sign(original: str, start: int, end: int) -> tuple[bool, Text] | No
         if fence < 0:  # an indented block, which a YAML's or a JSON's lines may be
             return None
         info = original[fence:original.find("\n", fence)] if "\n" in original[fence:fence + _REACH] else ""
-        if _EXAMPLE_WORDS.search(info + "\n" + _caption(original, fence, lambda s, e: False)):
-            return True, Text("an example in a Markdown code block under a caption saying so",
+        if _EXAMPLE_WORDS.search(info) or _CAPTION.fullmatch(_caption(original, fence, lambda s, e: False)):
+            # review, not clear: a caption is what anyone types above a real record (a second reader's attack)
+            return False, Text("an example in a Markdown code block under a caption saying so",
                               "Markdown 代码块中的示例（前有“示例”等说明）")
         return False, Text("a record in a Markdown code block", "Markdown 代码块中的记录")
     if _EXAMPLE_WORDS.search(_caption(original, line_start, lambda s, e: _STRUCTURED.match(original, s, e) is not None)):
@@ -349,12 +390,12 @@ def _caption(original: str, line_start: int, passed: Callable[[int, int], bool])
     return ""
 
 
-def _opened_before(original: str, line_start: int, start: int) -> bool:
+def _opened_before(original: str, line_start: int, start: int, names: str) -> bool:
     """Whether an ``example``, ``enum`` or ``default`` key before ``start`` on
     its line opens a mapping or list still open there (not a record's
     ``"default": false`` beside its 密级)."""
     opened = None
-    for opened in _EXAMPLE_KEY.finditer(original, line_start, start):
+    for opened in _EXAMPLE_KEY[names].finditer(original, line_start, start):
         pass
     if opened is None:
         return False
@@ -362,7 +403,7 @@ def _opened_before(original: str, line_start: int, start: int) -> bool:
     return between.count("{") + between.count("[") + 1 > between.count("}") + between.count("]")
 
 
-def _under_example(original: str, line_start: int) -> bool:
+def _under_example(original: str, line_start: int, names: str) -> bool:
     """Whether a key's line lies under an ``example``, ``enum`` or ``default``
     key by its indent (YAML's blocks, pretty JSON's objects): each line above
     indented less is the one it lies under, up to the margin; a list item's
@@ -378,7 +419,7 @@ def _under_example(original: str, line_start: int) -> bool:
             key = start + above
             if original.startswith("-", key):
                 key += 1 + _indent(original, key + 1)
-            if key - start < indent and _OPENING_KEY.match(original, key, end):
+            if key - start < indent and _OPENING_KEY[names].match(original, key, end):
                 return True
             indent = above
     return False

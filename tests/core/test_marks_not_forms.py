@@ -2,9 +2,12 @@
 rows explaining the levels (| 密级 | 机密 | 泄露会使… |) and a developer's
 page's example ("secretLevel": "秘密" in a code block, an API schema's
 ``example``) each blocked as ``mark.form-field``.  With both signs of their
-kind they are clear; with one, ``mark.level-line`` (review).  Beside each, the
-nearest real form or record, which still blocks.  Files are written to a
-folder and scanned by the command."""
+kind they are clear; with one, ``mark.level-line`` (review); a record in a
+Markdown code block is for review whatever its caption says (anyone types
+示例 above a real record).  Beside each, the nearest real form or record,
+which still blocks, and the real forms a second reader found cleared or
+downgraded by the first version.  Files are written to a folder and scanned
+by the command."""
 from __future__ import annotations
 
 import io
@@ -67,8 +70,8 @@ CHANGED: dict[str, tuple[bytes, str, list[str]]] = {
     # the levels listed under the same label, nothing explained: a person checks them
     "code-list.md": (_md([("字段", "取值"), ("密级", "机密"), ("密级", "秘密")]).encode(), "review",
                      ["mark.level-line", "mark.level-line"]),
-    # a request's example in a Markdown code block under 请求示例：, and an API schema's example
-    "api.md": (API_MD.encode(), "clear", []),
+    # a request's example in a Markdown code block under 请求示例： (a person checks it), and an API schema's example
+    "api.md": (API_MD.encode(), "review", ["mark.level-line"]),
     "openapi.yaml": (OPENAPI.encode(), "clear", []),
     "example-at-margin.yaml": ("example: {secretLevel: 秘密}\n".encode(), "clear", []),
     "nested-example.yaml": ("components:\n  examples:\n    notice:\n      value:\n        title: 通知\n"
@@ -79,6 +82,13 @@ CHANGED: dict[str, tuple[bytes, str, list[str]]] = {
                   ["mark.level-line"]),
     "api.html": ('<html><body><h1>接口说明</h1><p>请求示例：</p><pre><code>{"title": "通知", "secretLevel": "秘密"}'
                  '</code></pre></body></html>'.encode(), "review", ["mark.level-line"]),
+    # two levels under one label in rows side by side, nothing explained (a record-per-row export, a change of
+    # level): a code list's rows or two records, a person checks them (a second reader's cases, which the first
+    # version cleared)
+    "record-rows.csv": ("1001,密级,机密,经定密责任人张某审定，保密期限十年\n1002,密级,秘密,经定密责任人李某审定，保密期限五年\n"
+                       .encode(), "review", ["mark.level-line", "mark.level-line"]),
+    "change.md": (_md([("字段", "取值", "说明"), ("密级", "秘密", "变更前的密级，原定密时间2019年"),
+                      ("密级", "机密", "变更后的密级，经定密责任人审定提升")]).encode(), "review", ["mark.level-line", "mark.level-line"]),
 }
 
 # name -> bytes: the nearest real forms and records, which still block (mark.form-field)
@@ -100,6 +110,16 @@ STILL_BLOCK: dict[str, bytes] = {
     "record.html": '<html><body><h1>记录</h1><p>导出：</p><pre>{"title": "通知", "secretLevel": "秘密"}</pre>'
                    '</body></html>'.encode(),
     "record.md": '# 某工程\n\n{"title": "通知", "secretLevel": "秘密"}\n'.encode(),
+    # found by a second reader: real forms and records the first version cleared or sent to review
+    "subprojects.md": _md([("子课题", "字段", "取值", "研究内容"),
+                           ("子课题一", "密级", "机密", "研究某型装备的关键技术，完成原理样机研制"),
+                           ("子课题二", "密级", "秘密", "研究某系统的配套软件，完成联调测试")]).encode(),
+    "two-forms.md": (_md([("项目", "内容"), ("密级", "机密")]) + "\n" + _md([("项目", "内容"), ("密级", "秘密")])).encode(),
+    "form-remarks.md": _md([("项目", "内容", "备注"), ("密级", "机密", "经本单位定密责任人审定，保密期限十年")]).encode(),
+    "form-next-label.md": _md([("密级", "机密", "知悉范围（单位、人员）", "本单位")]).encode(),
+    "specimen.json": '{"sample": {"编号": "S-2024-017", "名称": "某型复合材料试样", "密级": "机密"}}\n'.encode(),
+    "specimens.yaml": "samples:\n  - 编号: S-2024-017\n    secretLevel: 机密\n".encode(),
+    "default-profile.yaml": "default:\n  owner: 科研处\n  secretLevel: 机密\n".encode(),
 }
 
 
