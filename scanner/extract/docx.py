@@ -15,7 +15,12 @@ with the same text.  One pass over each XML part sorts its text into parts:
   ``watermark`` (VML text paths), ``chart`` (chart titles and cached values);
 - ``numbering`` (the literal text of list labels), ``attributes`` (alt
   text and names of pictures and shapes, link tooltips, content
-  controls' titles, tags and list entries, form fields' texts);
+  controls' titles, tags and list entries, form fields' texts, tables' alt
+  text), ``fields`` (``密级：机密`` for a content control titled 密级, with
+  what it shows); a run set in a symbol font read as the font shows it
+  (``symbolfonts``: Wingdings' ``«`` is ★), a QUOTE field's quoted text as
+  its result;
+- ``docProps/thumbnail.jpeg``, the package's preview, read as a picture;
 - ``properties:<field>`` (core, app and custom document properties, a part
   per field) and ``properties:docvar:<name>`` (document variables);
 - the text of any other part (SmartArt, custom XML, ``w:altChunk`` HTML) by
@@ -35,11 +40,14 @@ from lxml import etree
 from ..config import Limits
 from ..errors import ExtractionError
 from ..lang import Text
+from ..levels import FIELD_NAMES
 from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
 from .leftover import leftover
 from .notices import unreadable
 from .ocr import PictureReader
+from .symbolfonts import may_set_symbols, shown, symbol_font
+from .thumbnail import package_thumbnail
 from .wordtables import TableGrids
 from .xmlparts import (
     attribute_lines,
@@ -68,10 +76,11 @@ _STORIES = (
 )
 _PART_ORDER = ("body", "table", "textbox", "header", "footer", "footnote", "endnote",
                "comment", "hidden", "deleted", "field", "watermark", "chart",
-               "glossary", "numbering", "attributes", "links", "properties")
+               "glossary", "numbering", "attributes", "fields", "links", "properties")
 _OFF = {"0", "false", "off"}
-# (symbol font, code) -> the character it draws, for the stars marks are written with
-_SYMBOL_FONTS = {("wingdings", 0xAB): "★", ("wingdings", 0xB5): "☆", ("symbol", 0x2A): "*"}
+# a QUOTE field's quoted text (its result when fields update: `` QUOTE "机密★5年" ``; a word unquoted is
+# read in the code as it is)
+_QUOTE_FIELD = re.compile(r'(?<![\w\\])QUOTE\s+["“]([^"”]*)["”]', re.IGNORECASE)
 _LEVEL_NUMBER = re.compile(r"%\d")
 # a level's label in numbering.xml, read from the bytes (the part is large and holds little else to read)
 _LEVEL_TEXT = re.compile(rb'<(?:[\w.-]+:)?lvlText\s[^>]{0,256}?\b(?:[\w.-]+:)?val="([^"<]{0,1024})"')
@@ -91,12 +100,16 @@ def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         notices: list[Notice] = []
         for path, story in stories:
             try:
-                root = parse_xml(pkg.read(path), path)
+                raw = pkg.read(path)  # a member that does not inflate is this story's failure, not the file's
+                root = parse_xml(raw, path)
             except ExtractionError as exc:
                 failed.append(path)
                 notices.append(unreadable(exc.reason, part=story))
                 continue
-            _Story(root, story, hidden_styles, lines, stats, grids).walk()
+            walked = _Story(root, story, hidden_styles, lines, stats, grids, symbols=may_set_symbols(raw))
+            walked.walk()
+            if walked.controls:
+                lines["fields"] += _field_controls(root)
             lines["attributes"] += attribute_lines(root)
         for path in sorted(n for n in pkg.names() if re.fullmatch(r"word/charts/chart\d*\.xml", n)):
             root = parse_xml(pkg.read(path), path)
@@ -105,11 +118,14 @@ def extract_docx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         lines["numbering"] += _numbering_text(pkg)
         embedded = embedded_notices(pkg, "word/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "word/media/", ocr)
+        thumbnails, thumbnail_notices = package_thumbnail(pkg, ocr)  # the preview, which may be stale
+        pictures += thumbnails
+        picture_notices += thumbnail_notices
         lines["links"] += external_targets(pkg, "word/")
         parts = [Part(p, "\n".join(lines[p]), tables=grids[p].spans(lines[p]) if p in grids else ())
                  for p in _PART_ORDER if lines.get(p)]
         parts += props
-        others, other_notices = leftover(pkg, failed, parts)
+        others, other_notices = leftover(pkg, failed, parts, binary=True)
     parts += others
     parts += pictures
     return Document("docx", parts=tuple(parts),
@@ -188,8 +204,13 @@ class _Story:
     """One pass over one story's XML, sorting text into parts."""
 
     def __init__(self, root: etree._Element, story: str, hidden_styles: frozenset[str],
-                 lines: dict[str, list[str]], stats: dict[str, int], grids: dict[str, TableGrids]) -> None:
+                 lines: dict[str, list[str]], stats: dict[str, int], grids: dict[str, TableGrids],
+                 symbols: bool = False) -> None:
         self.root, self.story, self.hidden_styles = root, story, hidden_styles
+        # the story names a symbol font (``symbolfonts``): each run's font is looked up, its text read as shown
+        self.symbols = symbols
+        self.run_fonts: list[str | None] = []
+        self.controls = 0  # content controls (``w:sdt``) met: ``_field_controls`` looks at them
         self.lines, self.stats, self.grids = lines, stats, grids
         self.w = etree.QName(root).namespace or ""
         self.fallback: dict[str, list[str]] = defaultdict(list)
@@ -201,7 +222,7 @@ class _Story:
         w = f"{{{self.w}}}"
         tags = [w + t for t in ("p", "r", "t", "delText", "instrText", "delInstrText", "tab",
                                 "br", "cr", "noBreakHyphen", "sym", "tbl", "tr", "tc", "txbxContent", "del", "ins",
-                                "moveFrom", "moveTo", "comment", "fldSimple", "ddList")]
+                                "moveFrom", "moveTo", "comment", "fldSimple", "ddList", "sdt")]
         tags += [f"{{{MC}}}Fallback", f"{{{VML}}}textpath", f"{{{MATH}}}t"]  # m:t: an equation's text
         paragraphs: list[tuple[str, dict[str, list[str]]]] = []
         hidden_runs: list[bool] = []
@@ -213,6 +234,8 @@ class _Story:
                     paragraphs.append((self._flow(depth), defaultdict(list)))
                 elif tag == "r":
                     hidden_runs.append(self.may_hide and self._run_hidden(el))
+                    if self.symbols:
+                        self.run_fonts.append(self._run_font(el))
                 elif tag in ("t", "delText", "instrText", "delInstrText", "tab", "br", "cr", "noBreakHyphen", "sym",
                              "ddList"):
                     self._text(tag, el, paragraphs, hidden_runs, depth)
@@ -233,6 +256,8 @@ class _Story:
                     self.stats["insertions"] += 1
                 elif tag == "comment":
                     self.stats["comments"] += 1
+                elif tag == "sdt":
+                    self.controls += 1
                 elif tag == "textpath" and el.get("string"):
                     self._emit("watermark", el.get("string"), depth)
                 continue
@@ -240,8 +265,11 @@ class _Story:
                 flow, chunks = paragraphs.pop()
                 for channel, pieces in chunks.items():
                     self._emit(flow if channel == "flow" else channel, "".join(pieces), depth)
-            elif tag == "r" and hidden_runs:
-                hidden_runs.pop()
+            elif tag == "r":
+                if hidden_runs:
+                    hidden_runs.pop()
+                if self.run_fonts:
+                    self.run_fonts.pop()
             elif tag in ("tbl", "txbxContent", "Fallback"):
                 if tag == "tbl" and (part := self._laid_out(depth)):
                     self.grids[part].table_end()
@@ -270,6 +298,15 @@ class _Story:
             return "table"
         return self.story
 
+    def _run_font(self, run: etree._Element) -> str | None:
+        """The symbol font (``symbolfonts``) a run's own properties set it
+        in, for the Latin characters ``«`` and the private-use codes are; else None."""
+        props = run.find(f"{{{self.w}}}rPr")
+        fonts = props.find(f"{{{self.w}}}rFonts") if props is not None else None
+        if fonts is None:
+            return None
+        return next((font for key in ("ascii", "hAnsi") if (font := symbol_font(_attr(fonts, key)))), None)
+
     def _run_hidden(self, run: etree._Element) -> bool:
         props = run.find(f"{{{self.w}}}rPr")
         if props is None:
@@ -284,6 +321,8 @@ class _Story:
               depth: dict[str, int]) -> None:
         if tag in ("t", "delText", "instrText", "delInstrText"):
             text = el.text or ""
+            if self.run_fonts and self.run_fonts[-1] and tag in ("t", "delText"):
+                text = shown(self.run_fonts[-1], text)
         elif tag == "tab":
             text = "\t"
         elif tag == "noBreakHyphen":
@@ -309,7 +348,37 @@ class _Story:
         paragraphs[-1][1][channel].append(text)
 
     def _emit(self, channel: str, line: str, depth: dict[str, int]) -> None:
-        (self.fallback if depth["Fallback"] else self.lines)[channel].append(line)
+        lines = (self.fallback if depth["Fallback"] else self.lines)[channel]
+        lines.append(line)
+        if channel == "field" and "QUOTE" in line.upper():
+            lines += _quoted(line)
+
+
+def _quoted(code: str) -> list[str]:
+    """The text of each QUOTE field in a field code, as the field shows it
+    when fields update (F9, printing): a field whose result was never
+    written shows nothing until then, and its code ``QUOTE "机密★5年"`` held
+    the mark only inside quotation marks (read as a quotation, it was clear)."""
+    return [text for text in _QUOTE_FIELD.findall(code) if text.strip()]
+
+
+def _field_controls(root: etree._Element) -> list[str]:
+    """``密级：机密`` for each content control titled or tagged as a 密级
+    field (``levels.FIELD_NAMES``), with the text it shows: a form's label is
+    then the control's title, not text, and the 机密 it shows inside a
+    sentence (本表机密，请按规定管理) read as prose; it was clear."""
+    found = []
+    for sdt in root.iter("{*}sdt"):
+        props = next((child for child in sdt if local(child.tag) == "sdtPr"), None)
+        content = next((child for child in sdt if local(child.tag) == "sdtContent"), None)
+        if props is None or content is None:
+            continue
+        names = [_attr(el, "val").strip() for el in props if local(el.tag) in ("alias", "tag")]
+        name = next((name for name in names if name.lower() in FIELD_NAMES), None)
+        shown_text = "".join(t.text or "" for t in content.iter("{*}t")).strip()
+        if name and shown_text:
+            found.append(f"{name}：{shown_text}")
+    return list(dict.fromkeys(found))
 
 
 def _shown_entry(dd_list: etree._Element) -> str:
@@ -333,10 +402,10 @@ def _symbol(el: etree._Element) -> str:
         code = int(_attr(el, "char"), 16)
     except ValueError:
         return ""
-    if 0xF000 <= code <= 0xF0FF:  # a symbol font's own code, shifted into the private-use area
-        font = (_attr(el, "font").split() or [""])[0].lower()
-        return _SYMBOL_FONTS.get((font, code & 0xFF), chr(code))
-    return chr(code) if 0 <= code <= 0x10FFFF else ""
+    if not 0 <= code <= 0x10FFFF:
+        return ""
+    # a symbol font's own code, shifted into the private-use area (F0AB) or not (00AB: what a .doc's conversion keeps)
+    return shown(_attr(el, "font"), chr(code))
 
 
 def _numbering_text(pkg: GuardedZip) -> list[str]:

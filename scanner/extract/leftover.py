@@ -22,7 +22,8 @@ Lines the format's own parts already hold are not repeated (a chart title
 python-pptx read, a comment's text in its VML shape).  Parts with no
 document text (relationships, themes, styles, settings, fonts, printer
 settings, signatures) and the folders read elsewhere (pictures, embedded
-objects, document properties) are passed over.
+objects) are passed over; in an OOXML package (``binary``) a part of bytes
+nobody reads (an ActiveX control's persistence, a video) is reported.
 """
 from __future__ import annotations
 
@@ -47,7 +48,10 @@ _NO_TEXT = re.compile(
     r"(?:theme|styles|stylesWithEffects|settings|fontTable|webSettings|numbering|calcChain|presProps|viewProps"
     r"|tableStyles|commentsIds|commentsExtensible|people|itemProps|printerSettings|vbaData|vbaProject|sigs?)"
     r"\d*\.(?:xml|bin|sigs)", re.IGNORECASE)
-_READ_ELSEWHERE = re.compile(r"(?:[^/]+/)?(?:media|embeddings|fonts|theme|printerSettings|activeX)/|docProps/"
+# (the pictures of a media folder and of docProps/ (a thumbnail), ActiveX controls and document properties are
+# not passed over by folder: their readers read them, and what is left there, a file no reader took (a text
+# file, a video, a control's binary persistence), is read or reported here)
+_READ_ELSEWHERE = re.compile(r"(?:[^/]+/)?(?:embeddings|fonts|theme|printerSettings)/"
                              r"|_xmlsignatures/|\[trash\]/", re.IGNORECASE)
 _MARKUP = (".htm", ".html", ".xhtml", ".vml")
 # the byte-order marks the XML parser reads an encoding from (UTF-32's is not among them)
@@ -61,11 +65,15 @@ _FILES = frozenset({"docx", "xlsx", "pptx", "odt", "ods", "odp", "pdf", "ofd", "
 
 
 def leftover(pkg: GuardedZip, read: Iterable[str], known: Sequence[Part],
-             texts: Mapping[str, str] | None = None) -> tuple[list[Part], list[Notice]]:
+             texts: Mapping[str, str] | None = None, *, binary: bool = False) -> tuple[list[Part], list[Notice]]:
     """Parts and notices for the members of ``pkg`` not in ``read`` (and not
     read by ``pkg`` itself); lines already in ``known`` are left out.
     ``texts``: members the format's reader read for a few attributes, and
-    their text as ``part_text`` gave it then (not inflated again here)."""
+    their text as ``part_text`` gave it then (not inflated again here).
+    ``binary``: a member that is bytes, not text, is reported (``unreadable.embedded``),
+    not passed over: in an OOXML package no such part is left to this reader
+    but one nobody reads (an ActiveX control's ``activeX1.bin``, a file put
+    in the media folder)."""
     texts = texts or {}
     done = (set(read) | pkg.read_names) - texts.keys()
     todo = [name for name in sorted(pkg.names()) if name not in done and _may_hold_text(name)]
@@ -76,7 +84,7 @@ def leftover(pkg: GuardedZip, read: Iterable[str], known: Sequence[Part],
     notices: list[Notice] = []
     for name in todo:
         try:
-            text = texts[name] if name in texts else part_text(pkg.read(name), name, notices)
+            text = texts[name] if name in texts else part_text(pkg.read(name), name, notices, binary=binary)
         except ExtractionError as exc:
             notices.append(unreadable(exc.reason, part=name))
             continue
@@ -116,9 +124,10 @@ def opens_with_markup(data: bytes) -> bool:
     return data.lstrip().startswith(b"<") or data.startswith(b"\x00<")  # UTF-16LE's opens with < as it is
 
 
-def part_text(data: bytes, name: str, notices: list[Notice]) -> str:
+def part_text(data: bytes, name: str, notices: list[Notice], binary: bool = False) -> str:
     """The text of one part (``notices`` gets what could not be read); XML
-    (``_xml_part``) parsed by ``parse_xml`` (its error raised) and read by ``xml_text``."""
+    (``_xml_part``) parsed by ``parse_xml`` (its error raised) and read by ``xml_text``;
+    bytes that are not text reported when ``binary`` (``leftover``), else passed over."""
     if _xml_part(data, name):
         return xml_text(parse_xml(data, name))
     ext = posixpath.splitext(name)[1].lower()
@@ -133,6 +142,15 @@ def part_text(data: bytes, name: str, notices: list[Notice]) -> str:
                                   part="embedded", rule="unreadable.embedded", object=name))
         return ""
     if ext not in _MARKUP and ext != ".txt" and kind not in ("text", "html", "markdown", "csv"):
+        if binary and data and "/activex/" in name.lower():
+            notices.append(unreadable(Text(f"package part {name} is an ActiveX control's binary data (its caption "
+                                           "and value), which is not read",
+                                           f"文件包中的部件 {name} 是 ActiveX 控件的二进制数据（其标题和值），未读取"),
+                                      part="embedded", rule="unreadable.embedded", object=name))
+        elif binary and data:
+            notices.append(unreadable(Text(f"package part {name} holds data that is not read ({kind})",
+                                           f"文件包中的部件 {name} 含有未读取的数据（{kind}）"),
+                                      part="embedded", rule="unreadable.embedded", object=name))
         return ""  # bytes, not text
     decoded = decode(data)
     if not decoded.exact:

@@ -11,8 +11,11 @@ Parts: ``slide:N``, ``notes:N`` (1-based), ``comment`` (``slide N: text``),
 ``master`` (text on slide masters and layouts), ``attributes`` (the alt
 text, shape names and link tooltips of slides, masters and layouts),
 ``sections`` (section and custom show names), ``links`` (where links lead
-outside the file), ``properties:<field>`` (a part per document property);
-the other parts' text (notes master, charts, SmartArt) by ``leftover``.
+outside the file), ``properties:<field>`` (a part per document property),
+``docProps/thumbnail.jpeg`` (the preview of the first slide PowerPoint
+writes, read as a picture: it may be stale); the other parts' text (notes
+master, charts, SmartArt, ActiveX controls' properties) by ``leftover``.
+A run set in a symbol font is read as the font shows it (``symbolfonts``).
 """
 from __future__ import annotations
 
@@ -34,6 +37,8 @@ from ..types import Document, Notice, Part, Severity
 from .image import package_pictures
 from .leftover import leftover
 from .ocr import PictureReader
+from .symbolfonts import shown, symbol_font
+from .thumbnail import package_thumbnail
 from .xmlparts import (
     attribute_lines,
     doctype_notices,
@@ -51,6 +56,8 @@ PPTX_ERRORS = (PythonPptxError, PackageNotFoundError, KeyError, ValueError, Type
 _PAGE_FIELDS = frozenset({PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.DATE})
 _COMMENT_PART = re.compile(r"ppt/comments/(modernComment|comment)[^/]*\.xml")
 # the parts python-pptx reads for ``_slides`` (the rest are left to scanner.extract.leftover)
+_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_LATIN, _SYM, _T = (f"{{{_DRAWING}}}{name}" for name in ("latin", "sym", "t"))
 _READ_BY_PPTX = re.compile(r"ppt/(?:presentation\.xml|(?:slides|slideLayouts|slideMasters|notesSlides)/[^/]+\.xml)")
 
 
@@ -61,6 +68,9 @@ def extract_pptx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         props = ooxml_properties(pkg)
         embedded = embedded_notices(pkg, "ppt/embeddings/") + doctype_notices(pkg)
         pictures, picture_notices = package_pictures(pkg, "ppt/media/", ocr)
+        thumbnails, thumbnail_notices = package_thumbnail(pkg, ocr)  # the preview, which may be stale
+        pictures += thumbnails
+        picture_notices += thumbnail_notices
         try:
             parts, notices = _slides(Presentation(io.BytesIO(data)))
         except (*ZIP_ERRORS, *PPTX_ERRORS) as exc:
@@ -76,7 +86,7 @@ def extract_pptx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
             if found:
                 parts.append(Part(part_name, "\n".join(found)))
         parts += props
-        others, other_notices = leftover(pkg, filter(_READ_BY_PPTX.fullmatch, pkg.names()), parts)
+        others, other_notices = leftover(pkg, filter(_READ_BY_PPTX.fullmatch, pkg.names()), parts, binary=True)
     parts += others
     parts += pictures
     return Document("pptx", parts=tuple(parts), notices=(*notices, *embedded, *picture_notices, *other_notices))
@@ -88,11 +98,13 @@ def _slides(prs: Any) -> tuple[list[Part], list[Notice]]:
     notes: list[Part] = []
     attributes: list[str] = []
     for number, slide in enumerate(prs.slides, 1):
+        _show_symbols(slide._element)
         attributes += attribute_lines(slide._element)
         text = "\n".join(_shape_texts(slide.shapes))
         if text:
             parts.append(Part(f"slide:{number}", text))
         if slide.has_notes_slide:
+            _show_symbols(slide.notes_slide._element)
             text = "\n".join(_notes_texts(slide.notes_slide))
             if text.strip():
                 notes.append(Part(f"notes:{number}", text))
@@ -103,9 +115,11 @@ def _slides(prs: Any) -> tuple[list[Part], list[Notice]]:
                                   Severity.REVIEW))
     master_lines: list[str] = []
     for master in prs.slide_masters:
+        _show_symbols(master._element)
         master_lines += _shape_texts(master.shapes)
         attributes += attribute_lines(master._element)  # alt text and names every slide under it shows
         for layout in master.slide_layouts:
+            _show_symbols(layout._element)
             master_lines += _shape_texts(layout.shapes)
             attributes += attribute_lines(layout._element)
     attributes = list(dict.fromkeys(attributes))
@@ -115,6 +129,21 @@ def _slides(prs: Any) -> tuple[list[Part], list[Notice]]:
     if attributes:
         parts.append(Part("attributes", "\n".join(attributes)))
     return parts, notices
+
+
+def _show_symbols(root: etree._Element) -> None:
+    """Each run set in a symbol font (its ``a:latin`` or ``a:sym``
+    typeface: ``symbolfonts``) rewritten, in python-pptx's tree, as the font
+    shows it: Insert › Symbol › Wingdings puts ``«`` in the run, which
+    PowerPoint draws as ★.  The few font elements are found by libxml2."""
+    for font in root.iter(_LATIN, _SYM):
+        if symbol_font(font.get("typeface")) is None:
+            continue
+        props = font.getparent()
+        run = props.getparent() if props is not None and local(props.tag) == "rPr" else None
+        for t in run.iterchildren(_T) if run is not None else ():
+            if t.text:
+                t.text = shown(font.get("typeface"), t.text)
 
 
 def _notes_texts(notes: Any) -> Iterator[str]:

@@ -48,8 +48,16 @@ from .image import package_pictures
 from .leftover import leftover, opens_with_markup, part_text, xml_text
 from .notices import unreadable
 from .ocr import PictureReader
+from .thumbnail import package_thumbnail
 from .xlsxsheet import REL_NS, Book, SheetXml, header_footer, read_book, rels
-from .xmlparts import attribute_lines, embedded_notices, external_targets, local, ooxml_properties, parse_xml
+from .xmlparts import (
+    attribute_lines,
+    embedded_notices,
+    external_targets,
+    local,
+    ooxml_properties,
+    parse_xml,
+)
 from .zipguard import GuardedZip
 
 _SHEET_STATES = {"hidden": "隐藏", "veryHidden": "深度隐藏"}
@@ -115,6 +123,9 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
         props = ooxml_properties(pkg)
         embedded = embedded_notices(pkg, "xl/embeddings/")
         pictures, picture_notices = package_pictures(pkg, "xl/media/", ocr)
+        thumbnails, thumbnail_notices = package_thumbnail(pkg, ocr)  # the preview, which may be stale
+        pictures += thumbnails
+        picture_notices += thumbnail_notices
         sheet_names = [sheet.name for sheet in book.sheets]
         found = _related_parts(pkg, related, book.pivot_caches, notices)
         tables, pivots, pivot_filters, caches = found.tables, found.pivots, found.pivot_filters, found.caches
@@ -146,7 +157,7 @@ def extract_xlsx(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> 
                                  ("pivot-caches", caches), ("connections", connections)):
             if lines:
                 parts.append(Part(part_name, "\n".join(lines)))
-        others, other_notices = leftover(pkg, (), [*parts, *props], found.texts)
+        others, other_notices = leftover(pkg, (), [*parts, *props], found.texts, binary=True)
     notices[:0] = [*embedded, *picture_notices]
     notices += other_notices
     if comments:

@@ -33,6 +33,7 @@ from lxml import etree
 from .. import native
 from ..errors import ExtractionError
 from . import xlsxkernel
+from .symbolfonts import may_set_symbols, shown
 from .xlsxdates import (
     CALENDAR_MAC_1904,
     CALENDAR_WINDOWS_1900,
@@ -149,7 +150,8 @@ def _shared_strings(pkg: GuardedZip) -> tuple[list[str], list[str]]:
                 raise ExtractionError(f"missing shared strings part {path}", stage="xlsx")
             raw = pkg.read(path)
             root = parse_xml(raw, path)
-            strings = [_text(si).replace("x005F_", "") for si in root if si.tag == f"{{{MAIN_NS}}}si"]
+            text = _shown_text if may_set_symbols(raw) else _text
+            strings = [text(si).replace("x005F_", "") for si in root if si.tag == f"{{{MAIN_NS}}}si"]
             # no rPh in bytes that are their characters as written (``plain_utf8``, its
             # needles' rare characters looked for first: ~0.6 ms a needle on 0.5 MB otherwise)
             if not _holds(raw, b"rPh", 1) and not _holds(raw, b"<!", 1) and b"\0" not in raw and utf8_declared(raw):
@@ -165,6 +167,20 @@ def _text(el: etree._Element) -> str:
     plain = "".join(t.text or "" for t in el if t.tag == _T)
     runs = "".join(t.text or "" for r in el if r.tag == _R for t in r if t.tag == _T)
     return plain + runs
+
+
+def _shown_text(el: etree._Element) -> str:
+    """``_text`` with each run set in a symbol font (its ``rFont``) read as
+    the font shows it (``symbolfonts``): Insert › Symbol › Wingdings puts
+    ``«`` in the cell, which Excel draws as ★."""
+    plain = "".join(t.text or "" for t in el if t.tag == _T)
+    runs = "".join(shown(_run_font(r), t.text or "") for r in el if r.tag == _R for t in r if t.tag == _T)
+    return plain + runs
+
+
+def _run_font(run: etree._Element) -> str | None:
+    font = run.find(f"{{{MAIN_NS}}}rPr/{{{MAIN_NS}}}rFont")
+    return font.get("val") if font is not None else None
 
 
 def _styles(pkg: GuardedZip) -> tuple[frozenset[int], frozenset[int], list[str], list[str], list[str]]:
@@ -207,15 +223,17 @@ class SheetXml:
     def __init__(self, raw: bytes, path: str) -> None:
         grid = _read_grid(raw)
         self._grid: _Grid | None = None
+        self._symbols = False  # whether an inline string's run may be set in a symbol font (``symbolfonts``)
         if grid is None:
             self.root = parse_xml(raw, path)
+            self._symbols = may_set_symbols(raw)
         else:
             self.root, self._grid = grid
 
     def text(self, book: Book) -> str:
         """What ``sheet_text`` gives for the whole tree."""
         if self._grid is None:
-            return sheet_text(self.root, book)
+            return sheet_text(self.root, book, self._symbols)
         return self._grid.text(book)
 
     def may_hold_formulas(self) -> bool:
@@ -706,8 +724,9 @@ def _grid_lines(tokens: list[_Token], escaped: dict[str, str], book: Book) -> li
     return lines
 
 
-def sheet_text(root: etree._Element, book: Book) -> str:
+def sheet_text(root: etree._Element, book: Book, symbols: bool = False) -> str:
     """Rows joined by newlines, cells by tabs; empty rows and trailing empty cells dropped.
+    ``symbols``: inline strings' runs set in a symbol font are read as shown (``_shown_text``).
 
     One C-level walk over rows, cells and their values (no per-cell child
     iterators): this loop is the whole cost of a big sheet.
@@ -744,7 +763,7 @@ def sheet_text(root: etree._Element, book: Book) -> str:
             elif tag == _IS:
                 done = True
                 if kind == "inlineStr":
-                    cells[col] = _text(el)
+                    cells[col] = _shown_text(el) if symbols else _text(el)
             else:  # a row after a cell without a value
                 done = True
                 _flush(cells, lines)

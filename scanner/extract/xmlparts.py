@@ -95,7 +95,13 @@ _TEXT_ATTRIBUTES = {
     # alt text and names of pictures, shapes, charts (the name the selection pane lists)
     "docPr": ("descr", "title", "name"), "cNvPr": ("descr", "title", "name"),
     "imagedata": ("title",),  # VML pictures' alt text
-    "hyperlink": ("tooltip", "display"), "hlinkClick": ("tooltip",),  # tooltips; a sheet link's shown text
+    # VML shapes' alt text (Word 2003-era shapes, and what Word keeps of them)
+    **{shape: ("alt",) for shape in ("shape", "rect", "roundrect", "oval", "line", "polyline", "arc", "curve",
+                                     "image", "group")},
+    "tblCaption": ("val",), "tblDescription": ("val",),  # a Word table's alt text (title and description)
+    # tooltips (a click's and a hover's: PowerPoint shows both); a sheet link's shown text
+    "hyperlink": ("tooltip", "display"), "hlinkClick": ("tooltip",), "hlinkHover": ("tooltip",),
+    "ocxPr": ("value",),  # an ActiveX control's properties (its Caption, Text, Value) in its property bag
     "alias": ("val",), "tag": ("val",),  # a content control's title and tag
     "listItem": ("displayText", "value"),  # a content control's list entries
     "default": ("val",), "helpText": ("val",), "statusText": ("val",), "listEntry": ("val",),  # form fields
