@@ -8,7 +8,8 @@ which was clear where 密级,机密 blocked.
 code, either or in a sentence), so the row is read only on a line laid out
 as a row: = after a label opening its line and before a value closing it,
 / between cells that open or close the line or stand between slashes with
-blanks on both sides; never with empty cells between (密级==机密, a//b).
+blanks on both sides, not after a path's two slashes (a breadcrumb: 首页 / 保密知识 /
+密级 / 机密); never with empty cells between (密级==机密, a//b).
 """
 from __future__ import annotations
 
@@ -46,8 +47,15 @@ def laid_out_as_row(text: str, sep: str, empty: bool, cells: tuple[int, int, int
     if sep == "=":
         return (cell_start == line_start and cell_end >= line_end
                 and text[line_start:sep_at].rstrip(_BLANKS + '"')[-1:] not in _COMPARISON)
-    return ((cell_start == line_start or _spaced(text, cell_start - 1, line))
+    return ((cell_start == line_start or (_spaced(text, cell_start - 1, line) and not _a_path(text, line_start, cell_start)))
             and (cell_end >= line_end or _spaced(text, cell_end, line)))
+
+
+def _a_path(text: str, line_start: int, cell_start: int) -> bool:
+    """Whether two or more slashes stand before the label's cell on its line:
+    a breadcrumb or a menu's path (首页 / 保密知识 / 密级 / 机密, found by a
+    second reader: it blocked), not a header's cells."""
+    return sum(text.count(slash, line_start, cell_start) for slash in "/／") >= 2
 
 
 def _spaced(text: str, at: int, line: tuple[int, int]) -> bool:

@@ -586,13 +586,22 @@ def _field(text: str, label: int, m: re.Match[str], line_start: int, line_end: i
     level, stop = m.group("level"), m.end()
     if not _cover_label(text, label, m, stop, line_end):
         return None
-    if text.endswith(_NOT_THE_RECORDS, max(line_start, label - 2), label):
+    # Markdown's bold around the label or the value (**密级**：**机密**) is passed over to read what stands beside
+    # them: 适用**密级**, **机密**的文件 and **机密**级以上 blocked where their plain forms do not (a second reader)
+    lead = label - 2 if label >= 2 and text.startswith("★★", label - 2) else label
+    if text.endswith(_NOT_THE_RECORDS, max(line_start, lead - 2), lead):
         return Dropped(label, stop, "what a product is rated for or a verb's object (适用密级, 最高密级, 确定密级): "
                                     "not a record's level")
     if (after := ticked_after(text, m.start("level"), line_end)) is not None:
         return _ticked_after_field(label, after, stop)
     if m.group("ji") and not _value_ends(text, stop, line_end):
         return Dropped(label, stop, f"{level}级 after 密级 is a mention, not a form field")
+    if text.startswith("★★", stop):
+        bold_end = stop + 2
+        if text.startswith("的", bold_end) or (text.startswith("级", bold_end)
+                                              and not _value_ends(text, bold_end + 1, line_end)):
+            return Dropped(label, bold_end + 1, f"{level} after 密级, in bold, goes on as a mention (**机密**的文件, "
+                                                "**机密**级以上), not a form field")
     details: dict[str, Any] = {"form": "form-field"}
     reason: str = Text("classification form field", "密级栏")
     if (parsed := _period_after(text, stop, level)) is not None:

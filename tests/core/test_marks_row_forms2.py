@@ -98,6 +98,14 @@ NO_FIELD = {
     "ascii-prose.txt": "密级,分三级\n绝密,机密,秘密\n",
     "full-width-sentence-row.txt": "标题，密级\n关于某事，机密。\n",
     "clauses.txt": "根据规定，文件应当标注密级，并且\n按照要求，妥善保管，机密\n",
+    # bold passed over to read beside it, as the plain forms are read (a second reader: each blocked)
+    "bold-rated.md": "适用**密级**：**机密**\n",
+    "bold-noun.md": "标注**密级**：**机密**的文件\n",
+    "bold-ji.md": "**密级**：**机密**级以上的文件须登记。\n",
+    "bold-de.md": "**密级**：**机密**的文件应当存放在保密柜中。\n",
+    # a breadcrumb: more than one slash before the label (one, 文件管理 / 密级 / 机密, reads as a header's
+    # XX研究院 / 密级 / 机密 does)
+    "breadcrumb.txt": "首页 / 保密知识 / 密级 / 机密\n",
 }
 
 
