@@ -222,7 +222,7 @@ class _Story:
         w = f"{{{self.w}}}"
         tags = [w + t for t in ("p", "r", "t", "delText", "instrText", "delInstrText", "tab",
                                 "br", "cr", "noBreakHyphen", "sym", "tbl", "tr", "tc", "txbxContent", "del", "ins",
-                                "moveFrom", "moveTo", "comment", "fldSimple", "ddList", "sdt")]
+                                "moveFrom", "moveTo", "comment", "fldSimple", "ddList", "checkBox", "sdt")]
         tags += [f"{{{MC}}}Fallback", f"{{{VML}}}textpath", f"{{{MATH}}}t"]  # m:t: an equation's text
         paragraphs: list[tuple[str, dict[str, list[str]]]] = []
         hidden_runs: list[bool] = []
@@ -237,7 +237,7 @@ class _Story:
                     if self.symbols:
                         self.run_fonts.append(self._run_font(el))
                 elif tag in ("t", "delText", "instrText", "delInstrText", "tab", "br", "cr", "noBreakHyphen", "sym",
-                             "ddList"):
+                             "ddList", "checkBox"):
                     self._text(tag, el, paragraphs, hidden_runs, depth)
                 elif tag == "fldSimple" and _attr(el, "instr").strip():  # a field whose code is an attribute
                     self._emit("field", _attr(el, "instr").strip(), depth)
@@ -331,6 +331,8 @@ class _Story:
             text = _symbol(el)
         elif tag == "ddList":
             text = _shown_entry(el)
+        elif tag == "checkBox":
+            text = _shown_box(el)
         else:
             text = "\n"
         if tag in ("delText", "delInstrText") or depth["del"]:
@@ -392,6 +394,16 @@ def _shown_entry(dd_list: etree._Element) -> str:
     pick = picks.get("result", picks.get("default", "0"))
     index = int(pick) if pick.strip().isdecimal() else 0
     return entries[index] if 0 <= index < len(entries) else ""
+
+
+def _shown_box(check_box: etree._Element) -> str:
+    """The box a legacy check-box form field (FORMCHECKBOX) draws where it
+    stands: ☑ checked (``w:checked``, else its ``w:default``), ☐ not.  Word
+    writes no field result for it, so 密级：[x]机密 among unticked 绝密 and
+    秘密 read 密级：绝密 机密 秘密, which blocked on 绝密 whatever was ticked."""
+    state = {local(el.tag): el for el in check_box if local(el.tag) in ("checked", "default")}
+    chosen = state.get("checked", state.get("default"))
+    return "☑" if chosen is not None and _on(chosen) else "☐"
 
 
 def _symbol(el: etree._Element) -> str:
