@@ -23,7 +23,12 @@ Parts: ``page:N`` (1-based, as pdfium walks the page tree; pages the tree
 holds past its ``/Count`` and pages only pdfminer takes follow, read by
 pdfminer), ``page:N:layout``, ``page:N:ocr`` (what OCR
 read on an image-only or vector-drawn page, a page mostly covered by
-pictures, or a page whose glyphs have no Unicode mapping: pdf_ocr.py),
+pictures, a searchable scan, or a page whose glyphs have no Unicode mapping
+or map to the Private Use Area: pdf_ocr.py), ``page:N:picture:K`` (what OCR
+read on the pictures of other pages: pdf_pictures.py), ``page:N:glyphs``
+(pdfminer's reading of the glyphs where a span's ``/ActualText``, which
+pdfium reads in their place, says otherwise), ``page:N:pattern`` (the text
+of the page's tiling patterns),
 ``metadata:<field>`` (each info entry and XMP property, e.g.
 ``metadata:Subject``, ``metadata:dc:title``, holding only its value),
 ``annotation`` (a redaction's overlay text too, and the text stamps,
@@ -37,7 +42,7 @@ values in them, its folders' names and descriptions); attached files are members
 ``unreadable.encrypted`` (a user password other than the empty one),
 ``unreadable.ocr-needed`` (a page that may hold text OCR did not read; a
 page drawn with vector paths), ``unreadable.limit`` (``max_pdf_pages``),
-``unreadable.extract`` (a truncated file, a damaged header, a structure
+``unreadable.extract`` (a truncated file or Flate stream, a damaged header, a structure
 pdfminer could not read, glyphs that neither library can map to text, a
 page past the ``/Count`` with no text pdfminer can read or with annotations,
 a cross-reference stream with fields wider than 8 bytes).
@@ -68,7 +73,7 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psexceptions import PSException
 from pdfminer.psparser import PSLiteral
-from pdfminer.utils import decode_text
+from pdfminer.utils import MATRIX_IDENTITY, decode_text
 
 from .. import native
 from ..config import Limits
@@ -81,7 +86,8 @@ from .notices import unreadable
 from .ocr import PictureReader
 from .pdf_layout import joined_order, miner_reading_order, pdfium_boxes, pdfium_chars, reading_order, same_lines
 from .pdf_ocr import few_characters, pictures_cover, read_page
-from .pdfstreams import check_streams
+from .pdf_pictures import PagePictures, covered, invisible_text_only
+from .pdfstreams import StreamFacts, check_streams
 from .pdfxfa import xfa_document
 from .sniff import damaged_pdf_header
 from .xmlparts import parse_xml
@@ -117,7 +123,9 @@ MINER_ERRORS = (PDFException, PSException, KeyError, ValueError, TypeError,
 
 
 def extract_pdf(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> Document:
-    check_streams(data, limits)  # refuses a stream bomb before pdfium/pdfminer inflate it
+    facts = StreamFacts()
+    check_streams(data, limits, facts)  # refuses a stream bomb before pdfium/pdfminer inflate it
+    cut = facts.cut
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -128,7 +136,7 @@ def extract_pdf(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> D
         return _damaged(data, limits, exc)
     try:
         miner = _MinerDoc(data)
-        parts, notices, failed, annotations = _pages(pdf, miner, limits, ocr)
+        parts, notices, failed, annotations = _pages(pdf, miner, limits, ocr, facts.actual_text)
         parts += _one("page-labels", _page_labels(pdf, limits))
     finally:
         pdf.close()
@@ -159,6 +167,12 @@ def extract_pdf(data: bytes, name: str, limits: Limits, ocr: PictureReader) -> D
     parts += _earlier_revisions(data, parts, limits)
     if b"%%EOF" not in data[-2048:]:
         notices.append(unreadable("the file is truncated (no %%EOF trailer); content may be missing"))
+    if cut:
+        notices.append(unreadable(Text(
+            f"{len(cut)} compressed stream(s) end before their data does ({', '.join(cut[:5])}): a page's "
+            "content, a font or a picture is cut short, and what follows the cut is not read",
+            f"{len(cut)} 个压缩流在数据结束前中断（{'、'.join(cut[:5])}）：页面内容、字体或图片不完整，"
+            "中断之后的内容未读取")))
     if damaged_pdf_header(data):
         notices.append(unreadable("damaged PDF: no %PDF- header; read from its cross-reference trailer, "
                                   "content may be missing"))
@@ -265,6 +279,31 @@ class _MinerDoc:
             device.close()
         return out.getvalue().rstrip("\x0c")
 
+    def pattern_text(self, index: int) -> str:
+        """The text drawn in the cells of the page's tiling patterns (a
+        watermark a pattern tiles over the page: neither library reads a
+        pattern's content stream as the page's), each pattern once."""
+        page = self.page(index)
+        resources = resolve1(page.resources)
+        patterns = resolve1(resources.get("Pattern")) if isinstance(resources, dict) else None
+        texts: list[str] = []
+        for value in (patterns.values() if isinstance(patterns, dict) else ()):
+            pattern = resolve1(value)
+            if not isinstance(pattern, PDFStream) or resolve1(pattern.get("PatternType")) != 1:
+                continue
+            rsrc = PDFResourceManager()
+            out = io.StringIO()
+            device = TextConverter(rsrc, out, laparams=LAParams())
+            try:
+                device.begin_page(page, MATRIX_IDENTITY)
+                own = resolve1(pattern.get("Resources"))
+                PDFPageInterpreter(rsrc, device).render_contents(own if isinstance(own, dict) else {}, [pattern])
+                device.end_page(page)
+            finally:
+                device.close()
+            texts.append(out.getvalue().rstrip("\x0c").strip())
+        return "\n".join(text for text in texts if text.strip())
+
     def page_layout(self, index: int) -> tuple[str, tuple[CellGrid, ...]]:
         """The page's characters in reading order, and its tables' grids (scanner.extract.pdf_layout)."""
         device = PDFPageAggregator(PDFResourceManager(), laparams=None)
@@ -339,10 +378,13 @@ class _Annotations:
     attached: list[tuple[int, str]] = field(default_factory=list)  # (page number, name) of a file attached to one
 
 
-def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
-           ocr: PictureReader) -> tuple[list[Part], list[Notice], list[str], _Annotations]:
+def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits, ocr: PictureReader,
+           spans: bool = False) -> tuple[list[Part], list[Notice], list[str], _Annotations]:
     """Page parts, notices, failed parts, and what the annotations on the
-    same loaded pages hold."""
+    same loaded pages hold.  ``spans``: a content stream of the document
+    gives actual text for the glyphs it draws (``page:N:glyphs``)."""
+    pictures = PagePictures(miner.data, ocr)
+    tiled = _TILING.search(miner.data) is not None
     parts: list[Part] = []
     notices: list[Notice] = []
     failed: list[str] = []
@@ -364,8 +406,11 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
         unmapped = 0
         try:
             # a page past pdfium's count is pdfminer's alone: no annotations, no OCR (pdfium cannot render it)
-            text, layout, drawn, covered = (_pdfium_page(pdf, index, annotations) if index < count
-                                            else (None, [], "", False))
+            text, layout, drawn, covered, layer, shown = (
+                _pdfium_page(pdf, index, annotations, pictures) if index < count
+                else (None, [], "", False, False, ([], [])))
+            glyphs = _glyphs(part, text, partial(miner.page_text, index), notices) if spans and text is not None else []
+            glyphs += _patterns(miner, index, notices) if tiled and index < count else []
             if text is None:
                 text = miner.page_text(index)
                 layout = _layout_part(part, text, partial(miner.page_layout, index))
@@ -377,11 +422,13 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
                 layout = _layout_part(part, text, partial(miner.page_layout, index))
                 notices.append(unreadable(f"page {index + 1}: pdfium read nothing on the page but pdfminer read "
                                           "text: its content may be damaged and read only in part", part=part))
-            # OCR: image-only or mostly-image pages, and glyphs without a Unicode mapping
-            # (a vector-drawn page is read too: text drawn as outlines)
-            scan = index < count and (unmapped or drawn in ("image", "vector")
+            # OCR: image-only or mostly-image pages, searchable scans (an invisible text layer over
+            # a picture), glyphs without a Unicode mapping or mapped to the Private Use Area (a
+            # vector-drawn page is read too: text drawn as outlines); on other pages, their pictures
+            pua = _private_use(text)
+            scan = index < count and (unmapped or pua or layer or drawn in ("image", "vector")
                                       or (text.strip() and covered and few_characters(text)))
-            ocr_parts, ocr_notices = read_page(pdf, index, ocr) if scan else ([], [])
+            ocr_parts, ocr_notices = read_page(pdf, index, ocr) if scan else shown
         except (pdfium.PdfiumError, ExtractionError, *MINER_ERRORS) as exc:
             failed.append(part)
             notices.append(unreadable(f"page text could not be read: {type(exc).__name__}: {exc}", part=part))
@@ -389,6 +436,11 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
         if unmapped and not ocr_parts:
             notices.append(unreadable(f"{unmapped} glyph(s) have no Unicode mapping in either "
                                       "pdfium or pdfminer: their text cannot be read", part=part))
+        elif pua and not ocr_parts:
+            notices.append(unreadable(Text(f"page {index + 1}: its font maps {pua} character(s) to the Private "
+                                           "Use Area: the text shown cannot be read from the text layer",
+                                           f"第 {index + 1} 页：字体把 {pua} 个字符映射到私用区，"
+                                           "无法从文字层读出显示的文字"), part=part))
         if text.strip():
             parts.append(Part(part, text))
             parts += layout
@@ -407,13 +459,66 @@ def _pages(pdf: pdfium.PdfDocument, miner: _MinerDoc, limits: Limits,
                                            "annotations (notes, links, attached files) are not read",
                                            f"第 {index + 1} 页在文件声明的页数之外：其批注（注释、链接、附件）未读取"),
                                       part=part))
+        parts += glyphs
         parts += ocr_parts
         notices += ocr_notices
+    notices += pictures.limit_notice()
     notices += [unreadable(Text(f"file attached to an annotation not scanned: {where}",
                                 f"批注中的附件未扫描：{where}"),
                            part="annotation", rule="unreadable.embedded", object=where)
                 for where in (f"page {number}: {name}" for number, name in annotations.attached)]
     return parts, notices, failed, annotations
+
+
+# a tiling pattern's dictionary (a stream's: in the file's own bytes, never in an object stream)
+_TILING = re.compile(rb"/PatternType\s*1(?![0-9.])")
+
+
+def _patterns(miner: _MinerDoc, index: int, notices: list[Notice]) -> list[Part]:
+    """``page:N:pattern``, the text of the page's tiling patterns; a pattern
+    that cannot be read is a notice, the page's own text stays read."""
+    part = f"page:{index + 1}:pattern"
+    try:
+        return _one(part, miner.pattern_text(index))
+    except MINER_ERRORS as exc:
+        notices.append(unreadable(f"tiling pattern text could not be read: {type(exc).__name__}: {exc}", part=part))
+        return []
+
+
+def _glyphs(part: str, text: str, mined: Callable[[], str], notices: list[Notice]) -> list[Part]:
+    """``page:N:glyphs``, the page as pdfminer reads it from its glyphs, where
+    pdfium's text (which takes a marked-content span's ``/ActualText`` in
+    place of the glyphs the span draws) lacks characters it holds: a span
+    whose actual text says 会议纪要 over drawn glyphs 机密★5年 shows the mark.
+    When pdfminer cannot read the page, a notice; pdfium's text stays read."""
+    try:
+        glyphs = mined()
+    except (ExtractionError, *MINER_ERRORS) as exc:
+        notices.append(unreadable(f"the glyphs under the page's actual text could not be read: "
+                                  f"{type(exc).__name__}: {exc}", part=f"{part}:glyphs"))
+        return []
+    have = set(text)
+    missing = {ch for ch in _MINER_UNMAPPED.sub("", glyphs) if not ch.isspace() and ch not in have}
+    return [Part(f"{part}:glyphs", glyphs)] if missing else []
+
+
+# the Private Use Area less U+F000-U+F0FF (where symbol fonts' glyphs land, folded as Wingdings)
+_PUA = "\ue000-\uefff\uf100-\uf8ff"
+_PUA_CHAR = re.compile(f"[{_PUA}]")
+# two PUA characters together, or one beside a CJK character: a font's text, not an icon
+_PUA_TEXT = re.compile(f"[{_PUA}][{_PUA}\u3400-\u9fff]|[\u3400-\u9fff][{_PUA}]")
+
+
+def _private_use(text: str) -> int:
+    """How many Private Use characters the page's text holds, when they are
+    a font's text: a third of its characters or more, two together, or one
+    beside a CJK character (old Founder/方正 output maps its glyphs there;
+    what the page shows cannot be read from them: OCR reads the page).  A
+    lone icon of an icon font among Latin text counts 0."""
+    found = len(_PUA_CHAR.findall(text))
+    if not found:
+        return 0
+    return found if found * 3 >= len("".join(text.split())) or _PUA_TEXT.search(text) else 0
 
 
 _AGE, _IDS = rb"(?:a|#61)(?:g|#67)(?:e|#65)", rb"(?:i|#69)(?:d|#64)(?:s|#73)"
@@ -580,13 +685,19 @@ def _stream_entries(xref: PDFXRefStream) -> set[int]:
     return set(column(kind, where)[column(0, kind) == 2].tolist())
 
 
-def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
-                 annotations: _Annotations) -> tuple[str | None, list[Part], str, bool]:
+_Read = tuple[list[Part], list[Notice]]
+
+
+def _pdfium_page(pdf: pdfium.PdfDocument, index: int, annotations: _Annotations,
+                 pictures: PagePictures | None = None) -> tuple[str | None, list[Part], str, bool, bool, _Read]:
     """(pdfium's text, or None when it is not complete; its layout part, if
     any; for a page without text, what is drawn on it: ``image``, ``vector``
     or ``""``; whether pictures cover most of a page with few characters or
     an incomplete text, the page read by OCR if its text has few characters
-    too); what the page's annotations hold goes to ``annotations``."""
+    too; whether pictures cover a page whose text is all invisible, a
+    searchable scan read by OCR; what its pictures hold, read unless the
+    page is read whole, and only with ``pictures``); what the page's
+    annotations hold goes to ``annotations``."""
     page = pdf[index]
     layout: list[Part] = []
     try:
@@ -601,7 +712,16 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
         finally:
             textpage.close()
         drawn = "" if text.strip() else _drawn(page)
-        covered = (not complete or few_characters(text)) and pictures_cover(page)
+        images = pictures.images(page) if pictures is not None else []
+        if pictures is not None and pictures.present:  # the walk is made: coverage is known on every page
+            cover = covered(page, images)
+            page_covered = cover and (not complete or few_characters(text))
+            layer = cover and bool(text.strip()) and invisible_text_only(page)
+        else:  # an inline picture may still cover a page with few characters
+            page_covered = (not complete or few_characters(text)) and pictures_cover(page)
+            layer = False
+        shown = (pictures.read(index + 1, images) if pictures is not None and images
+                 and not (drawn or page_covered or layer) else ([], []))
         # the appearances merged into the page's content (in this in-memory copy only), read below
         flat = (_page_annotations(pdf, page, index + 1, annotations)
                 and pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) == pdfium_c.FLATTEN_SUCCESS)
@@ -609,7 +729,7 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int,
         page.close()
     if flat:
         annotations.lines.extend(_appearance_lines(pdf, index, text))
-    return (text.replace("\r\n", "\n") if complete else None), layout, drawn, covered
+    return (text.replace("\r\n", "\n") if complete else None), layout, drawn, page_covered, layer, shown
 
 
 def _earlier_revisions(data: bytes, parts: list[Part], limits: Limits) -> list[Part]:

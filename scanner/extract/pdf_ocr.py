@@ -2,10 +2,12 @@
 
 A page is rendered (pypdfium2, 150 dpi) and read by OCR when it has no text
 layer but draws pictures, when pictures cover most of it (a scan with a few
-words of text layer, a page number stamped on it), or when its glyphs have
-no Unicode mapping.  The coverage test runs only on pages with little text:
-walking the objects of every text page would cost more than reading them.
-The recognised text is the part ``page:N:ocr``.
+words of text layer, a page number stamped on it, or a searchable scan whose
+text is all invisible), or when its glyphs have no Unicode mapping or map to
+the Private Use Area.  The coverage test runs on every page of a document
+that holds image XObjects (pdf_pictures.py walks them anyway), and otherwise
+only on pages with little text: walking the objects of every text page would
+cost more than reading them.  The recognised text is the part ``page:N:ocr``.
 """
 from __future__ import annotations
 
