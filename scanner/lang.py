@@ -61,6 +61,11 @@ PART_ARG_LABELS = {
 }
 
 
+# a PDF page's other readings, after its page:N (picture: its number on the page)
+_PAGE_SUFFIXES = {":ocr": "（文字识别）", ":picture:": "的第 {} 张图片", ":glyphs": "（按字形读出）",
+                  ":pattern": "（底纹图案中的文字）"}
+
+
 def part_kind(part: str) -> str:
     """What a part locator names: its first word (``page`` of ``page:3``,
     ``sheet`` of ``sheet:机密``), and of a part of a web archive's or a
@@ -78,6 +83,10 @@ def part_label(part: str) -> str:
     """A part locator (``header``, ``page:3``, ``sheet:工资表``, ``page:3:layout``) in Chinese."""
     if part.endswith(":layout"):
         return part_label(part[: -len(":layout")]) + "（按阅读顺序）"
+    for suffix, label in _PAGE_SUFFIXES.items():  # what else a PDF page gives: page:3:ocr, page:3:picture:2
+        head, found, rest = part.partition(suffix)
+        if found and head.startswith("page:") and (rest == "" or rest.isdigit()):
+            return part_label(head) + label.format(rest)
     kind, _, arg = part.partition(":")
     if arg and kind in PART_ARG_LABELS:
         return PART_ARG_LABELS[kind].format(arg)

@@ -131,6 +131,10 @@ def test_html_report_names_the_member_an_archive_verdict_comes_from(engine, tmp_
     ("header", "页眉"), ("page:3", "第 3 页"), ("page:3:layout", "第 3 页（按阅读顺序）"),
     ("sheet:工资表", "工作表“工资表”"), ("slide:2", "第 2 张幻灯片"), ("properties:title", "文档属性“title”"),
     ("properties", "文档属性"), ("unknown-part", "unknown-part"),
+    # a PDF page's other readings (they read 第 3:ocr 页, 第 1:picture:2 页)
+    ("page:3:ocr", "第 3 页（文字识别）"), ("page:1:picture:2", "第 1 页的第 2 张图片"),
+    ("page:2:glyphs", "第 2 页（按字形读出）"), ("page:4:pattern", "第 4 页（底纹图案中的文字）"),
+    ("bidi-reading", "按从右向左显示顺序读出的文字"), ("folder-name", "所在文件夹名"), ("xfa:fields", "XFA 表单"),
 ])
 def test_parts_are_named_in_chinese(part, label):
     from scanner.lang import part_label
