@@ -13,9 +13,14 @@ from .zipguard import GuardedZip
 if TYPE_CHECKING:
     from .ocr import PictureReader
 
+# the blank thumbnails of python-docx's and python-pptx's default templates (sha256 of their bytes), in every
+# report a system writes with them: known, so that a folder of such files never imports PIL (~30 ms a process)
+# to find them blank (a test holds these to the installed libraries' templates)
+TEMPLATE_THUMBNAILS = frozenset({"96367138dc44ce09bf2c8f0f8e49348a1478d2c5c0af69bbc2bbc38b63cdcead",
+                                 "116f9aa8ea038e39ef47ee99a23592ab569cf77feafecd0a30e222369e931d25"})
 # the thumbnails that showed nothing to read (sha256 of their bytes): the one a template carries is in
-# every file made from it (python-docx's and python-pptx's are blank), decoded and tested once a process
-_BLANK_THUMBNAILS: set[str] = set()
+# every file made from it, decoded and tested once a process
+_BLANK_THUMBNAILS: set[str] = set(TEMPLATE_THUMBNAILS)
 _BLANK_KEPT = 256
 _NO_CONTRAST = 40  # as ocr.may_hold_text: a picture whose grey levels span less holds no text
 

@@ -352,3 +352,15 @@ def test_content_control_titled_as_the_field_shows_its_level() -> None:
 
 def test_content_control_titled_as_the_field_showing_public_stays_clear() -> None:
     assert _result(_titled_control("公开"), "a.docx").verdict.value == "clear"
+
+
+def test_the_known_template_thumbnails_are_the_libraries_and_blank() -> None:
+    """The digests kept as blank (no PIL needed to pass them over) are those
+    of python-docx's and python-pptx's default templates, and those are blank."""
+    import hashlib
+
+    from scanner.extract.thumbnail import TEMPLATE_THUMBNAILS, _flat
+
+    thumbnails = [zipfile.ZipFile(io.BytesIO(data)).read("docProps/thumbnail.jpeg") for data in (_deck(), _notice_docx())]
+    assert {hashlib.sha256(t).hexdigest() for t in thumbnails} == TEMPLATE_THUMBNAILS
+    assert all(_flat(t) for t in thumbnails)
