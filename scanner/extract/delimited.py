@@ -192,9 +192,11 @@ def _field_tables(text: str, delimiter: str) -> tuple[CellGrid, ...]:
             break
         if start < pos:
             continue
+        if "。" in text[start:end] or delimiter not in text[start:end]:  # a sentence's line, before its fields are read
+            continue
         header = _fields(text, start, end, delimiter)
         labels = [column for column, _, a, b, _ in header if label_cell(text[a:b])]
-        if len(header) < 2 or "。" in text[start:end] or not labels:
+        if len(header) < 2 or not labels:
             continue
         if delimiter in _FULL_WIDTH and not _names(text, header, labels[0]):
             continue

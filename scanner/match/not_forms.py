@@ -24,7 +24,6 @@ import bisect
 import re
 from collections.abc import Callable, Iterator
 
-from ..extract.mdcode import ShownAsWritten
 from ..lang import Text
 from ..levels import STATE_SECRET_LEVELS
 from ..normalize import normalize
@@ -286,6 +285,8 @@ class _CodeBlocks:
     once: each line is walked over once however many records the block holds."""
 
     def __init__(self, text: str) -> None:
+        from ..extract.mdcode import ShownAsWritten
+
         self.text = text
         self.code = ShownAsWritten(text)
         self._fences: dict[int, int] = {}  # a code line's start -> its block's opening fence's start (-1: none)
