@@ -323,13 +323,7 @@ def _members(others: list[EmailMessage], uuencoded: list[EmailMessage], limits: 
             if name in seen:
                 name = f"{name} (uuencoded {len(seen) + 1})"
             seen.add(name)
-            if data is None:
-                yield Member(name, problem=unreadable("uuencoded file in the message text cannot be decoded"))
-            elif len(data) > limits.max_item_bytes:
-                yield Member(name, problem=unreadable(f"limit max_item_bytes exceeded: file is {len(data)} bytes",
-                                                      rule="unreadable.limit", limit="max_item_bytes"))
-            else:
-                yield Member(name, data)
+            yield _member(name, data, limits, "uuencoded file in the message text", "file")
     for number, part in enumerate(others, 1):
         location = part.get("Content-Location") or ""
         name = part.get_filename() or posixpath.basename(location.split("?")[0]) or f"part {number}"
@@ -337,13 +331,18 @@ def _members(others: list[EmailMessage], uuencoded: list[EmailMessage], limits: 
             name = f"{name} (part {number})"
         seen.add(name)
         payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
-            yield Member(name, problem=unreadable("MIME part cannot be decoded"))
-        elif len(payload) > limits.max_item_bytes:
-            yield Member(name, problem=unreadable(f"limit max_item_bytes exceeded: part is {len(payload)} bytes",
-                                                  rule="unreadable.limit", limit="max_item_bytes"))
-        else:
-            yield Member(name, payload)
+        yield _member(name, payload if isinstance(payload, bytes) else None, limits, "MIME part", "part")
+
+
+def _member(name: str, data: bytes | None, limits: Limits, what: str, unit: str) -> Member:
+    """A member of the message, or why it cannot be one: ``data`` not
+    decoded (None), or past the item's size."""
+    if data is None:
+        return Member(name, problem=unreadable(f"{what} cannot be decoded"))
+    if len(data) > limits.max_item_bytes:
+        return Member(name, problem=unreadable(f"limit max_item_bytes exceeded: {unit} is {len(data)} bytes",
+                                               rule="unreadable.limit", limit="max_item_bytes"))
+    return Member(name, data)
 
 
 def _is_text(part: EmailMessage) -> bool:
