@@ -18,6 +18,8 @@ from scanner import Engine, ScanConfig, scan_bytes
 from scanner.config import MB, Limits
 from scanner.extract.pdfstreams import check_streams
 
+from .rawpdf import written
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -40,16 +42,7 @@ def bomb_pdf(inflated: int, layers: int = 1, text: str = "hello") -> bytes:
         f"<< /Length {len(stream)} /Filter [{filters}] >>\nstream\n".encode() + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    pdf = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(pdf))
-        pdf += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(pdf)
-    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    pdf += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(pdf)
+    return written(objects, b"%PDF-1.4\n")
 
 
 def result(data: bytes, name: str, **limits):

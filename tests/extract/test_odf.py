@@ -16,6 +16,8 @@ from scanner import scan_bytes
 from scanner.config import Convert, Limits, ScanConfig
 from scanner.extract.sniff import sniff
 
+from .odfpackages import with_members
+
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
       'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
       'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
@@ -211,24 +213,6 @@ def test_templates_are_read_as_their_documents_and_drawings_as_presentations(for
     for media_type in ("graphics", "graphics-template"):
         drawing = edited(form_odt, "mimetype", lambda _, kind=media_type: f"application/vnd.oasis.opendocument.{kind}")
         assert sniff(drawing, "drawing.odg") == "odp"
-
-
-def with_members(package: bytes, members: dict[str, bytes | str], *, twice: str = "") -> bytes:
-    """The package with ``members`` added, each listed in its manifest (so
-    LibreOffice opens it); ``twice``: a member stored a second time, first."""
-    entries = "".join(f'<manifest:file-entry manifest:full-path="{name}" manifest:media-type=""/>' for name in members)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "META-INF/manifest.xml":
-                data = data.replace(b"</manifest:manifest>", entries.encode() + b"</manifest:manifest>")
-            if info.filename == twice:
-                dst.writestr(info, data.replace(b"</office:text>", "<text:p>机密★5年</text:p></office:text>".encode()))
-            dst.writestr(info, data)
-        for name, data in members.items():
-            dst.writestr(name, data)
-    return out.getvalue()
 
 
 def test_a_part_stored_twice_is_refused(form_odt: bytes) -> None:

@@ -15,6 +15,8 @@ from scanner.errors import LimitExceeded
 from scanner.extract.odf import extract_odf
 from scanner.extract.zipguard import GuardedZip
 
+from .odfpackages import with_members
+
 ADDED = {"extra/notes.txt": "附加说明：本文件第三页含有内部资料。\n" * 50,
          "extra/log.xml": "<?xml version='1.0' encoding='UTF-8'?><log>"
                           + "".join(f"<e n='{n}'>记录第{n}条</e>" for n in range(2_000)) + "</log>"}
@@ -28,26 +30,12 @@ def word_file() -> bytes:
     return out.getvalue()
 
 
-def with_members(package: bytes, members: dict[str, bytes | str]) -> bytes:
-    """The package with ``members`` added, deflated, each listed in its manifest (so LibreOffice opens it)."""
-    entries = "".join(f'<manifest:file-entry manifest:full-path="{name}" manifest:media-type=""/>' for name in members)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "META-INF/manifest.xml":
-                data = data.replace(b"</manifest:manifest>", entries.encode() + b"</manifest:manifest>")
-            dst.writestr(info, data)
-        for name, data in members.items():
-            dst.writestr(name, data, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def odt(soffice) -> bytes:
     """An .odt LibreOffice saved, with a note, a log and a flat .fodt (LibreOffice's too) added to it."""
     source = word_file()
-    return with_members(soffice(source, "docx", "odt"), {**ADDED, "extra/form.fodt": soffice(source, "docx", "fodt")})
+    return with_members(soffice(source, "docx", "odt"), {**ADDED, "extra/form.fodt": soffice(source, "docx", "fodt")},
+                        compression=zipfile.ZIP_DEFLATED)
 
 
 @pytest.mark.parametrize("converted", [True, False], ids=["through LibreOffice", "from its XML"])
@@ -77,7 +65,7 @@ def test_each_added_member_is_inflated_once(odt: bytes, converted: bool, monkeyp
 
 
 def test_a_bomb_added_to_the_package_is_still_refused(odt: bytes) -> None:
-    bomb = with_members(odt, {"extra/zeros.xml": b"<a>" + b"0" * (64 << 20) + b"</a>"})
+    bomb = with_members(odt, {"extra/zeros.xml": b"<a>" + b"0" * (64 << 20) + b"</a>"}, compression=zipfile.ZIP_DEFLATED)
     with pytest.raises(LimitExceeded) as refused:
         extract_odf(bomb, "bomb.odt", Limits(), Convert(enabled=False), fmt="odt")
     assert refused.value.limit == "max_expansion_ratio"

@@ -8,6 +8,8 @@ import zlib
 
 from scanner import scan_bytes
 
+from .rawpdf import written
+
 PLACEHOLDER = "请稍候……若本文档未能显示，请使用Adobe Reader打开。"
 TEMPLATE = ('<template xmlns="http://www.xfa.org/schema/xfa-template/3.3/"><subform name="form1">'
             '<field name="mj"><caption><value><text>密级</text></value></caption></field>'
@@ -47,16 +49,7 @@ def _pdf(packets: list[tuple[str, bytes]] | bytes | None) -> bytes:
         refs = " ".join(f"({name}) {7 + i} 0 R" for i, (name, _) in enumerate(packets))
         objects.append(f"<< /Fields [] /XFA [{refs}] >>".encode())
         objects += [_stream(zlib.compress(data), "/Filter /FlateDecode ") for _, data in packets]
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return written(objects)
 
 
 def _packets(level: str) -> list[tuple[str, bytes]]:
