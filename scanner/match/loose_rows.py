@@ -18,8 +18,11 @@ import re
 # what divides a row's label from its value besides a table's separators
 LOOSE_SEPARATORS = "=/／"
 # a list item's marker opening a line: a bullet (* is ★ once normalised, which a label's cell strips
-# anyway) or a number, with the blank Markdown needs after it (1、 needs none)
-_LIST_MARKER = re.compile(r"[ \t]*+(?:(?:[-+•·]|\d{1,3}[.)）])[ \t]++|\d{1,3}、[ \t]*+)")
+# anyway) or a number, with the blank Markdown needs after it; a Chinese document's numbering needs none:
+# 1、, 一、, （1）, (1), （一）, ①
+_LIST_MARKER = re.compile(r"[ \t]*+(?:(?:[-+•·]|\d{1,3}[.)）])[ \t]++"
+                          r"|(?:\d{1,3}|[一二三四五六七八九十]{1,3})、[ \t]*+"
+                          r"|[（(](?:\d{1,3}|[一二三四五六七八九十]{1,3})[）)][ \t]*+|[①-⑳][ \t]*+)")
 # what may stand before = in a comparison, not a key's value: 密级>=机密, 密级!=机密
 _COMPARISON = "<>!"
 _BLANKS = " \t"

@@ -54,6 +54,10 @@ FOUND = {
     "quoted-line-break.txt": ('名称,密级,日期\n"报告\n第二行",机密,2024-01-01\n', [("机密", "机密")]),
     "shorter-header.txt": ("名称,密级\n报告,机密,2024-01-01\n", [("机密", "机密")]),
     "shorter-row.txt": ("名称,密级,日期\n报告,机密\n", [("机密", "机密")]),
+    # a Chinese document's numbering before the label (a second reader: each was clear)
+    "list-paren-number.md": ("项目信息\n（1）密级，机密\n", [("机密", "机密")]),
+    "list-chinese-number.md": ("项目信息\n一、密级，机密\n", [("机密", "机密")]),
+    "list-circled-number.md": ("项目信息\n①密级，机密\n", [("机密", "机密")]),
 }
 # name -> text: already a form field before, kept (the colon's spellings after a list's marker, a \r\n table)
 KEPT = {
@@ -75,6 +79,8 @@ NO_FIELD = {
     "list-sentence.md": "- 密级，机密和秘密的区别\n",
     "list-levels.md": "1. 密级，分为绝密、机密、秘密\n",
     "list-keywords.md": "- 关键词：保密；密级；机密\n",
+    "list-chinese-sentence.md": "一、密级，机密和秘密的区别\n",
+    "list-paren-definition.md": "（1）密级，是指国家秘密的等级\n",
     "slash-sentence.txt": "本文讨论密级/机密的划分问题。\n",
     "slash-in-sentence.txt": "讨论 密级/机密 的划分问题\n",
     "slash-path.txt": "D:/项目/密级/机密/清单.xlsx\n",
