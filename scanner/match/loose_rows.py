@@ -6,10 +6,11 @@ which was clear where 密级,机密 blocked.
 
 = and / divide more than cells (a URL's query and path, a comparison in
 code, either or in a sentence), so the row is read only on a line laid out
-as a row: = after a label opening its line and before a value closing it,
-/ between cells that open or close the line or stand between slashes with
-blanks on both sides, not after a path's two slashes (a breadcrumb: 首页 / 保密知识 /
-密级 / 机密); never with empty cells between (密级==机密, a//b).
+as a row: = after a label opening its line and before a value closing it
+or a ; or a comma after it (密级=机密；份号=000123); / between cells that
+open or close the line or stand between slashes with blanks on both sides,
+not after a path's two slashes (a breadcrumb: 首页 / 保密知识 / 密级 / 机密);
+never with empty cells between (密级==机密, a//b).
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ LOOSE_SEPARATORS = "=/／"
 _LIST_MARKER = re.compile(r"[ \t]*+(?:(?:[-+•·]|\d{1,3}[.)）])[ \t]++"
                           r"|(?:\d{1,3}|[一二三四五六七八九十]{1,3})、[ \t]*+"
                           r"|[（(](?:\d{1,3}|[一二三四五六七八九十]{1,3})[）)][ \t]*+|[①-⑳][ \t]*+)")
+# what may end a key=value pair before the line does: 密级=机密; in an .ini, 密级=机密；份号=000123 on a header line
+KEY_VALUE_ENDS = ";；,，"
 # what may stand before = in a comparison, not a key's value: 密级>=机密, 密级!=机密
 _COMPARISON = "<>!"
 _BLANKS = " \t"
@@ -48,7 +51,7 @@ def laid_out_as_row(text: str, sep: str, empty: bool, cells: tuple[int, int, int
     if empty:
         return False
     if sep == "=":
-        return (cell_start == line_start and cell_end >= line_end
+        return (cell_start == line_start and (cell_end >= line_end or text[cell_end] in KEY_VALUE_ENDS)
                 and text[line_start:sep_at].rstrip(_BLANKS + '"')[-1:] not in _COMPARISON)
     return ((cell_start == line_start or (_spaced(text, cell_start - 1, line) and not _a_path(text, line_start, cell_start)))
             and (cell_end >= line_end or _spaced(text, cell_end, line)))

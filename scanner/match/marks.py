@@ -54,7 +54,7 @@ from ..levels import FIELD_NAMES, FIELD_VALUES, LEVEL_LABELS, LEVEL_NAMES, LEVEL
 from ..normalize import NormText, normalize
 from ..normalize.chars import CJK, lines_ended, translation_table
 from ..types import CellGrid
-from .loose_rows import LOOSE_SEPARATORS, laid_out_as_row, past_list_marker
+from .loose_rows import KEY_VALUE_ENDS, LOOSE_SEPARATORS, laid_out_as_row, past_list_marker
 from .ticked import Choice, Ticked, ticked_after, ticked_choice
 
 LEVEL_WORDS = STATE_SECRET_LEVELS
@@ -807,7 +807,7 @@ def _row_field(text: str, start: int, m: re.Match[str], line_start: int, line_en
                            (line_start, line_end)):
         return None
     if cell_end < line_end:
-        if text[cell_end] != sep:
+        if text[cell_end] != sep and not (sep == "=" and text[cell_end] in KEY_VALUE_ENDS):
             return None
         after = _past_padding(text, cell_end + 1, line_end)
         if _field_value(text[after:min(line_end, after + _SHORT_CELL)].split(sep, 1)[0].replace('"', "")):

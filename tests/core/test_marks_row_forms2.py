@@ -58,6 +58,10 @@ FOUND = {
     "list-paren-number.md": ("项目信息\n（1）密级，机密\n", [("机密", "机密")]),
     "list-chinese-number.md": ("项目信息\n一、密级，机密\n", [("机密", "机密")]),
     "list-circled-number.md": ("项目信息\n①密级，机密\n", [("机密", "机密")]),
+    # a key=value pair ended by a semicolon or a comma, not the line (a second reader: each was clear)
+    "equals-semicolon.ini": ("[文件]\n密级=机密;\n", [("机密", "机密")]),
+    "equals-pairs.txt": ("密级=机密；份号=000123\n", [("机密", "机密")]),
+    "equals-spaced-semicolon.txt": ("密级 = 机密 ；\n", [("机密", "机密")]),
 }
 # name -> text: already a form field before, kept (the colon's spellings after a list's marker, a \r\n table)
 KEPT = {
@@ -80,6 +84,8 @@ NO_FIELD = {
     "list-levels.md": "1. 密级，分为绝密、机密、秘密\n",
     "list-keywords.md": "- 关键词：保密；密级；机密\n",
     "list-chinese-sentence.md": "一、密级，机密和秘密的区别\n",
+    "equals-code-line.txt": "if 密级=机密;then\n",
+    "equals-levels.txt": "密级=机密,秘密,绝密\n",
     "list-paren-definition.md": "（1）密级，是指国家秘密的等级\n",
     "slash-sentence.txt": "本文讨论密级/机密的划分问题。\n",
     "slash-in-sentence.txt": "讨论 密级/机密 的划分问题\n",
