@@ -14,11 +14,18 @@ from .decode import Decoded
 UNREADABLE_BASIS = BASIS_UNREADABLE
 
 
+# a library's message is cut to this many characters: one quoting the file (pdfminer's syntax error quotes the
+# objects it read, a hostile PDF's megabyte keyword among them) made a report line of 207 MB
+REASON_MOST = 500
+
+
 def unreadable(reason: str, part: str = "item", rule: str = "unreadable.extract", **details: object) -> Notice:
     """What could not be read, and why.  A reason given as a plain str is a
-    technical detail (a library's message): Chinese reports show it after the
-    Chinese name of the rule."""
+    technical detail (a library's message, cut to ``REASON_MOST``
+    characters): Chinese reports show it after the Chinese name of the rule."""
     if not isinstance(reason, Text):
+        if len(reason) > REASON_MOST:
+            reason = reason[:REASON_MOST] + f"… ({len(reason) - REASON_MOST} more characters)"
         reason = Text(reason, f"{notice_rule(rule).name_zh}：{reason}")
     return Notice(rule=rule, category="unreadable", part=part, reason=reason,
                   severity=Severity.REVIEW, basis=UNREADABLE_BASIS,

@@ -72,7 +72,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psexceptions import PSException
-from pdfminer.psparser import PSLiteral
+from pdfminer.psparser import END_KEYWORD, PSLiteral
 from pdfminer.utils import MATRIX_IDENTITY, decode_text
 
 from .. import native
@@ -199,6 +199,24 @@ def _damaged(data: bytes, limits: Limits, cause: Exception) -> Document:
         f"damaged PDF ({header}{cause}); {len(parts)} page(s) recovered, content may be missing"),))
 
 
+# no PDF keyword is longer (the longest are a few dozen bytes)
+KEYWORD_MOST = 1 << 16
+
+
+class BoundedParser(PDFParser):
+    """pdfminer's document parser, a keyword's bytes kept to its first
+    ``KEYWORD_MOST``: pdfminer joins a keyword to the bytes read so far one
+    4 KB buffer at a time, so a run of megabytes without a delimiter (a
+    damaged or hostile file) cost time growing with its square: 55 s of one
+    fuzz input, in the cross-reference reading.  Such a keyword is garbage
+    whatever its length; what follows it is read as before."""
+
+    def _parse_keyword(self, s: bytes, i: int) -> int:
+        if len(self._curtoken) >= KEYWORD_MOST and END_KEYWORD.search(s, i) is None:
+            return len(s)  # the rest of this buffer is more of the same keyword
+        return super()._parse_keyword(s, i)
+
+
 class _MinerDoc:
     """pdfminer's view of the same bytes, parsed only when first needed."""
 
@@ -214,7 +232,7 @@ class _MinerDoc:
     def doc(self) -> PDFDocument:
         if self._doc is None:
             try:
-                self._doc = PDFDocument(PDFParser(io.BytesIO(self.data)), password="")
+                self._doc = PDFDocument(BoundedParser(io.BytesIO(self.data)), password="")
             except PDFPasswordIncorrect as exc:
                 raise ExtractionError("encrypted PDF: pdfminer cannot decrypt it", stage="pdf") from exc
         return self._doc
