@@ -68,7 +68,10 @@ def _exif_lines(exif: object) -> list[str]:
     comment = exif.get_ifd(_EXIF_IFD).get(_USER_COMMENT)
     if isinstance(comment, bytes) and len(comment) > 8:
         charset, body = comment[:8], comment[8:]
-        lines.append(body.decode("utf-16-le" if charset.startswith(b"UNICODE") else "utf-8", "replace").rstrip("\0"))
+        # ASCII or an undefined charset (eight NULs): as its writer meant it, UTF-8, or GBK as Chinese phones
+        # and cameras write it (decoded as UTF-8 with replacements, 机密★5年 was clear)
+        text = body.decode("utf-16-le", "replace") if charset.startswith(b"UNICODE") else decoded_text(body.rstrip(b"\0"))
+        lines.append(text.rstrip("\0"))
     elif isinstance(comment, str):
         lines.append(comment)
     return lines

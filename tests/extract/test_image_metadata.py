@@ -36,9 +36,9 @@ def _png_text() -> bytes:
     return _saved("PNG", pnginfo=info)
 
 
-def _user_comment() -> bytes:
+def _user_comment(charset: bytes = b"UNICODE\0", encoding: str = "utf-16-le") -> bytes:
     exif = Image.Exif()
-    exif.get_ifd(0x8769)[0x9286] = b"UNICODE\0" + MARK.encode("utf-16-le")
+    exif.get_ifd(0x8769)[0x9286] = charset + MARK.encode(encoding)
     return _saved("JPEG", exif=exif)
 
 
@@ -53,10 +53,13 @@ XMP = f"""<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.
     _saved("JPEG", exif=_exif(x010E=MARK.encode("utf-8"))),  # ImageDescription as tools write it
     _saved("JPEG", exif=_exif(x010E=MARK.encode("gbk"))),  # ... and as Chinese Windows does
     _user_comment(),
+    _user_comment(b"\0" * 8, "gbk"),  # an undefined charset, GBK: as Chinese phones and cameras write it
+    _user_comment(b"ASCII\0\0\0", "utf-8"),
     _saved("JPEG", comment=MARK.encode()),
     _saved("GIF", comment=MARK.encode("gbk")),
     _saved("JPEG", xmp=XMP),
 ], ids=["png-itxt", "exif-xptitle", "exif-description-utf8", "exif-description-gbk", "exif-usercomment",
+                         "exif-usercomment-undefined-gbk", "exif-usercomment-ascii-utf8",
         "jpeg-comment", "gif-comment", "xmp"])
 def test_picture_metadata_is_read(data: bytes) -> None:
     result = scan_bytes(data, "photo")[0]
