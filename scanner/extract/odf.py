@@ -97,9 +97,10 @@ _TEMPLATES = tuple(f"{{{_TEXT}}}{name}-source" for name in (
     "bibliography"))
 # where a text field keeps text in an attribute: a hidden text's (shown unless its condition holds), a
 # conditional text's two (one shown), a variable's, an input variable's or a user field's value (shown
-# where a field shows it, or nowhere)
+# where a field shows it, or nowhere), and an input field's or a placeholder's description (the hint shown
+# over it, as Word's help text is read)
 _VALUES = (f"{{{_TEXT}}}string-value", f"{{{_TEXT}}}string-value-if-true", f"{{{_TEXT}}}string-value-if-false",
-           f"{{{_OFFICE}}}string-value")
+           f"{{{_OFFICE}}}string-value", f"{{{_TEXT}}}description")
 # text LibreOffice's conversion (7.4) leaves out: a connector's label (a flowchart's 是 and 否) and a
 # caption's (a callout) in its PPTX, a picture's or a shape's title (its alt text's 示意图) in its DOCX: read
 # whole (``_values``), not counted by the change check, where an ordinary drawing with a labelled connector

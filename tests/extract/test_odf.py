@@ -314,6 +314,16 @@ def test_a_level_a_field_keeps_in_an_attribute_blocks(soffice, field: str) -> No
         ("mark.bare-level", "content.xml"), ("unreadable.format", "body")])
 
 
+def test_an_input_fields_hint_is_read(soffice) -> None:
+    """The description of an input field (Insert > Field > Input field), the
+    hint shown over it, as Word's help text is read: a level there was clear."""
+    field = '<text:text-input text:description="机密★5年">请填写</text:text-input>'
+    odt = soffice(flat_text(f'<text:p>关于开展年度检查工作的通知</text:p><text:p>正文{field}。</text:p>'), "fodt", "odt")
+    assert b"text:description" in zipfile.ZipFile(io.BytesIO(odt)).read("content.xml")  # as LibreOffice saves it
+    _, verdict, _, found = findings(odt, "notice.odt")
+    assert verdict == "block" and ("mark.state-secret", "content.xml") in found
+
+
 def test_only_what_a_field_does_not_show_is_read_from_its_attributes(soffice) -> None:
     """A field's value it shows is the conversion's already: not read twice;
     the choice it does not show and a hidden text are (they were clear)."""
