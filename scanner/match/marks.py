@@ -249,7 +249,7 @@ class Dropped:
 _Reading = TypeVar("_Reading")
 
 
-def _once_per_text(read: Callable[[str], _Reading]) -> Callable[[str], _Reading]:
+def once_per_text(read: Callable[[str], _Reading]) -> Callable[[str], _Reading]:
     """``read`` of a text worked out once and kept for the last text asked
     about (by identity: a part's hits are read in a row), where reading the
     whole text again for each hit took time growing with their square."""
@@ -306,7 +306,7 @@ class _Edges(NamedTuple):
     bottom: int  # the ``PAGE_BAND_LINES``-th non-empty line's start from the end (0 when fewer): its footer band
 
 
-@_once_per_text
+@once_per_text
 def _edges(text: str) -> _Edges:
     """``text``'s ``_Edges``, from its first and last lines, once per text:
     counting the lines before each hit took time growing with their square
@@ -381,7 +381,7 @@ def _in_form(text: str, line_end: int) -> bool:
     return _first_label(text) < line_end
 
 
-@_once_per_text
+@once_per_text
 def _first_label(text: str) -> int:
     """Where the text's first 密级 label (or another label forms use) stands (its length when none)."""
     return min((at for label in (FIELD_WORD, *LEVEL_LABELS) if (at := text.find(label)) >= 0), default=len(text))
@@ -733,7 +733,7 @@ def _named_field(text: str, named: re.Match[str], start: int, end: int, line_sta
 _KEYED_LEVEL = re.compile(rf"(?:{_KEY_NAMES})[\"']?[ \t]*+[:=][ \t]*+[\"']?({'|'.join(LEVEL_WORDS)})")
 
 
-@_once_per_text
+@once_per_text
 def _keyed_levels(text: str) -> frozenset[str]:
     """The levels the part's keys name (mj: 机密), once per text: a key
     naming more than one is a code list's (a 代码表 of every level, a form's

@@ -29,7 +29,7 @@ from ..levels import STATE_SECRET_LEVELS
 from ..normalize import normalize
 from ..normalize.chars import CJK
 from ..types import CellGrid
-from .marks import PIPES, Dropped, MarkMatch, PartContext
+from .marks import PIPES, Dropped, MarkMatch, PartContext, once_per_text
 
 # how far from a field its row's cells and the rows beside it are read (characters), and how many lines above
 # it, within how many characters, a caption or an example key is looked for
@@ -311,27 +311,19 @@ class _CodeBlocks:
         return found
 
 
-_code: _CodeBlocks | None = None  # the last text's
-
-
+@once_per_text
 def _code_of(original: str) -> _CodeBlocks:
     """The Markdown code of ``original``, kept for the part's next field."""
-    global _code
-    if _code is None or _code.text is not original:
-        _code = _CodeBlocks(original)
-    return _code
+    return _CodeBlocks(original)
 
 
 _FIRST = re.compile(r"\s*+(\S?)")
-_schema: tuple[str, bool] | None = None  # the last text's
 
 
+@once_per_text
 def _is_schema(original: str) -> bool:
-    """Whether ``original`` is a schema or an API's description (its answer kept for the part's next field)."""
-    global _schema
-    if _schema is None or _schema[0] is not original:
-        _schema = (original, _SCHEMA.search(original) is not None)
-    return _schema[1]
+    """Whether ``original`` is a schema or an API's description (kept for the part's next field)."""
+    return _SCHEMA.search(original) is not None
 
 
 def _example_sign(original: str, start: int, end: int) -> tuple[bool, Text] | None:
